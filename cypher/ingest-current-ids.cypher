@@ -1,0 +1,4 @@
+// Ids of the parties a dataset currently lists.
+MATCH (p:Party)
+WHERE $dataset IN p.datasets
+RETURN p.id AS id

@@ -1,0 +1,4 @@
+// Placeholders (parties referenced by name only) whose name is one of these normalised names.
+MATCH (ph:Placeholder)
+WHERE ph.nameKey IN $keys
+RETURN ph.id AS id, ph.nameKey AS key

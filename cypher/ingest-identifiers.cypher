@@ -1,0 +1,8 @@
+// Attaches identifiers (shared nodes keyed by type and normalised value) to parties.
+UNWIND $rows AS row
+MATCH (p:Party {id: row.partyId})
+MERGE (i:Identifier {id: row.key})
+  ON CREATE SET i.type = row.type, i.value = row.value, i.country = row.country,
+                i.dataset = $dataset, i.release = $release, i.record = row.record
+MERGE (p)-[r:HAS_IDENTIFIER {dataset: $dataset}]->(i)
+SET r.label = row.label, r.issued = row.issued, r.expires = row.expires, r.release = $release, r.record = row.record

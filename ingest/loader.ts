@@ -1,0 +1,203 @@
+/**
+ * Writes a parsed release into Neo4j: all of it in one transaction (batched UNWIND statements), so a
+ * failed or interrupted load leaves the previous release exactly as it was.
+ */
+import {
+  LINK_TYPES,
+  ParsedRelease,
+  PARTY_KIND_NAMES,
+  LABELS,
+  partyLabels,
+  PartyRecord,
+  isAllowedRelType,
+  isAllowedLabel,
+} from '../server/model';
+import { Database, Params } from '../server/neo4j/database';
+import { IngestRefusedError } from '../server/errors';
+import { nameKey } from './normalize';
+import { log } from '../server/logger';
+
+export interface LoadOptions {
+  batchSize: number;
+  txTimeoutMs: number;
+  /** Allow loading an older release than the one loaded, or a release that delists a large share. */
+  force?: boolean;
+  title?: string;
+  publisher?: string;
+  onProgress?: (done: number, total: number, phase: string) => void;
+}
+
+export interface LoadResult {
+  delisted: number;
+  placeholdersCompleted: number;
+  cleanedUp: number;
+}
+
+/** Share of a dataset's listed parties a new release may delist without --force. */
+export const MAX_DELIST_SHARE = 0.25;
+
+function partyProps(p: PartyRecord): Record<string, unknown> {
+  return {
+    kind: p.kind,
+    name: p.name,
+    nameKey: nameKey(p.name),
+    aliasNames: p.aliases.map((a) => a.name),
+    aliasTypes: p.aliases.map((a) => a.type),
+    // Neo4j lists cannot hold nulls: "" stands for "the source does not say".
+    aliasQualities: p.aliases.map((a) => a.quality ?? ''),
+    programs: p.programs,
+    birthDates: p.birthDates,
+    birthPlaces: p.birthPlaces,
+    nationalities: p.nationalities,
+    citizenships: p.citizenships,
+    gender: p.gender,
+    titles: p.titles,
+    remarks: p.remarks,
+    vesselCallSign: p.vessel?.callSign ?? null,
+    vesselType: p.vessel?.type ?? null,
+    vesselTonnage: p.vessel?.tonnage ?? null,
+    vesselGrossTonnage: p.vessel?.grossTonnage ?? null,
+    vesselFlag: p.vessel?.flag ?? null,
+    vesselOwner: p.vessel?.owner ?? null,
+    dataset: p.provenance.dataset,
+    release: p.provenance.release,
+    record: p.provenance.record,
+  };
+}
+
+function slug(key: string): string {
+  return key.toLowerCase().replace(/\s+/g, '-');
+}
+
+function chunks<T>(rows: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
+  return out;
+}
+
+/** Refuses loads that would lose information; runs before anything is written. */
+async function checkRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<string[]> {
+  const [current] = await db.read<{ release: string | null; releases: string[] }>('dataset-get', { dataset: rel.dataset });
+  if (current?.release && rel.release < current.release && !opts.force) {
+    throw new IngestRefusedError(
+      `${rel.dataset} already holds release ${current.release}; loading the older ${rel.release} over it is refused (use --force to do it anyway)`,
+    );
+  }
+  const listed = await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset });
+  const incoming = new Set(rel.parties.map((p) => p.id));
+  const leaving = listed.filter((r) => !incoming.has(r.id)).length;
+  if (listed.length > 0 && leaving / listed.length > MAX_DELIST_SHARE && !opts.force) {
+    throw new IngestRefusedError(
+      `release ${rel.release} of ${rel.dataset} would delist ${leaving} of its ${listed.length} listed parties ` +
+        `(more than ${MAX_DELIST_SHARE * 100}%): a truncated or wrong file is more likely than a mass delisting. ` +
+        'Check the file; use --force if the delisting is real.',
+    );
+  }
+  const releases = new Set(current?.releases ?? []);
+  releases.add(rel.release);
+  return [...releases].sort();
+}
+
+/** Resolves link targets named but not numbered: this release first, then parties already loaded. */
+async function resolveTargets(db: Database, rel: ParsedRelease): Promise<Map<string, string>> {
+  const byKey = new Map<string, string>();
+  for (const p of rel.parties) if (!byKey.has(nameKey(p.name))) byKey.set(nameKey(p.name), p.id);
+  const wanted = new Set<string>();
+  for (const l of rel.links) if (!l.to.id && !byKey.has(nameKey(l.to.name!))) wanted.add(nameKey(l.to.name!));
+  // An alias of an entry in the same release is the next best match ("Linked To" a former name).
+  for (const p of rel.parties) {
+    for (const a of p.aliases) {
+      const k = nameKey(a.name);
+      if (wanted.has(k) && !byKey.has(k)) {
+        byKey.set(k, p.id);
+        wanted.delete(k);
+      }
+    }
+  }
+  if (wanted.size > 0) {
+    for (const r of await db.read<{ key: string; id: string }>('ingest-resolve-names', { keys: [...wanted] })) {
+      if (!byKey.has(r.key)) byKey.set(r.key, r.id);
+    }
+  }
+  return byKey;
+}
+
+export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<LoadResult> {
+  if (rel.parties.length === 0) throw new IngestRefusedError(`release ${rel.release} of ${rel.dataset} holds no parties; refused`);
+  await db.applySchema();
+  const releases = await checkRelease(db, rel, opts);
+  const byKey = await resolveTargets(db, rel);
+
+  const allKindLabels = [...PARTY_KIND_NAMES, LABELS.Placeholder];
+  const partyRows = rel.parties.map((p) => {
+    const labels = partyLabels(p.kind);
+    if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
+    return { id: p.id, labels, props: partyProps(p) };
+  });
+  const programRows = rel.parties.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
+  const addressRows = rel.addresses.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));
+  const identifierRows = rel.identifiers.map((i) => ({
+    partyId: i.partyId,
+    key: i.identifier.key,
+    type: i.identifier.type,
+    value: i.identifier.value,
+    country: i.identifier.country,
+    label: i.label,
+    issued: i.issued,
+    expires: i.expires,
+    record: i.provenance.record,
+  }));
+  const linkRows = rel.links.map((l) => {
+    if (!isAllowedRelType(l.type) || !(LINK_TYPES as string[]).includes(l.type)) throw new Error(`relationship type outside the model: ${l.type}`);
+    const key = l.to.name ? nameKey(l.to.name) : null;
+    const to = l.to.id ?? byKey.get(key!) ?? `${rel.idPrefix}-ref-${slug(key!)}`;
+    return { from: l.from, to, toName: l.to.name ?? null, toKey: key, type: l.type, label: l.label, record: l.provenance.record };
+  });
+
+  const steps: [string, Params[], Record<string, string>?][] = [
+    ['ingest-upsert-parties', partyRows],
+    ['ingest-clear-facts', partyRows.map((r) => ({ id: r.id }))],
+    ['ingest-programs', programRows],
+    ['ingest-addresses', addressRows],
+    ['ingest-identifiers', identifierRows],
+    ...LINK_TYPES.map((t): [string, Params[], Record<string, string>] => ['ingest-links', linkRows.filter((r) => r.type === t), { linkType: t }]),
+  ];
+  const total = steps.reduce((n, [, rows]) => n + rows.length, 0);
+  let done = 0;
+  const base = { dataset: rel.dataset, release: rel.release, allKindLabels };
+
+  return db.inWriteTransaction(opts.txTimeoutMs, async (run) => {
+    for (const [name, rows, slots] of steps) {
+      for (const batch of chunks(rows, opts.batchSize)) {
+        const t = Date.now();
+        if (name === 'ingest-clear-facts') await run(name, { ...base, ids: batch.map((r) => r.id) });
+        else await run(name, { ...base, rows: batch }, slots);
+        log.debug(`${name}: ${batch.length} rows in ${Date.now() - t} ms`);
+        done += batch.length;
+        opts.onProgress?.(done, total, name.replace('ingest-', ''));
+      }
+    }
+    // Placeholders created earlier (by this or another dataset) for parties this release brings.
+    const keys = [...new Set(rel.parties.map((p) => nameKey(p.name)))];
+    const found = (await run('ingest-find-placeholders', { keys })) as { id: string; key: string }[];
+    const pairs = found.map((f) => ({ placeholder: f.id, real: byKey.get(f.key)! })).filter((p) => p.real && p.real !== p.placeholder);
+    const [completed] = pairs.length ? await run('ingest-complete-placeholders', { pairs }) : [{ completed: 0 }];
+    const [delisted] = await run('ingest-delist', { ...base, ids: rel.parties.map((p) => p.id) });
+    const [cleaned] = await run('ingest-cleanup', {});
+    await run('ingest-dataset', {
+      ...base,
+      releases,
+      title: opts.title ?? rel.dataset,
+      publisher: opts.publisher ?? null,
+      files: rel.files,
+      rejected: JSON.stringify(rel.rejected),
+      rejectedCount: rel.rejected.length,
+      warnings: rel.warnings,
+    });
+    return {
+      delisted: Number(delisted.delisted),
+      placeholdersCompleted: Number(completed.completed),
+      cleanedUp: Number(cleaned.removed),
+    };
+  });
+}

@@ -1,0 +1,265 @@
+/**
+ * OFAC legacy CSV files (SDN and Consolidated lists) -> the common model.
+ *
+ * A release is one primary file (sdn.csv / cons_prim.csv) plus, when present, its address, alias and
+ * comments files. Each file's role is recognised from its content (column count), not its name.
+ * Rows of the secondary files whose ent_num is not in the primary file are "orphans" (files from
+ * different releases); they are reported as rejected, never attached to another entry.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressFact, Alias, IdentifierFact, LinkRecord, ParsedRelease, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/model';
+import { SourceFormatError } from '../../server/errors';
+import { addressRecord, identifierRecord, nameKey } from '../normalize';
+import { firstRecord, readCsv } from '../csv';
+import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH } from './ofac-csv.meta';
+import { parseRemarks } from './ofac-remarks';
+
+export interface OfacCsvOptions {
+  dataset?: string;
+  release: string;
+  /** Progress in bytes over all files. */
+  onBytes?: (n: number) => void;
+}
+
+/** `-0-` (with or without trailing spaces) means "empty" in OFAC's legacy files. */
+export function cell(v: string | undefined): string | null {
+  if (v === undefined) return null;
+  const t = v.trim();
+  return t === '' || t === '-0-' ? null : t;
+}
+
+/** The role of a file from its first record, or null if it is not an OFAC legacy CSV file. */
+export function roleOf(first: string[] | null): OfacFileRole | null {
+  if (!first || !/^\d+$/.test(first[0]?.trim() ?? '')) return null;
+  for (const [role, cols] of Object.entries(OFAC_CSV_COLUMNS)) {
+    if (cols.length === first.length) return role as OfacFileRole;
+  }
+  return null;
+}
+
+export async function detectOfacCsv(file: string): Promise<OfacFileRole | null> {
+  try {
+    return roleOf(await firstRecord(file));
+  } catch {
+    return null;
+  }
+}
+
+const ALT_TYPES: Record<string, Alias['type']> = { aka: 'a.k.a.', fka: 'f.k.a.', nka: 'n.k.a.', dba: 'd.b.a.' };
+
+const KINDS: Record<string, PartyKind> = { individual: 'Person', vessel: 'Vessel', aircraft: 'Aircraft' };
+
+function splitPrograms(v: string | null): string[] {
+  // Several programs are written "SDGT] [IFSR" inside one bracketed field.
+  return v ? v.split(/\]\s*\[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean) : [];
+}
+
+function aliasKey(a: Alias): string {
+  return `${a.type}|${nameKey(a.name)}`;
+}
+
+export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promise<ParsedRelease> {
+  const byRole = new Map<OfacFileRole, string>();
+  for (const f of files) {
+    if (!fs.existsSync(f)) throw new SourceFormatError(path.basename(f), undefined, `cannot be read: no such file (${f})`);
+    const role = await detectOfacCsv(f);
+    if (!role) {
+      throw new SourceFormatError(
+        path.basename(f),
+        1,
+        'is not an OFAC legacy CSV file (expected a first field with a number and 12, 6, 5 or 2 columns)',
+      );
+    }
+    if (byRole.has(role)) {
+      throw new SourceFormatError(path.basename(f), undefined, `is a second ${role} file (${path.basename(byRole.get(role)!)} is one already); load one release at a time`);
+    }
+    byRole.set(role, f);
+  }
+  const primary = byRole.get('primary');
+  if (!primary) {
+    throw new SourceFormatError(
+      files.map((f) => path.basename(f)).join(', '),
+      undefined,
+      'no primary file (sdn.csv or cons_prim.csv) among these; address, alias and comment files belong to entries of a primary file',
+    );
+  }
+  const primaryName = path.basename(primary);
+  const isCons = /^cons/i.test(primaryName);
+  const dataset = opts.dataset ?? (isCons ? OFAC_DATASETS.cons.name : OFAC_DATASETS.sdn.name);
+  const release = opts.release;
+  const rejected: Rejection[] = [];
+  const prov = (file: string, line: number, uid: string): Provenance => ({ dataset, release, record: `${file}:${line} (ent_num ${uid})` });
+
+  // 1. Comments: remarks that overflow the primary file continue here, keyed by ent_num. The
+  //    continuation is appended as is: OFAC splits the text mid-word.
+  const comments = new Map<string, { text: string; line: number }>();
+  const commentsFile = byRole.get('comments');
+  const commentsName = commentsFile ? path.basename(commentsFile) : '';
+  if (commentsFile) {
+    for await (const row of readCsv(commentsFile, { onBytes: opts.onBytes })) {
+      const uid = row.fields[0]?.trim();
+      if (row.fields.length !== 2 || !/^\d+$/.test(uid)) {
+        rejected.push({ file: commentsName, line: row.line, reason: `expected 2 columns (ent_num, remarks), found ${row.fields.length}` });
+        continue;
+      }
+      const prev = comments.get(uid);
+      comments.set(uid, { text: (prev?.text ?? '') + (row.fields[1] ?? '').replace(/^-0-\s*$/, ''), line: prev?.line ?? row.line });
+    }
+  }
+
+  // 2. Primary entries.
+  const parties = new Map<string, PartyRecord>();
+  const identifiers: IdentifierFact[] = [];
+  const links: LinkRecord[] = [];
+  const addresses: AddressFact[] = [];
+  let sawEof = false;
+  for await (const row of readCsv(primary, { onBytes: opts.onBytes, sawEof: () => (sawEof = true) })) {
+    const f = row.fields;
+    const reject = (reason: string) => rejected.push({ file: primaryName, line: row.line, reason });
+    if (f.length !== OFAC_CSV_COLUMNS.primary.length) {
+      // A record with too few columns mid-file means the file is damaged; at the end, truncated.
+      throw new SourceFormatError(primaryName, row.line, `expected ${OFAC_CSV_COLUMNS.primary.length} columns, found ${f.length} (damaged or truncated file)`);
+    }
+    const uid = f[0].trim();
+    const name = cell(f[1]);
+    if (!/^\d+$/.test(uid)) {
+      reject(`ent_num ${JSON.stringify(uid)} is not a number`);
+      continue;
+    }
+    if (!name) {
+      reject(`entry ${uid} has no name`);
+      continue;
+    }
+    const id = `ofac-${uid}`;
+    if (parties.has(id)) {
+      reject(`duplicate ent_num ${uid} (first seen at ${parties.get(id)!.provenance.record}); this row is ignored`);
+      continue;
+    }
+    const sdnType = cell(f[2])?.toLowerCase() ?? null;
+    if (sdnType !== null && !(sdnType in KINDS)) {
+      reject(`entry ${uid} has unknown SDN_Type ${JSON.stringify(f[2])} (expected individual, vessel, aircraft or -0-)`);
+      continue;
+    }
+    // OFAC's entries without a type are "entities": organisations of any form.
+    const kind: PartyKind = sdnType ? KINDS[sdnType] : 'Organization';
+    const extra = comments.get(uid);
+    comments.delete(uid);
+    const ownRemarks = cell(f[11]);
+    let remarks = ownRemarks;
+    if (extra && (ownRemarks?.length ?? 0) >= REMARKS_COLUMN_WIDTH) remarks = ownRemarks + extra.text;
+    else if (extra) {
+      rejected.push({
+        file: commentsName,
+        line: extra.line,
+        reason: `continuation of entry ${uid} does not fit: its remarks in ${primaryName} are ${ownRemarks?.length ?? 0} characters, not full (${REMARKS_COLUMN_WIDTH}), so the files are from different releases`,
+      });
+    }
+    const facts = parseRemarks(remarks);
+    const provenance = prov(primaryName, row.line, uid);
+    const vessel =
+      kind === 'Vessel'
+        ? { callSign: cell(f[5]), type: cell(f[6]), tonnage: cell(f[7]), grossTonnage: cell(f[8]), flag: cell(f[9]), owner: cell(f[10]) }
+        : null;
+    parties.set(id, {
+      id,
+      kind,
+      name,
+      aliases: facts.aliases,
+      programs: splitPrograms(cell(f[3])),
+      birthDates: facts.birthDates,
+      birthPlaces: facts.birthPlaces,
+      nationalities: facts.nationalities,
+      citizenships: facts.citizenships,
+      gender: facts.gender,
+      titles: cell(f[4]) ? [cell(f[4])!] : [],
+      remarks,
+      vessel,
+      provenance,
+    });
+    for (const idf of facts.identifiers) {
+      identifiers.push({
+        partyId: id,
+        identifier: identifierRecord(idf.type, idf.value, idf.country),
+        label: idf.label,
+        issued: idf.issued,
+        expires: idf.expires,
+        provenance,
+      });
+    }
+    if (vessel?.callSign) {
+      identifiers.push({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null), label: 'Call_Sign', issued: null, expires: null, provenance });
+    }
+    for (const target of facts.linkedTo) {
+      links.push({ type: 'UNKNOWN_LINK', from: id, to: { name: target }, label: 'Linked To', provenance });
+    }
+  }
+  if (parties.size === 0) {
+    throw new SourceFormatError(primaryName, undefined, 'holds no entries: an empty file is refused (it would delist everything)');
+  }
+  for (const [uid, extra] of comments) {
+    rejected.push({ file: commentsName, line: extra.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
+  }
+
+  // 3. Aliases (alt.csv): ent_num, alt_num, alt_type, alt_name, alt_remarks.
+  const altFile = byRole.get('alias');
+  if (altFile) {
+    const altName = path.basename(altFile);
+    const seen = new Map<string, Set<string>>();
+    for await (const row of readCsv(altFile, { onBytes: opts.onBytes })) {
+      const [uidRaw, , typeRaw, nameRaw] = row.fields;
+      const uid = uidRaw.trim();
+      const party = parties.get(`ofac-${uid}`);
+      const name = cell(nameRaw);
+      const type = ALT_TYPES[(cell(typeRaw) ?? '').toLowerCase()];
+      if (!party) {
+        rejected.push({ file: altName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
+      } else if (!name || !type) {
+        rejected.push({ file: altName, line: row.line, reason: !name ? 'alias row without a name' : `unknown alt_type ${JSON.stringify(typeRaw)}` });
+      } else {
+        let keys = seen.get(party.id);
+        if (!keys) seen.set(party.id, (keys = new Set(party.aliases.map(aliasKey))));
+        const alias: Alias = { name, type, quality: null };
+        if (!keys.has(aliasKey(alias))) {
+          keys.add(aliasKey(alias));
+          party.aliases.push(alias);
+        }
+      }
+    }
+  }
+
+  // 4. Addresses (add.csv): ent_num, add_num, address, city/state/postal code, country, remarks.
+  const addFile = byRole.get('address');
+  if (addFile) {
+    const addName = path.basename(addFile);
+    for await (const row of readCsv(addFile, { onBytes: opts.onBytes })) {
+      const [uidRaw, addNum, street, city, country] = row.fields;
+      const uid = uidRaw.trim();
+      const party = parties.get(`ofac-${uid}`);
+      if (!party) {
+        rejected.push({ file: addName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
+        continue;
+      }
+      const addr = addressRecord(cell(street), cell(city), cell(country));
+      if (addr.full === '') continue; // OFAC writes an all-empty address row for entries without one.
+      addresses.push({
+        partyId: party.id,
+        address: addr,
+        provenance: { dataset, release, record: `${addName}:${row.line} (ent_num ${uid}, add_num ${addNum?.trim()})` },
+      });
+    }
+  }
+
+  return {
+    dataset,
+    release,
+    idPrefix: 'ofac',
+    parties: [...parties.values()],
+    addresses,
+    identifiers,
+    links,
+    rejected,
+    files: [...byRole.values()].map((f) => path.basename(f)),
+    warnings: sawEof ? [] : [`${primaryName} does not end with OFAC's end-of-file mark (0x1A): if it was cut short, entries are missing`],
+  };
+}

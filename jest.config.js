@@ -1,0 +1,17 @@
+/**
+ * Unit tests (test/unit) run without a database; integration tests (test/integration, *.int.test.ts)
+ * run against one real Neo4j started once for the whole run by test/global-setup.ts. Tests run in
+ * band: they share that one database and each file resets it first.
+ */
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }] },
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  maxWorkers: 1,
+  testTimeout: 180000,
+  verbose: true,
+};

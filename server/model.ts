@@ -1,0 +1,215 @@
+/**
+ * The graph model, declared once. Ingest mappers, the Cypher allow-lists, the GraphQL schema and the
+ * explorer's legend and stylesheet all read this module; nothing else names a label, relationship type
+ * or property.
+ *
+ * Vocabulary follows FollowTheMoney (https://followthemoney.tech/explorer/) where it fits: kinds in
+ * PascalCase, properties in camelCase, relationship types in UPPER_SNAKE derived from the FtM kind
+ * (Ownership -> OWNERSHIP). Party nodes carry their ancestor labels too (a Company is also an
+ * Organization and a LegalEntity) so a query can ask for either.
+ */
+
+/** Kinds of sanctioned (or referenced) parties. */
+export const PARTY_KINDS = {
+  LegalEntity: { parents: [], description: 'A person or organisation whose exact kind the source does not say' },
+  Person: { parents: ['LegalEntity'], description: 'A natural person' },
+  Organization: { parents: ['LegalEntity'], description: 'An organisation, e.g. a government body, group or company' },
+  Company: { parents: ['Organization', 'LegalEntity'], description: 'A registered company' },
+  Vessel: { parents: [], description: 'A ship' },
+  Aircraft: { parents: [], description: 'An aircraft' },
+} as const;
+export type PartyKind = keyof typeof PARTY_KINDS;
+export const PARTY_KIND_NAMES = Object.keys(PARTY_KINDS) as PartyKind[];
+
+/** Node labels. `Party` is on every sanctioned or referenced party, with its kind labels beside it. */
+export const LABELS = {
+  Party: 'Party',
+  /** A party referenced by a source (e.g. "Linked To: X") but not (yet) loaded itself. */
+  Placeholder: 'Placeholder',
+  Address: 'Address',
+  Identifier: 'Identifier',
+  Program: 'Program',
+  Dataset: 'Dataset',
+} as const;
+export type Label = (typeof LABELS)[keyof typeof LABELS] | PartyKind;
+
+/** Labels a party node of a kind carries (its own and its ancestors'), for SET n:X. */
+export function partyLabels(kind: PartyKind): PartyKind[] {
+  return [kind, ...(PARTY_KINDS[kind].parents as readonly PartyKind[])];
+}
+
+/**
+ * Relationship types. `between: 'parties'` are links between two parties (the "network");
+ * the others attach shared facts (addresses, identifiers, programs) to a party.
+ */
+export const REL_TYPES = {
+  HAS_ADDRESS: { between: 'fact', target: 'Address', description: 'The party used this address' },
+  HAS_IDENTIFIER: { between: 'fact', target: 'Identifier', description: 'The party holds this identifier (passport, email, wallet, ...)' },
+  SANCTION: { between: 'fact', target: 'Program', description: 'The party is listed under this sanctions program' },
+  OWNERSHIP: { between: 'parties', target: 'Party', description: 'Owner owns (part of) the asset (FtM Ownership)' },
+  DIRECTORSHIP: { between: 'parties', target: 'Party', description: 'Director directs the organisation (FtM Directorship)' },
+  FAMILY: { between: 'parties', target: 'Party', description: 'Family relation between two people (FtM Family)' },
+  ASSOCIATE: { between: 'parties', target: 'Party', description: 'Associates (FtM Associate)' },
+  UNKNOWN_LINK: { between: 'parties', target: 'Party', description: 'A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink)' },
+} as const;
+export type RelType = keyof typeof REL_TYPES;
+export const REL_TYPE_NAMES = Object.keys(REL_TYPES) as RelType[];
+export const LINK_TYPES = REL_TYPE_NAMES.filter((t) => REL_TYPES[t].between === 'parties');
+
+/** Provenance carried by every relationship (and, for parties, by the node). */
+export interface Provenance {
+  /** Dataset name, e.g. "ofac-sdn". */
+  dataset: string;
+  /** Publication date of the release, YYYY-MM-DD. */
+  release: string;
+  /** Where in the source the fact comes from, e.g. "sdn.csv:1234 (ent_num 43379)". */
+  record: string;
+}
+
+export const ALIAS_TYPES = ['a.k.a.', 'f.k.a.', 'n.k.a.', 'd.b.a.'] as const;
+export type AliasType = (typeof ALIAS_TYPES)[number];
+/** OFAC's alias strength; null where the source format does not say (the legacy CSV never does). */
+export type AliasQuality = 'strong' | 'weak' | null;
+
+export interface Alias {
+  name: string;
+  type: AliasType;
+  quality: AliasQuality;
+}
+
+/** Identifier categories; the source's own label is kept on the relationship as `label`. */
+export const IDENTIFIER_TYPES = {
+  passport: 'Passport or travel document',
+  nationalId: 'National identity number or card',
+  taxId: 'Tax identification number',
+  registrationNumber: 'Company or business registration number',
+  leiCode: 'Legal Entity Identifier',
+  swiftBic: 'SWIFT/BIC bank code',
+  isin: 'Securities identification number',
+  email: 'Email address',
+  phone: 'Phone or fax number',
+  website: 'Website',
+  cryptoWallet: 'Digital currency address',
+  imoNumber: 'IMO ship or company number',
+  mmsi: 'Maritime Mobile Service Identity',
+  callSign: 'Radio call sign',
+  aircraftSerial: 'Aircraft serial or construction number',
+  aircraftTailNumber: 'Aircraft tail (registration) number',
+  other: 'Other identifying document',
+} as const;
+export type IdentifierType = keyof typeof IDENTIFIER_TYPES;
+
+/** Party node properties (besides provenance). Names are the Neo4j property names. */
+export interface PartyRecord {
+  id: string;
+  kind: PartyKind;
+  name: string;
+  aliases: Alias[];
+  programs: string[];
+  birthDates: string[];
+  birthPlaces: string[];
+  nationalities: string[];
+  citizenships: string[];
+  gender: string | null;
+  titles: string[];
+  remarks: string | null;
+  /** Vessel details from the source's own columns. */
+  vessel: {
+    callSign: string | null;
+    type: string | null;
+    tonnage: string | null;
+    grossTonnage: string | null;
+    flag: string | null;
+    owner: string | null;
+  } | null;
+  provenance: Provenance;
+}
+
+export interface AddressRecord {
+  /** Normalised key: equal for the same address written the same way. */
+  key: string;
+  full: string;
+  street: string | null;
+  city: string | null;
+  country: string | null;
+}
+
+export interface IdentifierRecord {
+  /** Normalised key: `${type}:${country or '*'}:${normalised value}`. */
+  key: string;
+  type: IdentifierType;
+  value: string;
+  country: string | null;
+}
+
+/** A fact attached to a party, with its own provenance and the source's wording. */
+export interface AddressFact {
+  partyId: string;
+  address: AddressRecord;
+  provenance: Provenance;
+}
+export interface IdentifierFact {
+  partyId: string;
+  identifier: IdentifierRecord;
+  /** The source's label, e.g. "Tax ID No.". */
+  label: string;
+  issued: string | null;
+  expires: string | null;
+  provenance: Provenance;
+}
+
+/** The other end of a link: an id when the source gives one, else a name to resolve. */
+export type PartyRef = { id: string; name?: string } | { id?: undefined; name: string };
+
+export interface LinkRecord {
+  type: (typeof LINK_TYPES)[number];
+  from: string;
+  to: PartyRef;
+  /** The source's wording, e.g. "Linked To". */
+  label: string;
+  provenance: Provenance;
+}
+
+/** Everything one source file set emits: the common model every parser produces. */
+export interface ParsedRelease {
+  dataset: string;
+  release: string;
+  /** Id namespace for placeholder parties referenced by name only, e.g. "ofac". */
+  idPrefix: string;
+  parties: PartyRecord[];
+  addresses: AddressFact[];
+  identifiers: IdentifierFact[];
+  links: LinkRecord[];
+  rejected: Rejection[];
+  /** Things worth telling the user that do not stop the load. */
+  warnings: string[];
+  /** Files read, for the record. */
+  files: string[];
+}
+
+export interface Rejection {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+/** Explorer legend: one entry per node kind, shapes and colours chosen for colour-blind safety. */
+export const LEGEND: Record<PartyKind | 'Address' | 'Identifier' | 'Program', { shape: string; color: string }> = {
+  LegalEntity: { shape: 'ellipse', color: '#7f7f7f' },
+  Person: { shape: 'ellipse', color: '#0072b2' },
+  Organization: { shape: 'round-rectangle', color: '#e69f00' },
+  Company: { shape: 'round-rectangle', color: '#d55e00' },
+  Vessel: { shape: 'diamond', color: '#009e73' },
+  Aircraft: { shape: 'triangle', color: '#56b4e9' },
+  Address: { shape: 'round-tag', color: '#cc79a7' },
+  Identifier: { shape: 'hexagon', color: '#f0e442' },
+  Program: { shape: 'star', color: '#444444' },
+};
+
+/** Whether a string is one of the allow-listed names; used before a label or type enters Cypher text. */
+export function isAllowedLabel(s: string): s is Label {
+  return (Object.values(LABELS) as string[]).includes(s) || (PARTY_KIND_NAMES as string[]).includes(s);
+}
+export function isAllowedRelType(s: string): s is RelType {
+  return (REL_TYPE_NAMES as string[]).includes(s);
+}

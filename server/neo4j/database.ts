@@ -1,0 +1,144 @@
+/**
+ * The one driver of the process and the named-query runner. Queries live in cypher/<name>.cypher, one
+ * per file, and take values only as $parameters. Reads run in read transactions (routed to replicas
+ * on a cluster, and unable to write); loads run in one explicit write transaction.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import neo4j, { Driver, ManagedTransaction, QueryResult, RecordShape, Transaction } from 'neo4j-driver';
+import { REPO_ROOT } from '../settings';
+import { translateDriverError } from '../errors';
+import type { Neo4jEndpoint } from './embedded';
+import { isAllowedLabel, isAllowedRelType } from '../model';
+
+export const CYPHER_DIR = path.join(REPO_ROOT, 'cypher');
+
+const cache = new Map<string, string>();
+
+/** The text of cypher/<name>.cypher. Names are file names we ship, never client input. */
+export function query(name: string): string {
+  let text = cache.get(name);
+  if (text === undefined) {
+    if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`invalid query name ${name}`);
+    text = fs.readFileSync(path.join(CYPHER_DIR, `${name}.cypher`), 'utf8');
+    cache.set(name, text);
+  }
+  return text;
+}
+
+/**
+ * A query whose relationship type or label is fixed per call: `{{name}}` slots in the file are filled
+ * only with names on the model's allow-list (Cypher cannot take a type as a $parameter in every
+ * position without losing its index-backed plan).
+ */
+export function queryWith(name: string, slots: Record<string, string>): string {
+  return query(name).replace(/\{\{(\w+)\}\}/g, (_, slot: string) => {
+    const value = slots[slot];
+    if (value === undefined || !(isAllowedRelType(value) || isAllowedLabel(value))) {
+      throw new Error(`query ${name}: slot ${slot} must be a model label or relationship type, got ${JSON.stringify(value)}`);
+    }
+    return value;
+  });
+}
+
+/** Statements of a multi-statement file (schema.cypher): split at ";" ending a line, comments dropped. */
+export function statements(name: string): string[] {
+  return query(name)
+    .split(/;\s*$/m)
+    .map((s) => s.replace(/^\s*\/\/.*$/gm, '').trim())
+    .filter((s) => s !== '');
+}
+
+export type Params = Record<string, unknown>;
+
+export class Database {
+  readonly driver: Driver;
+  readonly database: string | undefined;
+
+  constructor(
+    readonly endpoint: Pick<Neo4jEndpoint, 'uri' | 'user' | 'password' | 'database'>,
+    private readonly queryTimeoutMs = 20_000,
+  ) {
+    this.database = endpoint.database;
+    this.driver = neo4j.driver(endpoint.uri, neo4j.auth.basic(endpoint.user, endpoint.password), {
+      // Integers come back as JS numbers: our counts and ids stay far below 2^53.
+      disableLosslessIntegers: true,
+      connectionAcquisitionTimeout: 30_000,
+      userAgent: 'sanctions-graph',
+    });
+  }
+
+  async verify(): Promise<void> {
+    try {
+      await this.driver.verifyConnectivity({ database: this.database });
+    } catch (err) {
+      throw translateDriverError(err);
+    }
+  }
+
+  /** Runs a named query in a read transaction and returns plain objects. */
+  async read<T extends RecordShape = RecordShape>(name: string, params: Params = {}, timeoutMs = this.queryTimeoutMs): Promise<T[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    try {
+      const res = await session.executeRead((tx: ManagedTransaction) => tx.run<T>(query(name), params), { timeout: timeoutMs });
+      return res.records.map((r) => r.toObject());
+    } catch (err) {
+      throw translateDriverError(err);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Runs a named query in its own auto-commit write transaction (schema, maintenance). */
+  async write<T extends RecordShape = RecordShape>(name: string, params: Params = {}): Promise<T[]> {
+    return this.runWrite<T>(query(name), params);
+  }
+
+  async runWrite<T extends RecordShape = RecordShape>(text: string, params: Params = {}): Promise<T[]> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    try {
+      const res: QueryResult<T> = await session.run<T>(text, params);
+      return res.records.map((r) => r.toObject());
+    } catch (err) {
+      throw translateDriverError(err);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * Runs `work` inside one explicit write transaction: everything commits together or nothing does.
+   * If the process dies half-way, Neo4j rolls the transaction back.
+   */
+  async inWriteTransaction<R>(
+    timeoutMs: number,
+    work: (run: (name: string, params: Params, slots?: Record<string, string>) => Promise<RecordShape[]>) => Promise<R>,
+  ): Promise<R> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    let tx: Transaction | undefined;
+    try {
+      tx = session.beginTransaction({ timeout: timeoutMs });
+      const t = tx;
+      const result = await work(async (name, params, slots) =>
+        (await t.run(slots ? queryWith(name, slots) : query(name), params)).records.map((r) => r.toObject()),
+      );
+      await tx.commit();
+      return result;
+    } catch (err) {
+      if (tx?.isOpen()) await tx.rollback().catch(() => undefined);
+      throw translateDriverError(err);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /** Applies cypher/schema.cypher; every statement is idempotent (IF NOT EXISTS). */
+  async applySchema(): Promise<void> {
+    for (const s of statements('schema')) await this.runWrite(s);
+    await this.runWrite('CALL db.awaitIndexes(300)');
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+}

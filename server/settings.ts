@@ -1,0 +1,137 @@
+/**
+ * Every setting of sanctions-graph, read from the environment in one place.
+ * The README's configuration table mirrors SETTINGS_DOC below; keep them together.
+ */
+import os from 'node:os';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(__dirname, '..');
+
+/** Neo4j version the embedded server runs; 5.26 is the LTS line that runs on Java 17. */
+export const NEO4J_VERSION = '5.26.19';
+
+export interface Settings {
+  /** HTTP port of the API/explorer. */
+  port: number;
+  /** Interface the HTTP server binds to. */
+  host: string;
+  /** Where the embedded Neo4j keeps its store, logs and generated password. */
+  dataDir: string;
+  /** External Neo4j (cluster, Aura); when set nothing is started. */
+  neo4jUri: string | undefined;
+  neo4jUser: string;
+  neo4jPassword: string | undefined;
+  /** Database name; undefined lets the server pick its default (faster with it set). */
+  neo4jDatabase: string | undefined;
+  /** Bolt port of the embedded server (127.0.0.1 only). */
+  boltPort: number;
+  /** Heap and page cache of the embedded server. */
+  neo4jHeap: string;
+  neo4jPageCache: string;
+  /** How long to wait for the embedded server to accept connections. */
+  neo4jStartTimeoutMs: number;
+  /** Where the Neo4j jars fetched from Maven Central are cached (outside git). */
+  neo4jCacheDir: string;
+  /** Java executable used for the embedded server (needs Java 17 or 21). */
+  javaBin: string;
+  /** Maven executable used on first start to fetch the server's jars. */
+  mvnBin: string;
+  /** Load the bundled demo data into an empty database on `npm start`. */
+  loadDemoData: boolean;
+  /** Rows per UNWIND batch when loading. */
+  ingestBatchSize: number;
+  /** Upper bound of one load's write transaction. */
+  ingestTxTimeoutMs: number;
+  /** Upper bound of any read query (API). */
+  queryTimeoutMs: number;
+  /** log level: debug, info, warn, error */
+  logLevel: string;
+}
+
+interface Doc {
+  env: string;
+  default: string;
+  doc: string;
+}
+
+export const SETTINGS_DOC: Doc[] = [
+  { env: 'PORT', default: '4000', doc: 'HTTP port of the API and explorer' },
+  { env: 'HOST', default: '127.0.0.1', doc: 'Interface the HTTP server listens on' },
+  { env: 'DATA_DIR', default: '.data', doc: 'Embedded Neo4j store, logs and generated password (git-ignored)' },
+  { env: 'NEO4J_URI', default: '(unset)', doc: 'Use this Neo4j instead of starting one, e.g. neo4j+s://xxxx.databases.neo4j.io' },
+  { env: 'NEO4J_USER', default: 'neo4j', doc: 'User for NEO4J_URI' },
+  { env: 'NEO4J_PASSWORD', default: '(unset)', doc: 'Password for NEO4J_URI' },
+  { env: 'NEO4J_DATABASE', default: 'neo4j', doc: 'Database name (the server default when unset)' },
+  { env: 'NEO4J_BOLT_PORT', default: '7687', doc: 'Bolt port of the embedded Neo4j, bound to 127.0.0.1' },
+  { env: 'NEO4J_HEAP', default: '2g', doc: 'Max heap of the embedded Neo4j' },
+  { env: 'NEO4J_PAGECACHE', default: '2g', doc: 'Page cache of the embedded Neo4j' },
+  { env: 'NEO4J_START_TIMEOUT', default: '180', doc: 'Seconds to wait for the embedded Neo4j to accept connections' },
+  { env: 'NEO4J_CACHE_DIR', default: '~/.cache/sanctions-graph', doc: 'Where the Neo4j jars from Maven Central are kept' },
+  { env: 'JAVA', default: 'java (or $JAVA_HOME/bin/java)', doc: 'Java 17 or 21 for the embedded Neo4j' },
+  { env: 'MVN', default: 'mvn', doc: 'Maven, used once to fetch the Neo4j jars' },
+  { env: 'LOAD_DEMO_DATA', default: '1', doc: '0 starts with an empty database' },
+  { env: 'INGEST_BATCH_SIZE', default: '5000', doc: 'Rows per batched write' },
+  { env: 'INGEST_TX_TIMEOUT', default: '900', doc: 'Seconds one load (one transaction) may take' },
+  { env: 'QUERY_TIMEOUT', default: '20', doc: 'Seconds any read query may take' },
+  { env: 'LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
+];
+
+export class SettingsError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1, max = 65535 * 1000): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new SettingsError(`${name}=${JSON.stringify(raw)} is not a whole number between ${min} and ${max}`);
+  }
+  return n;
+}
+
+function bool(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new SettingsError(`${name}=${JSON.stringify(raw)} must be 1/0, true/false, yes/no or on/off`);
+}
+
+function size(env: NodeJS.ProcessEnv, name: string, dflt: string): string {
+  const raw = env[name] || dflt;
+  if (!/^\d+[kmg]?$/i.test(raw)) throw new SettingsError(`${name}=${JSON.stringify(raw)} must look like 512m or 2g`);
+  return raw.toLowerCase();
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const neo4jUri = env.NEO4J_URI || undefined;
+  if (neo4jUri && !/^(neo4j|bolt)(\+s|\+ssc)?:\/\//.test(neo4jUri)) {
+    throw new SettingsError(`NEO4J_URI=${neo4jUri} must start with neo4j://, neo4j+s://, bolt:// or bolt+s://`);
+  }
+  if (neo4jUri && !env.NEO4J_PASSWORD) {
+    throw new SettingsError('NEO4J_URI is set but NEO4J_PASSWORD is not: set both (and NEO4J_USER if not "neo4j")');
+  }
+  const javaHome = env.JAVA_HOME;
+  return {
+    port: int(env, 'PORT', 4000, 0, 65535),
+    host: env.HOST || '127.0.0.1',
+    dataDir: path.resolve(REPO_ROOT, env.DATA_DIR || '.data'),
+    neo4jUri,
+    neo4jUser: env.NEO4J_USER || 'neo4j',
+    neo4jPassword: env.NEO4J_PASSWORD || undefined,
+    neo4jDatabase: env.NEO4J_DATABASE || (neo4jUri ? undefined : 'neo4j'),
+    boltPort: int(env, 'NEO4J_BOLT_PORT', 7687, 1, 65535),
+    neo4jHeap: size(env, 'NEO4J_HEAP', '2g'),
+    neo4jPageCache: size(env, 'NEO4J_PAGECACHE', '2g'),
+    neo4jStartTimeoutMs: int(env, 'NEO4J_START_TIMEOUT', 180, 1, 3600) * 1000,
+    neo4jCacheDir: path.resolve(
+      env.NEO4J_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sanctions-graph'),
+    ),
+    javaBin: env.JAVA || (javaHome ? path.join(javaHome, 'bin', 'java') : 'java'),
+    mvnBin: env.MVN || 'mvn',
+    loadDemoData: bool(env, 'LOAD_DEMO_DATA', true),
+    ingestBatchSize: int(env, 'INGEST_BATCH_SIZE', 5000, 1, 1_000_000),
+    ingestTxTimeoutMs: int(env, 'INGEST_TX_TIMEOUT', 900, 1, 86_400) * 1000,
+    queryTimeoutMs: int(env, 'QUERY_TIMEOUT', 20, 1, 3600) * 1000,
+    logLevel: env.LOG_LEVEL || 'info',
+  };
+}

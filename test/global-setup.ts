@@ -1,0 +1,36 @@
+/**
+ * Starts one real Neo4j for the whole test run (unless NEO4J_URI points at one), on a free port with
+ * its own data folder, and hands its address to the tests through the environment.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { loadSettings, REPO_ROOT } from '../server/settings';
+import { connectNeo4j } from '../server/neo4j/embedded';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export default async function globalSetup(): Promise<void> {
+  if (process.env.NEO4J_URI) return;
+  const dataDir = path.join(REPO_ROOT, '.data', 'test');
+  fs.rmSync(path.join(dataDir, 'neo4j'), { recursive: true, force: true });
+  fs.rmSync(path.join(dataDir, 'neo4j-password'), { force: true });
+  const port = await freePort();
+  const settings = loadSettings({ ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(port), NEO4J_HEAP: '1g', NEO4J_PAGECACHE: '512m' });
+  const endpoint = await connectNeo4j(settings);
+  (globalThis as { __neo4j?: typeof endpoint }).__neo4j = endpoint;
+  process.env.TEST_DATA_DIR = dataDir;
+  process.env.TEST_NEO4J_URI = endpoint.uri;
+  process.env.TEST_NEO4J_USER = endpoint.user;
+  process.env.TEST_NEO4J_PASSWORD = endpoint.password;
+  process.env.TEST_NEO4J_BOLT_PORT = String(port);
+}
