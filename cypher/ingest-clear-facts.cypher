@@ -1,5 +1,8 @@
 // Removes what an earlier load of this dataset said about these parties; the new release re-states it.
+// The index hints here and in the other ingest-* queries keep the plan right when the query was first
+// planned on an empty store (cached plans outlive a reset; a label scan per row was 40x slower).
 UNWIND $ids AS id
 MATCH (p:Party {id: id})-[r]->()
+USING INDEX p:Party(id)
 WHERE r.dataset = $dataset
 DELETE r

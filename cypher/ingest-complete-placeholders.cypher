@@ -1,12 +1,11 @@
-// Moves the links that point at a placeholder onto the party it stands for, then drops the placeholder.
+// Moves the {{linkType}} links that point at a placeholder onto the party it stands for. Run once per
+// link type of the model (a static type keeps the index-backed plan), then ingest-drop-placeholders.
 UNWIND $pairs AS pair
 MATCH (ph:Placeholder {id: pair.placeholder})
 MATCH (real:Party {id: pair.real})
-CALL (ph, real) {
-  MATCH (x)-[r]->(ph)
-  MERGE (x)-[r2:$(type(r)) {dataset: r.dataset, label: r.label}]->(real)
-  SET r2 += properties(r)
-  DELETE r
-}
-DETACH DELETE ph
-RETURN count(*) AS completed
+USING INDEX real:Party(id)
+MATCH (x)-[r:{{linkType}}]->(ph)
+MERGE (x)-[r2:{{linkType}} {dataset: r.dataset, label: r.label}]->(real)
+SET r2 += properties(r)
+DELETE r
+RETURN count(r) AS moved

@@ -1,6 +1,7 @@
 // Attaches identifiers (shared nodes keyed by type and normalised value) to parties.
 UNWIND $rows AS row
 MATCH (p:Party {id: row.partyId})
+USING INDEX p:Party(id)
 MERGE (i:Identifier {id: row.key})
   ON CREATE SET i.type = row.type, i.value = row.value, i.country = row.country,
                 i.dataset = $dataset, i.release = $release, i.record = row.record

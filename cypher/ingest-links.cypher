@@ -3,6 +3,7 @@
 // $(type) in MERGE is planned without the relationship-type index and was 300x slower on a fresh store.
 UNWIND $rows AS row
 MATCH (a:Party {id: row.from})
+USING INDEX a:Party(id)
 MERGE (b:Party {id: row.to})
   ON CREATE SET b:Placeholder:LegalEntity, b.kind = 'LegalEntity', b.name = row.toName, b.nameKey = row.toKey,
                 b.aliasNames = [], b.dataset = $dataset, b.release = $release, b.record = row.record

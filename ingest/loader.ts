@@ -178,12 +178,22 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
       }
     }
     // Placeholders created earlier (by this or another dataset) for parties this release brings.
+    let t = Date.now();
     const keys = [...new Set(rel.parties.map((p) => nameKey(p.name)))];
     const found = (await run('ingest-find-placeholders', { keys })) as { id: string; key: string }[];
     const pairs = found.map((f) => ({ placeholder: f.id, real: byKey.get(f.key)! })).filter((p) => p.real && p.real !== p.placeholder);
-    const [completed] = pairs.length ? await run('ingest-complete-placeholders', { pairs }) : [{ completed: 0 }];
+    let completed: Record<string, unknown> = { completed: 0 };
+    if (pairs.length) {
+      for (const linkType of LINK_TYPES) await run('ingest-complete-placeholders', { pairs }, { linkType });
+      [completed] = await run('ingest-drop-placeholders', { pairs });
+    }
+    log.debug(`placeholders: ${Date.now() - t} ms`);
+    t = Date.now();
     const [delisted] = await run('ingest-delist', { ...base, ids: rel.parties.map((p) => p.id) });
+    log.debug(`delist: ${Date.now() - t} ms`);
+    t = Date.now();
     const [cleaned] = await run('ingest-cleanup', {});
+    log.debug(`cleanup: ${Date.now() - t} ms`);
     await run('ingest-dataset', {
       ...base,
       releases,

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { loadSettings, REPO_ROOT } from '../server/settings';
-import { connectNeo4j } from '../server/neo4j/embedded';
+import { connectNeo4j, stopRecordedNeo4j } from '../server/neo4j/embedded';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,10 +22,12 @@ function freePort(): Promise<number> {
 export default async function globalSetup(): Promise<void> {
   if (process.env.NEO4J_URI) return;
   const dataDir = path.join(REPO_ROOT, '.data', 'test');
+  // A fresh store every run; first stop a server an interrupted run may have left on it.
+  await stopRecordedNeo4j(loadSettings({ ...process.env, DATA_DIR: dataDir }));
   fs.rmSync(path.join(dataDir, 'neo4j'), { recursive: true, force: true });
   fs.rmSync(path.join(dataDir, 'neo4j-password'), { force: true });
   const port = await freePort();
-  const settings = loadSettings({ ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(port), NEO4J_HEAP: '1g', NEO4J_PAGECACHE: '512m' });
+  const settings = loadSettings({ ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(port), NEO4J_HEAP: '2g', NEO4J_PAGECACHE: '1g' });
   const endpoint = await connectNeo4j(settings);
   (globalThis as { __neo4j?: typeof endpoint }).__neo4j = endpoint;
   process.env.TEST_DATA_DIR = dataDir;

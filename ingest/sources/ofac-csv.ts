@@ -114,6 +114,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const links: LinkRecord[] = [];
   const addresses: AddressFact[] = [];
   let sawEof = false;
+  const cutShortEntries: string[] = [];
   for await (const row of readCsv(primary, { onBytes: opts.onBytes, sawEof: () => (sawEof = true) })) {
     const f = row.fields;
     const reject = (reason: string) => rejected.push({ file: primaryName, line: row.line, reason });
@@ -155,7 +156,9 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
         reason: `continuation of entry ${uid} does not fit: its remarks in ${primaryName} are ${ownRemarks?.length ?? 0} characters, not full (${REMARKS_COLUMN_WIDTH}), so the files are from different releases`,
       });
     }
-    const facts = parseRemarks(remarks);
+    const cutShort = !extra && (ownRemarks?.length ?? 0) >= REMARKS_COLUMN_WIDTH;
+    if (cutShort) cutShortEntries.push(uid);
+    const facts = parseRemarks(remarks, { cutShort });
     const provenance = prov(primaryName, row.line, uid);
     const vessel =
       kind === 'Vessel'
@@ -260,6 +263,14 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     links,
     rejected,
     files: [...byRole.values()].map((f) => path.basename(f)),
-    warnings: sawEof ? [] : [`${primaryName} does not end with OFAC's end-of-file mark (0x1A): if it was cut short, entries are missing`],
+    warnings: [
+      ...(sawEof ? [] : [`${primaryName} does not end with OFAC's end-of-file mark (0x1A): if it was cut short, entries are missing`]),
+      ...(cutShortEntries.length
+        ? [
+            `${cutShortEntries.length} entries have remarks cut at ${REMARKS_COLUMN_WIDTH} characters without their continuation ` +
+              `(load the release's comments file with it); their last, incomplete statement was not parsed: ent_num ${cutShortEntries.join(', ')}`,
+          ]
+        : []),
+    ],
   };
 }

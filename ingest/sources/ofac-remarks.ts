@@ -94,7 +94,11 @@ function matchIdentifier(statement: string): RemarkIdentifier | null {
   return null;
 }
 
-export function parseRemarks(remarks: string | null): RemarkFacts {
+/**
+ * `cutShort`: the remarks were cut at the column width and their continuation is missing, so the last
+ * statement is incomplete ("a.k.a. 'WHOIS HACKIN"); it stays in the text but yields no fact.
+ */
+export function parseRemarks(remarks: string | null, opts: { cutShort?: boolean } = {}): RemarkFacts {
   const facts: RemarkFacts = {
     aliases: [],
     birthDates: [],
@@ -106,7 +110,9 @@ export function parseRemarks(remarks: string | null): RemarkFacts {
     linkedTo: [],
   };
   if (!remarks) return facts;
-  for (const raw of splitRemarks(remarks)) {
+  const statements = splitRemarks(remarks);
+  if (opts.cutShort) statements.pop();
+  for (const raw of statements) {
     const statement = raw.replace(/^alt\.\s+/, '');
     let m: RegExpExecArray | null;
     if ((m = ALIAS_PREFIX.exec(statement))) {

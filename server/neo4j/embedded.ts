@@ -30,6 +30,8 @@ export interface Neo4jEndpoint {
 
 interface ServerRecord {
   pid: number;
+  /** The process that started (or adopted) the server and stops it on exit. */
+  ownerPid: number;
   boltPort: number;
   home: string;
   startedAt: string;
@@ -159,6 +161,24 @@ async function stopPid(pid: number, graceMs: number): Promise<void> {
   }
 }
 
+const stopping = new Map<number, Promise<void>>();
+
+/** Stops a server we own (once, however often called) and removes its record. */
+function stopServer(pid: number, record: string): Promise<void> {
+  let p = stopping.get(pid);
+  if (!p) {
+    p = (async () => {
+      if (pidAlive(pid)) {
+        log.info('Stopping Neo4j...');
+        await stopPid(pid, 60_000);
+      }
+      fs.rmSync(record, { force: true });
+    })();
+    stopping.set(pid, p);
+  }
+  return p;
+}
+
 function errorLines(logsDir: string): string {
   for (const f of ['neo4j.log', 'console.log']) {
     const file = path.join(logsDir, f);
@@ -185,8 +205,14 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
     if (pidAlive(rec.pid) && isOurServer(rec.pid, p.home)) {
       const uri = `bolt://127.0.0.1:${rec.boltPort}`;
       if (await canConnect(uri, user, password, 15_000)) {
-        log.info(`Using the Neo4j already running for ${settings.dataDir} (pid ${rec.pid}, bolt port ${rec.boltPort})`);
-        return { uri, user, password, database: 'neo4j', owned: false, stop: async () => {} };
+        if (rec.ownerPid && rec.ownerPid !== process.pid && pidAlive(rec.ownerPid)) {
+          log.info(`Using the Neo4j that another process (pid ${rec.ownerPid}) runs for ${settings.dataDir} (bolt port ${rec.boltPort})`);
+          return { uri, user, password, database: 'neo4j', owned: false, stop: async () => {} };
+        }
+        // Its owner is gone (crashed or killed): adopt it, and stop it when we stop.
+        log.warn(`Reusing the Neo4j left running by an earlier run (pid ${rec.pid}, bolt port ${rec.boltPort}); it answers normally`);
+        fs.writeFileSync(p.record, JSON.stringify({ ...rec, ownerPid: process.pid }));
+        return { uri, user, password, database: 'neo4j', owned: true, stop: () => stopServer(rec.pid, p.record) };
       }
       log.warn(`A Neo4j from an earlier run (pid ${rec.pid}) is running but not answering; stopping it and starting afresh`);
       await stopPid(rec.pid, 30_000);
@@ -248,7 +274,7 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
   child.on('exit', (code) => {
     exited = code;
   });
-  const rec: ServerRecord = { pid: child.pid!, boltPort: settings.boltPort, home: p.home, startedAt: new Date().toISOString() };
+  const rec: ServerRecord = { pid: child.pid!, ownerPid: process.pid, boltPort: settings.boltPort, home: p.home, startedAt: new Date().toISOString() };
   fs.writeFileSync(p.record, JSON.stringify(rec));
 
   const uri = `bolt://127.0.0.1:${settings.boltPort}`;
@@ -268,18 +294,21 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
   }
   log.info(`Neo4j ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  let stopping: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      if (exited === undefined) {
-        log.info('Stopping Neo4j...');
-        await stopPid(child.pid!, 60_000);
-      }
-      fs.rmSync(p.record, { force: true });
-    })();
-    return stopping;
-  };
-  return { uri, user, password, database: 'neo4j', owned: true, stop };
+  return { uri, user, password, database: 'neo4j', owned: true, stop: () => stopServer(child.pid!, p.record) };
+}
+
+/**
+ * Stops the embedded server recorded for this DATA_DIR, if one runs (e.g. left by an interrupted test
+ * run), before its folder is reused or removed.
+ */
+export async function stopRecordedNeo4j(settings: Settings): Promise<boolean> {
+  const p = paths(settings);
+  if (!fs.existsSync(p.record)) return false;
+  const rec = JSON.parse(fs.readFileSync(p.record, 'utf8')) as ServerRecord;
+  fs.rmSync(p.record, { force: true });
+  if (!pidAlive(rec.pid) || !isOurServer(rec.pid, p.home)) return false;
+  await stopPid(rec.pid, 30_000);
+  return true;
 }
 
 /** The endpoint from settings: the external server of NEO4J_URI, or the embedded one. */

@@ -1,0 +1,139 @@
+/**
+ * npm run bench: ingest benchmarks on the real 2024-05-03 OFAC SDN file, each reported as a ratio
+ * against a baseline measured in the same run (these machines are noisy; absolute figures are context).
+ *
+ *  1. parse:  our OFAC parser (CSV + remarks -> model) vs a bare csv-parse tokenizer over the same file.
+ *  2. load:   our full ingest (parse + one-transaction batched UNWIND writes of parties, programs,
+ *             identifiers, links) vs Neo4j's own LOAD CSV ... CALL { } IN TRANSACTIONS creating the
+ *             same Party nodes (name, type, programs, remarks) under the same constraints.
+ *
+ * Results are appended as one JSON line to bench/results/ingest.jsonl.
+ * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
+ */
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { loadSettings, REPO_ROOT, NEO4J_VERSION } from '../server/settings';
+import { connectNeo4j, neo4jHome, stopRecordedNeo4j } from '../server/neo4j/embedded';
+import { Database } from '../server/neo4j/database';
+import { parseOfacCsv } from '../ingest/sources/ofac-csv';
+import { ingest } from '../ingest/ingest';
+
+const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
+const RUNS = Number(process.env.BENCH_RUNS || 3);
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function bareTokenizer(file: string): Promise<number> {
+  let n = 0;
+  const parser = fs.createReadStream(file).pipe(parse({ relax_column_count: true }));
+  for await (const _ of parser) n++;
+  return n;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [Number(process.hrtime.bigint() - t) / 1e9, r];
+}
+
+const LOAD_CSV = `
+LOAD CSV FROM 'file:///sdn.csv' AS row
+WITH row WHERE row[0] =~ '[0-9]+'
+CALL (row) {
+  MERGE (p:Party {id: 'ofac-' + row[0]})
+  SET p.name = row[1], p.kind = row[2], p.programs = split(row[3], '] ['), p.remarks = row[11]
+} IN TRANSACTIONS OF 5000 ROWS`;
+
+async function main(): Promise<void> {
+  const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
+  console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
+
+  // 1. Parsing.
+  const bare: number[] = [];
+  const ours: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    bare.push((await time(() => bareTokenizer(FILE)))[0]);
+    ours.push((await time(() => parseOfacCsv([FILE], { release: '2024-05-03' })))[0]);
+  }
+  const parse = { bareRowsPerS: rows / median(bare), oursRowsPerS: rows / median(ours), ratio: median(ours) / median(bare) };
+  console.error(`parse: bare csv-parse ${parse.bareRowsPerS.toFixed(0)} rows/s, ours ${parse.oursRowsPerS.toFixed(0)} rows/s (ours takes ${parse.ratio.toFixed(2)}x)`);
+
+  // 2. Loading, against a fresh Neo4j of the bench's own.
+  const dataDir = path.join(REPO_ROOT, '.data', 'bench');
+  const base = { ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(await freePort()), NEO4J_URI: '' };
+  await stopRecordedNeo4j(loadSettings(base));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const settings = loadSettings(base);
+  const endpoint = await connectNeo4j(settings);
+  const db = new Database(endpoint, 600_000);
+  const importDir = path.join(neo4jHome(settings), 'import');
+  fs.mkdirSync(importDir, { recursive: true });
+  fs.copyFileSync(FILE, path.join(importDir, 'sdn.csv'));
+  const loadCsv: number[] = [];
+  const oursLoad: number[] = [];
+  let stats = { nodes: 0, relationships: 0 };
+  try {
+    for (let i = 0; i < RUNS; i++) {
+      await db.write('database-reset');
+      await db.applySchema();
+      loadCsv.push((await time(() => db.runWrite(LOAD_CSV)))[0]);
+      await db.write('database-reset');
+      await db.applySchema();
+      const [t] = await time(() =>
+        ingest(db, { paths: [FILE], release: '2024-05-03', progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs }),
+      );
+      oursLoad.push(t);
+    }
+    const [c] = await db.runWrite<{ nodes: number; relationships: number }>('MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS relationships');
+    stats = c;
+  } finally {
+    await db.close();
+    await endpoint.stop();
+  }
+  const load = {
+    loadCsvRowsPerS: rows / median(loadCsv),
+    oursRowsPerS: rows / median(oursLoad),
+    ratio: median(oursLoad) / median(loadCsv),
+    oursGraph: stats,
+  };
+  console.error(
+    `load: LOAD CSV (parties only) ${load.loadCsvRowsPerS.toFixed(0)} rows/s, ours (full model: ${stats.nodes} nodes, ` +
+      `${stats.relationships} relationships) ${load.oursRowsPerS.toFixed(0)} rows/s (ours takes ${load.ratio.toFixed(2)}x)`,
+  );
+
+  const result = {
+    at: new Date().toISOString(),
+    host: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION },
+    file: path.basename(path.dirname(FILE)) + '/sdn.csv',
+    rows,
+    runs: RUNS,
+    seconds: { bareParse: bare, oursParse: ours, loadCsv, oursLoad },
+    parse,
+    load,
+  };
+  const out = path.join(REPO_ROOT, 'bench', 'results', 'ingest.jsonl');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.appendFileSync(out, JSON.stringify(result) + '\n');
+  console.error(`results appended to ${path.relative(REPO_ROOT, out)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
