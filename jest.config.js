@@ -14,4 +14,6 @@ module.exports = {
   maxWorkers: 1,
   testTimeout: 180000,
   verbose: true,
+  // A safety net: a child process a failing test leaves behind must not hang CI for its 90 minutes.
+  forceExit: true,
 };

@@ -111,7 +111,8 @@ export function parseRemarks(remarks: string | null, opts: { cutShort?: boolean 
   };
   if (!remarks) return facts;
   const statements = splitRemarks(remarks);
-  if (opts.cutShort) statements.pop();
+  // A cut right after a separator ("...ViezzGa;") leaves every statement whole.
+  if (opts.cutShort && !/;\s*$/.test(remarks)) statements.pop();
   for (const raw of statements) {
     const statement = raw.replace(/^alt\.\s+/, '');
     let m: RegExpExecArray | null;

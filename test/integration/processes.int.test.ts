@@ -12,7 +12,7 @@ import { Database } from '../../server/neo4j/database';
 import { fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 import { ingest } from '../../ingest/ingest';
 
-const TSX = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+// `node --import tsx` (as the npm scripts do) keeps one process, so a signal reaches the program itself.
 const SDN_0503 = path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-proc-'));
 
@@ -46,7 +46,7 @@ interface Run {
 }
 
 function run(script: string, args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(TSX, [script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
