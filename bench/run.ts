@@ -11,13 +11,13 @@
  * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse';
 import { loadSettings, REPO_ROOT, NEO4J_VERSION } from '../server/settings';
 import { connectNeo4j, neo4jHome, stopRecordedNeo4j } from '../server/neo4j/embedded';
 import { Database } from '../server/neo4j/database';
+import { freePort } from '../server/net';
 import { parseOfacCsv } from '../ingest/sources/ofac-csv';
 import { ingest } from '../ingest/ingest';
 
@@ -34,16 +34,6 @@ async function bareTokenizer(file: string): Promise<number> {
   const parser = fs.createReadStream(file).pipe(parse({ relax_column_count: true }));
   for await (const _ of parser) n++;
   return n;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {

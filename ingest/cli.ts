@@ -92,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
       dataset: opts.dataset,
       release: opts.release,
       force: opts.force,
-      progress: opts.progress && !opts.json ? true : opts.progress,
+      progress: opts.progress,
       batchSize: settings.ingestBatchSize,
       txTimeoutMs: settings.ingestTxTimeoutMs,
     });

@@ -3,21 +3,10 @@
  * its own data folder, and hands its address to the tests through the environment.
  */
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { loadSettings, REPO_ROOT } from '../server/settings';
 import { connectNeo4j, stopRecordedNeo4j } from '../server/neo4j/embedded';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../server/net';
 
 export default async function globalSetup(): Promise<void> {
   if (process.env.NEO4J_URI) return;

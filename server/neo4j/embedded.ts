@@ -9,13 +9,13 @@
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import neo4j from 'neo4j-driver';
 import { NEO4J_VERSION, Settings } from '../settings';
 import { Neo4jStartError } from '../errors';
 import { log } from '../logger';
 import { ensureNeo4jRuntime } from './runtime';
+import { pidAlive, portFree } from '../net';
 
 export interface Neo4jEndpoint {
   uri: string;
@@ -94,15 +94,6 @@ function neo4jConf(settings: Settings, pluginsDir: string): string {
   ].join('\n');
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** True when pid is a Neo4j server of ours for this home folder (guards against pid reuse). */
 function isOurServer(pid: number, home: string): boolean {
   try {
@@ -133,14 +124,6 @@ async function canConnect(uri: string, user: string, password: string, timeoutMs
   } finally {
     await driver.close();
   }
-}
-
-function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.once('error', () => resolve(false));
-    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
-  });
 }
 
 async function stopPid(pid: number, graceMs: number): Promise<void> {

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { NEO4J_VERSION, Settings } from '../settings';
 import { Neo4jStartError } from '../errors';
 import { log } from '../logger';
+import { pidAlive } from '../net';
 
 export interface Neo4jRuntime {
   version: string;
@@ -73,15 +74,6 @@ function runMaven(settings: Settings, args: string[], logFile: string): Promise<
       }
     });
   });
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**

@@ -8,6 +8,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../server/settings';
+import { freePort } from '../../server/net';
 import { Database } from '../../server/neo4j/database';
 import { fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 import { ingest } from '../../ingest/ingest';
@@ -15,16 +16,6 @@ import { ingest } from '../../ingest/ingest';
 // `node --import tsx` (as the npm scripts do) keeps one process, so a signal reaches the program itself.
 const SDN_0503 = path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-proc-'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** The test run's Neo4j, as a user would configure an external server. */
 function externalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
