@@ -16,5 +16,5 @@ CREATE INDEX placeholder_name_key IF NOT EXISTS FOR (n:Placeholder) ON (n.nameKe
 CREATE INDEX identifier_type IF NOT EXISTS FOR (n:Identifier) ON (n.type);
 CREATE INDEX address_country IF NOT EXISTS FOR (n:Address) ON (n.country);
 
-// Full-text search over primary names and every alias.
-CREATE FULLTEXT INDEX party_names IF NOT EXISTS FOR (n:Party) ON EACH [n.name, n.aliasNames];
+// Full-text search over primary names, every alias, and their Latin transliterations.
+CREATE FULLTEXT INDEX party_names IF NOT EXISTS FOR (n:Party) ON EACH [n.name, n.aliasNames, n.latinNames];

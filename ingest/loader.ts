@@ -15,6 +15,7 @@ import {
 import { Database, Params } from '../server/neo4j/database';
 import { IngestRefusedError } from '../server/errors';
 import { nameKey } from './normalize';
+import { latinForm } from '../server/search/names';
 import { log } from '../server/logger';
 
 export interface LoadOptions {
@@ -42,6 +43,8 @@ function partyProps(p: PartyRecord): Record<string, unknown> {
     name: p.name,
     nameKey: nameKey(p.name),
     aliasNames: p.aliases.map((a) => a.name),
+    // Latin transliterations of names in other scripts, so a Latin query finds them (full-text index).
+    latinNames: [...new Set([p.name, ...p.aliases.map((a) => a.name)].map(latinForm).filter((x): x is string => x !== null))],
     aliasTypes: p.aliases.map((a) => a.type),
     // Neo4j lists cannot hold nulls: "" stands for "the source does not say".
     aliasQualities: p.aliases.map((a) => a.quality ?? ''),

@@ -1,7 +1,10 @@
 /**
- * The HTTP process: health now; the GraphQL API and the explorer mount here in later work.
+ * The HTTP process: /healthz, the GraphQL API at /graphql; the explorer mounts here next.
  */
 import express, { Express, NextFunction, Request, Response } from 'express';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ApolloServer } from '@apollo/server';
+import type { Context } from './graphql';
 import { AppError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
@@ -20,9 +23,12 @@ interface DatasetRow {
   loadedAt: string;
 }
 
-export function createApp(state: AppState): Express {
+export function createApp(state: AppState, graphql?: ApolloServer<Context>): Express {
   const app = express();
   app.disable('x-powered-by');
+  if (graphql) {
+    app.use('/graphql', express.json({ limit: '100kb' }), expressMiddleware(graphql, { context: async () => ({ db: state.notReady ? null : state.db }) }));
+  }
 
   app.get('/healthz', async (_req: Request, res: Response) => {
     const neo4j = { uri: state.neo4j.uri, embedded: state.neo4j.embedded, version: state.neo4j.version };
@@ -40,7 +46,7 @@ export function createApp(state: AppState): Express {
   });
 
   app.get('/', (_req, res) => {
-    res.type('text/plain').send('sanctions-graph is running. Health: GET /healthz\n');
+    res.type('text/plain').send('sanctions-graph is running. GraphQL API: POST /graphql; health: GET /healthz\n');
   });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

@@ -8,6 +8,7 @@ import { connectNeo4j, Neo4jEndpoint } from './neo4j/embedded';
 import { Database } from './neo4j/database';
 import { AppError } from './errors';
 import { createApp, AppState } from './app';
+import { createGraphQLServer } from './graphql';
 import { log, setLogLevel } from './logger';
 import { DEMO_LOADS } from '../ingest/demo';
 import { ingest } from '../ingest/ingest';
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
     db: null,
     neo4j: { uri: settings.neo4jUri ?? `bolt://127.0.0.1:${settings.boltPort}`, embedded: !settings.neo4jUri, version: null },
   };
-  const server = http.createServer(createApp(state));
+  const graphql = createGraphQLServer();
+  await graphql.start();
+  const server = http.createServer(createApp(state, graphql));
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new SettingsError(`Port ${settings.port} on ${settings.host} is in use; set PORT to a free port`) : err),

@@ -70,7 +70,7 @@ export function embeddedPassword(settings: Settings): string {
   return password;
 }
 
-function neo4jConf(settings: Settings, pluginsDir: string): string {
+function neo4jConf(settings: Settings, pluginsDir: string, importDir: string): string {
   return [
     '# Written by sanctions-graph on every start from its settings; edits here are overwritten.',
     'server.default_listen_address=127.0.0.1',
@@ -85,6 +85,8 @@ function neo4jConf(settings: Settings, pluginsDir: string): string {
     `server.memory.pagecache.size=${settings.neo4jPageCache}`,
     'dbms.usage_report.enabled=false',
     `server.directories.plugins=${pluginsDir}`,
+    // LOAD CSV reads file:/// URLs from here only (the benchmark's LOAD CSV baseline uses it).
+    `server.directories.import=${importDir}`,
     'dbms.security.procedures.unrestricted=apoc.*',
     'dbms.security.procedures.allowlist=apoc.*',
     // A ceiling for runaway queries; loads and API queries set their own, shorter or longer, per transaction.
@@ -213,7 +215,7 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
     );
   }
   const runtime = await ensureNeo4jRuntime(settings);
-  fs.writeFileSync(path.join(p.conf, 'neo4j.conf'), neo4jConf(settings, runtime.plugins));
+  fs.writeFileSync(path.join(p.conf, 'neo4j.conf'), neo4jConf(settings, runtime.plugins, path.join(p.home, 'import')));
   const env = { ...process.env, NEO4J_HOME: p.home, NEO4J_CONF: p.conf };
   const classPath = `${runtime.plugins}/*:${runtime.lib}/*`;
 

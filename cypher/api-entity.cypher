@@ -1,0 +1,11 @@
+// One party with its addresses and identifiers.
+MATCH (p:Party {id: $id})
+CALL (p) {
+  OPTIONAL MATCH (p)-[:HAS_ADDRESS]->(a:Address)
+  RETURN collect(DISTINCT a {.id, .full, .city, .country}) AS addresses
+}
+CALL (p) {
+  OPTIONAL MATCH (p)-[r:HAS_IDENTIFIER]->(i:Identifier)
+  RETURN collect(DISTINCT i {.id, .type, .value, .country, label: r.label}) AS identifiers
+}
+RETURN p {.*} AS party, addresses, identifiers, COUNT { (p)--() } AS degree, p:Placeholder AS placeholder

@@ -1,0 +1,4 @@
+// The relationships among the nodes of a subgraph.
+MATCH (a)-[r]->(b)
+WHERE elementId(a) IN $eids AND elementId(b) IN $eids AND ($types IS NULL OR type(r) IN $types)
+RETURN elementId(r) AS id, a.id AS source, b.id AS target, type(r) AS type, r.label AS label

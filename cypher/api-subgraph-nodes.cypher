@@ -1,0 +1,5 @@
+// The nodes of a subgraph, in the shape of the API's GraphNode.
+MATCH (n)
+WHERE elementId(n) IN $eids
+RETURN elementId(n) AS eid, n.id AS id, labels(n) AS labels, n.kind AS kind,
+       coalesce(n.name, n.full, n.value, n.id) AS label, COUNT { (n)--() } AS degree

@@ -1,0 +1,75 @@
+/**
+ * The GraphQL API: the schema-first contract in schema.graphql, resolvers that call the query
+ * functions of queries.ts (never the driver), and errors mapped by code onto `extensions.code` and an
+ * HTTP status at this one boundary.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { GraphQLError } from 'graphql';
+import { AppError, ServiceUnavailableError } from './errors';
+import { Database } from './neo4j/database';
+import { log } from './logger';
+import * as q from './queries';
+
+export const typeDefs = fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8');
+
+export interface Context {
+  db: Database | null;
+}
+
+function dbOf(ctx: Context): Database {
+  if (!ctx.db) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
+  return ctx.db;
+}
+
+/** Turns our errors into GraphQL errors with a stable code and the HTTP status that goes with it. */
+function toGraphQLError(err: unknown): GraphQLError {
+  if (err instanceof GraphQLError) return err;
+  if (err instanceof AppError) {
+    return new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status === 400 ? 200 : err.status } } });
+  }
+  log.error(`GraphQL resolver failed: ${(err as Error).stack ?? err}`);
+  return new GraphQLError('Internal error; it has been logged', { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+}
+
+function guard<A, R>(fn: (args: A, ctx: Context) => Promise<R>) {
+  return async (_parent: unknown, args: A, ctx: Context): Promise<R> => {
+    try {
+      return await fn(args, ctx);
+    } catch (err) {
+      throw toGraphQLError(err);
+    }
+  };
+}
+
+export const resolvers = {
+  Query: {
+    search: guard((args: q.SearchArgs, ctx) => q.search(dbOf(ctx), args)),
+    entity: guard((args: { id: string }, ctx) => q.getEntity(dbOf(ctx), args.id)),
+    neighborhood: guard((args: Parameters<typeof q.neighborhood>[1], ctx) => q.neighborhood(dbOf(ctx), args)),
+    paths: guard((args: Parameters<typeof q.paths>[1], ctx) => q.paths(dbOf(ctx), args)),
+    datasets: guard((_args: Record<string, never>, ctx) => q.datasets(dbOf(ctx))),
+  },
+  SearchHit: {
+    entity: async (hit: { id: string }, _args: unknown, ctx: Context) => {
+      try {
+        return await q.getEntity(dbOf(ctx), hit.id);
+      } catch (err) {
+        throw toGraphQLError(err);
+      }
+    },
+  },
+};
+
+export function createGraphQLServer(): ApolloServer<Context> {
+  return new ApolloServer<Context>({
+    typeDefs,
+    resolvers,
+    introspection: true,
+    // Apollo's default landing page loads its UI from the internet; an offline IDE comes with the explorer.
+    plugins: [ApolloServerPluginLandingPageDisabled()],
+    includeStacktraceInErrorResponses: false,
+  });
+}

@@ -1,0 +1,281 @@
+/**
+ * The read queries behind the API: each validates its input (BadInputError says what to fix), runs
+ * named Cypher from cypher/ in read transactions, and returns plain objects in the API's shapes.
+ */
+import { BadInputError } from './errors';
+import { isAllowedRelType, LABELS, PARTY_KIND_NAMES, REL_TYPE_NAMES, PartyKind } from './model';
+import neo4j from 'neo4j-driver';
+import { Database } from './neo4j/database';
+import { luceneQuery, nameSimilarity, sameWords } from './search/names';
+
+export const LIMITS = {
+  searchFirst: 100,
+  searchCandidates: 300,
+  neighborhoodDepth: 3,
+  neighborhoodLimit: 1000,
+  maxHops: 6,
+  pathLimit: 50,
+  seeds: 100,
+  queryLength: 200,
+} as const;
+
+export interface Alias {
+  name: string;
+  type: string;
+  quality: string | null;
+}
+export interface EntityView {
+  id: string;
+  kind: string;
+  name: string;
+  aliases: Alias[];
+  addresses: { id: string; full: string; city: string | null; country: string | null }[];
+  identifiers: { id: string; type: string; value: string; country: string | null; label: string | null }[];
+  programs: string[];
+  datasets: string[];
+  birthDates: string[];
+  nationalities: string[];
+  remarks: string | null;
+  degree: number;
+  placeholder: boolean;
+  delistedOn: string | null;
+  record: string | null;
+  release: string | null;
+}
+export interface GraphNode {
+  id: string;
+  kind: string;
+  label: string;
+  degree: number;
+}
+export interface GraphEdge {
+  id: string;
+  source: string;
+  target: string;
+  type: string;
+  label: string | null;
+}
+export interface Subgraph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  truncated: boolean;
+}
+
+function intIn(name: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${name} must be a whole number from ${min} to ${max}; got ${v}`);
+  return v;
+}
+
+function relTypes(types: readonly string[] | null | undefined): string[] | null {
+  if (!types || types.length === 0) return null;
+  const bad = types.filter((t) => !isAllowedRelType(t));
+  if (bad.length) throw new BadInputError(`unknown relationType ${bad.map((b) => JSON.stringify(b)).join(', ')}; known: ${REL_TYPE_NAMES.join(', ')}`);
+  return [...types];
+}
+
+export async function getEntity(db: Database, id: string): Promise<EntityView | null> {
+  const [row] = await db.read<{ party: Record<string, unknown>; addresses: EntityView['addresses']; identifiers: EntityView['identifiers']; degree: number; placeholder: boolean }>(
+    'api-entity',
+    { id },
+  );
+  if (!row) return null;
+  const p = row.party as Record<string, string | string[] | null>;
+  const names = (p.aliasNames as string[] | null) ?? [];
+  const types = (p.aliasTypes as string[] | null) ?? [];
+  const qualities = (p.aliasQualities as string[] | null) ?? [];
+  return {
+    id: p.id as string,
+    kind: p.kind as string,
+    name: p.name as string,
+    aliases: names.map((name, i) => ({ name, type: types[i] ?? 'a.k.a.', quality: qualities[i] || null })),
+    addresses: row.addresses,
+    identifiers: row.identifiers,
+    programs: (p.programs as string[] | null) ?? [],
+    datasets: (p.datasets as string[] | null) ?? [],
+    birthDates: (p.birthDates as string[] | null) ?? [],
+    nationalities: [...((p.nationalities as string[] | null) ?? []), ...((p.citizenships as string[] | null) ?? [])],
+    remarks: (p.remarks as string | null) ?? null,
+    degree: row.degree,
+    placeholder: row.placeholder,
+    delistedOn: (p.delistedOn as string | null) ?? null,
+    record: (p.record as string | null) ?? null,
+    release: (p.release as string | null) ?? null,
+  };
+}
+
+export interface SearchArgs {
+  query: string;
+  kinds?: string[] | null;
+  datasets?: string[] | null;
+  programs?: string[] | null;
+  countries?: string[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+export interface SearchResult {
+  total: number;
+  hits: { id: string; score: number; matchedName: string }[];
+  endCursor: string | null;
+  hasMore: boolean;
+}
+
+function decodeCursor(after: string | null | undefined): number {
+  if (!after) return 0;
+  const m = /^offset:(\d+)$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!m) throw new BadInputError('after is not a cursor from this API: pass a previous page\'s endCursor');
+  return Number(m[1]);
+}
+
+export async function search(db: Database, args: SearchArgs): Promise<SearchResult> {
+  const text = args.query.trim();
+  if (text === '') throw new BadInputError('query must not be empty');
+  if (text.length > LIMITS.queryLength) throw new BadInputError(`query must be at most ${LIMITS.queryLength} characters`);
+  const first = intIn('first', args.first ?? 20, 1, LIMITS.searchFirst);
+  const offset = decodeCursor(args.after);
+  const kinds = args.kinds?.length ? args.kinds : null;
+  const unknownKinds = kinds?.filter((k) => !(PARTY_KIND_NAMES as string[]).includes(k)) ?? [];
+  if (unknownKinds.length) throw new BadInputError(`unknown kind ${unknownKinds.join(', ')}; known: ${PARTY_KIND_NAMES.join(', ')}`);
+  const lucene = luceneQuery(text);
+  if (!lucene) throw new BadInputError('query has no letters or digits to search for');
+  const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
+    lucene,
+    candidates: neo4j.int(LIMITS.searchCandidates),
+    kinds,
+    datasets: args.datasets?.length ? args.datasets : null,
+    programs: args.programs?.length ? args.programs : null,
+    countries: args.countries?.length ? args.countries.map((c) => c.toLowerCase()) : null,
+  });
+  const ranked = rows
+    .map((r) => {
+      let best = { score: nameSimilarity(text, r.name), name: r.name };
+      for (const a of r.aliases) {
+        const s = nameSimilarity(text, a);
+        // On a tie, the name written as the query was wins (ALIS LLC over LIMITED LIABILITY COMPANY ALIS).
+        if (s > best.score || (s === best.score && sameWords(text, a) && !sameWords(text, best.name))) best = { score: s, name: a };
+      }
+      return { id: r.id, score: Math.round(best.score * 1000) / 1000, matchedName: best.name, index: r.score };
+    })
+    .sort((a, b) => b.score - a.score || b.index - a.index || a.id.localeCompare(b.id));
+  const page = ranked.slice(offset, offset + first);
+  const hasMore = offset + first < ranked.length;
+  return {
+    total: ranked.length,
+    hits: page.map(({ id, score, matchedName }) => ({ id, score, matchedName })),
+    endCursor: hasMore ? Buffer.from(`offset:${offset + first}`).toString('base64url') : null,
+    hasMore,
+  };
+}
+
+interface NodeRow {
+  eid: string;
+  id: string;
+  labels: string[];
+  kind: string | null;
+  label: string;
+  degree: number;
+}
+
+function toGraphNode(r: NodeRow): GraphNode {
+  const kind =
+    r.kind && (PARTY_KIND_NAMES as string[]).includes(r.kind)
+      ? r.kind
+      : ([LABELS.Address, LABELS.Identifier, LABELS.Program] as string[]).find((l) => r.labels.includes(l)) ?? 'Unknown';
+  return { id: r.id, kind, label: r.label, degree: r.degree };
+}
+
+async function subgraphOf(db: Database, eids: string[], types: string[] | null, truncated: boolean): Promise<Subgraph> {
+  const nodes = await db.read<NodeRow>('api-subgraph-nodes', { eids });
+  const edges = await db.read<GraphEdge>('api-subgraph-edges', { eids, types });
+  const order = new Map(eids.map((e, i) => [e, i]));
+  nodes.sort((a, b) => order.get(a.eid)! - order.get(b.eid)!);
+  return { nodes: nodes.map(toGraphNode), edges, truncated };
+}
+
+export async function neighborhood(
+  db: Database,
+  args: { ids: readonly string[]; depth?: number | null; relationTypes?: readonly string[] | null; limit?: number | null },
+): Promise<Subgraph> {
+  if (args.ids.length === 0) throw new BadInputError('ids must name at least one entity');
+  if (args.ids.length > LIMITS.seeds) throw new BadInputError(`ids may name at most ${LIMITS.seeds} entities`);
+  const depth = intIn('depth', args.depth ?? 1, 1, LIMITS.neighborhoodDepth);
+  const limit = intIn('limit', args.limit ?? 200, 1, LIMITS.neighborhoodLimit);
+  const types = relTypes(args.relationTypes);
+  const seeds = (await db.read<{ eid: string }>('api-seeds', { ids: [...new Set(args.ids)] })).map((r) => r.eid);
+  const chosen: string[] = seeds.slice(0, limit);
+  const seen = new Set(chosen);
+  let truncated = seeds.length > limit;
+  let frontier = chosen.slice();
+  for (let hop = 0; hop < depth && frontier.length > 0 && chosen.length < limit; hop++) {
+    const room = limit - chosen.length;
+    const rows = await db.read<{ from: string; available: number; neighbours: string[] }>('api-neighborhood-hop', {
+      frontier,
+      seen: [...seen],
+      types,
+      perNode: neo4j.int(room),
+    });
+    const next: string[] = [];
+    // Round-robin over the frontier so that one hub does not take all the room.
+    const queues = rows.map((r) => {
+      if (r.available > r.neighbours.length) truncated = true;
+      return r.neighbours.slice();
+    });
+    let added = true;
+    while (added && chosen.length < limit) {
+      added = false;
+      for (const q of queues) {
+        while (q.length > 0 && seen.has(q[0])) q.shift();
+        const eid = q.shift();
+        if (eid === undefined) continue;
+        seen.add(eid);
+        chosen.push(eid);
+        next.push(eid);
+        added = true;
+        if (chosen.length >= limit) break;
+      }
+    }
+    if (queues.some((q) => q.some((e) => !seen.has(e)))) truncated = true;
+    frontier = next;
+  }
+  return subgraphOf(db, chosen, types, truncated);
+}
+
+export type PathMode = 'SHORTEST' | 'ALL_SHORTEST' | 'K_SHORTEST';
+
+export async function paths(
+  db: Database,
+  args: { from: string; to: string; maxHops?: number | null; mode?: PathMode | null; relationTypes?: readonly string[] | null; excludeIds?: readonly string[] | null; limit?: number | null },
+): Promise<{ length: number; nodes: GraphNode[]; edges: GraphEdge[] }[]> {
+  const maxHops = intIn('maxHops', args.maxHops ?? 4, 1, LIMITS.maxHops);
+  const limit = intIn('limit', args.limit ?? 10, 1, LIMITS.pathLimit);
+  const types = relTypes(args.relationTypes);
+  if (args.from === args.to) throw new BadInputError('from and to must be different entities');
+  const exclude = [...(args.excludeIds ?? [])];
+  if (exclude.includes(args.from) || exclude.includes(args.to)) throw new BadInputError('excludeIds must not contain from or to');
+  const mode = args.mode ?? 'ALL_SHORTEST';
+  const name = mode === 'SHORTEST' ? 'api-paths-shortest' : mode === 'ALL_SHORTEST' ? 'api-paths-all-shortest' : 'api-paths-k-shortest';
+  const rows = await db.read<{ nodes: string[]; rels: string[] }>(name, { from: args.from, to: args.to, types, exclude, limit: neo4j.int(limit) });
+  // The queries search up to the cap of 6 hops; the shortest paths are found first, so dropping the
+  // longer ones gives exactly the paths within maxHops.
+  const within = rows.filter((r) => r.rels.length <= maxHops).slice(0, limit);
+  if (within.length === 0) return [];
+  const eids = [...new Set(within.flatMap((r) => r.nodes))];
+  const rids = [...new Set(within.flatMap((r) => r.rels))];
+  const nodes = new Map((await db.read<NodeRow>('api-subgraph-nodes', { eids })).map((n) => [n.eid, toGraphNode(n)]));
+  const edges = new Map((await db.read<GraphEdge>('api-path-edges', { rids })).map((e) => [e.id, e]));
+  return within.map((r) => ({ length: r.rels.length, nodes: r.nodes.map((e) => nodes.get(e)!), edges: r.rels.map((e) => edges.get(e)!) }));
+}
+
+export interface DatasetView {
+  name: string;
+  release: string | null;
+  releases: string[];
+  entityCount: number;
+  loadedAt: string;
+}
+
+export async function datasets(db: Database): Promise<DatasetView[]> {
+  return db.read<DatasetView & Record<string, unknown>>('api-datasets');
+}
+
+export type { PartyKind };

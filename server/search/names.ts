@@ -1,0 +1,91 @@
+/**
+ * Name matching for search: transliteration to Latin (so Cyrillic, Hangul or Han queries meet Latin
+ * entries and the reverse), legal-form words dropped ("Co., Ltd.", "LLC" say nothing about who it is),
+ * the Lucene query for the full-text index, and a similarity in [0, 1] a person can reason about.
+ */
+import { distance } from 'fastest-levenshtein';
+import { transliterate } from 'transliteration';
+
+/**
+ * Legal-form and filler words, compared after normalisation. From the forms frequent in OFAC names
+ * (English, Russian, Spanish, Chinese and Korean company forms as OFAC romanises them).
+ */
+const NOISE = new Set(
+  [
+    'co', 'company', 'corp', 'corporation', 'inc', 'incorporated', 'ltd', 'limited', 'llc', 'llp', 'plc',
+    'lp', 'gmbh', 'ag', 'sa', 'sarl', 'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'jsc', 'ojsc', 'cjsc',
+    'pjsc', 'ooo', 'oao', 'zao', 'pao', 'ao', 'fze', 'fzco', 'fzc', 'dmcc', 'de', 'cv', 'sac', 'sas',
+    'liability', 'joint', 'stock', 'the', 'of', 'and', 'group', 'holding', 'holdings', 'trading',
+    'obshchestvo', 'ogranichennoy', 'otvetstvennostyu', 'aktsionernoe', 'obshchestva', 'tovarishchestvo',
+  ],
+);
+
+/** Lowercase Latin words of a name, in any script; legal-form words kept (see `meaningfulTokens`). */
+export function latinTokens(s: string): string[] {
+  return transliterate(s.normalize('NFKC'))
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((t) => t !== '');
+}
+
+/** Tokens that identify: legal-form and filler words dropped, unless nothing else is left. */
+export function meaningfulTokens(s: string): string[] {
+  const all = latinTokens(s);
+  const kept = all.filter((t) => !NOISE.has(t));
+  return kept.length > 0 ? kept : all;
+}
+
+/** The Latin transliteration of a name when it differs from the name (for the full-text index). */
+export function latinForm(s: string): string | null {
+  const t = latinTokens(s).join(' ');
+  return t !== '' && t !== s.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim() ? t : null;
+}
+
+/** Whether two names are the same words, legal forms included, whatever their case, script or punctuation. */
+export function sameWords(a: string, b: string): boolean {
+  return latinTokens(a).join(' ') === latinTokens(b).join(' ');
+}
+
+function tokenSimilarity(a: string, b: string): number {
+  if (a === b) return 1;
+  return 1 - distance(a, b) / Math.max(a.length, b.length);
+}
+
+/**
+ * Similarity of a query to one name, in [0, 1]: each query word is matched to its closest word of the
+ * name (typos cost in proportion to their length), word order does not matter, and a name with many
+ * words the query does not mention scores a little lower than one that is all query.
+ */
+export function nameSimilarity(query: string, name: string): number {
+  const q = meaningfulTokens(query);
+  const n = meaningfulTokens(name);
+  if (q.length === 0 || n.length === 0) return 0;
+  if (q.join(' ') === n.join(' ')) return 1;
+  // Joined forms catch split or merged words ("chin yong" vs "chinyong").
+  const joined = tokenSimilarity(q.join(''), n.join(''));
+  let sum = 0;
+  for (const t of q) sum += Math.max(...n.map((u) => tokenSimilarity(t, u)));
+  const words = sum / q.length;
+  const coverage = Math.min(q.length, n.length) / Math.max(q.length, n.length);
+  return Math.max(joined * 0.98, words * (0.8 + 0.2 * coverage));
+}
+
+/** Characters with a meaning in Lucene's query syntax. */
+const LUCENE_SPECIAL = /[+\-!(){}[\]^"~*?:\\/&|]/g;
+
+/**
+ * The full-text query for a user's text: every meaningful Latin word, fuzzy (edit distance by length)
+ * and as a prefix, OR-ed. Values only: the result is passed to the index as a parameter.
+ */
+export function luceneQuery(text: string): string | null {
+  const tokens = [...new Set(meaningfulTokens(text))].slice(0, 12);
+  if (tokens.length === 0) return null;
+  const parts = tokens.map((t) => {
+    const safe = t.replace(LUCENE_SPECIAL, '');
+    const fuzz = safe.length >= 6 ? 2 : safe.length >= 3 ? 1 : 0;
+    return fuzz ? `${safe}~${fuzz} OR ${safe}*` : `${safe} OR ${safe}*`;
+  });
+  return parts.join(' OR ');
+}
