@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, ValidationContext, ASTVisitor, Kind } from 'graphql';
 import { AppError, ServiceUnavailableError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
@@ -63,6 +63,28 @@ export const resolvers = {
   },
 };
 
+/**
+ * Cost limit. The schema is not recursive, so a query's depth is bounded by the schema itself, and each
+ * root field is capped (first, limit, depth, maxHops); what is left to bound is how many root fields one
+ * request asks for (e.g. 500 aliased neighborhood calls).
+ */
+export const MAX_ROOT_FIELDS = 10;
+
+function rootFieldLimit(context: ValidationContext): ASTVisitor {
+  return {
+    OperationDefinition(node) {
+      const fields = node.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && !s.name.value.startsWith('__'));
+      if (fields.length > MAX_ROOT_FIELDS) {
+        context.reportError(
+          new GraphQLError(`A request may ask for at most ${MAX_ROOT_FIELDS} root fields; this one asks for ${fields.length}. Split it.`, {
+            nodes: [node],
+          }),
+        );
+      }
+    },
+  };
+}
+
 export function createGraphQLServer(): ApolloServer<Context> {
   return new ApolloServer<Context>({
     typeDefs,
@@ -71,5 +93,6 @@ export function createGraphQLServer(): ApolloServer<Context> {
     // Apollo's default landing page loads its UI from the internet; an offline IDE comes with the explorer.
     plugins: [ApolloServerPluginLandingPageDisabled()],
     includeStacktraceInErrorResponses: false,
+    validationRules: [rootFieldLimit],
   });
 }
