@@ -5,6 +5,9 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
+import { BadInputError, ServiceUnavailableError } from './errors';
+import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
+import { neighborhood } from './queries';
 import { AppError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
@@ -42,6 +45,31 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
       res.status(503).json({ status: 'unavailable', reason: code, neo4j: { ...neo4j, connected: false } });
+    }
+  });
+
+  // Subgraph download: the same selection and limits as the neighborhood query.
+  app.get('/api/export', async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
+      const q = req.query as Record<string, string | undefined>;
+      const format = (q.format ?? 'graphml') as ExportFormat;
+      if (!EXPORT_FORMATS.includes(format)) throw new BadInputError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      const ids = (q.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+      const num = (name: string): number | undefined => {
+        if (q[name] === undefined) return undefined;
+        if (!/^\d+$/.test(q[name]!)) throw new BadInputError(`${name} must be a whole number`);
+        return Number(q[name]);
+      };
+      const relationTypes = q.relationTypes ? q.relationTypes.split(',').map((s) => s.trim()) : undefined;
+      const graph = await neighborhood(state.db, { ids, depth: num('depth'), limit: num('limit'), relationTypes });
+      const { type, ext } = CONTENT_TYPES[format];
+      res.setHeader('content-type', type);
+      res.setHeader('content-disposition', `attachment; filename="sanctions-graph-${ids[0] ?? 'subgraph'}.${ext}"`);
+      if (graph.truncated) res.setHeader('x-truncated', 'true');
+      res.send(Buffer.from(serialize(graph, format)));
+    } catch (err) {
+      next(err);
     }
   });
 

@@ -2,8 +2,12 @@
  * The GraphQL API over the real Neo4j with the real 2024-05-03 SDN list loaded, called over HTTP
  * as a client would (POST /graphql).
  */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
+import { unzipSync, strFromU8 } from 'fflate';
 import { createApp, AppState } from '../../server/app';
 import { createGraphQLServer } from '../../server/graphql';
 import { Database } from '../../server/neo4j/database';
@@ -192,5 +196,65 @@ describe('errors and datasets', () => {
     const { status, body } = await gql('{ datasets { name release releases entityCount loadedAt } }');
     expect(status).toBe(200);
     expect(body.data!.datasets).toEqual([expect.objectContaining({ name: 'ofac-sdn', release: '2024-05-03', releases: ['2024-05-03'], entityCount: 14965 })]);
+  });
+});
+
+describe('export', () => {
+  const exportUrl = (q: string) => url.replace(/\/graphql$/, `/api/export?${q}`);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-export-'));
+  afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+  /** Reads a file back with networkx (Debian's python3-networkx; .ci/run installs it). */
+  function networkx(file: string, reader: 'read_graphml' | 'read_gexf'): { nodes: number; edges: number; kind: string; label: string } {
+    const script = `import json, sys, networkx as nx
+g = nx.${reader}(sys.argv[1])
+n = g.nodes['ofac-43379']
+print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "kind": n.get("kind"), "label": n.get("label")}))`;
+    return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' }));
+  }
+
+  async function download(q: string): Promise<{ res: Response; bytes: Buffer }> {
+    const res = await fetch(exportUrl(q));
+    return { res, bytes: Buffer.from(await res.arrayBuffer()) };
+  }
+
+  const GRAPH = (format: string) => `ids=ofac-43379&depth=2&relationTypes=UNKNOWN_LINK,HAS_IDENTIFIER&format=${format}`;
+
+  test('GraphML and GEXF open in networkx with every node, edge and attribute', async () => {
+    const sub = (await gql(NEIGHBORHOOD, { ids: ['ofac-43379'], depth: 2, types: ['UNKNOWN_LINK', 'HAS_IDENTIFIER'] })).body.data!.neighborhood;
+    for (const [format, reader] of [['graphml', 'read_graphml'], ['gexf', 'read_gexf']] as const) {
+      const { res, bytes } = await download(GRAPH(format));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="sanctions-graph-ofac-43379\\.${format}"`));
+      const file = path.join(tmp, `g.${format}`);
+      fs.writeFileSync(file, bytes);
+      expect(networkx(file, reader)).toEqual({ nodes: sub.nodes.length, edges: sub.edges.length, kind: 'Organization', label: 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY' });
+    }
+  });
+
+  test('CSV (zipped nodes and edges), Cytoscape.js JSON and FtM lines', async () => {
+    const zip = unzipSync(new Uint8Array((await download(GRAPH('csv'))).bytes));
+    const nodes = strFromU8(zip['nodes.csv']).trim().split('\r\n');
+    const edges = strFromU8(zip['edges.csv']).trim().split('\r\n');
+    expect(nodes[0]).toBe('id,label,kind,degree');
+    expect(nodes).toContain('ofac-48260,LIMITED LIABILITY COMPANY ALIS,Organization,4');
+    expect(edges[0]).toBe('id,source,target,type,label');
+    expect(edges.some((l) => l.endsWith(',ofac-48260,ofac-43379,UNKNOWN_LINK,Linked To'))).toBe(true);
+
+    const json = JSON.parse((await download(GRAPH('json'))).bytes.toString('utf8'));
+    expect(json.elements.nodes.map((n: { data: { id: string } }) => n.data.id)).toContain('ofac-48262');
+    expect(json.elements.edges[0].data).toEqual(expect.objectContaining({ source: expect.any(String), target: expect.any(String), type: expect.any(String) }));
+
+    const ftm = (await download(GRAPH('ftm'))).bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(ftm).toContainEqual(expect.objectContaining({ id: 'ofac-48260', schema: 'Organization', properties: expect.objectContaining({ name: ['LIMITED LIABILITY COMPANY ALIS'], idNumber: expect.arrayContaining(['2543103179']) }) }));
+    expect(ftm).toContainEqual(expect.objectContaining({ schema: 'UnknownLink', properties: { subject: ['ofac-48260'], object: ['ofac-43379'], role: ['Linked To'] } }));
+  });
+
+  test('bad export parameters are a 400 that says what to fix', async () => {
+    const { res, bytes } = await download('ids=ofac-43379&format=pdf');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(bytes.toString('utf8')).error).toEqual({ code: 'BAD_USER_INPUT', message: 'format must be one of graphml, gexf, csv, json, ftm' });
+    const deep = await download('ids=ofac-43379&depth=9');
+    expect(deep.res.status).toBe(400);
   });
 });
