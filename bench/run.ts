@@ -3,6 +3,7 @@
  * against a baseline measured in the same run (these machines are noisy; absolute figures are context).
  *
  *  1. parse:  our OFAC parser (CSV + remarks -> model) vs a bare csv-parse tokenizer over the same file.
+ *  3. api:    see bench/api.ts (GraphQL tax, throughput, hubs, paths, search), in bench/results/api.jsonl.
  *  2. load:   our full ingest (parse + one-transaction batched UNWIND writes of parties, programs,
  *             identifiers, links) vs Neo4j's own LOAD CSV ... CALL { } IN TRANSACTIONS creating the
  *             same Party nodes (name, type, programs, remarks) under the same constraints.
@@ -20,6 +21,7 @@ import { Database } from '../server/neo4j/database';
 import { freePort } from '../server/net';
 import { parseOfacCsv } from '../ingest/sources/ofac-csv';
 import { ingest } from '../ingest/ingest';
+import { apiBench } from './api';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
   const loadCsv: number[] = [];
   const oursLoad: number[] = [];
   let stats = { nodes: 0, relationships: 0 };
+  let api: Record<string, unknown> = {};
   try {
     for (let i = 0; i < RUNS; i++) {
       await db.write('database-reset');
@@ -92,6 +95,9 @@ async function main(): Promise<void> {
     }
     const [c] = await db.runWrite<{ nodes: number; relationships: number }>('MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS relationships');
     stats = c;
+    // 3. The API, over the graph the last load left.
+    api = await apiBench(db, Number(process.env.BENCH_API_RUNS || 50));
+    console.error(`api: ${JSON.stringify(api, (k, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
   } finally {
     await db.close();
     await endpoint.stop();
@@ -120,7 +126,9 @@ async function main(): Promise<void> {
   const out = path.join(REPO_ROOT, 'bench', 'results', 'ingest.jsonl');
   fs.mkdirSync(path.dirname(out), { recursive: true });
   fs.appendFileSync(out, JSON.stringify(result) + '\n');
-  console.error(`results appended to ${path.relative(REPO_ROOT, out)}`);
+  const apiOut = path.join(REPO_ROOT, 'bench', 'results', 'api.jsonl');
+  fs.appendFileSync(apiOut, JSON.stringify({ at: result.at, host: result.host, runs: Number(process.env.BENCH_API_RUNS || 50), ...api }) + '\n');
+  console.error(`results appended to ${path.relative(REPO_ROOT, out)} and ${path.relative(REPO_ROOT, apiOut)}`);
 }
 
 main().catch((err) => {
