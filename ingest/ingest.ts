@@ -51,7 +51,6 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
   for (const w of parsed.warnings) log.warn(w);
 
   let result: LoadResult;
-  progress.start(1, 'write', 'rows');
   let startedWrite = false;
   try {
     result = await loadRelease(db, parsed, {

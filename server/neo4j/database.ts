@@ -64,6 +64,8 @@ export class Database {
       // Integers come back as JS numbers: our counts and ids stay far below 2^53.
       disableLosslessIntegers: true,
       connectionAcquisitionTimeout: 30_000,
+      // Reads retry transient failures for this long, then the API answers 503 rather than hanging.
+      maxTransactionRetryTime: 5_000,
       userAgent: 'sanctions-graph',
     });
   }
