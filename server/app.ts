@@ -5,10 +5,9 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
-import { BadInputError, ServiceUnavailableError } from './errors';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
 import { neighborhood } from './queries';
-import { AppError } from './errors';
+import { AppError, BadInputError, ServiceUnavailableError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
 
@@ -52,7 +51,11 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
   app.get('/api/export', async (req: Request, res: Response, next: NextFunction) => {
     try {
       if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
-      const q = req.query as Record<string, string | undefined>;
+      const q: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.query)) {
+        if (typeof v !== 'string') throw new BadInputError(`${k} must be given once, as plain text`);
+        q[k] = v;
+      }
       const format = (q.format ?? 'graphml') as ExportFormat;
       if (!EXPORT_FORMATS.includes(format)) throw new BadInputError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
       const ids = (q.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
@@ -65,7 +68,8 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
       const graph = await neighborhood(state.db, { ids, depth: num('depth'), limit: num('limit'), relationTypes });
       const { type, ext } = CONTENT_TYPES[format];
       res.setHeader('content-type', type);
-      res.setHeader('content-disposition', `attachment; filename="sanctions-graph-${ids[0] ?? 'subgraph'}.${ext}"`);
+      const stem = (ids[0] ?? 'subgraph').replace(/[^\w.-]+/g, '_').slice(0, 80);
+      res.setHeader('content-disposition', `attachment; filename="sanctions-graph-${stem}.${ext}"`);
       if (graph.truncated) res.setHeader('x-truncated', 'true');
       res.send(Buffer.from(serialize(graph, format)));
     } catch (err) {

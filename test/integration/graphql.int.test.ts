@@ -256,5 +256,11 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
     expect(JSON.parse(bytes.toString('utf8')).error).toEqual({ code: 'BAD_USER_INPUT', message: 'format must be one of graphml, gexf, csv, json, ftm' });
     const deep = await download('ids=ofac-43379&depth=9');
     expect(deep.res.status).toBe(400);
+    const twice = await download('ids=ofac-43379&format=gexf&format=csv');
+    expect(twice.res.status).toBe(400);
+    expect(JSON.parse(twice.bytes.toString('utf8')).error.message).toBe('format must be given once, as plain text');
+    const odd = await download(`ids=${encodeURIComponent('a"\r\nx: y')}`);
+    expect(odd.res.status).toBe(200); // an unknown id is an empty subgraph, and the file name stays a name
+    expect(odd.res.headers.get('content-disposition')).toBe('attachment; filename="sanctions-graph-a_x_y.graphml"');
   });
 });
