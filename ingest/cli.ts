@@ -55,7 +55,13 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const settings = loadSettings();
+  let settings;
+  try {
+    settings = loadSettings();
+  } catch (err) {
+    log.error((err as Error).message);
+    return 1;
+  }
   setLogLevel(settings.logLevel);
   let endpoint: Neo4jEndpoint | undefined;
   let db: Database | undefined;
@@ -118,4 +124,10 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => process.exit(code));
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    log.error(String((err as Error).stack ?? err));
+    process.exit(1);
+  },
+);

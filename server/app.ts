@@ -82,9 +82,13 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
   });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
-    const status = err instanceof AppError ? err.status : 500;
+    // express.json() errors carry their own 4xx status (malformed JSON 400, too large 413).
+    const parserStatus = (err as { status?: number; expose?: boolean }).expose ? (err as { status: number }).status : undefined;
+    const status = err instanceof AppError ? err.status : parserStatus ?? 500;
     if (status > 499) log.error(`HTTP ${status}: ${(err as Error).stack ?? err}`);
-    res.status(status).json({ error: { code: err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR', message: (err as Error).message } });
+    const code = err instanceof AppError ? err.code : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
+    const message = err instanceof AppError || status < 500 ? (err as Error).message : 'Internal error; it has been logged';
+    res.status(status).json({ error: { code, message } });
   });
   return app;
 }

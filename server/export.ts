@@ -28,7 +28,8 @@ function xml(s: string | number | null | undefined): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     // Characters XML 1.0 cannot hold at all (control characters other than tab and newlines).
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
+    .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '');
 }
 
 function graphml(g: Subgraph): string {
@@ -78,7 +79,9 @@ function gexf(g: Subgraph): string {
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
 function csvField(v: string | number | null): string {
-  const s = String(v ?? '');
+  let s = String(v ?? '');
+  // A text starting with = + - @ would run as a formula in a spreadsheet (CSV injection): mark it as text.
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

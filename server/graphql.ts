@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, ValidationContext, ASTVisitor, Kind } from 'graphql';
+import { GraphQLError, ValidationContext, ASTVisitor, Kind, SelectionSetNode } from 'graphql';
 import { AppError, ServiceUnavailableError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
@@ -71,12 +71,26 @@ export const resolvers = {
 export const MAX_ROOT_FIELDS = 10;
 
 function rootFieldLimit(context: ValidationContext): ASTVisitor {
+  /** Root fields, looking through inline fragments and fragment spreads (each fragment counted once per use). */
+  const count = (set: SelectionSetNode, depth = 0): number => {
+    if (depth > 10) return MAX_ROOT_FIELDS + 1; // fragments nested this deep are refused outright
+    let n = 0;
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) n += s.name.value.startsWith('__') ? 0 : 1;
+      else if (s.kind === Kind.INLINE_FRAGMENT) n += count(s.selectionSet, depth + 1);
+      else {
+        const fragment = context.getFragment(s.name.value);
+        if (fragment) n += count(fragment.selectionSet, depth + 1);
+      }
+    }
+    return n;
+  };
   return {
     OperationDefinition(node) {
-      const fields = node.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && !s.name.value.startsWith('__'));
-      if (fields.length > MAX_ROOT_FIELDS) {
+      const fields = count(node.selectionSet);
+      if (fields > MAX_ROOT_FIELDS) {
         context.reportError(
-          new GraphQLError(`A request may ask for at most ${MAX_ROOT_FIELDS} root fields; this one asks for ${fields.length}. Split it.`, {
+          new GraphQLError(`A request may ask for at most ${MAX_ROOT_FIELDS} root fields; this one asks for ${fields}. Split it.`, {
             nodes: [node],
           }),
         );

@@ -17,7 +17,14 @@ export const LIMITS = {
   pathLimit: 50,
   seeds: 100,
   queryLength: 200,
+  listLength: 100,
 } as const;
+
+function shortList(name: string, xs: readonly string[] | null | undefined): string[] | null {
+  if (!xs || xs.length === 0) return null;
+  if (xs.length > LIMITS.listLength) throw new BadInputError(`${name} may hold at most ${LIMITS.listLength} values`);
+  return [...xs];
+}
 
 export interface Alias {
   name: string;
@@ -68,6 +75,7 @@ function intIn(name: string, v: number, min: number, max: number): number {
 
 function relTypes(types: readonly string[] | null | undefined): string[] | null {
   if (!types || types.length === 0) return null;
+  if (types.length > REL_TYPE_NAMES.length) throw new BadInputError(`relationTypes may hold at most ${REL_TYPE_NAMES.length} values`);
   const bad = types.filter((t) => !isAllowedRelType(t));
   if (bad.length) throw new BadInputError(`unknown relationType ${bad.map((b) => JSON.stringify(b)).join(', ')}; known: ${REL_TYPE_NAMES.join(', ')}`);
   return [...types];
@@ -133,7 +141,7 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   if (text.length > LIMITS.queryLength) throw new BadInputError(`query must be at most ${LIMITS.queryLength} characters`);
   const first = intIn('first', args.first ?? 20, 1, LIMITS.searchFirst);
   const offset = decodeCursor(args.after);
-  const kinds = args.kinds?.length ? args.kinds : null;
+  const kinds = shortList('kinds', args.kinds);
   const unknownKinds = kinds?.filter((k) => !(PARTY_KIND_NAMES as string[]).includes(k)) ?? [];
   if (unknownKinds.length) throw new BadInputError(`unknown kind ${unknownKinds.join(', ')}; known: ${PARTY_KIND_NAMES.join(', ')}`);
   const lucene = luceneQuery(text);
@@ -142,9 +150,9 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
     lucene,
     candidates: neo4j.int(LIMITS.searchCandidates),
     kinds,
-    datasets: args.datasets?.length ? args.datasets : null,
-    programs: args.programs?.length ? args.programs : null,
-    countries: args.countries?.length ? args.countries.map((c) => c.toLowerCase()) : null,
+    datasets: shortList('datasets', args.datasets),
+    programs: shortList('programs', args.programs),
+    countries: shortList('countries', args.countries)?.map((c) => c.toLowerCase()) ?? null,
   });
   const ranked = rows
     .map((r) => {
@@ -250,7 +258,7 @@ export async function paths(
   const limit = intIn('limit', args.limit ?? 10, 1, LIMITS.pathLimit);
   const types = relTypes(args.relationTypes);
   if (args.from === args.to) throw new BadInputError('from and to must be different entities');
-  const exclude = [...(args.excludeIds ?? [])];
+  const exclude = shortList('excludeIds', args.excludeIds) ?? [];
   if (exclude.includes(args.from) || exclude.includes(args.to)) throw new BadInputError('excludeIds must not contain from or to');
   const mode = args.mode ?? 'ALL_SHORTEST';
   const name = mode === 'SHORTEST' ? 'api-paths-shortest' : mode === 'ALL_SHORTEST' ? 'api-paths-all-shortest' : 'api-paths-k-shortest';

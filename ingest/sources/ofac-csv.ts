@@ -138,7 +138,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       continue;
     }
     const sdnType = cell(f[2])?.toLowerCase() ?? null;
-    if (sdnType !== null && !(sdnType in KINDS)) {
+    if (sdnType !== null && !Object.hasOwn(KINDS, sdnType)) {
       reject(`entry ${uid} has unknown SDN_Type ${JSON.stringify(f[2])} (expected individual, vessel, aircraft or -0-)`);
       continue;
     }
@@ -147,16 +147,18 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     const extra = comments.get(uid);
     comments.delete(uid);
     const ownRemarks = cell(f[11]);
+    // The column width is measured on the raw field: a cut can fall just after a space, which trimming loses.
+    const full = (f[11] ?? '').length >= REMARKS_COLUMN_WIDTH;
     let remarks = ownRemarks;
-    if (extra && (ownRemarks?.length ?? 0) >= REMARKS_COLUMN_WIDTH) remarks = ownRemarks + extra.text;
+    if (extra && full) remarks = (f[11] + extra.text).trim();
     else if (extra) {
       rejected.push({
         file: commentsName,
         line: extra.line,
-        reason: `continuation of entry ${uid} does not fit: its remarks in ${primaryName} are ${ownRemarks?.length ?? 0} characters, not full (${REMARKS_COLUMN_WIDTH}), so the files are from different releases`,
+        reason: `continuation of entry ${uid} does not fit: its remarks in ${primaryName} are ${(f[11] ?? '').length} characters, not full (${REMARKS_COLUMN_WIDTH}), so the files are from different releases`,
       });
     }
-    const cutShort = !extra && (ownRemarks?.length ?? 0) >= REMARKS_COLUMN_WIDTH;
+    const cutShort = !extra && full;
     if (cutShort) cutShortEntries.push(uid);
     const facts = parseRemarks(remarks, { cutShort });
     const provenance = prov(primaryName, row.line, uid);
@@ -194,6 +196,10 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       identifiers.push({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null), label: 'Call_Sign', issued: null, expires: null, provenance });
     }
     for (const target of facts.linkedTo) {
+      if (nameKey(target) === '') {
+        reject(`entry ${uid}: "Linked To:" names no party (${JSON.stringify(target)}); the link is skipped`);
+        continue;
+      }
       links.push({ type: 'UNKNOWN_LINK', from: id, to: { name: target }, label: 'Linked To', provenance });
     }
   }
@@ -214,7 +220,8 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       const uid = uidRaw.trim();
       const party = parties.get(`ofac-${uid}`);
       const name = cell(nameRaw);
-      const type = ALT_TYPES[(cell(typeRaw) ?? '').toLowerCase()];
+      const typeKey = (cell(typeRaw) ?? '').toLowerCase();
+      const type = Object.hasOwn(ALT_TYPES, typeKey) ? ALT_TYPES[typeKey] : undefined;
       if (!party) {
         rejected.push({ file: altName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
       } else if (!name || !type) {

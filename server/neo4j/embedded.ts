@@ -102,7 +102,8 @@ function isOurServer(pid: number, home: string): boolean {
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
     return cmd.includes('CommunityEntryPoint') && cmd.includes(home);
   } catch {
-    return pidAlive(pid);
+    // Without /proc we cannot prove the pid is ours (it may have been reused): never treat it as ours.
+    return false;
   }
 }
 
@@ -146,6 +147,16 @@ async function stopPid(pid: number, graceMs: number): Promise<void> {
   }
 }
 
+/** The record of a running server, or null when there is none or it is unreadable (treated as stale). */
+function readRecord(file: string): ServerRecord | null {
+  try {
+    const rec = JSON.parse(fs.readFileSync(file, 'utf8')) as ServerRecord;
+    return Number.isInteger(rec.pid) && Number.isInteger(rec.boltPort) ? rec : null;
+  } catch {
+    return null;
+  }
+}
+
 const stopping = new Map<number, Promise<void>>();
 
 /** Stops a server we own (once, however often called) and removes its record. */
@@ -185,8 +196,9 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
   const user = 'neo4j';
 
   // 1. A server from an earlier run of this DATA_DIR?
-  if (fs.existsSync(p.record)) {
-    const rec = JSON.parse(fs.readFileSync(p.record, 'utf8')) as ServerRecord;
+  const earlier = readRecord(p.record);
+  if (earlier) {
+    const rec = earlier;
     if (pidAlive(rec.pid) && isOurServer(rec.pid, p.home)) {
       const uri = `bolt://127.0.0.1:${rec.boltPort}`;
       if (await canConnect(uri, user, password, 15_000)) {
@@ -259,14 +271,25 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
   child.on('exit', (code) => {
     exited = code;
   });
+  child.on('error', (err) => {
+    log.error(`Could not run ${settings.javaBin}: ${err.message}`);
+    exited = -1;
+  });
   const rec: ServerRecord = { pid: child.pid!, ownerPid: process.pid, boltPort: settings.boltPort, home: p.home, startedAt: new Date().toISOString() };
   fs.writeFileSync(p.record, JSON.stringify(rec));
 
   const uri = `bolt://127.0.0.1:${settings.boltPort}`;
   const deadline = Date.now() + settings.neo4jStartTimeoutMs;
   let ready = false;
-  while (!ready && exited === undefined && Date.now() < deadline) {
-    ready = await canConnect(uri, user, password, 1000);
+  try {
+    while (!ready && exited === undefined && Date.now() < deadline) {
+      ready = await canConnect(uri, user, password, 1000);
+    }
+  } catch (err) {
+    // e.g. the password was refused: do not leave the server we just started behind.
+    await stopPid(child.pid!, 10_000);
+    fs.rmSync(p.record, { force: true });
+    throw err;
   }
   if (!ready) {
     const why =
@@ -288,8 +311,8 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
  */
 export async function stopRecordedNeo4j(settings: Settings): Promise<boolean> {
   const p = paths(settings);
-  if (!fs.existsSync(p.record)) return false;
-  const rec = JSON.parse(fs.readFileSync(p.record, 'utf8')) as ServerRecord;
+  const rec = readRecord(p.record);
+  if (!rec) return false;
   fs.rmSync(p.record, { force: true });
   if (!pidAlive(rec.pid) || !isOurServer(rec.pid, p.home)) return false;
   await stopPid(rec.pid, 30_000);

@@ -176,12 +176,22 @@ describe('errors and datasets', () => {
     }
   });
 
+  test('a malformed request body is a 400, not a server error', async () => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(res.status).toBe(400);
+  });
+
   test('too many root fields in one request are refused before anything runs', async () => {
     const many = Array.from({ length: 11 }, (_, i) => `n${i}: neighborhood(ids: ["ofac-43379"], depth: 3, limit: 1000) { truncated }`).join(' ');
     const { status, body } = await gql(`{ ${many} }`);
     expect(status).toBe(400);
     expect(body.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED'); // Apollo's code for a refused query
     expect(body.errors![0].message).toMatch(/at most 10 root fields; this one asks for 11/);
+    // Fragments do not get around it.
+    const viaFragment = await gql(`{ ...F } fragment F on Query { ${many} }`);
+    expect(viaFragment.status).toBe(400);
+    const viaInline = await gql(`{ ... on Query { ${many} } }`);
+    expect(viaInline.status).toBe(400);
   });
 
   test('without the database: SERVICE_UNAVAILABLE and HTTP 503, and back when it returns', async () => {

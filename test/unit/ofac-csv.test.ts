@@ -110,3 +110,19 @@ describe('CSV reading', () => {
     expect(eof).toBe(true);
   });
 });
+
+describe('remarks cut at the column width', () => {
+  test('a cut just after a space keeps the space and joins its continuation (real entry 39593)', async () => {
+    const shared = path.resolve(__dirname, '..', '..', '..', 'shared', 'data', 'sanctions');
+    const line = fs.readFileSync(path.join(shared, 'ofac-sdn-csv-2024-05-03', 'sdn.csv'), 'utf8').split('\r\n').find((l) => l.startsWith('39593,'))!;
+    const comment = fs.readFileSync(path.join(shared, 'ofac-add-alt-2025-12-24', 'sdn_comments.csv'), 'utf8').split('\r\n').find((l) => l.startsWith('39593,'))!;
+    const dir = path.join(tmp, 'cut39593');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'sdn.csv'), line + '\r\n');
+    fs.writeFileSync(path.join(dir, 'sdn_comments.csv'), comment + '\r\n');
+    const r = await parseOfacCsv([path.join(dir, 'sdn.csv'), path.join(dir, 'sdn_comments.csv')], { release: '2024-05-03' });
+    expect(r.rejected).toEqual([]);
+    expect(r.parties[0].remarks).toContain('Digital Currency Address - XBT 194xmrZA53');
+    expect(r.identifiers.some((i) => i.identifier.type === 'cryptoWallet' && i.identifier.value.startsWith('194xmrZA53'))).toBe(true);
+  });
+});
