@@ -262,10 +262,8 @@ export async function paths(
   if (exclude.includes(args.from) || exclude.includes(args.to)) throw new BadInputError('excludeIds must not contain from or to');
   const mode = args.mode ?? 'ALL_SHORTEST';
   const name = mode === 'SHORTEST' ? 'api-paths-shortest' : mode === 'ALL_SHORTEST' ? 'api-paths-all-shortest' : 'api-paths-k-shortest';
-  const rows = await db.read<{ nodes: string[]; rels: string[] }>(name, { from: args.from, to: args.to, types, exclude, limit: neo4j.int(limit) });
-  // The queries search up to the cap of 6 hops; the shortest paths are found first, so dropping the
-  // longer ones gives exactly the paths within maxHops.
-  const within = rows.filter((r) => r.rels.length <= maxHops).slice(0, limit);
+  const rows = await db.read<{ nodes: string[]; rels: string[] }>(name, { from: args.from, to: args.to, types, exclude, limit: neo4j.int(limit) }, undefined, { maxHops });
+  const within = rows.slice(0, limit);
   if (within.length === 0) return [];
   const eids = [...new Set(within.flatMap((r) => r.nodes))];
   const rids = [...new Set(within.flatMap((r) => r.rels))];

@@ -26,14 +26,22 @@ export function query(name: string): string {
   return text;
 }
 
+/** Largest whole number a slot may take: the API's cap on path length. */
+export const MAX_SLOT_INT = 6;
+
 /**
- * A query whose relationship type or label is fixed per call: `{{name}}` slots in the file are filled
- * only with names on the model's allow-list (Cypher cannot take a type as a $parameter in every
- * position without losing its index-backed plan).
+ * A query whose relationship type, label or path-length bound is fixed per call: `{{name}}` slots in
+ * the file are filled only with names on the model's allow-list, or a whole number from 1 to
+ * MAX_SLOT_INT. Cypher cannot take these as $parameters (a type in MERGE would lose its index-backed
+ * plan; a quantifier bound {1,n} must be a literal).
  */
-export function queryWith(name: string, slots: Record<string, string>): string {
+export function queryWith(name: string, slots: Record<string, string | number>): string {
   return query(name).replace(/\{\{(\w+)\}\}/g, (_, slot: string) => {
     const value = slots[slot];
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value) || value < 1 || value > MAX_SLOT_INT) throw new Error(`query ${name}: slot ${slot} must be 1 to ${MAX_SLOT_INT}, got ${value}`);
+      return String(value);
+    }
     if (value === undefined || !(isAllowedRelType(value) || isAllowedLabel(value))) {
       throw new Error(`query ${name}: slot ${slot} must be a model label or relationship type, got ${JSON.stringify(value)}`);
     }
@@ -79,10 +87,16 @@ export class Database {
   }
 
   /** Runs a named query in a read transaction and returns plain objects. */
-  async read<T extends RecordShape = RecordShape>(name: string, params: Params = {}, timeoutMs = this.queryTimeoutMs): Promise<T[]> {
+  async read<T extends RecordShape = RecordShape>(
+    name: string,
+    params: Params = {},
+    timeoutMs = this.queryTimeoutMs,
+    slots?: Record<string, string | number>,
+  ): Promise<T[]> {
+    const text = slots ? queryWith(name, slots) : query(name);
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
     try {
-      const res = await session.executeRead((tx: ManagedTransaction) => tx.run<T>(query(name), params), { timeout: timeoutMs });
+      const res = await session.executeRead((tx: ManagedTransaction) => tx.run<T>(text, params), { timeout: timeoutMs });
       return res.records.map((r) => r.toObject());
     } catch (err) {
       throw translateDriverError(err);
@@ -114,7 +128,7 @@ export class Database {
    */
   async inWriteTransaction<R>(
     timeoutMs: number,
-    work: (run: (name: string, params: Params, slots?: Record<string, string>) => Promise<RecordShape[]>) => Promise<R>,
+    work: (run: (name: string, params: Params, slots?: Record<string, string | number>) => Promise<RecordShape[]>) => Promise<R>,
   ): Promise<R> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     let tx: Transaction | undefined;

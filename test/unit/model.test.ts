@@ -26,6 +26,12 @@ describe('cypher files', () => {
     expect(() => queryWith('ingest-links', { linkType: 'FAMILY]->() DETACH DELETE (x' })).toThrow(/allow-list|model/);
     expect(() => queryWith('ingest-links', {})).toThrow();
   });
+  test('a path-length slot takes only a whole number from 1 to 6', () => {
+    expect(queryWith('api-paths-shortest', { maxHops: 3 })).toContain('{1,3}(b)');
+    expect(() => queryWith('api-paths-shortest', { maxHops: 7 })).toThrow(/1 to 6/);
+    expect(() => queryWith('api-paths-shortest', { maxHops: 2.5 })).toThrow(/1 to 6/);
+    expect(() => queryWith('api-paths-shortest', { maxHops: '3}(b) DETACH DELETE b //' })).toThrow(/allow-list|model/);
+  });
   test('query names cannot leave the cypher folder', () => {
     expect(() => query('../package')).toThrow(/invalid query name/);
   });
