@@ -6,7 +6,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
-import { neighborhood } from './queries';
+import { datasets, neighborhood } from './queries';
 import { AppError, BadInputError, ServiceUnavailableError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
@@ -16,13 +16,6 @@ export interface AppState {
   notReady: string | null;
   db: Database | null;
   neo4j: { uri: string; embedded: boolean; version: string | null };
-}
-
-interface DatasetRow {
-  name: string;
-  release: string;
-  entities: number;
-  loadedAt: string;
 }
 
 export function createApp(state: AppState, graphql?: ApolloServer<Context>): Express {
@@ -39,8 +32,8 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
       return;
     }
     try {
-      const datasets = await state.db.read<DatasetRow>('health-datasets', {}, 5000);
-      res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets });
+      const loaded = (await datasets(state.db, 5000)).map((d) => ({ name: d.name, release: d.release, entities: d.entityCount, loadedAt: d.loadedAt }));
+      res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets: loaded });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
       res.status(503).json({ status: 'unavailable', reason: code, neo4j: { ...neo4j, connected: false } });

@@ -3,7 +3,7 @@
  * named Cypher from cypher/ in read transactions, and returns plain objects in the API's shapes.
  */
 import { BadInputError } from './errors';
-import { isAllowedRelType, LABELS, PARTY_KIND_NAMES, REL_TYPE_NAMES, PartyKind } from './model';
+import { isAllowedRelType, LABELS, PARTY_KIND_NAMES, REL_TYPE_NAMES } from './model';
 import neo4j from 'neo4j-driver';
 import { Database } from './neo4j/database';
 import { luceneQuery, nameSimilarity, sameWords } from './search/names';
@@ -280,8 +280,7 @@ export interface DatasetView {
   loadedAt: string;
 }
 
-export async function datasets(db: Database): Promise<DatasetView[]> {
-  return db.read<DatasetView & Record<string, unknown>>('api-datasets');
+export async function datasets(db: Database, timeoutMs?: number): Promise<DatasetView[]> {
+  return db.read<DatasetView & Record<string, unknown>>('api-datasets', {}, timeoutMs);
 }
 
-export type { PartyKind };
