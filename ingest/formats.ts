@@ -5,15 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ParsedRelease } from '../server/model';
+import type { ParseOptions } from './parse-options';
 import { SourceFormatError } from '../server/errors';
 import { detectOfacCsv, parseOfacCsv } from './sources/ofac-csv';
 import { OFAC_PUBLISHER, OFAC_DATASETS } from './sources/ofac-csv.meta';
 
-export interface ParseOptions {
-  dataset?: string;
-  release: string;
-  onBytes?: (n: number) => void;
-}
+export type { ParseOptions } from './parse-options';
 
 export interface SourceFormat {
   name: string;
@@ -72,21 +69,20 @@ export async function detectFormat(files: string[], name?: string): Promise<Sour
   );
 }
 
-/** The release date: given, or a YYYY-MM-DD in the path (OFAC's CSV files carry no date inside). */
-export function releaseFor(files: string[], given?: string): { release: string; from: string } {
+/**
+ * The release date known before parsing: given with --release, or a YYYY-MM-DD in the path (OFAC's CSV
+ * files carry no date inside). Undefined when neither; parsers then use the date inside the file.
+ */
+export function releaseFor(files: string[], given?: string): { release?: string; from?: 'flag' | 'path'; where?: string } {
   if (given) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(given) || Number.isNaN(Date.parse(given))) {
       throw new SourceFormatError('--release', undefined, `${JSON.stringify(given)} is not a date like 2024-05-03`);
     }
-    return { release: given, from: '--release' };
+    return { release: given, from: 'flag', where: '--release' };
   }
   for (const f of files) {
     const m = /(\d{4}-\d{2}-\d{2})/.exec(path.resolve(f));
-    if (m && !Number.isNaN(Date.parse(m[1]))) return { release: m[1], from: `the path ${path.dirname(f)}` };
+    if (m && !Number.isNaN(Date.parse(m[1]))) return { release: m[1], from: 'path', where: `the path ${path.dirname(f)}` };
   }
-  throw new SourceFormatError(
-    path.basename(files[0]),
-    undefined,
-    'carries no publication date: give one with --release YYYY-MM-DD',
-  );
+  return {};
 }

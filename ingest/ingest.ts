@@ -31,8 +31,7 @@ export interface IngestOutcome {
 export async function ingest(db: Database, req: IngestRequest): Promise<IngestOutcome> {
   const files = expandPaths(req.paths);
   const format = await detectFormat(files, req.format);
-  const { release, from } = releaseFor(files, req.release);
-  if (from !== '--release') log.info(`Release ${release}, taken from ${from} (override with --release)`);
+  const { release, from, where } = releaseFor(files, req.release);
   const progress = createProgress(req.progress !== false);
 
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
@@ -40,9 +39,12 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
   let read = 0;
   let parsed: ParsedRelease;
   try {
-    parsed = await format.parse(files, { dataset: req.dataset, release, onBytes: (n) => progress.update((read += n)) });
+    parsed = await format.parse(files, { dataset: req.dataset, release, releaseFrom: from, onBytes: (n) => progress.update((read += n)) });
   } finally {
     progress.stop();
+  }
+  if (from !== 'flag') {
+    log.info(`Release ${parsed.release}, taken from ${parsed.release === release ? where : 'the file itself'} (override with --release)`);
   }
   log.info(
     `Parsed ${parsed.parties.length} parties, ${parsed.addresses.length} address facts, ${parsed.identifiers.length} identifier facts, ` +

@@ -113,6 +113,8 @@ export interface PartyRecord {
   gender: string | null;
   titles: string[];
   remarks: string | null;
+  /** Date the publisher designated (listed) the party, when the source says (UN LISTED_ON, OFAC XML). */
+  listedOn?: string | null;
   /** Vessel details from the source's own columns. */
   vessel: {
     callSign: string | null;
@@ -165,8 +167,15 @@ export interface LinkRecord {
   type: (typeof LINK_TYPES)[number];
   from: string;
   to: PartyRef;
-  /** The source's wording, e.g. "Linked To". */
+  /** The source's wording, e.g. "Linked To", "Owned or Controlled By". */
   label: string;
+  /** Ownership share as the source states it (e.g. "51", "51%"), when it does. */
+  percentage?: string | null;
+  /** When the relationship started / ended, as the source dates it (YYYY, YYYY-MM or YYYY-MM-DD). */
+  startDate?: string | null;
+  endDate?: string | null;
+  /** The source's own id of the relationship (FtM relationship entity id, OFAC relationship id). */
+  sourceId?: string | null;
   provenance: Provenance;
 }
 

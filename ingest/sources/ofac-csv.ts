@@ -14,13 +14,9 @@ import { addressRecord, identifierRecord, nameKey } from '../normalize';
 import { firstRecord, readCsv } from '../csv';
 import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH } from './ofac-csv.meta';
 import { parseRemarks } from './ofac-remarks';
+import { chooseRelease, ParseOptions } from '../parse-options';
 
-export interface OfacCsvOptions {
-  dataset?: string;
-  release: string;
-  /** Progress in bytes over all files. */
-  onBytes?: (n: number) => void;
-}
+export type OfacCsvOptions = ParseOptions;
 
 /** `-0-` (with or without trailing spaces) means "empty" in OFAC's legacy files. */
 export function cell(v: string | undefined): string | null {
@@ -87,7 +83,8 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const primaryName = path.basename(primary);
   const isCons = /^cons/i.test(primaryName);
   const dataset = opts.dataset ?? (isCons ? OFAC_DATASETS.cons.name : OFAC_DATASETS.sdn.name);
-  const release = opts.release;
+  // The legacy CSV files carry no date inside (OFAC publishes the date only on the web page).
+  const release = chooseRelease(primary, opts, null);
   const rejected: Rejection[] = [];
   const prov = (file: string, line: number, uid: string): Provenance => ({ dataset, release, record: `${file}:${line} (ent_num ${uid})` });
 
