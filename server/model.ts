@@ -192,6 +192,13 @@ export interface ParsedRelease {
   rejected: Rejection[];
   /** Things worth telling the user that do not stop the load. */
   warnings: string[];
+  /**
+   * 'snapshot' (default): the files are the whole list; parties of the dataset missing from it are
+   * delisted. 'delta' (OpenSanctions delta files): parties and facts are added or replaced, and only
+   * `removedIds` are delisted.
+   */
+  mode?: 'snapshot' | 'delta';
+  removedIds?: string[];
   /** Files read, for the record. */
   files: string[];
 }
