@@ -9,7 +9,8 @@ import { connectNeo4j, stopRecordedNeo4j } from '../server/neo4j/embedded';
 import { freePort } from '../server/net';
 
 export default async function globalSetup(): Promise<void> {
-  if (process.env.NEO4J_URI) return;
+  // `npm run test:unit` needs no database (and must not disturb the one another run is using).
+  if (process.env.NEO4J_URI || process.env.TEST_WITHOUT_NEO4J === '1') return;
   const dataDir = path.join(REPO_ROOT, '.data', 'test');
   // A fresh store every run; first stop a server an interrupted run may have left on it.
   await stopRecordedNeo4j(loadSettings({ ...process.env, DATA_DIR: dataDir }));
