@@ -8,4 +8,5 @@ MERGE (b:Party {id: row.to})
   ON CREATE SET b:Placeholder:LegalEntity, b.kind = 'LegalEntity', b.name = row.toName, b.nameKey = row.toKey,
                 b.aliasNames = [], b.dataset = $dataset, b.release = $release, b.record = row.record
 MERGE (a)-[r:{{linkType}} {dataset: $dataset, label: row.label}]->(b)
-SET r.release = $release, r.record = row.record
+SET r.release = $release, r.record = row.record, r.percentage = row.percentage, r.startDate = row.startDate,
+    r.endDate = row.endDate, r.sourceId = row.sourceId

@@ -8,4 +8,5 @@ SET p += row.props
 WITH p, [d IN coalesce(p.datasets, []) WHERE d <> $dataset] AS others
 SET p.datasets = others + $dataset,
     p.formerDatasets = [d IN coalesce(p.formerDatasets, []) WHERE d <> $dataset],
-    p.delistedOn = null
+    p.delistedOn = null,
+    p.firstSeen = coalesce(p.firstSeen, $release)

@@ -56,6 +56,7 @@ function partyProps(p: PartyRecord): Record<string, unknown> {
     gender: p.gender,
     titles: p.titles,
     remarks: p.remarks,
+    listedOn: p.listedOn ?? null,
     vesselCallSign: p.vessel?.callSign ?? null,
     vesselType: p.vessel?.type ?? null,
     vesselTonnage: p.vessel?.tonnage ?? null,
@@ -154,7 +155,19 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
     if (!isAllowedRelType(l.type) || !(LINK_TYPES as string[]).includes(l.type)) throw new Error(`relationship type outside the model: ${l.type}`);
     const key = l.to.name ? nameKey(l.to.name) : null;
     const to = l.to.id ?? byKey.get(key!) ?? `${rel.idPrefix}-ref-${slug(key!)}`;
-    return { from: l.from, to, toName: l.to.name ?? null, toKey: key, type: l.type, label: l.label, record: l.provenance.record };
+    return {
+      from: l.from,
+      to,
+      toName: l.to.name ?? null,
+      toKey: key,
+      type: l.type,
+      label: l.label,
+      record: l.provenance.record,
+      percentage: l.percentage ?? null,
+      startDate: l.startDate ?? null,
+      endDate: l.endDate ?? null,
+      sourceId: l.sourceId ?? null,
+    };
   });
 
   const steps: [string, Params[], Record<string, string>?][] = [

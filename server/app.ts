@@ -1,15 +1,21 @@
 /**
- * The HTTP process: /healthz, the GraphQL API at /graphql; the explorer mounts here next.
+ * The HTTP process: the explorer (client/dist) at /, the GraphQL API at /graphql (and its offline IDE
+ * for browsers), subgraph export at /api/export, /healthz.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
-import { datasets, neighborhood } from './queries';
+import { datasets, neighborhood, subgraph } from './queries';
 import { AppError, BadInputError, ServiceUnavailableError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
+import { REPO_ROOT } from './settings';
+
+const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
 export interface AppState {
   /** Why the app is not ready yet (starting Neo4j, loading demo data), or null when ready. */
@@ -21,6 +27,17 @@ export interface AppState {
 export function createApp(state: AppState, graphql?: ApolloServer<Context>): Express {
   const app = express();
   app.disable('x-powered-by');
+  // A browser opening /graphql gets the bundled GraphiQL (works offline); programs get the API.
+  app.get('/graphql', (req: Request, res: Response, next: NextFunction) => {
+    if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
+      const page = path.join(CLIENT_DIST, 'graphiql.html');
+      if (fs.existsSync(page)) {
+        res.sendFile(page);
+        return;
+      }
+    }
+    next();
+  });
   if (graphql) {
     app.use('/graphql', express.json({ limit: '100kb' }), expressMiddleware(graphql, { context: async () => ({ db: state.notReady ? null : state.db }) }));
   }
@@ -40,12 +57,15 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
     }
   });
 
-  // Subgraph download: the same selection and limits as the neighborhood query.
-  app.get('/api/export', async (req: Request, res: Response, next: NextFunction) => {
+  // Subgraph download: the same selection and limits as the neighborhood query; depth=0 exports exactly
+  // the nodes named (the explorer's canvas). POST with a form body takes the same fields, for selections
+  // too long for a URL.
+  const exportHandler = async (req: Request, res: Response, next: NextFunction) => {
     try {
       if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
       const q: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.query)) {
+      const fields = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : req.query;
+      for (const [k, v] of Object.entries(fields)) {
         if (typeof v !== 'string') throw new BadInputError(`${k} must be given once, as plain text`);
         q[k] = v;
       }
@@ -58,7 +78,12 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
         return Number(q[name]);
       };
       const relationTypes = q.relationTypes ? q.relationTypes.split(',').map((s) => s.trim()) : undefined;
-      const graph = await neighborhood(state.db, { ids, depth: num('depth'), limit: num('limit'), relationTypes });
+      const depth = num('depth');
+      if (ids.length === 0) throw new BadInputError('ids must name at least one entity, e.g. ids=ofac-43379');
+      const graph =
+        depth === 0
+          ? await subgraph(state.db, { ids, relationTypes })
+          : await neighborhood(state.db, { ids, depth, limit: num('limit'), relationTypes });
       const { type, ext } = CONTENT_TYPES[format];
       res.setHeader('content-type', type);
       const stem = (ids[0] ?? 'subgraph').replace(/[^\w.-]+/g, '_').slice(0, 80);
@@ -68,10 +93,22 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
     } catch (err) {
       next(err);
     }
-  });
+  };
+  app.get('/api/export', exportHandler);
+  app.post('/api/export', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20 }), exportHandler);
 
+  // The explorer: hashed assets are immutable; the pages are revalidated so a rebuild shows at once.
+  app.use(
+    express.static(CLIENT_DIST, {
+      index: 'index.html',
+      setHeaders: (res, file) => res.setHeader('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
+    }),
+  );
   app.get('/', (_req, res) => {
-    res.type('text/plain').send('sanctions-graph is running. GraphQL API: POST /graphql; health: GET /healthz\n');
+    res
+      .status(503)
+      .type('text/plain')
+      .send('sanctions-graph is running, but the explorer is not built: run `npm run build` (npm start does it by itself). GraphQL API: POST /graphql; health: GET /healthz\n');
   });
 
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {

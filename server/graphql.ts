@@ -17,6 +17,32 @@ export const typeDefs = fs.readFileSync(path.join(__dirname, 'schema.graphql'), 
 
 export interface Context {
   db: Database | null;
+  /** Per-request batching of entity reads (a page of search hits is one query, not one per hit). */
+  entities?: EntityBatcher;
+}
+
+/** Collects the ids asked for in one tick of the event loop and reads them with one query. */
+class EntityBatcher {
+  private pending = new Map<string, { resolve: (e: q.EntityView | null) => void; reject: (e: unknown) => void }[]>();
+  constructor(private db: Database) {}
+  load(id: string): Promise<q.EntityView | null> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.size === 0) setImmediate(() => void this.flush());
+      const waiting = this.pending.get(id) ?? [];
+      waiting.push({ resolve, reject });
+      this.pending.set(id, waiting);
+    });
+  }
+  private async flush(): Promise<void> {
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      const found = await q.getEntities(this.db, [...batch.keys()]);
+      for (const [id, waiting] of batch) for (const w of waiting) w.resolve(found.get(id) ?? null);
+    } catch (err) {
+      for (const waiting of batch.values()) for (const w of waiting) w.reject(err);
+    }
+  }
 }
 
 function dbOf(ctx: Context): Database {
@@ -49,13 +75,18 @@ export const resolvers = {
     search: guard((args: q.SearchArgs, ctx) => q.search(dbOf(ctx), args)),
     entity: guard((args: { id: string }, ctx) => q.getEntity(dbOf(ctx), args.id)),
     neighborhood: guard((args: Parameters<typeof q.neighborhood>[1], ctx) => q.neighborhood(dbOf(ctx), args)),
+    subgraph: guard((args: Parameters<typeof q.subgraph>[1], ctx) => q.subgraph(dbOf(ctx), args)),
     paths: guard((args: Parameters<typeof q.paths>[1], ctx) => q.paths(dbOf(ctx), args)),
     datasets: guard((_args: Record<string, never>, ctx) => q.datasets(dbOf(ctx))),
   },
   SearchHit: {
     entity: async (hit: { id: string }, _args: unknown, ctx: Context) => {
       try {
-        return await q.getEntity(dbOf(ctx), hit.id);
+        ctx.entities ??= new EntityBatcher(dbOf(ctx));
+        const entity = await ctx.entities.load(hit.id);
+        // A hit whose party vanished between the search and this read (a load committed meanwhile).
+        if (!entity) throw new ServiceUnavailableError('The data changed during this request; retry it');
+        return entity;
       } catch (err) {
         throw toGraphQLError(err);
       }

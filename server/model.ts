@@ -222,6 +222,21 @@ export const LEGEND: Record<PartyKind | 'Address' | 'Identifier' | 'Program', { 
   Program: { shape: 'star', color: '#444444' },
 };
 
+/**
+ * Explorer legend for relationship types: colour, line style (so colour is never the only signal) and
+ * a short human name.
+ */
+export const REL_LEGEND: Record<RelType, { color: string; line: 'solid' | 'dashed' | 'dotted'; name: string }> = {
+  HAS_ADDRESS: { color: '#cc79a7', line: 'dotted', name: 'address' },
+  HAS_IDENTIFIER: { color: '#b8a400', line: 'dotted', name: 'identifier' },
+  SANCTION: { color: '#888888', line: 'dotted', name: 'program' },
+  OWNERSHIP: { color: '#d55e00', line: 'solid', name: 'owns' },
+  DIRECTORSHIP: { color: '#e69f00', line: 'solid', name: 'directs' },
+  FAMILY: { color: '#0072b2', line: 'solid', name: 'family' },
+  ASSOCIATE: { color: '#56b4e9', line: 'solid', name: 'associate' },
+  UNKNOWN_LINK: { color: '#444444', line: 'dashed', name: 'linked to' },
+};
+
 /** Whether a string is one of the allow-listed names; used before a label or type enters Cypher text. */
 export function isAllowedLabel(s: string): s is Label {
   return (Object.values(LABELS) as string[]).includes(s) || (PARTY_KIND_NAMES as string[]).includes(s);

@@ -11,6 +11,9 @@ import { luceneQuery, nameSimilarity, sameWords } from './search/names';
 export const LIMITS = {
   searchFirst: 100,
   searchCandidates: 300,
+  searchCandidatesFiltered: 5000,
+  /** Ids one subgraph request (or a neighbourhood's exclude list) may name: a large canvas. */
+  subgraphIds: 5000,
   neighborhoodDepth: 3,
   neighborhoodLimit: 1000,
   maxHops: 6,
@@ -48,12 +51,22 @@ export interface EntityView {
   delistedOn: string | null;
   record: string | null;
   release: string | null;
+  listedOn: string | null;
+  firstSeen: string | null;
+  birthPlaces: string[];
+  gender: string | null;
+  titles: string[];
+  vessel: { label: string; value: string }[];
 }
 export interface GraphNode {
   id: string;
   kind: string;
   label: string;
   degree: number;
+  placeholder: boolean;
+  delistedOn: string | null;
+  listedOn: string | null;
+  programs: string[];
 }
 export interface GraphEdge {
   id: string;
@@ -61,6 +74,10 @@ export interface GraphEdge {
   target: string;
   type: string;
   label: string | null;
+  dataset: string | null;
+  release: string | null;
+  record: string | null;
+  percentage: string | null;
 }
 export interface Subgraph {
   nodes: GraphNode[];
@@ -81,12 +98,28 @@ function relTypes(types: readonly string[] | null | undefined): string[] | null 
   return [...types];
 }
 
+const VESSEL_FIELDS: [string, string][] = [
+  ['vesselCallSign', 'Call sign'],
+  ['vesselType', 'Vessel type'],
+  ['vesselTonnage', 'Tonnage'],
+  ['vesselGrossTonnage', 'Gross registered tonnage'],
+  ['vesselFlag', 'Flag'],
+  ['vesselOwner', 'Owner'],
+];
+
+type EntityRow = { party: Record<string, unknown>; addresses: EntityView['addresses']; identifiers: EntityView['identifiers']; degree: number; placeholder: boolean };
+
 export async function getEntity(db: Database, id: string): Promise<EntityView | null> {
-  const [row] = await db.read<{ party: Record<string, unknown>; addresses: EntityView['addresses']; identifiers: EntityView['identifiers']; degree: number; placeholder: boolean }>(
-    'api-entity',
-    { id },
-  );
-  if (!row) return null;
+  return (await getEntities(db, [id])).get(id) ?? null;
+}
+
+/** Parties by id in one query; ids with no party are missing from the map. */
+export async function getEntities(db: Database, ids: readonly string[]): Promise<Map<string, EntityView>> {
+  const rows = await db.read<EntityRow>('api-entities', { ids: [...new Set(ids)] });
+  return new Map(rows.map((r) => [r.party.id as string, toEntityView(r)]));
+}
+
+function toEntityView(row: EntityRow): EntityView {
   const p = row.party as Record<string, string | string[] | null>;
   const names = (p.aliasNames as string[] | null) ?? [];
   const types = (p.aliasTypes as string[] | null) ?? [];
@@ -108,6 +141,12 @@ export async function getEntity(db: Database, id: string): Promise<EntityView | 
     delistedOn: (p.delistedOn as string | null) ?? null,
     record: (p.record as string | null) ?? null,
     release: (p.release as string | null) ?? null,
+    listedOn: (p.listedOn as string | null) ?? null,
+    firstSeen: (p.firstSeen as string | null) ?? null,
+    birthPlaces: (p.birthPlaces as string[] | null) ?? [],
+    gender: (p.gender as string | null) ?? null,
+    titles: (p.titles as string[] | null) ?? [],
+    vessel: VESSEL_FIELDS.flatMap(([prop, label]) => (p[prop] ? [{ label, value: String(p[prop]) }] : [])),
   };
 }
 
@@ -145,10 +184,13 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   const unknownKinds = kinds?.filter((k) => !(PARTY_KIND_NAMES as string[]).includes(k)) ?? [];
   if (unknownKinds.length) throw new BadInputError(`unknown kind ${unknownKinds.join(', ')}; known: ${PARTY_KIND_NAMES.join(', ')}`);
   const lucene = luceneQuery(text);
+  const filtered = Boolean(args.kinds?.length || args.datasets?.length || args.programs?.length || args.countries?.length);
   if (!lucene) throw new BadInputError('query has no letters or digits to search for');
   const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
     lucene,
-    candidates: neo4j.int(LIMITS.searchCandidates),
+    // Filters apply to the index's candidates, so a filtered search looks at many more of them: the
+    // matches of a rare program must not be crowded out by better-scoring names outside it.
+    candidates: neo4j.int(filtered ? LIMITS.searchCandidatesFiltered : LIMITS.searchCandidates),
     kinds,
     datasets: shortList('datasets', args.datasets),
     programs: shortList('programs', args.programs),
@@ -182,6 +224,10 @@ interface NodeRow {
   kind: string | null;
   label: string;
   degree: number;
+  placeholder: boolean;
+  delistedOn: string | null;
+  listedOn: string | null;
+  programs: string[];
 }
 
 function toGraphNode(r: NodeRow): GraphNode {
@@ -189,7 +235,7 @@ function toGraphNode(r: NodeRow): GraphNode {
     r.kind && (PARTY_KIND_NAMES as string[]).includes(r.kind)
       ? r.kind
       : ([LABELS.Address, LABELS.Identifier, LABELS.Program] as string[]).find((l) => r.labels.includes(l)) ?? 'Unknown';
-  return { id: r.id, kind, label: r.label, degree: r.degree };
+  return { id: r.id, kind, label: r.label, degree: r.degree, placeholder: r.placeholder, delistedOn: r.delistedOn, listedOn: r.listedOn, programs: r.programs };
 }
 
 async function subgraphOf(db: Database, eids: string[], types: string[] | null, truncated: boolean): Promise<Subgraph> {
@@ -202,16 +248,20 @@ async function subgraphOf(db: Database, eids: string[], types: string[] | null, 
 
 export async function neighborhood(
   db: Database,
-  args: { ids: readonly string[]; depth?: number | null; relationTypes?: readonly string[] | null; limit?: number | null },
+  args: { ids: readonly string[]; depth?: number | null; relationTypes?: readonly string[] | null; limit?: number | null; exclude?: readonly string[] | null },
 ): Promise<Subgraph> {
   if (args.ids.length === 0) throw new BadInputError('ids must name at least one entity');
   if (args.ids.length > LIMITS.seeds) throw new BadInputError(`ids may name at most ${LIMITS.seeds} entities`);
   const depth = intIn('depth', args.depth ?? 1, 1, LIMITS.neighborhoodDepth);
   const limit = intIn('limit', args.limit ?? 200, 1, LIMITS.neighborhoodLimit);
   const types = relTypes(args.relationTypes);
+  if ((args.exclude?.length ?? 0) > LIMITS.subgraphIds) throw new BadInputError(`exclude may name at most ${LIMITS.subgraphIds} nodes`);
   const seeds = (await db.read<{ eid: string }>('api-seeds', { ids: [...new Set(args.ids)] })).map((r) => r.eid);
   const chosen: string[] = seeds.slice(0, limit);
   const seen = new Set(chosen);
+  // Nodes the caller already has (e.g. on the explorer's canvas): not returned, so a second call pages on.
+  const excluded = args.exclude?.length ? (await db.read<{ eid: string }>('api-seeds', { ids: [...new Set(args.exclude)] })).map((r) => r.eid) : [];
+  for (const e of excluded) if (!chosen.includes(e)) seen.add(e);
   let truncated = seeds.length > limit;
   let frontier = chosen.slice();
   for (let hop = 0; hop < depth && frontier.length > 0 && chosen.length < limit; hop++) {
@@ -246,6 +296,15 @@ export async function neighborhood(
     frontier = next;
   }
   return subgraphOf(db, chosen, types, truncated);
+}
+
+/** The nodes with these ids and every relationship among them (e.g. to restore a saved canvas). */
+export async function subgraph(db: Database, args: { ids: readonly string[]; relationTypes?: readonly string[] | null }): Promise<Subgraph> {
+  if (args.ids.length > LIMITS.subgraphIds) throw new BadInputError(`ids may name at most ${LIMITS.subgraphIds} nodes`);
+  const types = relTypes(args.relationTypes);
+  if (args.ids.length === 0) return { nodes: [], edges: [], truncated: false };
+  const eids = (await db.read<{ eid: string }>('api-seeds', { ids: [...new Set(args.ids)] })).map((r) => r.eid);
+  return subgraphOf(db, eids, types, false);
 }
 
 export type PathMode = 'SHORTEST' | 'ALL_SHORTEST' | 'K_SHORTEST';

@@ -1,5 +1,6 @@
-// One party with its addresses and identifiers.
-MATCH (p:Party {id: $id})
+// Parties by id, each with its addresses and identifiers (one query for a page of search hits).
+UNWIND $ids AS id
+MATCH (p:Party {id: id})
 CALL (p) {
   OPTIONAL MATCH (p)-[:HAS_ADDRESS]->(a:Address)
   RETURN collect(DISTINCT a {.id, .full, .city, .country}) AS addresses

@@ -1,0 +1,216 @@
+/**
+ * Details of the selected node or edge: for a party every alias (type, strength), address, identifier,
+ * program, date, nationality, remark, dataset and the provenance; for an address or identifier, who
+ * shares it. Clicking an address or identifier puts everyone who uses it on the canvas.
+ */
+import { useEffect, useState } from 'react';
+import * as api from '../api';
+import { REL_LEGEND } from '../../../server/model';
+import { isPartyKind } from '../style';
+import { KindIcon } from './Legend';
+
+interface Props {
+  node: api.GraphNode | null;
+  edge: { edge: api.GraphEdge; source: string; target: string } | null;
+  remaining: number;
+  onShowShared(id: string): void;
+  onExpand(id: string): void;
+  onUseInPath(id: string, end: 'from' | 'to'): void;
+}
+
+function Row({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="row">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}
+
+export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath }: Props) {
+  const [entity, setEntity] = useState<api.Entity | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
+
+  useEffect(() => {
+    setEntity(null);
+    setError(null);
+    if (!node || !isPartyKind(node.kind)) return;
+    let live = true;
+    setLoading(true);
+    api
+      .entity(node.id)
+      .then((e) => live && setEntity(e))
+      .catch((e) => live && setError(api.describeError(e)))
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [node?.id]);
+
+  if (edge) {
+    const legend = REL_LEGEND[edge.edge.type as keyof typeof REL_LEGEND];
+    return (
+      <section className="details" aria-label="Details" data-testid="details">
+        <h2>{legend?.name ?? edge.edge.type}</h2>
+        <dl>
+          <Row label="From">{edge.source}</Row>
+          <Row label="To">{edge.target}</Row>
+          <Row label="Type">{edge.edge.type}</Row>
+          {edge.edge.label && <Row label="Source wording">{edge.edge.label}</Row>}
+          {edge.edge.percentage && <Row label="Share">{edge.edge.percentage}</Row>}
+          {edge.edge.dataset && <Row label="Dataset">{edge.edge.dataset} (release {edge.edge.release})</Row>}
+          {edge.edge.record && <Row label="Record">{edge.edge.record}</Row>}
+        </dl>
+      </section>
+    );
+  }
+  if (!node) {
+    return (
+      <section className="details empty" aria-label="Details" data-testid="details">
+        <p>Select a node or a relationship to see its details.</p>
+        <p className="muted">Double-click a node (or press E) to expand it. Shift-drag selects several.</p>
+      </section>
+    );
+  }
+  const actions = (
+    <div className="actions">
+      <button onClick={() => onExpand(node.id)} disabled={remaining === 0} title="Expand (E)">
+        Expand{remaining ? ` (+${remaining})` : ''}
+      </button>
+      {isPartyKind(node.kind) && (
+        <>
+          <button onClick={() => onUseInPath(node.id, 'from')}>Path from here</button>
+          <button onClick={() => onUseInPath(node.id, 'to')}>Path to here</button>
+        </>
+      )}
+    </div>
+  );
+  if (!isPartyKind(node.kind)) {
+    return (
+      <section className="details" aria-label="Details" data-testid="details">
+        <h2>
+          <KindIcon kind={node.kind} /> {node.label}
+        </h2>
+        <p className="muted">
+          {node.kind} shared by {node.degree} {node.degree === 1 ? 'party' : 'parties'}.
+        </p>
+        <button className="primary" onClick={() => onShowShared(node.id)}>
+          Show everyone who shares it
+        </button>
+        {actions}
+      </section>
+    );
+  }
+  const e = entity;
+  return (
+    <section className="details" aria-label="Details" data-testid="details">
+      <h2>
+        <KindIcon kind={node.kind} hollow={node.placeholder} /> {e?.name ?? node.label}
+      </h2>
+      <div className="status-tags">
+        <span className="tag">{node.kind}</span>
+        {node.placeholder ? (
+          <span className="tag warn">referenced only: not listed itself</span>
+        ) : node.delistedOn ? (
+          <span className="tag muted">delisted {node.delistedOn}</span>
+        ) : (
+          <span className="tag sanctioned">listed</span>
+        )}
+      </div>
+      {actions}
+      {loading && <p className="muted">Loading details…</p>}
+      {error && <p className="error" role="alert">{error}</p>}
+      {e && (
+        <>
+          <dl>
+            <Row label="Id">{e.id}</Row>
+            {e.programs.length > 0 && (
+              <Row label="Programs">
+                {e.programs.map((p) => (
+                  <span key={p} className="tag">{p}</span>
+                ))}
+              </Row>
+            )}
+            <Row label="Datasets">{e.datasets.length ? e.datasets.join(', ') : <span className="muted">none currently</span>}</Row>
+            {e.listedOn && <Row label="Listed on">{e.listedOn}</Row>}
+            {e.firstSeen && <Row label="First seen">release {e.firstSeen}</Row>}
+            {e.delistedOn && <Row label="Delisted">{e.delistedOn}</Row>}
+            {e.birthDates.length > 0 && <Row label="Born">{e.birthDates.join('; ')}</Row>}
+            {e.birthPlaces.length > 0 && <Row label="Birthplace">{e.birthPlaces.join('; ')}</Row>}
+            {e.nationalities.length > 0 && <Row label="Nationality">{e.nationalities.join('; ')}</Row>}
+            {e.gender && <Row label="Gender">{e.gender}</Row>}
+            {e.titles.length > 0 && <Row label="Titles">{e.titles.join('; ')}</Row>}
+            {e.vessel.map((v) => (
+              <Row key={v.label} label={v.label}>{v.value}</Row>
+            ))}
+          </dl>
+          {e.aliases.length > 0 && (
+            <>
+              <h3>Aliases ({e.aliases.length})</h3>
+              <table className="aliases">
+                <thead>
+                  <tr>
+                    <th>Name</th>
+                    <th>Type</th>
+                    <th>Strength</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {e.aliases.map((a, i) => (
+                    <tr key={i}>
+                      <td>{a.name}</td>
+                      <td>{a.type}</td>
+                      <td>{a.quality ?? <span className="muted">not stated</span>}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
+          {e.addresses.length > 0 && (
+            <>
+              <h3>Addresses ({e.addresses.length})</h3>
+              <ul className="facts">
+                {e.addresses.map((a) => (
+                  <li key={a.id}>
+                    <button className="link" onClick={() => onShowShared(a.id)} title="Show everyone who used this address">
+                      {a.full}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {e.identifiers.length > 0 && (
+            <>
+              <h3>Identifiers ({e.identifiers.length})</h3>
+              <ul className="facts">
+                {e.identifiers.map((i) => (
+                  <li key={i.id}>
+                    <span className="muted">{i.label ?? i.type}:</span>{' '}
+                    <button className="link" onClick={() => onShowShared(i.id)} title="Show everyone who holds this identifier">
+                      {i.value}
+                    </button>
+                    {i.country && <span className="muted"> ({i.country})</span>}
+                  </li>
+                ))}
+              </ul>
+            </>
+          )}
+          {e.remarks && (
+            <>
+              <h3>Remarks</h3>
+              <p className="remarks">{e.remarks}</p>
+            </>
+          )}
+          <h3>Provenance</h3>
+          <dl>
+            {e.record && <Row label="Record">{e.record}</Row>}
+            {e.release && <Row label="Release">{e.release}</Row>}
+          </dl>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,285 @@
+/**
+ * The Cytoscape.js canvas. The investigation state is diffed into Cytoscape elements inside one
+ * cy.batch() per change; fcose runs in a Web Worker (layout.worker.ts); the other layouts are fast
+ * enough on the main thread. Animation is off for large graphs.
+ */
+import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
+import cytoscape, { Core, ElementDefinition } from 'cytoscape';
+import fcose from 'cytoscape-fcose';
+import svg from 'cytoscape-svg';
+import type { Investigation } from '../graph-state';
+import { desiredElements, LARGE_GRAPH } from '../elements';
+import { stylesheet, Theme, THEME_COLORS } from '../style';
+import type { LayoutRequest, LayoutResponse } from '../layout.worker';
+
+cytoscape.use(fcose);
+cytoscape.use(svg);
+
+export const LAYOUTS = [
+  { name: 'fcose', label: 'Force-directed (fCoSE)' },
+  { name: 'concentric', label: 'Concentric (by degree)' },
+  { name: 'breadthfirst', label: 'Breadth-first (tree)' },
+  { name: 'grid', label: 'Grid' },
+] as const;
+
+
+export interface CanvasHandle {
+  cy(): Core | null;
+  fit(): void;
+  zoom(factor: number): void;
+  relayout(randomize?: boolean): void;
+  png(): string;
+  svg(): string;
+  /** Ids of the nodes currently drawn (for tests and exports). */
+  visibleIds(): string[];
+}
+
+interface Props {
+  state: Investigation;
+  theme: Theme;
+  layout: string;
+  /** Relationship types shown; empty = all. */
+  types: string[];
+  highlight: { nodes: string[]; edges: string[] } | null;
+  timelineIds: string[];
+  onSelect(ids: string[], edgeId: string | null): void;
+  onExpand(id: string): void;
+  onLayoutDone?(ms: number): void;
+}
+
+export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(props, ref) {
+  const container = useRef<HTMLDivElement>(null);
+  const cyRef = useRef<Core | null>(null);
+  const workerRef = useRef<Worker | null>(null);
+  const layoutSeq = useRef(0);
+  const propsRef = useRef(props);
+  propsRef.current = props;
+
+  const runLayout = (randomize: boolean, around?: string[]) => {
+    const cy = cyRef.current;
+    if (!cy || cy.nodes().length === 0) return;
+    const started = performance.now();
+    const seq = ++layoutSeq.current;
+    const large = cy.nodes().length > LARGE_GRAPH;
+    const pinned = new Set(propsRef.current.state.pinned);
+    const name = propsRef.current.layout;
+    const done = () => {
+      if (seq !== layoutSeq.current) return;
+      fitCapped(cy);
+      propsRef.current.onLayoutDone?.(performance.now() - started);
+    };
+    if (name !== 'fcose') {
+      const opts: cytoscape.LayoutOptions =
+        name === 'concentric'
+          ? ({ name, concentric: (n: cytoscape.NodeSingular) => n.data('degree'), levelWidth: () => 4, animate: !large, minNodeSpacing: 20 } as cytoscape.LayoutOptions)
+          : ({ name, animate: !large, spacingFactor: 1.1, avoidOverlap: true } as cytoscape.LayoutOptions);
+      const layout = cy.elements().not('.more').layout(opts);
+      layout.one('layoutstop', () => {
+        placeMoreHandles(cy);
+        done();
+      });
+      layout.run();
+      return;
+    }
+    // New nodes start next to the node they came from, so an incremental layout moves little.
+    if (around?.length) {
+      for (const id of around) {
+        const n = cy.getElementById(id);
+        if (n.empty() || n.data('placed')) continue;
+        const anchor = n.neighborhood('node').filter((m) => !!m.data('placed')).first() as cytoscape.NodeSingular;
+        const p = anchor.nonempty() ? anchor.position() : { x: 0, y: 0 };
+        n.position({ x: p.x + (Math.random() - 0.5) * 80, y: p.y + (Math.random() - 0.5) * 80 });
+      }
+    }
+    const nodes = cy.nodes().map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: n.hasClass('more') ? 16 : Number(n.width()) || 24 }));
+    const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id() }));
+    const request: LayoutRequest = { nodes, edges, fixed: nodes.filter((n) => pinned.has(n.id)).map((n) => n.id), randomize };
+    const apply = (positions: LayoutResponse['positions']) => {
+      if (seq !== layoutSeq.current) return;
+      cy.batch(() => {
+        cy.nodes().forEach((n) => {
+          const p = positions[n.id()];
+          if (p) n.data('placed', true);
+        });
+      });
+      const animate = !large && !randomize;
+      cy.nodes().forEach((n) => {
+        const p = positions[n.id()];
+        if (!p) return;
+        if (animate) n.animate({ position: p, duration: 250 });
+        else n.position(p);
+      });
+      if (animate) setTimeout(done, 260);
+      else done();
+    };
+    try {
+      workerRef.current ??= new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
+      const w = workerRef.current;
+      w.onmessage = (m: MessageEvent<LayoutResponse>) => {
+        if (m.data.error) {
+          // The worker could not lay out (e.g. an unexpected element): do it here rather than not at all.
+          const layout = cy.layout({ name: 'fcose', animate: false, randomize } as cytoscape.LayoutOptions);
+          layout.one('layoutstop', done);
+          layout.run();
+        } else apply(m.data.positions);
+      };
+      w.postMessage(request);
+    } catch {
+      const layout = cy.layout({ name: 'fcose', animate: false, randomize } as cytoscape.LayoutOptions);
+      layout.one('layoutstop', done);
+      layout.run();
+    }
+  };
+
+  useEffect(() => {
+    const cy = cytoscape({
+      container: container.current,
+      style: stylesheet(props.theme),
+      minZoom: 0.05,
+      maxZoom: 4,
+      boxSelectionEnabled: true,
+      selectionType: 'additive',
+    });
+    cyRef.current = cy;
+    (window as unknown as { __cy?: Core }).__cy = cy;
+    const emitSelection = () => {
+      const nodes = cy.$('node:selected').not('.more').map((n) => n.id());
+      const edge = cy.$('edge:selected').not('.more').first();
+      propsRef.current.onSelect(nodes, edge.nonempty() ? edge.id() : null);
+    };
+    cy.on('select unselect', () => queueMicrotask(emitSelection));
+    cy.on('dbltap', 'node', (e) => {
+      const n = e.target as cytoscape.NodeSingular;
+      propsRef.current.onExpand(n.hasClass('more') ? n.data('of') : n.id());
+    });
+    cy.on('tap', 'node.more', (e) => propsRef.current.onExpand((e.target as cytoscape.NodeSingular).data('of')));
+    return () => {
+      cy.destroy();
+      workerRef.current?.terminate();
+      workerRef.current = null;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.style(stylesheet(props.theme));
+    container.current!.style.background = THEME_COLORS[props.theme].background;
+  }, [props.theme]);
+
+  // Diff the state into the canvas.
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const wanted = desiredElements(props.state, props.types);
+    const wantedIds = new Set(wanted.map((e) => e.data.id!));
+    const added: string[] = [];
+    const large = wanted.length > LARGE_GRAPH * 2;
+    // Dropping detail while panning keeps big canvases interactive.
+    // These are init options of the canvas renderer; its instance reads them on every frame.
+    const renderer = (cy as unknown as { renderer?: () => Record<string, unknown> }).renderer?.();
+    if (renderer) {
+      renderer.hideEdgesOnViewport = large;
+      renderer.textureOnViewport = large;
+    }
+    cy.batch(() => {
+      cy.elements().forEach((el) => {
+        if (!wantedIds.has(el.id())) cy.remove(el);
+      });
+      const fresh: ElementDefinition[] = [];
+      for (const el of wanted) {
+        const existing = cy.getElementById(el.data.id!);
+        if (existing.nonempty()) {
+          // Update only what changed (labels and counts move as the canvas grows).
+          for (const [k, v] of Object.entries(el.data)) if (existing.data(k) !== v) existing.data(k, v);
+        } else {
+          fresh.push(el);
+          if (el.group === 'nodes') added.push(el.data.id!);
+        }
+      }
+      if (fresh.length) cy.add(fresh);
+      const pinned = new Set(props.state.pinned);
+      cy.nodes().forEach((n) => {
+        n.toggleClass('pinned', pinned.has(n.id()));
+        if (pinned.has(n.id())) n.lock();
+        else n.unlock();
+      });
+    });
+    if (added.length) {
+      const firstPlacement = cy.nodes().filter((n) => !!n.data('placed')).empty();
+      runLayout(firstPlacement, added);
+    } else {
+      placeMoreHandles(cy);
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.state, props.types]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    cy.batch(() => {
+      cy.elements().removeClass('path faded');
+      if (props.highlight) {
+        const ids = new Set([...props.highlight.nodes, ...props.highlight.edges]);
+        cy.elements().forEach((el) => {
+          if (ids.has(el.id())) el.addClass('path');
+          else el.addClass('faded');
+        });
+      }
+    });
+  }, [props.highlight]);
+
+  useEffect(() => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    const ids = new Set(props.timelineIds);
+    cy.batch(() => cy.nodes().forEach((n) => void n.toggleClass('timeline-hit', ids.has(n.id()))));
+  }, [props.timelineIds]);
+
+  useEffect(() => {
+    runLayout(true);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.layout]);
+
+  useImperativeHandle(ref, () => ({
+    cy: () => cyRef.current,
+    fit: () => cyRef.current && fitCapped(cyRef.current),
+    zoom: (factor) => {
+      const cy = cyRef.current;
+      if (!cy) return;
+      cy.zoom({ level: cy.zoom() * factor, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    },
+    relayout: (randomize = true) => runLayout(randomize),
+    png: () => cyRef.current!.png({ full: true, scale: 2, bg: THEME_COLORS[propsRef.current.theme].background, output: 'base64uri' }) as string,
+    svg: () => (cyRef.current as unknown as { svg(o: object): string }).svg({ full: true, scale: 1, bg: THEME_COLORS[propsRef.current.theme].background }),
+    visibleIds: () => cyRef.current?.nodes().not('.more').map((n) => n.id()) ?? [],
+  }));
+
+  return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" />;
+});
+
+/** Fits the graph, but never zooms a handful of nodes up to poster size. */
+function fitCapped(cy: Core) {
+  cy.fit(undefined, 50);
+  if (cy.zoom() > 1.2) cy.zoom({ level: 1.2, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+  if (cy.zoom() === 1.2) cy.center();
+}
+
+/** Puts each "+N more" handle just outside its node, away from the node's neighbours. */
+function placeMoreHandles(cy: Core) {
+  cy.nodes('.more').forEach((m) => {
+    const of = cy.getElementById(m.data('of'));
+    if (of.empty()) return;
+    const p = of.position();
+    const others = of.neighborhood('node').not('.more');
+    let dx = 0;
+    let dy = 0;
+    others.forEach((o) => {
+      dx += o.position('x') - p.x;
+      dy += o.position('y') - p.y;
+    });
+    const len = Math.hypot(dx, dy) || 1;
+    m.position({ x: p.x - (dx / len) * 60, y: p.y - (dy / len) * 60 + (others.empty() ? 50 : 0) });
+  });
+}

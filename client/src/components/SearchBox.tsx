@@ -1,0 +1,165 @@
+/**
+ * Type-ahead search (debounced) over the API's search: each result shows name, kind, programs,
+ * datasets, the matched alias and the score. Arrow keys move, Enter or a click picks.
+ */
+import { useEffect, useId, useRef, useState } from 'react';
+import * as api from '../api';
+import { KindIcon } from './Legend';
+
+export const DEBOUNCE_MS = 250;
+
+interface Props {
+  filters: api.SearchFilters;
+  placeholder?: string;
+  label: string;
+  compact?: boolean;
+  autoFocusKey?: string;
+  onPick(hit: api.SearchHit): void;
+  inputRef?: React.RefObject<HTMLInputElement | null>;
+  testId?: string;
+}
+
+export function SearchBox({ filters, placeholder, label, compact, onPick, inputRef, testId }: Props) {
+  const [text, setText] = useState('');
+  const [results, setResults] = useState<api.SearchResults | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(0);
+  const listId = useId();
+  const inputId = useId();
+  const abort = useRef<AbortController | null>(null);
+  const filterKey = JSON.stringify(filters);
+
+  useEffect(() => {
+    const q = text.trim();
+    if (q.length < 2) {
+      setResults(null);
+      setError(null);
+      return;
+    }
+    const t = setTimeout(async () => {
+      abort.current?.abort();
+      const ctl = new AbortController();
+      abort.current = ctl;
+      setBusy(true);
+      try {
+        const r = await api.search(q, filters, compact ? 8 : 15, ctl.signal);
+        setResults(r);
+        setError(null);
+        setActive(0);
+        setOpen(true);
+      } catch (e) {
+        if ((e as Error).name !== 'AbortError') {
+          setError(api.describeError(e));
+          setResults(null);
+          setOpen(true);
+        }
+      } finally {
+        if (abort.current === ctl) setBusy(false);
+      }
+    }, DEBOUNCE_MS);
+    return () => clearTimeout(t);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [text, filterKey]);
+
+  const pick = (hit: api.SearchHit) => {
+    onPick(hit);
+    setOpen(false);
+    if (compact) setText(hit.entity.name);
+  };
+
+  const onKey = (e: React.KeyboardEvent) => {
+    const hits = results?.hits ?? [];
+    if (e.key === 'ArrowDown') {
+      setOpen(true);
+      setActive((a) => Math.min(a + 1, hits.length - 1));
+      e.preventDefault();
+    } else if (e.key === 'ArrowUp') {
+      setActive((a) => Math.max(a - 1, 0));
+      e.preventDefault();
+    } else if (e.key === 'Enter' && hits[active]) {
+      pick(hits[active]);
+      e.preventDefault();
+    } else if (e.key === 'Escape') {
+      setOpen(false);
+    }
+  };
+
+  return (
+    <div className={compact ? 'search compact' : 'search'} data-testid={testId}>
+      <label htmlFor={inputId} className={compact ? 'visually-hidden' : 'search-label visually-hidden'}>
+        {label}
+      </label>
+      <input
+        id={inputId}
+        ref={inputRef}
+        type="search"
+        role="combobox"
+        aria-expanded={open}
+        aria-controls={listId}
+        aria-autocomplete="list"
+        aria-activedescendant={open && results?.hits[active] ? `${listId}-${active}` : undefined}
+        placeholder={placeholder}
+        value={text}
+        autoComplete="off"
+        spellCheck={false}
+        onChange={(e) => setText(e.target.value)}
+        onFocus={() => results && setOpen(true)}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={onKey}
+      />
+      {busy && <span className="spinner" aria-label="searching" />}
+      {open && (error || results) && (
+        <div className="search-results" id={listId} role="listbox" aria-label={`${label} results`}>
+          {error && <div className="search-message error" role="alert">{error}</div>}
+          {results && results.hits.length === 0 && (
+            <div className="search-message">No party matches “{text.trim()}”{Object.values(filters).some((f) => f?.length) ? ' with these filters' : ''}.</div>
+          )}
+          {results?.hits.map((h, i) => (
+            <div
+              key={h.entity.id}
+              id={`${listId}-${i}`}
+              role="option"
+              aria-selected={i === active}
+              className={i === active ? 'hit active' : 'hit'}
+              data-id={h.entity.id}
+              onMouseDown={(e) => e.preventDefault()}
+              onMouseEnter={() => setActive(i)}
+              onClick={() => pick(h)}
+            >
+              <KindIcon kind={h.entity.kind} />
+              <div className="hit-main">
+                <div className="hit-name">
+                  {h.entity.name}
+                  {h.entity.delistedOn && <span className="tag muted">delisted {h.entity.delistedOn}</span>}
+                  {h.entity.placeholder && <span className="tag muted">referenced only</span>}
+                </div>
+                {h.matchedName !== h.entity.name && <div className="hit-alias">matched “{h.matchedName}”</div>}
+                {!compact && (
+                  <div className="hit-meta">
+                    <span>{h.entity.kind}</span>
+                    {h.entity.programs.slice(0, 4).map((p) => (
+                      <span key={p} className="tag">{p}</span>
+                    ))}
+                    {h.entity.datasets.map((d) => (
+                      <span key={d} className="tag dataset">{d}</span>
+                    ))}
+                  </div>
+                )}
+              </div>
+              <div className="hit-score" title="Name similarity, 0 to 1">
+                {h.score.toFixed(2)}
+              </div>
+            </div>
+          ))}
+          {results && results.total > results.hits.length && (
+            <div className="search-message muted">
+              {results.hits.length} of {results.total} shown; refine the query or the filters.
+            </div>
+          )}
+        </div>
+      )}
+    </div>
+  );
+}

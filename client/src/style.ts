@@ -1,0 +1,110 @@
+/**
+ * The Cytoscape stylesheet and the legend, derived from the model (server/model.ts LEGEND, REL_LEGEND):
+ * shapes and colours per node kind, colour and line style per relationship type. Selectors and mappers
+ * only, no style functions, so Cytoscape can cache them.
+ */
+import type { StylesheetJson } from 'cytoscape';
+import { LEGEND, PARTY_KINDS, REL_LEGEND, REL_TYPES } from '../../server/model';
+
+export type Theme = 'light' | 'dark';
+
+export const THEME_COLORS: Record<Theme, { text: string; textOutline: string; edge: string; selected: string; path: string; background: string }> = {
+  light: { text: '#1d2430', textOutline: '#ffffff', edge: '#9aa3ad', selected: '#cc0000', path: '#7b2cbf', background: '#f7f8fa' },
+  dark: { text: '#e8ecf1', textOutline: '#11151b', edge: '#5e6875', selected: '#ff5c5c', path: '#c77dff', background: '#11151b' },
+};
+
+export const PARTY_KIND_LIST = Object.keys(PARTY_KINDS);
+
+export function isPartyKind(kind: string): boolean {
+  return PARTY_KIND_LIST.includes(kind);
+}
+
+/** Legend rows: one per node kind and one per relationship type, from the model. */
+export function legendEntries(): { nodes: { kind: string; shape: string; color: string; description: string }[]; edges: { type: string; color: string; line: string; name: string; description: string }[] } {
+  const nodeDescriptions: Record<string, string> = {
+    ...Object.fromEntries(Object.entries(PARTY_KINDS).map(([k, v]) => [k, v.description])),
+    Address: 'An address; shared by everyone who used it',
+    Identifier: 'A document number, email, phone, wallet, ...; shared by its holders',
+    Program: 'A sanctions program',
+  };
+  return {
+    nodes: Object.entries(LEGEND).map(([kind, v]) => ({ kind, shape: v.shape, color: v.color, description: nodeDescriptions[kind] ?? kind })),
+    edges: Object.entries(REL_LEGEND).map(([type, v]) => ({ type, ...v, description: REL_TYPES[type as keyof typeof REL_TYPES].description })),
+  };
+}
+
+/** Node size grows with degree (how connected a node is in the whole graph). */
+const SIZE = 'mapData(degree, 1, 60, 22, 54)';
+
+export function stylesheet(theme: Theme): StylesheetJson {
+  const c = THEME_COLORS[theme];
+  const rules: StylesheetJson = [
+    {
+      selector: 'node',
+      style: {
+        label: 'data(display)',
+        'font-size': 10,
+        'font-family': 'system-ui, sans-serif',
+        color: c.text,
+        'text-valign': 'bottom',
+        'text-margin-y': 4,
+        'text-wrap': 'wrap',
+        'text-max-width': '140px',
+        'text-outline-color': c.textOutline,
+        'text-outline-width': 2,
+        'min-zoomed-font-size': 7,
+        width: SIZE,
+        height: SIZE,
+        'border-width': 1.5,
+        'border-color': c.textOutline,
+        'background-color': '#7f7f7f',
+      },
+    },
+  ];
+  for (const [kind, v] of Object.entries(LEGEND)) {
+    rules.push({ selector: `node[kind = "${kind}"]`, style: { shape: v.shape as never, 'background-color': v.color } });
+  }
+  rules.push(
+    // Facts (addresses, identifiers, programs) are smaller than parties.
+    { selector: 'node[kind = "Address"], node[kind = "Identifier"], node[kind = "Program"]', style: { width: 18, height: 18, 'font-size': 8 } },
+    // Referenced-only parties (not listed themselves): hollow with a dashed outline, so the difference
+    // does not depend on colour.
+    {
+      selector: 'node[?placeholder]',
+      style: { 'background-opacity': 0.25, 'border-style': 'dashed', 'border-width': 2, 'border-color': c.text, 'font-style': 'italic' },
+    },
+    { selector: 'node[?delisted]', style: { 'border-style': 'double', 'border-width': 4, 'border-color': c.edge, opacity: 0.75 } },
+    { selector: 'node.pinned', style: { 'border-color': c.path, 'border-width': 3 } },
+    { selector: 'node.more', style: { shape: 'round-rectangle', width: 70, height: 16, padding: '4px', 'background-color': c.background, 'border-color': c.edge, 'border-style': 'dashed', 'text-valign': 'center', 'text-margin-y': 0, 'font-size': 9, label: 'data(display)' } },
+    {
+      selector: 'edge',
+      style: {
+        width: 1.5,
+        'curve-style': 'bezier',
+        'line-color': c.edge,
+        'target-arrow-color': c.edge,
+        'target-arrow-shape': 'triangle',
+        'arrow-scale': 0.8,
+        'font-size': 8,
+        color: c.text,
+        'text-outline-color': c.textOutline,
+        'text-outline-width': 2,
+        'text-rotation': 'autorotate',
+        'min-zoomed-font-size': 9,
+      },
+    },
+  );
+  for (const [type, v] of Object.entries(REL_LEGEND)) {
+    rules.push({ selector: `edge[type = "${type}"]`, style: { 'line-color': v.color, 'target-arrow-color': v.color, 'line-style': v.line } });
+  }
+  rules.push(
+    { selector: 'edge[label]', style: { label: 'data(label)' } },
+    { selector: 'edge[type = "HAS_ADDRESS"], edge[type = "HAS_IDENTIFIER"], edge[type = "SANCTION"]', style: { label: '', 'target-arrow-shape': 'none', width: 1 } },
+    { selector: 'edge.more', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', 'line-color': c.edge, width: 1 } },
+    { selector: ':selected', style: { 'border-color': c.selected, 'border-width': 3, 'line-color': c.selected, 'target-arrow-color': c.selected, 'z-index': 10 } },
+    { selector: '.path', style: { 'border-color': c.path, 'border-width': 4, 'line-color': c.path, 'target-arrow-color': c.path, width: 4, 'z-index': 20, opacity: 1 } },
+    { selector: '.faded', style: { opacity: 0.15 } },
+    { selector: '.timeline-hit', style: { 'border-color': c.path, 'border-width': 4 } },
+  );
+  return rules;
+}

@@ -1,0 +1,63 @@
+/**
+ * The investigation in the URL, so a copied link restores the same graph: the node ids on the canvas
+ * (restored exactly through the API's `subgraph` query), which were expanded, hidden or pinned, the
+ * relationship-type filter, the layout and a path search. Kept in the fragment (#...), which browsers
+ * do not send to servers or log.
+ */
+
+export interface UrlState {
+  nodes: string[];
+  expanded: string[];
+  hidden: string[];
+  pinned: string[];
+  /** Relationship types shown; empty = all. */
+  types: string[];
+  layout: string | null;
+  path: { from: string; to: string; mode: string; maxHops: number } | null;
+  selected: string | null;
+}
+
+export const EMPTY_URL_STATE: UrlState = { nodes: [], expanded: [], hidden: [], pinned: [], types: [], layout: null, path: null, selected: null };
+
+// Ids may hold commas (address keys do), so lists are joined with a character ids never hold.
+const SEP = '~';
+
+function list(xs: string[]): string {
+  return xs.map((x) => x.replaceAll(SEP, '')).join(SEP);
+}
+function unlist(s: string | null): string[] {
+  return s ? s.split(SEP).filter(Boolean) : [];
+}
+
+export function encodeUrlState(s: UrlState): string {
+  const p = new URLSearchParams();
+  if (s.nodes.length) p.set('n', list(s.nodes));
+  if (s.expanded.length) p.set('x', list(s.expanded));
+  if (s.hidden.length) p.set('h', list(s.hidden));
+  if (s.pinned.length) p.set('pin', list(s.pinned));
+  if (s.types.length) p.set('t', s.types.join(','));
+  if (s.layout) p.set('layout', s.layout);
+  if (s.path) p.set('path', [s.path.from, s.path.to, s.path.mode, String(s.path.maxHops)].join(SEP));
+  if (s.selected) p.set('sel', s.selected);
+  return p.toString();
+}
+
+export function decodeUrlState(hash: string): UrlState {
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
+  const nodes = unlist(p.get('n'));
+  const onCanvas = new Set(nodes);
+  const within = (xs: string[]) => xs.filter((x) => onCanvas.has(x));
+  let path: UrlState['path'] = null;
+  const raw = unlist(p.get('path'));
+  if (raw.length === 4 && /^\d+$/.test(raw[3])) path = { from: raw[0], to: raw[1], mode: raw[2], maxHops: Number(raw[3]) };
+  return {
+    nodes,
+    expanded: within(unlist(p.get('x'))),
+    hidden: within(unlist(p.get('h'))),
+    pinned: within(unlist(p.get('pin'))),
+    types: (p.get('t') ?? '').split(',').filter((t) => /^[A-Z_]+$/.test(t)),
+    layout: p.get('layout'),
+    path,
+    selected: p.get('sel'),
+  };
+}

@@ -1,0 +1,518 @@
+/**
+ * UN Security Council Consolidated List XML -> the common model.
+ *
+ * One file is one release: CONSOLIDATED_LIST (dateGenerated) > INDIVIDUALS > INDIVIDUAL*, ENTITIES >
+ * ENTITY* (schema: https://www.un.org/sc/resources/sc-sanctions.xsd; tables in un-xml.meta.ts). Entries
+ * are read one at a time with streamXml. A broken file (not XML, truncated, not UTF-8) fails with its
+ * file and line; an odd entry (no REFERENCE_NUMBER, no name, a REFERENCE_NUMBER seen before) is a
+ * `rejected` row with file and line and the rest loads, as the OFAC parser does with odd rows.
+ *
+ * What is not mapped, and why (the model has no place for it; see the final notes of the parser's
+ * change for the model fields that would take them):
+ * - DATAID, VERSIONNUM, SORT_KEY, SORT_KEY_LAST_MOD, SUBMITTED_BY: UN bookkeeping; REFERENCE_NUMBER is
+ *   the public, permanent id. LAST_DAY_UPDATED: the model keeps no amendment dates.
+ * - LIST_TYPE is "UN List" on every entry (it tells the UN list from national lists published in the
+ *   same schema), so it is not a program; any other value would be kept as a program.
+ * - INDIVIDUAL_ALIAS/NOTE, ENTITY_ALIAS/NOTE ("previously listed as", "nom de guerre"): Alias has no note.
+ * - *_ADDRESS/NOTE beside other address parts ("previous address", "as of early 2016"): AddressRecord
+ *   has no note. A NOTE that is the whole address ("Branch Office 1: Room number 33, ...") is the street.
+ * - INDIVIDUAL_DATE_OF_BIRTH/TYPE_OF_DATE (EXACT / APPROXIMATELY / BETWEEN): birth dates have no
+ *   precision; a NOTE that is not a date ("30-35 years old", a Hijri date, "from false passport").
+ * - INDIVIDUAL_DOCUMENT/CITY_OF_ISSUE, COUNTRY_OF_ISSUE when ISSUING_COUNTRY is also given, and NOTE
+ *   beyond an expiry date: IdentifierFact has no place of issue or note. A document without NUMBER
+ *   (its number, if any, is in prose in NOTE) is not an identifier; the warnings list those entries.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type {
+  AddressFact, Alias, AliasQuality, AliasType, IdentifierFact, IdentifierType, LinkRecord, ParsedRelease, PartyRecord, Provenance, Rejection,
+} from '../../server/model';
+import { SourceFormatError } from '../../server/errors';
+import { addressRecord, identifierRecord, nameKey } from '../normalize';
+import { children, head, streamXml, textOf, type XmlElement } from '../xml';
+import { chooseRelease, type ParseOptions } from '../parse-options';
+import type { SourceFormat } from '../formats';
+import {
+  MONTHS, UN_DATASET, UN_DOCUMENT_SUBTYPES, UN_DOCUMENT_TYPES, UN_ID_PREFIX, UN_KNOWN_ELEMENTS, UN_LINK_PHRASES, UN_MENTION_LABELS,
+  UN_PROGRAM_PREFIX, UN_PUBLISHER, UN_REFERENCE_IN_TEXT, UN_TRANSLATED_DOCUMENT_TYPES,
+} from './un-xml.meta';
+
+/** The root element, near the start of the file (after the XML declaration). */
+export async function detectUnXml(file: string): Promise<boolean> {
+  try {
+    return /<CONSOLIDATED_LIST[\s>/]/.test(head(file));
+  } catch {
+    return false;
+  }
+}
+
+/** Whitespace collapsed (the list wraps long values over lines with deep indentation); null if empty. */
+function clean(s: string | null | undefined): string | null {
+  const t = s?.replace(/\s+/g, ' ').trim();
+  return t ? t : null;
+}
+const textIn = (el: XmlElement | undefined, name: string) => clean(textOf(el, name));
+/** Texts of NAME/VALUE children (NATIONALITY, TITLE, DESIGNATION hold their values so). */
+const valuesOf = (el: XmlElement, name: string) =>
+  children(el, name).flatMap((c) => children(c, 'VALUE')).map((v) => clean(v.text)).filter((v): v is string => v !== null);
+
+/** YYYY-MM-DD (xs:date, whose optional time zone the list sometimes writes: "2015-03-27-04:00") or YYYY. */
+export function isoDate(s: string | null): string | null {
+  if (!s) return null;
+  const m = /^(\d{4}-\d{2}-\d{2})(?:Z|[+-]\d{2}:\d{2})?$|^(\d{4})$/.exec(s.trim());
+  return m ? (m[1] ?? m[2]) : null;
+}
+
+const MONTH_WORDS = new Set([
+  'january', 'february', 'march', 'april', 'may', 'june', 'july', 'august', 'september', 'october', 'november', 'december',
+  ...Object.keys(MONTHS),
+]);
+/** "Nov", "nov", "November", "Sept" -> 11, 11, 11, 9; null for any other word. */
+function monthNumber(word: string): number | null {
+  const w = word.toLowerCase();
+  return MONTH_WORDS.has(w) ? MONTHS[w.slice(0, 3)] : null;
+}
+
+/** "7 Nov. 2001", "21 April 2019" or "2023-06-04" -> YYYY-MM-DD. */
+export function englishDate(s: string): string | null {
+  const iso = /^\d{4}-\d{2}-\d{2}$/.exec(s);
+  if (iso) return iso[0];
+  const m = /^(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})$/.exec(s.trim());
+  const month = m ? monthNumber(m[2]) : null;
+  if (!m || !month) return null;
+  return `${m[3]}-${String(month).padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+}
+
+/** The expiry date a document NOTE states ("expired on 7 Nov. 2001", "Expiration date: 2023-06-04."). */
+export function expiryIn(note: string | null): string | null {
+  const m = note && /\b(?:expir\w*|valid until)\b(?:\s+date)?\s*:?\s*(?:on\s+)?(\d{4}-\d{2}-\d{2}|\d{1,2}\s+[A-Za-z]+\.?,?\s+\d{4})/i.exec(note);
+  return m ? englishDate(m[1]) : null;
+}
+
+/**
+ * Birth dates of one INDIVIDUAL_DATE_OF_BIRTH: DATE (YYYY-MM-DD), YEAR (YYYY), or every year from
+ * FROM_YEAR to TO_YEAR (BETWEEN; each is a candidate, as a year-only DATE is). Without any of them a
+ * NOTE such as "Nov. 1973" or "Between Aug. and Sep. 1977" gives the year, and the month when it names
+ * exactly one ("1973-11"); a NOTE "Sep." beside YEAR 1958 gives "1958-09".
+ */
+export function birthDatesOf(dob: XmlElement): { dates: string[]; problem?: string } {
+  const date = textIn(dob, 'DATE');
+  if (date) return isoDate(date) ? { dates: [isoDate(date)!] } : { dates: [date], problem: `DATE ${JSON.stringify(date)} is not YYYY-MM-DD` };
+  const from = textIn(dob, 'FROM_YEAR');
+  const to = textIn(dob, 'TO_YEAR');
+  if (from && to) {
+    const a = Number(from);
+    const b = Number(to);
+    if (!/^\d{4}$/.test(from) || !/^\d{4}$/.test(to) || b < a || b - a > 10) {
+      return { dates: [from, to].filter((y) => /^\d{4}$/.test(y)), problem: `FROM_YEAR ${from} TO_YEAR ${to} is not a range of at most 10 years` };
+    }
+    return { dates: Array.from({ length: b - a + 1 }, (_, i) => String(a + i)) };
+  }
+  const note = textIn(dob, 'NOTE');
+  const year = textIn(dob, 'YEAR') ?? (note ? /\b(1[89]\d\d|20\d\d)\b/.exec(note)?.[1] ?? null : null);
+  if (!year) return { dates: [] };
+  if (!/^\d{4}$/.test(year)) return { dates: [year], problem: `YEAR ${JSON.stringify(year)} is not YYYY` };
+  const months = [...(note ?? '').matchAll(/\b([A-Za-z]+)\b/g)].map((m) => monthNumber(m[1])).filter((m): m is number => m !== null);
+  return { dates: [months.length === 1 ? `${year}-${String(months[0]).padStart(2, '0')}` : year] };
+}
+
+/**
+ * One ALIAS_NAME may list several names: "Azim Adhajani; Azim Agha-Jani", with an "a)/b)" list marker
+ * ("Mohammad Sabet b) M. Javad Kareemi Sabet"), or as "<name in original script> (<transliteration>;
+ * <transliteration>)" (QDe.137). Each becomes its own alias; a "(original script)" tag is dropped.
+ * Parentheses without a ';' list inside are part of the name ("Lom-ali Butayev (Butaev)").
+ */
+export function splitAliasNames(text: string): string[] {
+  const t = clean(text);
+  if (!t) return [];
+  if (!t.includes(';')) return [t];
+  let headName = '';
+  let list = t;
+  if (t.endsWith(')')) {
+    let depth = 0;
+    for (let i = t.length - 1; i >= 0; i--) {
+      if (t[i] === ')') depth++;
+      else if (t[i] === '(' && --depth === 0) {
+        if (t.slice(i).includes(';')) {
+          headName = t.slice(0, i).trim();
+          list = t.slice(i + 1, -1);
+        }
+        break;
+      }
+    }
+  }
+  const parts = list
+    .split(/\s*;\s*|\s+[b-z]\)\s+/)
+    .map((p) => p.replace(/^a\)\s+/, '').replace(/\s*\(original script\)$/i, '').trim())
+    .filter(Boolean);
+  return headName ? [headName, ...parts] : parts;
+}
+
+/**
+ * References to other entries in free text (COMMENTS1, DESIGNATION), with the relation the sentence
+ * states (un-xml.meta.ts UN_LINK_PHRASES). Only explicit reference numbers count: a name without a
+ * number is not looked up, because UN comments name many people and groups that are not listed.
+ */
+export function referencesIn(text: string, ownRef: string, where: keyof typeof UN_MENTION_LABELS): { ref: string; label: string; type: LinkRecord['type'] }[] {
+  const t = text.replace(/\s+/g, ' ').replace(/[’‘]/g, "'");
+  const out: { ref: string; label: string; type: LinkRecord['type'] }[] = [];
+  for (const m of t.matchAll(UN_REFERENCE_IN_TEXT)) {
+    const ref = `${m[1]}.${m[2]}`;
+    if (ref === ownRef) continue;
+    const before = t.slice(0, m.index);
+    // The sentence so far: after the last ". X" (or ".X", as in "(QDe.118).In 2008"); "Jun. 2015" and
+    // "QDe.118" are not sentence ends because a digit follows.
+    let start = 0;
+    for (const b of before.matchAll(/[.;!?]\s+(?=[A-Z"“(])|\.(?=[A-Z][a-z])/g)) start = b.index + b[0].length;
+    const sentence = before.slice(start);
+    let best: { end: number; len: number; label: string; type: LinkRecord['type'] } | null = null;
+    for (const p of UN_LINK_PHRASES) {
+      for (const pm of sentence.matchAll(p.pattern)) {
+        const end = pm.index + pm[0].length;
+        if (!best || end > best.end || (end === best.end && pm[0].length > best.len)) best = { end, len: pm[0].length, label: p.label, type: p.type };
+      }
+    }
+    out.push({ ref, label: best?.label ?? UN_MENTION_LABELS[where], type: best?.type ?? 'UNKNOWN_LINK' });
+  }
+  return out;
+}
+
+/**
+ * A document NUMBER as the list writes it, e.g. "French passport number 05AT521433", "Diplomatic
+ * Passport: Z30321794", "381110042 (Expired 25 Jan. 2016)", "423-31-3021 (US)". The identifier value
+ * is the number itself, so the same document meets the one other sources list; the words before it and
+ * a trailing remark go to the label, a stated expiry date to `expires`.
+ */
+export function splitDocumentNumber(raw: string): { value: string; described: string | null; remark: string | null; expires: string | null } {
+  let rest = raw;
+  let remark: string | null = null;
+  let expires: string | null = null;
+  const paren = /^(.*\d.*?)\s*\(([^()]*)\)$/.exec(rest);
+  if (paren) {
+    rest = paren[1];
+    expires = expiryIn(paren[2]);
+    if (!expires) remark = paren[2].trim();
+  }
+  let described: string | null = null;
+  const prefix = /^(.*?(?:\bnumber\b|\bno\b\.?|n°)\s*:?|[^:\d]*:)\s*(\S*\d.*)$/i.exec(rest);
+  if (prefix && /[A-Za-z]{2}/.test(prefix[1])) {
+    described = prefix[1].replace(/[\s:]+$/, '');
+    rest = prefix[2];
+  }
+  return { value: rest.replace(/[\s,;]+$/, ''), described, remark, expires };
+}
+
+interface PendingLink {
+  link: LinkRecord;
+  ref: string;
+}
+
+export async function parseUnXml(files: string[], opts: ParseOptions): Promise<ParsedRelease> {
+  if (files.length !== 1) {
+    throw new SourceFormatError(files.map((f) => path.basename(f)).join(', '), undefined, 'the UN consolidated list is a single XML file: load one release at a time');
+  }
+  const file = files[0];
+  const fileName = path.basename(file);
+  if (!fs.existsSync(file)) throw new SourceFormatError(fileName, undefined, `cannot be read: no such file (${file})`);
+  if (!(await detectUnXml(file))) {
+    throw new SourceFormatError(fileName, 1, 'is not a UN Security Council Consolidated List (no <CONSOLIDATED_LIST> root at the start)');
+  }
+  const dataset = opts.dataset ?? UN_DATASET.name;
+  let release: string | null = null;
+  const parties = new Map<string, PartyRecord>();
+  const addresses: AddressFact[] = [];
+  const identifiers: IdentifierFact[] = [];
+  const pending: PendingLink[] = [];
+  const rejected: Rejection[] = [];
+  const unknownElements = new Map<string, number>();
+  const unknownDocTypes = new Map<string, string[]>();
+  const unknownQualities = new Map<string, string[]>();
+  const docsWithoutNumber: string[] = [];
+  const dateProblems: string[] = [];
+
+  const onEntry = (el: XmlElement) => {
+    const individual = el.name === 'INDIVIDUAL';
+    const reject = (reason: string) => rejected.push({ file: fileName, line: el.line, reason });
+    const ref = textIn(el, 'REFERENCE_NUMBER');
+    if (!ref) {
+      const dataId = textIn(el, 'DATAID');
+      reject(`${el.name} without REFERENCE_NUMBER${dataId ? ` (DATAID ${dataId})` : ''}; the entry is skipped`);
+      return;
+    }
+    const id = `${UN_ID_PREFIX}-${ref}`;
+    const first = parties.get(id);
+    if (first) {
+      reject(`duplicate REFERENCE_NUMBER ${ref} (first seen at ${first.provenance.record}); this entry is skipped, not merged`);
+      return;
+    }
+    // Individuals: FIRST_NAME..FOURTH_NAME in the list's order (the UN writes given names first);
+    // entities: FIRST_NAME only.
+    const nameParts = individual ? ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'] : ['FIRST_NAME'];
+    const name = nameParts.map((n) => textIn(el, n)).filter(Boolean).join(' ');
+    if (!name) {
+      reject(`${ref} has no name (FIRST_NAME is empty); the entry is skipped`);
+      return;
+    }
+    const prov = (line: number): Provenance => ({ dataset, release: release!, record: `${fileName}:${line} (${ref})` });
+    const provenance = prov(el.line);
+    for (const c of el.children) if (!UN_KNOWN_ELEMENTS.has(c.name) && !unknownElements.has(`${el.name}/${c.name}`)) unknownElements.set(`${el.name}/${c.name}`, c.line);
+
+    // Aliases: the name in its original script first, then *_ALIAS. QUALITY is "Good"/"Low" for
+    // individuals and the alias type ("a.k.a."/"f.k.a.") for entities, whose aliases carry no strength.
+    const aliases: Alias[] = [];
+    const seen = new Set<string>([`a.k.a.|${nameKey(name)}`]);
+    const addAlias = (a: Alias) => {
+      const key = `${a.type}|${nameKey(a.name)}`;
+      if (nameKey(a.name) === '' || seen.has(key)) return; // repeated in the entry (e.g. with another DOB)
+      seen.add(key);
+      aliases.push(a);
+    };
+    // The original-script name is the entry's own name, not a weaker variant: strong.
+    const original = textIn(el, 'NAME_ORIGINAL_SCRIPT');
+    if (original) addAlias({ name: original, type: 'a.k.a.', quality: 'strong' });
+    const birthDates: string[] = [];
+    const birthPlaces: string[] = [];
+    const addTo = (list: string[], v: string | null) => {
+      if (v && !list.includes(v)) list.push(v);
+    };
+    for (const a of children(el, `${el.name}_ALIAS`)) {
+      const raw = textIn(a, 'ALIAS_NAME');
+      if (!raw) continue; // <QUALITY/><ALIAS_NAME/>: the UN's placeholder for "no alias"
+      const q = textIn(a, 'QUALITY');
+      let type: AliasType = 'a.k.a.';
+      let quality: AliasQuality = null;
+      if (q === 'Good') quality = 'strong';
+      else if (q === 'Low') quality = 'weak';
+      else if (q === 'f.k.a.') type = 'f.k.a.';
+      else if (q !== 'a.k.a.' && q !== null) unknownQualities.set(q, [...(unknownQualities.get(q) ?? []), ref]);
+      if (/\bformerly known as\b|\bf\.?k\.?a\b/i.test(textIn(a, 'NOTE') ?? '')) type = 'f.k.a.';
+      for (const n of splitAliasNames(raw)) addAlias({ name: n, type, quality });
+      // Date and place of birth stated for this alias are dates and places the person used: kept as
+      // the person's (the model has no per-alias facts).
+      const dob = textIn(a, 'DATE_OF_BIRTH');
+      if (dob && !isoDate(dob)) dateProblems.push(`${ref}: alias DATE_OF_BIRTH ${JSON.stringify(dob)}`);
+      addTo(birthDates, isoDate(dob) ?? dob);
+      addTo(birthPlaces, [textIn(a, 'CITY_OF_BIRTH'), textIn(a, 'COUNTRY_OF_BIRTH')].filter(Boolean).join(', ') || null);
+    }
+
+    const own: string[] = [];
+    for (const d of children(el, 'INDIVIDUAL_DATE_OF_BIRTH')) {
+      const { dates, problem } = birthDatesOf(d);
+      if (problem) dateProblems.push(`${ref}: ${problem}`);
+      own.push(...dates);
+    }
+    // The entry's own dates first, then those stated with aliases.
+    const allDates = [...new Set([...own, ...birthDates])];
+    const places: string[] = [];
+    for (const p of children(el, 'INDIVIDUAL_PLACE_OF_BIRTH')) {
+      const parts: string[] = [];
+      for (const n of ['STREET', 'CITY', 'STATE_PROVINCE', 'COUNTRY']) {
+        const v = textIn(p, n);
+        if (v && !parts.includes(v)) parts.push(v); // STREET and CITY sometimes repeat each other
+      }
+      const note = textIn(p, 'NOTE')?.replace(/^\((.*)\)$/, '$1') ?? null;
+      addTo(places, parts.length ? `${parts.join(', ')}${note ? ` (${note})` : ''}` : note);
+    }
+    for (const p of birthPlaces) addTo(places, p);
+
+    const listedOnRaw = textIn(el, 'LISTED_ON');
+    if (listedOnRaw && !isoDate(listedOnRaw)) dateProblems.push(`${ref}: LISTED_ON ${JSON.stringify(listedOnRaw)}`);
+    const listType = textIn(el, 'UN_LIST_TYPE');
+    const programs = [
+      ...(listType ? [`${UN_PROGRAM_PREFIX}${listType}`] : []),
+      ...valuesOf(el, 'LIST_TYPE').filter((v) => v !== 'UN List').map((v) => `${UN_PROGRAM_PREFIX}${v}`),
+    ];
+    // DESIGNATION (a position: "Minister of ...") joins TITLE (honorifics: "Maulavi", "Dr.") in
+    // `titles`, as OFAC's Title column holds both; the model has no separate position property.
+    const titles = [...new Set([...valuesOf(el, 'TITLE'), ...valuesOf(el, 'DESIGNATION')])];
+    // COMMENTS1 is kept whole (newlines included): it is the UN's narrative summary.
+    const comments = children(el, 'COMMENTS1')[0];
+    parties.set(id, {
+      id,
+      kind: individual ? 'Person' : 'Organization',
+      name,
+      aliases,
+      programs,
+      birthDates: allDates,
+      birthPlaces: places,
+      nationalities: [...new Set(valuesOf(el, 'NATIONALITY'))],
+      // The UN's NATIONALITY is the only citizenship statement it makes; it is not repeated here.
+      citizenships: [],
+      gender: textIn(el, 'GENDER'),
+      titles,
+      remarks: comments?.text ? comments.text : null,
+      listedOn: isoDate(listedOnRaw) ?? listedOnRaw,
+      vessel: null,
+      provenance,
+    });
+
+    // Addresses. STATE_PROVINCE and ZIP_CODE join CITY ("Goma, North Kivu", "Hamburg 21073"), as in
+    // OFAC's "City/State/Province/Postal Code" column, so the same address written by both meets.
+    for (const a of children(el, `${el.name}_ADDRESS`)) {
+      const street = textIn(a, 'STREET');
+      const cityState = [textIn(a, 'CITY'), textIn(a, 'STATE_PROVINCE')].filter(Boolean).join(', ');
+      const city = [cityState, textIn(a, 'ZIP_CODE')].filter(Boolean).join(' ') || null;
+      const country = textIn(a, 'COUNTRY');
+      const note = textIn(a, 'NOTE');
+      const address = street || city || country ? addressRecord(street, city, country) : note ? addressRecord(note, null, null) : null;
+      if (address) addresses.push({ partyId: id, address, provenance: prov(a.line) });
+    }
+
+    // Documents (individuals only in this schema).
+    const docs: { fact: IdentifierFact; translated: boolean }[] = [];
+    for (const d of children(el, 'INDIVIDUAL_DOCUMENT')) {
+      if (d.children.length === 0) continue; // <INDIVIDUAL_DOCUMENT/>: no document
+      const type1 = textIn(d, 'TYPE_OF_DOCUMENT');
+      const type2 = textIn(d, 'TYPE_OF_DOCUMENT2')?.replace(/[\s:]+$/, '') ?? null;
+      const number = textIn(d, 'NUMBER');
+      if (!number) {
+        docsWithoutNumber.push(ref);
+        continue;
+      }
+      const { value, described, remark, expires } = splitDocumentNumber(number);
+      let type: IdentifierType = 'other';
+      if (type1 && Object.hasOwn(UN_DOCUMENT_TYPES, type1.toLowerCase())) type = UN_DOCUMENT_TYPES[type1.toLowerCase()];
+      else if (type1) unknownDocTypes.set(type1, [...(unknownDocTypes.get(type1) ?? []), ref]);
+      const detail = type2 ?? described;
+      const sub = detail ? UN_DOCUMENT_SUBTYPES.find(([re]) => re.test(detail)) : undefined;
+      if (sub) type = sub[1];
+      const extra = [type2, described, remark].filter((x, i, all): x is string =>
+        !!x && x.toLowerCase() !== type1?.toLowerCase() && all.findIndex((y) => y?.toLowerCase() === x.toLowerCase()) === i);
+      const label = type1 ? (extra.length ? `${type1} (${extra.join('; ')})` : type1) : extra.join('; ') || 'Document';
+      const country = textIn(d, 'ISSUING_COUNTRY') ?? textIn(d, 'COUNTRY_OF_ISSUE');
+      const issuedRaw = textIn(d, 'DATE_OF_ISSUE');
+      if (issuedRaw && !isoDate(issuedRaw)) dateProblems.push(`${ref}: DATE_OF_ISSUE ${JSON.stringify(issuedRaw)}`);
+      const fact: IdentifierFact = {
+        partyId: id,
+        identifier: identifierRecord(type, value, country),
+        label,
+        issued: isoDate(issuedRaw) ?? issuedRaw,
+        expires: expires ?? expiryIn(textIn(d, 'NOTE')),
+        provenance: prov(d.line),
+      };
+      docs.push({ fact, translated: !!type1 && UN_TRANSLATED_DOCUMENT_TYPES.has(type1.toLowerCase()) });
+    }
+    for (const { fact, translated } of docs) {
+      if (translated && docs.some((o) => !o.translated && o.fact.identifier.key === fact.identifier.key)) continue;
+      identifiers.push(fact);
+    }
+
+    // Links: reference numbers named in COMMENTS1 and DESIGNATION/VALUE ("Overall leader of the
+    // Allied Democratic Forces (ADF) (CDe.001)"). One link per target, type and label.
+    const linkKeys = new Set<string>();
+    const sources: [keyof typeof UN_MENTION_LABELS, XmlElement][] = [
+      ...children(el, 'COMMENTS1').map((c): [keyof typeof UN_MENTION_LABELS, XmlElement] => ['COMMENTS1', c]),
+      ...children(el, 'DESIGNATION').flatMap((c) => children(c, 'VALUE')).map((v): [keyof typeof UN_MENTION_LABELS, XmlElement] => ['DESIGNATION', v]),
+    ];
+    for (const [where, src] of sources) {
+      for (const r of referencesIn(src.text, ref, where)) {
+        const key = `${r.ref}|${r.type}|${r.label}`;
+        if (linkKeys.has(key)) continue;
+        linkKeys.add(key);
+        pending.push({ ref: r.ref, link: { type: r.type, from: id, to: { id: `${UN_ID_PREFIX}-${r.ref}` }, label: r.label, provenance: prov(src.line) } });
+      }
+    }
+  };
+
+  try {
+    await streamXml(file, {
+      isRecord: (p) => p.length === 3 && ((p[1] === 'INDIVIDUALS' && p[2] === 'INDIVIDUAL') || (p[1] === 'ENTITIES' && p[2] === 'ENTITY')),
+      onOpen: (name, attrs, line, p) => {
+        if (p.length === 1) {
+          if (name !== 'CONSOLIDATED_LIST') throw new SourceFormatError(fileName, line, `has root element <${name}>, not <CONSOLIDATED_LIST>`);
+          // dateGenerated is an xs:dateTime ("2025-11-18T23:00:09.174Z"); its date is the release.
+          const generated = attrs.dateGenerated;
+          const date = /^(\d{4}-\d{2}-\d{2})/.exec(generated ?? '')?.[1] ?? null;
+          if (generated !== undefined && !date && opts.releaseFrom !== 'flag') {
+            throw new SourceFormatError(fileName, line, `dateGenerated ${JSON.stringify(generated)} is not a date: give the release with --release YYYY-MM-DD`);
+          }
+          release = chooseRelease(file, opts, date);
+        } else if (!(p.length === 2 && (name === 'INDIVIDUALS' || name === 'ENTITIES'))) {
+          const where = p.join('/');
+          if (!unknownElements.has(where)) unknownElements.set(where, line);
+        }
+      },
+      onRecord: (el) => onEntry(el),
+      onBytes: opts.onBytes,
+    });
+  } catch (e) {
+    // streamXml decodes 1 MiB at a time and names the line where the failing chunk starts; find the
+    // line of the first byte that is not UTF-8, so the error points at it.
+    if (e instanceof SourceFormatError) {
+      const bad = firstNonUtf8Line(file);
+      if (bad !== null && bad >= (e.line ?? 0)) {
+        throw new SourceFormatError(fileName, bad, 'is not valid UTF-8 (the UN publishes the list in UTF-8; was the file re-encoded, e.g. as Latin-1?)');
+      }
+    }
+    throw e;
+  }
+  if (parties.size === 0) {
+    throw new SourceFormatError(fileName, undefined, `holds no loadable entries${rejected.length ? ` (${rejected.length} rejected)` : ''}: an empty list is refused (it would delist everything)`);
+  }
+
+  const missing = new Map<string, string[]>();
+  for (const p of pending) {
+    if (!parties.has(p.link.to.id!)) missing.set(p.ref, [...(missing.get(p.ref) ?? []), p.link.from.slice(UN_ID_PREFIX.length + 1)]);
+  }
+  const list = (m: Map<string, string[]>) => [...m].map(([k, refs]) => `${k} (${[...new Set(refs)].join(', ')})`).join('; ');
+  const warnings = [
+    ...(missing.size
+      ? [`comments name ${missing.size} reference numbers that are not entries of ${fileName} (delisted, or mistyped by the publisher); their links are kept and point at placeholders: ${list(missing)}`]
+      : []),
+    ...(docsWithoutNumber.length
+      ? [`${docsWithoutNumber.length} documents have no NUMBER (the number, if any, is in the document's NOTE) and are not identifiers: ${[...new Set(docsWithoutNumber)].join(', ')}`]
+      : []),
+    ...(unknownDocTypes.size ? [`TYPE_OF_DOCUMENT values not in un-xml.meta.ts, loaded as 'other' identifiers: ${list(unknownDocTypes)}`] : []),
+    ...(unknownQualities.size ? [`alias QUALITY values not known, loaded as a.k.a. without strength: ${list(unknownQualities)}`] : []),
+    ...(dateProblems.length ? [`dates that are not YYYY-MM-DD or YYYY, kept as written: ${dateProblems.join('; ')}`] : []),
+    ...(unknownElements.size
+      ? [`elements this parser does not know were not loaded (has the schema changed?): ${[...unknownElements].map(([n, line]) => `${n} (first at ${fileName}:${line})`).join(', ')}`]
+      : []),
+  ];
+
+  return {
+    dataset,
+    release: release!,
+    idPrefix: UN_ID_PREFIX,
+    parties: [...parties.values()],
+    addresses,
+    identifiers,
+    links: pending.map((p) => p.link),
+    rejected,
+    warnings,
+    files: [fileName],
+  };
+}
+
+/** Line (1-based) of the first byte sequence that is not UTF-8, or null. Read only after a failure. */
+function firstNonUtf8Line(file: string): number | null {
+  let buf: Buffer;
+  try {
+    buf = fs.readFileSync(file);
+  } catch {
+    return null;
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let line = 1;
+  // A line feed byte never occurs inside a multi-byte UTF-8 character, so lines can be checked alone.
+  for (let start = 0; start < buf.length; line++) {
+    let end = buf.indexOf(0x0a, start);
+    if (end < 0) end = buf.length;
+    try {
+      decoder.decode(buf.subarray(start, end));
+    } catch {
+      return line;
+    }
+    start = end + 1;
+  }
+  return null;
+}
+
+export const unXmlFormat: SourceFormat = {
+  name: 'un-xml',
+  description: 'UN Security Council Consolidated List, XML (consolidated.xml)',
+  publisher: UN_PUBLISHER,
+  detect: detectUnXml,
+  parse: (files, opts) => parseUnXml(files, opts),
+  title: (dataset) => (dataset === UN_DATASET.name ? UN_DATASET.title : dataset),
+};
