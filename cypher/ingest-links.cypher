@@ -1,12 +1,16 @@
-// Links between parties. A target that is not loaded becomes a placeholder party, completed when that
-// party is loaded. {{linkType}} is one of the model's LINK_TYPES, filled in by queryWith: a dynamic
-// $(type) in MERGE is planned without the relationship-type index and was 300x slower on a fresh store.
+// Links between parties. An end that is not loaded becomes a placeholder party, completed when that
+// party is loaded (usually the target; the source too for links stated from the other end, e.g. OFAC's
+// "Owned or Controlled By", stored owner -> asset). {{linkType}} is one of the model's LINK_TYPES, filled
+// in by queryWith: a dynamic $(type) in MERGE is planned without the relationship-type index and was 300x
+// slower on a fresh store. One relationship per source statement: keyed by the source's relationship id
+// when it has one (three Ownerships of one owner with different shares stay three), else its wording.
 UNWIND $rows AS row
-MATCH (a:Party {id: row.from})
-USING INDEX a:Party(id)
+MERGE (a:Party {id: row.from})
+  ON CREATE SET a:Placeholder:LegalEntity, a.kind = 'LegalEntity', a.name = coalesce(row.fromName, row.from), a.nameKey = row.fromKey,
+                a.aliasNames = [], a.dataset = $dataset, a.release = $release, a.record = row.record
 MERGE (b:Party {id: row.to})
-  ON CREATE SET b:Placeholder:LegalEntity, b.kind = 'LegalEntity', b.name = row.toName, b.nameKey = row.toKey,
+  ON CREATE SET b:Placeholder:LegalEntity, b.kind = 'LegalEntity', b.name = coalesce(row.toName, row.to), b.nameKey = row.toKey,
                 b.aliasNames = [], b.dataset = $dataset, b.release = $release, b.record = row.record
-MERGE (a)-[r:{{linkType}} {dataset: $dataset, label: row.label}]->(b)
-SET r.release = $release, r.record = row.record, r.percentage = row.percentage, r.startDate = row.startDate,
-    r.endDate = row.endDate, r.sourceId = row.sourceId
+MERGE (a)-[r:{{linkType}} {dataset: $dataset, key: coalesce(row.sourceId, row.label)}]->(b)
+SET r.label = row.label, r.release = $release, r.record = row.record, r.percentage = row.percentage,
+    r.startDate = row.startDate, r.endDate = row.endDate, r.sourceId = row.sourceId

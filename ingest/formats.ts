@@ -9,6 +9,11 @@ import type { ParseOptions } from './parse-options';
 import { SourceFormatError } from '../server/errors';
 import { detectOfacCsv, parseOfacCsv } from './sources/ofac-csv';
 import { OFAC_PUBLISHER, OFAC_DATASETS } from './sources/ofac-csv.meta';
+import { ftmFormat } from './sources/ftm';
+import { unXmlFormat } from './sources/un-xml';
+import { ofacEnhancedXmlFormat } from './sources/ofac-enhanced-xml';
+import { ofacAdvancedXmlFormat } from './sources/ofac-advanced-xml';
+import { ofacClassicXmlFormat } from './sources/ofac-classic-xml';
 
 export type { ParseOptions } from './parse-options';
 
@@ -30,6 +35,11 @@ export const FORMATS: SourceFormat[] = [
     parse: (files, opts) => parseOfacCsv(files, opts),
     title: (dataset) => Object.values(OFAC_DATASETS).find((d) => d.name === dataset)?.title ?? dataset,
   },
+  ofacEnhancedXmlFormat,
+  ofacAdvancedXmlFormat,
+  ofacClassicXmlFormat,
+  unXmlFormat,
+  ftmFormat,
 ];
 
 /** Files named on the command line; a folder stands for the files in it. */

@@ -154,12 +154,17 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
   const linkRows = rel.links.map((l) => {
     if (!isAllowedRelType(l.type) || !(LINK_TYPES as string[]).includes(l.type)) throw new Error(`relationship type outside the model: ${l.type}`);
     const key = l.to.name ? nameKey(l.to.name) : null;
-    const to = l.to.id ?? byKey.get(key!) ?? `${rel.idPrefix}-ref-${slug(key!)}`;
+    const other = l.to.id ?? byKey.get(key!) ?? `${rel.idPrefix}-ref-${slug(key!)}`;
+    // Either end may be a party this release does not hold (a placeholder is made for it).
+    const [from, to] = l.inverse ? [other, l.from] : [l.from, other];
+    const otherName = l.to.name ?? null;
     return {
-      from: l.from,
+      from,
       to,
-      toName: l.to.name ?? null,
-      toKey: key,
+      fromName: l.inverse ? otherName : null,
+      fromKey: l.inverse ? key : null,
+      toName: l.inverse ? null : otherName,
+      toKey: l.inverse ? null : key,
       type: l.type,
       label: l.label,
       record: l.provenance.record,

@@ -176,6 +176,12 @@ export interface LinkRecord {
   endDate?: string | null;
   /** The source's own id of the relationship (FtM relationship entity id, OFAC relationship id). */
   sourceId?: string | null;
+  /**
+   * True when the source states the link from the other end, in the passive ("X: Owned or Controlled
+   * By Y"): the loader stores it as to -> from, so OWNERSHIP always runs owner -> asset (FtM's
+   * direction) and DIRECTORSHIP director -> organisation, whatever the source's wording.
+   */
+  inverse?: boolean;
   provenance: Provenance;
 }
 

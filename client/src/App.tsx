@@ -94,15 +94,20 @@ export function App() {
     };
   }, []);
 
-  // Restore an investigation from the URL once the server is ready.
+  // Restore an investigation from the URL once the server is ready, and again when a link is pasted
+  // into this tab (a fragment change does not reload the page).
   const restored = useRef(false);
-  useEffect(() => {
-    if (restored.current || !datasets) return;
-    restored.current = true;
-    const u = decodeUrlState(window.location.hash);
+  const lastHash = useRef<string | null>(null);
+  const restoreFrom = (hash: string) => {
+    const u = decodeUrlState(hash);
+    lastHash.current = hash.replace(/^#/, '');
     if (u.layout && LAYOUTS.some((l) => l.name === u.layout)) setLayout(u.layout);
-    if (u.types.length) setTypes(u.types.filter((t) => (REL_TYPE_NAMES as string[]).includes(t)));
-    if (!u.nodes.length) return;
+    setTypes(u.types.filter((t) => (REL_TYPE_NAMES as string[]).includes(t)));
+    setPathResults(null);
+    if (!u.nodes.length) {
+      setHistory((h) => gs.commit(h, gs.EMPTY));
+      return;
+    }
     setRestoring(true);
     api
       .subgraph(u.nodes)
@@ -110,7 +115,7 @@ export function App() {
         let s = gs.addGraph(gs.EMPTY, g);
         // Keep the saved order (the API returns nodes in its own order).
         s = { ...s, order: u.nodes.filter((id) => s.nodes[id]), expanded: u.expanded, hidden: u.hidden, pinned: u.pinned };
-        setHistory(gs.historyOf(s));
+        setHistory((h) => gs.commit(h, s));
         const missing = u.nodes.length - g.nodes.length;
         setNotice({
           text: `Restored ${g.nodes.length} nodes from the link${missing > 0 ? `; ${missing} are no longer in the data` : ''}.`,
@@ -126,8 +131,20 @@ export function App() {
       })
       .catch(fail)
       .finally(() => setRestoring(false));
+  };
+  useEffect(() => {
+    if (restored.current || !datasets) return;
+    restored.current = true;
+    restoreFrom(window.location.hash);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [datasets]);
+  useEffect(() => {
+    const onHash = () => {
+      if (window.location.hash.replace(/^#/, '') !== lastHash.current) restoreFrom(window.location.hash);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  });
 
   // Mirror the investigation into the URL (replaceState: the browser history is not flooded).
   useEffect(() => {
@@ -142,6 +159,7 @@ export function App() {
       path: pathResults && pathQuery.from && pathQuery.to ? { from: pathQuery.from.id, to: pathQuery.to.id, mode: pathQuery.mode, maxHops: pathQuery.maxHops } : null,
       selected: null,
     });
+    lastHash.current = hash;
     const url = `${window.location.pathname}${window.location.search}${hash ? `#${hash}` : ''}`;
     if (url !== `${window.location.pathname}${window.location.search}${window.location.hash}`) window.history.replaceState(null, '', url);
   }, [state, types, layout, pathResults, pathQuery, restoring]);

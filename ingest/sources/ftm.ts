@@ -211,11 +211,11 @@ const isDeltaOp = (v: unknown): boolean => isObject(v) && typeof v.op === 'strin
 export type FtmFileKind = 'entities' | 'delta' | 'index';
 
 interface DeltaIndex {
+  /** Version id -> URL of its delta file. */
   versions: Record<string, string>;
-  updatedAt: string | null;
 }
 
-/** The delta index (delta.json: {"versions": {version: url}, "updated_at"}), read whole as it is small. */
+/** The delta index (delta.json: {"versions": {version: url}, "updated_at"}), read whole: it is small and pretty-printed. */
 async function readDeltaIndex(file: string): Promise<DeltaIndex | null> {
   const stat = await fs.promises.stat(file);
   if (stat.size > MAX_INDEX_BYTES) return null;
@@ -227,7 +227,7 @@ async function readDeltaIndex(file: string): Promise<DeltaIndex | null> {
     return null;
   }
   if (!isObject(v) || !isObject(v.versions) || !Object.values(v.versions).every((u) => typeof u === 'string')) return null;
-  return { versions: v.versions as Record<string, string>, updatedAt: typeof v.updated_at === 'string' ? v.updated_at : null };
+  return { versions: v.versions as Record<string, string> };
 }
 
 /**
@@ -302,7 +302,8 @@ function toEntity(v: unknown, at: At): FtmEntity | string {
   if (!id) return 'entity without an id (FtM requires one)';
   if (typeof v.schema !== 'string' || v.schema === '') return `entity ${id} has no schema (FtM requires one)`;
   if (!Object.hasOwn(FTM_SCHEMATA, v.schema)) return `entity ${id}: ${JSON.stringify(v.schema)} is not a FollowTheMoney schema`;
-  const properties: Record<string, string[]> = {};
+  // No prototype: a property named "__proto__" in the file is just a property.
+  const properties: Record<string, string[]> = Object.create(null) as Record<string, string[]>;
   if (isObject(v.properties)) {
     for (const [k, raw] of Object.entries(v.properties)) {
       const values = strings(raw).map((s) => s.trim()).filter(Boolean);
@@ -395,9 +396,12 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
     if (!fs.existsSync(file)) throw new SourceFormatError(name, undefined, `cannot be read: no such file (${file})`);
     const kind = await classify(file);
     if (kind instanceof SourceFormatError) throw kind;
-    if (kind === 'index') indexes.push({ name, index: (await readDeltaIndex(file))! });
-    else if (kind) data.push({ file, name, kind });
-    else {
+    if (kind === 'index') {
+      indexes.push({ name, index: (await readDeltaIndex(file))! });
+      opts.onBytes?.((await fs.promises.stat(file)).size);
+    } else if (kind) {
+      data.push({ file, name, kind });
+    } else {
       throw new SourceFormatError(
         name,
         1,
@@ -410,7 +414,7 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
   if (mode === 'delta' && snapshotFile) {
     throw new SourceFormatError(snapshotFile.name, 1, 'is a snapshot (entities) but other files are delta operations: load a snapshot and its deltas one after the other');
   }
-  if (data.length === 0) {
+  if (data.length === 0 || (mode === 'snapshot' && indexes.length)) {
     throw new SourceFormatError(indexes.map((i) => i.name).join(', '), undefined, 'is a delta index without delta files: give the delta files it lists');
   }
   // Delta files are named by version id (a timestamp), so name order is release order, which is the
@@ -517,12 +521,12 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
   } catch (err) {
     if (!(err instanceof SourceFormatError)) throw err;
     const lastSeen = [...entities.values()].map((e) => e.lastSeen ?? '').sort().at(-1);
-    throw new SourceFormatError(
-      err.file,
-      err.line,
-      'carries no export date (OpenSanctions writes it only into the dataset index; ' +
-        `${lastSeen ? `the newest last_seen here is ${lastSeen}, a lower bound` : 'no entity says when it was last seen'}): give one with --release YYYY-MM-DD`,
-    );
+    const why =
+      mode === 'delta'
+        ? 'carries no publication date (its file names do not start with a version id like 20240528134729-3iv)'
+        : 'carries no export date (OpenSanctions writes it only into the dataset index; ' +
+          `${lastSeen ? `the newest last_seen here is ${lastSeen}, a lower bound` : 'no entity says when it was last seen'})`;
+    throw new SourceFormatError(err.file, err.line, `${why}: give one with --release YYYY-MM-DD`);
   }
   if (inside && release === inside && opts.releaseFrom === 'path' && opts.release && opts.release !== inside) {
     warnings.push(`release ${inside} is the date of the newest delta version (${newest}); the path says ${opts.release}`);

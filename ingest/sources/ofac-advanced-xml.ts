@@ -12,7 +12,8 @@
  * has claimed yet (documents come before parties) and the parties themselves, which are the output.
  *
  * Bad input, decided here:
- * - not well-formed, truncated or not UTF-8: SourceFormatError with file and line (ingest/xml.ts).
+ * - not well-formed, truncated, not UTF-8 or mojibake (UTF-8 once read as Latin-1): SourceFormatError with file
+ *   and line (ingest/xml.ts through readOfacXml and assertNoMojibake of ofac-xml-common.ts).
  * - an id that names no value of ReferenceValueSets (e.g. AliasTypeID="9999"): SourceFormatError with the
  *   line of the element. The reference tables are the file's own dictionary; an id outside it means the file
  *   is damaged or was edited, and its records cannot be read reliably.
@@ -24,13 +25,15 @@
  *
  * Fields the model has no place for are written into the party's `remarks` as "<wording> <value>" statements,
  * the way the legacy CSV's Remarks column carries them (e.g. "Executive Order 13662 Directive Determination -
- * Subject to Directive 2"), so nothing the file says is lost. Not mapped at all, because they carry no fact
- * about a party: IdentityReference / IdentityFeatureLinkType (which identity of a profile a feature belongs
- * to; OFAC profiles have one), FeatureVersion ReliabilityID, VersionDetail DetailTypeID (the type of the value,
- * which the value itself shows), DocumentedNameReference (under which name a document was issued), NamePart
- * ScriptStatus/Acronym flags, FeatureVersionReference (back-references), SanctionsEntryLinks (empty in every
- * published file), and on ProfileRelationship the RelationQualityID, SanctionsEntryID, Former flag and
- * Comment (LinkRecord has no field for them; see the report to the lead).
+ * Subject to Directive 2"), so what the file says about a party is not lost: DistinctParty/Comment, features
+ * without a model field, a document's IssuingAuthority and Comment, and per SanctionsEntry its List,
+ * SanctionsMeasures (Block, Reject, sectoral directives), EntryEvent dates and LegalBasis.
+ * Not mapped: IdentityReference / IdentityFeatureLinkType (which identity of the profile a feature belongs to;
+ * OFAC profiles have one), FeatureVersion ReliabilityID, VersionDetail DetailTypeID (the kind of value, which
+ * the value shows), DocumentedNameReference (under which name a document was issued), NamePartValue
+ * ScriptStatusID and Acronym, FeatureVersionReference (back-references to features), SanctionsEntryLinks
+ * (empty in the files seen). On ProfileRelationship, LinkRecord has no field for RelationQualityID,
+ * SanctionsEntryID, Comment or Former; a Former="true" link loads as a current one and is counted in a warning.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -49,11 +52,14 @@ import type {
   Rejection,
 } from '../../server/model';
 import { SourceFormatError } from '../../server/errors';
-import { addressRecord, identifierRecord } from '../normalize';
+import { identifierRecord } from '../normalize';
 import { chooseRelease, ParseOptions } from '../parse-options';
-import { child, children, head, streamXml, textOf, XmlElement } from '../xml';
+import { child, children, head, textOf, XmlElement } from '../xml';
 import type { SourceFormat } from '../formats';
-import { DIGITAL_CURRENCY_LABEL, OFAC_DATASETS, OFAC_ID_LABELS, OFAC_PUBLISHER } from './ofac-csv.meta';
+import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';
+// The label classification, date, address and link rules OFAC's XML formats share, so an ADVANCED, ENHANCED
+// or classic XML file of the same list gives the same model (and the legacy CSV, whose tables they reuse).
+import { assertNoMojibake, classifyLabel, dateWindow, documentTypeOf, identifierOf, linkTypeOf, ofacAddress, partyKindOf, readOfacXml } from './ofac-xml-common';
 
 const NS = 'http://www.un.org/sanctions/1.0';
 
@@ -67,52 +73,8 @@ export async function detectOfacAdvancedXml(file: string): Promise<boolean> {
   }
 }
 
-/** PartyType / PartySubType wording -> model kind. */
-const KINDS: Record<string, PartyKind> = { Individual: 'Person', Entity: 'Organization', Vessel: 'Vessel', Aircraft: 'Aircraft' };
-
 /** AliasType wording -> model alias type. "Name" is the type of the primary alias; elsewhere it is an a.k.a. */
-const ALIAS_TYPES: Record<string, AliasType> = { 'A.K.A.': 'a.k.a.', 'F.K.A.': 'f.k.a.', 'N.K.A.': 'n.k.a.', 'D.B.A.': 'd.b.a.', Name: 'a.k.a.' };
-
-/**
- * RelationType wording -> link type. The wordings are those of OFAC's RelationTypeValues (SDN_ADVANCED.XML
- * uses all of these; the 2020 consolidated file only "Owned or Controlled By"). Anything else is an
- * UNKNOWN_LINK that keeps its wording as the label.
- */
-const RELATION_TYPES: Record<string, LinkRecord['type']> = {
-  'owned or controlled by': 'OWNERSHIP',
-  'owns, controls, or operates': 'OWNERSHIP',
-  'property in the interest of': 'OWNERSHIP',
-  'leader or official of': 'DIRECTORSHIP',
-  'principal executive officer': 'DIRECTORSHIP',
-  'family member of': 'FAMILY',
-  'associate of': 'ASSOCIATE',
-};
-
-/**
- * Document types whose ADVANCED wording differs from the legacy Remarks label (ofac-csv.meta.ts). The legacy
- * files write "Vessel Registration Identification IMO 9187629"; ADVANCED has type "Vessel Registration
- * Identification" and number "IMO 9187629".
- */
-const ADVANCED_DOC_TYPES: Record<string, IdentifierType> = { 'Vessel Registration Identification': 'imoNumber' };
-
-/** Feature types that say where a party belongs; their value is a country, given as a (country-only) Location. */
-type PartyListField = 'birthDates' | 'birthPlaces' | 'nationalities' | 'citizenships' | 'titles';
-const LIST_FEATURES: Record<string, PartyListField> = {
-  Birthdate: 'birthDates',
-  'Place of Birth': 'birthPlaces',
-  'Nationality Country': 'nationalities',
-  'Citizenship Country': 'citizenships',
-  Title: 'titles',
-};
-type VesselField = keyof NonNullable<PartyRecord['vessel']>;
-const VESSEL_FEATURES: Record<string, VesselField> = {
-  'Vessel Call Sign': 'callSign',
-  'VESSEL TYPE': 'type',
-  'Vessel Tonnage': 'tonnage',
-  'Vessel Gross Registered Tonnage': 'grossTonnage',
-  'Vessel Flag': 'flag',
-  'Vessel Owner': 'owner',
-};
+const ALIAS_TYPE_WORDING: Record<string, AliasType> = { 'A.K.A.': 'a.k.a.', 'F.K.A.': 'f.k.a.', 'N.K.A.': 'n.k.a.', 'D.B.A.': 'd.b.a.', Name: 'a.k.a.' };
 
 function pad(n: string, width: number): string {
   return n.trim().padStart(width, '0');
@@ -127,26 +89,10 @@ function ymd(el: XmlElement | undefined): string | null {
   return [pad(y, 4), m && pad(m, 2), m && d && pad(d, 2)].filter(Boolean).join('-');
 }
 
-function lastDayOfMonth(year: string, month: string): string {
-  return String(new Date(Date.UTC(Number(year), Number(month), 0)).getUTCDate());
-}
-
 /**
- * Two days as the shortest text that says the same: one day, a whole month ("1962-04"), a whole year
- * ("1962") or whole years ("1955 to 1957"), else "from to to". OFAC writes an imprecise date of birth as a
- * DatePeriod spanning the whole year (Start 1962-01-01, End 1962-12-31).
+ * A DatePeriod as text: Start/From .. End/To as the most precise value it denotes (dateWindow: OFAC writes an
+ * imprecise date of birth as 1962-01-01 .. 1962-12-31, i.e. "1962"); "circa" when OFAC marks it Approximate.
  */
-function span(from: string, to: string): string {
-  if (from === to) return from;
-  if (from.length !== 10 || to.length !== 10) return `${from} to ${to}`;
-  const [fy, fm, fd] = from.split('-');
-  const [ty, tm, td] = to.split('-');
-  if (fm === '01' && fd === '01' && tm === '12' && td === '31') return fy === ty ? fy : `${fy} to ${ty}`;
-  if (fy === ty && fm === tm && fd === '01' && Number(td) === Number(lastDayOfMonth(ty, tm))) return `${fy}-${fm}`;
-  return `${from} to ${to}`;
-}
-
-/** A DatePeriod as text: Start/From .. End/To, reduced by span(); "circa" when OFAC marks it Approximate. */
 function periodText(dp: XmlElement | undefined): string | null {
   if (!dp) return null;
   const start = child(dp, 'Start');
@@ -155,7 +101,7 @@ function periodText(dp: XmlElement | undefined): string | null {
   const to = ymd(child(end, 'To')) ?? ymd(child(end, 'From')) ?? ymd(child(start, 'To')) ?? from;
   if (!from || !to) return null;
   const approximate = start?.attrs.Approximate === 'true' || end?.attrs.Approximate === 'true';
-  return `${approximate ? 'circa ' : ''}${span(from, to)}`;
+  return `${approximate ? 'circa ' : ''}${dateWindow(from, to)}`;
 }
 
 /**
@@ -165,8 +111,8 @@ function periodText(dp: XmlElement | undefined): string | null {
 function boundDate(bound: XmlElement | undefined): string | null {
   const from = ymd(child(bound, 'From'));
   if (!from) return null;
-  const s = span(from, ymd(child(bound, 'To')) ?? from);
-  return s.includes(' to ') ? from : s;
+  const s = dateWindow(from, ymd(child(bound, 'To')) ?? from)!;
+  return s.includes('/') ? from : s;
 }
 
 interface RefValue {
@@ -257,6 +203,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
   const links: LinkRecord[] = [];
   const listsUsed = new Set<string>();
   let firstEntryLine: number | undefined;
+  const formerLinks: string[] = [];
 
   // --- Locations: parts by LocPartType, countries by LocationCountry / LocationAreaCode.
   function readLocation(el: XmlElement): LocationInfo {
@@ -288,30 +235,26 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       // AreaCode "undetermined" (no ISO code) is how OFAC says "no country".
       if (area.text) country ??= area.attrs.Description ?? null;
     }
-    // The legacy add.csv columns are built from these parts (checked against cons_add.csv, whose add_num is
-    // the Location ID): Address = ADDRESS1, ADDRESS2, ADDRESS3; City = "CITY, STATE/PROVINCE POSTAL CODE";
-    // Country = the LocationCountry, else "Region: <REGION>". Building them the same way makes the address
-    // keys of the two formats meet.
-    const streetParts = STREET_PARTS.map(take);
-    const city = [take('CITY'), take('STATE/PROVINCE')];
+    // The parts make up the legacy add.csv columns as OFAC prints them (ofacAddress; cons_add.csv's add_num is
+    // the Location ID, so this was checked address by address): ADDRESS1..3 are the street, "CITY,
+    // STATE/PROVINCE POSTAL CODE" the city, REGION without a country "Region: Gaza". The address keys of
+    // the formats then meet.
+    const lines = STREET_PARTS.map(take).filter((x): x is string => !!x);
+    const city = take('CITY');
+    const state = take('STATE/PROVINCE');
     const region = take('REGION');
-    const postal = take('POSTAL CODE');
+    const postalCode = take('POSTAL CODE');
     // LocPartType "Unknown" holds free text: in OFAC's files a country name given without a LocationCountry.
     const unknown = take('Unknown');
-    if (region) {
-      if (country) city.push(region);
-      else country = `Region: ${region}`;
-    }
     if (unknown) {
-      if (country) streetParts.push(unknown);
+      if (country) lines.push(unknown);
       else country = unknown;
     }
     // Part types outside the reference list OFAC publishes: kept in the street text rather than dropped.
-    for (const [type, values] of parts) streetParts.push(`${type}: ${values.join(', ')}`);
-    const street = streetParts.filter(Boolean).join(', ') || null;
-    const cityText = [city.filter(Boolean).join(', '), postal].filter(Boolean).join(' ') || null;
-    const address = street || cityText || country ? addressRecord(street, cityText, country) : null;
-    return { line: el.line, address, country };
+    for (const [type, values] of parts) lines.push(`${type}: ${values.join(', ')}`);
+    const empty = !lines.length && !city && !state && !region && !postalCode && !country;
+    const address = empty ? null : ofacAddress({ lines, city, state, postalCode, region, country });
+    return { line: el.line, address, country: country ?? (region ? `Region: ${region}` : null) };
   }
 
   // --- Identity documents: buffered by IdentityID until the party that owns the identity is read.
@@ -325,9 +268,12 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       reject(el.line, `IDRegDocument ${id} (${label}) has no IDRegistrationNo; the document is skipped`);
       return;
     }
-    const type: IdentifierType =
-      ADVANCED_DOC_TYPES[label] ?? (Object.hasOwn(OFAC_ID_LABELS, label) ? OFAC_ID_LABELS[label] : 'other');
-    if (type === 'imoNumber') value = value.replace(/^IMO\s+/i, '');
+    // A type no table knows stays an identifier of type 'other' with OFAC's wording as its label.
+    // "Vessel Registration Identification" holds "IMO 9187629": an imoNumber 9187629 (identifierOf), the
+    // key the legacy CSV gives "Vessel Registration Identification IMO 9187629".
+    const id0 = identifierOf(documentTypeOf(label).type, label, value);
+    const type = id0.type;
+    value = id0.value;
     // IssuedIn-LocationID is the place of issue; the model has none, so it only stands in for a missing
     // IssuedBy-CountryID (in OFAC's files it is the same country).
     let country = countryOf(el, 'IssuedBy-CountryID');
@@ -346,8 +292,8 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       else if (/expir/i.test(kind)) expires = date;
       else warnings.push(`${fileName}:${d.line}: IDRegDocument ${id} has a date of unknown type ${JSON.stringify(kind)}; it is not loaded`);
     }
-    // ValidityID "Fraudulent" marks a document OFAC knows to be forged: the label says so, as the legacy
-    // Remarks do with "(fraudulent)".
+    // ValidityID "Fraudulent" marks a document OFAC knows to be forged. IdentifierFact has no validity field,
+    // so the label says so: "Passport (fraudulent)".
     const validity = refAt('Validity', el, 'ValidityID')?.text;
     const fullLabel = validity && validity !== 'Valid' ? `${label} (${validity.toLowerCase()})` : label;
     const noteParts = [textOf(el, 'IssuingAuthority') && `issued by ${textOf(el, 'IssuingAuthority')}`, textOf(el, 'Comment')].filter(Boolean);
@@ -428,7 +374,8 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       }
       typeText = partyType.text;
     }
-    let kind: PartyKind | undefined = Object.hasOwn(KINDS, typeText) ? KINDS[typeText] : undefined;
+    // Individual -> Person, Entity -> Organization, Vessel, Aircraft (partyKindOf).
+    let kind: PartyKind | null = partyKindOf(typeText);
     if (!kind) {
       // PartyType "Location", "Transport" (without a sub type) or "Other Entity": the model's LegalEntity.
       kind = 'LegalEntity';
@@ -451,7 +398,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
         // Identity False="true" marks a false identity OFAC lists; its names are still names the party uses.
         for (const alias of children(identity, 'Alias')) {
           const aliasTypeText = ref('AliasType', alias, 'AliasTypeID').text;
-          let type = Object.hasOwn(ALIAS_TYPES, aliasTypeText) ? ALIAS_TYPES[aliasTypeText] : undefined;
+          let type = Object.hasOwn(ALIAS_TYPE_WORDING, aliasTypeText) ? ALIAS_TYPE_WORDING[aliasTypeText] : undefined;
           if (!type) {
             type = 'a.k.a.';
             warnings.push(`${fileName}:${alias.line}: AliasType ${JSON.stringify(aliasTypeText)} is not one the model knows; loaded as a.k.a.`);
@@ -564,27 +511,24 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       // Country-valued features (citizenship, nationality, flag) point at a country-only Location.
       const values = [...texts, ...(location ? [location.country ?? location.address?.full].filter((x): x is string => !!x) : [])];
       for (const value of values) {
-        const listField = Object.hasOwn(LIST_FEATURES, type) ? LIST_FEATURES[type] : undefined;
-        const vesselField = Object.hasOwn(VESSEL_FEATURES, type) ? VESSEL_FEATURES[type] : undefined;
-        const idType: IdentifierType | undefined = Object.hasOwn(OFAC_ID_LABELS, type)
-          ? OFAC_ID_LABELS[type]
-          : DIGITAL_CURRENCY_LABEL.test(type)
-            ? 'cryptoWallet'
-            : undefined;
-        if (listField) {
-          if (!party[listField].includes(value)) party[listField].push(value);
-        } else if (type === 'Gender' && (party.gender === null || party.gender === value)) {
-          party.gender = value;
-        } else if (vesselField && party.vessel && party.vessel[vesselField] === null) {
-          party.vessel[vesselField] = value;
+        // Feature type wording -> party field, vessel field, identifier or remark (classifyLabel).
+        const c = classifyLabel(type);
+        if (c.kind === 'field') {
+          if (c.party !== 'gender') {
+            if (!party[c.party].includes(value)) party[c.party].push(value);
+          } else if (party.gender === null || party.gender === value) party.gender = value;
+          else partyNotes.push(`${type} ${value}`);
+        } else if (c.kind === 'vessel' && party.vessel && party.vessel[c.vessel] === null) {
+          party.vessel[c.vessel] = value;
           // The call sign is also an identifier that ships share, as the CSV parser makes it.
-          if (vesselField === 'callSign') {
+          if (c.vessel === 'callSign') {
             identifiers.push({ partyId: party.id, identifier: identifierRecord('callSign', value, null), label: type, issued: null, expires: null, provenance: prov(feature.line, where) });
           }
-        } else if (idType) {
+        } else if (c.kind === 'identifier') {
+          const idv = identifierOf(c.type, type, value);
           identifiers.push({
             partyId: party.id,
-            identifier: identifierRecord(idType, value, null),
+            identifier: identifierRecord(idv.type, idv.value, null),
             label: type,
             issued: null,
             expires: null,
@@ -592,8 +536,8 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
           });
         } else {
           // No model field (e.g. "Executive Order 13662 Directive Determination -", "Nationality of
-          // Registration", "Organization Established Date", a second gender or vessel flag): a remark, worded
-          // as the legacy Remarks column words it.
+          // Registration", "Organization Established Date", a vessel field of a non-vessel or a second vessel
+          // flag): a remark, worded as the legacy Remarks column words it.
           partyNotes.push(`${type} ${value}`);
         }
       }
@@ -617,8 +561,11 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
     // makes a placeholder for it.
     const to = profileParty.get(toPid) ?? `ofac-${toPid}`;
     const dp = child(el, 'DatePeriod');
+    if (el.attrs.Former === 'true') formerLinks.push(relId);
     links.push({
-      type: RELATION_TYPES[wording.toLowerCase()] ?? 'UNKNOWN_LINK',
+      // OFAC's wording also says the direction: From "Owned or Controlled By" To runs asset -> owner.
+      type: linkTypeOf(wording).type,
+      inverse: linkTypeOf(wording).inverse,
       from,
       to: { id: to },
       label: wording,
@@ -685,31 +632,28 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
     'Sanctions/SanctionsEntries/SanctionsEntry': readEntry,
   };
   const recordPath = (p: string[]) => p.join('/');
-  try {
-    await streamXml(file, {
-      // Each table of ReferenceValueSets (e.g. <AliasTypeValues>) is one small record.
-      isRecord: (p) => (p.length === 3 && p[1] === 'ReferenceValueSets') || Object.hasOwn(RECORDS, recordPath(p)),
-      onRecord: (el, p) => {
-        if (p.length === 3 && p[1] === 'ReferenceValueSets') {
-          const table = new Map<string, RefValue>();
-          for (const v of el.children) if (v.attrs.ID !== undefined) table.set(v.attrs.ID, { text: v.text, attrs: v.attrs });
-          refs.set(el.name.replace(/Values$/, ''), table);
-        } else RECORDS[recordPath(p)](el);
-      },
-      onOpen: (name, _attrs, line, p) => {
-        if (p.length === 1 && name !== 'Sanctions') {
-          throw fail(line, `is not an OFAC ADVANCED XML file: the root element is <${name}>, not <Sanctions> (sdn_advanced.xsd)`);
-        }
-      },
-      onBytes: opts.onBytes,
-    });
-  } catch (e) {
-    if (e instanceof SourceFormatError && /not valid UTF-8/.test(e.reason)) {
-      // ingest/xml.ts names the line where the failing read chunk starts; find the line of the bad byte.
-      throw fail(firstInvalidUtf8Line(file) ?? e.line, e.reason);
-    }
-    throw e;
-  }
+  // readOfacXml: streamXml, naming the exact line when the file is not UTF-8.
+  await readOfacXml(file, {
+    // Each table of ReferenceValueSets (e.g. <AliasTypeValues>) is one small record.
+    isRecord: (p) => (p.length === 3 && p[1] === 'ReferenceValueSets') || Object.hasOwn(RECORDS, recordPath(p)),
+    onRecord: (el, p) => {
+      if (p.length === 3 && p[1] === 'ReferenceValueSets') {
+        const table = new Map<string, RefValue>();
+        for (const v of el.children) if (v.attrs.ID !== undefined) table.set(v.attrs.ID, { text: v.text, attrs: v.attrs });
+        refs.set(el.name.replace(/Values$/, ''), table);
+      } else {
+        // Valid UTF-8 can still be mojibake (UTF-8 read as Latin-1 and saved again): refused with its line.
+        assertNoMojibake(el, fileName);
+        RECORDS[recordPath(p)](el);
+      }
+    },
+    onOpen: (name, _attrs, line, p) => {
+      if (p.length === 1 && name !== 'Sanctions') {
+        throw fail(line, `is not an OFAC ADVANCED XML file: the root element is <${name}>, not <Sanctions> (sdn_advanced.xsd)`);
+      }
+    },
+    onBytes: opts.onBytes,
+  });
 
   for (const docs of pendingDocs.values()) {
     for (const d of docs) {
@@ -733,6 +677,11 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
     );
   }
   const release = chooseRelease(file, opts, issuedOn);
+  if (formerLinks.length) {
+    warnings.push(
+      `${formerLinks.length} relationships are marked Former="true" (ended); the model cannot say so, they load as current links: ProfileRelationship ${formerLinks.join(', ')}`,
+    );
+  }
   for (const p of provenances) {
     p.dataset = dataset;
     p.release = release;
@@ -754,39 +703,6 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
     warnings,
     files: [fileName],
   };
-}
-
-/**
- * Line of the first byte sequence that is not UTF-8, read in chunks (only when decoding has already failed).
- * Checks the structure (lead byte and continuation bytes), which is what a re-encoded file breaks.
- */
-function firstInvalidUtf8Line(file: string): number | null {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(1 << 20);
-    let line = 1;
-    let need = 0;
-    let pos = 0;
-    for (let n = fs.readSync(fd, buf, 0, buf.length, pos); n > 0; n = fs.readSync(fd, buf, 0, buf.length, pos)) {
-      for (let i = 0; i < n; i++) {
-        const b = buf[i];
-        if (need > 0) {
-          if ((b & 0xc0) !== 0x80) return line;
-          need--;
-        } else if (b === 0x0a) line++;
-        else if (b >= 0x80) {
-          if (b >= 0xc2 && b <= 0xdf) need = 1;
-          else if (b >= 0xe0 && b <= 0xef) need = 2;
-          else if (b >= 0xf0 && b <= 0xf4) need = 3;
-          else return line;
-        }
-      }
-      pos += n;
-    }
-    return need > 0 ? line : null;
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 export const ofacAdvancedXmlFormat: SourceFormat = {

@@ -19,7 +19,8 @@
  * - addressList/address -> AddressFact (written as the legacy add.csv writes it, see ofacAddress).
  * - nationalityList, citizenshipList, dateOfBirthList, placeOfBirthList -> nationalities, citizenships,
  *   birthDates, birthPlaces (mainEntry only orders OFAC's own display and is not kept).
- * - vesselInfo -> vessel (callSign also an identifier, as in the legacy CSV parser).
+ * - vesselInfo -> vessel; callSign is also an identifier (as in the legacy CSV parser). vesselInfo's
+ *   values are labelled with ENHANCED's feature names ("Vessel Call Sign", ...) so both XML formats agree.
  * - remarks -> remarks (after the statements above), kept whole; "(Linked To: NAME)" statements become
  *   UNKNOWN_LINK links to a party named, not numbered (the format has no typed relationships; the loader
  *   resolves the name), and phone numbers written there become identifiers.

@@ -230,9 +230,12 @@ function readEntity(el: XmlElement, file: string, meta: ReleaseMeta, out: Releas
     }
     const when = period(child(r, 'dateRange'));
     const relatedName = related?.text || undefined;
+    const linkType = linkTypeOf(label);
+    if (!linkType.known) out.unknownRelationshipTypes.add(label);
     e.addLink(
       {
-        type: linkTypeOf(label).type,
+        type: linkType.type,
+        inverse: linkType.inverse,
         to: { id: `ofac-${target}`, name: relatedName },
         label,
         startDate: when.start,

@@ -162,8 +162,11 @@ export const OFAC_RELATIONSHIP_TYPES: Record<string, LinkRecord['type']> = {
 };
 
 /** Link type for a relationship label; unknown wordings are guessed from their words. */
-export function linkTypeOf(label: string): { type: LinkRecord['type']; known: boolean } {
-  if (Object.hasOwn(OFAC_RELATIONSHIP_TYPES, label)) return { type: OFAC_RELATIONSHIP_TYPES[label], known: true };
+export function linkTypeOf(label: string): { type: LinkRecord['type']; known: boolean; inverse: boolean } {
+  // "X Owned or Controlled By Y" / "X Property in the interest of Y": Y is the owner, so the model's
+  // owner -> asset link runs Y -> X (LinkRecord.inverse).
+  const inverse = /\bby\b|in the interest of/i.test(label);
+  if (Object.hasOwn(OFAC_RELATIONSHIP_TYPES, label)) return { type: OFAC_RELATIONSHIP_TYPES[label], known: true, inverse };
   const l = label.toLowerCase();
   const type: LinkRecord['type'] = /\bown|control/.test(l)
     ? 'OWNERSHIP'
@@ -174,7 +177,7 @@ export function linkTypeOf(label: string): { type: LinkRecord['type']; known: bo
         : /associate/.test(l)
           ? 'ASSOCIATE'
           : 'UNKNOWN_LINK';
-  return { type, known: false };
+  return { type, known: false, inverse };
 }
 
 /**
@@ -445,7 +448,8 @@ export class OfacEntry {
     const l = label.trim();
     if (!v || !l) return;
     const c = classifyLabel(l);
-    const note = opts.comments ? ` (${opts.comments})` : '';
+    // feature/comments, in parentheses unless OFAC wrote them so ("(NYSE)").
+    const note = opts.comments ? (/^\(.*\)$/.test(opts.comments) ? ` ${opts.comments}` : ` (${opts.comments})`) : '';
     if (c.kind === 'field') {
       if (c.party === 'gender') {
         if (this.gender === null) this.gender = v;
@@ -455,8 +459,11 @@ export class OfacEntry {
       return;
     }
     if (c.kind === 'vessel') {
-      if (this.kind === 'Vessel' && this.vessel[c.vessel] === null) this.vessel[c.vessel] = v;
-      else if (this.vessel[c.vessel] !== v) this.statement(`${l} ${v}${note}`);
+      // Vessel details belong to vessels (the model's vessel is null for other kinds, as in the CSV parser).
+      if (this.kind === 'Vessel' && this.vessel[c.vessel] === null) {
+        this.vessel[c.vessel] = v;
+        if (note) this.statement(`${l} ${v}${note}`);
+      } else if (this.vessel[c.vessel] !== v) this.statement(`${l} ${v}${note}`);
       // The call sign is also an identifier, as the legacy CSV parser makes it (label Call_Sign there).
       if (c.vessel === 'callSign') this.addIdentifier('callSign', l, v, opts);
       return;
@@ -569,6 +576,8 @@ export class ReleaseCollector {
   readonly rejected: Rejection[] = [];
   readonly warnings: string[] = [];
   private readonly unknownLabels = new Map<string, number>();
+  /** Relationship wordings not in OFAC_RELATIONSHIP_TYPES (typed by their words; reported). */
+  readonly unknownRelationshipTypes = new Set<string>();
   /** Entries seen, accepted or not (for counts such as classic Record_Count). */
   seen = 0;
 
@@ -608,6 +617,11 @@ export class ReleaseCollector {
     if (this.unknownLabels.size) {
       warnings.push(
         `identifier types not in the label tables, kept as 'other' with their own label: ${[...this.unknownLabels].map(([l, n]) => `${JSON.stringify(l)} (${n})`).join(', ')}`,
+      );
+    }
+    if (this.unknownRelationshipTypes.size) {
+      warnings.push(
+        `relationship types not in OFAC_RELATIONSHIP_TYPES, typed from their words: ${[...this.unknownRelationshipTypes].map((t) => `${JSON.stringify(t)} (${linkTypeOf(t).type})`).join(', ')}`,
       );
     }
     return {

@@ -130,16 +130,23 @@ export const UN_LINK_PHRASES: { pattern: RegExp; label: string; type: LinkRecord
 export const UN_MENTION_LABELS = { COMMENTS1: 'Mentioned in comments', DESIGNATION: 'Mentioned in designation' } as const;
 
 /**
- * Child elements of INDIVIDUAL / ENTITY this parser knows (sc-sanctions.xsd and the published files).
- * Anything else is reported once as a warning, so a schema change is noticed rather than dropped.
+ * Child elements of INDIVIDUAL / ENTITY this parser knows (sc-sanctions.xsd and the published files),
+ * and the children it knows of each of those. Anything else is reported once as a warning, so a schema
+ * change is noticed rather than dropped.
  */
-export const UN_KNOWN_ELEMENTS = new Set([
-  'DATAID', 'VERSIONNUM', 'FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME', 'UN_LIST_TYPE',
-  'REFERENCE_NUMBER', 'LISTED_ON', 'SUBMITTED_BY', 'GENDER', 'NAME_ORIGINAL_SCRIPT', 'COMMENTS1', 'TITLE',
-  'DESIGNATION', 'NATIONALITY', 'LIST_TYPE', 'LAST_DAY_UPDATED', 'INDIVIDUAL_ALIAS', 'INDIVIDUAL_ADDRESS',
-  'INDIVIDUAL_DATE_OF_BIRTH', 'INDIVIDUAL_PLACE_OF_BIRTH', 'INDIVIDUAL_DOCUMENT', 'ENTITY_ALIAS',
-  'ENTITY_ADDRESS', 'SORT_KEY', 'SORT_KEY_LAST_MOD',
-]);
+export const UN_KNOWN_ELEMENTS: Record<string, readonly string[]> = {
+  DATAID: [], VERSIONNUM: [], FIRST_NAME: [], SECOND_NAME: [], THIRD_NAME: [], FOURTH_NAME: [], UN_LIST_TYPE: [],
+  REFERENCE_NUMBER: [], LISTED_ON: [], SUBMITTED_BY: ['VALUE'], GENDER: [], NAME_ORIGINAL_SCRIPT: [], COMMENTS1: [],
+  TITLE: ['VALUE'], DESIGNATION: ['VALUE'], NATIONALITY: ['VALUE'], LIST_TYPE: ['VALUE'], LAST_DAY_UPDATED: ['VALUE'],
+  INDIVIDUAL_ALIAS: ['QUALITY', 'ALIAS_NAME', 'DATE_OF_BIRTH', 'CITY_OF_BIRTH', 'COUNTRY_OF_BIRTH', 'NOTE'],
+  ENTITY_ALIAS: ['QUALITY', 'ALIAS_NAME', 'NOTE'],
+  INDIVIDUAL_ADDRESS: ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY', 'NOTE'],
+  ENTITY_ADDRESS: ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY', 'NOTE'],
+  INDIVIDUAL_DATE_OF_BIRTH: ['TYPE_OF_DATE', 'DATE', 'YEAR', 'FROM_YEAR', 'TO_YEAR', 'NOTE'],
+  INDIVIDUAL_PLACE_OF_BIRTH: ['STREET', 'CITY', 'STATE_PROVINCE', 'COUNTRY', 'NOTE'],
+  INDIVIDUAL_DOCUMENT: ['TYPE_OF_DOCUMENT', 'TYPE_OF_DOCUMENT2', 'NUMBER', 'ISSUING_COUNTRY', 'DATE_OF_ISSUE', 'CITY_OF_ISSUE', 'COUNTRY_OF_ISSUE', 'NOTE'],
+  SORT_KEY: [], SORT_KEY_LAST_MOD: [],
+};
 
 /** Month names and abbreviations in the list's English dates ("7 Nov. 2001", "21 April 2019"). */
 export const MONTHS: Record<string, number> = {

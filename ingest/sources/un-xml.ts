@@ -7,8 +7,13 @@
  * file and line; an odd entry (no REFERENCE_NUMBER, no name, a REFERENCE_NUMBER seen before) is a
  * `rejected` row with file and line and the rest loads, as the OFAC parser does with odd rows.
  *
- * What is not mapped, and why (the model has no place for it; see the final notes of the parser's
- * change for the model fields that would take them):
+ * Repeats are not facts: an alias repeated in an entry (same type and nameKey, e.g. "Djamel Mostafa"
+ * twice with two dates of birth in QDi.129) is kept once, and a document listed again under its French or
+ * Spanish TYPE_OF_DOCUMENT next to the English one (KPi.008) once. Links come only from explicit
+ * reference numbers in COMMENTS1 and DESIGNATION/VALUE; how the wording around one becomes the link's
+ * type and label is described with UN_LINK_PHRASES in un-xml.meta.ts.
+ *
+ * What is not mapped, and why:
  * - DATAID, VERSIONNUM, SORT_KEY, SORT_KEY_LAST_MOD, SUBMITTED_BY: UN bookkeeping; REFERENCE_NUMBER is
  *   the public, permanent id. LAST_DAY_UPDATED: the model keeps no amendment dates.
  * - LIST_TYPE is "UN List" on every entry (it tells the UN list from national lists published in the
@@ -255,7 +260,13 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     }
     const prov = (line: number): Provenance => ({ dataset, release: release!, record: `${fileName}:${line} (${ref})` });
     const provenance = prov(el.line);
-    for (const c of el.children) if (!UN_KNOWN_ELEMENTS.has(c.name) && !unknownElements.has(`${el.name}/${c.name}`)) unknownElements.set(`${el.name}/${c.name}`, c.line);
+    const unknown = (where: string, line: number) => {
+      if (!unknownElements.has(where)) unknownElements.set(where, line);
+    };
+    for (const c of el.children) {
+      if (!Object.hasOwn(UN_KNOWN_ELEMENTS, c.name)) unknown(`${el.name}/${c.name}`, c.line);
+      else for (const g of c.children) if (!UN_KNOWN_ELEMENTS[c.name].includes(g.name)) unknown(`${el.name}/${c.name}/${g.name}`, g.line);
+    }
 
     // Aliases: the name in its original script first, then *_ALIAS. QUALITY is "Good"/"Low" for
     // individuals and the alias type ("a.k.a."/"f.k.a.") for entities, whose aliases carry no strength.
@@ -457,7 +468,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
   const list = (m: Map<string, string[]>) => [...m].map(([k, refs]) => `${k} (${[...new Set(refs)].join(', ')})`).join('; ');
   const warnings = [
     ...(missing.size
-      ? [`comments name ${missing.size} reference numbers that are not entries of ${fileName} (delisted, or mistyped by the publisher); their links are kept and point at placeholders: ${list(missing)}`]
+      ? [`COMMENTS1 and DESIGNATION name ${missing.size} reference numbers that are not entries of ${fileName} (delisted, or mistyped by the publisher); their links are kept and point at placeholders: ${list(missing)}`]
       : []),
     ...(docsWithoutNumber.length
       ? [`${docsWithoutNumber.length} documents have no NUMBER (the number, if any, is in the document's NOTE) and are not identifiers: ${[...new Set(docsWithoutNumber)].join(', ')}`]
@@ -497,9 +508,11 @@ function firstNonUtf8Line(file: string): number | null {
   // A line feed byte never occurs inside a multi-byte UTF-8 character, so lines can be checked alone.
   for (let start = 0; start < buf.length; line++) {
     let end = buf.indexOf(0x0a, start);
-    if (end < 0) end = buf.length;
+    const last = end < 0;
+    if (last) end = buf.length;
     try {
-      decoder.decode(buf.subarray(start, end));
+      // A character cut off at the very end is a truncated file, which streamXml reports as such.
+      decoder.decode(buf.subarray(start, end), { stream: last });
     } catch {
       return line;
     }

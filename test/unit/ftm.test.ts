@@ -153,7 +153,7 @@ describe('mapping, on the real excerpt', () => {
       citizenships: ['Russia'],
       gender: 'Female',
       programs: ['UA-SA1644', 'US-RUSHAR', 'GB-RUS'],
-      provenance: { dataset: 'opensanctions-ext_ru_egrul', release: '2026-04-30', record: 'zala-excerpt.ftm.json:1 (NK-2Tbri3s6GgNtAwsSXh4qpL)' },
+      provenance: { dataset: 'opensanctions-us_ofac_sdn', release: '2026-04-30', record: 'zala-excerpt.ftm.json:1 (NK-2Tbri3s6GgNtAwsSXh4qpL)' },
     });
     expect(maria.aliases).toContainEqual({ name: 'Maria Aleksandrovna Zakharova', type: 'f.k.a.', quality: 'strong' });
     expect(maria.aliases).toContainEqual({ name: 'Zakharova Mariia Oleksandrivna', type: 'a.k.a.', quality: 'strong' });
@@ -179,7 +179,7 @@ describe('mapping, on the real excerpt', () => {
     const addrs = r.addresses.filter((a) => a.partyId === cst.id);
     // From the Address entity (its own line), not also from the identical address text of the company.
     const perunovsky = addrs.filter((a) => /3\/2 Perunovsky Lane, Floor 3, Room 21, Moscow, 127055, Russia/.test(a.address.full));
-    expect(perunovsky.map((a) => a.provenance.record)).toEqual(['zala-excerpt.ftm.json:5 (addr-1792725a5f4435b80bd24a4421634aeeb3c513f8')]);
+    expect(perunovsky.map((a) => a.provenance.record)).toEqual(['zala-excerpt.ftm.json:5 (addr-1792725a5f4435b80bd24a4421634aeeb3c513f8)']);
     const pobox = addrs.find((a) => a.provenance.record.endsWith('(NK-oPoYieLmcZgkCCnJGPRhBN)'))!;
     expect(pobox.address).toMatchObject({ full: 'P.O. Box 9050, Izhevsk, Russian Federation, 426011', country: 'Russia' });
     expect(new Set(addrs.map((a) => a.address.key)).size).toBe(addrs.length);

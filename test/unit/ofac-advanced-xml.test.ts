@@ -332,6 +332,16 @@ describe('OFAC ADVANCED XML: bad input', () => {
     expect(utf16.message).toMatch(/^cons_advanced\.xml:1: is not valid UTF-8/);
   });
 
+  test('a file that was UTF-8, read as Latin-1 and saved as UTF-8 again (mojibake) is refused with the line', async () => {
+    // VEB's Russian abbreviation "ВЭБ" as a Latin-1 reader shows its UTF-8 bytes: C1 control characters.
+    const mojibake = Buffer.from('\u0412\u042d\u0411', 'utf8').toString('latin1');
+    const text = excerptText.replace('>VEB<', `>${mojibake}<`);
+    const e = await formatError(parseOfacAdvancedXml([variant('mojibake', text)], {}));
+    expect(e.file).toBe('cons_advanced.xml');
+    expect(e.line).toBe(lineOf(text, `>${mojibake}<`));
+    expect(e.reason).toMatch(/C1 control characters/);
+  });
+
   test('a reference to an undefined reference value is refused with file, line and the id', async () => {
     // An alias type the file's AliasTypeValues do not define.
     const badAlias = excerptText.replace('AliasTypeID="1401"', 'AliasTypeID="9999"');

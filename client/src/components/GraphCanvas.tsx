@@ -228,7 +228,8 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
         });
       }
     });
-  }, [props.highlight]);
+    // Also when the state changes: a path's nodes reach the canvas after the path is chosen.
+  }, [props.highlight, props.state]);
 
   useEffect(() => {
     const cy = cyRef.current;
