@@ -1,8 +1,12 @@
 // Removes what an earlier load of this dataset said about these parties; the new release re-states it.
+// Both directions: a link stated by a party of this release can run from the other party (OFAC's
+// "Owned or Controlled By" is stored owner -> asset). Relationships without a dataset (candidate
+// matches and their review decisions) are not the source's and stay.
 // The index hints here and in the other ingest-* queries keep the plan right when the query was first
 // planned on an empty store (cached plans outlive a reset; a label scan per row was 40x slower).
 UNWIND $ids AS id
-MATCH (p:Party {id: id})-[r]->()
+MATCH (p:Party {id: id})-[r]-()
 USING INDEX p:Party(id)
 WHERE r.dataset = $dataset
+WITH DISTINCT r
 DELETE r

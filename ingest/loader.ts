@@ -13,10 +13,12 @@ import {
   isAllowedLabel,
 } from '../server/model';
 import { Database, Params } from '../server/neo4j/database';
-import { IngestRefusedError } from '../server/errors';
+import { IngestRefusedError, TimeoutError } from '../server/errors';
 import { nameKey } from './normalize';
 import { latinForm } from '../server/search/names';
 import { log } from '../server/logger';
+import { LinkKeyRow, releaseSnapshot } from './releases';
+import { refreshMatches } from './matches';
 
 export interface LoadOptions {
   batchSize: number;
@@ -32,6 +34,8 @@ export interface LoadResult {
   delisted: number;
   placeholdersCompleted: number;
   cleanedUp: number;
+  /** Candidate matches with other datasets now stored for this dataset's parties. */
+  matches: number;
 }
 
 /** Share of a dataset's listed parties a new release may delist without --force. */
@@ -79,27 +83,35 @@ function chunks<T>(rows: T[], size: number): T[][] {
   return out;
 }
 
-/** Refuses loads that would lose information; runs before anything is written. */
-async function checkRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<string[]> {
-  const [current] = await db.read<{ release: string | null; releases: string[] }>('dataset-get', { dataset: rel.dataset });
+/**
+ * Refuses loads that would lose information. Runs first inside the write transaction, after taking the
+ * Dataset node's write lock, so two loads of one dataset run one after the other and each checks what
+ * the other committed (checked outside the transaction, both could pass and one release be lost).
+ */
+async function checkRelease(run: Run, rel: ParsedRelease, opts: LoadOptions): Promise<{ releases: string[]; previous: string | null }> {
+  const [current] = (await run('ingest-lock-dataset', { dataset: rel.dataset, release: rel.release })) as { release: string | null; releases: string[] }[];
   if (current?.release && rel.release < current.release && !opts.force) {
     throw new IngestRefusedError(
       `${rel.dataset} already holds release ${current.release}; loading the older ${rel.release} over it is refused (use --force to do it anyway)`,
     );
   }
-  const listed = await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset });
-  const incoming = new Set(rel.parties.map((p) => p.id));
-  const leaving = listed.filter((r) => !incoming.has(r.id)).length;
-  if (listed.length > 0 && leaving / listed.length > MAX_DELIST_SHARE && !opts.force) {
-    throw new IngestRefusedError(
-      `release ${rel.release} of ${rel.dataset} would delist ${leaving} of its ${listed.length} listed parties ` +
-        `(more than ${MAX_DELIST_SHARE * 100}%): a truncated or wrong file is more likely than a mass delisting. ` +
-        'Check the file; use --force if the delisting is real.',
-    );
+  if (rel.mode !== 'delta') {
+    const listed = (await run('ingest-current-ids', { dataset: rel.dataset })) as { id: string }[];
+    const incoming = new Set(rel.parties.map((p) => p.id));
+    const leaving = listed.filter((r) => !incoming.has(r.id)).length;
+    if (listed.length > 0 && leaving / listed.length > MAX_DELIST_SHARE && !opts.force) {
+      throw new IngestRefusedError(
+        `release ${rel.release} of ${rel.dataset} would delist ${leaving} of its ${listed.length} listed parties ` +
+          `(more than ${MAX_DELIST_SHARE * 100}%): a truncated or wrong file is more likely than a mass delisting. ` +
+          'Check the file; use --force if the delisting is real.',
+      );
+    }
+  } else if (!current?.release) {
+    throw new IngestRefusedError(`${rel.dataset} has no release loaded yet; a delta file applies on top of one (load the full export first)`);
   }
   const releases = new Set(current?.releases ?? []);
   releases.add(rel.release);
-  return [...releases].sort();
+  return { releases: [...releases].sort(), previous: current?.release ?? null };
 }
 
 /** Resolves link targets named but not numbered: this release first, then parties already loaded. */
@@ -126,10 +138,14 @@ async function resolveTargets(db: Database, rel: ParsedRelease): Promise<Map<str
   return byKey;
 }
 
+type Run = (name: string, params: Params, slots?: Record<string, string | number>) => Promise<Record<string, unknown>[]>;
+
 export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<LoadResult> {
-  if (rel.parties.length === 0) throw new IngestRefusedError(`release ${rel.release} of ${rel.dataset} holds no parties; refused`);
+  const delta = rel.mode === 'delta';
+  if (rel.parties.length === 0 && !(delta && rel.removedIds?.length)) {
+    throw new IngestRefusedError(`release ${rel.release} of ${rel.dataset} holds no parties; refused`);
+  }
   await db.applySchema();
-  const releases = await checkRelease(db, rel, opts);
   const byKey = await resolveTargets(db, rel);
 
   const allKindLabels = [...PARTY_KIND_NAMES, LABELS.Placeholder];
@@ -175,10 +191,13 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
     };
   });
 
+  // A delta restates some parties and some relationships (FtM relationships are entities of their own):
+  // only what it restates or deletes is cleared; the rest of the previous release stays.
+  const restatedLinks = [...new Set([...linkRows.map((l) => l.sourceId).filter((x): x is string => !!x), ...(rel.removedIds ?? [])])];
   const steps: [string, Params[], Record<string, string>?][] = [
     // Clearing first touches only committed nodes: run after the upsert, on nodes created earlier in
     // the same transaction, this step was seen to take minutes instead of milliseconds.
-    ['ingest-clear-facts', partyRows.map((r) => ({ id: r.id }))],
+    [delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', partyRows.map((r) => ({ id: r.id }))],
     ['ingest-upsert-parties', partyRows],
     ['ingest-programs', programRows],
     ['ingest-addresses', addressRows],
@@ -186,14 +205,44 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
     ...LINK_TYPES.map((t): [string, Params[], Record<string, string>] => ['ingest-links', linkRows.filter((r) => r.type === t), { linkType: t }]),
   ];
   const total = steps.reduce((n, [, rows]) => n + rows.length, 0);
-  let done = 0;
   const base = { dataset: rel.dataset, release: rel.release, allKindLabels };
 
+  try {
+    return await writeRelease(db, rel, opts, { delta, byKey, restatedLinks, steps, total, base, partyRows, linkRows });
+  } catch (err) {
+    if (err instanceof TimeoutError) {
+      throw new TimeoutError(
+        `loading release ${rel.release} of ${rel.dataset} took longer than INGEST_TX_TIMEOUT (${opts.txTimeoutMs / 1000} s) and was rolled back; nothing changed. Raise INGEST_TX_TIMEOUT (seconds) and load again`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+}
+
+interface Prepared {
+  delta: boolean;
+  byKey: Map<string, string>;
+  restatedLinks: string[];
+  steps: [string, Params[], Record<string, string>?][];
+  total: number;
+  base: { dataset: string; release: string; allKindLabels: string[] };
+  partyRows: { id: string }[];
+  linkRows: (LinkKeyRow & Record<string, unknown>)[];
+}
+
+async function writeRelease(db: Database, rel: ParsedRelease, opts: LoadOptions, p: Prepared): Promise<LoadResult> {
+  const { delta, byKey, restatedLinks, steps, total, base, linkRows } = p;
+  let done = 0;
   return db.inWriteTransaction(opts.txTimeoutMs, async (run) => {
+    const { releases, previous } = await checkRelease(run, rel, opts);
+    if (delta && restatedLinks.length) {
+      for (const batch of chunks(restatedLinks, opts.batchSize)) await run('ingest-clear-links-by-source-id', { ...base, sourceIds: batch });
+    }
     for (const [name, rows, slots] of steps) {
       for (const batch of chunks(rows, opts.batchSize)) {
         const t = Date.now();
-        if (name === 'ingest-clear-facts') await run(name, { ...base, ids: batch.map((r) => r.id) });
+        if (name.startsWith('ingest-clear-facts')) await run(name, { ...base, ids: batch.map((r) => r.id) });
         else await run(name, { ...base, rows: batch }, slots);
         log.debug(`${name}: ${batch.length} rows in ${Date.now() - t} ms`);
         done += batch.length;
@@ -212,7 +261,9 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
     }
     log.debug(`placeholders: ${Date.now() - t} ms`);
     t = Date.now();
-    const [delisted] = await run('ingest-delist', { ...base, ids: rel.parties.map((p) => p.id) });
+    const [delisted] = delta
+      ? await run('ingest-delist-ids', { ...base, ids: rel.removedIds ?? [] })
+      : await run('ingest-delist', { ...base, ids: rel.parties.map((p) => p.id) });
     log.debug(`delist: ${Date.now() - t} ms`);
     t = Date.now();
     const [cleaned] = await run('ingest-cleanup', {});
@@ -227,10 +278,17 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
       rejectedCount: rel.rejected.length,
       warnings: rel.warnings,
     });
+    t = Date.now();
+    const matches = await refreshMatches(run, rel.dataset, opts.batchSize);
+    log.debug(`matching: ${Date.now() - t} ms`);
+    t = Date.now();
+    await run('ingest-release', await releaseSnapshot(run, rel, rel.links.map((l, i) => ({ ...linkRows[i], type: l.type })), previous));
+    log.debug(`release snapshot: ${Date.now() - t} ms`);
     return {
       delisted: Number(delisted.delisted),
       placeholdersCompleted: Number(completed.completed),
       cleanedUp: Number(cleaned.removed),
+      matches,
     };
   });
 }

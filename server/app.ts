@@ -22,6 +22,8 @@ export interface AppState {
   notReady: string | null;
   db: Database | null;
   neo4j: { uri: string; embedded: boolean; version: string | null };
+  /** REVIEW_API_KEY: enables the reviewMatch mutation for callers that send it; null = off. */
+  reviewApiKey?: string | null;
 }
 
 export function createApp(state: AppState, graphql?: ApolloServer<Context>): Express {
@@ -39,7 +41,13 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
     next();
   });
   if (graphql) {
-    app.use('/graphql', express.json({ limit: '100kb' }), expressMiddleware(graphql, { context: async () => ({ db: state.notReady ? null : state.db }) }));
+    app.use('/graphql', express.json({ limit: '100kb' }), expressMiddleware(graphql, {
+        context: async ({ req }) => ({
+          db: state.notReady ? null : state.db,
+          reviewApiKey: state.reviewApiKey ?? null,
+          requestApiKey: typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : null,
+        }),
+      }));
   }
 
   app.get('/healthz', async (_req: Request, res: Response) => {

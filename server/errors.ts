@@ -20,6 +20,18 @@ export class ServiceUnavailableError extends AppError {
   override readonly status = 503;
 }
 
+/** A query or load ran past its time limit and was stopped (rolled back). */
+export class TimeoutError extends AppError {
+  override readonly code = 'TIMEOUT';
+  override readonly status = 504;
+}
+
+/** The caller may not do this (e.g. review a match without the API key). */
+export class ForbiddenError extends AppError {
+  override readonly code = 'FORBIDDEN';
+  override readonly status = 403;
+}
+
 /** A load was refused before anything was written. */
 export class IngestRefusedError extends AppError {
   override readonly code = 'INGEST_REFUSED';
@@ -36,6 +48,24 @@ export class SourceFormatError extends AppError {
     readonly reason: string,
   ) {
     super(`${file}${line !== undefined ? `:${line}` : ''}: ${reason}`);
+  }
+}
+
+/**
+ * A download of `ingest --fetch` failed: the publisher's server could not be reached, answered with an
+ * HTTP error, or the transfer broke off. Names the URL; `offline` when the host could not even be
+ * resolved or reached (no internet), so the CLI can suggest loading files from disk instead.
+ */
+export class DownloadError extends AppError {
+  override readonly code = 'DOWNLOAD_FAILED';
+  override readonly status = 502;
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    readonly transient: boolean,
+    readonly offline = false,
+  ) {
+    super(`${url}: ${reason}`);
   }
 }
 
@@ -59,7 +89,7 @@ export function translateDriverError(err: unknown): unknown {
     return new ServiceUnavailableError(`Neo4j is not available (${code})`, { cause: err });
   }
   if (code === 'Neo.ClientError.Transaction.TransactionTimedOut' || code === 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration') {
-    return new ServiceUnavailableError('The query took too long and was stopped; narrow it down', { cause: err });
+    return new TimeoutError('The query took too long and was stopped (QUERY_TIMEOUT); narrow it down', { cause: err });
   }
   return err;
 }

@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, ValidationContext, ASTVisitor, Kind, SelectionSetNode } from 'graphql';
-import { AppError, ServiceUnavailableError } from './errors';
+import crypto from 'node:crypto';
+import { AppError, ForbiddenError, ServiceUnavailableError } from './errors';
 import { Database } from './neo4j/database';
 import { log } from './logger';
 import * as q from './queries';
@@ -17,6 +18,9 @@ export const typeDefs = fs.readFileSync(path.join(__dirname, 'schema.graphql'), 
 
 export interface Context {
   db: Database | null;
+  /** The review API key of the settings (null: reviewing is switched off) and the one the request sent. */
+  reviewApiKey?: string | null;
+  requestApiKey?: string | null;
   /** Per-request batching of entity reads (a page of search hits is one query, not one per hit). */
   entities?: EntityBatcher;
 }
@@ -43,6 +47,13 @@ class EntityBatcher {
       for (const waiting of batch.values()) for (const w of waiting) w.reject(err);
     }
   }
+}
+
+/** Compares secrets in constant time. */
+function safeEqual(a: string, b: string): boolean {
+  const x = crypto.createHash('sha256').update(a).digest();
+  const y = crypto.createHash('sha256').update(b).digest();
+  return crypto.timingSafeEqual(x, y);
 }
 
 function dbOf(ctx: Context): Database {
@@ -78,6 +89,25 @@ export const resolvers = {
     subgraph: guard((args: Parameters<typeof q.subgraph>[1], ctx) => q.subgraph(dbOf(ctx), args)),
     paths: guard((args: Parameters<typeof q.paths>[1], ctx) => q.paths(dbOf(ctx), args)),
     datasets: guard((_args: Record<string, never>, ctx) => q.datasets(dbOf(ctx))),
+    changes: guard((args: Parameters<typeof q.changes>[1], ctx) => q.changes(dbOf(ctx), args)),
+  },
+  Mutation: {
+    reviewMatch: guard((args: Parameters<typeof q.reviewMatch>[1], ctx) => {
+      if (!ctx.reviewApiKey) throw new ForbiddenError('Reviewing matches is switched off on this server: set REVIEW_API_KEY to enable it');
+      if (!ctx.requestApiKey || !safeEqual(ctx.requestApiKey, ctx.reviewApiKey)) {
+        throw new ForbiddenError('Reviewing matches needs the review API key in the x-api-key header');
+      }
+      return q.reviewMatch(dbOf(ctx), args);
+    }),
+  },
+  Entity: {
+    possibleMatches: async (e: { id: string }, _args: unknown, ctx: Context) => {
+      try {
+        return await q.possibleMatches(dbOf(ctx), e.id);
+      } catch (err) {
+        throw toGraphQLError(err);
+      }
+    },
   },
   SearchHit: {
     entity: async (hit: { id: string }, _args: unknown, ctx: Context) => {

@@ -30,6 +30,8 @@ export const LABELS = {
   Identifier: 'Identifier',
   Program: 'Program',
   Dataset: 'Dataset',
+  /** One loaded release of a dataset: which parties it listed and a digest of each, for "what changed". */
+  Release: 'Release',
 } as const;
 export type Label = (typeof LABELS)[keyof typeof LABELS] | PartyKind;
 
@@ -51,6 +53,11 @@ export const REL_TYPES = {
   FAMILY: { between: 'parties', target: 'Party', description: 'Family relation between two people (FtM Family)' },
   ASSOCIATE: { between: 'parties', target: 'Party', description: 'Associates (FtM Associate)' },
   UNKNOWN_LINK: { between: 'parties', target: 'Party', description: 'A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink)' },
+  POSSIBLY_SAME_AS: {
+    between: 'candidate',
+    target: 'Party',
+    description: 'Parties of different lists that may be the same (computed; score and features on the relationship; a person can confirm or reject it)',
+  },
 } as const;
 export type RelType = keyof typeof REL_TYPES;
 export const REL_TYPE_NAMES = Object.keys(REL_TYPES) as RelType[];
@@ -241,6 +248,7 @@ export const REL_LEGEND: Record<RelType, { color: string; line: 'solid' | 'dashe
   FAMILY: { color: '#0072b2', line: 'solid', name: 'family' },
   ASSOCIATE: { color: '#56b4e9', line: 'solid', name: 'associate' },
   UNKNOWN_LINK: { color: '#444444', line: 'dashed', name: 'linked to' },
+  POSSIBLY_SAME_AS: { color: '#9b59b6', line: 'dashed', name: 'possibly same' },
 };
 
 /** Whether a string is one of the allow-listed names; used before a label or type enters Cypher text. */

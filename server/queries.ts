@@ -7,6 +7,7 @@ import { isAllowedRelType, LABELS, PARTY_KIND_NAMES, REL_TYPE_NAMES } from './mo
 import neo4j from 'neo4j-driver';
 import { Database } from './neo4j/database';
 import { luceneQuery, nameSimilarity, sameWords } from './search/names';
+import { changedFields, releaseId } from '../ingest/releases';
 
 export const LIMITS = {
   searchFirst: 100,
@@ -341,5 +342,147 @@ export interface DatasetView {
 
 export async function datasets(db: Database, timeoutMs?: number): Promise<DatasetView[]> {
   return db.read<DatasetView & Record<string, unknown>>('api-datasets', {}, timeoutMs);
+}
+
+export interface EntityChange {
+  id: string;
+  name: string;
+  fields: string[];
+}
+export interface ChangeSet {
+  dataset: string;
+  from: string | null;
+  to: string;
+  added: EntityChange[];
+  removed: EntityChange[];
+  modified: EntityChange[];
+  linksAdded: number;
+  linksRemoved: number;
+}
+
+interface ReleaseRow {
+  ids: string[];
+  names: string[];
+  digests: string[];
+  linkKeys: string[];
+}
+
+/**
+ * What changed in a dataset between two of its loaded releases: parties added, removed and modified
+ * (with the fields that changed), and how many links came and went. `to` defaults to the latest
+ * release, `from` to the one before `to`.
+ */
+export async function changes(db: Database, args: { dataset: string; from?: string | null; to?: string | null }): Promise<ChangeSet> {
+  const [d] = await db.read<{ name: string | null; releases: string[] }>('dataset-get', { dataset: args.dataset });
+  if (!d?.name) throw new BadInputError(`no dataset ${JSON.stringify(args.dataset)} is loaded; see the datasets query`);
+  const releases = [...d.releases].sort();
+  const known = (r: string) => {
+    if (!releases.includes(r)) throw new BadInputError(`${args.dataset} has no loaded release ${r}; loaded: ${releases.join(', ')}`);
+    return r;
+  };
+  const to = args.to ? known(args.to) : releases[releases.length - 1];
+  const from = args.from ? known(args.from) : (releases.filter((r) => r < to).pop() ?? null);
+  if (from && from >= to) throw new BadInputError(`from (${from}) must be an earlier release than to (${to})`);
+  const snapshot = async (release: string): Promise<ReleaseRow> => {
+    const [row] = await db.read<ReleaseRow>('release-get', { id: releaseId(args.dataset, release) });
+    if (!row) throw new BadInputError(`release ${release} of ${args.dataset} was loaded by an earlier version that kept no snapshot of it; load it again to compare`);
+    return row;
+  };
+  const b = await snapshot(to);
+  const a: ReleaseRow = from ? await snapshot(from) : { ids: [], names: [], digests: [], linkKeys: [] };
+  const before = new Map(a.ids.map((id, i) => [id, i]));
+  const after = new Map(b.ids.map((id, i) => [id, i]));
+  const added: EntityChange[] = [];
+  const modified: EntityChange[] = [];
+  b.ids.forEach((id, i) => {
+    const j = before.get(id);
+    if (j === undefined) added.push({ id, name: b.names[i], fields: [] });
+    else if (a.digests[j] !== b.digests[i]) modified.push({ id, name: b.names[i], fields: changedFields(a.digests[j], b.digests[i]) });
+  });
+  const removed = a.ids.flatMap((id, i) => (after.has(id) ? [] : [{ id, name: a.names[i], fields: [] }]));
+  const aLinks = new Set(a.linkKeys);
+  const bLinks = new Set(b.linkKeys);
+  return {
+    dataset: args.dataset,
+    from,
+    to,
+    added,
+    removed,
+    modified,
+    linksAdded: b.linkKeys.filter((k) => !aLinks.has(k)).length,
+    linksRemoved: a.linkKeys.filter((k) => !bLinks.has(k)).length,
+  };
+}
+
+export interface PossibleMatch {
+  id: string;
+  name: string;
+  kind: string;
+  datasets: string[];
+  score: number;
+  features: { label: string; value: string }[];
+  featuresJson: string;
+  decision: 'CONFIRMED' | 'REJECTED' | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
+  note: string | null;
+}
+
+/** The stored features of a candidate match, as label/value lines an investigator can read. */
+export function describeFeatures(json: string): { label: string; value: string }[] {
+  let f: Record<string, unknown>;
+  try {
+    f = JSON.parse(json) as Record<string, unknown>;
+  } catch {
+    return [];
+  }
+  const out: { label: string; value: string }[] = [];
+  const names = f.matchedNames as [string, string] | undefined;
+  if (names) out.push({ label: 'Names', value: `${names[0]} ~ ${names[1]} (similarity ${Number(f.name).toFixed(2)})` });
+  if (typeof f.nameRarity === 'number') out.push({ label: 'Name rarity', value: `${f.nameRarity.toFixed(2)} (0 = a very common name)` });
+  if (f.birthDate) out.push({ label: 'Birth date', value: `${f.birthDate}${f.birthDates ? `: ${(f.birthDates as string[]).join(' / ')}` : ''}` });
+  if (f.nationality) out.push({ label: 'Nationality', value: `${f.nationality}${f.nationalities ? `: ${(f.nationalities as string[]).join(' / ')}` : ''}` });
+  for (const i of (f.identifiers as string[] | undefined) ?? []) out.push({ label: 'Shared identifier', value: i });
+  for (const i of (f.identifierConflicts as string[] | undefined) ?? []) out.push({ label: 'Conflicting identifier', value: i });
+  if (f.kind) out.push({ label: 'Kind', value: String(f.kind) });
+  return out;
+}
+
+type MatchRow = Omit<PossibleMatch, 'features' | 'featuresJson' | 'decision'> & { features: string; decision: string | null };
+
+function toPossibleMatch(r: MatchRow): PossibleMatch {
+  return {
+    ...r,
+    features: describeFeatures(r.features),
+    featuresJson: r.features,
+    decision: r.decision === 'confirmed' ? 'CONFIRMED' : r.decision === 'rejected' ? 'REJECTED' : null,
+  };
+}
+
+export async function possibleMatches(db: Database, id: string): Promise<PossibleMatch[]> {
+  return (await db.read<MatchRow>('api-possible-matches', { id })).map(toPossibleMatch);
+}
+
+/**
+ * Records a person's decision on a candidate match (CONFIRMED / REJECTED, or null to withdraw it). The
+ * only write the API does; the caller has been authorised with the review API key.
+ */
+export async function reviewMatch(
+  db: Database,
+  args: { a: string; b: string; decision: 'CONFIRMED' | 'REJECTED' | null; note?: string | null; reviewer?: string | null },
+): Promise<PossibleMatch> {
+  if (args.a === args.b) throw new BadInputError('a and b must be two different parties');
+  if ((args.note?.length ?? 0) > 2000) throw new BadInputError('note must be at most 2000 characters');
+  if ((args.reviewer?.length ?? 0) > 200) throw new BadInputError('reviewer must be at most 200 characters');
+  // Stored once per pair, a < b.
+  const [a, b] = args.a < args.b ? [args.a, args.b] : [args.b, args.a];
+  const [row] = await db.write<{ a: string; b: string; score: number; features: string; decision: string | null; decidedBy: string | null; decidedAt: string | null; note: string | null }>(
+    'match-review',
+    { a, b, decision: args.decision?.toLowerCase() ?? null, by: args.reviewer ?? 'api', at: new Date().toISOString(), note: args.note ?? null },
+  );
+  if (!row) throw new BadInputError(`${args.a} and ${args.b} are not a candidate match (see Entity.possibleMatches)`);
+  const other = (await possibleMatches(db, args.a)).find((m) => m.id === args.b);
+  if (!other) throw new BadInputError(`${args.a} and ${args.b} are not a candidate match`);
+  return other;
 }
 

@@ -46,6 +46,18 @@ export interface Settings {
   queryTimeoutMs: number;
   /** log level: debug, info, warn, error */
   logLevel: string;
+  /** Where `ingest --fetch` makes each download's folder; undefined: the system's temp folder. */
+  fetchDir: string | undefined;
+  /**
+   * Overrides of the publishers' download locations (ingest/fetch.meta.ts has the defaults): a mirror of
+   * all of them (`<fetchMirrorUrl>/ofac/`, `/un/`, `/opensanctions/`) or one per publisher, which wins.
+   */
+  fetchMirrorUrl: string | undefined;
+  fetchPublisherUrls: { ofac?: string; un?: string; opensanctions?: string };
+  /** A download with no data for this long is abandoned (and retried). */
+  fetchTimeoutMs: number;
+  /** How often a download that failed for a transient reason is tried again. */
+  fetchRetries: number;
 }
 
 interface Doc {
@@ -74,6 +86,17 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'INGEST_TX_TIMEOUT', default: '900', doc: 'Seconds one load (one transaction) may take' },
   { env: 'QUERY_TIMEOUT', default: '20', doc: 'Seconds any read query may take' },
   { env: 'LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
+  { env: 'FETCH_DIR', default: '(system temp folder)', doc: '`ingest --fetch` downloads into a new folder in here, and keeps it' },
+  {
+    env: 'FETCH_BASE_URL',
+    default: '(unset)',
+    doc: 'A mirror of all publishers for `ingest --fetch`: files are fetched from <url>/ofac/, <url>/un/ and <url>/opensanctions/ (tests, air-gapped sites)',
+  },
+  { env: 'FETCH_OFAC_URL', default: 'https://sanctionslistservice.ofac.treas.gov/api/PublicationPreview/exports/', doc: 'Where `ingest --fetch` gets OFAC files (SDN.CSV, ...)' },
+  { env: 'FETCH_UN_URL', default: 'https://scsanctions.un.org/resources/xml/en/', doc: 'Where `ingest --fetch` gets the UN consolidated.xml' },
+  { env: 'FETCH_OPENSANCTIONS_URL', default: 'https://data.opensanctions.org/datasets/latest/', doc: 'Where `ingest --fetch` gets <dataset>/entities.ftm.json' },
+  { env: 'FETCH_TIMEOUT', default: '60', doc: 'Seconds a download may go without receiving data before it is abandoned' },
+  { env: 'FETCH_RETRIES', default: '2', doc: 'Retries of a download that failed for a transient reason (dropped connection, timeout, HTTP 5xx/429)' },
 ];
 
 export class SettingsError extends Error {}
@@ -94,6 +117,21 @@ function bool(env: NodeJS.ProcessEnv, name: string, dflt: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new SettingsError(`${name}=${JSON.stringify(raw)} must be 1/0, true/false, yes/no or on/off`);
+}
+
+/** An http(s) base URL, made to end with '/' so that file names resolve below it. */
+function baseUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    throw new SettingsError(`${name}=${JSON.stringify(raw)} is not a URL`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new SettingsError(`${name}=${JSON.stringify(raw)} must start with https:// or http://`);
+  if (u.search || u.hash) throw new SettingsError(`${name}=${JSON.stringify(raw)} must be a plain base URL, without ?query or #fragment`);
+  return u.href.endsWith('/') ? u.href : `${u.href}/`;
 }
 
 function size(env: NodeJS.ProcessEnv, name: string, dflt: string): string {
@@ -133,5 +171,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ingestTxTimeoutMs: int(env, 'INGEST_TX_TIMEOUT', 900, 1, 86_400) * 1000,
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT', 20, 1, 3600) * 1000,
     logLevel: env.LOG_LEVEL || 'info',
+    fetchDir: env.FETCH_DIR ? path.resolve(env.FETCH_DIR) : undefined,
+    fetchMirrorUrl: baseUrl(env, 'FETCH_BASE_URL'),
+    fetchPublisherUrls: {
+      ofac: baseUrl(env, 'FETCH_OFAC_URL'),
+      un: baseUrl(env, 'FETCH_UN_URL'),
+      opensanctions: baseUrl(env, 'FETCH_OPENSANCTIONS_URL'),
+    },
+    fetchTimeoutMs: int(env, 'FETCH_TIMEOUT', 60, 1, 3600) * 1000,
+    fetchRetries: int(env, 'FETCH_RETRIES', 2, 0, 10),
   };
 }

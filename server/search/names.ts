@@ -48,7 +48,8 @@ export function sameWords(a: string, b: string): boolean {
   return latinTokens(a).join(' ') === latinTokens(b).join(' ');
 }
 
-function tokenSimilarity(a: string, b: string): number {
+/** Similarity of two words in [0, 1]: 1 minus the edit distance over the longer word's length. */
+export function tokenSimilarity(a: string, b: string): number {
   if (a === b) return 1;
   return 1 - distance(a, b) / Math.max(a.length, b.length);
 }
@@ -59,8 +60,14 @@ function tokenSimilarity(a: string, b: string): number {
  * words the query does not mention scores a little lower than one that is all query.
  */
 export function nameSimilarity(query: string, name: string): number {
-  const q = meaningfulTokens(query);
-  const n = meaningfulTokens(name);
+  return tokenSimilarityOf(meaningfulTokens(query), meaningfulTokens(name));
+}
+
+/**
+ * `nameSimilarity` on names already split into words (`meaningfulTokens`): for callers that compare
+ * each name many times (cross-list matching) and tokenise once.
+ */
+export function tokenSimilarityOf(q: readonly string[], n: readonly string[]): number {
   if (q.length === 0 || n.length === 0) return 0;
   if (q.join(' ') === n.join(' ')) return 1;
   // Joined forms catch split or merged words ("chin yong" vs "chinyong").

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
+import { changes } from '../../server/queries';
 import { Database } from '../../server/neo4j/database';
 import { fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 
@@ -176,6 +177,57 @@ describe('releases: 2024-04-26 then 2024-05-03', () => {
     );
     expect(rows.length).toBe(8);
     for (const r of rows) expect(r).toMatchObject({ delistedOn: '2024-05-03', datasets: [] });
+  });
+
+  test('the change set says exactly what changed: 305 added, 8 removed, and which fields of which entries', async () => {
+    // Independently: ent_nums of each file's lines; an entry is modified when its raw line differs.
+    const lineOf = (file: string) => new Map(rawEntries(file).map((l) => [l.split(',')[0], l]));
+    const older = lineOf(SDN_0426);
+    const newer = lineOf(SDN_0503);
+    const added = [...newer.keys()].filter((u) => !older.has(u)).map((u) => `ofac-${u}`).sort();
+    const removed = [...older.keys()].filter((u) => !newer.has(u)).map((u) => `ofac-${u}`).sort();
+    const changedLines = [...newer.keys()].filter((u) => older.has(u) && older.get(u) !== newer.get(u)).map((u) => `ofac-${u}`).sort();
+    expect(added.length).toBe(305);
+    expect(removed.length).toBe(8);
+
+    const set = await changes(db, { dataset: 'ofac-sdn' });
+    expect(set).toMatchObject({ dataset: 'ofac-sdn', from: '2024-04-26', to: '2024-05-03' });
+    expect(set.added.map((c) => c.id).sort()).toEqual(added);
+    expect(set.removed.map((c) => c.id).sort()).toEqual(removed);
+    // A modified entry's own line changed, or a party it links to came or went (its links field).
+    const modified = set.modified.map((c) => c.id).sort();
+    for (const id of changedLines) expect(modified).toContain(id);
+    for (const c of set.modified) {
+      expect(c.fields.length).toBeGreaterThan(0);
+      if (!changedLines.includes(c.id)) expect(c.fields).toEqual(['links']);
+    }
+    expect(set.removed.every((c) => c.name.length > 0)).toBe(true);
+    expect(set.linksAdded).toBeGreaterThan(0);
+    // Explicit bounds give the same; the first release compares with nothing.
+    expect((await changes(db, { dataset: 'ofac-sdn', from: '2024-04-26', to: '2024-05-03' })).added.length).toBe(305);
+    const first = await changes(db, { dataset: 'ofac-sdn', to: '2024-04-26' });
+    expect(first.from).toBeNull();
+    expect(first.added.length).toBe(older.size);
+    await expect(changes(db, { dataset: 'ofac-sdn', from: '2024-05-03', to: '2024-04-26' })).rejects.toThrow(/earlier release/);
+    await expect(changes(db, { dataset: 'ofac-sdn', to: '2023-01-01' })).rejects.toThrow(/no loaded release 2023-01-01; loaded: 2024-04-26, 2024-05-03/);
+    await expect(changes(db, { dataset: 'nope' })).rejects.toThrow(/no dataset "nope"/);
+  });
+
+  test('two loads of one dataset at once run one after the other; neither release is lost', async () => {
+    await resetDatabase(db);
+    const [a, b] = await Promise.allSettled([
+      ingest(db, { ...LOAD_DEFAULTS, paths: [SDN_0426], release: '2024-04-26' }),
+      ingest(db, { ...LOAD_DEFAULTS, paths: [SDN_0503], release: '2024-05-03' }),
+    ]);
+    // Whichever commits first, the other sees it: 04-26 then 05-03 both load; 05-03 then 04-26 is refused.
+    const [d] = await db.read<{ releases: string[]; release: string }>('dataset-get', { dataset: 'ofac-sdn' });
+    expect(d.release).toBe('2024-05-03');
+    if (a.status === 'fulfilled') expect(d.releases).toEqual(['2024-04-26', '2024-05-03']);
+    else {
+      expect(String(a.reason)).toMatch(/already holds release 2024-05-03/);
+      expect(d.releases).toEqual(['2024-05-03']);
+    }
+    expect(b.status).toBe('fulfilled');
   });
 });
 

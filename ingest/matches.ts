@@ -1,0 +1,42 @@
+/**
+ * Cross-list candidate matches, refreshed inside each load's transaction: every listed party is read
+ * (names in all scripts, birth dates, nationalities, identifiers), server/matching scores the pairs
+ * that touch the loaded dataset, and those at or above MATCH_THRESHOLD are stored as POSSIBLY_SAME_AS
+ * with their score and features. A person's review decision on a pair survives every reload.
+ */
+import type { IdentifierType, PartyKind } from '../server/model';
+import type { Params } from '../server/neo4j/database';
+import { findCandidates, MatchParty } from '../server/matching/match';
+import { log } from '../server/logger';
+
+type Run = (name: string, params: Params) => Promise<Record<string, unknown>[]>;
+
+interface Row {
+  id: string;
+  dataset: string;
+  kind: PartyKind;
+  names: string[];
+  birthDates: string[];
+  nationalities: string[];
+  identifiers: { type: IdentifierType; value: string; country: string | null }[];
+}
+
+export async function refreshMatches(run: Run, dataset: string, batchSize: number): Promise<number> {
+  const t = Date.now();
+  const parties = (await run('match-parties', {})) as unknown as Row[];
+  const candidates = findCandidates(parties as MatchParty[], { touchingDatasets: [dataset] });
+  await run('match-clear', { datasets: [dataset] });
+  const at = new Date().toISOString();
+  for (let i = 0; i < candidates.length; i += batchSize) {
+    const rows = candidates.slice(i, i + batchSize).map((c) => ({
+      a: c.a,
+      b: c.b,
+      score: c.score,
+      features: JSON.stringify(c.features),
+      label: `possibly the same (${c.score.toFixed(2)})`,
+    }));
+    await run('match-store', { rows, at });
+  }
+  log.debug(`matching: ${parties.length} parties, ${candidates.length} candidates in ${Date.now() - t} ms`);
+  return candidates.length;
+}

@@ -1,0 +1,84 @@
+/**
+ * Country names as the lists write them, reduced to one code so that "Korea, North", "Democratic
+ * People's Republic of Korea" and "North Korea" agree. The table holds the variants that occur in the
+ * OFAC, UN and OpenSanctions files of ../shared/data/sanctions (nationality, citizenship, document and
+ * flag countries) and their usual alternates; a name it does not know is compared as written.
+ */
+import { nameKey } from '../../ingest/normalize';
+
+/** ISO 3166-1 alpha-2 (or a descriptive code for former states) -> the variants that mean it. */
+const VARIANTS: Record<string, readonly string[]> = {
+  KP: ['Korea, North', 'North Korea', "Democratic People's Republic of Korea", "Korea, Democratic People's Republic of", 'DPRK', "Korea (Democratic People's Republic of)"],
+  KR: ['Korea, South', 'South Korea', 'Republic of Korea', 'Korea, Republic of', 'Korea (Republic of)'],
+  IR: ['Iran', 'Iran (Islamic Republic of)', 'Islamic Republic of Iran', 'Iran, Islamic Republic of'],
+  SY: ['Syria', 'Syrian Arab Republic'],
+  RU: ['Russia', 'Russian Federation'],
+  GB: ['United Kingdom', 'United Kingdom of Great Britain and Northern Ireland', 'UK', 'Great Britain', 'Britain'],
+  US: ['United States', 'United States of America', 'USA'],
+  TR: ['Turkey', 'Türkiye', 'Turkiye', 'Republic of Türkiye'],
+  CD: ['Congo, Democratic Republic of the', 'Democratic Republic of the Congo', 'DR Congo', 'Congo (Democratic Republic of the)', 'Congo-Kinshasa', 'DRC'],
+  CG: ['Congo', 'Republic of the Congo', 'Congo, Republic of the', 'Congo-Brazzaville'],
+  TZ: ['Tanzania', 'United Republic of Tanzania', 'Tanzania, United Republic of'],
+  MM: ['Burma', 'Myanmar'],
+  PS: ['Palestinian', 'Palestine', 'State of Palestine', 'Palestinian Territories', 'Palestinian Territory, Occupied', 'Region: Gaza', 'Gaza', 'West Bank'],
+  MK: ['North Macedonia', 'North Macedonia, The Republic of', 'Republic of North Macedonia', 'Macedonia', 'The former Yugoslav Republic of Macedonia'],
+  GM: ['The Gambia', 'Gambia'],
+  CV: ['Cabo Verde', 'Cape Verde'],
+  VE: ['Venezuela', 'Venezuela (Bolivarian Republic of)', 'Bolivarian Republic of Venezuela'],
+  BO: ['Bolivia', 'Bolivia (Plurinational State of)', 'Plurinational State of Bolivia'],
+  LA: ['Laos', "Lao People's Democratic Republic", 'Lao PDR'],
+  VN: ['Vietnam', 'Viet Nam'],
+  MD: ['Moldova', 'Republic of Moldova', 'Moldova, Republic of'],
+  CZ: ['Czech Republic', 'Czechia'],
+  CI: ["Cote d'Ivoire", "Côte d'Ivoire", 'Ivory Coast'],
+  AE: ['United Arab Emirates', 'UAE'],
+  SA: ['Saudi Arabia', 'Kingdom of Saudi Arabia'],
+  CN: ['China', "People's Republic of China", 'China, People\'s Republic of'],
+  TW: ['Taiwan', 'Taiwan, Province of China', 'Chinese Taipei'],
+  HK: ['Hong Kong', 'Hong Kong SAR', 'Hong Kong, China', 'China, Hong Kong Special Administrative Region'],
+  BA: ['Bosnia and Herzegovina', 'Bosnia-Herzegovina'],
+  LY: ['Libya', 'Libyan Arab Jamahiriya', 'State of Libya'],
+  SZ: ['Eswatini', 'Swaziland'],
+  KG: ['Kyrgyzstan', 'Kyrgyz Republic'],
+  XK: ['Kosovo'],
+  SU: ['Soviet Union', 'former Soviet Union', 'USSR'],
+  CSXX: ['Serbia and Montenegro'],
+  YUCS: ['Yugoslavia'],
+};
+
+/**
+ * Values that say no country, or not one for sure ("possibly Palestinian"): ignored, so they neither
+ * agree nor disagree. Former states (USSR, Yugoslavia) are ignored too: a person born a Soviet citizen
+ * may be listed as Russian, Ukrainian or Belarusian elsewhere.
+ */
+const VAGUE = new Set(['NA', 'N A', 'UNKNOWN', 'STATELESS', 'SU', 'YUCS', 'CSXX']);
+
+const BY_KEY = new Map<string, string>();
+for (const [code, names] of Object.entries(VARIANTS)) {
+  for (const n of names) BY_KEY.set(nameKey(n), code);
+}
+
+/**
+ * The code a country name means ("Korea, North" -> "KP"), the name's key when the table does not know
+ * it ("Mexico" -> "MEXICO"), or null when the value names no definite country ("na", "possibly
+ * Palestinian", "former Soviet Union").
+ */
+export function countryCode(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const trimmed = name.trim();
+  if (/^(possibly|probably|allegedly|reportedly)\b/i.test(trimmed)) return null;
+  const key = nameKey(trimmed).replace(/^THE | THE$/g, '');
+  if (key === '') return null;
+  const code = BY_KEY.get(key) ?? BY_KEY.get(nameKey(trimmed)) ?? key;
+  return VAGUE.has(code) ? null : code;
+}
+
+/** The distinct codes of a list of country names, in order of first appearance. */
+export function countryCodes(names: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    const c = countryCode(n);
+    if (c !== null && !out.includes(c)) out.push(c);
+  }
+  return out;
+}
