@@ -23,6 +23,8 @@ interface Row {
 
 export async function refreshMatches(run: Run, dataset: string, batchSize: number): Promise<number> {
   const t = Date.now();
+  const [{ others }] = (await run('match-other-datasets', { dataset })) as { others: number }[];
+  if (Number(others) === 0) return 0;
   const parties = (await run('match-parties', {})) as unknown as Row[];
   const candidates = findCandidates(parties as MatchParty[], { touchingDatasets: [dataset] });
   await run('match-clear', { datasets: [dataset] });

@@ -566,6 +566,16 @@ export function App() {
             remaining={remainingOfPrimary}
             onShowShared={(id) => void showShared(id)}
             onExpand={(id) => void expand(id)}
+            onShowMatch={(id, other) => {
+              void (async () => {
+                try {
+                  const g = await addWithContext(await api.subgraph([id, other]));
+                  change((s) => gs.addGraph(s, g));
+                } catch (e) {
+                  fail(e);
+                }
+              })();
+            }}
             onUseInPath={(id, end) => {
               const n = state.nodes[id];
               setPathQuery({ ...pathQuery, [end]: { id, name: n?.label ?? id } });

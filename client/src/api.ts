@@ -57,6 +57,18 @@ export interface Entity {
   firstSeen: string | null;
   record: string | null;
   release: string | null;
+  possibleMatches: PossibleMatch[];
+}
+export interface PossibleMatch {
+  id: string;
+  name: string;
+  kind: string;
+  datasets: string[];
+  score: number;
+  features: { label: string; value: string }[];
+  decision: 'CONFIRMED' | 'REJECTED' | null;
+  decidedBy: string | null;
+  decidedAt: string | null;
 }
 export interface SearchHit {
   score: number;
@@ -102,12 +114,12 @@ const NODE = 'id kind label degree placeholder delistedOn listedOn programs';
 const EDGE = 'id source target type label dataset release record percentage';
 const GRAPH = `nodes { ${NODE} } edges { ${EDGE} } truncated`;
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal): Promise<T> {
+export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...headers },
       body: JSON.stringify({ query, variables }),
       signal,
     });
@@ -117,7 +129,7 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   }
   let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
   try {
-    body = await res.json();
+    body = (await res.json()) as typeof body;
   } catch {
     throw new ApiError(`the server answered HTTP ${res.status} without a GraphQL response`, res.status === 503 ? 'SERVICE_UNAVAILABLE' : 'NETWORK');
   }
@@ -164,6 +176,7 @@ export async function entity(id: string): Promise<Entity | null> {
       aliases { name type quality }
       addresses { id full city country }
       identifiers { id type value country label }
+      possibleMatches { id name kind datasets score features { label value } decision decidedBy decidedAt }
     } }`,
     { id },
   );
@@ -203,6 +216,19 @@ export async function paths(args: {
     { ...args, types: args.relationTypes.length ? args.relationTypes : null, exclude: args.excludeIds },
   );
   return r.paths;
+}
+
+/** Confirms or rejects a candidate match (needs the server's review API key). */
+export async function reviewMatch(a: string, b: string, decision: 'CONFIRMED' | 'REJECTED' | null, apiKey: string): Promise<PossibleMatch> {
+  const r = await gql<{ reviewMatch: PossibleMatch }>(
+    `mutation Review($a: ID!, $b: ID!, $decision: MatchDecision) {
+      reviewMatch(a: $a, b: $b, decision: $decision, reviewer: "explorer") { id name kind datasets score features { label value } decision decidedBy decidedAt }
+    }`,
+    { a, b, decision },
+    undefined,
+    { 'x-api-key': apiKey },
+  );
+  return r.reviewMatch;
 }
 
 export async function datasets(): Promise<Dataset[]> {

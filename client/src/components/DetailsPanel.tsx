@@ -16,6 +16,8 @@ interface Props {
   onShowShared(id: string): void;
   onExpand(id: string): void;
   onUseInPath(id: string, end: 'from' | 'to'): void;
+  /** Puts a candidate match on the canvas with its POSSIBLY_SAME_AS edge. */
+  onShowMatch(id: string, other: string): void;
 }
 
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
@@ -27,8 +29,28 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath }: Props) {
+export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath, onShowMatch }: Props) {
   const [entity, setEntity] = useState<api.Entity | null>(null);
+  const [reviewError, setReviewError] = useState<string | null>(null);
+
+  /** Reviewing needs the server's REVIEW_API_KEY; asked once per browser session. */
+  const review = async (other: string, decision: 'CONFIRMED' | 'REJECTED' | null) => {
+    if (!entity) return;
+    let key = sessionStorage.getItem('sg-review-key');
+    if (!key) {
+      key = window.prompt('Review API key (REVIEW_API_KEY of the server):') ?? '';
+      if (!key) return;
+    }
+    try {
+      const m = await api.reviewMatch(entity.id, other, decision, key);
+      sessionStorage.setItem('sg-review-key', key);
+      setReviewError(null);
+      setEntity({ ...entity, possibleMatches: entity.possibleMatches.map((x) => (x.id === m.id ? m : x)) });
+    } catch (e) {
+      if (e instanceof api.ApiError && e.code === 'FORBIDDEN') sessionStorage.removeItem('sg-review-key');
+      setReviewError(api.describeError(e));
+    }
+  };
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
@@ -196,6 +218,43 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
                   </li>
                 ))}
               </ul>
+            </>
+          )}
+          {e.possibleMatches.length > 0 && (
+            <>
+              <h3>Possibly the same as ({e.possibleMatches.length})</h3>
+              <ul className="matches" data-testid="possible-matches">
+                {e.possibleMatches.map((m) => (
+                  <li key={m.id} data-id={m.id}>
+                    <div className="match-head">
+                      <button className="link" onClick={() => onShowMatch(e.id, m.id)} title="Put it on the canvas next to this party">
+                        {m.name}
+                      </button>
+                      <span className="score" title="Match score, 0 to 1">{m.score.toFixed(2)}</span>
+                    </div>
+                    <div className="muted small">
+                      {m.kind} · {m.datasets.join(', ')}
+                      {m.decision && (
+                        <span className={m.decision === 'CONFIRMED' ? 'tag sanctioned' : 'tag muted'}>
+                          {m.decision === 'CONFIRMED' ? 'confirmed same' : 'rejected'}{m.decidedBy ? ` by ${m.decidedBy}` : ''}
+                        </span>
+                      )}
+                    </div>
+                    <ul className="evidence">
+                      {m.features.map((f, i) => (
+                        <li key={i}>
+                          <span className="muted">{f.label}:</span> {f.value}
+                        </li>
+                      ))}
+                    </ul>
+                    <div className="actions">
+                      <button onClick={() => void review(m.id, m.decision === 'CONFIRMED' ? null : 'CONFIRMED')}>{m.decision === 'CONFIRMED' ? 'Undo confirm' : 'Confirm'}</button>
+                      <button onClick={() => void review(m.id, m.decision === 'REJECTED' ? null : 'REJECTED')}>{m.decision === 'REJECTED' ? 'Undo reject' : 'Reject'}</button>
+                    </div>
+                  </li>
+                ))}
+              </ul>
+              {reviewError && <p className="error" role="alert">{reviewError}</p>}
             </>
           )}
           {e.remarks && (
