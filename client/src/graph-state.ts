@@ -74,7 +74,8 @@ export function remainingAll(s: Investigation): Record<string, number> {
   const onCanvas: Record<string, number> = {};
   for (const e of Object.values(s.edges)) {
     onCanvas[e.source] = (onCanvas[e.source] ?? 0) + 1;
-    onCanvas[e.target] = (onCanvas[e.target] ?? 0) + 1;
+    // A self-loop is one relationship of its node (as in `remaining` and the server's degree).
+    if (e.target !== e.source) onCanvas[e.target] = (onCanvas[e.target] ?? 0) + 1;
   }
   const out: Record<string, number> = {};
   for (const [id, n] of Object.entries(s.nodes)) out[id] = Math.max(0, n.degree - (onCanvas[id] ?? 0));
@@ -100,9 +101,23 @@ export function historyOf(s: Investigation): History {
   return { past: [], present: s, future: [] };
 }
 
-/** Records a change; a change that changes nothing is not a step. */
+/** Equality of plain data (records, arrays, strings, numbers, booleans, null), as the state is. */
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  return ka.length === Object.keys(b).length && ka.every((k) => Object.hasOwn(rb, k) && same(ra[k], rb[k]));
+}
+
+/**
+ * Records a change; a change that changes nothing is not a step. The operations above return a new
+ * object even when nothing changed (adding nodes already on the canvas, hiding hidden ones), so this
+ * compares contents, not references.
+ */
 export function commit(h: History, next: Investigation): History {
-  if (next === h.present) return h;
+  if (same(next, h.present)) return h;
   return { past: [...h.past, h.present].slice(-HISTORY_DEPTH), present: next, future: [] };
 }
 export function undo(h: History): History {

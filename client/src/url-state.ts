@@ -4,6 +4,8 @@
  * relationship-type filter, the layout and a path search. Kept in the fragment (#...), which browsers
  * do not send to servers or log.
  */
+import { isAllowedRelType } from '../../server/model';
+import type { PathMode } from './api';
 
 export interface UrlState {
   nodes: string[];
@@ -19,14 +21,17 @@ export interface UrlState {
 
 export const EMPTY_URL_STATE: UrlState = { nodes: [], expanded: [], hidden: [], pinned: [], types: [], layout: null, path: null, selected: null };
 
-// Ids may hold commas (address keys do), so lists are joined with a character ids never hold.
+// Lists are joined with '~' (short, and left alone by URL encoding); a '~' inside an id (a website
+// identifier can hold one) is escaped as %7E, and '%' as %25, so every id comes back as it was.
 const SEP = '~';
 
+const PATH_MODES: Record<PathMode, true> = { SHORTEST: true, ALL_SHORTEST: true, K_SHORTEST: true };
+
 function list(xs: string[]): string {
-  return xs.map((x) => x.replaceAll(SEP, '')).join(SEP);
+  return xs.map((x) => x.replaceAll('%', '%25').replaceAll(SEP, '%7E')).join(SEP);
 }
 function unlist(s: string | null): string[] {
-  return s ? s.split(SEP).filter(Boolean) : [];
+  return s ? s.split(SEP).filter(Boolean).map((x) => x.replace(/%7E/gi, SEP).replaceAll('%25', '%')) : [];
 }
 
 export function encodeUrlState(s: UrlState): string {
@@ -37,7 +42,7 @@ export function encodeUrlState(s: UrlState): string {
   if (s.pinned.length) p.set('pin', list(s.pinned));
   if (s.types.length) p.set('t', s.types.join(','));
   if (s.layout) p.set('layout', s.layout);
-  if (s.path) p.set('path', [s.path.from, s.path.to, s.path.mode, String(s.path.maxHops)].join(SEP));
+  if (s.path) p.set('path', list([s.path.from, s.path.to, s.path.mode, String(s.path.maxHops)]));
   if (s.selected) p.set('sel', s.selected);
   return p.toString();
 }
@@ -49,13 +54,13 @@ export function decodeUrlState(hash: string): UrlState {
   const within = (xs: string[]) => xs.filter((x) => onCanvas.has(x));
   let path: UrlState['path'] = null;
   const raw = unlist(p.get('path'));
-  if (raw.length === 4 && /^\d+$/.test(raw[3])) path = { from: raw[0], to: raw[1], mode: raw[2], maxHops: Number(raw[3]) };
+  if (raw.length === 4 && Object.hasOwn(PATH_MODES, raw[2]) && /^[1-9]\d*$/.test(raw[3])) path = { from: raw[0], to: raw[1], mode: raw[2], maxHops: Number(raw[3]) };
   return {
     nodes,
     expanded: within(unlist(p.get('x'))),
     hidden: within(unlist(p.get('h'))),
     pinned: within(unlist(p.get('pin'))),
-    types: (p.get('t') ?? '').split(',').filter((t) => /^[A-Z_]+$/.test(t)),
+    types: (p.get('t') ?? '').split(',').filter(isAllowedRelType),
     layout: p.get('layout'),
     path,
     selected: p.get('sel'),
