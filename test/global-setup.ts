@@ -7,10 +7,14 @@ import path from 'node:path';
 import { loadSettings, REPO_ROOT } from '../server/settings';
 import { connectNeo4j, stopRecordedNeo4j } from '../server/neo4j/embedded';
 import { freePort } from '../server/net';
+import { buildClient } from './e2e/browser';
 
 export default async function globalSetup(): Promise<void> {
   // `npm run test:unit` needs no database (and must not disturb the one another run is using).
-  if (process.env.NEO4J_URI || process.env.TEST_WITHOUT_NEO4J === '1') return;
+  if (process.env.TEST_WITHOUT_NEO4J === '1') return;
+  // The server tests serve the explorer and its GraphQL IDE: build client/dist if it is stale.
+  buildClient();
+  if (process.env.NEO4J_URI) return;
   const dataDir = path.join(REPO_ROOT, '.data', 'test');
   // A fresh store every run; first stop a server an interrupted run may have left on it.
   await stopRecordedNeo4j(loadSettings({ ...process.env, DATA_DIR: dataDir }));

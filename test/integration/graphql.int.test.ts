@@ -274,3 +274,72 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
     expect(odd.res.headers.get('content-disposition')).toBe('attachment; filename="sanctions-graph-a_x_y.graphml"');
   });
 });
+
+describe('what the explorer relies on', () => {
+  const SUB = `query($ids: [ID!]!) { subgraph(ids: $ids) { truncated nodes { id kind placeholder listedOn programs } edges { source target type label dataset release record } } }`;
+  const NAMED = ['ofac-43379', 'ofac-48260', 'ofac-48262', 'DPRK2'];
+
+  test('subgraph: exactly the named nodes and every relationship among them, with provenance; unknown ids left out', async () => {
+    const sub = (await gql(SUB, { ids: [...NAMED, 'no-such-id'] })).body.data!.subgraph;
+    expect(sub.nodes.map((n: { id: string }) => n.id).sort()).toEqual([...NAMED].sort());
+    const link = sub.edges.find((e: { source: string; target: string }) => e.source === 'ofac-48260' && e.target === 'ofac-43379');
+    expect(link).toMatchObject({ type: 'UNKNOWN_LINK', label: 'Linked To', dataset: 'ofac-sdn', release: '2024-05-03' });
+    expect(link.record).toMatch(/^sdn\.csv:\d+ \(ent_num 48260\)$/);
+    // 48262 links to 48261, which is not named: only edges among the named nodes come back.
+    for (const e of sub.edges as { source: string; target: string }[]) {
+      expect(NAMED).toContain(e.source);
+      expect(NAMED).toContain(e.target);
+    }
+    expect(sub.edges.length).toBe(5); // two Linked To, three SANCTION edges to DPRK2
+    const party = sub.nodes.find((n: { id: string }) => n.id === 'ofac-48260');
+    expect(party).toMatchObject({ placeholder: false, listedOn: '2024-05-03', programs: ['DPRK2'] });
+  });
+
+  test('neighborhood exclude pages through a hub without repeating a node', async () => {
+    const PAGE = `query($ids: [ID!]!, $exclude: [ID!]) { neighborhood(ids: $ids, limit: 30, exclude: $exclude) { truncated nodes { id } } }`;
+    const first = (await gql(PAGE, { ids: ['DPRK2'] })).body.data!.neighborhood;
+    const firstIds: string[] = first.nodes.map((n: { id: string }) => n.id);
+    expect(first.truncated).toBe(true);
+    const second = (await gql(PAGE, { ids: ['DPRK2'], exclude: firstIds.filter((id) => id !== 'DPRK2') })).body.data!.neighborhood;
+    const secondIds: string[] = second.nodes.map((n: { id: string }) => n.id);
+    expect(secondIds.length).toBe(30);
+    expect(secondIds.filter((id) => firstIds.includes(id))).toEqual(['DPRK2']);
+    const [{ members }] = await db.runWrite<{ members: string[] }>("MATCH (p:Party)-[:SANCTION]->(:Program {id: 'DPRK2'}) RETURN collect(p.id) AS members");
+    for (const id of [...firstIds, ...secondIds]) if (id !== 'DPRK2') expect(members).toContain(id);
+  });
+
+  test('a filtered search is not limited to the best-scoring unfiltered candidates', async () => {
+    // "company" is in thousands of names; every CYBER2 party with it in a name must be found.
+    const [{ ids }] = await db.runWrite<{ ids: string[] }>(
+      "MATCH (p:Party) WHERE 'CYBER2' IN p.programs AND any(n IN [p.name] + p.aliasNames WHERE toUpper(n) CONTAINS 'COMPANY') RETURN collect(p.id) AS ids",
+    );
+    expect(ids.length).toBeGreaterThan(0);
+    const { body } = await gql(SEARCH, { q: 'company', programs: ['CYBER2'], first: 100 });
+    const found = body.data!.search.hits.map((h: { entity: { id: string } }) => h.entity.id);
+    for (const id of ids) expect(found).toContain(id);
+    for (const h of body.data!.search.hits) expect(h.entity.programs).toContain('CYBER2');
+  });
+
+  test('POST /api/export with depth=0 downloads exactly the named nodes', async () => {
+    const base = url.replace(/\/graphql$/, '');
+    const res = await fetch(`${base}/api/export`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ ids: 'ofac-43379,ofac-48260,ofac-48261', depth: '0', format: 'json' }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const json = (await res.json()) as { elements: { nodes: { data: { id: string } }[]; edges: unknown[] } };
+    expect(json.elements.nodes.map((n) => n.data.id).sort()).toEqual(['ofac-43379', 'ofac-48260', 'ofac-48261']);
+    expect(json.elements.edges.length).toBe(2);
+  });
+
+  test('a browser opening /graphql gets the bundled GraphiQL page; a program gets the API', async () => {
+    const page = await fetch(url, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('GraphQL IDE');
+    expect(html).not.toMatch(/(src|href)="https?:/i);
+    const api = await fetch(`${url}?query=${encodeURIComponent('{ datasets { name } }')}`, { headers: { accept: 'application/json' } });
+    expect(((await api.json()) as { data: { datasets: { name: string }[] } }).data.datasets[0].name).toBe('ofac-sdn');
+  });
+});
