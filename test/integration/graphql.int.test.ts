@@ -339,7 +339,7 @@ describe('what the explorer relies on', () => {
     const html = await page.text();
     expect(html).toContain('GraphQL IDE');
     expect(html).not.toMatch(/(src|href)="https?:/i);
-    const api = await fetch(`${url}?query=${encodeURIComponent('{ datasets { name } }')}`, { headers: { accept: 'application/json' } });
+    const api = await fetch(`${url}?query=${encodeURIComponent('{ datasets { name } }')}`, { headers: { accept: 'application/json', 'apollo-require-preflight': 'true' } });
     expect(((await api.json()) as { data: { datasets: { name: string }[] } }).data.datasets[0].name).toBe('ofac-sdn');
   });
 });
