@@ -7,8 +7,12 @@
  *  2. load:   our full ingest (parse + one-transaction batched UNWIND writes of parties, programs,
  *             identifiers, links) vs Neo4j's own LOAD CSV ... CALL { } IN TRANSACTIONS creating the
  *             same Party nodes (name, type, programs, remarks) under the same constraints.
+ *  4. explorer: see bench/explorer.ts (data to first frame and pan/zoom frame time of a 2,000-node canvas
+ *             in headless Chromium vs a bare Cytoscape.js page), in bench/results/explorer.jsonl.
  *
  * Results are appended as one JSON line to bench/results/ingest.jsonl.
+ * BENCH_ONLY=explorer npm run bench: only the explorer benchmark (after one untimed load of the file).
+ * Runs: BENCH_RUNS (parse, load; 3), BENCH_API_RUNS (50), BENCH_EXPLORER_RUNS (5).
  * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
  */
 import fs from 'node:fs';
@@ -22,9 +26,12 @@ import { freePort } from '../server/net';
 import { parseOfacCsv } from '../ingest/sources/ofac-csv';
 import { ingest } from '../ingest/ingest';
 import { apiBench } from './api';
+import { explorerBench } from './explorer';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
+const EXPLORER_RUNS = Number(process.env.BENCH_EXPLORER_RUNS || 5);
+const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION };
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -52,7 +59,41 @@ CALL (row) {
   SET p.name = row[1], p.kind = row[2], p.programs = split(row[3], '] ['), p.remarks = row[11]
 } IN TRANSACTIONS OF 5000 ROWS`;
 
+/** A fresh Neo4j of the bench's own: DATA_DIR .data/bench, a free port. */
+async function freshNeo4j() {
+  const dataDir = path.join(REPO_ROOT, '.data', 'bench');
+  const base = { ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(await freePort()), NEO4J_URI: '' };
+  await stopRecordedNeo4j(loadSettings(base));
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  const settings = loadSettings(base);
+  const endpoint = await connectNeo4j(settings);
+  return { settings, endpoint, db: new Database(endpoint, 600_000) };
+}
+
+function appendExplorer(at: string, explorer: Record<string, unknown>): void {
+  const out = path.join(REPO_ROOT, 'bench', 'results', 'explorer.jsonl');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.appendFileSync(out, JSON.stringify({ at, host: HOST, ...explorer }) + '\n');
+  console.error(`explorer results appended to ${path.relative(REPO_ROOT, out)}`);
+}
+
+/** BENCH_ONLY=explorer: one untimed load of the file, then the explorer benchmark alone. */
+async function explorerOnly(): Promise<void> {
+  const { settings, endpoint, db } = await freshNeo4j();
+  try {
+    await db.write('database-reset');
+    await db.applySchema();
+    await ingest(db, { paths: [FILE], release: '2024-05-03', progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs });
+    appendExplorer(new Date().toISOString(), await explorerBench(db, EXPLORER_RUNS));
+  } finally {
+    await db.close();
+    await endpoint.stop();
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ONLY === 'explorer') return explorerOnly();
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer' runs alone`);
   const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
   console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
 
@@ -67,13 +108,7 @@ async function main(): Promise<void> {
   console.error(`parse: bare csv-parse ${parse.bareRowsPerS.toFixed(0)} rows/s, ours ${parse.oursRowsPerS.toFixed(0)} rows/s (ours takes ${parse.ratio.toFixed(2)}x)`);
 
   // 2. Loading, against a fresh Neo4j of the bench's own.
-  const dataDir = path.join(REPO_ROOT, '.data', 'bench');
-  const base = { ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(await freePort()), NEO4J_URI: '' };
-  await stopRecordedNeo4j(loadSettings(base));
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const settings = loadSettings(base);
-  const endpoint = await connectNeo4j(settings);
-  const db = new Database(endpoint, 600_000);
+  const { settings, endpoint, db } = await freshNeo4j();
   const importDir = path.join(neo4jHome(settings), 'import');
   fs.mkdirSync(importDir, { recursive: true });
   fs.copyFileSync(FILE, path.join(importDir, 'sdn.csv'));
@@ -81,6 +116,7 @@ async function main(): Promise<void> {
   const oursLoad: number[] = [];
   let stats = { nodes: 0, relationships: 0 };
   let api: Record<string, unknown> = {};
+  let explorer: Record<string, unknown> = {};
   try {
     for (let i = 0; i < RUNS; i++) {
       await db.write('database-reset');
@@ -98,6 +134,8 @@ async function main(): Promise<void> {
     // 3. The API, over the graph the last load left.
     api = await apiBench(db, Number(process.env.BENCH_API_RUNS || 50));
     console.error(`api: ${JSON.stringify(api, (k, v) => (typeof v === 'number' ? Math.round(v * 1000) / 1000 : v))}`);
+    // 4. The explorer, over the same graph.
+    explorer = await explorerBench(db, EXPLORER_RUNS);
   } finally {
     await db.close();
     await endpoint.stop();
@@ -115,7 +153,7 @@ async function main(): Promise<void> {
 
   const result = {
     at: new Date().toISOString(),
-    host: { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION },
+    host: HOST,
     file: path.basename(path.dirname(FILE)) + '/sdn.csv',
     rows,
     runs: RUNS,
@@ -129,6 +167,7 @@ async function main(): Promise<void> {
   const apiOut = path.join(REPO_ROOT, 'bench', 'results', 'api.jsonl');
   fs.appendFileSync(apiOut, JSON.stringify({ at: result.at, host: result.host, runs: Number(process.env.BENCH_API_RUNS || 50), ...api }) + '\n');
   console.error(`results appended to ${path.relative(REPO_ROOT, out)} and ${path.relative(REPO_ROOT, apiOut)}`);
+  appendExplorer(result.at, explorer);
 }
 
 main().catch((err) => {

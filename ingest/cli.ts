@@ -1,6 +1,8 @@
 /**
  * npm run ingest -- [--format ofac-csv] [--dataset NAME] [--release YYYY-MM-DD] [--force] [--json] PATH...
  * npm run ingest -- --status [--json]
+ * npm run ingest -- --fetch <source> [--json] [--force]      (download the current release, then load it)
+ * npm run ingest -- --fetch list
  *
  * Loads into the running `npm start` database of the same DATA_DIR, or starts the embedded Neo4j for
  * the duration; with NEO4J_URI set, into that server.
@@ -9,11 +11,13 @@ import { Command } from 'commander';
 import { loadSettings, SettingsError } from '../server/settings';
 import { connectNeo4j, Neo4jEndpoint } from '../server/neo4j/embedded';
 import { Database } from '../server/neo4j/database';
-import { AppError, SourceFormatError } from '../server/errors';
+import { AppError, DownloadError, SourceFormatError } from '../server/errors';
 import { log, setLogLevel } from '../server/logger';
-import { FORMATS } from './formats';
+import { FORMATS, releaseFor } from './formats';
 import { ingest } from './ingest';
 import { allSummaries, formatSummary } from './summary';
+import { cleanupPartialDownloads, describeSources, fetchConfig, FetchedRelease, fetchSource, knownSourceNames, reloadCommand, resolveSource } from './fetch';
+import type { FetchSourceDef } from './fetch';
 
 interface Options {
   format?: string;
@@ -22,6 +26,7 @@ interface Options {
   force?: boolean;
   json?: boolean;
   status?: boolean;
+  fetch?: string;
   progress: boolean;
 }
 
@@ -36,11 +41,18 @@ async function main(argv: string[]): Promise<number> {
     .option('--force', 'load an older release over a newer one, or one that delists more than 25%')
     .option('--json', 'print one JSON line with the counts on stdout')
     .option('--status', 'load nothing; print what is loaded')
+    .option('--fetch <source>', 'download the current release of <source> from its publisher, then load it ("--fetch list" lists the sources)')
     .option('--no-progress', 'no progress bar')
     .addHelpText(
       'after',
       `\nFormats:\n${FORMATS.map((f) => `  ${f.name.padEnd(10)} ${f.description}`).join('\n')}\n\n` +
-        'Example:\n  npm run ingest -- ../shared/data/sanctions/ofac-sdn-csv-2024-05-03/sdn.csv --release 2024-05-03\n',
+        `Download (--fetch <source>):\n  ${knownSourceNames().join(', ')}\n` +
+        '  Every file of the source is downloaded into a new folder (FETCH_DIR, default the system temp folder) and\n' +
+        '  loaded only when all arrived whole; the folder is kept. FETCH_BASE_URL (a mirror with ofac/, un/ and\n' +
+        '  opensanctions/ folders) or FETCH_OFAC_URL, FETCH_UN_URL, FETCH_OPENSANCTIONS_URL point elsewhere than\n' +
+        '  the publishers; FETCH_TIMEOUT and FETCH_RETRIES tune the downloads. "--fetch list" prints the URLs.\n\n' +
+        'Examples:\n  npm run ingest -- ../shared/data/sanctions/ofac-sdn-csv-2024-05-03/sdn.csv --release 2024-05-03\n' +
+        '  npm run ingest -- --fetch ofac-sdn-enhanced\n  npm run ingest -- --fetch opensanctions:us_ofac_sdn\n',
     )
     .exitOverride();
   try {
@@ -50,9 +62,22 @@ async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<Options>();
   const paths = program.args;
-  if (!opts.status && paths.length === 0) {
-    log.error('Name the files (or folder) to load, or use --status. See --help.');
+  if (opts.fetch !== undefined && (paths.length > 0 || opts.status)) {
+    log.error(`--fetch downloads the files itself: give it no ${opts.status ? '--status' : 'paths'}. See --help.`);
     return 2;
+  }
+  if (!opts.status && opts.fetch === undefined && paths.length === 0) {
+    log.error('Name the files (or folder) to load, or use --fetch <source> or --status. See --help.');
+    return 2;
+  }
+  let source: FetchSourceDef | undefined;
+  if (opts.fetch !== undefined && opts.fetch !== 'list') {
+    try {
+      source = resolveSource(opts.fetch);
+    } catch (err) {
+      log.error(`--fetch: ${(err as Error).message}`);
+      return 2;
+    }
   }
 
   let settings;
@@ -63,6 +88,10 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   setLogLevel(settings.logLevel);
+  if (opts.fetch === 'list') {
+    process.stdout.write(describeSources(fetchConfig(settings)));
+    return 0;
+  }
   let endpoint: Neo4jEndpoint | undefined;
   let db: Database | undefined;
   let interrupted = false;
@@ -70,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
     if (interrupted) return;
     interrupted = true;
     log.warn(`${sig}: stopping; the load's transaction is rolled back, nothing of it is kept`);
+    cleanupPartialDownloads();
     void (async () => {
       await db?.close().catch(() => undefined);
       await endpoint?.stop();
@@ -79,7 +109,17 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  let fetched: FetchedRelease | undefined;
   try {
+    // Download first, without the database: a failed download never gets near it.
+    if (source) {
+      if (opts.release) releaseFor([], opts.release); // a bad --release fails now, not after the download
+      fetched = await fetchSource(source, { ...fetchConfig(settings), progress: opts.progress });
+      log.info(
+        `Downloaded ${fetched.files.length} file(s) of ${source.name}, all complete, into ${fetched.folder} (kept; FETCHED.md says where each came from)`,
+      );
+      if (fetched.release && !opts.release) log.info(`Release ${fetched.release.release}: ${fetched.release.why} (override with --release)`);
+    }
     endpoint = await connectNeo4j(settings);
     db = new Database(endpoint, settings.queryTimeoutMs);
     await db.verify();
@@ -93,10 +133,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const started = Date.now();
     const { summary, result } = await ingest(db, {
-      paths,
+      paths: fetched ? fetched.files.map((f) => f.path) : paths,
       format: opts.format,
       dataset: opts.dataset,
-      release: opts.release,
+      release: opts.release ?? fetched?.release?.release,
       force: opts.force,
       progress: opts.progress,
       batchSize: settings.ingestBatchSize,
@@ -110,11 +150,28 @@ async function main(argv: string[]): Promise<number> {
     );
     if (opts.json) {
       const { dataset, release, entities, aliases, addresses, identifiers, links, placeholders, rejected, delisted, releases, warnings } = summary;
-      process.stdout.write(JSON.stringify({ dataset, release, entities, aliases, addresses, identifiers, links, placeholders, rejected, delisted, releases, warnings }) + '\n');
+      const download = fetched && {
+        source: fetched.source.name,
+        folder: fetched.folder,
+        releaseFrom: opts.release ? '--release' : fetched.release ? fetched.release.why : 'the file itself',
+        files: fetched.files.map((f) => ({ url: f.url, file: f.path, bytes: f.bytes, sha256: f.sha256, lastModified: f.lastModified ?? null })),
+      };
+      process.stdout.write(
+        JSON.stringify({ dataset, release, entities, aliases, addresses, identifiers, links, placeholders, rejected, delisted, releases, warnings, ...(download ? { download } : {}) }) + '\n',
+      );
     }
     return 0;
   } catch (err) {
-    if (err instanceof SourceFormatError) log.error(`Refused: ${err.message}. Nothing was loaded; the database is as it was.`);
+    if (fetched && !(err instanceof DownloadError)) log.info(`The downloaded files stay in ${fetched.folder}; load them again with: ${reloadCommand(fetched)}`);
+    if (err instanceof DownloadError) {
+      log.error(`Download failed: ${err.message}. Nothing was loaded; the database is as it was, and no partial files were kept.`);
+      if (err.offline) {
+        log.error(
+          'This machine seems to have no internet access (or the host is blocked). Download the files elsewhere ' +
+            `(npm run ingest -- --fetch list shows the URLs) and load them from disk: npm run ingest -- <folder>${source && !source.dateInside ? ' --release YYYY-MM-DD' : ''}`,
+        );
+      }
+    } else if (err instanceof SourceFormatError) log.error(`Refused: ${err.message}. Nothing was loaded; the database is as it was.`);
     else if (err instanceof AppError || err instanceof SettingsError) log.error(`${err.message}${err instanceof AppError && err.code === 'INGEST_REFUSED' ? '. Nothing was loaded.' : ''}`);
     else log.error(`Load failed; nothing of it was kept: ${(err as Error).stack ?? err}`);
     return 1;

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     notReady: 'starting Neo4j',
     db: null,
     neo4j: { uri: settings.neo4jUri ?? `bolt://127.0.0.1:${settings.boltPort}`, embedded: !settings.neo4jUri, version: null },
+    reviewApiKey: settings.reviewApiKey,
   };
   const graphql = createGraphQLServer();
   await graphql.start();

@@ -58,6 +58,8 @@ export interface Settings {
   fetchTimeoutMs: number;
   /** How often a download that failed for a transient reason is tried again. */
   fetchRetries: number;
+  /** Key that allows the reviewMatch mutation; null switches reviewing off. */
+  reviewApiKey: string | null;
 }
 
 interface Doc {
@@ -96,10 +98,19 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'FETCH_UN_URL', default: 'https://scsanctions.un.org/resources/xml/en/', doc: 'Where `ingest --fetch` gets the UN consolidated.xml' },
   { env: 'FETCH_OPENSANCTIONS_URL', default: 'https://data.opensanctions.org/datasets/latest/', doc: 'Where `ingest --fetch` gets <dataset>/entities.ftm.json' },
   { env: 'FETCH_TIMEOUT', default: '60', doc: 'Seconds a download may go without receiving data before it is abandoned' },
+  { env: 'REVIEW_API_KEY', default: '(unset)', doc: 'Key that allows the reviewMatch mutation (header x-api-key), at least 16 characters; unset switches reviewing off' },
   { env: 'FETCH_RETRIES', default: '2', doc: 'Retries of a download that failed for a transient reason (dropped connection, timeout, HTTP 5xx/429)' },
 ];
 
 export class SettingsError extends Error {}
+
+/** A review key short enough to guess is refused rather than silently accepted. */
+function reviewKey(env: NodeJS.ProcessEnv): string | null {
+  const raw = env.REVIEW_API_KEY;
+  if (raw === undefined || raw === '') return null;
+  if (raw.length < 16) throw new SettingsError('REVIEW_API_KEY must be at least 16 characters (e.g. openssl rand -hex 16)');
+  return raw;
+}
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1, max = 65535 * 1000): number {
   const raw = env[name];
@@ -180,5 +191,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     fetchTimeoutMs: int(env, 'FETCH_TIMEOUT', 60, 1, 3600) * 1000,
     fetchRetries: int(env, 'FETCH_RETRIES', 2, 0, 10),
+    reviewApiKey: reviewKey(env),
   };
 }

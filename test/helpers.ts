@@ -54,3 +54,16 @@ export async function fingerprint(db: Database): Promise<{ hash: string; nodes: 
     relationships: rels.length,
   };
 }
+
+/** Environment for a child process (npm start, npm run ingest) using the test run's Neo4j as an external server. */
+export function externalNeo4jEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    NEO4J_URI: process.env.TEST_NEO4J_URI!,
+    NEO4J_USER: process.env.TEST_NEO4J_USER!,
+    NEO4J_PASSWORD: process.env.TEST_NEO4J_PASSWORD!,
+    LOG_LEVEL: 'info',
+    ...extra,
+  };
+}
+

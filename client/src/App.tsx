@@ -18,6 +18,8 @@ import { REL_LEGEND, REL_TYPE_NAMES } from '../../server/model';
 
 /** Nodes one expansion adds at most; a hub shows a "+N more" handle for the rest. */
 export const EXPAND_CAP = 25;
+/** Relationship types a path follows by default: all but program membership. */
+const DEFAULT_PATH_TYPES = REL_TYPE_NAMES.filter((t) => t !== 'SANCTION');
 /** "Show everyone who shares it" adds at most this many. */
 const SHARED_CAP = 60;
 
@@ -42,7 +44,8 @@ export function App() {
   const [serverProblem, setServerProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [notice, setNotice] = useState<{ text: string; kind: 'info' | 'warn' | 'error' } | null>(null);
-  const [pathQuery, setPathQuery] = useState<PathQuery>({ from: null, to: null, mode: 'ALL_SHORTEST', maxHops: 4, limit: 10, types: [], avoid: [] });
+  // Paths through a shared program connect thousands of parties and say little: left out unless asked for.
+  const [pathQuery, setPathQuery] = useState<PathQuery>({ from: null, to: null, mode: 'ALL_SHORTEST', maxHops: 4, limit: 10, types: DEFAULT_PATH_TYPES, avoid: [] });
   const [pathResults, setPathResults] = useState<api.Path[] | null>(null);
   const [pathActive, setPathActive] = useState(0);
   const [pathBusy, setPathBusy] = useState(false);

@@ -37,7 +37,8 @@ self.onmessage = (e: MessageEvent<LayoutRequest>) => {
       name: 'fcose',
       animate: false,
       randomize,
-      quality: nodes.length > 1000 ? 'draft' : 'default',
+      // 'draft' is the spectral step alone: on big canvases it stacks members onto their hubs.
+      quality: 'default',
       nodeRepulsion: 9000,
       idealEdgeLength: 110,
       nodeSeparation: 90,

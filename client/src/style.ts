@@ -102,8 +102,10 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge[type = "HAS_ADDRESS"], edge[type = "HAS_IDENTIFIER"], edge[type = "SANCTION"]', style: { label: '', 'target-arrow-shape': 'none', width: 1 } },
     { selector: 'edge.more', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', 'line-color': c.edge, width: 1 } },
     { selector: ':selected', style: { 'border-color': c.selected, 'border-width': 3, 'line-color': c.selected, 'target-arrow-color': c.selected, 'z-index': 10 } },
-    { selector: '.path', style: { 'border-color': c.path, 'border-width': 4, 'line-color': c.path, 'target-arrow-color': c.path, width: 4, 'z-index': 20, opacity: 1 } },
+    { selector: 'node.path', style: { 'border-color': c.path, 'border-width': 5, 'z-index': 20, opacity: 1 } },
+    { selector: 'edge.path', style: { 'line-color': c.path, 'target-arrow-color': c.path, width: 4, 'z-index': 20, opacity: 1 } },
     { selector: '.faded', style: { opacity: 0.15 } },
+    { selector: 'node.unplaced', style: { display: 'none' } },
     { selector: '.timeline-hit', style: { 'border-color': c.path, 'border-width': 4 } },
   );
   return rules;

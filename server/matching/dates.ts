@@ -20,12 +20,16 @@ export interface DateSpan {
  * How two parties' birth dates relate, from agreeing most to least:
  * - 'exact': the same day (or the same month, when neither says the day);
  * - 'same-year': one is within the other's year (e.g. "1962" and "1962-02-18"), or both say only the year;
+ * - 'close': two full dates at most 31 days apart, or the same but for day and month swapped or a typo
+ *   in the year (typos: "28 Jan 1966" and "1966-01-27" for KIM Tong Chol; "05 Dec 1965" and
+ *   "1965-05-12" for Said Arif; "21 Aug 1968" and "1969-08-21" for KANG Ryong; "20 Jun 1976" and
+ *   "1967-06-20" for Salim Y Salamuddin Julkipli);
  * - 'overlap': approximate dates or ranges that overlap ("circa 1947" and "1946");
- * - 'same-year-other-day': the same year but different days or months (a typo, or day and month swapped);
+ * - 'same-year-other-day': the same year but otherwise different days or months;
  * - 'one-year-apart': no overlap, but at most a year between them;
  * - 'mismatch': further apart.
  */
-export type BirthDateAgreement = 'exact' | 'same-year' | 'overlap' | 'same-year-other-day' | 'one-year-apart' | 'mismatch';
+export type BirthDateAgreement = 'exact' | 'same-year' | 'close' | 'overlap' | 'same-year-other-day' | 'one-year-apart' | 'mismatch';
 
 const MONTHS: Record<string, number> = {
   jan: 1, feb: 2, mar: 3, apr: 4, may: 5, jun: 6, jul: 7, aug: 8, sep: 9, oct: 10, nov: 11, dec: 12,
@@ -112,6 +116,17 @@ export function parseBirthDate(text: string): DateSpan | null {
 
 const year = (d: string) => Number(d.slice(0, 4));
 
+/**
+ * Years a typo apart: one off (1968 / 1969), or one of the last two digits changed (1984 / 1986) or
+ * the two swapped (1976 / 1967).
+ */
+function yearsOneTypoApart(a: string, b: string): boolean {
+  if (Math.abs(Number(a) - Number(b)) === 1) return true;
+  if (a.slice(0, 2) !== b.slice(0, 2)) return false;
+  const [a3, a4, b3, b4] = [a[2], a[3], b[2], b[3]];
+  return (a3 === b3) !== (a4 === b4) || (a3 === b4 && a4 === b3);
+}
+
 /** How two single dates relate (see BirthDateAgreement). */
 export function compareDates(x: DateSpan, y: DateSpan): BirthDateAgreement {
   const vague = x.approx || y.approx || x.precision === 'range' || y.precision === 'range';
@@ -120,13 +135,19 @@ export function compareDates(x: DateSpan, y: DateSpan): BirthDateAgreement {
     if (x.precision === y.precision && x.lo === y.lo && x.precision !== 'year') return 'exact';
     return 'same-year';
   }
+  if (!vague && x.precision === 'day' && y.precision === 'day') {
+    const days = Math.abs(Date.parse(x.lo) - Date.parse(y.lo)) / 86_400_000;
+    const swapped = x.lo.slice(0, 4) === y.lo.slice(0, 4) && x.lo.slice(5, 7) === y.lo.slice(8, 10) && x.lo.slice(8, 10) === y.lo.slice(5, 7);
+    const yearTypo = x.lo.slice(5) === y.lo.slice(5) && yearsOneTypoApart(x.lo.slice(0, 4), y.lo.slice(0, 4));
+    if (days <= 31 || swapped || yearTypo) return 'close';
+  }
   if (!vague && year(x.lo) === year(y.lo)) return 'same-year-other-day';
   const gap = Math.max(year(x.lo) - year(y.hi), year(y.lo) - year(x.hi));
   return gap <= 1 ? 'one-year-apart' : 'mismatch';
 }
 
 /** Order of agreement, most agreeing first; the best pair of two parties' dates decides. */
-export const AGREEMENT_ORDER: readonly BirthDateAgreement[] = ['exact', 'same-year', 'overlap', 'same-year-other-day', 'one-year-apart', 'mismatch'];
+export const AGREEMENT_ORDER: readonly BirthDateAgreement[] = ['exact', 'same-year', 'close', 'overlap', 'same-year-other-day', 'one-year-apart', 'mismatch'];
 
 /**
  * The best agreement between any date of one party and any date of the other (people often have

@@ -6,22 +6,23 @@
  * POSSIBLY_SAME_AS.
  *
  * Candidate generation never compares all pairs. Parties meet in blocks that share a key:
- * - `i:` the same normalised identifier value (documents of any kind together: one list's "National
- *   ID" is another's "Passport" or "Identification Number");
+ * - `i:` the same normalised identifier value (documents of all kinds in one block: see `sameIdentifier`);
  * - `n:` the same name, word order, case, script and legal form aside ("KIM, Yong Chol" = "Kim Yong-chol");
- * - `s:` the same name sound skeleton (vowels and doubled letters dropped: "Kim Yong Chul" = "Kim Yong Chol");
+ * - `s:` the same name sound skeleton (see `skeleton`: "Kim Yong Chul" = "Kim Yong Chol");
  * - `t:` a rare word of a name, or two adjacent words run together ("Chin Yong" meets "Chinyong").
  *   A word borne by more than MAX_WORD_BLOCK parties ("kim", "ali", "trading") is not a block.
  *
  * Scoring is a sum of evidence weights in log-odds, turned into a probability-like score
- * score = 1 / (1 + e^-(w_name + w_birthDate + w_nationality + w_identifiers + w_kind)), so each feature
- * moves the score the same way whatever the others say (monotonic), and `features.weights` shows
- * how much each moved it. See `nameWeight` and the WEIGHTS tables for the numbers and why.
+ *   score = 1 / (1 + e^-(w_name + w_birthDate + w_nationality + w_identifiers + w_legalForm + w_kind))
+ * so each feature moves the score the same way whatever the others say (monotonic), and
+ * `features.weights` shows how much each moved it. The constants below give the numbers and why:
+ * name (NAME_TOP, rarity, DIFFERENT_WORD_WEIGHT), BIRTH_DATE_WEIGHTS, NATIONALITY_WEIGHTS,
+ * IDENTIFIER_WEIGHTS, LEGAL_FORM_WORDS, KIND_COMPATIBLE_WEIGHT.
  */
 import type { IdentifierFact, IdentifierRecord, IdentifierType, PartyKind, PartyRecord } from '../model';
 import { normaliseIdentifierValue } from '../../ingest/normalize';
-import { meaningfulTokens, tokenSimilarity, tokenSimilarityOf } from '../search/names';
-import { countryCode, countryCodes } from './countries';
+import { latinTokens, meaningfulOf, mutualTokenSimilarity, tokenSimilarity } from '../search/names';
+import { countryCode } from './countries';
 import { compareBirthDates, parseBirthDate, type BirthDateAgreement, type DateSpan } from './dates';
 
 /** Candidates at or above this score are stored as POSSIBLY_SAME_AS. */
@@ -47,9 +48,13 @@ export interface MatchParty {
   identifiers: MatchIdentifier[];
 }
 
-/** Why two parties are possibly the same. Flat, so it can be stored as relationship properties. */
+/**
+ * Why two parties are possibly the same, for the investigator reading the candidate: plain strings,
+ * numbers and arrays (stored as JSON on the relationship). Optional fields appear only when both
+ * parties give the fact.
+ */
 export interface MatchFeatures {
-  /** Similarity of the two closest names in [0, 1] (`nameSimilarity`, both directions averaged). */
+  /** Similarity of the two closest names in [0, 1] (`mutualTokenSimilarity`: `nameSimilarity` both ways). */
   name: number;
   /** Those two names, as the sources write them: [a's, b's]. */
   matchedNames: [string, string];
@@ -66,14 +71,24 @@ export interface MatchFeatures {
   nationality?: 'match' | 'mismatch';
   /** The countries compared, as codes joined by ", ": [a's, b's]. */
   nationalities?: [string, string];
+  /** How many names the two have in common word for word, when more than one (aliases the lists agree on). */
+  namesInCommon?: number;
+  /** How many other parties of the two datasets bear the matched name too (it is ambiguous). */
+  othersWithName?: number;
+  /** People: a word of each matched name the other has no counterpart for ("yasir", "bashar"). */
+  differentWords?: [string, string];
   /** Identifiers both hold, "type: value" ("passport: 381420754"). */
   identifiers?: string[];
   /** Unique identifiers both state with different values ("imoNumber: 9133977 / 8712114"). */
   identifierConflicts?: string[];
+  /** Set when the two organisations' names state incompatible legal forms (see LEGAL_FORM_WORDS). */
+  legalForm?: 'mismatch';
+  /** The two legal-form classes: [a's, b's]. */
+  legalForms?: [string, string];
   /** 'same' kind, or 'compatible' (a LegalEntity of unknown kind with a person or organisation). */
   kind: 'same' | 'compatible';
   /** Each feature's log-odds weight: score = 1 / (1 + e^-(sum of these)). */
-  weights: { name: number; birthDate: number; nationality: number; identifiers: number; kind: number };
+  weights: { name: number; birthDate: number; nationality: number; identifiers: number; legalForm: number; kind: number };
 }
 
 export interface Candidate {
@@ -148,6 +163,7 @@ const FAMILY: Record<PartyKind, Family> = {
 export function kindRelation(a: PartyKind, b: PartyKind): 'same' | 'compatible' | null {
   const fa = FAMILY[a];
   const fb = FAMILY[b];
+  if (fa === undefined || fb === undefined) return null;
   if (fa === fb) return 'same';
   if (fa === 'vessel' || fb === 'vessel' || fa === 'aircraft' || fb === 'aircraft') return null;
   if (fa === 'unknown' || fb === 'unknown') return 'compatible';
@@ -158,47 +174,83 @@ export function kindRelation(a: PartyKind, b: PartyKind): 'same' | 'compatible' 
 // Weights (log-odds). score 0.5 = 0, 0.7 = 0.85, 0.9 = 2.2, 0.95 = 2.9.
 
 /**
- * Name weight. A name alone is weak evidence: `NAME_TOP` is the most it gives, for identical names
- * whose words are rare (rarity 1) and for identical names whose words are common (rarity 0), by family:
- * a distinctive organisation name alone just reaches the threshold (0.75); a person's name alone never
- * does (at most 0.62, "Kim Chol" 0.35); with a matching nationality a rare person name does (0.71).
- * Below identical names the weight falls towards NAME_FLOOR as similarity drops to NAME_MIN_SIMILARITY:
- * nameSimilarity gives ~0.75 to "Kim Yong Chol" vs "Kim Yong Il", so only values near 1 count.
+ * Name weight. A name alone is weak evidence: NAME_TOP is the most an identical name gives, by family,
+ * for a name whose words are common (rarity 0) and for one whose words are rare (rarity 1): a distinctive
+ * organisation name alone reaches the threshold (up to 0.77: UN and OFAC spell most DPRK entities
+ * identically); a person's name alone never does (at most 0.62, "Kim Chol" ~0.45), but with a matching
+ * nationality a rare one does (0.71). From NAME_FULL_SIMILARITY (a letter or two apart: "Taedong" /
+ * "Daedong") down to NAME_MIN_SIMILARITY the weight falls linearly to NAME_FLOOR: nameSimilarity gives
+ * ~0.75 to "Kim Yong Chol" vs "Kim Yong Il", so only values near 1 count for much.
  */
 const NAME_TOP: Record<Family, { common: number; rare: number }> = {
   person: { common: -0.6, rare: 0.5 },
-  organization: { common: -0.4, rare: 1.1 },
+  organization: { common: -0.4, rare: 1.2 },
   unknown: { common: -0.5, rare: 0.8 },
   vessel: { common: -0.6, rare: 0.5 },
   aircraft: { common: -0.6, rare: 0.5 },
 };
 const NAME_FLOOR = -2.5;
+/** Similarity at and below which a name gives NAME_FLOOR, and from which on it gives its full weight. */
 const NAME_MIN_SIMILARITY = 0.75;
+const NAME_FULL_SIMILARITY = 0.95;
 /**
- * Name rarity: the information (sum of log2(N / parties bearing the word)) of the words the two names
- * share. Among ~17,000 parties, "Ali Mohammed" or "Kim Chol" carry ~10-13 bits, "Kim Yong Chol" ~17,
- * "Paek Chang Ho" or "Korea Ryonbong General" 25 or more.
+ * Name rarity from the information of the words the two names share, each word log2(N / parties
+ * bearing it): the rarest word counts fully, the others half (words of one name are not independent),
+ * scaled from RARITY_COMMON_BITS (rarity 0) to RARITY_RARE_BITS (1). Among ~16,000 parties: "Ali
+ * Mohammed" 9.9 bits (0), "Kim Chol" 12.2 (0.36), "Golden Star" 14.2 (0.69), "Korea Hyoksin Trading"
+ * 16.8 (1). A word only the two parties bear is 13 bits, so a one-word name is at most 0.5 ("Rassvet",
+ * a common Russian company name that happens to be rare here), unless FULL_FORM_BITS add to it.
  */
-const RARITY_COMMON_BITS = 12;
-const RARITY_RARE_BITS = 24;
+const RARITY_COMMON_BITS = 10;
+const RARITY_RARE_BITS = 16;
+/**
+ * Two names that agree word for word including their legal forms ("NAMCHONGANG TRADING CORPORATION"
+ * both; generic company words as one, see GENERIC_FORMS) say a little more than their core words:
+ * this many bits more. "RASSVET, OAO" and "LIMITED LIABILITY COMPANY RASSVET" (two different Russian
+ * companies) do not get them.
+ */
+const FULL_FORM_BITS = 2;
+/**
+ * Generic company words, one for the comparison of full forms: the lists translate one legal form as
+ * "COMPANY", "CORPORATION" or "CO., LTD." ("HESONG TRADING CORPORATION" / "HESONG TRADING COMPANY").
+ * Forms that tell companies apart (LLC, JSC, ...) stay as they are.
+ */
+const GENERIC_FORMS = new Set(['co', 'company', 'corp', 'corporation', 'inc', 'incorporated', 'ltd', 'limited']);
+/** A one-word name of at most this many letters is an acronym ("HUA", "CEC", "OMZ"): rarity halved. */
+const ACRONYM_LENGTH = 4;
+/**
+ * Two people's names that each have a word the other lacks, and not a respelling of it (no word at
+ * least DIFFERENT_WORD_SIMILARITY alike, nor of the same `skeleton`), name two people: brothers
+ * "BASHAR SABAWI IBRAHIM HASAN AL-TIKRITI" and "AL-TIKRITI, Yasir Sabawi Ibrahim Hasan" (0.92 alike).
+ * A word only one name has ("EMILIE EDWIGE KONIG" / "KONIG, Emilie") is no such evidence.
+ */
+const DIFFERENT_WORD_WEIGHT = -1.5;
+const DIFFERENT_WORD_SIMILARITY = 0.75;
+/**
+ * Each further name the two parties have in common, word for word (aliases the lists agree on), adds
+ * this to the name weight, up to NAME_EXTRA_CAP.
+ */
+const NAME_EXTRA = 0.3;
+const NAME_EXTRA_CAP = 0.6;
 
 function nameWeight(family: Family, similarity: number, rarity: number): number {
   const top = NAME_TOP[family].common + (NAME_TOP[family].rare - NAME_TOP[family].common) * rarity;
-  const g = Math.max(0, Math.min(1, (similarity - NAME_MIN_SIMILARITY) / (1 - NAME_MIN_SIMILARITY))) ** 1.5;
+  const g = Math.max(0, Math.min(1, (similarity - NAME_MIN_SIMILARITY) / (NAME_FULL_SIMILARITY - NAME_MIN_SIMILARITY)));
   return NAME_FLOOR + (top - NAME_FLOOR) * g;
 }
 
 /**
  * Birth dates: a full date in common is strong (two "Kim Chol"s born the same day are likely one), a
- * year in common moderate; dates further apart than a year strongly lower the score (a person's name
- * and nationality alike cannot outweigh them: 0.62 -> 0.08).
+ * year in common moderate; dates further apart than a year strongly lower the score (a rare
+ * identical name with the same nationality, 0.71, falls to 0.11).
  */
 const BIRTH_DATE_WEIGHTS: Record<BirthDateAgreement, number> = {
   exact: 2.0,
   'same-year': 1.0,
+  close: 1.2,
   overlap: 0.5,
   'same-year-other-day': 0.3,
-  'one-year-apart': -1.0,
+  'one-year-apart': -0.8,
   mismatch: -3.0,
 };
 
@@ -234,6 +286,22 @@ const IDENTIFIERS_CAP = 5.0;
 /** Identifiers one thing has only one of: both stating different values is evidence against. */
 const UNIQUE_TYPES = new Set<IdentifierType>(['imoNumber', 'leiCode']);
 const IDENTIFIER_CONFLICT_WEIGHT = -3.0;
+/**
+ * Company legal forms that cannot be one company at once: a joint-stock company (JSC, OAO, ZAO, PAO,
+ * AO, "aktsionernoe obshchestvo") and a limited liability company (LLC, OOO, TOV, "obshchestvo s
+ * ogranichennoy otvetstvennostyu"). OFAC lists "JOINT STOCK COMPANY FOREIGN ECONOMIC ASSOCIATION
+ * TECHNOPROMEXPORT" and "LIMITED LIABILITY COMPANY FOREIGN ECONOMIC ASSOCIATION TECHNOPROMEXPORT" as
+ * two companies, and "RASSVET, OAO" and "LIMITED LIABILITY COMPANY RASSVET" likewise. Russian joint-stock
+ * companies renamed OAO -> PAO or ZAO -> AO stay in one class. When all of one party's names say one
+ * class and all of the other's the other, the score is lowered by LEGAL_FORM_MISMATCH_WEIGHT.
+ */
+const LEGAL_FORM_WORDS: Record<string, 'joint-stock' | 'limited-liability'> = {
+  jsc: 'joint-stock', ojsc: 'joint-stock', cjsc: 'joint-stock', pjsc: 'joint-stock', oao: 'joint-stock', zao: 'joint-stock',
+  pao: 'joint-stock', ao: 'joint-stock', aktsionernoe: 'joint-stock', aktsionernoye: 'joint-stock', stock: 'joint-stock',
+  llc: 'limited-liability', ooo: 'limited-liability', tov: 'limited-liability', liability: 'limited-liability',
+  ogranichennoy: 'limited-liability', ogranichennoi: 'limited-liability', otvetstvennostyu: 'limited-liability',
+};
+const LEGAL_FORM_MISMATCH_WEIGHT = -1.0;
 /** Kind unknown on one side (LegalEntity). */
 const KIND_COMPATIBLE_WEIGHT = -0.3;
 
@@ -258,7 +326,12 @@ const MAX_BLOCK = 1000;
 interface PreparedName {
   text: string;
   tokens: string[];
+  /** The meaningful words sorted: equal for the same name in any order, case, script or legal form. */
   key: string;
+  /** All words sorted, legal forms included. */
+  fullKey: string;
+  /** `skeleton` of each of `tokens`. */
+  sounds: string[];
   /** Words, their skeletons and adjacent words run together: two names sharing none are not alike. */
   signature: Set<string>;
 }
@@ -273,56 +346,131 @@ interface Prepared {
   party: MatchParty;
   family: Family;
   names: PreparedName[];
+  /** Legal-form classes its names state (see LEGAL_FORM_WORDS). */
+  legalForms: Set<string>;
   dates: DateSpan[];
   countries: string[];
   ids: PreparedId[];
 }
 
-/** Words of a name for matching: `meaningfulTokens`, with apostrophes dropped first ("Ch'ang" = "Chang"). */
+/**
+ * Spellings the lists use for one word, as the UN and OFAC DPRK entries show them ("SHANGHAI DONGFENG
+ * SHPG CO LTD" / "SHANGHAI DONGFENG SHIPPING CO LTD", "KOREAN TANGUN" / "KOREA TANGUN").
+ */
+const WORD_VARIANTS: Record<string, string> = {
+  shpg: 'shipping',
+  shipg: 'shipping',
+  intl: 'international',
+  natl: 'national',
+  mgmt: 'management',
+  korean: 'korea',
+};
+
+/**
+ * Words of a name for matching: all words (`latinTokens`, legal forms included) and the meaningful
+ * ones (`meaningfulOf`), with apostrophes dropped first ("Ch'ang" = "Chang") and WORD_VARIANTS applied.
+ */
+export function matchWords(name: string): { all: string[]; meaningful: string[] } {
+  const clean = name.replace(/['’ʼʻ`´]/g, '');
+  // ASCII names (97% of them) skip transliteration, which leaves ASCII as it is: the same words, 5x faster.
+  const latin = /^[\x00-\x7f]*$/.test(clean) ? clean.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t !== '') : latinTokens(clean);
+  const all = latin.map((t) => WORD_VARIANTS[t] ?? t);
+  return { all, meaningful: meaningfulOf(all) };
+}
+
+/** The meaningful words of `matchWords`. */
 export function matchTokens(name: string): string[] {
-  return meaningfulTokens(name.replace(/['’ʼʻ`´]/g, ''));
+  return matchWords(name).meaningful;
 }
 
 /**
- * A word's sound skeleton: first letter kept, then vowels, y, h and w dropped and doubled letters
- * made single, so romanisations that differ in vowels meet ("chol"/"chul"/"cheol" -> "cl",
- * "yong"/"young" -> "yng"). Only for blocking; scores use the words themselves.
+ * The forms of a name compared: the name, and for "X (Y)" also X, and Y when it is an acronym
+ * ("OCEAN MARITIME MANAGEMENT COMPANY, LIMITED (OMM)": also "OCEAN MARITIME MANAGEMENT COMPANY,
+ * LIMITED" and "OMM"; "Lom-ali Butayev (Butaev)": also "Lom-ali Butayev").
  */
-function skeleton(word: string): string {
-  if (/^\d+$/.test(word)) return word;
-  const rest = word.slice(1).replace(/[aeiouyhw]/g, '');
-  return (word[0] + rest).replace(/(.)\1+/g, '$1');
+function nameForms(text: string): string[] {
+  const m = /^(.*\S)\s*\(([^()]+)\)\s*$/.exec(text.trim());
+  if (!m) return [text];
+  const inner = m[2].trim();
+  // "SECOND ACADEMY OF NATURAL SCIENCES (KPe.018)": a UN reference to another entry, not this name.
+  if (/^[A-Z]{2}[ie]\.?\d{3}$/i.test(inner)) return [text];
+  return [text, m[1], ...(/^[A-Z][A-Z0-9&.-]{1,7}$/.test(inner) ? [inner] : [])];
 }
 
-function prepareIdentifier(x: MatchIdentifier): PreparedId | null {
+/** Consonants romanisations swap: Qadhafi / Gaddafi, Chol / Jol / Kol, Ezat / Izzat, Pak / Bak. */
+const SOUND_CLASSES: Record<string, string> = { q: 'k', g: 'k', c: 'k', j: 'k', d: 't', b: 'p', v: 'f', z: 's' };
+
+/**
+ * A word's sound skeleton: vowels, y, h and w dropped, consonants that romanisations swap made one
+ * (SOUND_CLASSES), doubled letters made single: "chol" / "chul" / "jol" -> "kl", "yong" / "young" ->
+ * "nk", "qadhafi" / "gaddafi" -> "ktf", "mohammed" / "muhammad" -> "mt", but "yasir" -> "sr" and
+ * "bashir" -> "psr". Blocking, and telling a respelt word from a different one; never a score by itself.
+ */
+export function skeleton(word: string): string {
+  if (/^\d+$/.test(word)) return word;
+  let s = '';
+  for (const ch of word) {
+    if ('aeiouyhw'.includes(ch)) continue;
+    const c = SOUND_CLASSES[ch] ?? ch;
+    if (s[s.length - 1] !== c) s += c;
+  }
+  return s === '' ? word : s;
+}
+
+/** Per-call caches of values many parties share (dates such as "1962", country names). */
+interface Caches {
+  dates: Map<string, DateSpan | null>;
+  countries: Map<string, string | null>;
+}
+
+function cached<T>(map: Map<string, T>, key: string, make: (k: string) => T): T {
+  if (map.has(key)) return map.get(key) as T;
+  const v = make(key);
+  map.set(key, v);
+  return v;
+}
+
+function prepareIdentifier(x: MatchIdentifier, caches: Caches): PreparedId | null {
   const norm = normaliseIdentifierValue(x.type, x.value);
   const document = DOCUMENT_TYPES.has(x.type);
   // A value too short or without a digit ("NONE", "12") would join strangers.
   if (norm.length < 4) return null;
   if ((document || x.type === 'phone' || x.type === 'imoNumber' || x.type === 'mmsi') && !/\d/.test(norm)) return null;
-  return { type: x.type, value: x.value, norm, group: document ? 'document' : x.type, country: countryCode(x.country) };
+  const country = x.country ? cached(caches.countries, x.country, countryCode) : null;
+  return { type: x.type, value: x.value, norm, group: document ? 'document' : x.type, country };
 }
 
-function prepare(p: MatchParty): Prepared {
+function prepare(p: MatchParty, caches: Caches): Prepared {
   const names: PreparedName[] = [];
+  const legalForms = new Set<string>();
   const seen = new Set<string>();
-  for (const text of p.names) {
-    const tokens = matchTokens(text);
+  for (const text of p.names.flatMap(nameForms)) {
+    const words = matchWords(text);
+    const tokens = words.meaningful;
     if (tokens.length === 0) continue;
+    for (const w of words.all) if (LEGAL_FORM_WORDS[w]) legalForms.add(LEGAL_FORM_WORDS[w]);
     const key = [...tokens].sort().join(' ');
-    if (seen.has(key)) continue;
-    seen.add(key);
+    const fullKey = [...new Set(words.all.map((w) => (GENERIC_FORMS.has(w) ? 'co' : w)))].sort().join(' ');
+    // One of each form: "NAMCHONGANG TRADING" and "NAMCHONGANG TRADING CORPORATION" are two.
+    if (seen.has(fullKey)) continue;
+    seen.add(fullKey);
+    const sounds = tokens.map(skeleton);
     const signature = new Set<string>();
     tokens.forEach((t, i) => {
       signature.add(t);
-      if (t.length >= 3) signature.add(`~${skeleton(t)}`);
+      if (sounds[i].length >= 2) signature.add(`~${sounds[i]}`);
       if (i > 0) signature.add(tokens[i - 1] + t);
     });
-    names.push({ text, tokens, key, signature });
+    names.push({ text, tokens, key, fullKey, sounds, signature });
   }
-  const dates = p.birthDates.map(parseBirthDate).filter((d): d is DateSpan => d !== null);
-  const ids = p.identifiers.map(prepareIdentifier).filter((x): x is PreparedId => x !== null);
-  return { party: p, family: FAMILY[p.kind], names, dates, countries: countryCodes(p.nationalities), ids };
+  const dates = p.birthDates.map((d) => cached(caches.dates, d, parseBirthDate)).filter((d): d is DateSpan => d !== null);
+  const countries: string[] = [];
+  for (const n of p.nationalities) {
+    const c = cached(caches.countries, n, countryCode);
+    if (c !== null && !countries.includes(c)) countries.push(c);
+  }
+  const ids = p.identifiers.map((x) => prepareIdentifier(x, caches)).filter((x): x is PreparedId => x !== null);
+  return { party: p, family: FAMILY[p.kind], names, legalForms, dates, countries, ids };
 }
 
 /** Blocking keys of a party (see the file comment). */
@@ -331,7 +479,7 @@ function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
   const word = new Set<string>();
   for (const n of p.names) {
     name.add(`n:${n.key}`);
-    if (n.tokens.length > 1) name.add(`s:${n.tokens.map(skeleton).sort().join(' ')}`);
+    if (n.tokens.length > 1) name.add(`s:${[...n.sounds].sort().join(' ')}`);
     for (let i = 0; i < n.tokens.length; i++) {
       if (n.tokens[i].length >= 2) word.add(`t:${n.tokens[i]}`);
       if (i > 0) word.add(`t:${n.tokens[i - 1]}${n.tokens[i]}`);
@@ -347,13 +495,20 @@ function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
 class Comparer {
   private readonly bits = new Map<string, number>();
   private readonly maxBits: number;
+  /** Parties (indices into `prepared`) bearing each name key. */
+  private readonly bearers = new Map<string, number[]>();
 
-  constructor(prepared: readonly Prepared[]) {
+  constructor(private readonly prepared: readonly Prepared[]) {
     const df = new Map<string, number>();
-    for (const p of prepared) {
+    prepared.forEach((p, i) => {
       const words = new Set(p.names.flatMap((n) => n.tokens));
       for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
-    }
+      for (const n of p.names) {
+        const list = this.bearers.get(n.key);
+        if (list) list.push(i);
+        else this.bearers.set(n.key, [i]);
+      }
+    });
     const n = Math.max(prepared.length, 2);
     for (const [w, c] of df) this.bits.set(w, Math.log2(n / c));
     this.maxBits = Math.log2(n);
@@ -364,54 +519,130 @@ class Comparer {
     return this.bits.get(w) ?? this.maxBits;
   }
 
-  /** Bits of x's words that find a close word (similarity >= 0.8) in y, weighted by that similarity. */
+  /**
+   * Information of x's words that find a close word (similarity >= 0.8) in y, each weighted by that
+   * similarity: the rarest fully, the others half (see RARITY_COMMON_BITS).
+   */
   private sharedBits(x: readonly string[], y: readonly string[]): number {
+    let max = 0;
     let sum = 0;
     for (const t of x) {
       let best = 0;
       for (const u of y) best = Math.max(best, tokenSimilarity(t, u));
-      if (best >= 0.8) sum += this.wordBits(t) * best;
+      if (best < 0.8) continue;
+      const b = this.wordBits(t) * best;
+      sum += b;
+      max = Math.max(max, b);
     }
-    return sum;
+    return max + (sum - max) / 2;
   }
 
-  rarity(x: readonly string[], y: readonly string[]): number {
-    const bits = Math.min(this.sharedBits(x, y), this.sharedBits(y, x));
-    return Math.max(0, Math.min(1, (bits - RARITY_COMMON_BITS) / (RARITY_RARE_BITS - RARITY_COMMON_BITS)));
+  /** A word of x with no counterpart in y (see DIFFERENT_WORD_WEIGHT), or null. */
+  private lone(x: PreparedName, y: PreparedName): string | null {
+    for (let i = 0; i < x.tokens.length; i++) {
+      const t = x.tokens[i];
+      let found = false;
+      for (let j = 0; j < y.tokens.length && !found; j++) {
+        found = tokenSimilarity(t, y.tokens[j]) >= DIFFERENT_WORD_SIMILARITY || x.sounds[i] === y.sounds[j];
+      }
+      if (!found) return t;
+    }
+    return null;
   }
 
-  compare(a: Prepared, b: Prepared, kind: 'same' | 'compatible'): Candidate {
+  /** For people: a word of each name the other has no counterpart for, or null. */
+  differentWords(x: PreparedName, y: PreparedName): [string, string] | null {
+    const a = this.lone(x, y);
+    const b = a === null ? null : this.lone(y, x);
+    return a !== null && b !== null ? [a, b] : null;
+  }
+
+  /** Other parties of the two datasets that bear either name word for word (not a or b). */
+  othersWithName(x: PreparedName, y: PreparedName, a: number, b: number): number {
+    const datasets = [this.prepared[a].party.dataset, this.prepared[b].party.dataset];
+    const others = new Set<number>();
+    for (const key of x.key === y.key ? [x.key] : [x.key, y.key]) {
+      for (const i of this.bearers.get(key) ?? []) {
+        if (i !== a && i !== b && datasets.includes(this.prepared[i].party.dataset)) others.add(i);
+      }
+    }
+    return others.size;
+  }
+
+  /**
+   * Rarity in [0, 1] of what two names share (see RARITY_COMMON_BITS). When other parties of the two
+   * lists bear the same name, it is no more than the name's own information, log2(N / (others + 1)):
+   * OFAC lists two "KIM, Yong Chol", so that name cannot be rare.
+   */
+  rarity(x: PreparedName, y: PreparedName, others: number): number {
+    let bits = Math.min(this.sharedBits(x.tokens, y.tokens), this.sharedBits(y.tokens, x.tokens));
+    if (x.fullKey === y.fullKey && x.fullKey !== x.key) bits += FULL_FORM_BITS;
+    if (others > 0) bits = Math.min(bits, Math.log2(this.prepared.length / (others + 1)));
+    let rarity = Math.max(0, Math.min(1, (bits - RARITY_COMMON_BITS) / (RARITY_RARE_BITS - RARITY_COMMON_BITS)));
+    if (x.tokens.length === 1 && y.tokens.length === 1 && Math.min(x.tokens[0].length, y.tokens[0].length) <= ACRONYM_LENGTH) rarity /= 2;
+    return rarity;
+  }
+
+  compare(ai: number, bi: number, kind: 'same' | 'compatible'): Candidate {
+    const a = this.prepared[ai];
+    const b = this.prepared[bi];
     const family: Family = a.family === 'unknown' ? b.family : a.family;
-    // Names: the pair of names (one of each party) that is the strongest evidence.
-    // Names that share no word, sound or run-together word are not compared (they would score below
-    // NAME_MIN_SIMILARITY), unless no pair of names does: then all are, to report the closest.
-    let name = { weight: -Infinity, similarity: 0, rarity: 0, a: a.party.names[0] ?? '', b: b.party.names[0] ?? '' };
-    const alike = (x: PreparedName, y: PreparedName) => {
-      for (const t of x.signature) if (y.signature.has(t)) return true;
-      return false;
-    };
-    const anyAlike = a.names.some((x) => b.names.some((y) => alike(x, y)));
+    // Names: the pair of names (one of each party) that is the strongest evidence. Names that share no
+    // word, sound or run-together word are not compared (they would score below NAME_MIN_SIMILARITY),
+    // unless no pair of names does: then all are, to report the closest.
+    let best: {
+      weight: number; similarity: number; rarity: number; others: number; different: [string, string] | null; x: PreparedName; y: PreparedName;
+    } | null = null;
+    const alike: [PreparedName, PreparedName][] = [];
     for (const x of a.names) {
       for (const y of b.names) {
-        if (anyAlike && !alike(x, y)) continue;
-        const similarity = x.key === y.key ? 1 : (tokenSimilarityOf(x.tokens, y.tokens) + tokenSimilarityOf(y.tokens, x.tokens)) / 2;
-        if (similarity < NAME_MIN_SIMILARITY && name.weight > NAME_FLOOR) continue;
-        const rarity = similarity >= NAME_MIN_SIMILARITY ? this.rarity(x.tokens, y.tokens) : 0;
-        const weight = nameWeight(family, similarity, rarity);
-        if (weight > name.weight || (weight === name.weight && similarity > name.similarity)) {
-          name = { weight, similarity, rarity, a: x.text, b: y.text };
+        for (const t of x.signature) {
+          if (y.signature.has(t)) {
+            alike.push([x, y]);
+            break;
+          }
         }
       }
     }
-    if (name.weight === -Infinity) name.weight = NAME_FLOOR;
+    const compared = alike.length > 0 ? alike : a.names.flatMap((x) => b.names.map((y): [PreparedName, PreparedName] => [x, y]));
+    for (const [x, y] of compared) {
+      const similarity = x.key === y.key ? 1 : mutualTokenSimilarity(x.tokens, y.tokens);
+      if (best && similarity <= NAME_MIN_SIMILARITY && best.weight >= NAME_FLOOR) continue;
+      const others = similarity > NAME_MIN_SIMILARITY ? this.othersWithName(x, y, ai, bi) : 0;
+      const rarity = similarity > NAME_MIN_SIMILARITY ? this.rarity(x, y, others) : 0;
+      const different = family === 'person' && similarity > NAME_MIN_SIMILARITY && x.key !== y.key ? this.differentWords(x, y) : null;
+      const weight = nameWeight(family, similarity, rarity) + (different ? DIFFERENT_WORD_WEIGHT : 0);
+      if (!best || weight > best.weight || (weight === best.weight && similarity > best.similarity)) {
+        best = { weight, similarity, rarity, others, different, x, y };
+      }
+    }
+    const bKeys = new Set(b.names.map((y) => y.key));
+    const namesInCommon = new Set(a.names.map((x) => x.key).filter((k) => bKeys.has(k))).size;
+    const nameExtra = Math.min(NAME_EXTRA_CAP, NAME_EXTRA * Math.max(0, namesInCommon - 1));
 
     const features: MatchFeatures = {
-      name: round(name.similarity),
-      matchedNames: [name.a, name.b],
-      nameRarity: round(name.rarity),
+      name: round(best?.similarity ?? 0),
+      matchedNames: [best?.x.text ?? a.party.names[0] ?? '', best?.y.text ?? b.party.names[0] ?? ''],
+      nameRarity: round(best?.rarity ?? 0),
       kind,
-      weights: { name: round(name.weight), birthDate: 0, nationality: 0, identifiers: 0, kind: kind === 'same' ? 0 : KIND_COMPATIBLE_WEIGHT },
+      weights: {
+        name: round((best?.weight ?? NAME_FLOOR) + nameExtra),
+        birthDate: 0,
+        nationality: 0,
+        identifiers: 0,
+        legalForm: 0,
+        kind: kind === 'same' ? 0 : KIND_COMPATIBLE_WEIGHT,
+      },
     };
+    if (namesInCommon > 1) features.namesInCommon = namesInCommon;
+    if (best && best.others > 0) features.othersWithName = best.others;
+    if (best?.different) features.differentWords = best.different;
+
+    if (family === 'organization' && a.legalForms.size === 1 && b.legalForms.size === 1 && ![...a.legalForms].some((f) => b.legalForms.has(f))) {
+      features.legalForm = 'mismatch';
+      features.legalForms = [[...a.legalForms][0], [...b.legalForms][0]];
+      features.weights.legalForm = LEGAL_FORM_MISMATCH_WEIGHT;
+    }
 
     const dob = compareBirthDates(a.dates, b.dates);
     if (dob) {
@@ -458,16 +689,23 @@ class Comparer {
     features.weights.identifiers = round(idWeight);
 
     const w = features.weights;
-    const total = w.name + w.birthDate + w.nationality + w.identifiers + w.kind;
+    const total = w.name + w.birthDate + w.nationality + w.identifiers + w.legalForm + w.kind;
     return { a: a.party.id, b: b.party.id, score: round(1 / (1 + Math.exp(-total))), features };
   }
 }
 
+/**
+ * Whether two identifiers are one: the same normalised value, of one type, and of no two different
+ * countries (a side that names none agrees with any). Among documents, a passport is only a passport
+ * (or an 'other' document); national ids, tax ids, registration numbers and 'other' numbers meet each
+ * other, as lists file one number differently (a Russian INN is a "Tax ID No." to OFAC and an
+ * identification number elsewhere).
+ */
 function sameIdentifier(x: PreparedId, y: PreparedId): boolean {
   if (x.group !== y.group || x.norm !== y.norm) return false;
-  // Documents: a passport and a national id with the same number are one document read two ways
-  // only when one side does not say what it is ('other') or both agree.
-  if (x.group === 'document' && x.type !== y.type && x.type !== 'other' && y.type !== 'other') return false;
+  if (x.group === 'document' && x.type !== y.type && x.type !== 'other' && y.type !== 'other' && (x.type === 'passport' || y.type === 'passport')) {
+    return false;
+  }
   return x.country === null || y.country === null || x.country === y.country;
 }
 
@@ -484,10 +722,11 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
   const minScore = opts.minScore ?? MATCH_THRESHOLD;
   const only = opts.onlyDatasets ? new Set(opts.onlyDatasets) : null;
   const touching = opts.touchingDatasets ? new Set(opts.touchingDatasets) : null;
+  const caches: Caches = { dates: new Map(), countries: new Map() };
   // Sorted by id, so block contents and the pair orientation (a < b) do not depend on input order.
   const prepared = [...parties]
     .sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : x.dataset < y.dataset ? -1 : x.dataset > y.dataset ? 1 : 0))
-    .map(prepare);
+    .map((p) => prepare(p, caches));
   const comparer = new Comparer(prepared);
 
   const blocks = new Map<string, number[]>();
@@ -524,7 +763,9 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
     }
   }
 
-  const out: Candidate[] = [];
+  // One candidate per pair of ids: a party listed by two datasets under one id (61 OFAC entries are on
+  // both the SDN and the consolidated list) is one node, so its best-scoring record speaks for it.
+  const out = new Map<string, Candidate>();
   const minBits = Math.min(MIN_SHARED_BITS, Math.log2(n) - 1);
   for (const [code, bits] of pairs) {
     if (bits < minBits) continue;
@@ -532,10 +773,11 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
     const b = prepared[code % n];
     const kind = kindRelation(a.party.kind, b.party.kind);
     if (!kind) continue;
-    const c = comparer.compare(a, b, kind);
-    if (c.score >= minScore) out.push(c);
+    const c = comparer.compare(Math.floor(code / n), code % n, kind);
+    const key = `${c.a}\n${c.b}`;
+    if (c.score >= minScore && c.score > (out.get(key)?.score ?? -1)) out.set(key, c);
   }
-  return out.sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+  return [...out.values()].sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
 }
 
 /** One line an investigator can read: why the two parties were proposed. */
@@ -546,6 +788,8 @@ export function describeCandidate(c: Candidate): string {
   if (f.identifierConflicts) parts.push(`different ${f.identifierConflicts.join('; ')}`);
   if (f.birthDate && f.birthDates) parts.push(`born ${f.birthDates[0]} / ${f.birthDates[1]} (${f.birthDate})`);
   if (f.nationality && f.nationalities) parts.push(`nationality ${f.nationalities[0]} / ${f.nationalities[1]} (${f.nationality})`);
+  if (f.differentWords) parts.push(`different words "${f.differentWords[0]}" / "${f.differentWords[1]}"`);
+  if (f.legalForm && f.legalForms) parts.push(`legal form ${f.legalForms[0]} / ${f.legalForms[1]}`);
   if (f.kind === 'compatible') parts.push('kind unknown on one side');
   return `${c.a} ~ ${c.b}: ${c.score.toFixed(3)}: ${parts.join('; ')}`;
 }

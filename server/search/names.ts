@@ -32,9 +32,13 @@ export function latinTokens(s: string): string[] {
 
 /** Tokens that identify: legal-form and filler words dropped, unless nothing else is left. */
 export function meaningfulTokens(s: string): string[] {
-  const all = latinTokens(s);
+  return meaningfulOf(latinTokens(s));
+}
+
+/** `meaningfulTokens` of words already split by `latinTokens`. */
+export function meaningfulOf(all: readonly string[]): string[] {
   const kept = all.filter((t) => !NOISE.has(t));
-  return kept.length > 0 ? kept : all;
+  return kept.length > 0 ? kept : [...all];
 }
 
 /** The Latin transliteration of a name when it differs from the name (for the full-text index). */
@@ -72,11 +76,31 @@ export function tokenSimilarityOf(q: readonly string[], n: readonly string[]): n
   if (q.join(' ') === n.join(' ')) return 1;
   // Joined forms catch split or merged words ("chin yong" vs "chinyong").
   const joined = tokenSimilarity(q.join(''), n.join(''));
+  return Math.max(joined * 0.98, wordsSimilarity(q, n));
+}
+
+/** Each word of q matched to its closest word of n, averaged, a little less when n has other words. */
+function wordsSimilarity(q: readonly string[], n: readonly string[]): number {
   let sum = 0;
-  for (const t of q) sum += Math.max(...n.map((u) => tokenSimilarity(t, u)));
+  for (const t of q) {
+    let best = -Infinity;
+    for (const u of n) best = Math.max(best, tokenSimilarity(t, u));
+    sum += best;
+  }
   const words = sum / q.length;
   const coverage = Math.min(q.length, n.length) / Math.max(q.length, n.length);
-  return Math.max(joined * 0.98, words * (0.8 + 0.2 * coverage));
+  return words * (0.8 + 0.2 * coverage);
+}
+
+/**
+ * The mean of `tokenSimilarityOf` both ways, (f(a, b) + f(b, a)) / 2, a symmetric similarity for
+ * comparing two names neither of which is the query; the joined forms are compared once.
+ */
+export function mutualTokenSimilarity(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0 || b.length === 0) return 0;
+  if (a.join(' ') === b.join(' ')) return 1;
+  const joined = tokenSimilarity(a.join(''), b.join('')) * 0.98;
+  return (Math.max(joined, wordsSimilarity(a, b)) + Math.max(joined, wordsSimilarity(b, a))) / 2;
 }
 
 /** Characters with a meaning in Lucene's query syntax. */

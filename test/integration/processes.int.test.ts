@@ -10,7 +10,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../server/settings';
 import { freePort } from '../../server/net';
 import { Database } from '../../server/neo4j/database';
-import { fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
+import { externalNeo4jEnv, fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 import { ingest } from '../../ingest/ingest';
 
 // `node --import tsx` (as the npm scripts do) keeps one process, so a signal reaches the program itself.
@@ -19,14 +19,7 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-proc-'));
 
 /** The test run's Neo4j, as a user would configure an external server. */
 function externalEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NEO4J_URI: process.env.TEST_NEO4J_URI!,
-    NEO4J_USER: process.env.TEST_NEO4J_USER!,
-    NEO4J_PASSWORD: process.env.TEST_NEO4J_PASSWORD!,
-    LOG_LEVEL: 'info',
-    ...extra,
-  };
+  return externalNeo4jEnv(extra);
 }
 
 interface Run {

@@ -69,6 +69,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       propsRef.current.onLayoutDone?.(performance.now() - started);
     };
     if (name !== 'fcose') {
+      cy.nodes('.unplaced').removeClass('unplaced');
       const opts: cytoscape.LayoutOptions =
         name === 'concentric'
           ? ({ name, concentric: (n: cytoscape.NodeSingular) => n.data('degree'), levelWidth: () => 4, animate: !large, minNodeSpacing: 20 } as cytoscape.LayoutOptions)
@@ -81,52 +82,49 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       layout.run();
       return;
     }
-    // New nodes start next to the node they came from, so an incremental layout moves little.
-    if (around?.length) {
-      for (const id of around) {
-        const n = cy.getElementById(id);
-        if (n.empty() || n.data('placed')) continue;
-        const anchor = n.neighborhood('node').filter((m) => !!m.data('placed')).first() as cytoscape.NodeSingular;
-        const p = anchor.nonempty() ? anchor.position() : { x: 0, y: 0 };
-        n.position({ x: p.x + (Math.random() - 0.5) * 80, y: p.y + (Math.random() - 0.5) * 80 });
-      }
-    }
-    const nodes = cy.nodes().map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: n.hasClass('more') ? 16 : Number(n.width()) || 24 }));
+    // fcose runs in the worker, always from a random start (fcose does not refine given positions in a
+    // headless instance: it collapses them onto a line). An incremental layout keeps every node already
+    // placed where it is (fixed constraints) and places only the new ones around them.
+    const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && !!n.data('placed'))).map((n) => n.id());
+    const nodes = cy.nodes().map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n) }));
     const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id() }));
-    const request: LayoutRequest = { nodes, edges, fixed: nodes.filter((n) => pinned.has(n.id)).map((n) => n.id), randomize };
+    const request: LayoutRequest = { nodes, edges, fixed: fixedIds, randomize: true };
     const apply = (positions: LayoutResponse['positions']) => {
       if (seq !== layoutSeq.current) return;
+      const animate = !large && !randomize;
       cy.batch(() => {
         cy.nodes().forEach((n) => {
           const p = positions[n.id()];
-          if (p) n.data('placed', true);
+          if (!p) return;
+          // New nodes appear at their place; the ones that move (none when incremental) glide there.
+          if (!n.data('placed') || !animate) n.position(p);
+          else n.animate({ position: p, duration: 250 });
+          n.data('placed', true);
         });
+        cy.nodes('.unplaced').removeClass('unplaced');
       });
-      const animate = !large && !randomize;
-      cy.nodes().forEach((n) => {
-        const p = positions[n.id()];
-        if (!p) return;
-        if (animate) n.animate({ position: p, duration: 250 });
-        else n.position(p);
-      });
-      if (animate) setTimeout(done, 260);
-      else done();
+      placeMoreHandles(cy);
+      done();
     };
     try {
       workerRef.current ??= new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
       const w = workerRef.current;
       w.onmessage = (m: MessageEvent<LayoutResponse>) => {
-        if (m.data.error) {
-          // The worker could not lay out (e.g. an unexpected element): do it here rather than not at all.
-          const layout = cy.layout({ name: 'fcose', animate: false, randomize } as cytoscape.LayoutOptions);
-          layout.one('layoutstop', done);
-          layout.run();
-        } else apply(m.data.positions);
+        if (m.data.error) mainThreadLayout();
+        else apply(m.data.positions);
       };
       w.postMessage(request);
     } catch {
-      const layout = cy.layout({ name: 'fcose', animate: false, randomize } as cytoscape.LayoutOptions);
-      layout.one('layoutstop', done);
+      mainThreadLayout();
+    }
+    /** The worker could not lay out (or start): do it here rather than not at all. */
+    function mainThreadLayout() {
+      cy!.nodes('.unplaced').removeClass('unplaced');
+      const layout = cy!.layout({ name: 'fcose', animate: false, randomize: true } as cytoscape.LayoutOptions);
+      layout.one('layoutstop', () => {
+        cy!.nodes().data('placed', true);
+        done();
+      });
       layout.run();
     }
   };
@@ -194,8 +192,11 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
           // Update only what changed (labels and counts move as the canvas grows).
           for (const [k, v] of Object.entries(el.data)) if (existing.data(k) !== v) existing.data(k, v);
         } else {
-          fresh.push(el);
-          if (el.group === 'nodes') added.push(el.data.id!);
+          // Hidden until the layout gives it a place: no frame shows new nodes piled at the origin.
+          if (el.group === 'nodes') {
+            added.push(el.data.id!);
+            fresh.push({ ...el, classes: `${el.classes ?? ''} unplaced`.trim() });
+          } else fresh.push(el);
         }
       }
       if (fresh.length) cy.add(fresh);
@@ -259,6 +260,15 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
 
   return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" />;
 });
+
+/** The drawn size of a node, as the stylesheet maps it (style.ts), without asking the renderer. */
+function nodeSize(n: cytoscape.NodeSingular): number {
+  if (n.hasClass('more')) return 16;
+  const kind = n.data('kind');
+  if (kind === 'Address' || kind === 'Identifier' || kind === 'Program') return 18;
+  const d = Math.min(60, Math.max(1, Number(n.data('degree')) || 1));
+  return 22 + ((d - 1) / 59) * 32;
+}
 
 /** Fits the graph, but never zooms a handful of nodes up to poster size. */
 function fitCapped(cy: Core) {

@@ -35,6 +35,13 @@ interface Props {
   onClear(): void;
 }
 
+function describeTypes(types: string[]): string {
+  if (types.length === 0 || types.length === REL_TYPE_NAMES.length) return 'all';
+  const missing = REL_TYPE_NAMES.filter((t) => !types.includes(t));
+  if (missing.length <= 2) return `all but ${missing.map((t) => REL_LEGEND[t].name).join(', ')}`;
+  return types.map((t) => REL_LEGEND[t as keyof typeof REL_LEGEND]?.name ?? t).join(', ');
+}
+
 const MODES: { mode: api.PathMode; label: string }[] = [
   { mode: 'ALL_SHORTEST', label: 'All shortest' },
   { mode: 'SHORTEST', label: 'One shortest' },
@@ -94,7 +101,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
         )}
       </div>
       <button className="link" aria-expanded={showTypes} onClick={() => setShowTypes(!showTypes)}>
-        Relationship types: {query.types.length ? query.types.map((t) => REL_LEGEND[t as keyof typeof REL_LEGEND]?.name ?? t).join(', ') : 'all'}
+        Relationship types: {describeTypes(query.types)}
       </button>
       {showTypes && (
         <div className="checks">
