@@ -15,7 +15,7 @@ export default defineConfig({
   base: '/',
   publicDir: false,
   logLevel: process.env.VITE_LOG_LEVEL === 'info' ? 'info' : 'warn',
-  oxc: { jsx: { runtime: 'automatic' } },
+  oxc: { jsx: { runtime: 'automatic', development: false } },
   build: {
     outDir: path.join(__dirname, 'dist'),
     emptyOutDir: true,

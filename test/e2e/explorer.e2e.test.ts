@@ -36,6 +36,8 @@ beforeAll(async () => {
   db = testDatabase();
   await resetDatabase(db);
   await ingest(db, { paths: [path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv')], ...LOAD_DEFAULTS });
+  // The UN list too, as in the demo: listing dates for the timeline, and candidate matches across lists.
+  await ingest(db, { paths: [path.join(SHARED, 'un-consolidated-xml-2025-11-18', 'consolidated.xml')], ...LOAD_DEFAULTS });
   ({ server, origin } = await serve({ notReady: null, db, neo4j: { uri: 'test', embedded: false, version: null } }));
   browser = await launchBrowser();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, acceptDownloads: true });
@@ -81,6 +83,7 @@ describe('explorer', () => {
     await page.getByTestId('empty-state').waitFor();
     expect(await page.getByTestId('empty-state').textContent()).toMatch(/Search a name/);
     await page.getByText('14,965 listed').waitFor();
+    await page.getByText('1,000 listed').waitFor();
     await screenshot(page, '01-empty');
   });
 
@@ -219,8 +222,49 @@ describe('explorer', () => {
     await page.getByTestId('notice').getByText(/most relevant neighbours/).waitFor();
     await screenshot(page, '06-hub');
     // The handle pages on: more members, never the ones already there.
-    await page.evaluate(() => (globalThis as unknown as { __cy: { getElementById(id: string): { emit(e: string): void } } }).__cy.getElementById('more::DPRK2').emit('tap'));
+    // A block body: the collection emit() returns must not be sent back (Playwright would serialise the whole graph).
+    await page.evaluate(() => {
+      (globalThis as unknown as { __cy: { getElementById(id: string): { emit(e: string): void } } }).__cy.getElementById('more::DPRK2').emit('tap');
+    });
     await page.waitForFunction((n) => (globalThis as unknown as { __cy: { nodes(): { length: number } } }).__cy.nodes().length > n + 5, first.length + 1);
+  });
+
+  test('candidate matches in other lists are listed with their evidence and go on the canvas with a click', async () => {
+    await page.goto(origin + '/#n=ofac-9345');
+    await page.reload();
+    await waitForCanvas(page, ['ofac-9345']);
+    await page.evaluate(() => {
+      (globalThis as unknown as { __cy: { getElementById(id: string): { select(): void } } }).__cy.getElementById('ofac-9345').select();
+    });
+    const matches = page.getByTestId('possible-matches');
+    await matches.waitFor();
+    const un = matches.locator('li[data-id="un-KPe.001"]');
+    expect(await un.textContent()).toMatch(/un-sc/);
+    expect(await un.textContent()).toMatch(/Names:/);
+    await un.locator('.match-head button').click();
+    await waitForCanvas(page, ['un-KPe.001']);
+    const types = await page.evaluate(() =>
+      (globalThis as unknown as { __cy: { edges(): { map(f: (e: { data(k: string): string }) => string): string[] } } }).__cy.edges().map((e) => e.data('type')),
+    );
+    expect(types).toContain('POSSIBLY_SAME_AS');
+    await page.waitForTimeout(800);
+    await screenshot(page, '09-matches');
+  });
+
+  test('the designation timeline shows listing dates of what is on the canvas; a bar marks those parties', async () => {
+    await page.goto(origin + '/#n=un-KPe.001~un-KPe.002~un-KPe.004~ofac-9345');
+    await page.reload();
+    await waitForCanvas(page, ['un-KPe.004']);
+    const timeline = page.getByTestId('timeline');
+    await timeline.waitFor();
+    const bars = timeline.locator('button.bar:not([disabled])');
+    expect(await bars.count()).toBeGreaterThanOrEqual(2); // KPe.001/002 listed in 2009, the OFAC entry first seen 2024
+    await bars.first().click();
+    const marked = await page.evaluate(() =>
+      (globalThis as unknown as { __cy: { $(s: string): { map(f: (n: { id(): string }) => string): string[] } } }).__cy.$('node.timeline-hit').map((n) => n.id()),
+    );
+    expect(marked.length).toBeGreaterThan(0);
+    expect(marked.every((id) => id.startsWith('un-'))).toBe(true);
   });
 
   test('dark theme', async () => {

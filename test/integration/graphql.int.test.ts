@@ -290,7 +290,7 @@ describe('what the explorer relies on', () => {
       expect(NAMED).toContain(e.source);
       expect(NAMED).toContain(e.target);
     }
-    expect(sub.edges.length).toBe(5); // two Linked To, three SANCTION edges to DPRK2
+    expect(sub.edges.length).toBe(4); // 48260 Linked To 43379, and the three SANCTION edges to DPRK2
     const party = sub.nodes.find((n: { id: string }) => n.id === 'ofac-48260');
     expect(party).toMatchObject({ placeholder: false, listedOn: '2024-05-03', programs: ['DPRK2'] });
   });
