@@ -66,7 +66,14 @@ export function embeddedPassword(settings: Settings): string {
   }
   fs.mkdirSync(settings.dataDir, { recursive: true });
   const password = crypto.randomBytes(24).toString('base64url');
-  fs.writeFileSync(p.password, password + '\n', { mode: 0o600 });
+  try {
+    // 'wx': two first starts at once (npm start and npm run ingest on an empty DATA_DIR) must agree on one
+    // password; the second one reads the first one's file instead of overwriting it.
+    fs.writeFileSync(p.password, password + '\n', { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    return fs.readFileSync(p.password, 'utf8').trim();
+  }
   return password;
 }
 
