@@ -121,7 +121,7 @@ export function App() {
         setHistory((h) => gs.commit(h, s));
         const missing = u.nodes.length - g.nodes.length;
         setNotice({
-          text: `Restored ${g.nodes.length} nodes from the link${missing > 0 ? `; ${missing} are no longer in the data` : ''}.`,
+          text: `Restored ${g.nodes.length} ${g.nodes.length === 1 ? 'node' : 'nodes'} from the link${missing > 0 ? `; ${missing} ${missing === 1 ? 'is' : 'are'} no longer in the data` : ''}.`,
           kind: missing > 0 ? 'warn' : 'info',
         });
         if (u.path) {

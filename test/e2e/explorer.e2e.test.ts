@@ -170,7 +170,7 @@ describe('explorer', () => {
       await waitForCanvas(other, before);
       const after = (await canvasIds(other)).filter((id) => !id.startsWith('more::')).sort();
       expect(after).toEqual(before);
-      await other.getByTestId('notice').getByText(/Restored \d+ nodes/).waitFor();
+      await other.getByTestId('notice').getByText(/Restored \d+ nodes? from the link/).waitFor();
     } finally {
       await other.close();
     }
@@ -290,8 +290,12 @@ describe('offline GraphQL IDE', () => {
     try {
       await p.goto(origin + '/graphql');
       await p.locator('.graphiql-container').waitFor({ timeout: 30_000 });
+      // The editor holds the example query, and the schema has loaded (the docs button works off it).
+      const text = (selector: string) => `(document.querySelector('${selector}')?.textContent ?? '')`;
+      await p.waitForFunction(`${text('.graphiql-query-editor')}.includes('neighborhood')`, null, { timeout: 30_000 });
+      await p.waitForTimeout(500);
       await p.getByRole('button', { name: /Execute query/i }).click();
-      await p.locator('.result-window').getByText('ofac-43379').first().waitFor({ timeout: 30_000 });
+      await p.waitForFunction(`${text('.result-window')}.includes('"ofac-43379"')`, null, { timeout: 60_000 });
       await screenshot(p, '08-graphiql');
       expect(w.external).toEqual([]);
     } finally {

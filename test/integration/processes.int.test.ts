@@ -76,7 +76,11 @@ describe('npm start', () => {
         return h.status === 200 ? h.body : undefined;
       }, 120_000);
       expect(ready).toMatchObject({ status: 'ok', neo4j: { connected: true } });
-      expect(ready.datasets).toEqual([expect.objectContaining({ name: 'ofac-sdn', release: '2024-05-03', entities: 14965 })]);
+      // The bundled demo: the OFAC SDN list and the UN list (ingest/demo.ts).
+      expect(ready.datasets).toEqual([
+        expect.objectContaining({ name: 'ofac-sdn', release: '2024-05-03', entities: 14965 }),
+        expect.objectContaining({ name: 'un-sc', release: '2025-11-18', entities: 1000 }),
+      ]);
       expect(start.stderr()).toContain('loading the bundled demo data');
       expect(start.stderr()).not.toContain(process.env.TEST_NEO4J_PASSWORD!);
     } finally {

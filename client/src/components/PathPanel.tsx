@@ -160,7 +160,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
             {results.map((p, i) => (
               <li key={i} className={i === active ? 'active' : ''}>
                 <button className="link" onClick={() => onShow(i)}>
-                  {p.length} {p.length === 1 ? 'hop' : 'hops'}: {p.nodes.map((n) => n.label.slice(0, 28)).join(' → ')}
+                  {i + 1}. {p.length} {p.length === 1 ? 'hop' : 'hops'}: {p.nodes.map((n) => n.label.slice(0, 28)).join(' → ')}
                 </button>
               </li>
             ))}
