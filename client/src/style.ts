@@ -105,7 +105,7 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'node.path', style: { 'border-color': c.path, 'border-width': 5, 'z-index': 20, opacity: 1 } },
     { selector: 'edge.path', style: { 'line-color': c.path, 'target-arrow-color': c.path, width: 4, 'z-index': 20, opacity: 1 } },
     { selector: '.faded', style: { opacity: 0.15 } },
-    { selector: 'node.unplaced', style: { display: 'none' } },
+    { selector: '.unplaced', style: { display: 'none' } },
     { selector: '.timeline-hit', style: { 'border-color': c.path, 'border-width': 4 } },
   );
   return rules;

@@ -69,7 +69,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       propsRef.current.onLayoutDone?.(performance.now() - started);
     };
     if (name !== 'fcose') {
-      cy.nodes('.unplaced').removeClass('unplaced');
+      cy.elements('.unplaced').removeClass('unplaced');
       const opts: cytoscape.LayoutOptions =
         name === 'concentric'
           ? ({ name, concentric: (n: cytoscape.NodeSingular) => n.data('degree'), levelWidth: () => 4, animate: !large, minNodeSpacing: 20 } as cytoscape.LayoutOptions)
@@ -92,6 +92,8 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     const apply = (positions: LayoutResponse['positions']) => {
       if (seq !== layoutSeq.current) return;
       const animate = !large && !randomize;
+      // Positions, the fitted viewport and the reveal of new elements in one batch: the first frame
+      // that shows them shows them in place and in view.
       cy.batch(() => {
         cy.nodes().forEach((n) => {
           const p = positions[n.id()];
@@ -101,10 +103,11 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
           else n.animate({ position: p, duration: 250 });
           n.data('placed', true);
         });
-        cy.nodes('.unplaced').removeClass('unplaced');
+        if (seq === layoutSeq.current) fitToPositions(cy, positions);
+        cy.elements('.unplaced').removeClass('unplaced');
       });
       placeMoreHandles(cy);
-      done();
+      propsRef.current.onLayoutDone?.(performance.now() - started);
     };
     try {
       workerRef.current ??= new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
@@ -119,7 +122,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     }
     /** The worker could not lay out (or start): do it here rather than not at all. */
     function mainThreadLayout() {
-      cy!.nodes('.unplaced').removeClass('unplaced');
+      cy!.elements('.unplaced').removeClass('unplaced');
       const layout = cy!.layout({ name: 'fcose', animate: false, randomize: true } as cytoscape.LayoutOptions);
       layout.one('layoutstop', () => {
         cy!.nodes().data('placed', true);
@@ -199,6 +202,8 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
           } else fresh.push(el);
         }
       }
+      // Edges of a batch that brings new nodes wait for the layout with them.
+      if (added.length) for (const el of fresh) if (el.group === 'edges') el.classes = `${el.classes ?? ''} unplaced`.trim();
       if (fresh.length) cy.add(fresh);
       const pinned = new Set(props.state.pinned);
       cy.nodes().forEach((n) => {
@@ -268,6 +273,27 @@ function nodeSize(n: cytoscape.NodeSingular): number {
   if (kind === 'Address' || kind === 'Identifier' || kind === 'Program') return 18;
   const d = Math.min(60, Math.max(1, Number(n.data('degree')) || 1));
   return 22 + ((d - 1) / 59) * 32;
+}
+
+/**
+ * fitCapped for positions about to be drawn, computed from the positions themselves (nodes still hidden
+ * have no bounding box yet), so it can run in the same batch that moves and reveals them.
+ */
+function fitToPositions(cy: Core, positions: Record<string, { x: number; y: number }>) {
+  let [x1, y1, x2, y2] = [Infinity, Infinity, -Infinity, -Infinity];
+  for (const p of Object.values(positions)) {
+    x1 = Math.min(x1, p.x);
+    y1 = Math.min(y1, p.y);
+    x2 = Math.max(x2, p.x);
+    y2 = Math.max(y2, p.y);
+  }
+  if (!Number.isFinite(x1)) return;
+  // Room for the node shapes and the labels under them.
+  const pad = 50;
+  const w = Math.max(1, x2 - x1 + 60);
+  const h = Math.max(1, y2 - y1 + 80);
+  const zoom = Math.max(cy.minZoom(), Math.min(1.2, (cy.width() - 2 * pad) / w, (cy.height() - 2 * pad) / h));
+  cy.viewport({ zoom, pan: { x: cy.width() / 2 - zoom * (x1 + x2) / 2, y: cy.height() / 2 - zoom * ((y1 + y2) / 2 + 10) } });
 }
 
 /** Fits the graph, but never zooms a handful of nodes up to poster size. */
