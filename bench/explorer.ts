@@ -256,8 +256,9 @@ self.onmessage = (e) => {
     };
     // An untimed explorer run: the viewport the explorer fits to these positions, for the bare page.
     const warm = await sample(browser, sides.explorer.url, sides.explorer.spec, false);
-    const { width, height, minZoom, maxZoom, background, style } = canvas;
-    const { zoom, pan } = warm.viewport;
+    const { minZoom, maxZoom, background, style } = canvas;
+    // The canvas size too comes from the run: the explorer's panels can change its height between loads.
+    const { zoom, pan, width, height } = warm.viewport;
     bareConfig = JSON.stringify({ style, zoom, pan, width, height, minZoom, maxZoom, background });
     bareElements = JSON.stringify(canvas.elements.map((e) => (e.group === 'nodes' ? { ...e, position: positions[e.data.id!] } : e)));
     const samples: Record<'explorer' | 'bare', Sample[]> = { explorer: [], bare: [] };
