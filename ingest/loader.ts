@@ -12,7 +12,7 @@ import {
   isAllowedRelType,
   isAllowedLabel,
 } from '../server/model';
-import { Database, Params } from '../server/neo4j/database';
+import { Database, Params, TxRun as Run } from '../server/neo4j/database';
 import { IngestRefusedError, TimeoutError } from '../server/errors';
 import { nameKey } from './normalize';
 import { latinForm } from '../server/search/names';
@@ -138,8 +138,6 @@ async function resolveTargets(db: Database, rel: ParsedRelease): Promise<Map<str
   return byKey;
 }
 
-type Run = (name: string, params: Params, slots?: Record<string, string | number>) => Promise<Record<string, unknown>[]>;
-
 export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<LoadResult> {
   const delta = rel.mode === 'delta';
   if (rel.parties.length === 0 && !(delta && rel.removedIds?.length)) {
@@ -208,7 +206,7 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
   const base = { dataset: rel.dataset, release: rel.release, allKindLabels };
 
   try {
-    return await writeRelease(db, rel, opts, { delta, byKey, restatedLinks, steps, total, base, partyRows, linkRows });
+    return await writeRelease(db, rel, opts, { delta, byKey, restatedLinks, steps, total, base, linkRows });
   } catch (err) {
     if (err instanceof TimeoutError) {
       throw new TimeoutError(
@@ -227,7 +225,6 @@ interface Prepared {
   steps: [string, Params[], Record<string, string>?][];
   total: number;
   base: { dataset: string; release: string; allKindLabels: string[] };
-  partyRows: { id: string }[];
   linkRows: (LinkKeyRow & Record<string, unknown>)[];
 }
 

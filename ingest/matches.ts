@@ -4,29 +4,17 @@
  * that touch the loaded dataset, and those at or above MATCH_THRESHOLD are stored as POSSIBLY_SAME_AS
  * with their score and features. A person's review decision on a pair survives every reload.
  */
-import type { IdentifierType, PartyKind } from '../server/model';
-import type { Params } from '../server/neo4j/database';
+import type { TxRun as Run } from '../server/neo4j/database';
 import { findCandidates, MatchParty } from '../server/matching/match';
 import { log } from '../server/logger';
-
-type Run = (name: string, params: Params) => Promise<Record<string, unknown>[]>;
-
-interface Row {
-  id: string;
-  dataset: string;
-  kind: PartyKind;
-  names: string[];
-  birthDates: string[];
-  nationalities: string[];
-  identifiers: { type: IdentifierType; value: string; country: string | null }[];
-}
 
 export async function refreshMatches(run: Run, dataset: string, batchSize: number): Promise<number> {
   const t = Date.now();
   const [{ others }] = (await run('match-other-datasets', { dataset })) as { others: number }[];
   if (Number(others) === 0) return 0;
-  const parties = (await run('match-parties', {})) as unknown as Row[];
-  const candidates = findCandidates(parties as MatchParty[], { touchingDatasets: [dataset] });
+  // match-parties returns rows in MatchParty's shape.
+  const parties = (await run('match-parties', {})) as unknown as MatchParty[];
+  const candidates = findCandidates(parties, { touchingDatasets: [dataset] });
   await run('match-clear', { datasets: [dataset] });
   const at = new Date().toISOString();
   for (let i = 0; i < candidates.length; i += batchSize) {

@@ -6,7 +6,7 @@
  */
 import crypto from 'node:crypto';
 import type { ParsedRelease, PartyRecord } from '../server/model';
-import type { Params } from '../server/neo4j/database';
+import type { Params, TxRun as Run } from '../server/neo4j/database';
 
 /** Fields compared between releases, in digest order (the digest is these hashes joined by ','). */
 export const RELEASE_FIELDS = [
@@ -87,8 +87,6 @@ export function changedFields(a: string, b: string): string[] {
   const y = b.split(',');
   return RELEASE_FIELDS.filter((_, i) => x[i] !== y[i]);
 }
-
-type Run = (name: string, params: Params) => Promise<Record<string, unknown>[]>;
 
 /** Parameters of ingest-release for this load (reads the previous snapshot for a delta). */
 export async function releaseSnapshot(run: Run, rel: ParsedRelease, links: LinkKeyRow[], previous: string | null): Promise<Params> {

@@ -262,7 +262,7 @@ export async function neighborhood(
   const seen = new Set(chosen);
   // Nodes the caller already has (e.g. on the explorer's canvas): not returned, so a second call pages on.
   const excluded = args.exclude?.length ? (await db.read<{ eid: string }>('api-seeds', { ids: [...new Set(args.exclude)] })).map((r) => r.eid) : [];
-  for (const e of excluded) if (!chosen.includes(e)) seen.add(e);
+  for (const e of excluded) seen.add(e);
   let truncated = seeds.length > limit;
   let frontier = chosen.slice();
   for (let hop = 0; hop < depth && frontier.length > 0 && chosen.length < limit; hop++) {

@@ -105,7 +105,7 @@ export function App() {
     const u = decodeUrlState(hash);
     lastHash.current = hash.replace(/^#/, '');
     if (u.layout && LAYOUTS.some((l) => l.name === u.layout)) setLayout(u.layout);
-    setTypes(u.types.filter((t) => (REL_TYPE_NAMES as string[]).includes(t)));
+    setTypes(u.types); // decodeUrlState keeps only the model's relationship types
     setPathResults(null);
     if (!u.nodes.length) {
       setHistory((h) => gs.commit(h, gs.EMPTY));

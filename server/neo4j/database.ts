@@ -59,6 +59,9 @@ export function statements(name: string): string[] {
 
 export type Params = Record<string, unknown>;
 
+/** Runs a named query inside the transaction of inWriteTransaction (slots as for queryWith). */
+export type TxRun = (name: string, params: Params, slots?: Record<string, string | number>) => Promise<RecordShape[]>;
+
 export class Database {
   readonly driver: Driver;
   readonly database: string | undefined;
@@ -126,10 +129,7 @@ export class Database {
    * Runs `work` inside one explicit write transaction: everything commits together or nothing does.
    * If the process dies half-way, Neo4j rolls the transaction back.
    */
-  async inWriteTransaction<R>(
-    timeoutMs: number,
-    work: (run: (name: string, params: Params, slots?: Record<string, string | number>) => Promise<RecordShape[]>) => Promise<R>,
-  ): Promise<R> {
+  async inWriteTransaction<R>(timeoutMs: number, work: (run: TxRun) => Promise<R>): Promise<R> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     let tx: Transaction | undefined;
     try {
