@@ -10,11 +10,11 @@
  */
 import http from 'node:http';
 import express from 'express';
-import { Database } from '../server/neo4j/database';
-import { createApp } from '../server/app';
-import { createGraphQLServer } from '../server/graphql';
-import { neighborhood, paths, search } from '../server/queries';
-import { nameSimilarity } from '../server/search/names';
+import { Database } from '../server/core/neo4j/database';
+import { createApp } from '../server/api/app';
+import { createGraphQLServer } from '../server/api/graphql';
+import { neighborhood, paths, search } from '../server/api/queries';
+import { nameSimilarity } from '../server/core/text/names';
 
 function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -37,10 +37,10 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import cytoscape, { ElementDefinition, StylesheetJson } from 'cytoscape';
 import type { Browser, Page } from 'playwright-core';
-import { Database } from '../server/neo4j/database';
-import { createApp } from '../server/app';
-import { createGraphQLServer } from '../server/graphql';
-import { REPO_ROOT } from '../server/settings';
+import { Database } from '../server/core/neo4j/database';
+import { createApp } from '../server/api/app';
+import { createGraphQLServer } from '../server/api/graphql';
+import { REPO_ROOT } from '../server/core/settings';
 import { encodeUrlState, EMPTY_URL_STATE } from '../client/src/url-state';
 import { buildClient, launchBrowser } from '../test/e2e/browser';
 

@@ -1,5 +1,5 @@
 // Full-text candidates for a search, with the filters applied; re-ranked by name similarity in
-// server/search. $lucene is built from the user's words by luceneQuery (values only).
+// server/core/text. $lucene is built from the user's words by luceneQuery (values only).
 CALL db.index.fulltext.queryNodes('party_names', $lucene, {limit: $candidates}) YIELD node AS p, score
 WHERE ($kinds IS NULL OR p.kind IN $kinds OR any(k IN $kinds WHERE k IN labels(p)))
   AND ($datasets IS NULL OR any(d IN coalesce(p.datasets, []) WHERE d IN $datasets))

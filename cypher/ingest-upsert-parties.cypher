@@ -1,5 +1,5 @@
 // Creates or updates parties. Kind labels are replaced (a kind can change between releases); labels come
-// from the model's allow-list (server/model.ts partyLabels), passed as parameters.
+// from the model's allow-list (server/core/model.ts partyLabels), passed as parameters.
 UNWIND $rows AS row
 MERGE (p:Party {id: row.id})
 REMOVE p:$($allKindLabels)

@@ -1,5 +1,5 @@
 // Constraints and indexes of the graph. Applied on every start and before every load; each statement
-// is idempotent. Labels and property names are those of server/model.ts.
+// is idempotent. Labels and property names are those of server/core/model.ts.
 
 // One node per key.
 CREATE CONSTRAINT party_id IF NOT EXISTS FOR (n:Party) REQUIRE n.id IS UNIQUE;

@@ -8,11 +8,11 @@
  * the duration; with NEO4J_URI set, into that server.
  */
 import { Command } from 'commander';
-import { loadSettings, SettingsError } from '../server/settings';
-import { connectNeo4j, Neo4jEndpoint } from '../server/neo4j/embedded';
-import { Database } from '../server/neo4j/database';
-import { AppError, DownloadError, SourceFormatError } from '../server/errors';
-import { log, setLogLevel } from '../server/logger';
+import { loadSettings, SettingsError } from '../server/core/settings';
+import { connectNeo4j, Neo4jEndpoint } from '../server/core/neo4j/embedded';
+import { Database } from '../server/core/neo4j/database';
+import { AppError, DownloadError, SourceFormatError } from '../server/core/errors';
+import { log, setLogLevel } from '../server/core/logger';
 import { FORMATS, releaseFor } from './formats';
 import { ingest } from './ingest';
 import { allSummaries, formatSummary } from './summary';

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
-import { SourceFormatError } from '../server/errors';
+import { SourceFormatError } from '../server/core/errors';
 
 export interface CsvRow {
   /** 1-based line on which the record ends (the record's line for one-line records). */

@@ -19,9 +19,9 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { BadInputError, DownloadError, SourceFormatError } from '../server/errors';
-import type { Settings } from '../server/settings';
-import { log } from '../server/logger';
+import { BadInputError, DownloadError, SourceFormatError } from '../server/core/errors';
+import type { Settings } from '../server/core/settings';
+import { log } from '../server/core/logger';
 import { detectFormat } from './formats';
 import { createProgress } from './progress';
 import {

@@ -1,12 +1,11 @@
 /**
  * The source formats the loader understands, recognised from file content. Each is a small parser that
- * emits the common model (server/model.ts ParsedRelease).
+ * emits the common model (server/core/model.ts ParsedRelease).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ParsedRelease } from '../server/model';
-import type { ParseOptions } from './parse-options';
-import { SourceFormatError } from '../server/errors';
+import type { SourceFormat } from './parse-options';
+import { SourceFormatError } from '../server/core/errors';
 import { detectOfacCsv, parseOfacCsv } from './sources/ofac-csv';
 import { OFAC_PUBLISHER, OFAC_DATASETS } from './sources/ofac-csv.meta';
 import { ftmFormat } from './sources/ftm';
@@ -15,16 +14,7 @@ import { ofacEnhancedXmlFormat } from './sources/ofac-enhanced-xml';
 import { ofacAdvancedXmlFormat } from './sources/ofac-advanced-xml';
 import { ofacClassicXmlFormat } from './sources/ofac-classic-xml';
 
-export type { ParseOptions } from './parse-options';
-
-export interface SourceFormat {
-  name: string;
-  description: string;
-  publisher: string;
-  detect(file: string): Promise<boolean>;
-  parse(files: string[], opts: ParseOptions): Promise<ParsedRelease>;
-  title(dataset: string): string;
-}
+export type { ParseOptions, SourceFormat } from './parse-options';
 
 export const FORMATS: SourceFormat[] = [
   {

@@ -3,13 +3,13 @@
  * read back the counts. Used by the CLI and by `npm start` for the demo data.
  */
 import fs from 'node:fs';
-import { Database } from '../server/neo4j/database';
-import type { ParsedRelease } from '../server/model';
+import { Database } from '../server/core/neo4j/database';
+import type { ParsedRelease } from '../server/core/model';
 import { detectFormat, expandPaths, releaseFor } from './formats';
 import { loadRelease, LoadResult } from './loader';
 import { createProgress } from './progress';
 import { datasetSummary, DatasetSummary } from './summary';
-import { log } from '../server/logger';
+import { log } from '../server/core/logger';
 
 export interface IngestRequest {
   paths: string[];

@@ -11,14 +11,14 @@ import {
   PartyRecord,
   isAllowedRelType,
   isAllowedLabel,
-} from '../server/model';
-import { Database, Params, TxRun as Run } from '../server/neo4j/database';
-import { IngestRefusedError, TimeoutError } from '../server/errors';
-import { nameKey } from './normalize';
-import { latinForm } from '../server/search/names';
-import { log } from '../server/logger';
-import { LinkKeyRow, releaseSnapshot } from './releases';
-import { refreshMatches } from './matches';
+} from '../server/core/model';
+import { Database, Params, TxRun as Run } from '../server/core/neo4j/database';
+import { IngestRefusedError, TimeoutError } from '../server/core/errors';
+import { nameKey } from '../server/core/text/normalize';
+import { latinForm } from '../server/core/text/names';
+import { log } from '../server/core/logger';
+import { LinkKeyRow, releaseSnapshot } from '../server/core/releases';
+import { refreshMatches } from '../server/core/matching/refresh';
 
 export interface LoadOptions {
   batchSize: number;

@@ -1,6 +1,19 @@
-/** What every source parser is given, and the rule for the release date (shared by all parsers). */
+/**
+ * The contract of a source format (what ingest/formats.ts registers and every parser in sources/
+ * implements), what every parser is given, and the rule for the release date (shared by all parsers).
+ */
 import path from 'node:path';
-import { SourceFormatError } from '../server/errors';
+import { SourceFormatError } from '../server/core/errors';
+import type { ParsedRelease } from '../server/core/model';
+
+export interface SourceFormat {
+  name: string;
+  description: string;
+  publisher: string;
+  detect(file: string): Promise<boolean>;
+  parse(files: string[], opts: ParseOptions): Promise<ParsedRelease>;
+  title(dataset: string): string;
+}
 
 export interface ParseOptions {
   /** Dataset name given by the user (--dataset); else the parser names it from the content. */

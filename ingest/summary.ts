@@ -2,8 +2,8 @@
  * What a dataset holds, as stored in the database: the shape printed by `ingest --json` and
  * `ingest --status --json`, the same for every source format.
  */
-import type { Rejection } from '../server/model';
-import { Database } from '../server/neo4j/database';
+import type { Rejection } from '../server/core/model';
+import { Database } from '../server/core/neo4j/database';
 
 export interface DatasetSummary {
   dataset: string;

@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
-import { SourceFormatError } from '../server/errors';
+import { SourceFormatError } from '../server/core/errors';
 
 export interface XmlElement {
   /** Local name (namespace prefix removed). */

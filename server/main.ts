@@ -3,13 +3,13 @@
  * database, and serves HTTP on PORT. /healthz answers 503 until all of that is done.
  */
 import http from 'node:http';
-import { loadSettings, SettingsError } from './settings';
-import { connectNeo4j, Neo4jEndpoint } from './neo4j/embedded';
-import { Database } from './neo4j/database';
-import { AppError } from './errors';
-import { createApp, AppState } from './app';
-import { createGraphQLServer } from './graphql';
-import { log, setLogLevel } from './logger';
+import { loadSettings, SettingsError } from './core/settings';
+import { connectNeo4j, Neo4jEndpoint } from './core/neo4j/embedded';
+import { Database } from './core/neo4j/database';
+import { AppError } from './core/errors';
+import { createApp, AppState } from './api/app';
+import { createGraphQLServer } from './api/graphql';
+import { log, setLogLevel } from './core/logger';
 import { DEMO_LOADS } from '../ingest/demo';
 import { ingest } from '../ingest/ingest';
 import { formatSummary } from '../ingest/summary';

@@ -4,9 +4,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSettings, REPO_ROOT } from '../server/settings';
-import { connectNeo4j, stopRecordedNeo4j } from '../server/neo4j/embedded';
-import { freePort } from '../server/net';
+import { loadSettings, REPO_ROOT } from '../server/core/settings';
+import { connectNeo4j, stopRecordedNeo4j } from '../server/core/neo4j/embedded';
+import { freePort } from '../server/core/net';
 import { buildClient } from './e2e/browser';
 
 export default async function globalSetup(): Promise<void> {
@@ -15,7 +15,8 @@ export default async function globalSetup(): Promise<void> {
   // The server tests serve the explorer and its GraphQL IDE: build client/dist if it is stale.
   buildClient();
   if (process.env.NEO4J_URI) return;
-  const dataDir = path.join(REPO_ROOT, '.data', 'test');
+  // TEST_STORE names another folder under .data, so that two runs on one checkout do not share a store.
+  const dataDir = path.join(REPO_ROOT, '.data', process.env.TEST_STORE || 'test');
   // A fresh store every run; first stop a server an interrupted run may have left on it.
   await stopRecordedNeo4j(loadSettings({ ...process.env, DATA_DIR: dataDir }));
   fs.rmSync(path.join(dataDir, 'neo4j'), { recursive: true, force: true });

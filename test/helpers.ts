@@ -1,8 +1,8 @@
 /** Shared test helpers: the test database, the shared real data, and a fingerprint of the graph. */
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { REPO_ROOT } from '../server/settings';
-import { Database } from '../server/neo4j/database';
+import { REPO_ROOT } from '../server/core/settings';
+import { Database } from '../server/core/neo4j/database';
 
 /** The real sanctions files of ../shared/data/sanctions (read its README). */
 export const SHARED = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions');

@@ -14,7 +14,7 @@ import { DetailsPanel } from './components/DetailsPanel';
 import { PathPanel, PathQuery, PathEnd } from './components/PathPanel';
 import { Timeline } from './components/Timeline';
 import { Legend } from './components/Legend';
-import { REL_LEGEND, REL_TYPE_NAMES } from '../../server/model';
+import { REL_LEGEND, REL_TYPE_NAMES } from '../../server/core/model';
 
 /** Nodes one expansion adds at most; a hub shows a "+N more" handle for the rest. */
 export const EXPAND_CAP = 25;

@@ -1,10 +1,10 @@
 /**
- * The Cytoscape stylesheet and the legend, derived from the model (server/model.ts LEGEND, REL_LEGEND):
+ * The Cytoscape stylesheet and the legend, derived from the model (server/core/model.ts LEGEND, REL_LEGEND):
  * shapes and colours per node kind, colour and line style per relationship type. Selectors and mappers
  * only, no style functions, so Cytoscape can cache them.
  */
 import type { StylesheetJson } from 'cytoscape';
-import { LEGEND, PARTY_KINDS, REL_LEGEND, REL_TYPES } from '../../server/model';
+import { LEGEND, PARTY_KINDS, REL_LEGEND, REL_TYPES } from '../../server/core/model';
 
 export type Theme = 'light' | 'dark';
 

@@ -4,7 +4,7 @@
  * relationship-type filter, the layout and a path search. Kept in the fragment (#...), which browsers
  * do not send to servers or log.
  */
-import { isAllowedRelType } from '../../server/model';
+import { isAllowedRelType } from '../../server/core/model';
 import type { PathMode } from './api';
 
 export interface UrlState {

@@ -12,8 +12,8 @@
  * Deltas: https://www.opensanctions.org/faq/80/bulk-deltas/ ("apply the delta files of each version in
  * the order in which they were released").
  */
-import type { AliasQuality, AliasType, IdentifierType, PartyKind } from '../../server/model';
-import { LINK_TYPES } from '../../server/model';
+import type { AliasQuality, AliasType, IdentifierType, PartyKind } from '../../server/core/model';
+import { LINK_TYPES } from '../../server/core/model';
 
 export const FTM_PUBLISHER = 'OpenSanctions (FollowTheMoney entities; CC BY-NC 4.0)';
 

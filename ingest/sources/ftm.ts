@@ -35,11 +35,11 @@ import type {
   PartyRecord,
   Provenance,
   Rejection,
-} from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import { addressRecord, identifierRecord, nameKey, normaliseIdentifierValue } from '../normalize';
+} from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { addressRecord, identifierRecord, nameKey, normaliseIdentifierValue } from '../../server/core/text/normalize';
 import { chooseRelease, ParseOptions } from '../parse-options';
-import type { SourceFormat } from '../formats';
+import type { SourceFormat } from '../parse-options';
 import {
   commonSchema,
   DELTA_OPS,

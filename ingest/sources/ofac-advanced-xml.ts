@@ -50,12 +50,12 @@ import type {
   PartyRecord,
   Provenance,
   Rejection,
-} from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import { identifierRecord } from '../normalize';
+} from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { identifierRecord } from '../../server/core/text/normalize';
 import { chooseRelease, ParseOptions } from '../parse-options';
 import { child, children, head, textOf, XmlElement } from '../xml';
-import type { SourceFormat } from '../formats';
+import type { SourceFormat } from '../parse-options';
 import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';
 // The label classification, date, address and link rules OFAC's XML formats share, so an ADVANCED, ENHANCED
 // or classic XML file of the same list gives the same model (and the legacy CSV, whose tables they reuse).

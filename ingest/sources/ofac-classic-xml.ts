@@ -36,12 +36,12 @@
  * would not be well-formed, so the difference means an excerpt or an inconsistent export).
  */
 import path from 'node:path';
-import type { ParsedRelease } from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import type { SourceFormat } from '../formats';
+import type { ParsedRelease } from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import type { SourceFormat } from '../parse-options';
 import { chooseRelease, type ParseOptions } from '../parse-options';
 import { child, children, head, textOf, type XmlElement } from '../xml';
-import { nameKey } from '../normalize';
+import { nameKey } from '../../server/core/text/normalize';
 import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';
 import {
   OfacEntry,

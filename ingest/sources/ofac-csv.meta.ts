@@ -6,7 +6,7 @@
  * the legacy fixed-field, pipe-delimited and delimited files"): no header row, `-0-` for an empty field,
  * one DOS end-of-file character (0x1A) after the last record.
  */
-import type { IdentifierType } from '../../server/model';
+import type { IdentifierType } from '../../server/core/model';
 
 export const OFAC_PUBLISHER = 'U.S. Treasury, Office of Foreign Assets Control (OFAC)';
 

@@ -8,9 +8,9 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressFact, Alias, IdentifierFact, LinkRecord, ParsedRelease, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import { addressRecord, identifierRecord, nameKey } from '../normalize';
+import type { AddressFact, Alias, IdentifierFact, LinkRecord, ParsedRelease, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { firstRecord, readCsv } from '../csv';
 import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH } from './ofac-csv.meta';
 import { parseRemarks } from './ofac-remarks';

@@ -43,9 +43,9 @@
  * as the legacy CSV parser does, one bad record does not stop a list of thousands.
  */
 import path from 'node:path';
-import { ALIAS_TYPES, type ParsedRelease } from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import type { SourceFormat } from '../formats';
+import { ALIAS_TYPES, type ParsedRelease } from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import type { SourceFormat } from '../parse-options';
 import { chooseRelease, type ParseOptions } from '../parse-options';
 import { child, children, head, textOf, type XmlElement } from '../xml';
 import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';

@@ -10,7 +10,7 @@
  * "expires <date>". Statements this parser does not recognise stay in the remarks text, which is kept
  * whole on the party.
  */
-import type { Alias, AliasType, IdentifierType } from '../../server/model';
+import type { Alias, AliasType, IdentifierType } from '../../server/core/model';
 import { DIGITAL_CURRENCY_LABEL, OFAC_ID_LABELS } from './ofac-csv.meta';
 
 export interface RemarkIdentifier {

@@ -30,10 +30,10 @@ import type {
   PartyRecord,
   Provenance,
   Rejection,
-} from '../../server/model';
-import { ALIAS_TYPES } from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import { addressRecord, identifierRecord, nameKey } from '../normalize';
+} from '../../server/core/model';
+import { ALIAS_TYPES } from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { streamXml, type StreamXmlOptions, type XmlElement } from '../xml';
 import { DIGITAL_CURRENCY_LABEL, OFAC_DATASETS, OFAC_ID_LABELS } from './ofac-csv.meta';
 import { parseRemarks, splitRemarks, type RemarkFacts, type RemarkIdentifier } from './ofac-remarks';

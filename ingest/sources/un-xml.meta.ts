@@ -8,7 +8,7 @@
  * as QDi.006 or KPe.001: two letters for the sanctions regime, `i` (individual) or `e` (entity), a dot
  * and three digits. The same numbers are how the list's free text refers to other entries.
  */
-import type { IdentifierType, LinkRecord } from '../../server/model';
+import type { IdentifierType, LinkRecord } from '../../server/core/model';
 
 export const UN_PUBLISHER = 'United Nations Security Council';
 

@@ -31,12 +31,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type {
   AddressFact, Alias, AliasQuality, AliasType, IdentifierFact, IdentifierType, LinkRecord, ParsedRelease, PartyRecord, Provenance, Rejection,
-} from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
-import { addressRecord, identifierRecord, nameKey } from '../normalize';
+} from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { children, head, streamXml, textOf, type XmlElement } from '../xml';
 import { chooseRelease, type ParseOptions } from '../parse-options';
-import type { SourceFormat } from '../formats';
+import type { SourceFormat } from '../parse-options';
 import {
   MONTHS, UN_DATASET, UN_DOCUMENT_SUBTYPES, UN_DOCUMENT_TYPES, UN_ID_PREFIX, UN_KNOWN_ELEMENTS, UN_LINK_PHRASES, UN_MENTION_LABELS,
   UN_PROGRAM_PREFIX, UN_PUBLISHER, UN_REFERENCE_IN_TEXT, UN_TRANSLATED_DOCUMENT_TYPES,

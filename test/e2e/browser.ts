@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chromium, Browser, Page } from 'playwright-core';
-import { REPO_ROOT } from '../../server/settings';
+import { REPO_ROOT } from '../../server/core/settings';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'screenshots');

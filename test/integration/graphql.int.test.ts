@@ -8,9 +8,9 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { createApp, AppState } from '../../server/app';
-import { createGraphQLServer } from '../../server/graphql';
-import { Database } from '../../server/neo4j/database';
+import { createApp, AppState } from '../../server/api/app';
+import { createGraphQLServer } from '../../server/api/graphql';
+import { Database } from '../../server/core/neo4j/database';
 import { ingest } from '../../ingest/ingest';
 import { LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 

@@ -6,9 +6,9 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { createApp, AppState } from '../../server/app';
-import { createGraphQLServer } from '../../server/graphql';
-import { Database } from '../../server/neo4j/database';
+import { createApp, AppState } from '../../server/api/app';
+import { createGraphQLServer } from '../../server/api/graphql';
+import { Database } from '../../server/core/neo4j/database';
 import { ingest } from '../../ingest/ingest';
 import { LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 

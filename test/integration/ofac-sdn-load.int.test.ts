@@ -6,8 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
-import { changes } from '../../server/queries';
-import { Database } from '../../server/neo4j/database';
+import { changes } from '../../server/api/queries';
+import { Database } from '../../server/core/neo4j/database';
 import { fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 
 const SDN_0503 = path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv');

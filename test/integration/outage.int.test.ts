@@ -6,12 +6,12 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createApp, AppState } from '../../server/app';
-import { createGraphQLServer } from '../../server/graphql';
-import { Database } from '../../server/neo4j/database';
-import { connectNeo4j, Neo4jEndpoint } from '../../server/neo4j/embedded';
-import { loadSettings } from '../../server/settings';
-import { freePort } from '../../server/net';
+import { createApp, AppState } from '../../server/api/app';
+import { createGraphQLServer } from '../../server/api/graphql';
+import { Database } from '../../server/core/neo4j/database';
+import { connectNeo4j, Neo4jEndpoint } from '../../server/core/neo4j/embedded';
+import { loadSettings } from '../../server/core/settings';
+import { freePort } from '../../server/core/net';
 
 test('a stopped Neo4j gives 503 SERVICE_UNAVAILABLE; the API recovers when it is back', async () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-outage-'));

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { REPO_ROOT } from '../../server/settings';
-import { freePort } from '../../server/net';
-import { Database } from '../../server/neo4j/database';
+import { REPO_ROOT } from '../../server/core/settings';
+import { freePort } from '../../server/core/net';
+import { Database } from '../../server/core/neo4j/database';
 import { externalNeo4jEnv, fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 import { ingest } from '../../ingest/ingest';
 

@@ -7,10 +7,10 @@
  */
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
-import { linkKey } from '../../ingest/releases';
-import { changes, getEntity } from '../../server/queries';
-import type { ParsedRelease } from '../../server/model';
-import { Database } from '../../server/neo4j/database';
+import { linkKey } from '../../server/core/releases';
+import { changes, getEntity } from '../../server/api/queries';
+import type { ParsedRelease } from '../../server/core/model';
+import { Database } from '../../server/core/neo4j/database';
 import { LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 
 let db: Database;

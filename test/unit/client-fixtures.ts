@@ -5,7 +5,7 @@
  * DPRK2 (109 relationships in that release). Identifier ids are made by the ingest's own normaliser, so
  * they look exactly like the ids the URL has to carry. Edge ids are Neo4j element ids.
  */
-import { identifierRecord } from '../../ingest/normalize';
+import { identifierRecord } from '../../server/core/text/normalize';
 import type { GraphEdge, GraphNode } from '../../client/src/api';
 
 export function node(id: string, kind: string, label: string, degree: number, extra: Partial<GraphNode> = {}): GraphNode {

@@ -1,12 +1,12 @@
 /**
- * The Cytoscape stylesheet and legend (client/src/style.ts) follow the model (server/model.ts): every
+ * The Cytoscape stylesheet and legend (client/src/style.ts) follow the model (server/core/model.ts): every
  * node kind and relationship type is styled as the legend says, in both themes. The stylesheet is also
  * handed to a headless Cytoscape, which warns about any property or value it does not accept, and the
  * computed style of real elements is checked.
  */
 import cytoscape from 'cytoscape';
 import type { StylesheetJson } from 'cytoscape';
-import { LEGEND, PARTY_KINDS, PARTY_KIND_NAMES, REL_LEGEND, REL_TYPES, REL_TYPE_NAMES } from '../../server/model';
+import { LEGEND, PARTY_KINDS, PARTY_KIND_NAMES, REL_LEGEND, REL_TYPES, REL_TYPE_NAMES } from '../../server/core/model';
 import { THEME_COLORS, Theme, isPartyKind, legendEntries, stylesheet } from '../../client/src/style';
 import { desiredElements } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';

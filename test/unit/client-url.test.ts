@@ -3,8 +3,8 @@
  * canvas, whatever characters the ids hold, and a hand-edited or truncated link cannot smuggle in
  * anything the explorer would not produce itself.
  */
-import { addressRecord } from '../../ingest/normalize';
-import { REL_TYPE_NAMES } from '../../server/model';
+import { addressRecord } from '../../server/core/text/normalize';
+import { REL_TYPE_NAMES } from '../../server/core/model';
 import { EMPTY_URL_STATE, UrlState, decodeUrlState, encodeUrlState } from '../../client/src/url-state';
 import { ALIS, CHINYONG, DPRK2, JON, PASSPORT, PIONEER, TAX_ID } from './client-fixtures';
 

@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadSettings, SETTINGS_DOC } from '../../server/settings';
-import { BadInputError, DownloadError, SourceFormatError } from '../../server/errors';
+import { loadSettings, SETTINGS_DOC } from '../../server/core/settings';
+import { BadInputError, DownloadError, SourceFormatError } from '../../server/core/errors';
 import { FORMATS } from '../../ingest/formats';
 import { FETCH_SOURCES, PUBLISHERS } from '../../ingest/fetch.meta';
 import {
@@ -21,7 +21,7 @@ import {
   sourceFiles,
 } from '../../ingest/fetch';
 import { startServer, TestServer } from '../fetch-server';
-import { REPO_ROOT } from '../../server/settings';
+import { REPO_ROOT } from '../../server/core/settings';
 
 const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 const SUBSET = path.join(FIXTURES, 'ofac-sdn-csv-subset-2025-05-16');

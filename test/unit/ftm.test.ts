@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { countryName, detectFtm, classifyFtmFile, parseFtm, splitJsonTexts } from '../../ingest/sources/ftm';
 import { FTM_LINKS, FTM_PARTY_KINDS } from '../../ingest/sources/ftm.meta';
-import type { ParsedRelease } from '../../server/model';
-import { SourceFormatError } from '../../server/errors';
+import type { ParsedRelease } from '../../server/core/model';
+import { SourceFormatError } from '../../server/core/errors';
 import { SHARED } from '../helpers';
 
 const FTM = path.join(SHARED, 'opensanctions-ftm');

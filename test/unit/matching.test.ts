@@ -1,5 +1,5 @@
 /**
- * Cross-list matching (server/matching) on the real lists: the UN consolidated list of 2025-11-18, the
+ * Cross-list matching (server/core/matching) on the real lists: the UN consolidated list of 2025-11-18, the
  * OFAC SDN CSV of 2024-05-03 and the OFAC consolidated (non-SDN) ENHANCED XML of 2025-01-10, parsed
  * with the project's parsers. No database.
  *
@@ -14,13 +14,13 @@ import path from 'node:path';
 import { parseUnXml } from '../../ingest/sources/un-xml';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
 import { parseOfacEnhancedXml } from '../../ingest/sources/ofac-enhanced-xml';
-import { normaliseIdentifierValue } from '../../ingest/normalize';
-import { latinTokens, meaningfulTokens, mutualTokenSimilarity, nameSimilarity } from '../../server/search/names';
+import { normaliseIdentifierValue } from '../../server/core/text/normalize';
+import { latinTokens, meaningfulTokens, mutualTokenSimilarity, nameSimilarity } from '../../server/core/text/names';
 import {
   MATCH_THRESHOLD, describeCandidate, findCandidates, kindRelation, matchPartiesOf, matchWords, type Candidate, type MatchParty,
-} from '../../server/matching/match';
-import { compareBirthDates, parseBirthDate } from '../../server/matching/dates';
-import { countryCode } from '../../server/matching/countries';
+} from '../../server/core/matching/match';
+import { compareBirthDates, parseBirthDate } from '../../server/core/matching/dates';
+import { countryCode } from '../../server/core/matching/countries';
 import { SHARED } from '../helpers';
 
 const UN = path.join(SHARED, 'un-consolidated-xml-2025-11-18', 'consolidated.xml');

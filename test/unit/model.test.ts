@@ -1,5 +1,5 @@
-import { isAllowedLabel, isAllowedRelType, LEGEND, LINK_TYPES, PARTY_KIND_NAMES, partyLabels } from '../../server/model';
-import { query, queryWith, statements } from '../../server/neo4j/database';
+import { isAllowedLabel, isAllowedRelType, LEGEND, LINK_TYPES, PARTY_KIND_NAMES, partyLabels } from '../../server/core/model';
+import { query, queryWith, statements } from '../../server/core/neo4j/database';
 
 describe('model', () => {
   test('a party carries its ancestor labels', () => {

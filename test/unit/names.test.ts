@@ -1,4 +1,4 @@
-import { latinForm, luceneQuery, meaningfulTokens, nameSimilarity, sameWords } from '../../server/search/names';
+import { latinForm, luceneQuery, meaningfulTokens, nameSimilarity, sameWords } from '../../server/core/text/names';
 
 const CHINYONG = 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY';
 

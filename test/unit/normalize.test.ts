@@ -1,4 +1,4 @@
-import { addressRecord, identifierRecord, nameKey } from '../../ingest/normalize';
+import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 
 describe('normalised keys', () => {
   test('names: case, punctuation and accents do not matter', () => {

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { detectOfacAdvancedXml, ofacAdvancedXmlFormat, parseOfacAdvancedXml } from '../../ingest/sources/ofac-advanced-xml';
-import { SourceFormatError } from '../../server/errors';
-import { addressRecord } from '../../ingest/normalize';
-import type { ParsedRelease } from '../../server/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { addressRecord } from '../../server/core/text/normalize';
+import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const EXCERPT = path.join(__dirname, '..', 'fixtures', 'ofac-advanced-xml', 'cons_advanced-excerpt.xml');

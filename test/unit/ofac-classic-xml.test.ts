@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { detectOfacClassicXml, ofacClassicXmlFormat, parseOfacClassicXml, publishDate } from '../../ingest/sources/ofac-classic-xml';
 import { classifyLabel, isFeatureLabel } from '../../ingest/sources/ofac-xml-common';
-import { nameKey } from '../../ingest/normalize';
-import { SourceFormatError } from '../../server/errors';
-import type { ParsedRelease } from '../../server/model';
+import { nameKey } from '../../server/core/text/normalize';
+import { SourceFormatError } from '../../server/core/errors';
+import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'ofac-classic-xml', 'consolidated-excerpt.xml');

@@ -10,8 +10,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
-import { nameKey } from '../../ingest/normalize';
-import type { ParsedRelease } from '../../server/model';
+import { nameKey } from '../../server/core/text/normalize';
+import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const DIR = path.join(SHARED, 'ofac-cons-csv-2025-12-19');

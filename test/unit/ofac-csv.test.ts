@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseOfacCsv, roleOf } from '../../ingest/sources/ofac-csv';
 import { readCsv } from '../../ingest/csv';
-import { SourceFormatError } from '../../server/errors';
+import { SourceFormatError } from '../../server/core/errors';
 
 const SUBSET = path.join(__dirname, '..', 'fixtures', 'ofac-sdn-csv-subset-2025-05-16');
 const files = ['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv'].map((f) => path.join(SUBSET, f));

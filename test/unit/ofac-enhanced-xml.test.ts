@@ -4,9 +4,9 @@ import path from 'node:path';
 import { detectOfacEnhancedXml, ofacEnhancedXmlFormat, parseOfacEnhancedXml } from '../../ingest/sources/ofac-enhanced-xml';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
 import { dateWindow, linkTypeOf, utf8Problem } from '../../ingest/sources/ofac-xml-common';
-import { nameKey } from '../../ingest/normalize';
-import { SourceFormatError } from '../../server/errors';
-import type { ParsedRelease } from '../../server/model';
+import { nameKey } from '../../server/core/text/normalize';
+import { SourceFormatError } from '../../server/core/errors';
+import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'ofac-enhanced-xml', 'CONS_ENHANCED-excerpt.XML');

@@ -1,4 +1,4 @@
-import { loadSettings, SettingsError } from '../../server/settings';
+import { loadSettings, SettingsError } from '../../server/core/settings';
 
 describe('settings', () => {
   test('defaults', () => {

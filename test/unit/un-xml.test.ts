@@ -4,10 +4,10 @@ import path from 'node:path';
 import {
   birthDatesOf, detectUnXml, expiryIn, parseUnXml, referencesIn, splitAliasNames, splitDocumentNumber, unXmlFormat,
 } from '../../ingest/sources/un-xml';
-import { nameKey } from '../../ingest/normalize';
+import { nameKey } from '../../server/core/text/normalize';
 import type { XmlElement } from '../../ingest/xml';
-import { SourceFormatError } from '../../server/errors';
-import { ALIAS_TYPES, IDENTIFIER_TYPES, LINK_TYPES, type ParsedRelease } from '../../server/model';
+import { SourceFormatError } from '../../server/core/errors';
+import { ALIAS_TYPES, IDENTIFIER_TYPES, LINK_TYPES, type ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'un-xml', 'consolidated-2025-11-18-excerpt.xml');

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import * as api from '../api';
-import { REL_LEGEND } from '../../../server/model';
+import { REL_LEGEND } from '../../../server/core/model';
 import { isPartyKind } from '../style';
 import { KindIcon } from './Legend';
 

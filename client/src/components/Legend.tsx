@@ -1,6 +1,6 @@
 /** The legend (derived from the model) and the small kind icons used in lists. */
 import { legendEntries } from '../style';
-import { LEGEND } from '../../../server/model';
+import { LEGEND } from '../../../server/core/model';
 
 const SHAPES: Record<string, string> = {
   ellipse: 'M8 1a7 7 0 1 0 0.01 0Z',

@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import * as api from '../api';
-import { REL_LEGEND, REL_TYPE_NAMES } from '../../../server/model';
+import { REL_LEGEND, REL_TYPE_NAMES } from '../../../server/core/model';
 import { SearchBox } from './SearchBox';
 
 export interface PathEnd {

@@ -10,10 +10,10 @@ import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
 import { datasets, neighborhood, subgraph } from './queries';
-import { AppError, BadInputError, ServiceUnavailableError } from './errors';
-import { Database } from './neo4j/database';
-import { log } from './logger';
-import { REPO_ROOT } from './settings';
+import { AppError, BadInputError, ServiceUnavailableError } from '../core/errors';
+import { Database } from '../core/neo4j/database';
+import { log } from '../core/logger';
+import { REPO_ROOT } from '../core/settings';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 

@@ -5,7 +5,7 @@
 import os from 'node:os';
 import path from 'node:path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 /** Neo4j version the embedded server runs; 5.26 is the LTS line that runs on Java 17. */
 export const NEO4J_VERSION = '5.26.19';

@@ -7,7 +7,7 @@
  * <attributes class="node|edge">.
  */
 import { strToU8, zipSync } from 'fflate';
-import { PARTY_KIND_NAMES, REL_TYPES } from './model';
+import { PARTY_KIND_NAMES, REL_TYPES } from '../core/model';
 import type { GraphEdge, GraphNode, Subgraph } from './queries';
 
 export const EXPORT_FORMATS = ['graphml', 'gexf', 'csv', 'json', 'ftm'] as const;

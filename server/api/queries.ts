@@ -2,12 +2,12 @@
  * The read queries behind the API: each validates its input (BadInputError says what to fix), runs
  * named Cypher from cypher/ in read transactions, and returns plain objects in the API's shapes.
  */
-import { BadInputError } from './errors';
-import { isAllowedRelType, LABELS, PARTY_KIND_NAMES, REL_TYPE_NAMES } from './model';
+import { BadInputError } from '../core/errors';
+import { isAllowedRelType, LABELS, PARTY_KIND_NAMES, REL_TYPE_NAMES } from '../core/model';
 import neo4j from 'neo4j-driver';
-import { Database } from './neo4j/database';
-import { luceneQuery, nameSimilarity, sameWords } from './search/names';
-import { changedFields, releaseId } from '../ingest/releases';
+import { Database } from '../core/neo4j/database';
+import { luceneQuery, nameSimilarity, sameWords } from '../core/text/names';
+import { changedFields, releaseId } from '../core/releases';
 
 export const LIMITS = {
   searchFirst: 100,

@@ -5,8 +5,8 @@
  * with the delta applied, so it too describes the whole list as of that date.
  */
 import crypto from 'node:crypto';
-import type { ParsedRelease, PartyRecord } from '../server/model';
-import type { Params, TxRun as Run } from '../server/neo4j/database';
+import type { ParsedRelease, PartyRecord } from './model';
+import type { Params, TxRun as Run } from './neo4j/database';
 
 /** Fields compared between releases, in digest order (the digest is these hashes joined by ','). */
 export const RELEASE_FIELDS = [

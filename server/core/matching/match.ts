@@ -20,8 +20,8 @@
  * IDENTIFIER_WEIGHTS, LEGAL_FORM_WORDS, KIND_COMPATIBLE_WEIGHT.
  */
 import type { IdentifierFact, IdentifierRecord, IdentifierType, PartyKind, PartyRecord } from '../model';
-import { normaliseIdentifierValue } from '../../ingest/normalize';
-import { latinTokens, meaningfulOf, mutualTokenSimilarity, tokenSimilarity } from '../search/names';
+import { normaliseIdentifierValue } from '../text/normalize';
+import { latinTokens, meaningfulOf, mutualTokenSimilarity, tokenSimilarity } from '../text/names';
 import { countryCode } from './countries';
 import { compareBirthDates, parseBirthDate, type BirthDateAgreement, type DateSpan } from './dates';
 

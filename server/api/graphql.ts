@@ -9,12 +9,12 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { GraphQLError, ValidationContext, ASTVisitor, Kind, SelectionSetNode } from 'graphql';
 import crypto from 'node:crypto';
-import { AppError, ForbiddenError, ServiceUnavailableError } from './errors';
-import { Database } from './neo4j/database';
-import { log } from './logger';
+import { AppError, ForbiddenError, ServiceUnavailableError } from '../core/errors';
+import { Database } from '../core/neo4j/database';
+import { log } from '../core/logger';
 import * as q from './queries';
 
-export const typeDefs = fs.readFileSync(path.join(__dirname, 'schema.graphql'), 'utf8');
+export const typeDefs = fs.readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8');
 
 export interface Context {
   db: Database | null;

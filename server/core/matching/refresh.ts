@@ -1,12 +1,12 @@
 /**
  * Cross-list candidate matches, refreshed inside each load's transaction: every listed party is read
- * (names in all scripts, birth dates, nationalities, identifiers), server/matching scores the pairs
+ * (names in all scripts, birth dates, nationalities, identifiers), server/core/matching scores the pairs
  * that touch the loaded dataset, and those at or above MATCH_THRESHOLD are stored as POSSIBLY_SAME_AS
  * with their score and features. A person's review decision on a pair survives every reload.
  */
-import type { TxRun as Run } from '../server/neo4j/database';
-import { findCandidates, MatchParty } from '../server/matching/match';
-import { log } from '../server/logger';
+import type { TxRun as Run } from '../neo4j/database';
+import { findCandidates, MatchParty } from './match';
+import { log } from '../logger';
 
 export async function refreshMatches(run: Run, dataset: string, batchSize: number): Promise<number> {
   const t = Date.now();

@@ -3,7 +3,7 @@
  * address end up pointing at one node. Keys compare values the way a person would (case, spacing and
  * punctuation aside) but never merge what could be different (base58 wallets stay case-sensitive).
  */
-import type { AddressRecord, IdentifierRecord, IdentifierType } from '../server/model';
+import type { AddressRecord, IdentifierRecord, IdentifierType } from '../model';
 
 /** Uppercase, accents folded, punctuation dropped, spaces collapsed: "Co., Ltd." -> "CO LTD". */
 export function nameKey(name: string): string {
