@@ -14,12 +14,12 @@ import { DetailsPanel } from './components/DetailsPanel';
 import { PathPanel, PathQuery, PathEnd } from './components/PathPanel';
 import { Timeline } from './components/Timeline';
 import { Legend } from './components/Legend';
-import { REL_LEGEND, REL_TYPE_NAMES } from '../../server/core/model';
+import { DEFAULT_PATH_REL_TYPES, REL_TYPES, REL_TYPE_NAMES } from '../../server/core/model';
 
 /** Nodes one expansion adds at most; a hub shows a "+N more" handle for the rest. */
 export const EXPAND_CAP = 25;
 /** Relationship types a path follows by default: all but program membership. */
-const DEFAULT_PATH_TYPES = REL_TYPE_NAMES.filter((t) => t !== 'SANCTION');
+const DEFAULT_PATH_TYPES: string[] = DEFAULT_PATH_REL_TYPES;
 /** "Show everyone who shares it" adds at most this many. */
 const SHARED_CAP = 60;
 
@@ -397,7 +397,7 @@ export function App() {
                         setTypes(next.length === REL_TYPE_NAMES.length ? [] : next);
                       }}
                     />{' '}
-                    {REL_LEGEND[t].name}
+                    {REL_TYPES[t].name}
                   </label>
                 ))}
               </div>

@@ -1,10 +1,10 @@
 /**
- * The Cytoscape stylesheet and the legend, derived from the model (server/core/model.ts LEGEND, REL_LEGEND):
+ * The Cytoscape stylesheet and the legend, derived from the model (server/core/model.ts NODE_KINDS, REL_TYPES):
  * shapes and colours per node kind, colour and line style per relationship type. Selectors and mappers
  * only, no style functions, so Cytoscape can cache them.
  */
 import type { StylesheetJson } from 'cytoscape';
-import { LEGEND, PARTY_KINDS, REL_LEGEND, REL_TYPES } from '../../server/core/model';
+import { FACT_KIND_NAMES, FACT_REL_TYPES, isPartyKind as isModelPartyKind, NODE_KINDS, PARTY_KIND_NAMES, REL_TYPES } from '../../server/core/model';
 
 export type Theme = 'light' | 'dark';
 
@@ -13,23 +13,20 @@ export const THEME_COLORS: Record<Theme, { text: string; textOutline: string; ed
   dark: { text: '#e8ecf1', textOutline: '#11151b', edge: '#5e6875', selected: '#ff5c5c', path: '#c77dff', background: '#11151b' },
 };
 
-export const PARTY_KIND_LIST = Object.keys(PARTY_KINDS);
+export const PARTY_KIND_LIST: string[] = PARTY_KIND_NAMES;
 
 export function isPartyKind(kind: string): boolean {
-  return PARTY_KIND_LIST.includes(kind);
+  return isModelPartyKind(kind);
 }
+
+/** Drawn size of a fact node (address, identifier, program): smaller than any party. */
+export const FACT_NODE_SIZE = 18;
 
 /** Legend rows: one per node kind and one per relationship type, from the model. */
 export function legendEntries(): { nodes: { kind: string; shape: string; color: string; description: string }[]; edges: { type: string; color: string; line: string; name: string; description: string }[] } {
-  const nodeDescriptions: Record<string, string> = {
-    ...Object.fromEntries(Object.entries(PARTY_KINDS).map(([k, v]) => [k, v.description])),
-    Address: 'An address; shared by everyone who used it',
-    Identifier: 'A document number, email, phone, wallet, ...; shared by its holders',
-    Program: 'A sanctions program',
-  };
   return {
-    nodes: Object.entries(LEGEND).map(([kind, v]) => ({ kind, shape: v.shape, color: v.color, description: nodeDescriptions[kind] ?? kind })),
-    edges: Object.entries(REL_LEGEND).map(([type, v]) => ({ type, ...v, description: REL_TYPES[type as keyof typeof REL_TYPES].description })),
+    nodes: Object.entries(NODE_KINDS).map(([kind, v]) => ({ kind, shape: v.shape, color: v.color, description: v.description })),
+    edges: Object.entries(REL_TYPES).map(([type, v]) => ({ type, color: v.color, line: v.line, name: v.name, description: v.description })),
   };
 }
 
@@ -61,12 +58,12 @@ export function stylesheet(theme: Theme): StylesheetJson {
       },
     },
   ];
-  for (const [kind, v] of Object.entries(LEGEND)) {
+  for (const [kind, v] of Object.entries(NODE_KINDS)) {
     rules.push({ selector: `node[kind = "${kind}"]`, style: { shape: v.shape as never, 'background-color': v.color } });
   }
   rules.push(
     // Facts (addresses, identifiers, programs) are smaller than parties.
-    { selector: 'node[kind = "Address"], node[kind = "Identifier"], node[kind = "Program"]', style: { width: 18, height: 18, 'font-size': 8 } },
+    { selector: FACT_KIND_NAMES.map((k) => `node[kind = "${k}"]`).join(', '), style: { width: FACT_NODE_SIZE, height: FACT_NODE_SIZE, 'font-size': 8 } },
     // Referenced-only parties (not listed themselves): hollow with a dashed outline, so the difference
     // does not depend on colour.
     {
@@ -94,12 +91,12 @@ export function stylesheet(theme: Theme): StylesheetJson {
       },
     },
   );
-  for (const [type, v] of Object.entries(REL_LEGEND)) {
+  for (const [type, v] of Object.entries(REL_TYPES)) {
     rules.push({ selector: `edge[type = "${type}"]`, style: { 'line-color': v.color, 'target-arrow-color': v.color, 'line-style': v.line } });
   }
   rules.push(
     { selector: 'edge[label]', style: { label: 'data(label)' } },
-    { selector: 'edge[type = "HAS_ADDRESS"], edge[type = "HAS_IDENTIFIER"], edge[type = "SANCTION"]', style: { label: '', 'target-arrow-shape': 'none', width: 1 } },
+    { selector: FACT_REL_TYPES.map((t) => `edge[type = "${t}"]`).join(', '), style: { label: '', 'target-arrow-shape': 'none', width: 1 } },
     { selector: 'edge.more', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', 'line-color': c.edge, width: 1 } },
     { selector: ':selected', style: { 'border-color': c.selected, 'border-width': 3, 'line-color': c.selected, 'target-arrow-color': c.selected, 'z-index': 10 } },
     { selector: 'node.path', style: { 'border-color': c.path, 'border-width': 5, 'z-index': 20, opacity: 1 } },

@@ -13,7 +13,7 @@
  * the order in which they were released").
  */
 import type { AliasQuality, AliasType, IdentifierType, PartyKind } from '../../server/core/model';
-import { LINK_TYPES } from '../../server/core/model';
+import type { LinkType } from '../../server/core/model';
 
 export const FTM_PUBLISHER = 'OpenSanctions (FollowTheMoney entities; CC BY-NC 4.0)';
 
@@ -99,7 +99,7 @@ export const FTM_PARTY_KINDS: Record<string, PartyKind> = {
 };
 
 export interface FtmLinkSpec {
-  type: (typeof LINK_TYPES)[number];
+  type: LinkType;
   /** The FtM properties holding the two ends: the schema's `edge: {source, target}`. */
   from: string;
   to: string;

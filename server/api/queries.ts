@@ -8,6 +8,7 @@ import neo4j from 'neo4j-driver';
 import { Database } from '../core/neo4j/database';
 import { luceneQuery, nameSimilarity, sameWords } from '../core/text/names';
 import { changedFields, releaseId } from '../core/releases';
+import { describeStoredFeatures } from '../core/matching/describe';
 
 export const LIMITS = {
   searchFirst: 100,
@@ -428,32 +429,13 @@ export interface PossibleMatch {
   note: string | null;
 }
 
-/** The stored features of a candidate match, as label/value lines an investigator can read. */
-export function describeFeatures(json: string): { label: string; value: string }[] {
-  let f: Record<string, unknown>;
-  try {
-    f = JSON.parse(json) as Record<string, unknown>;
-  } catch {
-    return [];
-  }
-  const out: { label: string; value: string }[] = [];
-  const names = f.matchedNames as [string, string] | undefined;
-  if (names) out.push({ label: 'Names', value: `${names[0]} ~ ${names[1]} (similarity ${Number(f.name).toFixed(2)})` });
-  if (typeof f.nameRarity === 'number') out.push({ label: 'Name rarity', value: `${f.nameRarity.toFixed(2)} (0 = a very common name)` });
-  if (f.birthDate) out.push({ label: 'Birth date', value: `${f.birthDate}${f.birthDates ? `: ${(f.birthDates as string[]).join(' / ')}` : ''}` });
-  if (f.nationality) out.push({ label: 'Nationality', value: `${f.nationality}${f.nationalities ? `: ${(f.nationalities as string[]).join(' / ')}` : ''}` });
-  for (const i of (f.identifiers as string[] | undefined) ?? []) out.push({ label: 'Shared identifier', value: i });
-  for (const i of (f.identifierConflicts as string[] | undefined) ?? []) out.push({ label: 'Conflicting identifier', value: i });
-  if (f.kind) out.push({ label: 'Kind', value: String(f.kind) });
-  return out;
-}
 
 type MatchRow = Omit<PossibleMatch, 'features' | 'featuresJson' | 'decision'> & { features: string; decision: string | null };
 
 function toPossibleMatch(r: MatchRow): PossibleMatch {
   return {
     ...r,
-    features: describeFeatures(r.features),
+    features: describeStoredFeatures(r.features),
     featuresJson: r.features,
     decision: r.decision === 'confirmed' ? 'CONFIRMED' : r.decision === 'rejected' ? 'REJECTED' : null,
   };

@@ -9,17 +9,45 @@
  * Organization and a LegalEntity) so a query can ask for either.
  */
 
-/** Kinds of sanctioned (or referenced) parties. */
+/**
+ * Kinds of sanctioned (or referenced) parties, each with how the explorer draws it (shapes and colours
+ * chosen for colour-blind safety; the legend and stylesheet read them from here).
+ */
 export const PARTY_KINDS = {
-  LegalEntity: { parents: [], description: 'A person or organisation whose exact kind the source does not say' },
-  Person: { parents: ['LegalEntity'], description: 'A natural person' },
-  Organization: { parents: ['LegalEntity'], description: 'An organisation, e.g. a government body, group or company' },
-  Company: { parents: ['Organization', 'LegalEntity'], description: 'A registered company' },
-  Vessel: { parents: [], description: 'A ship' },
-  Aircraft: { parents: [], description: 'An aircraft' },
+  LegalEntity: { parents: [], description: 'A person or organisation whose exact kind the source does not say', shape: 'ellipse', color: '#7f7f7f' },
+  Person: { parents: ['LegalEntity'], description: 'A natural person', shape: 'ellipse', color: '#0072b2' },
+  Organization: { parents: ['LegalEntity'], description: 'An organisation, e.g. a government body, group or company', shape: 'round-rectangle', color: '#e69f00' },
+  Company: { parents: ['Organization', 'LegalEntity'], description: 'A registered company', shape: 'round-rectangle', color: '#d55e00' },
+  Vessel: { parents: [], description: 'A ship', shape: 'diamond', color: '#009e73' },
+  Aircraft: { parents: [], description: 'An aircraft', shape: 'triangle', color: '#56b4e9' },
 } as const;
 export type PartyKind = keyof typeof PARTY_KINDS;
 export const PARTY_KIND_NAMES = Object.keys(PARTY_KINDS) as PartyKind[];
+
+/**
+ * Fact nodes: shared by every party that states the fact (two parties with one email meet at one
+ * Identifier node), attached by the relationship type `relType`. `rank` orders a neighbourhood's
+ * nodes after the parties (0): shared addresses and identifiers (1) say more than a program (2).
+ */
+export const FACT_KINDS = {
+  Address: { description: 'An address; shared by everyone who used it', relType: 'HAS_ADDRESS', rank: 1, shape: 'round-tag', color: '#cc79a7' },
+  Identifier: { description: 'A document number, email, phone, wallet, ...; shared by its holders', relType: 'HAS_IDENTIFIER', rank: 1, shape: 'hexagon', color: '#f0e442' },
+  Program: { description: 'A sanctions program', relType: 'SANCTION', rank: 2, shape: 'star', color: '#444444' },
+} as const;
+export type FactKind = keyof typeof FACT_KINDS;
+export const FACT_KIND_NAMES = Object.keys(FACT_KINDS) as FactKind[];
+
+/** Every kind of node the API returns in a subgraph: a party kind or a fact kind. */
+export type NodeKind = PartyKind | FactKind;
+export const NODE_KINDS: Record<NodeKind, { description: string; shape: string; color: string }> = { ...PARTY_KINDS, ...FACT_KINDS };
+export const NODE_KIND_NAMES = Object.keys(NODE_KINDS) as NodeKind[];
+
+export function isPartyKind(s: string): s is PartyKind {
+  return Object.hasOwn(PARTY_KINDS, s);
+}
+export function isFactKind(s: string): s is FactKind {
+  return Object.hasOwn(FACT_KINDS, s);
+}
 
 /** Node labels. `Party` is on every sanctioned or referenced party, with its kind labels beside it. */
 export const LABELS = {
@@ -32,7 +60,7 @@ export const LABELS = {
   Dataset: 'Dataset',
   /** One loaded release of a dataset: which parties it listed and a digest of each, for "what changed". */
   Release: 'Release',
-} as const;
+} as const satisfies Record<string, string> & Record<FactKind, FactKind>;
 export type Label = (typeof LABELS)[keyof typeof LABELS] | PartyKind;
 
 /** Labels a party node of a kind carries (its own and its ancestors'), for SET n:X. */
@@ -41,27 +69,45 @@ export function partyLabels(kind: PartyKind): PartyKind[] {
 }
 
 /**
- * Relationship types. `between: 'parties'` are links between two parties (the "network");
- * the others attach shared facts (addresses, identifiers, programs) to a party.
+ * Relationship types. `between: 'parties'` are links between two parties (the "network"); `'fact'`
+ * attach a shared fact node (FACT_KINDS) to a party; `'candidate'` is computed by matching. `name`,
+ * `color` and `line` are how the explorer shows it (line style too, so colour is never the only signal).
  */
 export const REL_TYPES = {
-  HAS_ADDRESS: { between: 'fact', target: 'Address', description: 'The party used this address' },
-  HAS_IDENTIFIER: { between: 'fact', target: 'Identifier', description: 'The party holds this identifier (passport, email, wallet, ...)' },
-  SANCTION: { between: 'fact', target: 'Program', description: 'The party is listed under this sanctions program' },
-  OWNERSHIP: { between: 'parties', target: 'Party', description: 'Owner owns (part of) the asset (FtM Ownership)' },
-  DIRECTORSHIP: { between: 'parties', target: 'Party', description: 'Director directs the organisation (FtM Directorship)' },
-  FAMILY: { between: 'parties', target: 'Party', description: 'Family relation between two people (FtM Family)' },
-  ASSOCIATE: { between: 'parties', target: 'Party', description: 'Associates (FtM Associate)' },
-  UNKNOWN_LINK: { between: 'parties', target: 'Party', description: 'A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink)' },
+  HAS_ADDRESS: { between: 'fact', target: 'Address', description: 'The party used this address', name: 'address', color: '#cc79a7', line: 'dotted' },
+  HAS_IDENTIFIER: { between: 'fact', target: 'Identifier', description: 'The party holds this identifier (passport, email, wallet, ...)', name: 'identifier', color: '#b8a400', line: 'dotted' },
+  SANCTION: { between: 'fact', target: 'Program', description: 'The party is listed under this sanctions program', name: 'program', color: '#888888', line: 'dotted' },
+  OWNERSHIP: { between: 'parties', target: 'Party', description: 'Owner owns (part of) the asset (FtM Ownership)', name: 'owns', color: '#d55e00', line: 'solid' },
+  DIRECTORSHIP: { between: 'parties', target: 'Party', description: 'Director directs the organisation (FtM Directorship)', name: 'directs', color: '#e69f00', line: 'solid' },
+  FAMILY: { between: 'parties', target: 'Party', description: 'Family relation between two people (FtM Family)', name: 'family', color: '#0072b2', line: 'solid' },
+  ASSOCIATE: { between: 'parties', target: 'Party', description: 'Associates (FtM Associate)', name: 'associate', color: '#56b4e9', line: 'solid' },
+  UNKNOWN_LINK: { between: 'parties', target: 'Party', description: 'A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink)', name: 'linked to', color: '#444444', line: 'dashed' },
   POSSIBLY_SAME_AS: {
     between: 'candidate',
     target: 'Party',
     description: 'Parties of different lists that may be the same (computed; score and features on the relationship; a person can confirm or reject it)',
+    name: 'possibly same',
+    color: '#9b59b6',
+    line: 'dashed',
   },
-} as const;
+} as const satisfies Record<string, { between: 'fact' | 'parties' | 'candidate'; target: string; description: string; name: string; color: string; line: 'solid' | 'dashed' | 'dotted' }>;
 export type RelType = keyof typeof REL_TYPES;
 export const REL_TYPE_NAMES = Object.keys(REL_TYPES) as RelType[];
-export const LINK_TYPES = REL_TYPE_NAMES.filter((t) => REL_TYPES[t].between === 'parties');
+type TypesBetween<B> = { [T in RelType]: (typeof REL_TYPES)[T]['between'] extends B ? T : never }[RelType];
+/** Links between two parties: the network. */
+export type LinkType = TypesBetween<'parties'>;
+export const LINK_TYPES = REL_TYPE_NAMES.filter((t): t is LinkType => REL_TYPES[t].between === 'parties');
+/** Relationship types that attach a fact node (address, identifier, program) to a party. */
+export type FactRelType = TypesBetween<'fact'>;
+export const FACT_REL_TYPES = REL_TYPE_NAMES.filter((t): t is FactRelType => REL_TYPES[t].between === 'fact');
+export function isFactRelType(s: string): s is FactRelType {
+  return (FACT_REL_TYPES as string[]).includes(s);
+}
+/**
+ * Relationship types a path follows unless the caller says otherwise: all but program membership
+ * (being listed under the same program is not a connection; it joins thousands of parties).
+ */
+export const DEFAULT_PATH_REL_TYPES = REL_TYPE_NAMES.filter((t) => t !== FACT_KINDS.Program.relType);
 
 /** Provenance carried by every relationship (and, for parties, by the node). */
 export interface Provenance {
@@ -171,7 +217,7 @@ export interface IdentifierFact {
 export type PartyRef = { id: string; name?: string } | { id?: undefined; name: string };
 
 export interface LinkRecord {
-  type: (typeof LINK_TYPES)[number];
+  type: LinkType;
   from: string;
   to: PartyRef;
   /** The source's wording, e.g. "Linked To", "Owned or Controlled By". */
@@ -221,35 +267,6 @@ export interface Rejection {
   line: number;
   reason: string;
 }
-
-/** Explorer legend: one entry per node kind, shapes and colours chosen for colour-blind safety. */
-export const LEGEND: Record<PartyKind | 'Address' | 'Identifier' | 'Program', { shape: string; color: string }> = {
-  LegalEntity: { shape: 'ellipse', color: '#7f7f7f' },
-  Person: { shape: 'ellipse', color: '#0072b2' },
-  Organization: { shape: 'round-rectangle', color: '#e69f00' },
-  Company: { shape: 'round-rectangle', color: '#d55e00' },
-  Vessel: { shape: 'diamond', color: '#009e73' },
-  Aircraft: { shape: 'triangle', color: '#56b4e9' },
-  Address: { shape: 'round-tag', color: '#cc79a7' },
-  Identifier: { shape: 'hexagon', color: '#f0e442' },
-  Program: { shape: 'star', color: '#444444' },
-};
-
-/**
- * Explorer legend for relationship types: colour, line style (so colour is never the only signal) and
- * a short human name.
- */
-export const REL_LEGEND: Record<RelType, { color: string; line: 'solid' | 'dashed' | 'dotted'; name: string }> = {
-  HAS_ADDRESS: { color: '#cc79a7', line: 'dotted', name: 'address' },
-  HAS_IDENTIFIER: { color: '#b8a400', line: 'dotted', name: 'identifier' },
-  SANCTION: { color: '#888888', line: 'dotted', name: 'program' },
-  OWNERSHIP: { color: '#d55e00', line: 'solid', name: 'owns' },
-  DIRECTORSHIP: { color: '#e69f00', line: 'solid', name: 'directs' },
-  FAMILY: { color: '#0072b2', line: 'solid', name: 'family' },
-  ASSOCIATE: { color: '#56b4e9', line: 'solid', name: 'associate' },
-  UNKNOWN_LINK: { color: '#444444', line: 'dashed', name: 'linked to' },
-  POSSIBLY_SAME_AS: { color: '#9b59b6', line: 'dashed', name: 'possibly same' },
-};
 
 /** Whether a string is one of the allow-listed names; used before a label or type enters Cypher text. */
 export function isAllowedLabel(s: string): s is Label {

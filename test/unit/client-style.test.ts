@@ -6,14 +6,14 @@
  */
 import cytoscape from 'cytoscape';
 import type { StylesheetJson } from 'cytoscape';
-import { LEGEND, PARTY_KINDS, PARTY_KIND_NAMES, REL_LEGEND, REL_TYPES, REL_TYPE_NAMES } from '../../server/core/model';
+import { NODE_KINDS, PARTY_KINDS, PARTY_KIND_NAMES, REL_TYPES, REL_TYPE_NAMES } from '../../server/core/model';
 import { THEME_COLORS, Theme, isPartyKind, legendEntries, stylesheet } from '../../client/src/style';
 import { desiredElements } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';
 import { CHINYONG, E, N } from './client-fixtures';
 
 const THEMES: Theme[] = ['light', 'dark'];
-const NODE_KINDS = [...PARTY_KIND_NAMES, 'Address', 'Identifier', 'Program'] as const;
+const ALL_KINDS = [...PARTY_KIND_NAMES, 'Address', 'Identifier', 'Program'] as const;
 
 type Rule = { selector: string; style: Record<string, unknown> };
 const rules = (theme: Theme) => stylesheet(theme) as unknown as Rule[];
@@ -46,7 +46,7 @@ function headless(style: StylesheetJson, elements: cytoscape.ElementDefinition[]
 
 /** One node of every kind of the model, a placeholder and a delisted party, one edge of every type. */
 function everyKindAndType(): cytoscape.ElementDefinition[] {
-  const nodes = NODE_KINDS.map((kind) => ({ data: { id: `k-${kind}`, kind, display: kind, degree: 3 } }));
+  const nodes = ALL_KINDS.map((kind) => ({ data: { id: `k-${kind}`, kind, display: kind, degree: 3 } }));
   const extra = [
     { data: { id: 'placeholder', kind: 'Company', display: 'REFERENCED ONLY', degree: 1, placeholder: true } },
     { data: { id: 'listed', kind: 'Company', display: 'LISTED', degree: 1, placeholder: false } },
@@ -64,20 +64,20 @@ describe('stylesheet', () => {
   });
 
   test.each(THEMES)('%s: every node kind of the model has a selector with its shape and colour', (theme) => {
-    for (const kind of NODE_KINDS) {
-      expect([kind, ruleFor(theme, `node[kind = "${kind}"]`)?.style]).toEqual([kind, { shape: LEGEND[kind].shape, 'background-color': LEGEND[kind].color }]);
+    for (const kind of ALL_KINDS) {
+      expect([kind, ruleFor(theme, `node[kind = "${kind}"]`)?.style]).toEqual([kind, { shape: NODE_KINDS[kind].shape, 'background-color': NODE_KINDS[kind].color }]);
     }
   });
 
   test.each(THEMES)('%s: every relationship type of the model has a selector with its colour and line style', (theme) => {
     for (const type of REL_TYPE_NAMES) {
-      const { color, line } = REL_LEGEND[type];
+      const { color, line } = REL_TYPES[type];
       expect([type, ruleFor(theme, `edge[type = "${type}"]`)?.style]).toEqual([type, { 'line-color': color, 'target-arrow-color': color, 'line-style': line }]);
     }
   });
 
   test('no two relationship types look the same (colour and line style together)', () => {
-    const looks = REL_TYPE_NAMES.map((t) => `${REL_LEGEND[t].color} ${REL_LEGEND[t].line}`);
+    const looks = REL_TYPE_NAMES.map((t) => `${REL_TYPES[t].color} ${REL_TYPES[t].line}`);
     expect(new Set(looks).size).toBe(REL_TYPE_NAMES.length);
   });
 
@@ -85,13 +85,13 @@ describe('stylesheet', () => {
     const h = headless(stylesheet(theme), everyKindAndType());
     try {
       expect(h.warnings).toEqual([]);
-      for (const kind of NODE_KINDS) {
+      for (const kind of ALL_KINDS) {
         const n = h.cy.getElementById(`k-${kind}`);
-        expect([kind, n.style('shape'), n.style('background-color')]).toEqual([kind, LEGEND[kind].shape, rgb(LEGEND[kind].color)]);
+        expect([kind, n.style('shape'), n.style('background-color')]).toEqual([kind, NODE_KINDS[kind].shape, rgb(NODE_KINDS[kind].color)]);
       }
       for (const type of REL_TYPE_NAMES) {
         const e = h.cy.getElementById(`e-${type}`);
-        expect([type, e.style('line-color'), e.style('line-style')]).toEqual([type, rgb(REL_LEGEND[type].color), REL_LEGEND[type].line]);
+        expect([type, e.style('line-color'), e.style('line-style')]).toEqual([type, rgb(REL_TYPES[type].color), REL_TYPES[type].line]);
       }
     } finally {
       h.done();
@@ -150,10 +150,10 @@ describe('stylesheet', () => {
 describe('legendEntries', () => {
   test('one row per node kind of the model, with its shape, colour and a description', () => {
     const { nodes } = legendEntries();
-    expect(nodes.map((n) => n.kind).sort()).toEqual([...NODE_KINDS].sort());
+    expect(nodes.map((n) => n.kind).sort()).toEqual([...ALL_KINDS].sort());
     for (const n of nodes) {
-      const kind = n.kind as (typeof NODE_KINDS)[number];
-      expect(n).toMatchObject({ shape: LEGEND[kind].shape, color: LEGEND[kind].color });
+      const kind = n.kind as (typeof ALL_KINDS)[number];
+      expect(n).toMatchObject({ shape: NODE_KINDS[kind].shape, color: NODE_KINDS[kind].color });
       // Parties say what the model says; facts have their own sentence, never just the kind's name.
       const expected = isPartyKind(n.kind) ? PARTY_KINDS[n.kind as keyof typeof PARTY_KINDS].description : expect.stringMatching(/ /);
       expect([n.kind, n.description]).toEqual([n.kind, expected]);
@@ -165,7 +165,8 @@ describe('legendEntries', () => {
     expect(edges.map((e) => e.type)).toEqual(REL_TYPE_NAMES);
     for (const e of edges) {
       const type = e.type as (typeof REL_TYPE_NAMES)[number];
-      expect(e).toEqual({ type, ...REL_LEGEND[type], description: REL_TYPES[type].description });
+      const { color, line, name, description } = REL_TYPES[type];
+      expect(e).toEqual({ type, color, line, name, description });
     }
   });
 

@@ -17,8 +17,9 @@ import { parseOfacEnhancedXml } from '../../ingest/sources/ofac-enhanced-xml';
 import { normaliseIdentifierValue } from '../../server/core/text/normalize';
 import { latinTokens, meaningfulTokens, mutualTokenSimilarity, nameSimilarity } from '../../server/core/text/names';
 import {
-  MATCH_THRESHOLD, describeCandidate, findCandidates, kindRelation, matchPartiesOf, matchWords, type Candidate, type MatchParty,
+  MATCH_THRESHOLD, findCandidates, kindRelation, matchPartiesOf, matchWords, type Candidate, type MatchParty,
 } from '../../server/core/matching/match';
+import { describeCandidate } from '../../server/core/matching/describe';
 import { compareBirthDates, parseBirthDate } from '../../server/core/matching/dates';
 import { countryCode } from '../../server/core/matching/countries';
 import { SHARED } from '../helpers';
@@ -247,7 +248,7 @@ describe('UN 2025-11-18, OFAC SDN 2024-05-03 and OFAC consolidated 2025-01-10', 
     expect(choe.features.identifiers).toHaveLength(2);
     const omm = get('un-KPe.020', 'ofac-17068')!;
     expect(omm.features.name).toBe(1);
-    expect(describeCandidate(paek)).toMatch(/^ofac-15667 ~ un-KPi\.006: 0\.9\d\d: names "PAEK, Chang-Ho" ~ "PAEK CHANG-HO" .*shared passport: 381420754; born 18 Jun 1964 \/ 1964-06-18 \(exact\)/);
+    expect(describeCandidate(paek)).toMatch(/^ofac-15667 ~ un-KPi\.006: 0\.9\d\d: names PAEK, Chang-Ho ~ PAEK CHANG-HO \(similarity 1\.00\); .*shared identifier passport: 381420754; birth date exact: 18 Jun 1964 \/ 1964-06-18/);
     // Weights add up to the score (log-odds).
     const w = paek.features.weights;
     const total = w.name + w.birthDate + w.nationality + w.identifiers + w.legalForm + w.kind;

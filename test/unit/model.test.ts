@@ -1,4 +1,4 @@
-import { isAllowedLabel, isAllowedRelType, LEGEND, LINK_TYPES, PARTY_KIND_NAMES, partyLabels } from '../../server/core/model';
+import { isAllowedLabel, isAllowedRelType, NODE_KINDS, LINK_TYPES, PARTY_KIND_NAMES, partyLabels } from '../../server/core/model';
 import { query, queryWith, statements } from '../../server/core/neo4j/database';
 
 describe('model', () => {
@@ -7,7 +7,7 @@ describe('model', () => {
     expect(partyLabels('Person')).toEqual(['Person', 'LegalEntity']);
   });
   test('every kind has a legend entry', () => {
-    for (const k of PARTY_KIND_NAMES) expect(LEGEND[k]).toBeDefined();
+    for (const k of PARTY_KIND_NAMES) expect(NODE_KINDS[k]).toBeDefined();
   });
   test('allow-lists accept model names only', () => {
     expect(isAllowedLabel('Party')).toBe(true);

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import * as api from '../api';
-import { REL_LEGEND } from '../../../server/core/model';
+import { REL_TYPES } from '../../../server/core/model';
 import { isPartyKind } from '../style';
 import { KindIcon } from './Legend';
 
@@ -71,7 +71,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
   }, [node?.id]);
 
   if (edge) {
-    const legend = REL_LEGEND[edge.edge.type as keyof typeof REL_LEGEND];
+    const legend = REL_TYPES[edge.edge.type as keyof typeof REL_TYPES];
     return (
       <section className="details" aria-label="Details" data-testid="details">
         <h2>{legend?.name ?? edge.edge.type}</h2>

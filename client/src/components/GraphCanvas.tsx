@@ -9,7 +9,8 @@ import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import type { Investigation } from '../graph-state';
 import { desiredElements, LARGE_GRAPH } from '../elements';
-import { stylesheet, Theme, THEME_COLORS } from '../style';
+import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
+import { isFactKind } from '../../../server/core/model';
 import type { LayoutRequest, LayoutResponse } from '../layout.worker';
 
 cytoscape.use(fcose);
@@ -270,7 +271,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
 function nodeSize(n: cytoscape.NodeSingular): number {
   if (n.hasClass('more')) return 16;
   const kind = n.data('kind');
-  if (kind === 'Address' || kind === 'Identifier' || kind === 'Program') return 18;
+  if (isFactKind(String(kind))) return FACT_NODE_SIZE;
   const d = Math.min(60, Math.max(1, Number(n.data('degree')) || 1));
   return 22 + ((d - 1) / 59) * 32;
 }

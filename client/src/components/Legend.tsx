@@ -1,6 +1,6 @@
 /** The legend (derived from the model) and the small kind icons used in lists. */
 import { legendEntries } from '../style';
-import { LEGEND } from '../../../server/core/model';
+import { NODE_KINDS } from '../../../server/core/model';
 
 const SHAPES: Record<string, string> = {
   ellipse: 'M8 1a7 7 0 1 0 0.01 0Z',
@@ -13,7 +13,7 @@ const SHAPES: Record<string, string> = {
 };
 
 export function KindIcon({ kind, hollow }: { kind: string; hollow?: boolean }) {
-  const l = (LEGEND as Record<string, { shape: string; color: string }>)[kind] ?? LEGEND.LegalEntity;
+  const l = (NODE_KINDS as Record<string, { shape: string; color: string }>)[kind] ?? NODE_KINDS.LegalEntity;
   return (
     <svg className="kind-icon" width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">
       <path d={SHAPES[l.shape] ?? SHAPES.ellipse} fill={hollow ? 'none' : l.color} stroke={hollow ? l.color : 'rgba(0,0,0,.35)'} strokeDasharray={hollow ? '2 1.5' : undefined} strokeWidth={hollow ? 1.6 : 0.8} />

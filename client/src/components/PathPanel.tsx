@@ -5,7 +5,7 @@
  */
 import { useState } from 'react';
 import * as api from '../api';
-import { REL_LEGEND, REL_TYPE_NAMES } from '../../../server/core/model';
+import { REL_TYPES, REL_TYPE_NAMES } from '../../../server/core/model';
 import { SearchBox } from './SearchBox';
 
 export interface PathEnd {
@@ -38,8 +38,8 @@ interface Props {
 function describeTypes(types: string[]): string {
   if (types.length === 0 || types.length === REL_TYPE_NAMES.length) return 'all';
   const missing = REL_TYPE_NAMES.filter((t) => !types.includes(t));
-  if (missing.length <= 2) return `all but ${missing.map((t) => REL_LEGEND[t].name).join(', ')}`;
-  return types.map((t) => REL_LEGEND[t as keyof typeof REL_LEGEND]?.name ?? t).join(', ');
+  if (missing.length <= 2) return `all but ${missing.map((t) => REL_TYPES[t].name).join(', ')}`;
+  return types.map((t) => REL_TYPES[t as keyof typeof REL_TYPES]?.name ?? t).join(', ');
 }
 
 const MODES: { mode: api.PathMode; label: string }[] = [
@@ -112,7 +112,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
                 checked={query.types.includes(t)}
                 onChange={(e) => set({ types: e.target.checked ? [...query.types, t] : query.types.filter((x) => x !== t) })}
               />{' '}
-              {REL_LEGEND[t].name}
+              {REL_TYPES[t].name}
             </label>
           ))}
         </div>

@@ -780,16 +780,3 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
   return [...out.values()].sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
 }
 
-/** One line an investigator can read: why the two parties were proposed. */
-export function describeCandidate(c: Candidate): string {
-  const f = c.features;
-  const parts = [`names "${f.matchedNames[0]}" ~ "${f.matchedNames[1]}" (${f.name.toFixed(2)}, rarity ${f.nameRarity.toFixed(2)})`];
-  if (f.identifiers) parts.push(`shared ${f.identifiers.join('; ')}`);
-  if (f.identifierConflicts) parts.push(`different ${f.identifierConflicts.join('; ')}`);
-  if (f.birthDate && f.birthDates) parts.push(`born ${f.birthDates[0]} / ${f.birthDates[1]} (${f.birthDate})`);
-  if (f.nationality && f.nationalities) parts.push(`nationality ${f.nationalities[0]} / ${f.nationalities[1]} (${f.nationality})`);
-  if (f.differentWords) parts.push(`different words "${f.differentWords[0]}" / "${f.differentWords[1]}"`);
-  if (f.legalForm && f.legalForms) parts.push(`legal form ${f.legalForms[0]} / ${f.legalForms[1]}`);
-  if (f.kind === 'compatible') parts.push('kind unknown on one side');
-  return `${c.a} ~ ${c.b}: ${c.score.toFixed(3)}: ${parts.join('; ')}`;
-}
