@@ -7,15 +7,25 @@ import { Database } from '../server/core/neo4j/database';
 /** The real sanctions files of ../shared/data/sanctions (read its README). */
 export const SHARED = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions');
 
+/**
+ * The Neo4j of this test run: the one test/global-setup.ts started (TEST_NEO4J_*), or, when the run was
+ * given an external server, that server's settings (NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD,
+ * NEO4J_DATABASE). Anything else is refused: a test must never fall back to the developer's own database.
+ */
+export function testNeo4j(): { uri: string; user: string; password: string; database: string | undefined } {
+  const env = process.env;
+  if (env.TEST_NEO4J_URI) {
+    return { uri: env.TEST_NEO4J_URI, user: env.TEST_NEO4J_USER || 'neo4j', password: env.TEST_NEO4J_PASSWORD ?? '', database: 'neo4j' };
+  }
+  if (env.NEO4J_URI) {
+    if (!env.NEO4J_PASSWORD) throw new Error('NEO4J_URI is set for the tests but NEO4J_PASSWORD is not: set both (and NEO4J_USER, NEO4J_DATABASE if not the defaults)');
+    return { uri: env.NEO4J_URI, user: env.NEO4J_USER || 'neo4j', password: env.NEO4J_PASSWORD, database: env.NEO4J_DATABASE || undefined };
+  }
+  throw new Error('no test Neo4j: run through jest (test/global-setup.ts starts one) or set NEO4J_URI and NEO4J_PASSWORD');
+}
+
 export function testDatabase(): Database {
-  const uri = process.env.TEST_NEO4J_URI ?? process.env.NEO4J_URI;
-  if (!uri) throw new Error('no test Neo4j: run through jest (test/global-setup.ts) or set NEO4J_URI');
-  return new Database({
-    uri,
-    user: process.env.TEST_NEO4J_USER ?? process.env.NEO4J_USER ?? 'neo4j',
-    password: process.env.TEST_NEO4J_PASSWORD ?? process.env.NEO4J_PASSWORD ?? '',
-    database: process.env.NEO4J_DATABASE ?? 'neo4j',
-  });
+  return new Database(testNeo4j());
 }
 
 export async function resetDatabase(db: Database): Promise<void> {
@@ -55,15 +65,25 @@ export async function fingerprint(db: Database): Promise<{ hash: string; nodes: 
   };
 }
 
-/** Environment for a child process (npm start, npm run ingest) using the test run's Neo4j as an external server. */
+/**
+ * Environment for a child process (npm start, npm run ingest) using the test run's Neo4j as an external
+ * server: exactly the database testDatabase() opens, so "nothing changed" checks look at the database
+ * the children write into (never an embedded Neo4j of their own in the developer's .data).
+ */
 export function externalNeo4jEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return {
+  const neo4j = testNeo4j();
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
-    NEO4J_URI: process.env.TEST_NEO4J_URI!,
-    NEO4J_USER: process.env.TEST_NEO4J_USER!,
-    NEO4J_PASSWORD: process.env.TEST_NEO4J_PASSWORD!,
+    NEO4J_URI: neo4j.uri,
+    NEO4J_USER: neo4j.user,
+    NEO4J_PASSWORD: neo4j.password,
     LOG_LEVEL: 'info',
     ...extra,
   };
+  if (neo4j.database) env.NEO4J_DATABASE = neo4j.database;
+  else delete env.NEO4J_DATABASE;
+  for (const k of ['NEO4J_URI', 'NEO4J_USER', 'NEO4J_PASSWORD'] as const) {
+    if (!env[k]) throw new Error(`externalNeo4jEnv: ${k} would be empty; the child would start its own Neo4j`);
+  }
+  return env;
 }
-
