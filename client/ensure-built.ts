@@ -9,7 +9,7 @@ const CLIENT = __dirname;
 const DIST = path.join(CLIENT, 'dist');
 const STAMP = path.join(DIST, '.built-from');
 /** Sources of the build: the client, and the model it derives its legend and styles from. */
-const SOURCES = [path.join(CLIENT, 'src'), path.join(CLIENT, 'index.html'), path.join(CLIENT, 'graphiql.html'), path.join(CLIENT, 'vite.config.mts'), path.join(CLIENT, '..', 'server', 'model.ts')];
+const SOURCES = [path.join(CLIENT, 'src'), path.join(CLIENT, 'index.html'), path.join(CLIENT, 'graphiql.html'), path.join(CLIENT, 'vite.config.mts'), path.join(CLIENT, '..', 'server', 'core', 'model.ts')];
 
 function newest(p: string): number {
   const st = fs.statSync(p);
