@@ -9,19 +9,22 @@ import fcose from 'cytoscape-fcose';
 cytoscape.use(fcose);
 
 export interface LayoutRequest {
+  /** Which layout of the canvas asked; echoed, so the canvas can ignore answers to superseded requests. */
+  seq: number;
   nodes: { id: string; x: number; y: number; size: number }[];
   edges: { id: string; source: string; target: string }[];
   fixed: string[];
   randomize: boolean;
 }
 export interface LayoutResponse {
+  seq: number;
   positions: Record<string, { x: number; y: number }>;
   error?: string;
 }
 
 self.onmessage = (e: MessageEvent<LayoutRequest>) => {
   try {
-    const { nodes, edges, fixed, randomize } = e.data;
+    const { seq, nodes, edges, fixed, randomize } = e.data;
     const cy = cytoscape({
       headless: true,
       styleEnabled: true,
@@ -48,8 +51,8 @@ self.onmessage = (e: MessageEvent<LayoutRequest>) => {
     cy.nodes().forEach((n) => {
       positions[n.id()] = n.position();
     });
-    (self as unknown as Worker).postMessage({ positions } satisfies LayoutResponse);
+    (self as unknown as Worker).postMessage({ seq, positions } satisfies LayoutResponse);
   } catch (err) {
-    (self as unknown as Worker).postMessage({ positions: {}, error: String((err as Error).message ?? err) } satisfies LayoutResponse);
+    (self as unknown as Worker).postMessage({ seq: e.data.seq, positions: {}, error: String((err as Error).message ?? err) } satisfies LayoutResponse);
   }
 };

@@ -4,11 +4,12 @@
  * enough on the main thread. Animation is off for large graphs.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
-import cytoscape, { Core, ElementDefinition } from 'cytoscape';
+import cytoscape, { Core } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import type { Investigation } from '../graph-state';
 import { desiredElements, LARGE_GRAPH } from '../elements';
+import { applyHighlight, applyPatch, diffElements, markTimeline } from '../canvas-diff';
 import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
 import { isFactKind } from '../../../server/core/model';
 import type { LayoutRequest, LayoutResponse } from '../layout.worker';
@@ -56,11 +57,29 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   const propsRef = useRef(props);
   propsRef.current = props;
 
+  /**
+   * The layout signal on the canvas element, for tests and tools that must not act on a moving graph:
+   * data-layout is "running" from the moment a layout starts until its positions, animations and viewport
+   * have settled, then "done"; data-layout-runs counts the layouts started.
+   */
+  const signalLayout = (state: 'running' | 'done', seq = layoutSeq.current) => {
+    const el = container.current;
+    if (!el || seq !== layoutSeq.current) return;
+    el.dataset.layout = state;
+    el.dataset.layoutRuns = String(seq);
+  };
+
   const runLayout = (randomize: boolean, around?: string[]) => {
     const cy = cyRef.current;
-    if (!cy || cy.nodes().length === 0) return;
+    if (!cy || cy.nodes().length === 0) {
+      // Nothing to place: settled (a layout still running for removed nodes is superseded).
+      ++layoutSeq.current;
+      signalLayout('done');
+      return;
+    }
     const started = performance.now();
     const seq = ++layoutSeq.current;
+    signalLayout('running', seq);
     const large = cy.nodes().length > LARGE_GRAPH;
     const pinned = new Set(propsRef.current.state.pinned);
     const name = propsRef.current.layout;
@@ -68,6 +87,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       if (seq !== layoutSeq.current) return;
       fitCapped(cy);
       propsRef.current.onLayoutDone?.(performance.now() - started);
+      signalLayout('done', seq);
     };
     if (name !== 'fcose') {
       cy.elements('.unplaced').removeClass('unplaced');
@@ -89,10 +109,14 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && !!n.data('placed'))).map((n) => n.id());
     const nodes = cy.nodes().map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n) }));
     const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id() }));
-    const request: LayoutRequest = { nodes, edges, fixed: fixedIds, randomize: true };
+    const request: LayoutRequest = { seq, nodes, edges, fixed: fixedIds, randomize: true };
     const apply = (positions: LayoutResponse['positions']) => {
       if (seq !== layoutSeq.current) return;
       const animate = !large && !randomize;
+      let moving = 0;
+      const settled = () => {
+        if (moving === 0) signalLayout('done', seq);
+      };
       // Positions, the fitted viewport and the reveal of new elements in one batch: the first frame
       // that shows them shows them in place and in view.
       cy.batch(() => {
@@ -101,7 +125,17 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
           if (!p) return;
           // New nodes appear at their place; the ones that move (none when incremental) glide there.
           if (!n.data('placed') || !animate) n.position(p);
-          else n.animate({ position: p, duration: 250 });
+          else {
+            moving++;
+            n.animate({
+              position: p,
+              duration: 250,
+              complete: () => {
+                moving--;
+                settled();
+              },
+            });
+          }
           n.data('placed', true);
         });
         if (seq === layoutSeq.current) fitToPositions(cy, positions);
@@ -109,11 +143,14 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       });
       placeMoreHandles(cy);
       propsRef.current.onLayoutDone?.(performance.now() - started);
+      settled();
     };
     try {
       workerRef.current ??= new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
       const w = workerRef.current;
       w.onmessage = (m: MessageEvent<LayoutResponse>) => {
+        // The answer to a request a newer layout has superseded: that layout's answer follows.
+        if (m.data.seq !== seq) return;
         if (m.data.error) mainThreadLayout();
         else apply(m.data.positions);
       };
@@ -170,13 +207,11 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     container.current!.style.background = THEME_COLORS[props.theme].background;
   }, [props.theme]);
 
-  // Diff the state into the canvas.
+  // Diff the state into the canvas (canvas-diff.ts), then lay out what is new.
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
     const wanted = desiredElements(props.state, props.types);
-    const wantedIds = new Set(wanted.map((e) => e.data.id!));
-    const added: string[] = [];
     const large = wanted.length > LARGE_GRAPH * 2;
     // Dropping detail while panning keeps big canvases interactive.
     // These are init options of the canvas renderer; its instance reads them on every frame.
@@ -185,37 +220,11 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       renderer.hideEdgesOnViewport = large;
       renderer.textureOnViewport = large;
     }
-    cy.batch(() => {
-      cy.elements().forEach((el) => {
-        if (!wantedIds.has(el.id())) cy.remove(el);
-      });
-      const fresh: ElementDefinition[] = [];
-      for (const el of wanted) {
-        const existing = cy.getElementById(el.data.id!);
-        if (existing.nonempty()) {
-          // Update only what changed (labels and counts move as the canvas grows).
-          for (const [k, v] of Object.entries(el.data)) if (existing.data(k) !== v) existing.data(k, v);
-        } else {
-          // Hidden until the layout gives it a place: no frame shows new nodes piled at the origin.
-          if (el.group === 'nodes') {
-            added.push(el.data.id!);
-            fresh.push({ ...el, classes: `${el.classes ?? ''} unplaced`.trim() });
-          } else fresh.push(el);
-        }
-      }
-      // Edges of a batch that brings new nodes wait for the layout with them.
-      if (added.length) for (const el of fresh) if (el.group === 'edges') el.classes = `${el.classes ?? ''} unplaced`.trim();
-      if (fresh.length) cy.add(fresh);
-      const pinned = new Set(props.state.pinned);
-      cy.nodes().forEach((n) => {
-        n.toggleClass('pinned', pinned.has(n.id()));
-        if (pinned.has(n.id())) n.lock();
-        else n.unlock();
-      });
-    });
-    if (added.length) {
+    const patch = diffElements(cy, wanted);
+    applyPatch(cy, patch, props.state.pinned);
+    if (patch.addedNodes.length) {
       const firstPlacement = cy.nodes().filter((n) => !!n.data('placed')).empty();
-      runLayout(firstPlacement, added);
+      runLayout(firstPlacement, patch.addedNodes);
     } else {
       placeMoreHandles(cy);
     }
@@ -224,25 +233,13 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
 
   useEffect(() => {
     const cy = cyRef.current;
-    if (!cy) return;
-    cy.batch(() => {
-      cy.elements().removeClass('path faded');
-      if (props.highlight) {
-        const ids = new Set([...props.highlight.nodes, ...props.highlight.edges]);
-        cy.elements().forEach((el) => {
-          if (ids.has(el.id())) el.addClass('path');
-          else el.addClass('faded');
-        });
-      }
-    });
+    if (cy) applyHighlight(cy, props.highlight);
     // Also when the state changes: a path's nodes reach the canvas after the path is chosen.
   }, [props.highlight, props.state]);
 
   useEffect(() => {
     const cy = cyRef.current;
-    if (!cy) return;
-    const ids = new Set(props.timelineIds);
-    cy.batch(() => cy.nodes().forEach((n) => void n.toggleClass('timeline-hit', ids.has(n.id()))));
+    if (cy) markTimeline(cy, props.timelineIds);
   }, [props.timelineIds]);
 
   useEffect(() => {
@@ -264,7 +261,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     visibleIds: () => cyRef.current?.nodes().not('.more').map((n) => n.id()) ?? [],
   }));
 
-  return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" />;
+  return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" data-layout="done" data-layout-runs="0" />;
 });
 
 /** The drawn size of a node, as the stylesheet maps it (style.ts), without asking the renderer. */

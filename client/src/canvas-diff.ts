@@ -1,0 +1,96 @@
+/**
+ * From the elements the state asks for (elements.ts desiredElements) to the Cytoscape instance: what to
+ * remove, update and add (diffElements), applied in one cy.batch() (applyPatch); and the classes that
+ * mark a highlighted path and the timeline's pick. Plain Cytoscape calls only, no renderer, so all of it
+ * runs in a headless instance (test/unit/client-canvas-diff.test.ts); GraphCanvas owns the layout.
+ */
+import type { Core, ElementDefinition } from 'cytoscape';
+
+/** Class of elements the layout has not placed yet: the stylesheet hides them (style.ts). */
+export const UNPLACED = 'unplaced';
+
+export interface CanvasPatch {
+  /** Ids of elements on the canvas that the state no longer asks for. */
+  remove: string[];
+  /** Elements already on the canvas whose data changed: only the fields that changed. */
+  update: { id: string; data: Record<string, unknown> }[];
+  /** Elements to add; new nodes, and the edges that come with them, carry UNPLACED until laid out. */
+  add: ElementDefinition[];
+  /** Ids of the nodes among `add`: the layout has to place them. */
+  addedNodes: string[];
+}
+
+function withClass(el: ElementDefinition, cls: string): ElementDefinition {
+  const classes = typeof el.classes === 'string' ? el.classes : (el.classes ?? []).join(' ');
+  return { ...el, classes: `${classes} ${cls}`.trim() };
+}
+
+/** What changes the canvas needs to show `wanted` (elements keyed by their stable data.id). Reads cy only. */
+export function diffElements(cy: Core, wanted: ElementDefinition[]): CanvasPatch {
+  const wantedIds = new Set(wanted.map((e) => e.data.id!));
+  const remove = cy
+    .elements()
+    .filter((el) => !wantedIds.has(el.id()))
+    .map((el) => el.id());
+  const update: CanvasPatch['update'] = [];
+  const add: ElementDefinition[] = [];
+  const addedNodes: string[] = [];
+  for (const el of wanted) {
+    const existing = cy.getElementById(el.data.id!);
+    if (existing.nonempty()) {
+      // Only what changed (labels and counts move as the canvas grows).
+      const changed: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(el.data)) if (existing.data(k) !== v) changed[k] = v;
+      if (Object.keys(changed).length) update.push({ id: el.data.id!, data: changed });
+    } else if (el.group === 'nodes') {
+      // Hidden until the layout gives it a place: no frame shows new nodes piled at the origin.
+      addedNodes.push(el.data.id!);
+      add.push(withClass(el, UNPLACED));
+    } else {
+      add.push(el);
+    }
+  }
+  // Edges of a batch that brings new nodes wait for the layout with them.
+  const fresh = addedNodes.length ? add.map((el) => (el.group === 'edges' ? withClass(el, UNPLACED) : el)) : add;
+  return { remove, update, add: fresh, addedNodes };
+}
+
+/** Applies a patch in one batch (one redraw), and marks and locks the pinned nodes. */
+export function applyPatch(cy: Core, patch: CanvasPatch, pinned: readonly string[]): void {
+  const pin = new Set(pinned);
+  cy.batch(() => {
+    for (const id of patch.remove) {
+      // Removing a node has already removed its edges.
+      const el = cy.getElementById(id);
+      if (el.nonempty()) cy.remove(el);
+    }
+    for (const u of patch.update) {
+      const el = cy.getElementById(u.id);
+      for (const [k, v] of Object.entries(u.data)) el.data(k, v);
+    }
+    if (patch.add.length) cy.add(patch.add);
+    cy.nodes().forEach((n) => {
+      n.toggleClass('pinned', pin.has(n.id()));
+      if (pin.has(n.id())) n.lock();
+      else n.unlock();
+    });
+  });
+}
+
+/** Highlights one path (class `path`) and fades everything else (`faded`); null clears both. */
+export function applyHighlight(cy: Core, highlight: { nodes: string[]; edges: string[] } | null): void {
+  cy.batch(() => {
+    cy.elements().removeClass('path faded');
+    if (!highlight) return;
+    const ids = new Set([...highlight.nodes, ...highlight.edges]);
+    cy.elements().forEach((el) => {
+      el.addClass(ids.has(el.id()) ? 'path' : 'faded');
+    });
+  });
+}
+
+/** Marks the nodes of the timeline bar picked last (class `timeline-hit`). */
+export function markTimeline(cy: Core, ids: readonly string[]): void {
+  const hit = new Set(ids);
+  cy.batch(() => cy.nodes().forEach((n) => void n.toggleClass('timeline-hit', hit.has(n.id()))));
+}
