@@ -8,13 +8,13 @@
 import { identifierRecord } from '../../server/core/text/normalize';
 import type { GraphEdge, GraphNode } from '../../client/src/api';
 
-export function node(id: string, kind: string, label: string, degree: number, extra: Partial<GraphNode> = {}): GraphNode {
+export function node(id: string, kind: GraphNode['kind'], label: string, degree: number, extra: Partial<GraphNode> = {}): GraphNode {
   return { id, kind, label, degree, placeholder: false, delistedOn: null, listedOn: null, programs: [], ...extra };
 }
 
 let seq = 0;
 /** A relationship with a Neo4j element id, as the API returns it. */
-export function edge(source: string, target: string, type: string, label: string | null = null): GraphEdge {
+export function edge(source: string, target: string, type: GraphEdge['type'], label: string | null = null): GraphEdge {
   seq++;
   return {
     id: `5:4c1d0e5e-8f0b-4f7a-9d2a-2b6f1c3e7a90:${1000 + seq}`,

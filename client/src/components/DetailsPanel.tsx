@@ -54,21 +54,23 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
 
+  // Details are read for a party (a node's id fixes its kind).
+  const partyId = node && isPartyKind(node.kind) ? node.id : null;
   useEffect(() => {
     setEntity(null);
     setError(null);
-    if (!node || !isPartyKind(node.kind)) return;
+    if (!partyId) return;
     let live = true;
     setLoading(true);
     api
-      .entity(node.id)
+      .entity(partyId)
       .then((e) => live && setEntity(e))
       .catch((e) => live && setError(api.describeError(e)))
       .finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
-  }, [node?.id]);
+  }, [partyId]);
 
   if (edge) {
     const legend = REL_TYPES[edge.edge.type as keyof typeof REL_TYPES];

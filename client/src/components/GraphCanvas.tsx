@@ -69,7 +69,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     el.dataset.layoutRuns = String(seq);
   };
 
-  const runLayout = (randomize: boolean, around?: string[]) => {
+  const runLayout = (randomize: boolean) => {
     const cy = cyRef.current;
     if (!cy || cy.nodes().length === 0) {
       // Nothing to place: settled (a layout still running for removed nodes is superseded).
@@ -224,7 +224,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     applyPatch(cy, patch, props.state.pinned);
     if (patch.addedNodes.length) {
       const firstPlacement = cy.nodes().filter((n) => !!n.data('placed')).empty();
-      runLayout(firstPlacement, patch.addedNodes);
+      runLayout(firstPlacement);
     } else {
       placeMoreHandles(cy);
     }

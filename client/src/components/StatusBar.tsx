@@ -1,0 +1,28 @@
+/** The status bar under the canvas: counts of what is on it, and the last notice (dismissable). */
+import type { Notice } from '../hooks/useInvestigation';
+
+interface Props {
+  nodes: number;
+  edges: number;
+  hidden: number;
+  notice: Notice | null;
+  onDismiss(): void;
+}
+
+export function StatusBar({ nodes, edges, hidden, notice, onDismiss }: Props) {
+  return (
+    <footer className="statusbar">
+      <span data-testid="counts">
+        {nodes} nodes · {edges} relationships{hidden ? ` · ${hidden} hidden` : ''}
+      </span>
+      {notice && (
+        <span className={`notice ${notice.kind}`} role={notice.kind === 'error' ? 'alert' : 'status'} data-testid="notice">
+          {notice.text}{' '}
+          <button className="icon" aria-label="Dismiss" onClick={onDismiss}>
+            ×
+          </button>
+        </span>
+      )}
+    </footer>
+  );
+}
