@@ -1,8 +1,12 @@
 /** Shared test helpers: the test database, the shared real data, and a fingerprint of the graph. */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { REPO_ROOT } from '../server/core/settings';
 import { Database } from '../server/core/neo4j/database';
+import { createApp, AppState } from '../server/api/app';
+import { createGraphQLServer } from '../server/api/graphql';
 
 /** The real sanctions files of ../shared/data/sanctions (read its README). */
 export const SHARED = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions');
@@ -86,4 +90,63 @@ export function externalNeo4jEnv(extra: Record<string, string> = {}): NodeJS.Pro
     if (!env[k]) throw new Error(`externalNeo4jEnv: ${k} would be empty; the child would start its own Neo4j`);
   }
   return env;
+}
+
+/** A GraphQL answer as a client sees it over HTTP. */
+export interface GqlResponse {
+  status: number;
+  body: { data?: Record<string, any>; errors?: { message: string; extensions: { code: string } }[] };
+}
+
+export interface TestApi {
+  /** Base URL of the server, e.g. http://127.0.0.1:12345 */
+  base: string;
+  state: AppState;
+  /** POST /graphql, as a client would. */
+  gql(query: string, variables?: Record<string, unknown>): Promise<GqlResponse>;
+  close(): Promise<void>;
+}
+
+/** The real API (Express app + Apollo) on a free port of 127.0.0.1, over the given database. */
+export async function startApi(db: Database): Promise<TestApi> {
+  const state: AppState = { notReady: null, db, neo4j: { uri: 'test', embedded: false, version: null } };
+  const graphql = createGraphQLServer();
+  await graphql.start();
+  const server = http.createServer(createApp(state, graphql));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    base,
+    state,
+    async gql(query, variables = {}) {
+      const res = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, body: (await res.json()) as GqlResponse['body'] };
+    },
+    async close() {
+      await new Promise((r) => server.close(r));
+      await graphql.stop();
+    },
+  };
+}
+
+/**
+ * The records of a legacy OFAC CSV file (sdn.csv, add.csv, ...), split into fields by the file's own
+ * rules (OFAC writes one record per line; fields are "quoted" with "" for a quote, or -0- for empty),
+ * with no code of the parser under test. Empty fields are null.
+ */
+export function rawOfacRows(file: string): (string | null)[][] {
+  const rows: (string | null)[][] = [];
+  for (const line of fs.readFileSync(file, 'utf8').split('\r\n')) {
+    if (!/^\d+,/.test(line)) continue;
+    const fields: (string | null)[] = [];
+    const re = /("(?:[^"]|"")*"|-0- ?|[^,]*)(,|$)/g;
+    let m: RegExpExecArray | null;
+    while ((m = re.exec(line)) && m[0] !== '') {
+      const f = m[1];
+      fields.push(f.startsWith('-0-') ? null : f.startsWith('"') ? f.slice(1, -1).replace(/""/g, '"') : f);
+      if (m[2] === '') break;
+    }
+    rows.push(fields);
+  }
+  return rows;
 }
