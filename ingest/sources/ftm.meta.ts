@@ -12,8 +12,8 @@
  * Deltas: https://www.opensanctions.org/faq/80/bulk-deltas/ ("apply the delta files of each version in
  * the order in which they were released").
  */
-import type { AliasQuality, AliasType, IdentifierType, PartyKind } from '../../server/core/model';
-import type { LinkType } from '../../server/core/model';
+import { identifierTypeOfFtm, IDENTIFIER_TYPE_NAMES, IDENTIFIER_TYPES, LINK_FTM, LINK_TYPES, PARTY_KIND_NAMES, PARTY_KINDS } from '../../server/core/model';
+import type { AliasQuality, AliasType, IdentifierType, LinkType, PartyKind } from '../../server/core/model';
 
 export const FTM_PUBLISHER = 'OpenSanctions (FollowTheMoney entities; CC BY-NC 4.0)';
 
@@ -85,17 +85,13 @@ export function commonSchema(a: string, b: string): string | null {
 }
 
 /**
- * "Thing" schemata that become parties. PublicBody has no kind of its own in the model: it is an
- * Organization in FtM too. FtM's Airplane is the model's Aircraft.
+ * "Thing" schemata that become parties: each party kind's own schema (the model's PARTY_KINDS ftm,
+ * where FtM's Airplane is the model's Aircraft), and PublicBody, which has no kind of its own in the
+ * model: it is an Organization in FtM too.
  */
 export const FTM_PARTY_KINDS: Record<string, PartyKind> = {
-  Person: 'Person',
-  Company: 'Company',
-  Organization: 'Organization',
-  LegalEntity: 'LegalEntity',
+  ...Object.fromEntries(PARTY_KIND_NAMES.map((k) => [PARTY_KINDS[k].ftm, k])),
   PublicBody: 'Organization',
-  Vessel: 'Vessel',
-  Airplane: 'Aircraft',
 };
 
 export interface FtmLinkSpec {
@@ -113,21 +109,22 @@ export interface FtmLinkSpec {
 }
 
 /**
- * Relationship schemata -> links. Ends as in each schema's `edge:` (Ownership: owner -> asset;
- * Directorship: director -> organization; Family: person -> relative; Associate: person -> associate;
- * UnknownLink: subject -> object; Representation: agent -> client; Employment: employee -> employer;
- * Membership: member -> organization).
+ * Relationship schemata -> links: each link type's schema as the model declares it (LINK_FTM: Ownership
+ * owner -> asset, Directorship director -> organization, Family person -> relative, Associate person ->
+ * associate, UnknownLink subject -> object), and three schemata the model has no type for
+ * (Representation: agent -> client; Employment: employee -> employer; Membership: member -> organization).
  *
- * Representation, Employment and Membership have no type in the model. They become ASSOCIATE: being a
- * member, employee or agent of a party is an association with it, not control of it (DIRECTORSHIP says
- * "directs the organisation"), and the source does type them, which UNKNOWN_LINK is for not doing.
+ * Those three become ASSOCIATE: being a member, employee or agent of a party is an association with it,
+ * not control of it (DIRECTORSHIP says "directs the organisation"), and the source does type them,
+ * which UNKNOWN_LINK is for not doing. Ownership's wording falls back to its ownershipType.
  */
 export const FTM_LINKS: Record<string, FtmLinkSpec> = {
-  Ownership: { type: 'OWNERSHIP', from: 'owner', to: 'asset', wording: ['role', 'ownershipType'] },
-  Directorship: { type: 'DIRECTORSHIP', from: 'director', to: 'organization', wording: ['role'] },
-  Family: { type: 'FAMILY', from: 'person', to: 'relative', wording: ['relationship'] },
-  Associate: { type: 'ASSOCIATE', from: 'person', to: 'associate', wording: ['relationship'] },
-  UnknownLink: { type: 'UNKNOWN_LINK', from: 'subject', to: 'object', wording: ['role'] },
+  ...Object.fromEntries(
+    LINK_TYPES.map((type) => {
+      const { schema, source, target, wording } = LINK_FTM[type];
+      return [schema, { type, from: source, to: target, wording: type === 'OWNERSHIP' ? [wording, 'ownershipType'] : [wording] }];
+    }),
+  ),
   Representation: { type: 'ASSOCIATE', from: 'agent', to: 'client', wording: ['role'], schemaInLabel: true },
   Employment: { type: 'ASSOCIATE', from: 'employee', to: 'employer', wording: ['role'], schemaInLabel: true },
   Membership: { type: 'ASSOCIATE', from: 'member', to: 'organization', wording: ['role'], schemaInLabel: true },
@@ -155,48 +152,49 @@ export interface FtmIdentifierSpec {
 }
 
 /**
- * Identifier properties of parties -> identifier facts; the fact's label is the FtM property name.
- * innCode, ogrnCode and okpoCode are Russian by definition (LegalEntity.yaml: "INN: Russian company
- * ID"), so they carry Russia as country and meet OFAC's "Tax ID No. 1835045074 (Russia)"; the other
- * properties do not say which country issued them. kppCode is left out: a KPP names a tax office
- * registration shared by many companies, not the company.
+ * Identifier properties the model does not name (FtM-only import knowledge). innCode, ogrnCode and
+ * okpoCode are Russian by definition (LegalEntity.yaml: "INN: Russian company ID"), so they carry
+ * Russia as country and meet OFAC's "Tax ID No. 1835045074 (Russia)"; the other properties do not say
+ * which country issued them. kppCode is left out: a KPP names a tax office registration shared by many
+ * companies, not the company.
  */
-export const FTM_IDENTIFIER_PROPS: Record<string, FtmIdentifierSpec> = {
-  registrationNumber: { type: 'registrationNumber' },
+const FTM_EXTRA_IDENTIFIER_PROPS: Record<string, FtmIdentifierSpec> = {
   ogrnCode: { type: 'registrationNumber', country: 'ru' },
   okpoCode: { type: 'registrationNumber', country: 'ru' },
   innCode: { type: 'taxId', country: 'ru' },
-  taxNumber: { type: 'taxId' },
   vatCode: { type: 'taxId' },
-  leiCode: { type: 'leiCode' },
-  swiftBic: { type: 'swiftBic' },
-  isinCode: { type: 'isin' },
   dunsCode: { type: 'other' },
   uniqueEntityId: { type: 'other' },
-  imoNumber: { type: 'imoNumber' },
-  mmsi: { type: 'mmsi' },
-  callSign: { type: 'callSign' },
-  email: { type: 'email', split: true },
-  phone: { type: 'phone', split: true },
-  website: { type: 'website' },
-  passportNumber: { type: 'passport' },
-  idNumber: { type: 'nationalId' },
-  serialNumber: { type: 'aircraftSerial' },
 };
 
-/** Per-kind exceptions to FTM_IDENTIFIER_PROPS. */
-export const FTM_IDENTIFIER_OVERRIDES: Partial<Record<PartyKind, Record<string, FtmIdentifierSpec>>> = {
-  // Vehicle.registrationNumber of an Airplane is its tail number ("A7-LAE", Airplane.yaml).
-  Aircraft: { registrationNumber: { type: 'aircraftTailNumber' } },
-  // LegalEntity.idNumber is "ID number of any applicable ID": a national ID only for a person.
-  Company: { idNumber: { type: 'other' } },
-  Organization: { idNumber: { type: 'other' } },
-  LegalEntity: { idNumber: { type: 'other' } },
-};
+/** Some values hold several numbers separated by ";" ("+7 (3412) 43-05-05; +7 (951) 210-81-28"). */
+const FTM_SPLIT_PROPS = new Set(['email', 'phone']);
+
+/** FtM's generic "ID number of any applicable ID" (LegalEntity.yaml). */
+export const FTM_GENERIC_ID = 'idNumber';
+
+/**
+ * Identifier properties of a party of a kind -> identifier facts; the fact's label is the FtM property
+ * name. The properties the model declares (IDENTIFIER_TYPES ftm: idNumber is a person's national id and
+ * an organisation's other document, an Airplane's registrationNumber its tail number) and the extras;
+ * the generic idNumber last, so that a number also given under a specific property is named by that one.
+ */
+export function ftmIdentifierProps(kind: PartyKind): Record<string, FtmIdentifierSpec> {
+  const specs: Record<string, FtmIdentifierSpec> = {};
+  for (const t of IDENTIFIER_TYPE_NAMES) {
+    const prop = IDENTIFIER_TYPES[t].ftm?.property;
+    if (!prop || Object.hasOwn(specs, prop) || prop === FTM_GENERIC_ID) continue;
+    const type = identifierTypeOfFtm(prop, kind)!;
+    specs[prop] = FTM_SPLIT_PROPS.has(prop) ? { type, split: true } : { type };
+  }
+  return { ...specs, ...FTM_EXTRA_IDENTIFIER_PROPS, [FTM_GENERIC_ID]: { type: identifierTypeOfFtm(FTM_GENERIC_ID, kind)! } };
+}
 
 /**
  * Identity-document schemata -> identifier facts of their holder (label = the schema name). The
  * number is `number` (Identification), `passportNumber` (older Passport) or `publicKey` (CryptoWallet).
+ * An Identification whose `type` is one of the model's identifier types (as this project's FtM export
+ * writes it: "taxId") is of that type; otherwise a national id.
  */
 export const FTM_DOCUMENTS: Record<string, { holder: string; number: readonly string[]; type: IdentifierType }> = {
   Identification: { holder: 'holder', number: ['number'], type: 'nationalId' },

@@ -36,6 +36,7 @@ import type {
   Provenance,
   Rejection,
 } from '../../server/core/model';
+import { isIdentifierType } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey, normaliseIdentifierValue } from '../../server/core/text/normalize';
 import { chooseRelease, ParseOptions } from '../parse-options';
@@ -49,13 +50,12 @@ import {
   FTM_COUNTRY_NAMES,
   FTM_DATASET_PREFIX,
   FTM_DOCUMENTS,
-  FTM_IDENTIFIER_OVERRIDES,
-  FTM_IDENTIFIER_PROPS,
+  FTM_GENERIC_ID,
+  ftmIdentifierProps,
   FTM_LINKS,
   FTM_PARTY_KINDS,
   FTM_PUBLISHER,
   FTM_SCHEMATA,
-  FtmIdentifierSpec,
   MAX_INDEX_BYTES,
 } from './ftm.meta';
 
@@ -610,6 +610,9 @@ function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: str
     idKeys.add(k);
     identifiers.push(fact);
   };
+  // Each holder's document numbers whatever their type, to recognise a copy in the generic idNumber.
+  const documentValues = new Map<string, Set<string>>();
+  const anyValue = (v: string) => normaliseIdentifierValue('other', v);
   const links: LinkRecord[] = [];
   const unmapped = new Map<string, number>();
   let linksFromElsewhere = 0;
@@ -670,6 +673,8 @@ function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: str
       }
     } else if (doc) {
       const numbers = unique(doc.number.flatMap((p) => all(e, p)));
+      const stated = e.schema === 'Identification' ? first(e, 'type') : null;
+      const docType = stated && isIdentifierType(stated) ? stated : doc.type;
       const holders = all(e, doc.holder);
       if (!holders.length) reject(e, `${e.schema} ${e.id} names no ${doc.holder}; nothing to record`);
       else if (!numbers.length) reject(e, `${e.schema} ${e.id} of ${holders.join(', ')} has no number; nothing to record`);
@@ -679,9 +684,11 @@ function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: str
           continue;
         }
         for (const n of numbers) {
+          const values = documentValues.get(h) ?? new Set<string>();
+          documentValues.set(h, values.add(anyValue(n)));
           addIdentifier({
             partyId: h,
-            identifier: identifierRecord(doc.type, n, country(first(e, 'country'))),
+            identifier: identifierRecord(docType, n, country(first(e, 'country'))),
             label: e.schema,
             issued: first(e, 'startDate') ?? first(e, 'issueDate'),
             expires: first(e, 'endDate') ?? first(e, 'expiryDate'),
@@ -702,7 +709,7 @@ function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: str
   let partiesWithoutAddress = 0;
   for (const [id, party] of parties) {
     const e = sources.get(id)!;
-    const specs: Record<string, FtmIdentifierSpec> = { ...FTM_IDENTIFIER_PROPS, ...FTM_IDENTIFIER_OVERRIDES[party.kind] };
+    const specs = ftmIdentifierProps(party.kind);
     const own: IdentifierFact[] = [];
     for (const [prop, spec] of Object.entries(specs)) {
       for (const raw of all(e, prop)) {
@@ -721,8 +728,13 @@ function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: str
     }
     // OpenSanctions copies a Russian INN into taxNumber too: one identifier, with its country, not two.
     const withCountry = new Set(own.filter((f) => f.identifier.country).map((f) => `${f.identifier.type}|${normaliseIdentifierValue(f.identifier.type, f.identifier.value)}`));
+    // A number in the generic idNumber that a document of the holder (Identification, Passport) gives
+    // with its type and country is that document, not a second identifier (this project's FtM export
+    // writes both, so that the party's line alone still shows its numbers).
+    const documented = documentValues.get(id);
     for (const f of own) {
       if (!f.identifier.country && withCountry.has(`${f.identifier.type}|${normaliseIdentifierValue(f.identifier.type, f.identifier.value)}`)) continue;
+      if (f.label === FTM_GENERIC_ID && documented?.has(anyValue(f.identifier.value))) continue;
       addIdentifier(f);
     }
 
@@ -837,8 +849,9 @@ function toParty(
     kind,
     name,
     aliases,
-    // OpenSanctions also writes programId on the listed entity itself; Sanction entities add theirs.
-    programs: unique(all(e, 'programId')),
+    // OpenSanctions also writes programId on the listed entity itself (else, as this project's export
+    // does, the program's own wording in Thing.program); Sanction entities add theirs.
+    programs: unique(all(e, 'programId').length ? all(e, 'programId') : all(e, 'program')),
     birthDates: unique(all(e, 'birthDate')),
     birthPlaces: unique(all(e, 'birthPlace')),
     // For an organisation the model's nationality is its country of registration (OFAC XML:

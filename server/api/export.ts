@@ -7,8 +7,10 @@
  * <attributes class="node|edge">.
  */
 import { strToU8, zipSync } from 'fflate';
-import { PARTY_KIND_NAMES, REL_TYPES } from '../core/model';
-import type { GraphEdge, GraphNode, Subgraph } from './queries';
+import { FACT_KINDS, IDENTIFIER_TYPES, isLinkType, isPartyKind, LINK_FTM, PARTY_KINDS, partyLabels, type PartyKind } from '../core/model';
+import { identifierKeyParts } from '../core/text/normalize';
+import { isoCountryCode } from '../core/matching/countries';
+import type { GraphEdge, GraphNode, Subgraph } from './graph';
 
 export const EXPORT_FORMATS = ['graphml', 'gexf', 'csv', 'json', 'ftm'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -105,37 +107,79 @@ function cytoscapeJson(g: Subgraph): string {
   });
 }
 
-/** FtM schema of an edge's relationship type (UNKNOWN_LINK -> UnknownLink), for party-to-party links. */
-function ftmLinkSchema(type: string): string | null {
-  if (!(type in REL_TYPES) || REL_TYPES[type as keyof typeof REL_TYPES].between !== 'parties') return null;
-  return type.toLowerCase().replace(/(^|_)([a-z])/g, (_m, _u, c: string) => c.toUpperCase());
+/** A valid FtM entity id (FtM's entity type: letters, digits, "." and "-"), from an element id. */
+function ftmId(prefix: string, id: string): string {
+  return `${prefix}-${id.replace(/[^0-9a-zA-Z.-]+/g, '-').replace(/-+$/, '')}`;
 }
 
+type FtmProps = Record<string, string[]>;
+
+/**
+ * FollowTheMoney JSON lines, by the model's declaration (server/core/model.ts): a party is an entity
+ * of its kind's schema (PARTY_KINDS ftm) with its name, address texts and programs in the properties the
+ * fact kinds name (FACT_KINDS ftm); an identifier is the property its type names on that kind
+ * (IDENTIFIER_TYPES ftm), or, when it has an issuing country or no property fits, a document entity
+ * (Identification with the type, Passport, CryptoWallet) whose number a LegalEntity also repeats in the
+ * generic idNumber, as OpenSanctions does; a link is an entity of its type's schema with the two ends
+ * and the wording in the properties the type names (REL_TYPES ftm).
+ */
 function ftmLines(g: Subgraph): string {
-  const lines: string[] = [];
   const byId = new Map<string, GraphNode>(g.nodes.map((n) => [n.id, n]));
-  const extra = new Map<string, Record<string, string[]>>();
-  const add = (id: string, prop: string, value: string) => {
-    const props = extra.get(id) ?? {};
-    (props[prop] ??= []).push(value);
-    extra.set(id, props);
+  const props = new Map<string, FtmProps>();
+  const add = (to: Map<string, FtmProps>, id: string, prop: string, value: string) => {
+    const p = to.get(id) ?? {};
+    const values = (p[prop] ??= []);
+    if (!values.includes(value)) values.push(value);
+    to.set(id, p);
   };
+  const documents: { id: string; schema: string; properties: FtmProps }[] = [];
+
+  const identifier = (e: GraphEdge, holder: GraphNode & { kind: PartyKind }, node: GraphNode) => {
+    const parts = identifierKeyParts(node.id);
+    const legal = partyLabels(holder.kind).includes('LegalEntity');
+    if (!parts) {
+      add(props, holder.id, FACT_KINDS.Identifier.ftm, node.label);
+      return;
+    }
+    const spec = IDENTIFIER_TYPES[parts.type];
+    const ftm = spec.ftm as { property: string; kinds: readonly PartyKind[] } | null;
+    if (ftm && ftm.kinds.includes(holder.kind) && parts.countryKey === null) {
+      add(props, holder.id, ftm.property, node.label);
+      return;
+    }
+    const country = parts.countryKey ? isoCountryCode(parts.countryKey) : null;
+    const properties: FtmProps =
+      spec.document === 'CryptoWallet'
+        ? { holder: [holder.id], publicKey: [node.label] }
+        : { holder: [holder.id], number: [node.label], ...(country ? { country: [country] } : {}), type: [parts.type] };
+    documents.push({ id: ftmId(spec.document.toLowerCase(), e.id), schema: spec.document, properties });
+    if (legal && spec.document !== 'CryptoWallet') add(props, holder.id, FACT_KINDS.Identifier.ftm, node.label);
+  };
+
   for (const e of g.edges) {
+    const source = byId.get(e.source);
     const target = byId.get(e.target);
-    if (!target) continue;
-    if (e.type === 'HAS_ADDRESS') add(e.source, 'address', target.label);
-    else if (e.type === 'SANCTION') add(e.source, 'program', target.label);
-    else if (e.type === 'HAS_IDENTIFIER') add(e.source, target.kind === 'Identifier' ? 'idNumber' : 'notes', target.label);
+    if (!source || !target || !isPartyKind(source.kind)) continue;
+    if (e.type === FACT_KINDS.Address.relType) add(props, e.source, FACT_KINDS.Address.ftm, target.label);
+    else if (e.type === FACT_KINDS.Program.relType) add(props, e.source, FACT_KINDS.Program.ftm, target.label);
+    else if (e.type === FACT_KINDS.Identifier.relType) identifier(e, source as GraphNode & { kind: PartyKind }, target);
   }
+
+  const lines: string[] = [];
   for (const n of g.nodes) {
-    if (!(PARTY_KIND_NAMES as string[]).includes(n.kind)) continue;
-    lines.push(JSON.stringify({ id: n.id, schema: n.kind, properties: { name: [n.label], ...(extra.get(n.id) ?? {}) } }));
+    if (!isPartyKind(n.kind)) continue;
+    // The party's own programs too, whether or not their Program nodes are in the subgraph.
+    for (const p of n.programs) add(props, n.id, FACT_KINDS.Program.ftm, p);
+    lines.push(JSON.stringify({ id: n.id, schema: PARTY_KINDS[n.kind].ftm, properties: { name: [n.label], ...props.get(n.id) } }));
   }
-  for (const e of g.edges as GraphEdge[]) {
-    const schema = ftmLinkSchema(e.type);
-    if (!schema) continue;
-    const ends = schema === 'Ownership' ? ['owner', 'asset'] : schema === 'Directorship' ? ['director', 'organization'] : schema === 'Family' ? ['person', 'relative'] : schema === 'Associate' ? ['person', 'associate'] : ['subject', 'object'];
-    lines.push(JSON.stringify({ id: `link-${e.id}`, schema, properties: { [ends[0]]: [e.source], [ends[1]]: [e.target], ...(e.label ? { role: [e.label] } : {}) } }));
+  for (const d of documents) lines.push(JSON.stringify(d));
+  for (const e of g.edges) {
+    if (!isLinkType(e.type)) continue;
+    const { schema, source, target, wording } = LINK_FTM[e.type];
+    const properties: FtmProps = { [source]: [e.source], [target]: [e.target] };
+    if (e.label) properties[wording] = [e.label];
+    if (e.percentage && schema === LINK_FTM.OWNERSHIP.schema) properties.percentage = [e.percentage];
+    lines.push(JSON.stringify({ id: ftmId('link', e.id), schema, properties }));
   }
   return lines.join('\n') + '\n';
 }

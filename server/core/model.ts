@@ -11,16 +11,17 @@
 
 /**
  * Kinds of sanctioned (or referenced) parties, each with how the explorer draws it (shapes and colours
- * chosen for colour-blind safety; the legend and stylesheet read them from here).
+ * chosen for colour-blind safety; the legend and stylesheet read them from here) and the FtM schema it
+ * is (`ftm`; followthemoney/schema/<ftm>.yaml: FtM's Airplane is our Aircraft).
  */
 export const PARTY_KINDS = {
-  LegalEntity: { parents: [], description: 'A person or organisation whose exact kind the source does not say', shape: 'ellipse', color: '#7f7f7f' },
-  Person: { parents: ['LegalEntity'], description: 'A natural person', shape: 'ellipse', color: '#0072b2' },
-  Organization: { parents: ['LegalEntity'], description: 'An organisation, e.g. a government body, group or company', shape: 'round-rectangle', color: '#e69f00' },
-  Company: { parents: ['Organization', 'LegalEntity'], description: 'A registered company', shape: 'round-rectangle', color: '#d55e00' },
-  Vessel: { parents: [], description: 'A ship', shape: 'diamond', color: '#009e73' },
-  Aircraft: { parents: [], description: 'An aircraft', shape: 'triangle', color: '#56b4e9' },
-} as const;
+  LegalEntity: { parents: [], ftm: 'LegalEntity', description: 'A person or organisation whose exact kind the source does not say', shape: 'ellipse', color: '#7f7f7f' },
+  Person: { parents: ['LegalEntity'], ftm: 'Person', description: 'A natural person', shape: 'ellipse', color: '#0072b2' },
+  Organization: { parents: ['LegalEntity'], ftm: 'Organization', description: 'An organisation, e.g. a government body, group or company', shape: 'round-rectangle', color: '#e69f00' },
+  Company: { parents: ['Organization', 'LegalEntity'], ftm: 'Company', description: 'A registered company', shape: 'round-rectangle', color: '#d55e00' },
+  Vessel: { parents: [], ftm: 'Vessel', description: 'A ship', shape: 'diamond', color: '#009e73' },
+  Aircraft: { parents: [], ftm: 'Airplane', description: 'An aircraft', shape: 'triangle', color: '#56b4e9' },
+} as const satisfies Record<string, { parents: readonly string[]; ftm: string; description: string; shape: string; color: string }>;
 export type PartyKind = keyof typeof PARTY_KINDS;
 export const PARTY_KIND_NAMES = Object.keys(PARTY_KINDS) as PartyKind[];
 
@@ -28,11 +29,14 @@ export const PARTY_KIND_NAMES = Object.keys(PARTY_KINDS) as PartyKind[];
  * Fact nodes: shared by every party that states the fact (two parties with one email meet at one
  * Identifier node), attached by the relationship type `relType`. `rank` orders a neighbourhood's
  * nodes after the parties (0): shared addresses and identifiers (1) say more than a program (2).
+ * `ftm` is the FtM property of a party (Thing.yaml) that holds the fact: an address's full text in
+ * `address`, a program in `program`; an identifier in the property its type names (IDENTIFIER_TYPES),
+ * else in `idNumber` (LegalEntity.yaml: "ID number of any applicable ID").
  */
 export const FACT_KINDS = {
-  Address: { description: 'An address; shared by everyone who used it', relType: 'HAS_ADDRESS', rank: 1, shape: 'round-tag', color: '#cc79a7' },
-  Identifier: { description: 'A document number, email, phone, wallet, ...; shared by its holders', relType: 'HAS_IDENTIFIER', rank: 1, shape: 'hexagon', color: '#f0e442' },
-  Program: { description: 'A sanctions program', relType: 'SANCTION', rank: 2, shape: 'star', color: '#444444' },
+  Address: { description: 'An address; shared by everyone who used it', relType: 'HAS_ADDRESS', ftm: 'address', rank: 1, shape: 'round-tag', color: '#cc79a7' },
+  Identifier: { description: 'A document number, email, phone, wallet, ...; shared by its holders', relType: 'HAS_IDENTIFIER', ftm: 'idNumber', rank: 1, shape: 'hexagon', color: '#f0e442' },
+  Program: { description: 'A sanctions program', relType: 'SANCTION', ftm: 'program', rank: 2, shape: 'star', color: '#444444' },
 } as const;
 export type FactKind = keyof typeof FACT_KINDS;
 export const FACT_KIND_NAMES = Object.keys(FACT_KINDS) as FactKind[];
@@ -72,16 +76,19 @@ export function partyLabels(kind: PartyKind): PartyKind[] {
  * Relationship types. `between: 'parties'` are links between two parties (the "network"); `'fact'`
  * attach a shared fact node (FACT_KINDS) to a party; `'candidate'` is computed by matching. `name`,
  * `color` and `line` are how the explorer shows it (line style too, so colour is never the only signal).
+ * A link's `ftm` is the FtM relationship schema it is: the schema's `edge: {source, target}` properties
+ * hold the two ends (the link runs source -> target), and `wording` is the property that holds the
+ * source's wording (Interest.role; Family and Associate say `relationship`).
  */
 export const REL_TYPES = {
   HAS_ADDRESS: { between: 'fact', target: 'Address', description: 'The party used this address', name: 'address', color: '#cc79a7', line: 'dotted' },
   HAS_IDENTIFIER: { between: 'fact', target: 'Identifier', description: 'The party holds this identifier (passport, email, wallet, ...)', name: 'identifier', color: '#b8a400', line: 'dotted' },
   SANCTION: { between: 'fact', target: 'Program', description: 'The party is listed under this sanctions program', name: 'program', color: '#888888', line: 'dotted' },
-  OWNERSHIP: { between: 'parties', target: 'Party', description: 'Owner owns (part of) the asset (FtM Ownership)', name: 'owns', color: '#d55e00', line: 'solid' },
-  DIRECTORSHIP: { between: 'parties', target: 'Party', description: 'Director directs the organisation (FtM Directorship)', name: 'directs', color: '#e69f00', line: 'solid' },
-  FAMILY: { between: 'parties', target: 'Party', description: 'Family relation between two people (FtM Family)', name: 'family', color: '#0072b2', line: 'solid' },
-  ASSOCIATE: { between: 'parties', target: 'Party', description: 'Associates (FtM Associate)', name: 'associate', color: '#56b4e9', line: 'solid' },
-  UNKNOWN_LINK: { between: 'parties', target: 'Party', description: 'A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink)', name: 'linked to', color: '#444444', line: 'dashed' },
+  OWNERSHIP: { between: 'parties', target: 'Party', ftm: { schema: 'Ownership', source: 'owner', target: 'asset', wording: 'role' }, description: 'Owner owns (part of) the asset (FtM Ownership)', name: 'owns', color: '#d55e00', line: 'solid' },
+  DIRECTORSHIP: { between: 'parties', target: 'Party', ftm: { schema: 'Directorship', source: 'director', target: 'organization', wording: 'role' }, description: 'Director directs the organisation (FtM Directorship)', name: 'directs', color: '#e69f00', line: 'solid' },
+  FAMILY: { between: 'parties', target: 'Party', ftm: { schema: 'Family', source: 'person', target: 'relative', wording: 'relationship' }, description: 'Family relation between two people (FtM Family)', name: 'family', color: '#0072b2', line: 'solid' },
+  ASSOCIATE: { between: 'parties', target: 'Party', ftm: { schema: 'Associate', source: 'person', target: 'associate', wording: 'relationship' }, description: 'Associates (FtM Associate)', name: 'associate', color: '#56b4e9', line: 'solid' },
+  UNKNOWN_LINK: { between: 'parties', target: 'Party', ftm: { schema: 'UnknownLink', source: 'subject', target: 'object', wording: 'role' }, description: 'A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink)', name: 'linked to', color: '#444444', line: 'dashed' },
   POSSIBLY_SAME_AS: {
     between: 'candidate',
     target: 'Party',
@@ -90,7 +97,25 @@ export const REL_TYPES = {
     color: '#9b59b6',
     line: 'dashed',
   },
-} as const satisfies Record<string, { between: 'fact' | 'parties' | 'candidate'; target: string; description: string; name: string; color: string; line: 'solid' | 'dashed' | 'dotted' }>;
+} as const satisfies Record<
+  string,
+  {
+    between: 'fact' | 'parties' | 'candidate';
+    target: string;
+    ftm?: FtmEdge;
+    description: string;
+    name: string;
+    color: string;
+    line: 'solid' | 'dashed' | 'dotted';
+  }
+>;
+/** An FtM relationship schema: its name, the properties of its two ends and of the wording. */
+export interface FtmEdge {
+  schema: string;
+  source: string;
+  target: string;
+  wording: string;
+}
 export type RelType = keyof typeof REL_TYPES;
 export const REL_TYPE_NAMES = Object.keys(REL_TYPES) as RelType[];
 type TypesBetween<B> = { [T in RelType]: (typeof REL_TYPES)[T]['between'] extends B ? T : never }[RelType];
@@ -103,6 +128,11 @@ export const FACT_REL_TYPES = REL_TYPE_NAMES.filter((t): t is FactRelType => REL
 export function isFactRelType(s: string): s is FactRelType {
   return (FACT_REL_TYPES as string[]).includes(s);
 }
+export function isLinkType(s: string): s is LinkType {
+  return (LINK_TYPES as string[]).includes(s);
+}
+/** The FtM schema of each link type, e.g. OWNERSHIP -> Ownership, owner -> asset. */
+export const LINK_FTM: Record<LinkType, FtmEdge> = Object.fromEntries(LINK_TYPES.map((t) => [t, REL_TYPES[t].ftm])) as Record<LinkType, FtmEdge>;
 /**
  * Relationship types a path follows unless the caller says otherwise: all but program membership
  * (being listed under the same program is not a connection; it joins thousands of parties).
@@ -130,27 +160,65 @@ export interface Alias {
   quality: AliasQuality;
 }
 
-/** Identifier categories; the source's own label is kept on the relationship as `label`. */
+const LEGAL_ENTITIES = ['Person', 'Organization', 'Company', 'LegalEntity'] as const;
+
+/**
+ * Identifier categories; the source's own label is kept on the relationship as `label`. `ftm` is the
+ * FtM property that holds the type on a party of `kinds` (checked against followthemoney/schema:
+ * LegalEntity.yaml email, phone, website, taxNumber, registrationNumber, idNumber, leiCode, swiftBic;
+ * Person.yaml passportNumber; Company.yaml isinCode; Organization.yaml and Vessel.yaml imoNumber;
+ * Vessel.yaml mmsi, callSign; Vehicle.yaml registrationNumber, an Airplane's tail number; Airplane.yaml
+ * serialNumber). `document` is the FtM schema a number becomes when no property fits (another kind of
+ * holder, or a number with its issuing country, which a property cannot say): Identification (its
+ * `type` says which of these), Passport, or CryptoWallet (which has no property on a party at all).
+ */
 export const IDENTIFIER_TYPES = {
-  passport: 'Passport or travel document',
-  nationalId: 'National identity number or card',
-  taxId: 'Tax identification number',
-  registrationNumber: 'Company or business registration number',
-  leiCode: 'Legal Entity Identifier',
-  swiftBic: 'SWIFT/BIC bank code',
-  isin: 'Securities identification number',
-  email: 'Email address',
-  phone: 'Phone or fax number',
-  website: 'Website',
-  cryptoWallet: 'Digital currency address',
-  imoNumber: 'IMO ship or company number',
-  mmsi: 'Maritime Mobile Service Identity',
-  callSign: 'Radio call sign',
-  aircraftSerial: 'Aircraft serial or construction number',
-  aircraftTailNumber: 'Aircraft tail (registration) number',
-  other: 'Other identifying document',
-} as const;
+  passport: { description: 'Passport or travel document', ftm: { property: 'passportNumber', kinds: ['Person'] }, document: 'Passport' },
+  nationalId: { description: 'National identity number or card', ftm: { property: 'idNumber', kinds: ['Person'] }, document: 'Identification' },
+  taxId: { description: 'Tax identification number', ftm: { property: 'taxNumber', kinds: LEGAL_ENTITIES }, document: 'Identification' },
+  registrationNumber: {
+    description: 'Company or business registration number',
+    ftm: { property: 'registrationNumber', kinds: [...LEGAL_ENTITIES, 'Vessel'] },
+    document: 'Identification',
+  },
+  leiCode: { description: 'Legal Entity Identifier', ftm: { property: 'leiCode', kinds: LEGAL_ENTITIES }, document: 'Identification' },
+  swiftBic: { description: 'SWIFT/BIC bank code', ftm: { property: 'swiftBic', kinds: LEGAL_ENTITIES }, document: 'Identification' },
+  isin: { description: 'Securities identification number', ftm: { property: 'isinCode', kinds: ['Company'] }, document: 'Identification' },
+  email: { description: 'Email address', ftm: { property: 'email', kinds: LEGAL_ENTITIES }, document: 'Identification' },
+  phone: { description: 'Phone or fax number', ftm: { property: 'phone', kinds: LEGAL_ENTITIES }, document: 'Identification' },
+  website: { description: 'Website', ftm: { property: 'website', kinds: LEGAL_ENTITIES }, document: 'Identification' },
+  cryptoWallet: { description: 'Digital currency address', ftm: null, document: 'CryptoWallet' },
+  imoNumber: { description: 'IMO ship or company number', ftm: { property: 'imoNumber', kinds: ['Vessel', 'Organization', 'Company'] }, document: 'Identification' },
+  mmsi: { description: 'Maritime Mobile Service Identity', ftm: { property: 'mmsi', kinds: ['Vessel'] }, document: 'Identification' },
+  callSign: { description: 'Radio call sign', ftm: { property: 'callSign', kinds: ['Vessel'] }, document: 'Identification' },
+  aircraftSerial: { description: 'Aircraft serial or construction number', ftm: { property: 'serialNumber', kinds: ['Aircraft'] }, document: 'Identification' },
+  aircraftTailNumber: { description: 'Aircraft tail (registration) number', ftm: { property: 'registrationNumber', kinds: ['Aircraft'] }, document: 'Identification' },
+  other: { description: 'Other identifying document', ftm: { property: 'idNumber', kinds: ['Organization', 'Company', 'LegalEntity'] }, document: 'Identification' },
+} as const satisfies Record<
+  string,
+  { description: string; ftm: { property: string; kinds: readonly PartyKind[] } | null; document: 'Identification' | 'Passport' | 'CryptoWallet' }
+>;
 export type IdentifierType = keyof typeof IDENTIFIER_TYPES;
+export const IDENTIFIER_TYPE_NAMES = Object.keys(IDENTIFIER_TYPES) as IdentifierType[];
+export function isIdentifierType(s: string): s is IdentifierType {
+  return Object.hasOwn(IDENTIFIER_TYPES, s);
+}
+
+/**
+ * The identifier type an FtM property holds on a party of a kind: the type that names the property for
+ * that kind (idNumber is a national id of a person, another document of an organisation), else the
+ * first type that names it at all (FtM files do not always keep to the schema). Null: no type does.
+ */
+export function identifierTypeOfFtm(property: string, kind: PartyKind): IdentifierType | null {
+  let any: IdentifierType | null = null;
+  for (const t of IDENTIFIER_TYPE_NAMES) {
+    const ftm = IDENTIFIER_TYPES[t].ftm as { property: string; kinds: readonly PartyKind[] } | null;
+    if (ftm?.property !== property) continue;
+    if (ftm.kinds.includes(kind)) return t;
+    any ??= t;
+  }
+  return any;
+}
 
 /** Party node properties (besides provenance). Names are the Neo4j property names. */
 export interface PartyRecord {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { countryName, detectFtm, classifyFtmFile, parseFtm, splitJsonTexts } from '../../ingest/sources/ftm';
-import { FTM_LINKS, FTM_PARTY_KINDS } from '../../ingest/sources/ftm.meta';
+import { FTM_LINKS, FTM_PARTY_KINDS, ftmIdentifierProps } from '../../ingest/sources/ftm.meta';
 import type { ParsedRelease } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { SHARED } from '../helpers';
@@ -405,6 +405,29 @@ describe('vessels and aircraft', () => {
       ['a1', 'aircraftTailNumber:EPABC', 'registrationNumber'],
       ['v1', 'callSign:HMXY', 'callSign'],
       ['v1', 'imoNumber:9123456', 'imoNumber'],
+    ]);
+  });
+});
+
+describe("what this project's FtM export writes reads back", () => {
+  test('identifier properties by kind, as the model declares them', () => {
+    expect(ftmIdentifierProps('Person').idNumber).toEqual({ type: 'nationalId' });
+    expect(ftmIdentifierProps('Company').idNumber).toEqual({ type: 'other' });
+    expect(ftmIdentifierProps('Aircraft').registrationNumber).toEqual({ type: 'aircraftTailNumber' });
+    expect(ftmIdentifierProps('Company').email).toEqual({ type: 'email', split: true });
+    expect(ftmIdentifierProps('Company').innCode).toEqual({ type: 'taxId', country: 'ru' });
+  });
+  test("an Identification's type, its idNumber copy, and Thing.program", async () => {
+    const f = write('export', 'entities.ftm.json', [
+      JSON.stringify({ id: 'c1', schema: 'Company', properties: { name: ['ACME LLC'], idNumber: ['2543103179', '77'], taxNumber: ['55'], program: ['DPRK2'] } }),
+      JSON.stringify({ id: 'identification-1', schema: 'Identification', properties: { holder: ['c1'], number: ['2543103179'], country: ['ru'], type: ['taxId'] } }),
+    ].join('\n'));
+    const r = await parseFtm([f], FLAG);
+    expect(byId(r, 'c1').programs).toEqual(['DPRK2']);
+    expect(r.identifiers.map((i) => [i.identifier.key, i.label]).sort()).toEqual([
+      ['other:*:77', 'idNumber'],
+      ['taxId:*:55', 'taxNumber'],
+      ['taxId:RUSSIA:2543103179', 'Identification'],
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { isAllowedLabel, isAllowedRelType, NODE_KINDS, LINK_TYPES, PARTY_KIND_NAMES, partyLabels } from '../../server/core/model';
+import { identifierTypeOfFtm, isAllowedLabel, isAllowedRelType, LINK_FTM, NODE_KINDS, LINK_TYPES, PARTY_KIND_NAMES, PARTY_KINDS, partyLabels } from '../../server/core/model';
 import { query, queryWith, statements } from '../../server/core/neo4j/database';
 
 describe('model', () => {
@@ -17,6 +17,30 @@ describe('model', () => {
     expect(isAllowedRelType('KNOWS')).toBe(false);
     expect(LINK_TYPES).toContain('OWNERSHIP');
     expect(LINK_TYPES).not.toContain('HAS_ADDRESS');
+  });
+});
+
+describe('the FollowTheMoney mapping', () => {
+  test("each link type is its FtM schema, ends as the schema's edge (followthemoney/schema/*.yaml)", () => {
+    expect(LINK_FTM).toEqual({
+      OWNERSHIP: { schema: 'Ownership', source: 'owner', target: 'asset', wording: 'role' },
+      DIRECTORSHIP: { schema: 'Directorship', source: 'director', target: 'organization', wording: 'role' },
+      FAMILY: { schema: 'Family', source: 'person', target: 'relative', wording: 'relationship' },
+      ASSOCIATE: { schema: 'Associate', source: 'person', target: 'associate', wording: 'relationship' },
+      UNKNOWN_LINK: { schema: 'UnknownLink', source: 'subject', target: 'object', wording: 'role' },
+    });
+  });
+  test('each party kind names its schema; FtM says Airplane', () => {
+    expect(PARTY_KIND_NAMES.map((k) => PARTY_KINDS[k].ftm)).toEqual(['LegalEntity', 'Person', 'Organization', 'Company', 'Vessel', 'Airplane']);
+  });
+  test('an identifier property means a type by the kind of its holder', () => {
+    expect(identifierTypeOfFtm('idNumber', 'Person')).toBe('nationalId');
+    expect(identifierTypeOfFtm('idNumber', 'Company')).toBe('other');
+    expect(identifierTypeOfFtm('idNumber', 'Vessel')).toBe('nationalId');
+    expect(identifierTypeOfFtm('registrationNumber', 'Aircraft')).toBe('aircraftTailNumber');
+    expect(identifierTypeOfFtm('registrationNumber', 'Vessel')).toBe('registrationNumber');
+    expect(identifierTypeOfFtm('passportNumber', 'Company')).toBe('passport');
+    expect(identifierTypeOfFtm('ticker', 'Company')).toBeNull();
   });
 });
 

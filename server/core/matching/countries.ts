@@ -82,3 +82,32 @@ export function countryCodes(names: readonly string[]): string[] {
   }
   return out;
 }
+
+const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
+let cldrCodes: Map<string, string> | null = null;
+
+/** Every ISO 3166-1 alpha-2 code by the key of its English (CLDR) name, built on first use. */
+function cldrCode(key: string): string | undefined {
+  if (!cldrCodes) {
+    cldrCodes = new Map();
+    const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    for (const a of letters) {
+      for (const b of letters) {
+        const name = REGION_NAMES.of(a + b);
+        if (name && name !== a + b) cldrCodes.set(nameKey(name), a + b);
+      }
+    }
+  }
+  return cldrCodes.get(key);
+}
+
+/**
+ * The lowercase ISO 3166-1 alpha-2 code of a country name, as FtM writes countries ("Korea, North" ->
+ * "kp", "Mexico" -> "mx"), or null when the name is no definite country or no code is known for it.
+ */
+export function isoCountryCode(name: string | null | undefined): string | null {
+  const code = countryCode(name);
+  if (code === null) return null;
+  if (/^[A-Z]{2}$/.test(code)) return code.toLowerCase();
+  return cldrCode(nameKey(name!))?.toLowerCase() ?? null;
+}

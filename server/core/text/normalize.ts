@@ -3,7 +3,7 @@
  * address end up pointing at one node. Keys compare values the way a person would (case, spacing and
  * punctuation aside) but never merge what could be different (base58 wallets stay case-sensitive).
  */
-import type { AddressRecord, IdentifierRecord, IdentifierType } from '../model';
+import { isIdentifierType, type AddressRecord, type IdentifierRecord, type IdentifierType } from '../model';
 
 /** Uppercase, accents folded, punctuation dropped, spaces collapsed: "Co., Ltd." -> "CO LTD". */
 export function nameKey(name: string): string {
@@ -48,6 +48,18 @@ export function identifierRecord(type: IdentifierType, value: string, country: s
   const norm = normaliseIdentifierValue(type, value);
   const scope = GLOBAL_TYPES.has(type) ? '' : `${country ? nameKey(country) : '*'}:`;
   return { key: `${type}:${scope}${norm}`, type, value: value.trim(), country };
+}
+
+/**
+ * An identifier key read back (the inverse of identifierRecord's key, which is the Identifier node's
+ * id): its type, and the key of its country name (null when it names none: "*", or a global type).
+ * Null when the key is not one.
+ */
+export function identifierKeyParts(key: string): { type: IdentifierType; countryKey: string | null } | null {
+  const [type, scope] = key.split(':');
+  if (!isIdentifierType(type)) return null;
+  if (GLOBAL_TYPES.has(type)) return { type, countryKey: null };
+  return scope === undefined ? null : { type, countryKey: scope === '*' ? null : scope };
 }
 
 export function addressRecord(street: string | null, city: string | null, country: string | null): AddressRecord {
