@@ -56,7 +56,7 @@ import { identifierRecord } from '../../server/core/text/normalize';
 import { chooseRelease, ParseOptions } from '../parse-options';
 import { child, children, head, textOf, XmlElement } from '../xml';
 import type { SourceFormat } from '../parse-options';
-import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';
+import { OFAC_DATASETS, OFAC_PUBLISHER, ofacId, ofacUid, OFAC_ID_PREFIX } from './ofac-csv.meta';
 // The label classification, date, address and link rules OFAC's XML formats share, so an ADVANCED, ENHANCED
 // or classic XML file of the same list gives the same model (and the legacy CSV, whose tables they reuse).
 import { assertNoMojibake, classifyLabel, dateWindow, documentTypeOf, identifierOf, linkTypeOf, ofacAddress, partyKindOf, readOfacXml } from './ofac-xml-common';
@@ -353,7 +353,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       reject(el.line, `DistinctParty has FixedRef ${JSON.stringify(fixedRef ?? null)}, not a number; it is skipped`);
       return;
     }
-    const id = `ofac-${fixedRef}`;
+    const id = ofacId(fixedRef);
     const first = parties.get(id);
     if (first) {
       reject(el.line, `duplicate DistinctParty FixedRef ${fixedRef} (first seen at ${first.provenance.record}); this one is ignored`);
@@ -559,7 +559,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
     }
     // The target may be a party of the other list (SDN vs consolidated): the link is kept and the loader
     // makes a placeholder for it.
-    const to = profileParty.get(toPid) ?? `ofac-${toPid}`;
+    const to = profileParty.get(toPid) ?? ofacId(toPid);
     const dp = child(el, 'DatePeriod');
     if (el.attrs.Former === 'true') formerLinks.push(relId);
     links.push({
@@ -572,7 +572,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
       startDate: boundDate(child(dp, 'Start')),
       endDate: boundDate(child(dp, 'End')),
       sourceId: relId,
-      provenance: prov(el.line, `FixedRef ${from.slice('ofac-'.length)}, ProfileRelationship ${relId}`),
+      provenance: prov(el.line, `FixedRef ${ofacUid(from)}, ProfileRelationship ${relId}`),
     });
   }
 
@@ -694,7 +694,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
   return {
     dataset,
     release,
-    idPrefix: 'ofac',
+    idPrefix: OFAC_ID_PREFIX,
     parties: [...parties.values()],
     addresses,
     identifiers,

@@ -10,6 +10,19 @@ import type { IdentifierType } from '../../server/core/model';
 
 export const OFAC_PUBLISHER = 'U.S. Treasury, Office of Foreign Assets Control (OFAC)';
 
+/**
+ * Id namespace of OFAC parties. Every OFAC format numbers an entry the same way (the CSV's ent_num, the
+ * XML's uid / FixedRef / profile id), so one entry has one party id whatever the file: `ofac-<uid>`.
+ */
+export const OFAC_ID_PREFIX = 'ofac';
+export function ofacId(uid: string | number): string {
+  return `${OFAC_ID_PREFIX}-${uid}`;
+}
+/** The uid of an OFAC party id (the inverse of ofacId), or the id itself when it is not one. */
+export function ofacUid(id: string): string {
+  return id.startsWith(`${OFAC_ID_PREFIX}-`) ? id.slice(OFAC_ID_PREFIX.length + 1) : id;
+}
+
 /** Columns of each file, in order (OFAC data specification, "Legacy format files"). */
 export const OFAC_CSV_COLUMNS = {
   primary: ['ent_num', 'SDN_Name', 'SDN_Type', 'Program', 'Title', 'Call_Sign', 'Vess_type', 'Tonnage', 'GRT', 'Vess_flag', 'Vess_owner', 'Remarks'],

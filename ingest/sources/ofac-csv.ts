@@ -12,7 +12,7 @@ import type { AddressFact, Alias, IdentifierFact, LinkRecord, ParsedRelease, Par
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { firstRecord, readCsv } from '../csv';
-import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH } from './ofac-csv.meta';
+import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH, ofacId, OFAC_ID_PREFIX } from './ofac-csv.meta';
 import { parseRemarks } from './ofac-remarks';
 import { chooseRelease, ParseOptions } from '../parse-options';
 
@@ -129,7 +129,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       reject(`entry ${uid} has no name`);
       continue;
     }
-    const id = `ofac-${uid}`;
+    const id = ofacId(uid);
     if (parties.has(id)) {
       reject(`duplicate ent_num ${uid} (first seen at ${parties.get(id)!.provenance.record}); this row is ignored`);
       continue;
@@ -215,7 +215,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     for await (const row of readCsv(altFile, { onBytes: opts.onBytes })) {
       const [uidRaw, , typeRaw, nameRaw] = row.fields;
       const uid = uidRaw.trim();
-      const party = parties.get(`ofac-${uid}`);
+      const party = parties.get(ofacId(uid));
       const name = cell(nameRaw);
       const typeKey = (cell(typeRaw) ?? '').toLowerCase();
       const type = Object.hasOwn(ALT_TYPES, typeKey) ? ALT_TYPES[typeKey] : undefined;
@@ -242,7 +242,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     for await (const row of readCsv(addFile, { onBytes: opts.onBytes })) {
       const [uidRaw, addNum, street, city, country] = row.fields;
       const uid = uidRaw.trim();
-      const party = parties.get(`ofac-${uid}`);
+      const party = parties.get(ofacId(uid));
       if (!party) {
         rejected.push({ file: addName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
         continue;
@@ -260,7 +260,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   return {
     dataset,
     release,
-    idPrefix: 'ofac',
+    idPrefix: OFAC_ID_PREFIX,
     parties: [...parties.values()],
     addresses,
     identifiers,

@@ -48,7 +48,7 @@ import { SourceFormatError } from '../../server/core/errors';
 import type { SourceFormat } from '../parse-options';
 import { chooseRelease, type ParseOptions } from '../parse-options';
 import { child, children, head, textOf, type XmlElement } from '../xml';
-import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';
+import { OFAC_DATASETS, OFAC_PUBLISHER, ofacId } from './ofac-csv.meta';
 import {
   OfacEntry,
   ReleaseCollector,
@@ -236,7 +236,7 @@ function readEntity(el: XmlElement, file: string, meta: ReleaseMeta, out: Releas
       {
         type: linkType.type,
         inverse: linkType.inverse,
-        to: { id: `ofac-${target}`, name: relatedName },
+        to: { id: ofacId(target), name: relatedName },
         label,
         startDate: when.start,
         endDate: when.end,

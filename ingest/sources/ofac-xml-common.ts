@@ -35,7 +35,7 @@ import { ALIAS_TYPES } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { streamXml, type StreamXmlOptions, type XmlElement } from '../xml';
-import { DIGITAL_CURRENCY_LABEL, OFAC_DATASETS, OFAC_ID_LABELS } from './ofac-csv.meta';
+import { DIGITAL_CURRENCY_LABEL, OFAC_DATASETS, OFAC_ID_LABELS, ofacId, ofacUid, OFAC_ID_PREFIX } from './ofac-csv.meta';
 import { parseRemarks, splitRemarks, type RemarkFacts, type RemarkIdentifier } from './ofac-remarks';
 
 /** OFAC's party types (ENHANCED generalInfo/entityType, classic sdnType), lower-cased. */
@@ -385,7 +385,7 @@ export class OfacEntry {
     private readonly file: string,
     private readonly meta: ReleaseMeta,
   ) {
-    this.id = `ofac-${uid}`;
+    this.id = ofacId(uid);
   }
 
   /** Provenance of a fact read at `line`; `extra` names the sub-record (e.g. "address 12812"). */
@@ -608,7 +608,7 @@ export class ReleaseCollector {
     const outside = this.links.filter((l) => l.to.id && !this.parties.has(l.to.id));
     const warnings = [...this.warnings];
     if (outside.length) {
-      const ids = [...new Set(outside.map((l) => l.to.id!.replace(/^ofac-/, '')))];
+      const ids = [...new Set(outside.map((l) => ofacUid(l.to.id!)))];
       warnings.push(
         `${outside.length} relationships point at ${ids.length} entries not in ${this.file} (uid ${ids.slice(0, 10).join(', ')}${ids.length > 10 ? ', ...' : ''}); ` +
           'they are kept and end at placeholders until those entries are loaded (e.g. from the SDN list)',
@@ -627,7 +627,7 @@ export class ReleaseCollector {
     return {
       dataset: meta.dataset,
       release: meta.release,
-      idPrefix: 'ofac',
+      idPrefix: OFAC_ID_PREFIX,
       parties: [...this.parties.values()],
       addresses: this.addresses,
       identifiers: this.identifiers,
