@@ -13,7 +13,9 @@ import express from 'express';
 import { Database } from '../server/core/neo4j/database';
 import { createApp } from '../server/api/app';
 import { createGraphQLServer } from '../server/api/graphql';
-import { neighborhood, paths, search } from '../server/api/queries';
+import { neighborhood } from '../server/api/graph';
+import { paths } from '../server/api/paths';
+import { search } from '../server/api/search';
 import { nameSimilarity } from '../server/core/text/names';
 
 function pct(xs: number[], p: number): number {

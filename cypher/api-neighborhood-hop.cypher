@@ -1,7 +1,8 @@
 // One hop of a neighbourhood: for each frontier node, its neighbours not yet seen, the most relevant
-// first (other parties, then shared addresses and identifiers, then programs; among equals the less
-// connected first: an address shared by 2 parties says more than a program of 2,000 members), at most
-// $perNode of them, and how many there were in all.
+// first (other parties, then the fact kinds by their rank in the model, $ranks: [{label, rank}], so
+// shared addresses and identifiers before programs; among equals the less connected first: an address
+// shared by 2 parties says more than a program of 2,000 members), at most $perNode of them, and how
+// many there were in all.
 UNWIND $frontier AS eid
 MATCH (n)
 WHERE elementId(n) = eid
@@ -9,7 +10,7 @@ CALL (n) {
   MATCH (n)-[r]-(m)
   WHERE ($types IS NULL OR type(r) IN $types) AND NOT elementId(m) IN $seen
   WITH DISTINCT m
-  WITH m, CASE WHEN m:Party THEN 0 WHEN m:Program THEN 2 ELSE 1 END AS rank, COUNT { (m)--() } AS degree
+  WITH m, CASE WHEN m:Party THEN 0 ELSE head([f IN $ranks WHERE f.label IN labels(m) | f.rank]) END AS rank, COUNT { (m)--() } AS degree
   ORDER BY rank, degree, m.id
   WITH collect(elementId(m)) AS found
   RETURN size(found) AS available, found[0..$perNode] AS neighbours

@@ -3,92 +3,43 @@
  * API's `extensions.code` so the UI can say what happened (bad input, server unavailable, ...).
  */
 
-export interface GraphNode {
-  id: string;
-  kind: string;
-  label: string;
-  degree: number;
-  placeholder: boolean;
-  delistedOn: string | null;
-  listedOn: string | null;
-  programs: string[];
-}
-export interface GraphEdge {
-  id: string;
-  source: string;
-  target: string;
-  type: string;
-  label: string | null;
-  dataset: string | null;
-  release: string | null;
-  record: string | null;
-  percentage: string | null;
-}
-export interface Subgraph {
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-  truncated: boolean;
-}
-export interface Path {
-  length: number;
-  nodes: GraphNode[];
-  edges: GraphEdge[];
-}
-export interface Entity {
-  id: string;
-  kind: string;
-  name: string;
-  aliases: { name: string; type: string; quality: string | null }[];
-  addresses: { id: string; full: string; city: string | null; country: string | null }[];
-  identifiers: { id: string; type: string; value: string; country: string | null; label: string | null }[];
-  programs: string[];
-  datasets: string[];
-  birthDates: string[];
-  birthPlaces: string[];
-  nationalities: string[];
-  gender: string | null;
-  titles: string[];
-  vessel: { label: string; value: string }[];
-  remarks: string | null;
-  degree: number;
-  placeholder: boolean;
-  delistedOn: string | null;
-  listedOn: string | null;
-  firstSeen: string | null;
-  record: string | null;
-  release: string | null;
-  possibleMatches: PossibleMatch[];
-}
-export interface PossibleMatch {
-  id: string;
-  name: string;
-  kind: string;
-  datasets: string[];
-  score: number;
-  features: { label: string; value: string }[];
-  decision: 'CONFIRMED' | 'REJECTED' | null;
-  decidedBy: string | null;
-  decidedAt: string | null;
-}
-export interface SearchHit {
-  score: number;
-  matchedName: string;
-  entity: Pick<Entity, 'id' | 'kind' | 'name' | 'programs' | 'datasets' | 'placeholder' | 'delistedOn'> & { nationalities: string[] };
-}
-export interface SearchResults {
-  total: number;
-  hits: SearchHit[];
-  endCursor: string | null;
-  hasMore: boolean;
-}
-export interface Dataset {
-  name: string;
-  release: string | null;
-  releases: string[];
-  entityCount: number;
-  loadedAt: string;
-}
-export type PathMode = 'SHORTEST' | 'ALL_SHORTEST' | 'K_SHORTEST';
+import { isAllowedRelType, isPartyKind } from '../../server/core/model';
+import type {
+  CanvasQuery,
+  CanvasQueryVariables,
+  DatasetsQuery,
+  EntityQuery,
+  EntityQueryVariables,
+  ExpandQuery,
+  ExpandQueryVariables,
+  GraphEdgeFieldsFragment,
+  GraphNodeFieldsFragment,
+  PathMode as SchemaPathMode,
+  PathsQuery,
+  PathsQueryVariables,
+  PossibleMatchFieldsFragment,
+  ReviewMutation,
+  ReviewMutationVariables,
+  SearchQuery,
+  SearchQueryVariables,
+  SubgraphFieldsFragment,
+} from './generated/graphql';
+import type { ExportFormat } from './generated/enums';
+
+// The shapes the explorer works with are the results of its operations below, as generated from the
+// schema by `npm run codegen` (client/src/generated/graphql.ts): never typed by hand.
+export type GraphNode = GraphNodeFieldsFragment;
+export type GraphEdge = GraphEdgeFieldsFragment;
+export type Subgraph = SubgraphFieldsFragment;
+export type Path = PathsQuery['paths'][number];
+export type Entity = NonNullable<EntityQuery['entity']>;
+export type Alias = Entity['aliases'][number];
+export type PossibleMatch = PossibleMatchFieldsFragment;
+export type SearchResults = SearchQuery['search'];
+export type SearchHit = SearchResults['hits'][number];
+export type Dataset = DatasetsQuery['datasets'][number];
+export type PathMode = SchemaPathMode;
+export type { ExportFormat };
 
 export class ApiError extends Error {
   constructor(
@@ -110,9 +61,37 @@ export function describeError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-const NODE = 'id kind label degree placeholder delistedOn listedOn programs';
-const EDGE = 'id source target type label dataset release record percentage';
-const GRAPH = `nodes { ${NODE} } edges { ${EDGE} } truncated`;
+/**
+ * The operations' documents: plain strings, each marked with a GraphQL comment so that codegen reads them. A
+ * document sent to the server must define exactly the fragments it uses, so each operation lists its
+ * fragments (`document`).
+ */
+const GRAPH_NODE_FIELDS = /* GraphQL */ `
+  fragment GraphNodeFields on GraphNode {
+    id kind label degree placeholder delistedOn listedOn programs
+  }
+`;
+const GRAPH_EDGE_FIELDS = /* GraphQL */ `
+  fragment GraphEdgeFields on GraphEdge {
+    id source target type label dataset release record percentage
+  }
+`;
+const SUBGRAPH_FIELDS = /* GraphQL */ `
+  fragment SubgraphFields on Subgraph {
+    nodes { ...GraphNodeFields }
+    edges { ...GraphEdgeFields }
+    truncated
+  }
+`;
+const POSSIBLE_MATCH_FIELDS = /* GraphQL */ `
+  fragment PossibleMatchFields on PossibleMatch {
+    id name kind datasets score features { label value } decision decidedBy decidedAt
+  }
+`;
+
+function document(operation: string, ...fragments: string[]): string {
+  return [operation, ...fragments].join('');
+}
 
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}, signal?: AbortSignal, headers: Record<string, string> = {}): Promise<T> {
   let res: Response;
@@ -147,56 +126,87 @@ export interface SearchFilters {
   countries?: string[];
 }
 
+const SEARCH = /* GraphQL */ `
+  query Search($query: String!, $kinds: [EntityKind!], $datasets: [String!], $programs: [String!], $countries: [String!], $first: Int) {
+    search(query: $query, kinds: $kinds, datasets: $datasets, programs: $programs, countries: $countries, first: $first) {
+      total hasMore endCursor
+      hits { score matchedName entity { id kind name programs datasets nationalities placeholder delistedOn } }
+    }
+  }
+`;
+
 export async function search(query: string, filters: SearchFilters, first = 20, signal?: AbortSignal): Promise<SearchResults> {
-  const r = await gql<{ search: SearchResults }>(
-    `query Search($query: String!, $kinds: [String!], $datasets: [String!], $programs: [String!], $countries: [String!], $first: Int) {
-      search(query: $query, kinds: $kinds, datasets: $datasets, programs: $programs, countries: $countries, first: $first) {
-        total hasMore endCursor
-        hits { score matchedName entity { id kind name programs datasets nationalities placeholder delistedOn } }
-      }
-    }`,
-    { query, first, ...emptyToNull(filters) },
-    signal,
-  );
-  return r.search;
+  const variables: SearchQueryVariables = {
+    query,
+    first,
+    // The explorer offers only the model's kinds (a URL may hold anything).
+    kinds: nonEmpty(filters.kinds?.filter(isPartyKind)),
+    datasets: nonEmpty(filters.datasets),
+    programs: nonEmpty(filters.programs),
+    countries: nonEmpty(filters.countries),
+  };
+  return (await gql<SearchQuery>(SEARCH, variables, signal)).search;
 }
 
-function emptyToNull(f: SearchFilters): Record<string, string[] | null> {
-  const out: Record<string, string[] | null> = {};
-  for (const [k, v] of Object.entries(f)) out[k] = v && v.length ? v : null;
-  return out;
+function nonEmpty<T>(xs: T[] | null | undefined): T[] | null {
+  return xs?.length ? xs : null;
 }
 
-export async function entity(id: string): Promise<Entity | null> {
-  const r = await gql<{ entity: Entity | null }>(
-    `query Entity($id: ID!) { entity(id: $id) {
+/** The relationship types to follow, or null for all; the model's allow-list narrows them. */
+function relationTypes(types: readonly string[] | null | undefined) {
+  return nonEmpty(types?.filter(isAllowedRelType));
+}
+
+const ENTITY = /* GraphQL */ `
+  query Entity($id: ID!) {
+    entity(id: $id) {
       id kind name programs datasets birthDates birthPlaces nationalities gender titles remarks degree placeholder
       delistedOn listedOn firstSeen record release
       vessel { label value }
       aliases { name type quality }
       addresses { id full city country }
       identifiers { id type value country label }
-      possibleMatches { id name kind datasets score features { label value } decision decidedBy decidedAt }
-    } }`,
-    { id },
-  );
-  return r.entity;
+      possibleMatches { ...PossibleMatchFields }
+    }
+  }
+`;
+
+export async function entity(id: string): Promise<Entity | null> {
+  const variables: EntityQueryVariables = { id };
+  return (await gql<EntityQuery>(document(ENTITY, POSSIBLE_MATCH_FIELDS), variables)).entity;
 }
+
+const EXPAND = /* GraphQL */ `
+  query Expand($ids: [ID!]!, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {
+    neighborhood(ids: $ids, depth: 1, limit: $limit, relationTypes: $types, exclude: $exclude) { ...SubgraphFields }
+  }
+`;
 
 export async function neighborhood(ids: string[], opts: { limit: number; relationTypes?: string[] | null; exclude?: string[] }): Promise<Subgraph> {
-  const r = await gql<{ neighborhood: Subgraph }>(
-    `query Expand($ids: [ID!]!, $limit: Int, $types: [String!], $exclude: [ID!]) {
-      neighborhood(ids: $ids, depth: 1, limit: $limit, relationTypes: $types, exclude: $exclude) { ${GRAPH} }
-    }`,
-    { ids, limit: opts.limit, types: opts.relationTypes?.length ? opts.relationTypes : null, exclude: opts.exclude ?? [] },
-  );
-  return r.neighborhood;
+  const variables: ExpandQueryVariables = { ids, limit: opts.limit, types: relationTypes(opts.relationTypes), exclude: opts.exclude ?? [] };
+  return (await gql<ExpandQuery>(document(EXPAND, SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).neighborhood;
 }
 
+const CANVAS = /* GraphQL */ `
+  query Canvas($ids: [ID!]!) {
+    subgraph(ids: $ids) { ...SubgraphFields }
+  }
+`;
+
 export async function subgraph(ids: string[]): Promise<Subgraph> {
-  const r = await gql<{ subgraph: Subgraph }>(`query Canvas($ids: [ID!]!) { subgraph(ids: $ids) { ${GRAPH} } }`, { ids });
-  return r.subgraph;
+  const variables: CanvasQueryVariables = { ids };
+  return (await gql<CanvasQuery>(document(CANVAS, SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).subgraph;
 }
+
+const PATHS = /* GraphQL */ `
+  query Paths($from: ID!, $to: ID!, $mode: PathMode, $maxHops: Int, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {
+    paths(from: $from, to: $to, mode: $mode, maxHops: $maxHops, limit: $limit, relationTypes: $types, excludeIds: $exclude) {
+      length
+      nodes { ...GraphNodeFields }
+      edges { ...GraphEdgeFields }
+    }
+  }
+`;
 
 export async function paths(args: {
   from: string;
@@ -207,39 +217,45 @@ export async function paths(args: {
   relationTypes: string[];
   excludeIds: string[];
 }): Promise<Path[]> {
-  const r = await gql<{ paths: Path[] }>(
-    `query Paths($from: ID!, $to: ID!, $mode: PathMode, $maxHops: Int, $limit: Int, $types: [String!], $exclude: [ID!]) {
-      paths(from: $from, to: $to, mode: $mode, maxHops: $maxHops, limit: $limit, relationTypes: $types, excludeIds: $exclude) {
-        length nodes { ${NODE} } edges { ${EDGE} }
-      }
-    }`,
-    { ...args, types: args.relationTypes.length ? args.relationTypes : null, exclude: args.excludeIds },
-  );
-  return r.paths;
+  const variables: PathsQueryVariables = {
+    from: args.from,
+    to: args.to,
+    mode: args.mode,
+    maxHops: args.maxHops,
+    limit: args.limit,
+    types: relationTypes(args.relationTypes),
+    exclude: args.excludeIds,
+  };
+  return (await gql<PathsQuery>(document(PATHS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).paths;
 }
+
+const REVIEW = /* GraphQL */ `
+  mutation Review($a: ID!, $b: ID!, $decision: MatchDecision) {
+    reviewMatch(a: $a, b: $b, decision: $decision, reviewer: "explorer") { ...PossibleMatchFields }
+  }
+`;
 
 /** Confirms or rejects a candidate match (needs the server's review API key). */
-export async function reviewMatch(a: string, b: string, decision: 'CONFIRMED' | 'REJECTED' | null, apiKey: string): Promise<PossibleMatch> {
-  const r = await gql<{ reviewMatch: PossibleMatch }>(
-    `mutation Review($a: ID!, $b: ID!, $decision: MatchDecision) {
-      reviewMatch(a: $a, b: $b, decision: $decision, reviewer: "explorer") { id name kind datasets score features { label value } decision decidedBy decidedAt }
-    }`,
-    { a, b, decision },
-    undefined,
-    { 'x-api-key': apiKey },
-  );
-  return r.reviewMatch;
+export async function reviewMatch(a: string, b: string, decision: PossibleMatch['decision'], apiKey: string): Promise<PossibleMatch> {
+  const variables: ReviewMutationVariables = { a, b, decision };
+  return (await gql<ReviewMutation>(document(REVIEW, POSSIBLE_MATCH_FIELDS), variables, undefined, { 'x-api-key': apiKey })).reviewMatch;
 }
+
+const DATASETS = /* GraphQL */ `
+  query Datasets {
+    datasets { name release releases entityCount loadedAt }
+  }
+`;
 
 export async function datasets(): Promise<Dataset[]> {
-  return (await gql<{ datasets: Dataset[] }>('{ datasets { name release releases entityCount loadedAt } }')).datasets;
+  return (await gql<DatasetsQuery>(DATASETS)).datasets;
 }
 
+/** The export endpoint's formats (the schema's ExportFormat), as the export menu offers them. */
 export const EXPORT_FORMATS = [
   { format: 'graphml', label: 'GraphML (Gephi, Cytoscape, networkx)' },
   { format: 'gexf', label: 'GEXF (Gephi)' },
   { format: 'csv', label: 'CSV (nodes + edges, zip)' },
   { format: 'json', label: 'JSON (Cytoscape.js)' },
   { format: 'ftm', label: 'FollowTheMoney JSON lines' },
-] as const;
-
+] as const satisfies readonly { format: ExportFormat; label: string }[];

@@ -9,10 +9,11 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
-import { datasets, neighborhood, subgraph } from './queries';
+import { logServerFault, statusOf } from './errors';
+import { neighborhood, subgraph } from './graph';
+import { datasets } from './releases';
 import { AppError, BadInputError, ServiceUnavailableError } from '../core/errors';
 import { Database } from '../core/neo4j/database';
-import { log } from '../core/logger';
 import { REPO_ROOT } from '../core/settings';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
@@ -122,8 +123,8 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     // express.json() errors carry their own 4xx status (malformed JSON 400, too large 413).
     const parserStatus = (err as { status?: number; expose?: boolean }).expose ? (err as { status: number }).status : undefined;
-    const status = err instanceof AppError ? err.status : parserStatus ?? 500;
-    if (status > 499) log.error(`HTTP ${status}: ${(err as Error).stack ?? err}`);
+    const status = statusOf(err, parserStatus);
+    logServerFault('HTTP', status, err);
     const code = err instanceof AppError ? err.code : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
     const message = err instanceof AppError || status < 500 ? (err as Error).message : 'Internal error; it has been logged';
     res.status(status).json({ error: { code, message } });

@@ -1,20 +1,28 @@
 /**
  * A small leveled logger writing to stderr, so that stdout stays free for machine-readable output
  * (`ingest --json`). Secrets never go through here: callers pass messages, not connection objects.
+ * The level is a setting (LOG_LEVEL, read in settings.ts); `setLogLevel` applies loaded settings.
  */
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-type Level = (typeof LEVELS)[number];
+import { LOG_LEVELS, LogLevel, logLevel, SettingsError } from './settings';
 
-let threshold = LEVELS.indexOf((process.env.LOG_LEVEL as Level) || 'info');
-if (threshold < 0) threshold = 1;
-
-export function setLogLevel(level: string): void {
-  const i = LEVELS.indexOf(level as Level);
-  if (i >= 0) threshold = i;
+/** The level LOG_LEVEL names; a malformed one is reported by loadSettings, and logs at info until then. */
+function initialLevel(): LogLevel {
+  try {
+    return logLevel();
+  } catch (err) {
+    if (err instanceof SettingsError) return 'info';
+    throw err;
+  }
 }
 
-function write(level: Level, msg: string): void {
-  if (LEVELS.indexOf(level) < threshold) return;
+let threshold = LOG_LEVELS.indexOf(initialLevel());
+
+export function setLogLevel(level: LogLevel): void {
+  threshold = LOG_LEVELS.indexOf(level);
+}
+
+function write(level: LogLevel, msg: string): void {
+  if (LOG_LEVELS.indexOf(level) < threshold) return;
   const prefix = level === 'info' ? '' : `${level.toUpperCase()} `;
   process.stderr.write(`${prefix}${msg}\n`);
 }

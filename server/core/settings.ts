@@ -10,6 +10,10 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 /** Neo4j version the embedded server runs; 5.26 is the LTS line that runs on Java 17. */
 export const NEO4J_VERSION = '5.26.19';
 
+/** Log levels, least severe first: a level logs its own messages and every more severe one's. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
 export interface Settings {
   /** HTTP port of the API/explorer. */
   port: number;
@@ -44,8 +48,8 @@ export interface Settings {
   ingestTxTimeoutMs: number;
   /** Upper bound of any read query (API). */
   queryTimeoutMs: number;
-  /** log level: debug, info, warn, error */
-  logLevel: string;
+  /** Least severe messages logged. */
+  logLevel: LogLevel;
   /** Where `ingest --fetch` makes each download's folder; undefined: the system's temp folder. */
   fetchDir: string | undefined;
   /**
@@ -87,7 +91,7 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'INGEST_BATCH_SIZE', default: '5000', doc: 'Rows per batched write' },
   { env: 'INGEST_TX_TIMEOUT', default: '900', doc: 'Seconds one load (one transaction) may take' },
   { env: 'QUERY_TIMEOUT', default: '20', doc: 'Seconds any read query may take' },
-  { env: 'LOG_LEVEL', default: 'info', doc: 'debug, info, warn or error' },
+  { env: 'LOG_LEVEL', default: 'info', doc: 'Least severe messages logged (to stderr): debug, info, warn or error' },
   { env: 'FETCH_DIR', default: '(system temp folder)', doc: '`ingest --fetch` downloads into a new folder in here, and keeps it' },
   {
     env: 'FETCH_BASE_URL',
@@ -145,6 +149,18 @@ function baseUrl(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return u.href.endsWith('/') ? u.href : `${u.href}/`;
 }
 
+/**
+ * LOG_LEVEL. The logger (logger.ts) starts at this level when the process starts; loadSettings refuses
+ * a value that is not a level, like any other malformed setting.
+ */
+export function logLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.toLowerCase());
+  if (!level) throw new SettingsError(`LOG_LEVEL=${JSON.stringify(raw)} must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
 function size(env: NodeJS.ProcessEnv, name: string, dflt: string): string {
   const raw = env[name] || dflt;
   if (!/^\d+[kmg]?$/i.test(raw)) throw new SettingsError(`${name}=${JSON.stringify(raw)} must look like 512m or 2g`);
@@ -181,7 +197,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     ingestBatchSize: int(env, 'INGEST_BATCH_SIZE', 5000, 1, 1_000_000),
     ingestTxTimeoutMs: int(env, 'INGEST_TX_TIMEOUT', 900, 1, 86_400) * 1000,
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT', 20, 1, 3600) * 1000,
-    logLevel: env.LOG_LEVEL || 'info',
+    logLevel: logLevel(env),
     fetchDir: env.FETCH_DIR ? path.resolve(env.FETCH_DIR) : undefined,
     fetchMirrorUrl: baseUrl(env, 'FETCH_BASE_URL'),
     fetchPublisherUrls: {

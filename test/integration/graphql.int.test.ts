@@ -41,7 +41,7 @@ async function gql(query: string, variables: Record<string, unknown> = {}): Prom
   return { status: res.status, body: (await res.json()) as any };
 }
 
-const SEARCH = `query($q: String!, $first: Int, $after: String, $kinds: [String!], $programs: [String!]) {
+const SEARCH = `query($q: String!, $first: Int, $after: String, $kinds: [EntityKind!], $programs: [String!]) {
   search(query: $q, first: $first, after: $after, kinds: $kinds, programs: $programs) {
     total hasMore endCursor hits { score matchedName entity { id name kind programs } } } }`;
 
@@ -103,7 +103,7 @@ describe('entity', () => {
   });
 });
 
-const NEIGHBORHOOD = `query($ids: [ID!]!, $depth: Int, $limit: Int, $types: [String!]) {
+const NEIGHBORHOOD = `query($ids: [ID!]!, $depth: Int, $limit: Int, $types: [RelationType!]) {
   neighborhood(ids: $ids, depth: $depth, limit: $limit, relationTypes: $types) { truncated nodes { id kind label degree } edges { source target type label } } }`;
 
 describe('neighborhood', () => {
@@ -132,7 +132,7 @@ describe('neighborhood', () => {
   });
 });
 
-const PATHS = `query($from: ID!, $to: ID!, $mode: PathMode, $max: Int, $types: [String!], $exclude: [ID!]) {
+const PATHS = `query($from: ID!, $to: ID!, $mode: PathMode, $max: Int, $types: [RelationType!], $exclude: [ID!]) {
   paths(from: $from, to: $to, mode: $mode, maxHops: $max, relationTypes: $types, excludeIds: $exclude) { length nodes { id kind } edges { source target type } } }`;
 
 describe('paths', () => {
@@ -163,7 +163,6 @@ describe('errors and datasets', () => {
   test('invalid input is BAD_USER_INPUT with what to fix', async () => {
     const cases: [string, RegExp][] = [
       ['{ neighborhood(ids: ["ofac-43379"], depth: 7) { truncated } }', /depth must be a whole number from 1 to 3/],
-      ['{ neighborhood(ids: ["ofac-43379"], relationTypes: ["KNOWS"]) { truncated } }', /unknown relationType "KNOWS"/],
       ['{ paths(from: "ofac-1", to: "ofac-2", maxHops: 9) { length } }', /maxHops must be a whole number from 1 to 6/],
       ['{ search(query: "  ") { total } }', /query must not be empty/],
       ['{ search(query: "x", first: 1000) { total } }', /first must be a whole number from 1 to 100/],
@@ -174,6 +173,23 @@ describe('errors and datasets', () => {
       expect(body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(body.errors![0].message).toMatch(message);
     }
+  });
+
+  test('an unknown kind or relationship type is refused by the schema (they are enums), naming the enum', async () => {
+    const cases: [string, RegExp][] = [
+      ['{ neighborhood(ids: ["ofac-43379"], relationTypes: [KNOWS]) { truncated } }', /Value "KNOWS" does not exist in "RelationType" enum/],
+      ['{ neighborhood(ids: ["ofac-43379"], relationTypes: ["UNKNOWN_LINK"]) { truncated } }', /Enum "RelationType" cannot represent non-enum value: "UNKNOWN_LINK"/],
+      ['{ search(query: "kim", kinds: [Dog]) { total } }', /Value "Dog" does not exist in "EntityKind" enum/],
+    ];
+    for (const [query, message] of cases) {
+      const { body } = await gql(query);
+      expect(body.errors![0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      expect(body.errors![0].message).toMatch(message);
+    }
+    // As variables, the way the explorer sends them.
+    const { body } = await gql(NEIGHBORHOOD, { ids: ['ofac-43379'], types: ['KNOWS'] });
+    expect(body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(body.errors![0].message).toMatch(/\$types.*Value "KNOWS" does not exist in "RelationType" enum/);
   });
 
   test('a malformed request body is a 400, not a server error', async () => {

@@ -81,12 +81,12 @@ describe('candidate matches between the UN and OFAC lists', () => {
   });
 
   test('candidates are their own relationship type in neighbourhoods and paths', async () => {
-    const n = await gql(`{ neighborhood(ids: ["un-KPe.001"], relationTypes: ["POSSIBLY_SAME_AS"]) { nodes { id } edges { type source target label } } }`);
+    const n = await gql(`{ neighborhood(ids: ["un-KPe.001"], relationTypes: [POSSIBLY_SAME_AS]) { nodes { id } edges { type source target label } } }`);
     const edges = n.body.data!.neighborhood.edges;
     expect(edges).toContainEqual(expect.objectContaining({ type: 'POSSIBLY_SAME_AS', label: expect.stringMatching(/^possibly the same \(0\.\d\d\)$/) }));
     expect(n.body.data!.neighborhood.nodes.map((x: { id: string }) => x.id)).toContain('ofac-9345');
     // From the UN entry into the OFAC network: through the candidate, then OFAC's own links.
-    const p = await gql(`{ paths(from: "un-KPe.001", to: "ofac-9345", mode: SHORTEST, relationTypes: ["POSSIBLY_SAME_AS"]) { length edges { type } } }`);
+    const p = await gql(`{ paths(from: "un-KPe.001", to: "ofac-9345", mode: SHORTEST, relationTypes: [POSSIBLY_SAME_AS]) { length edges { type } } }`);
     expect(p.body.data!.paths[0]).toEqual({ length: 1, edges: [{ type: 'POSSIBLY_SAME_AS' }] });
   });
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
-import { changes } from '../../server/api/queries';
+import { changes } from '../../server/api/releases';
 import { Database } from '../../server/core/neo4j/database';
 import { fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 

@@ -3,6 +3,10 @@
  * code comes from the GraphQL `extensions.code` or from what went wrong on the way, never from message
  * text. `fetch` is replaced per test; no server is started.
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildSchema, parse, validate } from 'graphql';
+import * as api from '../../client/src/api';
 import { ApiError, describeError, gql } from '../../client/src/api';
 
 const realFetch = globalThis.fetch;
@@ -83,5 +87,41 @@ describe('gql', () => {
     const p = gql('{ datasets { name } }', {}, ctl.signal);
     ctl.abort();
     await expect(p).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+describe('the operations the explorer sends', () => {
+  const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', '..', 'server', 'schema.graphql'), 'utf8'));
+  /** Answers every request with `data` and records the documents and variables sent. */
+  function record(data: unknown) {
+    const sent: { query: string; variables: Record<string, unknown> }[] = [];
+    globalThis.fetch = (async (_url: string, init: RequestInit) => {
+      sent.push(JSON.parse(String(init.body)));
+      return new Response(JSON.stringify({ data }), { status: 200 });
+    }) as typeof fetch;
+    return sent;
+  }
+
+  test('each is valid against the schema, with exactly the fragments it uses', async () => {
+    const sent = record({});
+    await api.search('kim', { kinds: ['Person'] }).catch(() => null);
+    await api.entity('ofac-43379').catch(() => null);
+    await api.neighborhood(['ofac-43379'], { limit: 26, relationTypes: ['UNKNOWN_LINK'] }).catch(() => null);
+    await api.subgraph(['ofac-43379']).catch(() => null);
+    await api.paths({ from: 'a', to: 'b', mode: 'K_SHORTEST', maxHops: 4, limit: 5, relationTypes: [], excludeIds: [] }).catch(() => null);
+    await api.reviewMatch('a', 'b', 'CONFIRMED', 'key').catch(() => null);
+    await api.datasets().catch(() => null);
+    expect(sent).toHaveLength(7);
+    for (const { query } of sent) expect(validate(schema, parse(query)).map((e) => e.message)).toEqual([]);
+  });
+
+  test('filters and relationship types: empty means none; only names of the model are sent', async () => {
+    const sent = record({});
+    await api.search('kim', { kinds: ['Person', 'Dog'], datasets: [], programs: ['DPRK2'] }).catch(() => null);
+    expect(sent[0].variables).toEqual({ query: 'kim', first: 20, kinds: ['Person'], datasets: null, programs: ['DPRK2'], countries: null });
+    await api.neighborhood(['ofac-43379'], { limit: 26, relationTypes: ['UNKNOWN_LINK', 'KNOWS'] }).catch(() => null);
+    expect(sent[1].variables).toEqual({ ids: ['ofac-43379'], limit: 26, types: ['UNKNOWN_LINK'], exclude: [] });
+    await api.paths({ from: 'a', to: 'b', mode: 'SHORTEST', maxHops: 3, limit: 1, relationTypes: [], excludeIds: ['c'] }).catch(() => null);
+    expect(sent[2].variables).toEqual({ from: 'a', to: 'b', mode: 'SHORTEST', maxHops: 3, limit: 1, types: null, exclude: ['c'] });
   });
 });

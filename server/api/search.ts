@@ -1,0 +1,97 @@
+/**
+ * Search (Query.search): full-text candidates from the name index, re-ranked by name similarity, with
+ * filters and cursor pagination; each hit's party is read in one batch per page (SearchHit.entity).
+ */
+import neo4j from 'neo4j-driver';
+import { BadInputError, ServiceUnavailableError } from '../core/errors';
+import { PARTY_KIND_NAMES } from '../core/model';
+import { Database } from '../core/neo4j/database';
+import { luceneQuery, nameSimilarity, sameWords } from '../core/text/names';
+import { dbOf } from './context';
+import { loadEntity } from './entity';
+import type { Resolvers, SearchHit } from './generated/graphql';
+import { intIn, LIMITS, shortList } from './validate';
+
+export interface SearchArgs {
+  query: string;
+  kinds?: readonly string[] | null;
+  datasets?: readonly string[] | null;
+  programs?: readonly string[] | null;
+  countries?: readonly string[] | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** A hit as ranked here: the party's id instead of the party, which SearchHit.entity reads. */
+export type SearchHitRow = Omit<SearchHit, 'entity' | '__typename'> & { id: string };
+
+export interface SearchResult {
+  total: number;
+  hits: SearchHitRow[];
+  endCursor: string | null;
+  hasMore: boolean;
+}
+
+function decodeCursor(after: string | null | undefined): number {
+  if (!after) return 0;
+  const m = /^offset:(\d+)$/.exec(Buffer.from(after, 'base64url').toString('utf8'));
+  if (!m) throw new BadInputError('after is not a cursor from this API: pass a previous page\'s endCursor');
+  return Number(m[1]);
+}
+
+export async function search(db: Database, args: SearchArgs): Promise<SearchResult> {
+  const text = args.query.trim();
+  if (text === '') throw new BadInputError('query must not be empty');
+  if (text.length > LIMITS.queryLength) throw new BadInputError(`query must be at most ${LIMITS.queryLength} characters`);
+  const first = intIn('first', args.first ?? 20, 1, LIMITS.searchFirst);
+  const offset = decodeCursor(args.after);
+  const kinds = shortList('kinds', args.kinds);
+  const unknownKinds = kinds?.filter((k) => !(PARTY_KIND_NAMES as string[]).includes(k)) ?? [];
+  if (unknownKinds.length) throw new BadInputError(`unknown kind ${unknownKinds.join(', ')}; known: ${PARTY_KIND_NAMES.join(', ')}`);
+  const lucene = luceneQuery(text);
+  const filtered = Boolean(args.kinds?.length || args.datasets?.length || args.programs?.length || args.countries?.length);
+  if (!lucene) throw new BadInputError('query has no letters or digits to search for');
+  const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
+    lucene,
+    // Filters apply to the index's candidates, so a filtered search looks at many more of them: the
+    // matches of a rare program must not be crowded out by better-scoring names outside it.
+    candidates: neo4j.int(filtered ? LIMITS.searchCandidatesFiltered : LIMITS.searchCandidates),
+    kinds,
+    datasets: shortList('datasets', args.datasets),
+    programs: shortList('programs', args.programs),
+    countries: shortList('countries', args.countries)?.map((c) => c.toLowerCase()) ?? null,
+  });
+  const ranked = rows
+    .map((r) => {
+      let best = { score: nameSimilarity(text, r.name), name: r.name };
+      for (const a of r.aliases) {
+        const s = nameSimilarity(text, a);
+        // On a tie, the name written as the query was wins (ALIS LLC over LIMITED LIABILITY COMPANY ALIS).
+        if (s > best.score || (s === best.score && sameWords(text, a) && !sameWords(text, best.name))) best = { score: s, name: a };
+      }
+      return { id: r.id, score: Math.round(best.score * 1000) / 1000, matchedName: best.name, index: r.score };
+    })
+    .sort((a, b) => b.score - a.score || b.index - a.index || a.id.localeCompare(b.id));
+  const page = ranked.slice(offset, offset + first);
+  const hasMore = offset + first < ranked.length;
+  return {
+    total: ranked.length,
+    hits: page.map(({ id, score, matchedName }) => ({ id, score, matchedName })),
+    endCursor: hasMore ? Buffer.from(`offset:${offset + first}`).toString('base64url') : null,
+    hasMore,
+  };
+}
+
+export const searchResolvers: Resolvers = {
+  Query: {
+    search: (_parent, args, ctx) => search(dbOf(ctx), args),
+  },
+  SearchHit: {
+    entity: async (hit, _args, ctx) => {
+      const entity = await loadEntity(ctx, hit.id);
+      // A hit whose party vanished between the search and this read (a load committed meanwhile).
+      if (!entity) throw new ServiceUnavailableError('The data changed during this request; retry it');
+      return entity;
+    },
+  },
+};

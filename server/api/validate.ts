@@ -1,0 +1,43 @@
+/**
+ * Bounds of every request and the input checks the query functions share; a BadInputError says what
+ * to fix. (Values the schema types as enums, e.g. a relationship type, are checked by GraphQL before a
+ * resolver runs; relTypes() checks them again for the export endpoint, whose input is plain text.)
+ */
+import { BadInputError } from '../core/errors';
+import { isAllowedRelType, REL_TYPE_NAMES, RelType } from '../core/model';
+
+export const LIMITS = {
+  searchFirst: 100,
+  searchCandidates: 300,
+  searchCandidatesFiltered: 5000,
+  /** Ids one subgraph request (or a neighbourhood's exclude list) may name: a large canvas. */
+  subgraphIds: 5000,
+  neighborhoodDepth: 3,
+  neighborhoodLimit: 1000,
+  maxHops: 6,
+  pathLimit: 50,
+  seeds: 100,
+  queryLength: 200,
+  listLength: 100,
+} as const;
+
+/** A list filter: null when empty, refused when longer than LIMITS.listLength. */
+export function shortList(name: string, xs: readonly string[] | null | undefined): string[] | null {
+  if (!xs || xs.length === 0) return null;
+  if (xs.length > LIMITS.listLength) throw new BadInputError(`${name} may hold at most ${LIMITS.listLength} values`);
+  return [...xs];
+}
+
+export function intIn(name: string, v: number, min: number, max: number): number {
+  if (!Number.isInteger(v) || v < min || v > max) throw new BadInputError(`${name} must be a whole number from ${min} to ${max}; got ${v}`);
+  return v;
+}
+
+/** Relationship types to follow (null: all), each one of the model's. */
+export function relTypes(types: readonly string[] | null | undefined): RelType[] | null {
+  if (!types || types.length === 0) return null;
+  if (types.length > REL_TYPE_NAMES.length) throw new BadInputError(`relationTypes may hold at most ${REL_TYPE_NAMES.length} values`);
+  const bad = types.filter((t) => !isAllowedRelType(t));
+  if (bad.length) throw new BadInputError(`unknown relationType ${bad.map((b) => JSON.stringify(b)).join(', ')}; known: ${REL_TYPE_NAMES.join(', ')}`);
+  return types.filter(isAllowedRelType);
+}
