@@ -150,3 +150,22 @@ export function rawOfacRows(file: string): (string | null)[][] {
   }
   return rows;
 }
+
+let inProcess: ReturnType<typeof createGraphQLServer> | null = null;
+
+/**
+ * One GraphQL operation in-process (Apollo's executeOperation), through the same schema, resolvers and
+ * error mapping as HTTP: tests read what the API says, not what an internal query function returns.
+ * Throws with the API's message when the operation answers with errors.
+ */
+export async function apiQuery<T = Record<string, any>>(db: Database, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  if (!inProcess) {
+    inProcess = createGraphQLServer();
+    await inProcess.start();
+  }
+  const res = await inProcess.executeOperation({ query, variables }, { contextValue: { db } });
+  if (res.body.kind !== 'single') throw new Error('apiQuery: an incremental answer was not expected');
+  const { data, errors } = res.body.singleResult;
+  if (errors?.length) throw new Error(errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; '));
+  return data as T;
+}
