@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { countryName, detectFtm, classifyFtmFile, parseFtm, splitJsonTexts } from '../../ingest/sources/ftm';
+import { detectFtm, classifyFtmFile, parseFtm } from '../../ingest/sources/ftm';
+import { countryName } from '../../ingest/sources/ftm-map';
+import { splitJsonTexts } from '../../ingest/jsonl';
 import { FTM_LINKS, FTM_PARTY_KINDS, ftmIdentifierProps } from '../../ingest/sources/ftm.meta';
 import type { ParsedRelease } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
