@@ -2,7 +2,6 @@
  * The explorer's only way to the data: the public GraphQL API and the export endpoint. Errors carry the
  * API's `extensions.code` so the UI can say what happened (bad input, server unavailable, ...).
  */
-
 import { isAllowedRelType, isPartyKind } from '../../server/core/model';
 import type {
   CanvasQuery,
@@ -14,7 +13,7 @@ import type {
   ExpandQueryVariables,
   GraphEdgeFieldsFragment,
   GraphNodeFieldsFragment,
-  PathMode as SchemaPathMode,
+  PathMode,
   PathsQuery,
   PathsQueryVariables,
   PossibleMatchFieldsFragment,
@@ -38,8 +37,7 @@ export type PossibleMatch = PossibleMatchFieldsFragment;
 export type SearchResults = SearchQuery['search'];
 export type SearchHit = SearchResults['hits'][number];
 export type Dataset = DatasetsQuery['datasets'][number];
-export type PathMode = SchemaPathMode;
-export type { ExportFormat };
+export type { ExportFormat, PathMode };
 
 export class ApiError extends Error {
   constructor(
