@@ -1,0 +1,49 @@
+/**
+ * Which key does what: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, / search, E expand, H hide,
+ * P pin, Delete (or Backspace) remove, F fit. Plain data, no DOM: hooks/useShortcuts.ts listens.
+ */
+export interface ShortcutActions {
+  undo(): void;
+  redo(): void;
+  focusSearch(): void;
+  expand(): void;
+  remove(): void;
+  hide(): void;
+  pin(): void;
+  fit(): void;
+}
+
+/** The parts of a KeyboardEvent that choose the action. */
+export interface KeyPress {
+  key: string;
+  ctrlKey: boolean;
+  metaKey: boolean;
+  shiftKey: boolean;
+}
+
+/** Which action a key press asks for, if any. */
+export function shortcutFor(e: KeyPress): keyof ShortcutActions | null {
+  const mod = e.ctrlKey || e.metaKey;
+  const key = e.key.toLowerCase();
+  if (mod && key === 'z') return e.shiftKey ? 'redo' : 'undo';
+  if (mod && key === 'y') return 'redo';
+  if (mod) return null;
+  switch (e.key) {
+    case '/':
+      return 'focusSearch';
+    case 'e':
+      return 'expand';
+    case 'Delete':
+    case 'Backspace':
+      return 'remove';
+    case 'h':
+      return 'hide';
+    case 'p':
+      return 'pin';
+    case 'f':
+      return 'fit';
+    default:
+      return null;
+  }
+}
+

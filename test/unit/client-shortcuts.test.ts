@@ -1,0 +1,31 @@
+/**
+ * The explorer's keyboard shortcuts (client/src/shortcuts.ts), as the README lists them:
+ * E expand, H hide, P pin, Delete remove, Ctrl+Z / Ctrl+Shift+Z undo/redo, F fit, / search. In the
+ * browser they are exercised by test/e2e/explorer.e2e.test.ts.
+ */
+import { shortcutFor } from '../../client/src/shortcuts';
+
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => shortcutFor({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, ...mods });
+
+test('each key of the README does what it says', () => {
+  expect(key('e')).toBe('expand');
+  expect(key('h')).toBe('hide');
+  expect(key('p')).toBe('pin');
+  expect(key('Delete')).toBe('remove');
+  expect(key('Backspace')).toBe('remove');
+  expect(key('f')).toBe('fit');
+  expect(key('/')).toBe('focusSearch');
+});
+
+test('undo and redo with Ctrl or Cmd, whatever the case Shift gives the key', () => {
+  expect(key('z', { ctrlKey: true })).toBe('undo');
+  expect(key('z', { metaKey: true })).toBe('undo');
+  expect(key('Z', { ctrlKey: true, shiftKey: true })).toBe('redo');
+  expect(key('Z', { metaKey: true, shiftKey: true })).toBe('redo');
+  expect(key('y', { ctrlKey: true })).toBe('redo');
+});
+
+test('other keys, and the letters with Ctrl or Cmd (the browser\'s own shortcuts), do nothing', () => {
+  for (const k of ['a', 'E', 'H', 'x', 'Enter', 'Escape', ' ']) expect([k, key(k)]).toEqual([k, null]);
+  for (const k of ['e', 'h', 'p', 'f', '/']) expect([k, key(k, { ctrlKey: true })]).toEqual([k, null]);
+});
