@@ -614,8 +614,6 @@ describe('explorer', () => {
 describe('offline GraphQL IDE', () => {
   test('GET /graphql in a browser shows GraphiQL from our own server, and it runs a query', async () => {
     const p = await openPage('GraphiQL', { viewport: { width: 1280, height: 800 } });
-    // graphiql.html names no icon, so Chromium asks for /favicon.ico, which the server does not have.
-    allowErrors(p, /favicon\.ico/);
     try {
       await p.goto(origin + '/graphql');
       await p.locator('.graphiql-container').waitFor({ timeout: 30_000 });
