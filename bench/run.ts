@@ -9,9 +9,12 @@
  *             same Party nodes (name, type, programs, remarks) under the same constraints.
  *  4. explorer: see bench/explorer.ts (data to first frame and pan/zoom frame time of a 2,000-node canvas
  *             in headless Chromium vs a bare Cytoscape.js page), in bench/results/explorer.jsonl.
+ *  5. matching: see bench/matching.ts (cross-list candidates for ~16,400 parties of the UN, SDN and
+ *             Consolidated lists vs grouping every name once), in bench/results/matching.jsonl.
  *
  * Results are appended as one JSON line to bench/results/ingest.jsonl.
  * BENCH_ONLY=explorer npm run bench: only the explorer benchmark (after one untimed load of the file).
+ * BENCH_ONLY=matching npm run bench: only the matching benchmark (no database).
  * Runs: BENCH_RUNS (parse, load; 3), BENCH_API_RUNS (50), BENCH_EXPLORER_RUNS (5).
  * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
  */
@@ -27,6 +30,7 @@ import { parseOfacCsv } from '../ingest/sources/ofac-csv';
 import { ingest } from '../ingest/ingest';
 import { apiBench } from './api';
 import { explorerBench } from './explorer';
+import { matchingBench } from './matching';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -77,6 +81,13 @@ function appendExplorer(at: string, explorer: Record<string, unknown>): void {
   console.error(`explorer results appended to ${path.relative(REPO_ROOT, out)}`);
 }
 
+function appendMatching(at: string, matching: Record<string, unknown>): void {
+  const out = path.join(REPO_ROOT, 'bench', 'results', 'matching.jsonl');
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.appendFileSync(out, JSON.stringify({ at, host: HOST, runs: RUNS, ...matching }) + '\n');
+  console.error(`matching results appended to ${path.relative(REPO_ROOT, out)}`);
+}
+
 /** BENCH_ONLY=explorer: one untimed load of the file, then the explorer benchmark alone. */
 async function explorerOnly(): Promise<void> {
   const { settings, endpoint, db } = await freshNeo4j();
@@ -93,7 +104,8 @@ async function explorerOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'explorer') return explorerOnly();
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer' runs alone`);
+  if (process.env.BENCH_ONLY === 'matching') return appendMatching(new Date().toISOString(), await matchingBench(RUNS));
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer' or 'matching' runs alone`);
   const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
   console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
 
@@ -168,6 +180,8 @@ async function main(): Promise<void> {
   fs.appendFileSync(apiOut, JSON.stringify({ at: result.at, host: result.host, runs: Number(process.env.BENCH_API_RUNS || 50), ...api }) + '\n');
   console.error(`results appended to ${path.relative(REPO_ROOT, out)} and ${path.relative(REPO_ROOT, apiOut)}`);
   appendExplorer(result.at, explorer);
+  // 5. Matching (no database).
+  appendMatching(result.at, await matchingBench(RUNS));
 }
 
 main().catch((err) => {

@@ -8,17 +8,16 @@ import {
   PARTY_KIND_NAMES,
   LABELS,
   partyLabels,
-  PartyRecord,
   isAllowedRelType,
   isAllowedLabel,
 } from '../server/core/model';
 import { Database, Params, TxRun as Run } from '../server/core/neo4j/database';
 import { IngestRefusedError, TimeoutError } from '../server/core/errors';
 import { nameKey } from '../server/core/text/normalize';
-import { latinForm } from '../server/core/text/names';
 import { log } from '../server/core/logger';
 import { LinkKeyRow, releaseSnapshot } from '../server/core/releases';
 import { refreshMatches } from '../server/core/matching/refresh';
+import { toNode } from '../server/core/party-node';
 
 export interface LoadOptions {
   batchSize: number;
@@ -40,38 +39,6 @@ export interface LoadResult {
 
 /** Share of a dataset's listed parties a new release may delist without --force. */
 export const MAX_DELIST_SHARE = 0.25;
-
-function partyProps(p: PartyRecord): Record<string, unknown> {
-  return {
-    kind: p.kind,
-    name: p.name,
-    nameKey: nameKey(p.name),
-    aliasNames: p.aliases.map((a) => a.name),
-    // Latin transliterations of names in other scripts, so a Latin query finds them (full-text index).
-    latinNames: [...new Set([p.name, ...p.aliases.map((a) => a.name)].map(latinForm).filter((x): x is string => x !== null))],
-    aliasTypes: p.aliases.map((a) => a.type),
-    // Neo4j lists cannot hold nulls: "" stands for "the source does not say".
-    aliasQualities: p.aliases.map((a) => a.quality ?? ''),
-    programs: p.programs,
-    birthDates: p.birthDates,
-    birthPlaces: p.birthPlaces,
-    nationalities: p.nationalities,
-    citizenships: p.citizenships,
-    gender: p.gender,
-    titles: p.titles,
-    remarks: p.remarks,
-    listedOn: p.listedOn ?? null,
-    vesselCallSign: p.vessel?.callSign ?? null,
-    vesselType: p.vessel?.type ?? null,
-    vesselTonnage: p.vessel?.tonnage ?? null,
-    vesselGrossTonnage: p.vessel?.grossTonnage ?? null,
-    vesselFlag: p.vessel?.flag ?? null,
-    vesselOwner: p.vessel?.owner ?? null,
-    dataset: p.provenance.dataset,
-    release: p.provenance.release,
-    record: p.provenance.record,
-  };
-}
 
 function slug(key: string): string {
   return key.toLowerCase().replace(/\s+/g, '-');
@@ -150,7 +117,7 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
   const partyRows = rel.parties.map((p) => {
     const labels = partyLabels(p.kind);
     if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
-    return { id: p.id, labels, props: partyProps(p) };
+    return { id: p.id, labels, props: toNode(p) };
   });
   const programRows = rel.parties.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
   const addressRows = rel.addresses.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));

@@ -17,16 +17,25 @@ import { parseOfacEnhancedXml } from '../../ingest/sources/ofac-enhanced-xml';
 import { normaliseIdentifierValue } from '../../server/core/text/normalize';
 import { latinTokens, meaningfulTokens, mutualTokenSimilarity, nameSimilarity } from '../../server/core/text/names';
 import {
-  MATCH_THRESHOLD, findCandidates, kindRelation, matchPartiesOf, matchWords, type Candidate, type MatchParty,
+  MATCH_THRESHOLD, findCandidates, kindRelation, matchPartyOf, matchWords, type Candidate, type MatchParty, type MatchIdentifier,
 } from '../../server/core/matching/match';
 import { describeCandidate } from '../../server/core/matching/describe';
 import { compareBirthDates, parseBirthDate } from '../../server/core/matching/dates';
 import { countryCode } from '../../server/core/matching/countries';
+import { fromNode, toNode } from '../../server/core/party-node';
+import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const UN = path.join(SHARED, 'un-consolidated-xml-2025-11-18', 'consolidated.xml');
 const SDN = path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const CONS = path.join(SHARED, 'ofac-cons-enhanced-xml-2025-01-10', 'CONS_ENHANCED.XML');
+
+/** A parsed release's parties as production builds matching's input: each read back from its node. */
+function matchPartiesOf(r: ParsedRelease): MatchParty[] {
+  const ids = new Map<string, MatchIdentifier[]>();
+  for (const f of r.identifiers) ids.set(f.partyId, [...(ids.get(f.partyId) ?? []), f.identifier]);
+  return r.parties.map((p) => matchPartyOf(fromNode(toNode(p)), ids.get(p.id) ?? []));
+}
 
 const pairKey = (a: string, b: string) => (a < b ? `${a}|${b}` : `${b}|${a}`);
 
@@ -185,28 +194,24 @@ describe('UN 2025-11-18, OFAC SDN 2024-05-03 and OFAC consolidated 2025-01-10', 
   let parties: MatchParty[];
   let all: Candidate[];
   let byPair: Map<string, Candidate>;
-  let ms: number;
 
   beforeAll(async () => {
     const un = await parseUnXml([UN], {});
     const sdn = await parseOfacCsv([SDN], { release: '2024-05-03', releaseFrom: 'path' });
     const cons = await parseOfacEnhancedXml([CONS], {});
     parties = [un, sdn, cons].flatMap(matchPartiesOf);
-    const t = performance.now();
     all = findCandidates(parties, { minScore: 0 });
-    ms = performance.now() - t;
     byPair = new Map(all.map((c) => [pairKey(c.a, c.b), c]));
   });
 
   const get = (a: string, b: string) => byPair.get(pairKey(a, b));
   const scoreOf = (a: string, b: string) => get(a, b)?.score ?? 0;
 
-  test('candidates for ~16,400 parties in a few seconds, never all pairs', () => {
+  // How fast: bench/matching.ts (npm run bench), as a ratio against a baseline of the same run.
+  test('candidates for ~16,400 parties, never all pairs', () => {
     expect(parties.length).toBeGreaterThan(16000);
-    console.log(`matching: ${parties.length} parties, ${all.length} pairs compared, ${all.filter((c) => c.score >= MATCH_THRESHOLD).length} at or above ${MATCH_THRESHOLD}, ${Math.round(ms)} ms`);
+    console.log(`matching: ${parties.length} parties, ${all.length} pairs compared, ${all.filter((c) => c.score >= MATCH_THRESHOLD).length} at or above ${MATCH_THRESHOLD}`);
     expect(all.length).toBeLessThan(parties.length * 5);
-    // Typically 1.5-3 s; the bound leaves room for a busy machine.
-    expect(ms).toBeLessThan(15_000);
   });
 
   // UN KPe / KPi entries and their OFAC SDN entries, each confirmed by hand in the two files.

@@ -1,7 +1,7 @@
 /**
  * Cross-list matching: which parties of different datasets are possibly the same party. Pure (no
- * database): the loader builds `MatchParty` values (from parser output with `matchPartiesOf`, or from
- * the graph with the same fields), `findCandidates` proposes pairs with a score in [0, 1] and the
+ * database): `matchPartyOf` builds `MatchParty` values from stored parties (refresh.ts reads them with
+ * party-node.ts fromNode), `findCandidates` proposes pairs with a score in [0, 1] and the
  * features that produced it, and the caller stores those at or above MATCH_THRESHOLD as
  * POSSIBLY_SAME_AS.
  *
@@ -19,7 +19,7 @@
  * name (NAME_TOP, rarity, DIFFERENT_WORD_WEIGHT), BIRTH_DATE_WEIGHTS, NATIONALITY_WEIGHTS,
  * IDENTIFIER_WEIGHTS, LEGAL_FORM_WORDS, KIND_COMPATIBLE_WEIGHT.
  */
-import type { IdentifierFact, IdentifierRecord, IdentifierType, PartyKind, PartyRecord } from '../model';
+import type { IdentifierType, PartyKind, PartyRecord } from '../model';
 import { normaliseIdentifierValue } from '../text/normalize';
 import { latinTokens, meaningfulOf, mutualTokenSimilarity, tokenSimilarity } from '../text/names';
 import { countryCode } from './countries';
@@ -110,36 +110,24 @@ export interface FindOptions {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Building MatchParty from parser output
+// Building MatchParty
 
-/** A parsed party and its identifiers (facts or records; others' facts are ignored) as a MatchParty. */
-export function matchPartyOf(p: PartyRecord, identifiers: readonly (IdentifierFact | IdentifierRecord)[] = []): MatchParty {
-  const ids: MatchIdentifier[] = [];
-  for (const x of identifiers) {
-    if ('partyId' in x && x.partyId !== p.id) continue;
-    const r = 'identifier' in x ? x.identifier : x;
-    ids.push({ type: r.type, value: r.value, country: r.country });
-  }
+/**
+ * A party as matching sees it. Production reads the party from its node (server/core/party-node.ts
+ * fromNode, in refresh.ts) and its identifiers from the graph; tests read parser output the same way
+ * (fromNode(toNode(party))), so matching's input is built once. `dataset` is the dataset the party is
+ * compared as (the first that lists it).
+ */
+export function matchPartyOf(p: PartyRecord, identifiers: readonly MatchIdentifier[], dataset: string = p.provenance.dataset): MatchParty {
   return {
     id: p.id,
-    dataset: p.provenance.dataset,
+    dataset,
     kind: p.kind,
     names: [p.name, ...p.aliases.map((a) => a.name)],
     birthDates: [...p.birthDates],
     nationalities: [...p.nationalities, ...p.citizenships, ...(p.vessel?.flag ? [p.vessel.flag] : [])],
-    identifiers: ids,
+    identifiers: identifiers.map(({ type, value, country }) => ({ type, value, country })),
   };
-}
-
-/** Every party of a parsed release as a MatchParty (identifiers grouped by party in one pass). */
-export function matchPartiesOf(r: { parties: readonly PartyRecord[]; identifiers: readonly IdentifierFact[] }): MatchParty[] {
-  const byParty = new Map<string, IdentifierFact[]>();
-  for (const f of r.identifiers) {
-    const list = byParty.get(f.partyId);
-    if (list) list.push(f);
-    else byParty.set(f.partyId, [f]);
-  }
-  return r.parties.map((p) => matchPartyOf(p, byParty.get(p.id) ?? []));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -373,7 +361,7 @@ const WORD_VARIANTS: Record<string, string> = {
 export function matchWords(name: string): { all: string[]; meaningful: string[] } {
   const clean = name.replace(/['’ʼʻ`´]/g, '');
   // ASCII names (97% of them) skip transliteration, which leaves ASCII as it is: the same words, 5x faster.
-  const latin = /^[\x00-\x7f]*$/.test(clean) ? clean.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t !== '') : latinTokens(clean);
+  const latin = /^\p{ASCII}*$/u.test(clean) ? clean.toLowerCase().split(/[^a-z0-9]+/).filter((t) => t !== '') : latinTokens(clean);
   const all = latin.map((t) => WORD_VARIANTS[t] ?? t);
   return { all, meaningful: meaningfulOf(all) };
 }
