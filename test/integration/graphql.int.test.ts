@@ -85,6 +85,11 @@ describe('search', () => {
     for (const h of people) expect(h.entity.kind).toBe('Person');
     const dprk = (await gql(SEARCH, { q: 'korea', first: 100, programs: ['DPRK2'] })).body.data!.search.hits;
     for (const h of dprk) expect(h.entity.programs).toContain('DPRK2');
+    // Independently: the entries of the raw file with KOREA in the primary name and DPRK2 among the programs.
+    const korea = fs.readFileSync(path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv'), 'utf8').split('\r\n')
+      .flatMap((l) => /^(\d+),"[^"]*\bKOREA\b[^"]*",[^,]*,"(?:[^"]*\] \[)?DPRK2(?:\] \[[^"]*)?"/.exec(l)?.slice(1, 2) ?? []).map((u) => `ofac-${u}`);
+    expect(korea.length).toBe(6);
+    expect(dprk.map((h: { entity: { id: string } }) => h.entity.id)).toEqual(expect.arrayContaining(korea));
   });
 });
 
@@ -246,15 +251,44 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
 
   const GRAPH = (format: string) => `ids=ofac-43379&depth=2&relationTypes=UNKNOWN_LINK,HAS_IDENTIFIER&format=${format}`;
 
+  /**
+   * The subgraph GRAPH() asks for, from the raw file: parties and the identifiers their remarks state
+   * ("Tax ID No. 2543103179 (Russia)"), joined by "Linked To: NAME" statements (to the entry of that
+   * name) and identifier statements, within two hops of 43379 either way; edges among the nodes reached.
+   */
+  function rawSubgraph(): { nodes: number; edges: number } {
+    const rows = fs.readFileSync(path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv'), 'utf8').split('\r\n').filter((l) => /^\d+,/.test(l));
+    const byName = new Map(rows.map((l) => [/^\d+,"((?:[^"]|"")*)"/.exec(l)![1], l.split(',')[0]]));
+    const edges = new Set<string>();
+    for (const l of rows) {
+      const uid = l.split(',')[0];
+      const remarks = (/,"((?:[^"]|"")*)"$/.exec(l)?.[1] ?? '').replace(/\.$/, '');
+      for (const st of remarks.split('; ')) {
+        const link = /^Linked To: (.+)$/.exec(st);
+        if (link && byName.has(link[1])) edges.add(`${uid} ${byName.get(link[1])}`);
+        const id = /^(?:alt\. )?(Tax ID No\.|Registration Number|Passport|National ID No\.|Identification Number|Email Address|Website|Phone Number) (\S+?)(?: \(.*\))?$/.exec(st);
+        if (id) edges.add(`${uid} ${id[1]}:${id[2]}`);
+      }
+    }
+    const pairs = [...edges].map((e) => e.split(' '));
+    const reached = new Set(['43379']);
+    for (let hop = 0; hop < 2; hop++) {
+      for (const [a, b] of pairs.filter(([a, b]) => reached.has(a) !== reached.has(b))) reached.add(reached.has(a) ? b : a);
+    }
+    return { nodes: reached.size, edges: pairs.filter(([a, b]) => reached.has(a) && reached.has(b)).length };
+  }
+
   test('GraphML and GEXF open in networkx with every node, edge and attribute', async () => {
-    const sub = (await gql(NEIGHBORHOOD, { ids: ['ofac-43379'], depth: 2, types: ['UNKNOWN_LINK', 'HAS_IDENTIFIER'] })).body.data!.neighborhood;
+    // 43379, 48260 and 48261 (Linked To it), 48262 (Linked To 48261), 48260's tax and registration numbers.
+    const sub = rawSubgraph();
+    expect(sub).toEqual({ nodes: 6, edges: 5 });
     for (const [format, reader] of [['graphml', 'read_graphml'], ['gexf', 'read_gexf']] as const) {
       const { res, bytes } = await download(GRAPH(format));
       expect(res.status).toBe(200);
       expect(res.headers.get('content-disposition')).toMatch(new RegExp(`attachment; filename="sanctions-graph-ofac-43379\\.${format}"`));
       const file = path.join(tmp, `g.${format}`);
       fs.writeFileSync(file, bytes);
-      expect(networkx(file, reader)).toEqual({ nodes: sub.nodes.length, edges: sub.edges.length, kind: 'Organization', label: 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY' });
+      expect(networkx(file, reader)).toEqual({ nodes: sub.nodes, edges: sub.edges, kind: 'Organization', label: 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY' });
     }
   });
 
