@@ -265,12 +265,12 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
       const remarks = (/,"((?:[^"]|"")*)"$/.exec(l)?.[1] ?? '').replace(/\.$/, '');
       for (const st of remarks.split('; ')) {
         const link = /^Linked To: (.+)$/.exec(st);
-        if (link && byName.has(link[1])) edges.add(`${uid} ${byName.get(link[1])}`);
+        if (link && byName.has(link[1])) edges.add(`${uid}\t${byName.get(link[1])}`);
         const id = /^(?:alt\. )?(Tax ID No\.|Registration Number|Passport|National ID No\.|Identification Number|Email Address|Website|Phone Number) (\S+?)(?: \(.*\))?$/.exec(st);
-        if (id) edges.add(`${uid} ${id[1]}:${id[2]}`);
+        if (id) edges.add(`${uid}\t${id[1]} ${id[2]}`);
       }
     }
-    const pairs = [...edges].map((e) => e.split(' '));
+    const pairs = [...edges].map((e) => e.split('\t'));
     const reached = new Set(['43379']);
     for (let hop = 0; hop < 2; hop++) {
       for (const [a, b] of pairs.filter(([a, b]) => reached.has(a) !== reached.has(b))) reached.add(reached.has(a) ? b : a);
