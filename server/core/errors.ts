@@ -69,6 +69,15 @@ export class DownloadError extends AppError {
   }
 }
 
+/**
+ * A query or load needed more memory than Neo4j allows one transaction (db.memory.transaction.max,
+ * NEO4J_TX_MEMORY) or all transactions together; it was stopped and rolled back.
+ */
+export class MemoryLimitError extends AppError {
+  override readonly code = 'MEMORY_LIMIT';
+  override readonly status = 503;
+}
+
 /** Problems starting or reaching the embedded Neo4j. */
 export class Neo4jStartError extends AppError {
   override readonly code = 'NEO4J_START';
@@ -82,11 +91,31 @@ const UNAVAILABLE_CODES = new Set([
   'Neo.ClientError.Database.DatabaseNotFound',
 ]);
 
+/**
+ * Neo4j's memory guards. MemoryPoolOutOfMemoryError is what 5.26 reports both for one transaction over
+ * db.memory.transaction.max and for all of them over dbms.memory.transaction.total.max (only its message
+ * text tells which); the others are its older or off-heap variants and the heap itself.
+ */
+const MEMORY_CODES = new Set([
+  'Neo.TransientError.General.MemoryPoolOutOfMemoryError',
+  'Neo.TransientError.General.TransactionMemoryLimit',
+  'Neo.TransientError.General.TransactionOutOfMemoryError',
+  'Neo.TransientError.General.OutOfMemoryError',
+]);
+
 /** Maps a neo4j-driver error to one of ours by its code; unknown errors pass through unchanged. */
 export function translateDriverError(err: unknown): unknown {
   const code = (err as { code?: string } | null)?.code;
   if (code && UNAVAILABLE_CODES.has(code)) {
     return new ServiceUnavailableError(`Neo4j is not available (${code})`, { cause: err });
+  }
+  if (code && MEMORY_CODES.has(code)) {
+    return new MemoryLimitError(
+      'The query or load needed more memory than Neo4j allows one transaction (NEO4J_TX_MEMORY for the embedded Neo4j, ' +
+        'db.memory.transaction.max on a server of your own) or has free for all of them together, and was rolled back: ' +
+        'nothing of it was kept. Narrow it down or load the data in smaller parts; if a small query gets this, retry shortly',
+      { cause: err },
+    );
   }
   if (code === 'Neo.ClientError.Transaction.TransactionTimedOut' || code === 'Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration') {
     return new TimeoutError('The query took too long and was stopped (QUERY_TIMEOUT); narrow it down', { cause: err });

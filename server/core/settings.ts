@@ -34,6 +34,15 @@ export interface Settings {
   neo4jPageCache: string;
   /** How long to wait for the embedded server to accept connections. */
   neo4jStartTimeoutMs: number;
+  /** Memory one transaction of the embedded server may use (db.memory.transaction.max), e.g. '1g'. */
+  neo4jTxMemory: string;
+  /**
+   * How long an embedded server whose owning process died without stopping it keeps running, waiting to
+   * be adopted by the next start, before its watchdog stops it.
+   */
+  neo4jOrphanGraceMs: number;
+  /** Allow an unencrypted NEO4J_URI (bolt://, neo4j://) to a host other than this machine. */
+  neo4jAllowUnencrypted: boolean;
   /** Where the Neo4j jars fetched from Maven Central are cached (outside git). */
   neo4jCacheDir: string;
   /** Java executable used for the embedded server (needs Java 17 or 21). */
@@ -84,6 +93,17 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'NEO4J_HEAP', default: '2g', doc: 'Max heap of the embedded Neo4j' },
   { env: 'NEO4J_PAGECACHE', default: '2g', doc: 'Page cache of the embedded Neo4j' },
   { env: 'NEO4J_START_TIMEOUT', default: '180', doc: 'Seconds to wait for the embedded Neo4j to accept connections' },
+  { env: 'NEO4J_TX_MEMORY', default: 'half of NEO4J_HEAP', doc: 'Memory one transaction of the embedded Neo4j may use; a query or load over it fails (MEMORY_LIMIT) and is rolled back' },
+  {
+    env: 'NEO4J_ORPHAN_GRACE',
+    default: '60',
+    doc: 'Seconds an embedded Neo4j whose process was killed waits to be reused by the next start before it stops itself',
+  },
+  {
+    env: 'NEO4J_ALLOW_UNENCRYPTED',
+    default: '0',
+    doc: '1 allows an unencrypted NEO4J_URI (bolt://, neo4j://) to another machine; refused by default (use neo4j+s:// or bolt+s://)',
+  },
   { env: 'NEO4J_CACHE_DIR', default: '~/.cache/sanctions-graph', doc: 'Where the Neo4j jars from Maven Central are kept' },
   { env: 'JAVA', default: 'java (or $JAVA_HOME/bin/java)', doc: 'Java 17 or 21 for the embedded Neo4j' },
   { env: 'MVN', default: 'mvn', doc: 'Maven, used once to fetch the Neo4j jars' },
@@ -161,6 +181,39 @@ export function logLevel(env: NodeJS.ProcessEnv = process.env): LogLevel {
   return level;
 }
 
+/** Bytes of a size setting such as 512m or 2g. */
+export function sizeBytes(size: string): number {
+  const m = /^(\d+)([kmg]?)$/i.exec(size);
+  if (!m) throw new SettingsError(`${JSON.stringify(size)} must look like 512m or 2g`);
+  return Number(m[1]) * 1024 ** ' kmg'.indexOf(m[2].toLowerCase() || ' ');
+}
+
+/** NEO4J_TX_MEMORY: by default half the heap (1g of the default 2g), and always below the heap. */
+function txMemory(env: NodeJS.ProcessEnv, heap: string): string {
+  const raw = env.NEO4J_TX_MEMORY;
+  const value = raw ? size(env, 'NEO4J_TX_MEMORY', raw) : `${Math.floor(sizeBytes(heap) / 2 / 1024 ** 2)}m`;
+  if (sizeBytes(value) >= sizeBytes(heap) || sizeBytes(value) < 1024 ** 2) {
+    throw new SettingsError(`NEO4J_TX_MEMORY=${value} must be at least 1m and less than NEO4J_HEAP (${heap})`);
+  }
+  return value;
+}
+
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\]|\[0*(:0*){0,6}:0*1\])$/i;
+
+/**
+ * An unencrypted NEO4J_URI (bolt://, neo4j://) to another machine sends the password and every query in
+ * clear text: refused unless NEO4J_ALLOW_UNENCRYPTED says otherwise. Loopback addresses are fine.
+ */
+export function checkNeo4jUriTransport(uri: string, allowUnencrypted: boolean): void {
+  const m = /^(neo4j|bolt)(\+s|\+ssc)?:\/\/(?:[^@/]*@)?(\[[^\]]*\]|[^:/?]*)/i.exec(uri);
+  if (!m || m[2] || allowUnencrypted || LOOPBACK_HOST.test(m[3])) return;
+  throw new SettingsError(
+    `NEO4J_URI=${uri.replace(/\/\/[^@/]*@/, '//')} is not encrypted but ${m[3]} is not this machine: the password and every query ` +
+      `would cross the network in clear text. Use ${m[1]}+s:// (or ${m[1]}+ssc:// for a self-signed certificate), ` +
+      'or set NEO4J_ALLOW_UNENCRYPTED=1 if the network is trusted.',
+  );
+}
+
 function size(env: NodeJS.ProcessEnv, name: string, dflt: string): string {
   const raw = env[name] || dflt;
   if (!/^\d+[kmg]?$/i.test(raw)) throw new SettingsError(`${name}=${JSON.stringify(raw)} must look like 512m or 2g`);
@@ -175,6 +228,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   if (neo4jUri && !env.NEO4J_PASSWORD) {
     throw new SettingsError('NEO4J_URI is set but NEO4J_PASSWORD is not: set both (and NEO4J_USER if not "neo4j")');
   }
+  const neo4jAllowUnencrypted = bool(env, 'NEO4J_ALLOW_UNENCRYPTED', false);
+  if (neo4jUri) checkNeo4jUriTransport(neo4jUri, neo4jAllowUnencrypted);
+  const neo4jHeap = size(env, 'NEO4J_HEAP', '2g');
   const javaHome = env.JAVA_HOME;
   return {
     port: int(env, 'PORT', 4000, 0, 65535),
@@ -185,9 +241,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     neo4jPassword: env.NEO4J_PASSWORD || undefined,
     neo4jDatabase: env.NEO4J_DATABASE || (neo4jUri ? undefined : 'neo4j'),
     boltPort: int(env, 'NEO4J_BOLT_PORT', 7687, 1, 65535),
-    neo4jHeap: size(env, 'NEO4J_HEAP', '2g'),
+    neo4jHeap,
     neo4jPageCache: size(env, 'NEO4J_PAGECACHE', '2g'),
     neo4jStartTimeoutMs: int(env, 'NEO4J_START_TIMEOUT', 180, 1, 3600) * 1000,
+    neo4jTxMemory: txMemory(env, neo4jHeap),
+    neo4jOrphanGraceMs: int(env, 'NEO4J_ORPHAN_GRACE', 60, 0, 86_400) * 1000,
+    neo4jAllowUnencrypted,
     neo4jCacheDir: path.resolve(
       env.NEO4J_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'sanctions-graph'),
     ),

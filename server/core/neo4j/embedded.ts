@@ -5,37 +5,53 @@
  * A second process with the same DATA_DIR (an ingest while `npm start` runs) attaches to the running
  * server instead of starting another. A server left behind by a crashed run is reused only if it answers;
  * otherwise it is stopped and a fresh one is started (Neo4j recovers its store from the transaction log).
+ *
+ * Whether a recorded process is still the one we started is decided in one place (net.ts isSameProcess:
+ * pid, start time and command line), before it is adopted or signalled. The process that owns the server
+ * stops it on every way out it runs code on (stop(), process exit, uncaught errors after the program's
+ * own handlers); a small watchdog process (watchdog.ts) stops it when the owner is killed outright and
+ * nobody adopts it within NEO4J_ORPHAN_GRACE.
  */
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import neo4j from 'neo4j-driver';
-import { NEO4J_VERSION, Settings } from '../settings';
+import { NEO4J_VERSION, REPO_ROOT, Settings, sizeBytes } from '../settings';
 import { Neo4jStartError } from '../errors';
 import { log } from '../logger';
 import { ensureNeo4jRuntime } from './runtime';
-import { pidAlive, portFree } from '../net';
+import { isSameProcess, portFree, processIdentity, ProcessIdentity } from '../net';
+import type { WatchdogArgs } from './watchdog';
 
 export interface Neo4jEndpoint {
   uri: string;
   user: string;
   password: string;
   database: string | undefined;
-  /** True when this process started the server and must stop it. */
+  /** True when this process started (or adopted) the server and must stop it. */
   owned: boolean;
   /** Stops the server if this process owns it; a no-op otherwise. */
   stop(): Promise<void>;
+  /**
+   * For an embedded server: settles with a description ("killed by SIGKILL") when the server process
+   * ends without stop() having been called here, whoever owns it. Null for an external server (NEO4J_URI).
+   */
+  exited: Promise<string> | null;
 }
 
+/** run/server.json: the server of a DATA_DIR and the process that owns (stops) it. */
 interface ServerRecord {
-  pid: number;
+  server: ProcessIdentity;
   /** The process that started (or adopted) the server and stops it on exit. */
-  ownerPid: number;
+  owner: ProcessIdentity;
   boltPort: number;
   home: string;
   startedAt: string;
 }
+
+/** The Java entry point of the server: with the home folder, what its command line must show to be ours. */
+const ENTRY_POINT = 'org.neo4j.server.CommunityEntryPoint';
 
 export function neo4jHome(settings: Settings): string {
   return path.join(settings.dataDir, 'neo4j');
@@ -49,22 +65,79 @@ function paths(settings: Settings) {
     data: path.join(home, 'data'),
     logs: path.join(home, 'logs'),
     run: path.join(home, 'run'),
+    /** Deliberately empty: no plugin procedures are loaded (nothing calls one). */
+    plugins: path.join(home, 'plugins'),
+    import: path.join(home, 'import'),
     record: path.join(home, 'run', 'server.json'),
     password: path.join(settings.dataDir, 'neo4j-password'),
   };
 }
 
+/** The server's command line shows our entry point and this home folder. */
+function serverCmdline(home: string): string[] {
+  return [ENTRY_POINT, `--home-dir=${home}`];
+}
+
+/**
+ * DATA_DIR holds the store and the password: created owner-only (0700), and made so if it exists with
+ * wider access (a folder made by hand, or by an older version).
+ */
+export function ensureDataDir(settings: Settings): void {
+  const dir = settings.dataDir;
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = fs.statSync(dir);
+  if (st.mode & 0o077 && (!process.getuid || st.uid === process.getuid())) {
+    log.warn(`DATA_DIR ${dir} was open to other users (mode ${(st.mode & 0o777).toString(8)}); made it owner-only (700)`);
+    fs.chmodSync(dir, 0o700);
+  }
+}
+
+/**
+ * Reads the password file only after checking it: a regular file (not a link), owned by this user, and
+ * not readable or writable by anyone else. Checked on the opened file, so it cannot change in between.
+ */
+function readPasswordFile(file: string): string {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new Neo4jStartError(`The Neo4j password file ${file} is a symbolic link; refusing to read it. Replace it with the file itself (mode 600).`);
+    }
+    throw err;
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new Neo4jStartError(`The Neo4j password file ${file} is not a regular file; refusing to read it.`);
+    if (process.getuid && st.uid !== process.getuid()) {
+      throw new Neo4jStartError(
+        `The Neo4j password file ${file} belongs to user id ${st.uid}, not to this user (${process.getuid()}); refusing to read it. ` +
+          'Run sanctions-graph as the user that owns DATA_DIR.',
+      );
+    }
+    if (st.mode & 0o077) {
+      throw new Neo4jStartError(
+        `The Neo4j password file ${file} is open to other users (mode ${(st.mode & 0o777).toString(8)}); refusing to read it. ` +
+          `Make it owner-only (chmod 600 ${file}); consider changing the password if others could have read it.`,
+      );
+    }
+    return fs.readFileSync(fd, 'utf8').trim();
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** The password of the embedded server: generated once, kept under DATA_DIR with owner-only access. */
 export function embeddedPassword(settings: Settings): string {
   const p = paths(settings);
-  if (fs.existsSync(p.password)) return fs.readFileSync(p.password, 'utf8').trim();
+  ensureDataDir(settings);
+  if (fs.existsSync(p.password)) return readPasswordFile(p.password);
   if (fs.existsSync(path.join(p.data, 'databases', 'system'))) {
     throw new Neo4jStartError(
       `The Neo4j store in ${p.data} exists but its password file ${p.password} is gone. ` +
         `Restore the file, or delete ${p.home} to start over with an empty database.`,
     );
   }
-  fs.mkdirSync(settings.dataDir, { recursive: true });
   const password = crypto.randomBytes(24).toString('base64url');
   try {
     // 'wx': two first starts at once (npm start and npm run ingest on an empty DATA_DIR) must agree on one
@@ -72,12 +145,18 @@ export function embeddedPassword(settings: Settings): string {
     fs.writeFileSync(p.password, password + '\n', { mode: 0o600, flag: 'wx' });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    return fs.readFileSync(p.password, 'utf8').trim();
+    return readPasswordFile(p.password);
   }
   return password;
 }
 
-function neo4jConf(settings: Settings, pluginsDir: string, importDir: string): string {
+const MB = 1024 ** 2;
+
+/** The neo4j.conf of the embedded server, written on every start from the settings. */
+export function neo4jConf(settings: Settings, dirs: { plugins: string; import: string }): string {
+  const txMax = sizeBytes(settings.neo4jTxMemory);
+  // All transactions together: three quarters of the heap (the rest is Neo4j's own), never below one's cap.
+  const txTotal = Math.max(txMax, Math.floor((sizeBytes(settings.neo4jHeap) * 0.75) / MB) * MB);
   return [
     '# Written by sanctions-graph on every start from its settings; edits here are overwritten.',
     'server.default_listen_address=127.0.0.1',
@@ -90,28 +169,22 @@ function neo4jConf(settings: Settings, pluginsDir: string, importDir: string): s
     `server.memory.heap.initial_size=${settings.neo4jHeap}`,
     `server.memory.heap.max_size=${settings.neo4jHeap}`,
     `server.memory.pagecache.size=${settings.neo4jPageCache}`,
+    // Memory caps: one transaction (a runaway query or an oversized load fails alone, with
+    // Neo.TransientError.General.TransactionMemoryLimit, and is rolled back) and all of them together,
+    // so that the heap is never exhausted by queries.
+    `db.memory.transaction.max=${Math.floor(txMax / MB)}m`,
+    `dbms.memory.transaction.total.max=${Math.floor(txTotal / MB)}m`,
+    // Every transaction ends: this bounds those that set no timeout of their own (schema, maintenance,
+    // anything run by hand); API reads set QUERY_TIMEOUT and loads INGEST_TX_TIMEOUT per transaction.
+    `db.transaction.timeout=${Math.round(settings.ingestTxTimeoutMs / 1000)}s`,
     'dbms.usage_report.enabled=false',
-    `server.directories.plugins=${pluginsDir}`,
+    // No plugins: an empty folder, and no procedure is allowed beyond Neo4j's built-in ones.
+    `server.directories.plugins=${dirs.plugins}`,
     // LOAD CSV reads file:/// URLs from here only (the benchmark's LOAD CSV baseline uses it).
-    `server.directories.import=${importDir}`,
-    'dbms.security.procedures.unrestricted=apoc.*',
-    'dbms.security.procedures.allowlist=apoc.*',
-    // A ceiling for runaway queries; loads and API queries set their own, shorter or longer, per transaction.
-    'db.transaction.timeout=0',
+    `server.directories.import=${dirs.import}`,
     'db.logs.query.enabled=OFF',
     '',
   ].join('\n');
-}
-
-/** True when pid is a Neo4j server of ours for this home folder (guards against pid reuse). */
-function isOurServer(pid: number, home: string): boolean {
-  try {
-    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmd.includes('CommunityEntryPoint') && cmd.includes(home);
-  } catch {
-    // Without /proc we cannot prove the pid is ours (it may have been reused): never treat it as ours.
-    return false;
-  }
 }
 
 async function canConnect(uri: string, user: string, password: string, timeoutMs: number): Promise<boolean> {
@@ -136,18 +209,21 @@ async function canConnect(uri: string, user: string, password: string, timeoutMs
   }
 }
 
-async function stopPid(pid: number, graceMs: number): Promise<void> {
+/** Stops a server proven ours: SIGTERM (Neo4j shuts down cleanly), SIGKILL after graceMs. */
+async function stopProcess(server: ProcessIdentity, home: string, graceMs: number): Promise<void> {
+  const ours = () => isSameProcess(server, serverCmdline(home));
+  if (!ours()) return;
   try {
-    process.kill(pid, 'SIGTERM');
+    process.kill(server.pid, 'SIGTERM');
   } catch {
     return;
   }
   const deadline = Date.now() + graceMs;
-  while (pidAlive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (pidAlive(pid)) {
-    log.warn(`Neo4j (pid ${pid}) did not stop within ${graceMs / 1000} s; killing it`);
+  while (ours() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  if (ours()) {
+    log.warn(`Neo4j (pid ${server.pid}) did not stop within ${graceMs / 1000} s; killing it`);
     try {
-      process.kill(pid, 'SIGKILL');
+      process.kill(server.pid, 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -158,28 +234,102 @@ async function stopPid(pid: number, graceMs: number): Promise<void> {
 function readRecord(file: string): ServerRecord | null {
   try {
     const rec = JSON.parse(fs.readFileSync(file, 'utf8')) as ServerRecord;
-    return Number.isInteger(rec.pid) && Number.isInteger(rec.boltPort) ? rec : null;
+    return Number.isInteger(rec.server?.pid) && Number.isInteger(rec.boltPort) ? rec : null;
   } catch {
     return null;
   }
 }
 
-const stopping = new Map<number, Promise<void>>();
+function writeRecord(file: string, rec: ServerRecord): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(rec), { mode: 0o600 });
+  fs.renameSync(tmp, file);
+}
+
+/** The servers this process owns or owned (pid -> identity, and whether it stopped them on purpose). */
+const owned = new Map<number, { server: ProcessIdentity; home: string; stopped: boolean; stopping?: Promise<void> }>();
+
+let exitHookInstalled = false;
+
+/**
+ * Last resort when the process ends with a server still owned (process.exit without stop(), an uncaught
+ * error): SIGTERM, from which Neo4j shuts down cleanly by itself. Nothing can be awaited in 'exit'.
+ */
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const o of owned.values()) {
+      if (o.stopped || !isSameProcess(o.server, serverCmdline(o.home))) continue;
+      try {
+        process.kill(o.server.pid, 'SIGTERM');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+}
 
 /** Stops a server we own (once, however often called) and removes its record. */
-function stopServer(pid: number, record: string): Promise<void> {
-  let p = stopping.get(pid);
-  if (!p) {
-    p = (async () => {
-      if (pidAlive(pid)) {
-        log.info('Stopping Neo4j...');
-        await stopPid(pid, 60_000);
-      }
-      fs.rmSync(record, { force: true });
-    })();
-    stopping.set(pid, p);
+function stopOwned(server: ProcessIdentity, home: string, record: string): Promise<void> {
+  const o = owned.get(server.pid) ?? { server, home, stopped: false };
+  owned.set(server.pid, o);
+  o.stopped = true;
+  o.stopping ??= (async () => {
+    if (isSameProcess(server, serverCmdline(home))) {
+      log.info('Stopping Neo4j...');
+      await stopProcess(server, home, 60_000);
+    }
+    if (readRecord(record)?.server.pid === server.pid) fs.rmSync(record, { force: true });
+  })();
+  return o.stopping;
+}
+
+/**
+ * Starts the watchdog (watchdog.ts) of a server this process owns: it stops the server if this process
+ * is killed and nobody adopts the server within NEO4J_ORPHAN_GRACE. It never keeps this process alive.
+ */
+function startWatchdog(settings: Settings, server: ProcessIdentity, home: string, record: string): void {
+  const me = processIdentity(process.pid);
+  if (!me) return; // no way to prove identities here (no /proc, no ps): the next start checks instead
+  const args: WatchdogArgs = { server, cmdlineHas: serverCmdline(home), owner: me, record, graceMs: settings.neo4jOrphanGraceMs };
+  const logFile = fs.openSync(path.join(home, 'logs', 'watchdog.log'), 'a');
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'watchdog.ts'), JSON.stringify(args)], {
+      cwd: REPO_ROOT,
+      stdio: ['pipe', 'ignore', logFile],
+      // Its own process group: a Ctrl-C in the terminal reaches this process, which stops Neo4j itself.
+      detached: true,
+    });
+    child.on('error', (err) => log.warn(`The Neo4j watchdog could not be started (${err.message}); a killed run may leave Neo4j running until the next start`));
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void }).unref?.();
+  } finally {
+    fs.closeSync(logFile);
   }
-  return p;
+}
+
+/** Takes ownership of a server: the exit hook and the watchdog stop it if this process goes away. */
+function own(settings: Settings, server: ProcessIdentity, home: string, record: string): void {
+  owned.set(server.pid, { server, home, stopped: false });
+  installExitHook();
+  startWatchdog(settings, server, home, record);
+}
+
+function describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+  return signal ? `killed by ${signal}` : `exit code ${code}`;
+}
+
+/** Settles when a server that is not our child process ends (polled), unless this process stopped it. */
+function watchGone(server: ProcessIdentity, home: string): Promise<string> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (isSameProcess(server, serverCmdline(home))) return;
+      clearInterval(timer);
+      if (!owned.get(server.pid)?.stopped) resolve('the process ended');
+    }, 1000);
+    timer.unref();
+  });
 }
 
 function errorLines(logsDir: string): string {
@@ -194,11 +344,29 @@ function errorLines(logsDir: string): string {
 }
 
 /**
+ * Sets the initial password of a new store. neo4j-admin takes it as an argument; it goes through an
+ * owner-only argument file (picocli's @file), so that it never appears on a command line (ps, /proc).
+ */
+function setInitialPassword(settings: Settings, classPath: string, env: NodeJS.ProcessEnv, runDir: string, password: string): void {
+  const argFile = path.join(runDir, 'initial-password.args');
+  fs.rmSync(argFile, { force: true });
+  const quoted = `"${password.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  fs.writeFileSync(argFile, `dbms\nset-initial-password\n${quoted}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    const r = spawnSync(settings.javaBin, ['-cp', classPath, 'org.neo4j.cli.AdminTool', `@${argFile}`], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Neo4jStartError(`Setting the initial Neo4j password failed: ${(r.stderr || r.stdout).slice(0, 500)}`);
+  } finally {
+    fs.rmSync(argFile, { force: true });
+  }
+}
+
+/**
  * Attaches to the embedded server of this DATA_DIR if one is running and healthy, otherwise starts one.
  */
 export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpoint> {
   const p = paths(settings);
-  for (const d of [p.conf, p.data, p.logs, p.run]) fs.mkdirSync(d, { recursive: true });
+  ensureDataDir(settings);
+  for (const d of [p.conf, p.data, p.logs, p.run, p.plugins, p.import]) fs.mkdirSync(d, { recursive: true });
   const password = embeddedPassword(settings);
   const user = 'neo4j';
 
@@ -206,20 +374,29 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
   const earlier = readRecord(p.record);
   if (earlier) {
     const rec = earlier;
-    if (pidAlive(rec.pid) && isOurServer(rec.pid, p.home)) {
+    if (isSameProcess(rec.server, serverCmdline(p.home))) {
       const uri = `bolt://127.0.0.1:${rec.boltPort}`;
       if (await canConnect(uri, user, password, 15_000)) {
-        if (rec.ownerPid && rec.ownerPid !== process.pid && pidAlive(rec.ownerPid)) {
-          log.info(`Using the Neo4j that another process (pid ${rec.ownerPid}) runs for ${settings.dataDir} (bolt port ${rec.boltPort})`);
-          return { uri, user, password, database: 'neo4j', owned: false, stop: async () => {} };
+        if (rec.owner.pid !== process.pid && isSameProcess(rec.owner)) {
+          log.info(`Using the Neo4j that another process (pid ${rec.owner.pid}) runs for ${settings.dataDir} (bolt port ${rec.boltPort})`);
+          return { uri, user, password, database: 'neo4j', owned: false, stop: async () => {}, exited: watchGone(rec.server, p.home) };
         }
         // Its owner is gone (crashed or killed): adopt it, and stop it when we stop.
-        log.warn(`Reusing the Neo4j left running by an earlier run (pid ${rec.pid}, bolt port ${rec.boltPort}); it answers normally`);
-        fs.writeFileSync(p.record, JSON.stringify({ ...rec, ownerPid: process.pid }));
-        return { uri, user, password, database: 'neo4j', owned: true, stop: () => stopServer(rec.pid, p.record) };
+        log.warn(`Reusing the Neo4j left running by an earlier run (pid ${rec.server.pid}, bolt port ${rec.boltPort}); it answers normally`);
+        writeRecord(p.record, { ...rec, owner: processIdentity(process.pid)! });
+        own(settings, rec.server, p.home, p.record);
+        return {
+          uri,
+          user,
+          password,
+          database: 'neo4j',
+          owned: true,
+          stop: () => stopOwned(rec.server, p.home, p.record),
+          exited: watchGone(rec.server, p.home),
+        };
       }
-      log.warn(`A Neo4j from an earlier run (pid ${rec.pid}) is running but not answering; stopping it and starting afresh`);
-      await stopPid(rec.pid, 30_000);
+      log.warn(`A Neo4j from an earlier run (pid ${rec.server.pid}) is running but not answering; stopping it and starting afresh`);
+      await stopProcess(rec.server, p.home, 30_000);
     } else {
       log.warn('The previous Neo4j of this DATA_DIR ended without shutting down; Neo4j will recover its store on start');
     }
@@ -234,18 +411,12 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
     );
   }
   const runtime = await ensureNeo4jRuntime(settings);
-  fs.writeFileSync(path.join(p.conf, 'neo4j.conf'), neo4jConf(settings, runtime.plugins, path.join(p.home, 'import')));
+  fs.writeFileSync(path.join(p.conf, 'neo4j.conf'), neo4jConf(settings, p));
   const env = { ...process.env, NEO4J_HOME: p.home, NEO4J_CONF: p.conf };
-  const classPath = `${runtime.plugins}/*:${runtime.lib}/*`;
+  const classPath = `${runtime.lib}/*`;
 
-  if (!fs.existsSync(path.join(p.data, 'databases', 'system'))) {
-    // The initial password can only be set before the first start (neo4j-admin dbms set-initial-password).
-    const r = spawnSync(settings.javaBin, ['-cp', classPath, 'org.neo4j.cli.AdminTool', 'dbms', 'set-initial-password', password], {
-      env,
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) throw new Neo4jStartError(`Setting the initial Neo4j password failed: ${(r.stderr || r.stdout).slice(0, 500)}`);
-  }
+  // The initial password can only be set before the first start (neo4j-admin dbms set-initial-password).
+  if (!fs.existsSync(path.join(p.data, 'databases', 'system'))) setInitialPassword(settings, classPath, env, p.run, password);
 
   const heap = settings.neo4jHeap;
   const args = [
@@ -264,7 +435,7 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
     '--enable-native-access=ALL-UNNAMED',
     '-cp',
     classPath,
-    'org.neo4j.server.CommunityEntryPoint',
+    ENTRY_POINT,
     `--home-dir=${p.home}`,
     `--config-dir=${p.conf}`,
   ];
@@ -274,16 +445,25 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
   // Own process group: Ctrl-C reaches us, and we stop Neo4j in order (HTTP first, driver, then Neo4j).
   const child: ChildProcess = spawn(settings.javaBin, args, { env, stdio: ['ignore', consoleLog, consoleLog], detached: true });
   fs.closeSync(consoleLog);
-  let exited: number | null | undefined;
-  child.on('exit', (code) => {
-    exited = code;
+  let exited: string | undefined;
+  const exitedLater = new Promise<string>((resolve) => {
+    child.on('exit', (code, signal) => {
+      exited = describeExit(code, signal);
+      if (!owned.get(child.pid!)?.stopped) resolve(exited);
+    });
   });
   child.on('error', (err) => {
     log.error(`Could not run ${settings.javaBin}: ${err.message}`);
-    exited = -1;
+    exited = 'could not be run';
   });
-  const rec: ServerRecord = { pid: child.pid!, ownerPid: process.pid, boltPort: settings.boltPort, home: p.home, startedAt: new Date().toISOString() };
-  fs.writeFileSync(p.record, JSON.stringify(rec));
+  const server = child.pid !== undefined ? processIdentity(child.pid) : null;
+  if (!server) {
+    await new Promise((r) => setTimeout(r, 100)); // let the 'error' or 'exit' event tell why
+    throw new Neo4jStartError(`Neo4j could not be started (${exited ?? 'the process ended at once'}). Logs: ${p.logs}\n${errorLines(p.logs)}`);
+  }
+  writeRecord(p.record, { server, owner: processIdentity(process.pid)!, boltPort: settings.boltPort, home: p.home, startedAt: new Date().toISOString() });
+  own(settings, server, p.home, p.record);
+  const stop = () => stopOwned(server, p.home, p.record);
 
   const uri = `bolt://127.0.0.1:${settings.boltPort}`;
   const deadline = Date.now() + settings.neo4jStartTimeoutMs;
@@ -294,22 +474,20 @@ export async function startEmbeddedNeo4j(settings: Settings): Promise<Neo4jEndpo
     }
   } catch (err) {
     // e.g. the password was refused: do not leave the server we just started behind.
-    await stopPid(child.pid!, 10_000);
-    fs.rmSync(p.record, { force: true });
+    await stop();
     throw err;
   }
   if (!ready) {
     const why =
       exited !== undefined
-        ? `Neo4j exited during start-up (exit code ${exited})`
+        ? `Neo4j exited during start-up (${exited})`
         : `Neo4j did not accept connections within ${settings.neo4jStartTimeoutMs / 1000} s (NEO4J_START_TIMEOUT)`;
-    if (exited === undefined) await stopPid(child.pid!, 10_000);
-    fs.rmSync(p.record, { force: true });
+    await stop();
     throw new Neo4jStartError(`${why}. Logs: ${p.logs}\n${errorLines(p.logs)}`);
   }
   log.info(`Neo4j ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  return { uri, user, password, database: 'neo4j', owned: true, stop: () => stopServer(child.pid!, p.record) };
+  return { uri, user, password, database: 'neo4j', owned: true, stop, exited: exitedLater };
 }
 
 /**
@@ -321,8 +499,8 @@ export async function stopRecordedNeo4j(settings: Settings): Promise<boolean> {
   const rec = readRecord(p.record);
   if (!rec) return false;
   fs.rmSync(p.record, { force: true });
-  if (!pidAlive(rec.pid) || !isOurServer(rec.pid, p.home)) return false;
-  await stopPid(rec.pid, 30_000);
+  if (!isSameProcess(rec.server, serverCmdline(p.home))) return false;
+  await stopProcess(rec.server, p.home, 30_000);
   return true;
 }
 
@@ -336,6 +514,7 @@ export async function connectNeo4j(settings: Settings): Promise<Neo4jEndpoint> {
       database: settings.neo4jDatabase,
       owned: false,
       stop: async () => {},
+      exited: null,
     };
   }
   return startEmbeddedNeo4j(settings);

@@ -1,7 +1,8 @@
 /**
  * Fetches the Neo4j server jars from Maven Central (with the machine's `mvn`) on first use and keeps
  * them in a cache folder outside the repository. See pom.xml beside this file for why the server is
- * assembled from its parts.
+ * assembled from its parts. No plugins: nothing in sanctions-graph calls a procedure beyond Neo4j's
+ * built-in ones (APOC was fetched once and is no longer; an older cache's plugins/ folder is not used).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -9,14 +10,12 @@ import path from 'node:path';
 import { NEO4J_VERSION, Settings } from '../settings';
 import { Neo4jStartError } from '../errors';
 import { log } from '../logger';
-import { pidAlive } from '../net';
+import { isSameProcess, processIdentity, ProcessIdentity } from '../net';
 
 export interface Neo4jRuntime {
   version: string;
   /** Folder of server jars (class path). */
   lib: string;
-  /** Folder of plugin jars (APOC), scanned by Neo4j for procedures and also on the class path. */
-  plugins: string;
 }
 
 const POM = path.join(__dirname, 'pom.xml');
@@ -83,7 +82,7 @@ function runMaven(settings: Settings, args: string[], logFile: string): Promise<
 export async function ensureNeo4jRuntime(settings: Settings): Promise<Neo4jRuntime> {
   checkJava(settings);
   const dir = runtimeDir(settings);
-  const runtime: Neo4jRuntime = { version: NEO4J_VERSION, lib: path.join(dir, 'lib'), plugins: path.join(dir, 'plugins') };
+  const runtime: Neo4jRuntime = { version: NEO4J_VERSION, lib: path.join(dir, 'lib') };
   if (fs.existsSync(path.join(dir, MARKER))) return runtime;
 
   fs.mkdirSync(settings.neo4jCacheDir, { recursive: true });
@@ -91,12 +90,20 @@ export async function ensureNeo4jRuntime(settings: Settings): Promise<Neo4jRunti
   for (;;) {
     try {
       fs.mkdirSync(lock);
-      fs.writeFileSync(path.join(lock, 'pid'), String(process.pid));
+      fs.writeFileSync(path.join(lock, 'pid'), JSON.stringify(processIdentity(process.pid)));
       break;
     } catch {
       if (fs.existsSync(path.join(dir, MARKER))) return runtime;
-      const holder = Number(fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' }) || 0);
-      if (holder && !pidAlive(holder)) fs.rmSync(lock, { recursive: true, force: true });
+      const text = fs.readFileSync(path.join(lock, 'pid'), { encoding: 'utf8', flag: 'a+' });
+      let holder: ProcessIdentity | null = null;
+      try {
+        holder = JSON.parse(text) as ProcessIdentity;
+      } catch {
+        /* being written, or from an older version: judged by its age below */
+      }
+      // A lock whose holder is provably gone is taken over; one without a readable holder after a minute too.
+      const stale = holder ? !isSameProcess(holder) : Date.now() - fs.statSync(lock).mtimeMs > 60_000;
+      if (stale) fs.rmSync(lock, { recursive: true, force: true });
       else await new Promise((r) => setTimeout(r, 1000));
     }
   }
@@ -106,18 +113,9 @@ export async function ensureNeo4jRuntime(settings: Settings): Promise<Neo4jRunti
     fs.rmSync(tmp, { recursive: true, force: true });
     fs.mkdirSync(tmp, { recursive: true });
     const logFile = path.join(settings.neo4jCacheDir, `maven-${NEO4J_VERSION}.log`);
-    log.info(`Fetching Neo4j ${NEO4J_VERSION} Community and APOC from Maven Central (first run only, about 120 MB)...`);
+    log.info(`Fetching Neo4j ${NEO4J_VERSION} Community from Maven Central (first run only, about 120 MB)...`);
     const started = Date.now();
-    await runMaven(
-      settings,
-      ['dependency:copy-dependencies', `-DoutputDirectory=${path.join(tmp, 'lib')}`, '-DincludeScope=runtime', '-DexcludeArtifactIds=apoc-core,apoc-common'],
-      logFile,
-    );
-    await runMaven(
-      settings,
-      ['dependency:copy-dependencies', `-DoutputDirectory=${path.join(tmp, 'plugins')}`, '-DincludeArtifactIds=apoc-core,apoc-common'],
-      logFile,
-    );
+    await runMaven(settings, ['dependency:copy-dependencies', `-DoutputDirectory=${path.join(tmp, 'lib')}`, '-DincludeScope=runtime'], logFile);
     const jars = fs.readdirSync(path.join(tmp, 'lib')).length;
     if (!fs.existsSync(path.join(tmp, 'lib', `neo4j-${NEO4J_VERSION}.jar`))) {
       throw new Neo4jStartError(`Maven finished but neo4j-${NEO4J_VERSION}.jar is missing from ${tmp}/lib; see ${logFile}`);
