@@ -1,6 +1,11 @@
 /**
  * The HTTP process: the explorer (client/dist) at /, the GraphQL API at /graphql (and its offline IDE
  * for browsers), subgraph export at /api/export, /healthz.
+ *
+ * Every request passes the security headers and the Host allow-list (security.ts). The API's requests
+ * (/graphql, /api/export) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
+ * API key, else anonymous where anonymous reads are allowed), the per-client rate limit and the bound on
+ * concurrent database work (admission.ts), and, when switched on, the audit of reads (audit.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,9 +17,14 @@ import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export
 import { logServerFault, statusOf } from './errors';
 import { neighborhood, subgraph } from './graph';
 import { datasets } from './releases';
-import { AppError, BadInputError, ServiceUnavailableError } from '../core/errors';
+import { Admission, RateLimit } from './admission';
+import { AuditLog, truncatedJson } from './audit';
+import { authenticate, Caller, KeyStore, loadApiKeys } from './auth';
+import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
+import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, UnauthenticatedError } from '../core/errors';
+import { log } from '../core/logger';
 import { Database } from '../core/neo4j/database';
-import { REPO_ROOT } from '../core/settings';
+import { AccessSettings, accessSettings, REPO_ROOT } from '../core/settings';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
@@ -23,13 +33,47 @@ export interface AppState {
   notReady: string | null;
   db: Database | null;
   neo4j: { uri: string; embedded: boolean; version: string | null };
-  /** REVIEW_API_KEY: enables the reviewMatch mutation for callers that send it; null = off. */
+  /** REVIEW_API_KEY: one key of the reviewer role (owner "review key"); null = none. */
   reviewApiKey?: string | null;
 }
 
-export function createApp(state: AppState, graphql?: ApolloServer<Context>): Express {
+/** Whether reads without a key are allowed: ALLOW_ANONYMOUS_READS, else only on a loopback HOST. */
+export function anonymousReads(access: AccessSettings): boolean {
+  return access.allowAnonymousReads ?? isLoopbackHost(access.host);
+}
+
+/** Says at start who may do what, so an operator sees the mode the server is in. */
+function logAccessMode(access: AccessSettings, keys: KeyStore, reviewApiKey: string | null | undefined): void {
+  const keyCount = `${keys.size} API key${keys.size === 1 ? '' : 's'}${reviewApiKey ? ' and REVIEW_API_KEY' : ''}`;
+  if (anonymousReads(access)) {
+    const why = access.allowAnonymousReads === undefined ? `HOST ${access.host} is a loopback address` : 'ALLOW_ANONYMOUS_READS=1';
+    const say = access.allowAnonymousReads && !isLoopbackHost(access.host) ? log.warn : log.info;
+    say(`Access: anyone who reaches the server may read without a key (${why}); reviewing needs a key (${keyCount})`);
+  } else {
+    log.info(`Access: reads need an API key (HOST ${access.host} is not a loopback address; ALLOW_ANONYMOUS_READS=1 allows anonymous reads); ${keyCount}`);
+    if (keys.size === 0) log.warn('No API keys are configured (API_KEYS_FILE, API_KEYS): every read will be refused');
+  }
+}
+
+/**
+ * The app. `access` (keys, limits, hosts, audit) defaults to the settings of the environment, which is
+ * what `npm start` runs with; tests pass their own.
+ */
+export function createApp(state: AppState, graphql?: ApolloServer<Context>, access: AccessSettings = accessSettings()): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', access.trustProxy);
+  const keys = new KeyStore(loadApiKeys(access));
+  const rateLimit = new RateLimit(access.rateLimitPerMinute);
+  const admission = new Admission(access.maxConcurrentQueries, access.queryQueueLength, access.queryQueueWaitMs);
+  const audit = new AuditLog(access.auditDir, access.auditReads);
+  const allowAnonymous = anonymousReads(access);
+  app.locals.audit = audit;
+  app.locals.admission = admission;
+  logAccessMode(access, keys, state.reviewApiKey);
+
+  app.use(securityHeaders());
+  app.use(hostAllowList(access.allowedHosts));
   // A browser opening /graphql gets the bundled GraphiQL (works offline); programs get the API.
   app.get('/graphql', (req: Request, res: Response, next: NextFunction) => {
     if (req.query.query === undefined && req.accepts(['application/json', 'text/html']) === 'text/html') {
@@ -41,14 +85,51 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
     }
     next();
   });
+
+  // The API's requests: who is calling, then the rate limit and the bound on concurrent work.
+  const callerOf = (res: Response): Caller => res.locals.caller as Caller;
+  const admit = async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      const principal = authenticate(req, keys, state.reviewApiKey);
+      if (!principal && !allowAnonymous) {
+        throw new UnauthenticatedError('This server needs an API key for reads: send it in x-api-key or Authorization: Bearer (its operator issues keys)');
+      }
+      const caller: Caller = { principal, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
+      res.locals.caller = caller;
+      await rateLimit.take(principal ? `key:${principal.owner}` : `address:${caller.address}`);
+      const ticket = admission.enter();
+      res.once('close', ticket.leave);
+      await ticket.ready;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const api = ['/graphql', '/api/export'];
+  // A form of another site posted to the export (CSRF-style load); refused before any work.
+  app.post('/api/export', sameOriginOnly(access.corsOrigins));
+  app.use(api, cors(access.corsOrigins), admit);
+
   if (graphql) {
-    app.use('/graphql', express.json({ limit: '100kb' }), expressMiddleware(graphql, {
-        context: async ({ req }) => ({
-          db: state.notReady ? null : state.db,
-          reviewApiKey: state.reviewApiKey ?? null,
-          requestApiKey: typeof req.headers['x-api-key'] === 'string' ? req.headers['x-api-key'] : null,
-        }),
-      }));
+    app.use(
+      '/graphql',
+      express.json({ limit: '100kb' }),
+      refuseBatches,
+      (req: Request, res: Response, next: NextFunction) => {
+        const op = (req.method === 'POST' ? req.body : req.query) as { operationName?: unknown; query?: unknown; variables?: unknown } | undefined;
+        const query = typeof op?.query === 'string' ? op.query.replace(/\s+/g, ' ').trim() : '';
+        const named = /^(?:query|mutation)\s+([_A-Za-z]\w*)/.exec(query)?.[1];
+        audit.record(callerOf(res), {
+          event: 'read',
+          operation: typeof op?.operationName === 'string' ? op.operationName : named ?? query.slice(0, 120),
+          variables: truncatedJson(op?.variables),
+        });
+        next();
+      },
+      expressMiddleware(graphql, {
+        context: async ({ res }) => ({ db: state.notReady ? null : state.db, caller: callerOf(res), audit }),
+      }),
+    );
   }
 
   app.get('/healthz', async (_req: Request, res: Response) => {
@@ -71,9 +152,10 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
   // too long for a URL.
   const exportHandler = async (req: Request, res: Response, next: NextFunction) => {
     try {
+      const fields = (req.method === 'POST' ? req.body ?? {} : req.query) as Record<string, unknown>;
+      audit.record(callerOf(res), { event: 'export', variables: truncatedJson(fields) });
       if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
       const q: Record<string, string | undefined> = {};
-      const fields = req.method === 'POST' ? ((req.body ?? {}) as Record<string, unknown>) : req.query;
       for (const [k, v] of Object.entries(fields)) {
         if (typeof v !== 'string') throw new BadInputError(`${k} must be given once, as plain text`);
         q[k] = v;
@@ -120,14 +202,19 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>): Exp
       .send('sanctions-graph is running, but the explorer is not built: run `npm run build` (npm start does it by itself). GraphQL API: POST /graphql; health: GET /healthz\n');
   });
 
-  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => {
     // express.json() errors carry their own 4xx status (malformed JSON 400, too large 413).
     const parserStatus = (err as { status?: number; expose?: boolean }).expose ? (err as { status: number }).status : undefined;
     const status = statusOf(err, parserStatus);
-    logServerFault('HTTP', status, err);
+    // Shedding load is not a fault: a flood of stack traces would only add to the load.
+    if (err instanceof BusyError) log.debug(`HTTP 503 ${req.method} ${req.path}: ${err.message}`);
+    else logServerFault('HTTP', status, err);
     const code = err instanceof AppError ? err.code : status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR';
     const message = err instanceof AppError || status < 500 ? (err as Error).message : 'Internal error; it has been logged';
-    res.status(status).json({ error: { code, message } });
+    if (err instanceof RateLimitedError || err instanceof BusyError) res.setHeader('retry-after', String(err.retryAfterS));
+    // GraphQL clients (the explorer among them) read errors in the GraphQL shape.
+    if (req.originalUrl.startsWith('/graphql')) res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    else res.status(status).json({ error: { code, message } });
   });
   return app;
 }

@@ -1,15 +1,18 @@
 /**
- * What every resolver gets: the database (null while Neo4j is starting or unreachable) and the review
- * keys. Built per request by app.ts.
+ * What every resolver gets: the database (null while Neo4j is starting or unreachable), who is calling
+ * (auth.ts: the API key's owner and role, or anonymous, and the address) and the audit log. Built per
+ * request by app.ts.
  */
 import { ServiceUnavailableError } from '../core/errors';
 import { Database } from '../core/neo4j/database';
+import type { AuditLog } from './audit';
+import type { Caller } from './auth';
 
 export interface Context {
   db: Database | null;
-  /** The review API key of the settings (null: reviewing is switched off) and the one the request sent. */
-  reviewApiKey?: string | null;
-  requestApiKey?: string | null;
+  /** Who sent the request; undefined outside HTTP (in-process calls), which counts as anonymous. */
+  caller?: Caller;
+  audit?: AuditLog;
 }
 
 /** The database, or the error that says it is not there yet. */

@@ -1,13 +1,13 @@
 /**
  * Candidate matches between lists (POSSIBLY_SAME_AS, computed by server/core/matching after each
  * load): a party's candidates with their evidence (Entity.possibleMatches), and a person's review of
- * one (Mutation.reviewMatch, the API's only write, behind the review API key).
+ * one (Mutation.reviewMatch, the API's only write, for API keys with the reviewer role).
  */
-import crypto from 'node:crypto';
-import { BadInputError, ForbiddenError } from '../core/errors';
+import { BadInputError } from '../core/errors';
 import { describeStoredFeatures } from '../core/matching/describe';
 import { PartyKind } from '../core/model';
 import { Database } from '../core/neo4j/database';
+import { requireRole } from './auth';
 import { Context, dbOf } from './context';
 import type { MatchDecision, PossibleMatch, Resolvers } from './generated/graphql';
 
@@ -30,20 +30,20 @@ export async function possibleMatches(db: Database, id: string): Promise<Possibl
 
 /**
  * Records a person's decision on a candidate match (CONFIRMED / REJECTED, or null to withdraw it). The
- * only write the API does; the caller has been authorised with the review API key.
+ * only write the API does; `reviewer` is the owner of the API key the caller was authorised with.
  */
 export async function reviewMatch(
   db: Database,
-  args: { a: string; b: string; decision?: MatchDecision | null; note?: string | null; reviewer?: string | null },
+  args: { a: string; b: string; decision?: MatchDecision | null; note?: string | null },
+  reviewer: string,
 ): Promise<PossibleMatch> {
   if (args.a === args.b) throw new BadInputError('a and b must be two different parties');
   if ((args.note?.length ?? 0) > 2000) throw new BadInputError('note must be at most 2000 characters');
-  if ((args.reviewer?.length ?? 0) > 200) throw new BadInputError('reviewer must be at most 200 characters');
   // Stored once per pair, a < b.
   const [a, b] = args.a < args.b ? [args.a, args.b] : [args.b, args.a];
   const [row] = await db.write<{ a: string; b: string; score: number; features: string; decision: string | null; decidedBy: string | null; decidedAt: string | null; note: string | null }>(
     'match-review',
-    { a, b, decision: args.decision?.toLowerCase() ?? null, by: args.reviewer ?? 'api', at: new Date().toISOString(), note: args.note ?? null },
+    { a, b, decision: args.decision?.toLowerCase() ?? null, by: reviewer, at: new Date().toISOString(), note: args.note ?? null },
   );
   if (!row) throw new BadInputError(`${args.a} and ${args.b} are not a candidate match (see Entity.possibleMatches)`);
   const other = (await possibleMatches(db, args.a)).find((m) => m.id === args.b);
@@ -51,19 +51,16 @@ export async function reviewMatch(
   return other;
 }
 
-/** Compares secrets in constant time. */
-function safeEqual(a: string, b: string): boolean {
-  const x = crypto.createHash('sha256').update(a).digest();
-  const y = crypto.createHash('sha256').update(b).digest();
-  return crypto.timingSafeEqual(x, y);
-}
-
-/** Reviewing needs the server's review API key in the request's x-api-key header. */
-function authoriseReview(ctx: Context): void {
-  if (!ctx.reviewApiKey) throw new ForbiddenError('Reviewing matches is switched off on this server: set REVIEW_API_KEY to enable it');
-  if (!ctx.requestApiKey || !safeEqual(ctx.requestApiKey, ctx.reviewApiKey)) {
-    throw new ForbiddenError('Reviewing matches needs the review API key in the x-api-key header');
-  }
+/**
+ * Reviewing needs an API key with the reviewer role; the review is recorded under the key's owner (the
+ * `reviewer` argument a caller may still send is ignored) and in the audit log.
+ */
+async function reviewAs(ctx: Context, args: { a: string; b: string; decision?: MatchDecision | null; note?: string | null }): Promise<PossibleMatch> {
+  const principal = requireRole(ctx.caller, 'reviewer', 'Reviewing matches');
+  const { a, b, decision, note } = args;
+  const result = await reviewMatch(dbOf(ctx), { a, b, decision, note }, principal.owner);
+  ctx.audit?.record(ctx.caller, { event: 'review', a, b, decision: decision ?? null, note: note ?? null });
+  return result;
 }
 
 export const matchResolvers: Resolvers = {
@@ -71,9 +68,6 @@ export const matchResolvers: Resolvers = {
     possibleMatches: (entity, _args, ctx) => possibleMatches(dbOf(ctx), entity.id),
   },
   Mutation: {
-    reviewMatch: (_parent, args, ctx) => {
-      authoriseReview(ctx);
-      return reviewMatch(dbOf(ctx), args);
-    },
+    reviewMatch: (_parent, args, ctx) => reviewAs(ctx, args),
   },
 };

@@ -32,6 +32,42 @@ export class ForbiddenError extends AppError {
   override readonly status = 403;
 }
 
+/** The request carries no API key where one is needed, or one this server does not know. */
+export class UnauthenticatedError extends AppError {
+  override readonly code = 'UNAUTHENTICATED';
+  override readonly status = 401;
+}
+
+/** This client sent more requests than its share (RATE_LIMIT); it may retry after `retryAfterS`. */
+export class RateLimitedError extends AppError {
+  override readonly code = 'RATE_LIMITED';
+  override readonly status = 429;
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The server is at its bound of concurrent database work (MAX_CONCURRENT_QUERIES); retry after `retryAfterS`. */
+export class BusyError extends AppError {
+  override readonly code = 'BUSY';
+  override readonly status = 503;
+  constructor(
+    message: string,
+    readonly retryAfterS: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The request names a host this server does not answer for (ALLOWED_HOSTS; DNS rebinding). */
+export class HostNotAllowedError extends AppError {
+  override readonly code = 'HOST_NOT_ALLOWED';
+  override readonly status = 421;
+}
+
 /** A load was refused before anything was written. */
 export class IngestRefusedError extends AppError {
   override readonly code = 'INGEST_REFUSED';

@@ -73,6 +73,37 @@ export interface Settings {
   fetchRetries: number;
   /** Key that allows the reviewMatch mutation; null switches reviewing off. */
   reviewApiKey: string | null;
+  /** Who may do what (server/api/auth.ts reads the keys; server/api/security.ts the HTTP rules). */
+  access: AccessSettings;
+}
+
+/** API keys, anonymous reads, HTTP hardening, admission control and the audit log of the API. */
+export interface AccessSettings {
+  /** HOST: when it is a loopback address, anonymous reads are allowed by default. */
+  host: string;
+  /** JSON-lines file of API keys (owner, role, sha256 of the key); undefined: none. */
+  apiKeysFile: string | undefined;
+  /** The same JSON lines inline (API_KEYS), for deployments configured by environment only. */
+  apiKeys: string | undefined;
+  /** ALLOW_ANONYMOUS_READS; undefined: allowed only when HOST is a loopback address. */
+  allowAnonymousReads: boolean | undefined;
+  /** Host names (Host header, without port) the server answers for; ['*'] answers any. */
+  allowedHosts: string[];
+  /** Origins allowed to call the API from a browser (CORS); empty: none (CORS off). */
+  corsOrigins: string[];
+  /** Express's `trust proxy` (TRUST_PROXY): which hops' X-Forwarded-For to believe; false: none. */
+  trustProxy: boolean | number | string;
+  /** Requests per minute per client (API key, else address) to /graphql and /api/export; 0: no limit. */
+  rateLimitPerMinute: number;
+  /** Requests to /graphql and /api/export doing database work at once; more wait in a queue. */
+  maxConcurrentQueries: number;
+  /** How many requests may wait for a slot, and for how long, before they are answered 503 BUSY. */
+  queryQueueLength: number;
+  queryQueueWaitMs: number;
+  /** Folder of the audit log (audit.log, rotated). */
+  auditDir: string;
+  /** Also record every read (operation, variables, who) in the audit log. */
+  auditReads: boolean;
 }
 
 interface Doc {
@@ -123,6 +154,18 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'FETCH_OPENSANCTIONS_URL', default: 'https://data.opensanctions.org/datasets/latest/', doc: 'Where `ingest --fetch` gets <dataset>/entities.ftm.json' },
   { env: 'FETCH_TIMEOUT', default: '60', doc: 'Seconds a download may go without receiving data before it is abandoned' },
   { env: 'REVIEW_API_KEY', default: '(unset)', doc: 'Key that allows the reviewMatch mutation (header x-api-key), at least 16 characters; unset switches reviewing off' },
+  { env: 'API_KEYS_FILE', default: '(unset)', doc: 'JSON-lines file of API keys: {"owner":"alice","role":"viewer|reviewer|admin","sha256":"<hex>"} per line (`npx tsx server/api/api-key.ts <owner> <role>` makes one)' },
+  { env: 'API_KEYS', default: '(unset)', doc: 'The same JSON lines as API_KEYS_FILE, inline' },
+  { env: 'ALLOW_ANONYMOUS_READS', default: '(1 if HOST is loopback, else 0)', doc: 'Reads without an API key; reviewing always needs a key' },
+  { env: 'ALLOWED_HOSTS', default: 'localhost,127.0.0.1,[::1] (and HOST)', doc: 'Host names the server answers for (Host header, against DNS rebinding), comma-separated; * for any' },
+  { env: 'CORS_ORIGINS', default: '(unset)', doc: 'Origins (e.g. https://tools.example.org) whose pages may call the API from a browser; unset: none' },
+  { env: 'TRUST_PROXY', default: '(unset)', doc: 'Which reverse proxies to believe about the client address (X-Forwarded-For): loopback, a hop count, or addresses' },
+  { env: 'RATE_LIMIT', default: '1200', doc: 'Requests per minute per client (API key, else address) to /graphql and /api/export; 0 for no limit' },
+  { env: 'MAX_CONCURRENT_QUERIES', default: '4', doc: 'Requests doing database work at once (/graphql, /api/export); more wait in a queue' },
+  { env: 'QUERY_QUEUE', default: '32', doc: 'Requests that may wait for a slot; beyond, 503 BUSY with Retry-After' },
+  { env: 'QUERY_QUEUE_WAIT', default: '5', doc: 'Seconds a request may wait for a slot before it is answered 503 BUSY' },
+  { env: 'AUDIT_DIR', default: '$DATA_DIR/audit', doc: 'Folder of the audit log (audit.log, JSON lines, rotated daily or at 10 MB, 30 kept): every review' },
+  { env: 'AUDIT_READS', default: '0', doc: '1 also records every read in the audit log (operation, variables, key owner or address)' },
   { env: 'FETCH_RETRIES', default: '2', doc: 'Retries of a download that failed for a transient reason (dropped connection, timeout, HTTP 5xx/429)' },
 ];
 
@@ -134,6 +177,45 @@ function reviewKey(env: NodeJS.ProcessEnv): string | null {
   if (raw === undefined || raw === '') return null;
   if (raw.length < 16) throw new SettingsError('REVIEW_API_KEY must be at least 16 characters (e.g. openssl rand -hex 16)');
   return raw;
+}
+
+/** A comma-separated list; empty entries dropped. */
+function list(env: NodeJS.ProcessEnv, name: string): string[] | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  return raw.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The host names a HOST stands for in the Host header: itself unless it is a wildcard (0.0.0.0, ::). */
+function hostNames(host: string): string[] {
+  if (host === '0.0.0.0' || host === '::' || host === '[::]') return [];
+  return [host.includes(':') && !host.startsWith('[') ? `[${host}]` : host];
+}
+
+/** The access settings alone (the API reads them when it is not handed loaded settings). */
+export function accessSettings(env: NodeJS.ProcessEnv = process.env): AccessSettings {
+  const host = env.HOST || '127.0.0.1';
+  const dataDir = path.resolve(REPO_ROOT, env.DATA_DIR || '.data');
+  const trust = env.TRUST_PROXY;
+  const allowAnonymousReads = env.ALLOW_ANONYMOUS_READS === undefined || env.ALLOW_ANONYMOUS_READS === '' ? undefined : bool(env, 'ALLOW_ANONYMOUS_READS', false);
+  for (const origin of list(env, 'CORS_ORIGINS') ?? []) {
+    if (!/^https?:\/\/[^/]+$/.test(origin)) throw new SettingsError(`CORS_ORIGINS: ${JSON.stringify(origin)} must be an origin such as https://tools.example.org (no path, no trailing /)`);
+  }
+  return {
+    host,
+    apiKeysFile: env.API_KEYS_FILE ? path.resolve(env.API_KEYS_FILE) : undefined,
+    apiKeys: env.API_KEYS || undefined,
+    allowAnonymousReads,
+    allowedHosts: [...new Set((list(env, 'ALLOWED_HOSTS') ?? ['localhost', '127.0.0.1', '[::1]', ...hostNames(host)]).map((h) => h.toLowerCase()))],
+    corsOrigins: list(env, 'CORS_ORIGINS') ?? [],
+    trustProxy: trust === undefined || trust === '' ? false : /^\d+$/.test(trust) ? Number(trust) : /^(1|true)$/i.test(trust) ? true : trust,
+    rateLimitPerMinute: int(env, 'RATE_LIMIT', 1200, 0, 1_000_000),
+    maxConcurrentQueries: int(env, 'MAX_CONCURRENT_QUERIES', 4, 1, 1000),
+    queryQueueLength: int(env, 'QUERY_QUEUE', 32, 0, 100_000),
+    queryQueueWaitMs: int(env, 'QUERY_QUEUE_WAIT', 5, 0, 600) * 1000,
+    auditDir: env.AUDIT_DIR ? path.resolve(env.AUDIT_DIR) : path.join(dataDir, 'audit'),
+    auditReads: bool(env, 'AUDIT_READS', false),
+  };
 }
 
 function int(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1, max = 65535 * 1000): number {
@@ -267,5 +349,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     fetchTimeoutMs: int(env, 'FETCH_TIMEOUT', 60, 1, 3600) * 1000,
     fetchRetries: int(env, 'FETCH_RETRIES', 2, 0, 10),
     reviewApiKey: reviewKey(env),
+    access: accessSettings(env),
   };
 }

@@ -208,22 +208,23 @@ export type MatchDecision =
   | 'REJECTED';
 
 /**
- * The API's only writes, and they need the review API key (settings: REVIEW_API_KEY) in the
- * `x-api-key` header.
+ * The API's only writes. They need an API key with the reviewer role (or REVIEW_API_KEY) in the
+ * `x-api-key` header (or `Authorization: Bearer`).
  */
 export type Mutation = {
   __typename?: 'Mutation';
   /**
    * Confirms or rejects a candidate match between parties `a` and `b`; `decision: null` withdraws an
-   * earlier decision. Decisions survive every reload of the lists.
+   * earlier decision. Decisions survive every reload of the lists. The decision is recorded under the
+   * owner of the API key (`decidedBy`) and in the audit log.
    */
   reviewMatch: PossibleMatch;
 };
 
 
 /**
- * The API's only writes, and they need the review API key (settings: REVIEW_API_KEY) in the
- * `x-api-key` header.
+ * The API's only writes. They need an API key with the reviewer role (or REVIEW_API_KEY) in the
+ * `x-api-key` header (or `Authorization: Bearer`).
  */
 export type MutationReviewMatchArgs = {
   a: Scalars['ID']['input'];
