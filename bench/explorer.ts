@@ -55,7 +55,8 @@ const PROBE_JS = fs.readFileSync(path.join(__dirname, 'explorer-page.js'), 'utf8
 const BARE_HTML = path.join(__dirname, 'bare-cytoscape.html');
 const CYTOSCAPE_ESM = path.join(REPO_ROOT, 'node_modules', 'cytoscape', 'dist', 'cytoscape.esm.min.mjs');
 
-// cytoscape-fcose ships no types (the client declares them in client/src/types.d.ts).
+// cytoscape-fcose ships no types (the client declares them in client/src/types.d.ts, outside this project).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- an untyped CommonJS module, typed here
 const fcose: cytoscape.Ext = require('cytoscape-fcose');
 cytoscape.use(fcose);
 

@@ -126,9 +126,9 @@ async function main(): Promise<void> {
   fs.copyFileSync(FILE, path.join(importDir, 'sdn.csv'));
   const loadCsv: number[] = [];
   const oursLoad: number[] = [];
-  let stats = { nodes: 0, relationships: 0 };
-  let api: Record<string, unknown> = {};
-  let explorer: Record<string, unknown> = {};
+  let stats: { nodes: number; relationships: number };
+  let api: Record<string, unknown>;
+  let explorer: Record<string, unknown>;
   try {
     for (let i = 0; i < RUNS; i++) {
       await db.write('database-reset');
