@@ -1,4 +1,5 @@
-// Parties by id, each with its addresses and identifiers (one query for a page of search hits).
+// Parties by id, each with its addresses and identifiers (one query for a page of search hits). The
+// party is its node's properties, read back with server/core/party-node.ts fromNode.
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
 CALL (p) {

@@ -2,7 +2,8 @@
  * One party with its aliases, addresses, identifiers, provenance and degree (Query.entity), and the
  * per-request batching of party reads that search hits use.
  */
-import { PartyKind } from '../core/model';
+import type { PartyRecord } from '../core/model';
+import { fromNode, type PartyNode } from '../core/party-node';
 import { Database } from '../core/neo4j/database';
 import { Context, dbOf } from './context';
 import type { Entity, Resolvers } from './generated/graphql';
@@ -10,16 +11,23 @@ import type { Entity, Resolvers } from './generated/graphql';
 /** A party as read here: the schema's Entity but for its candidate matches (matches.ts resolves those). */
 export type EntityView = Omit<Entity, 'possibleMatches' | '__typename'>;
 
-const VESSEL_FIELDS: [string, string][] = [
-  ['vesselCallSign', 'Call sign'],
-  ['vesselType', 'Vessel type'],
-  ['vesselTonnage', 'Tonnage'],
-  ['vesselGrossTonnage', 'Gross registered tonnage'],
-  ['vesselFlag', 'Flag'],
-  ['vesselOwner', 'Owner'],
-];
+/** How the Entity labels a vessel's details (PartyRecord vessel fields). */
+const VESSEL_LABELS: Record<keyof NonNullable<PartyRecord['vessel']>, string> = {
+  callSign: 'Call sign',
+  type: 'Vessel type',
+  tonnage: 'Tonnage',
+  grossTonnage: 'Gross registered tonnage',
+  flag: 'Flag',
+  owner: 'Owner',
+};
 
-type EntityRow = { party: Record<string, unknown>; addresses: EntityView['addresses']; identifiers: EntityView['identifiers']; degree: number; placeholder: boolean };
+/**
+ * A stored party node: what the loader wrote (party-node.ts PartyNode, read back with fromNode) and what
+ * the load query maintains beside it.
+ */
+type StoredParty = Partial<PartyNode> & { datasets?: string[] | null; delistedOn?: string | null; firstSeen?: string | null };
+
+type EntityRow = { party: StoredParty; addresses: EntityView['addresses']; identifiers: EntityView['identifiers']; degree: number; placeholder: boolean };
 
 export async function getEntity(db: Database, id: string): Promise<EntityView | null> {
   return (await getEntities(db, [id])).get(id) ?? null;
@@ -33,34 +41,36 @@ export async function getEntities(db: Database, ids: readonly string[]): Promise
 
 /** A stored party (node properties, its facts and degree) as the API's Entity. */
 function toEntityView(row: EntityRow): EntityView {
-  const p = row.party as Record<string, string | string[] | null>;
-  const names = (p.aliasNames as string[] | null) ?? [];
-  const types = (p.aliasTypes as string[] | null) ?? [];
-  const qualities = (p.aliasQualities as string[] | null) ?? [];
+  const p = fromNode(row.party);
   return {
-    id: p.id as string,
-    kind: p.kind as PartyKind,
-    name: p.name as string,
-    aliases: names.map((name, i) => ({ name, type: types[i] ?? 'a.k.a.', quality: qualities[i] || null })),
+    id: p.id,
+    kind: p.kind,
+    name: p.name,
+    aliases: p.aliases,
     addresses: row.addresses,
     identifiers: row.identifiers,
-    programs: (p.programs as string[] | null) ?? [],
-    datasets: (p.datasets as string[] | null) ?? [],
-    birthDates: (p.birthDates as string[] | null) ?? [],
-    nationalities: [...((p.nationalities as string[] | null) ?? []), ...((p.citizenships as string[] | null) ?? [])],
-    remarks: (p.remarks as string | null) ?? null,
+    programs: p.programs,
+    datasets: row.party.datasets ?? [],
+    birthDates: p.birthDates,
+    nationalities: [...p.nationalities, ...p.citizenships],
+    remarks: p.remarks,
     degree: row.degree,
     placeholder: row.placeholder,
-    delistedOn: (p.delistedOn as string | null) ?? null,
-    record: (p.record as string | null) ?? null,
-    release: (p.release as string | null) ?? null,
-    listedOn: (p.listedOn as string | null) ?? null,
-    firstSeen: (p.firstSeen as string | null) ?? null,
-    birthPlaces: (p.birthPlaces as string[] | null) ?? [],
-    gender: (p.gender as string | null) ?? null,
-    titles: (p.titles as string[] | null) ?? [],
-    vessel: VESSEL_FIELDS.flatMap(([prop, label]) => (p[prop] ? [{ label, value: String(p[prop]) }] : [])),
+    delistedOn: row.party.delistedOn ?? null,
+    record: p.provenance.record || null,
+    release: p.provenance.release || null,
+    listedOn: p.listedOn ?? null,
+    firstSeen: row.party.firstSeen ?? null,
+    birthPlaces: p.birthPlaces,
+    gender: p.gender,
+    titles: p.titles,
+    vessel: vesselDetails(p.vessel),
   };
+}
+
+function vesselDetails(vessel: PartyRecord['vessel']): EntityView['vessel'] {
+  if (!vessel) return [];
+  return (Object.keys(VESSEL_LABELS) as (keyof typeof VESSEL_LABELS)[]).flatMap((f) => (vessel[f] ? [{ label: VESSEL_LABELS[f], value: vessel[f] }] : []));
 }
 
 /** Collects the ids asked for in one tick of the event loop and reads them with one query. */
