@@ -1,10 +1,16 @@
 /**
  * `npm start`: starts (or attaches to) Neo4j, applies the schema, loads the demo data into an empty
- * database, and serves HTTP on PORT. /healthz answers 503 until all of that is done.
+ * database, and serves HTTP on PORT. /healthz answers 503 until all of that is done, and again while a
+ * Neo4j that died after start-up is being restarted (core/neo4j/supervisor.ts).
+ *
+ * Every way out stops an embedded Neo4j this process owns: SIGINT, SIGTERM, SIGHUP, an uncaught
+ * exception or unhandled rejection (logged, then the same orderly shutdown, exit code 1), a start-up
+ * failure; embedded.ts adds a last SIGTERM on process exit and a watchdog for when this process is killed.
  */
 import http from 'node:http';
 import { loadSettings, SettingsError } from './core/settings';
 import { connectNeo4j, Neo4jEndpoint } from './core/neo4j/embedded';
+import { Neo4jSupervisor } from './core/neo4j/supervisor';
 import { Database } from './core/neo4j/database';
 import { AppError } from './core/errors';
 import { createApp, AppState } from './api/app';
@@ -35,19 +41,29 @@ async function main(): Promise<void> {
   log.info(`Listening on http://${settings.host}:${settings.port} (health: /healthz)`);
 
   let endpoint: Neo4jEndpoint | undefined;
+  let supervisor: Neo4jSupervisor | undefined;
   let shuttingDown = false;
-  const shutdown = async (sig: string, code = 0) => {
+  const shutdown = async (why: string, code = 0) => {
     if (shuttingDown) return;
     shuttingDown = true;
-    log.info(`${sig}: shutting down`);
+    log.info(`${why}: shutting down`);
+    // Neo4j gets a minute to stop cleanly (embedded.ts); past that, exit anyway (the exit hook signals it).
+    setTimeout(() => process.exit(code), 90_000).unref();
     server.close();
     server.closeAllConnections();
     await state.db?.close().catch(() => undefined);
-    await endpoint?.stop();
+    await (supervisor ?? endpoint)?.stop().catch((err: Error) => log.error(`Stopping Neo4j: ${err.message}`));
     process.exit(code);
   };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+  process.on('uncaughtException', (err) => {
+    log.error(`Uncaught exception: ${err.stack ?? err}`);
+    void shutdown('uncaught exception', 1);
+  });
+  process.on('unhandledRejection', (reason) => {
+    log.error(`Unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}`);
+    void shutdown('unhandled rejection', 1);
+  });
 
   try {
     endpoint = await connectNeo4j(settings);
@@ -68,6 +84,28 @@ async function main(): Promise<void> {
     }
     state.db = db;
     state.notReady = null;
+    supervisor = new Neo4jSupervisor(settings, endpoint, {
+      down: (reason) => {
+        state.notReady = reason;
+      },
+      up: async (back) => {
+        // The same DATA_DIR and port give the same URI: the driver reconnects. Another one needs a new driver.
+        const current = state.db!;
+        const next = back.uri === current.endpoint.uri ? current : new Database(back, settings.queryTimeoutMs);
+        try {
+          await next.verify();
+        } catch (err) {
+          if (next !== current) await next.close().catch(() => undefined);
+          throw err;
+        }
+        if (next !== current) {
+          state.db = next;
+          state.neo4j.uri = back.uri;
+          await current.close().catch(() => undefined);
+        }
+        state.notReady = null;
+      },
+    });
     log.info(`Ready: http://${settings.host}:${settings.port}/`);
   } catch (err) {
     log.error(err instanceof AppError || err instanceof SettingsError ? err.message : String((err as Error).stack ?? err));
