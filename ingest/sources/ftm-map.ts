@@ -6,7 +6,7 @@
  * and identifier types) and, for FtM-only import knowledge, in ftm.meta.ts. Reading the files (merging
  * fragments, applying deltas) is ftm.ts.
  */
-import type { AddressFact, AddressRecord, Alias, IdentifierFact, LinkRecord, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/core/model';
+import type { AddressFact, AddressRecord, Alias, IdentifierFact, LinkRecord, ParsedRelease, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/core/model';
 import { isIdentifierType } from '../../server/core/model';
 import { addressRecord, identifierRecord, nameKey, normaliseIdentifierValue } from '../../server/core/text/normalize';
 import { isObject } from '../jsonl';
@@ -121,14 +121,7 @@ function addressOf(a: FtmEntity, unknownCountries: Set<string>): AddressRecord |
 // ---------------------------------------------------------------------------------------------------
 // Mapping.
 
-export interface Mapped {
-  parties: PartyRecord[];
-  addresses: AddressFact[];
-  identifiers: IdentifierFact[];
-  links: LinkRecord[];
-  rejected: Rejection[];
-  warnings: string[];
-}
+export type Mapped = Pick<ParsedRelease, 'parties' | 'addresses' | 'identifiers' | 'links' | 'rejected' | 'warnings'>;
 
 export function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: string; mode: 'snapshot' | 'delta' }): Mapped {
   const byId = new Map(entities.map((e) => [e.id, e]));

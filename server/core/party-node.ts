@@ -13,39 +13,29 @@
  * Properties the load query itself maintains (datasets, formerDatasets, delistedOn, firstSeen, loadedAt)
  * are not the parser's and are not part of PartyRecord.
  */
-import { ALIAS_TYPES, isPartyKind, type Alias, type AliasQuality, type AliasType, type PartyKind, type PartyRecord } from './model';
+import { ALIAS_TYPES, isPartyKind, type Alias, type AliasQuality, type AliasType, type PartyRecord, type Provenance } from './model';
 import { nameKey } from './text/normalize';
 import { latinForm } from './text/names';
 
-/** The node properties of a party, as written by the loader (`SET p += props`). */
-export interface PartyNode {
-  id: string;
-  kind: PartyKind;
-  name: string;
-  nameKey: string;
-  aliasNames: string[];
-  latinNames: string[];
-  aliasTypes: string[];
-  aliasQualities: string[];
-  programs: string[];
-  birthDates: string[];
-  birthPlaces: string[];
-  nationalities: string[];
-  citizenships: string[];
-  gender: string | null;
-  titles: string[];
-  remarks: string | null;
-  listedOn: string | null;
-  vesselCallSign: string | null;
-  vesselType: string | null;
-  vesselTonnage: string | null;
-  vesselGrossTonnage: string | null;
-  vesselFlag: string | null;
-  vesselOwner: string | null;
-  dataset: string;
-  release: string;
-  record: string;
-}
+/**
+ * The node properties of a party, as written by the loader (`SET p += props`): the record's own fields
+ * as they are, aliases and vessel details flattened, provenance spread, and the derived search keys.
+ */
+export type PartyNode = Omit<PartyRecord, 'aliases' | 'vessel' | 'provenance' | 'listedOn'> &
+  Provenance & {
+    nameKey: string;
+    aliasNames: string[];
+    latinNames: string[];
+    aliasTypes: string[];
+    aliasQualities: string[];
+    listedOn: string | null;
+    vesselCallSign: string | null;
+    vesselType: string | null;
+    vesselTonnage: string | null;
+    vesselGrossTonnage: string | null;
+    vesselFlag: string | null;
+    vesselOwner: string | null;
+  };
 
 export function toNode(p: PartyRecord): PartyNode {
   const names = [p.name, ...p.aliases.map((a) => a.name)];
