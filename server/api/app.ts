@@ -53,6 +53,9 @@ function logAccessMode(access: AccessSettings, keys: KeyStore, reviewApiKey: str
     log.info(`Access: reads need an API key (HOST ${access.host} is not a loopback address; ALLOW_ANONYMOUS_READS=1 allows anonymous reads); ${keyCount}`);
     if (keys.size === 0) log.warn('No API keys are configured (API_KEYS_FILE, API_KEYS): every read will be refused');
   }
+  if (!isLoopbackHost(access.host)) {
+    log.info(`Answering for the host names ${access.allowedHosts.join(', ')} only (ALLOWED_HOSTS); others get 421`);
+  }
 }
 
 /**

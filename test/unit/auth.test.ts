@@ -145,7 +145,7 @@ describe('admission', () => {
 describe('access settings', () => {
   test('defaults: loopback host names (and HOST), no CORS, limits, audit under DATA_DIR', () => {
     const s = accessSettings({ DATA_DIR: '/srv/sg' });
-    expect(s).toMatchObject({ host: '127.0.0.1', allowAnonymousReads: undefined, corsOrigins: [], trustProxy: false, rateLimitPerMinute: 1200, auditDir: '/srv/sg/audit', auditReads: false });
+    expect(s).toMatchObject({ host: '127.0.0.1', allowAnonymousReads: undefined, corsOrigins: [], trustProxy: false, rateLimitPerMinute: 1200, maxConcurrentQueries: 8, queryQueueLength: 64, queryQueueWaitMs: 5000, auditDir: '/srv/sg/audit', auditReads: false });
     expect(s.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
     expect(accessSettings({ HOST: '192.168.1.5' }).allowedHosts).toContain('192.168.1.5');
     expect(accessSettings({ HOST: '0.0.0.0' }).allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
