@@ -21,7 +21,7 @@ import { NEO4J_VERSION, REPO_ROOT, Settings, sizeBytes } from '../settings';
 import { Neo4jStartError } from '../errors';
 import { log } from '../logger';
 import { ensureNeo4jRuntime } from './runtime';
-import { isSameProcess, portFree, processIdentity, ProcessIdentity } from '../net';
+import { isSameProcess, pidAlive, portFree, processIdentity, ProcessIdentity } from '../net';
 import type { WatchdogArgs } from './watchdog';
 
 export interface Neo4jEndpoint {
@@ -228,6 +228,10 @@ async function stopProcess(server: ProcessIdentity, home: string, graceMs: numbe
       /* already gone */
     }
   }
+  // Ended, but an orphan's pid lingers until init reaps it: wait briefly, so that when we return the pid
+  // is gone for everyone (ps, kill -0), not only for isSameProcess.
+  const reapDeadline = Date.now() + 5000;
+  while (pidAlive(server.pid) && !ours() && Date.now() < reapDeadline) await new Promise((r) => setTimeout(r, 50));
 }
 
 /** The record of a running server, or null when there is none or it is unreadable (treated as stale). */
