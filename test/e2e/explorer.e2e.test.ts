@@ -517,22 +517,22 @@ describe('explorer', () => {
     };
     page.on('dialog', onDialog);
     try {
-      // A wrong key is refused and forgotten (the API answers 403, which Chromium logs).
-      allowErrors(page, /status of 403/);
+      // A wrong key is refused and forgotten (the API answers 401, which Chromium logs).
+      allowErrors(page, /status of 401/);
       await match.getByRole('button', { name: 'Confirm', exact: true }).click();
       await page.getByTestId('details').getByRole('alert').getByText(/review API key/).waitFor();
       expect((await decision())?.decision).toBeNull();
       // The right one: asked again, then kept for the session.
       answer = REVIEW_KEY;
       await match.getByRole('button', { name: 'Confirm', exact: true }).click();
-      await match.getByText('confirmed same by explorer').waitFor();
-      expect(await decision()).toEqual({ id: 'un-KPe.001', decision: 'CONFIRMED', decidedBy: 'explorer' });
+      await match.getByText('confirmed same by review key').waitFor();
+      expect(await decision()).toEqual({ id: 'un-KPe.001', decision: 'CONFIRMED', decidedBy: 'review key' });
       await match.getByRole('button', { name: 'Undo confirm' }).click();
       await match.getByRole('button', { name: 'Confirm', exact: true }).waitFor();
       expect((await decision())?.decision).toBeNull();
       await match.getByRole('button', { name: 'Reject', exact: true }).click();
-      await match.getByText('rejected by explorer').waitFor();
-      expect(await decision()).toEqual({ id: 'un-KPe.001', decision: 'REJECTED', decidedBy: 'explorer' });
+      await match.getByText('rejected by review key').waitFor();
+      expect(await decision()).toEqual({ id: 'un-KPe.001', decision: 'REJECTED', decidedBy: 'review key' });
       expect(prompts).toHaveLength(2);
       expect(prompts[0]).toMatch(/REVIEW_API_KEY/);
       await screenshot(page, '12-review');
@@ -540,7 +540,7 @@ describe('explorer', () => {
       await page.reload();
       await waitForCanvasExactly(page, ['ofac-9345']);
       await selectNode('ofac-9345');
-      await match.getByText('rejected by explorer').waitFor();
+      await match.getByText('rejected by review key').waitFor();
       await match.getByRole('button', { name: 'Undo reject' }).click();
       await match.getByRole('button', { name: 'Reject', exact: true }).waitFor();
       expect(prompts).toHaveLength(2);
@@ -618,12 +618,14 @@ describe('offline GraphQL IDE', () => {
       await p.goto(origin + '/graphql');
       await p.locator('.graphiql-container').waitFor({ timeout: 30_000 });
       // The editor holds the example query, and the schema has loaded (the docs button works off it).
-      const text = (selector: string) => `(document.querySelector('${selector}')?.textContent ?? '')`;
-      await p.waitForFunction(`${text('.graphiql-query-editor')}.includes('neighborhood')`, null, { timeout: 30_000 });
+      // Function predicates, not strings: the server's CSP has no 'unsafe-eval', which a string would need.
+      const holds = ([selector, word]: [string, string]) =>
+        ((globalThis as unknown as { document: { querySelector(q: string): { textContent: string | null } | null } }).document.querySelector(selector)?.textContent ?? '').includes(word);
+      await p.waitForFunction(holds, ['.graphiql-query-editor', 'neighborhood'] as [string, string], { timeout: 30_000 });
       // The schema's introspection has come back (nothing left in flight) before running the query.
       await p.waitForLoadState('networkidle');
       await p.getByRole('button', { name: /Execute query/i }).click();
-      await p.waitForFunction(`${text('.result-window')}.includes('"ofac-43379"')`, null, { timeout: 60_000 });
+      await p.waitForFunction(holds, ['.result-window', '"ofac-43379"'] as [string, string], { timeout: 60_000 });
       await screenshot(p, '08-graphiql');
     } finally {
       await p.close();

@@ -92,10 +92,10 @@ describe('candidate matches between the UN and OFAC lists', () => {
 
   test('reviewing needs the API key', async () => {
     const none = await gql(REVIEW, { a: 'un-KPe.001', b: 'ofac-9345', d: 'CONFIRMED' });
-    expect(none.body.errors![0].extensions.code).toBe('FORBIDDEN');
-    expect(none.status).toBe(403);
+    expect(none.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
+    expect(none.status).toBe(401);
     const wrong = await gql(REVIEW, { a: 'un-KPe.001', b: 'ofac-9345', d: 'CONFIRMED' }, { 'x-api-key': 'not-the-key-at-all' });
-    expect(wrong.body.errors![0].extensions.code).toBe('FORBIDDEN');
+    expect(wrong.body.errors![0].extensions.code).toBe('UNAUTHENTICATED');
     state.reviewApiKey = null;
     try {
       const off = await gql(REVIEW, { a: 'un-KPe.001', b: 'ofac-9345', d: 'CONFIRMED' }, { 'x-api-key': KEY });
@@ -110,14 +110,14 @@ describe('candidate matches between the UN and OFAC lists', () => {
   test('a decision is stored, survives reloading both lists, and can be withdrawn', async () => {
     // Given in either order of the pair.
     const ok = await gql(REVIEW, { a: 'ofac-9345', b: 'un-KPe.001', d: 'CONFIRMED', note: 'same KOMID' }, { 'x-api-key': KEY });
-    expect(ok.body.data!.reviewMatch).toEqual({ id: 'un-KPe.001', score: expect.any(Number), decision: 'CONFIRMED', decidedBy: 'analyst-1', note: 'same KOMID' });
+    expect(ok.body.data!.reviewMatch).toEqual({ id: 'un-KPe.001', score: expect.any(Number), decision: 'CONFIRMED', decidedBy: 'review key', note: 'same KOMID' });
     const rejected = await gql(REVIEW, { a: 'un-KPe.002', b: 'ofac-9347', d: 'REJECTED' }, { 'x-api-key': KEY });
     expect(rejected.body.data!.reviewMatch.decision).toBe('REJECTED');
 
     await ingest(db, { ...LOAD_DEFAULTS, paths: [UN] });
     await ingest(db, { ...LOAD_DEFAULTS, paths: [SDN], release: '2024-05-03' });
     const after = (await gql(MATCHES, { id: 'un-KPe.001' })).body.data!.entity.possibleMatches.find((x: { id: string }) => x.id === 'ofac-9345');
-    expect(after).toMatchObject({ decision: 'CONFIRMED', decidedBy: 'analyst-1', note: 'same KOMID' });
+    expect(after).toMatchObject({ decision: 'CONFIRMED', decidedBy: 'review key', note: 'same KOMID' });
     const stillRejected = (await gql(MATCHES, { id: 'ofac-9347' })).body.data!.entity.possibleMatches.find((x: { id: string }) => x.id === 'un-KPe.002');
     expect(stillRejected.decision).toBe('REJECTED');
     // One relationship per pair, also after the reloads.

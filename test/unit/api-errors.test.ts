@@ -40,6 +40,8 @@ test('GraphQL: a 503 is logged with its stack; bad input is not', async () => {
 test('HTTP: the same line for a 503 of the export endpoint; a 400 is not logged', async () => {
   const state: AppState = { notReady: 'starting Neo4j', db: null, neo4j: { uri: 'test', embedded: false, version: null } };
   const app = createApp(state);
+  // createApp logs the access mode (anonymous reads on loopback); only what the requests log is under test.
+  stderr = [];
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;

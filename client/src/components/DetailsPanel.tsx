@@ -47,7 +47,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
       setReviewError(null);
       setEntity({ ...entity, possibleMatches: entity.possibleMatches.map((x) => (x.id === m.id ? m : x)) });
     } catch (e) {
-      if (e instanceof api.ApiError && e.code === 'FORBIDDEN') sessionStorage.removeItem('sg-review-key');
+      if (e instanceof api.ApiError && (e.code === 'FORBIDDEN' || e.code === 'UNAUTHENTICATED')) sessionStorage.removeItem('sg-review-key');
       setReviewError(api.describeError(e));
     }
   };
