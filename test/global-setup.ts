@@ -14,9 +14,11 @@ export default async function globalSetup(): Promise<void> {
   if (process.env.TEST_WITHOUT_NEO4J === '1') return;
   // The server tests serve the explorer and its GraphQL IDE: build client/dist if it is stale.
   buildClient();
-  if (process.env.NEO4J_URI) return;
   // TEST_STORE names another folder under .data, so that two runs on one checkout do not share a store.
   const dataDir = path.join(REPO_ROOT, '.data', process.env.TEST_STORE || 'test');
+  // Servers the tests start write their audit log beside the test store, never into the developer's .data.
+  process.env.AUDIT_DIR ??= path.join(dataDir, 'audit');
+  if (process.env.NEO4J_URI) return;
   // A fresh store every run; first stop a server an interrupted run may have left on it.
   await stopRecordedNeo4j(loadSettings({ ...process.env, DATA_DIR: dataDir }));
   fs.rmSync(path.join(dataDir, 'neo4j'), { recursive: true, force: true });
