@@ -26,8 +26,8 @@ describe('settings', () => {
     expect(logLevel({ LOG_LEVEL: 'error' })).toBe('error');
   });
   test('an external server', () => {
-    const s = loadSettings({ NEO4J_URI: 'neo4j://db:7687', NEO4J_PASSWORD: 'p', NEO4J_USER: 'u', NEO4J_DATABASE: 'sanctions' });
-    expect(s).toMatchObject({ neo4jUri: 'neo4j://db:7687', neo4jUser: 'u', neo4jPassword: 'p', neo4jDatabase: 'sanctions' });
+    const s = loadSettings({ NEO4J_URI: 'neo4j+s://db:7687', NEO4J_PASSWORD: 'p', NEO4J_USER: 'u', NEO4J_DATABASE: 'sanctions' });
+    expect(s).toMatchObject({ neo4jUri: 'neo4j+s://db:7687', neo4jUser: 'u', neo4jPassword: 'p', neo4jDatabase: 'sanctions' });
     expect(loadSettings({ LOAD_DEMO_DATA: '0' }).loadDemoData).toBe(false);
   });
 });
