@@ -141,6 +141,8 @@ async function main(argv: string[]): Promise<number> {
       progress: opts.progress,
       batchSize: settings.ingestBatchSize,
       txTimeoutMs: settings.ingestTxTimeoutMs,
+      maxRecordBytes: settings.ingestMaxRecordBytes,
+      maxValueBytes: settings.ingestMaxValueBytes,
     });
     log.info(formatSummary(summary));
     log.info(

@@ -1,12 +1,26 @@
 /**
- * Streaming CSV reading with the line number of every record, strict UTF-8, and errors that name the
- * file and line. Files are never read whole into memory.
+ * Streaming CSV reading with the line number of every record, errors that name the file and line, and
+ * a bound on the size of one record. Files are never read whole into memory.
+ *
+ * Encoding: UTF-8, or Windows-1252 with a warning. OFAC writes its CSV files in UTF-8 (in practice
+ * ASCII), but the usual way a user comes to hold another encoding is opening the file in a spreadsheet
+ * program and saving it again: on Western-European Windows that writes Windows-1252 ("ANSI"), so an
+ * edited "José" arrives as the single byte 0xE9. Refusing such a file would send the user hunting for
+ * an export option to fix bytes whose meaning is not in doubt; reading it as Windows-1252 is what most
+ * tools do with text that is not UTF-8, and it is right for exactly this case. So a file that is not
+ * valid UTF-8 is read as Windows-1252, and the load's warnings name the file and the first such byte,
+ * so the names can be checked. What cannot be Windows-1252 is still refused with its line and byte
+ * offset (ingest/encoding.ts): a file with UTF-8 text before the first bad byte (mixed encodings or
+ * damage), a byte Windows-1252 leaves undefined, UTF-16.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { Transform, TransformCallback } from 'node:stream';
 import { parse } from 'csv-parse';
 import { SourceFormatError } from '../server/core/errors';
+import { describeByte, TextDecoding } from './encoding';
+import { formatSize, readLimits, type ReaderOptions } from './parse-options';
+import { log } from '../server/core/logger';
 
 export interface CsvRow {
   /** 1-based line on which the record ends (the record's line for one-line records). */
@@ -14,34 +28,42 @@ export interface CsvRow {
   fields: string[];
 }
 
-/** Decodes UTF-8 strictly, failing with the line of the first invalid byte sequence. */
-class StrictUtf8 extends Transform {
-  private decoder = new TextDecoder('utf-8', { fatal: true });
-  private lines = 1;
-  constructor(private readonly file: string) {
+/** Decodes UTF-8, or Windows-1252 from the first byte that is not UTF-8 (see above), warning once. */
+class CsvDecoder extends Transform {
+  private readonly decoding: TextDecoding;
+  constructor(
+    private readonly file: string,
+    private readonly warn: (message: string) => void,
+  ) {
     super({ readableObjectMode: false });
+    this.decoding = new TextDecoding(file, { fallback: 'windows-1252' });
   }
-  private count(s: string): void {
-    for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) this.lines++;
+  private told = false;
+  private tell(): void {
+    const at = this.decoding.fellBack;
+    if (!at || this.told) return;
+    this.told = true;
+    this.warn(
+      `${this.file} is not UTF-8 (${describeByte(at)}, line ${at.line}): read as Windows-1252, the encoding a spreadsheet program ` +
+        'writes when it saves a CSV file on Western-European Windows; check its names with accents (OFAC publishes UTF-8)',
+    );
   }
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
     try {
-      const s = this.decoder.decode(chunk, { stream: true });
-      this.count(s);
+      const s = this.decoding.decode(chunk);
+      this.tell();
       cb(null, s);
-    } catch {
-      // Find the line of the first bad byte: decode leniently and look for the replacement character.
-      const lenient = new TextDecoder('utf-8').decode(chunk);
-      const before = lenient.slice(0, Math.max(lenient.indexOf('\ufffd'), 0));
-      const line = this.lines + (before.match(/\n/g)?.length ?? 0);
-      cb(new SourceFormatError(this.file, line, 'is not valid UTF-8 text (wrong encoding, or a binary file?)'));
+    } catch (err) {
+      cb(err as Error);
     }
   }
   override _flush(cb: TransformCallback): void {
     try {
-      cb(null, this.decoder.decode());
-    } catch {
-      cb(new SourceFormatError(this.file, this.lines, 'ends inside a UTF-8 character: the file is truncated'));
+      const s = this.decoding.end();
+      this.tell();
+      cb(null, s);
+    } catch (err) {
+      cb(err as Error);
     }
   }
 }
@@ -53,15 +75,14 @@ export const DOS_EOF = '\x1a';
  * Yields the records of a headerless CSV file. `onBytes` reports progress in bytes read.
  * A record made only of the DOS end-of-file character is skipped (and reported through `sawEof`).
  */
-export async function* readCsv(
-  file: string,
-  opts: { onBytes?: (n: number) => void; sawEof?: () => void } = {},
-): AsyncGenerator<CsvRow> {
+export async function* readCsv(file: string, opts: ReaderOptions & { sawEof?: () => void } = {}): AsyncGenerator<CsvRow> {
   const name = path.basename(file);
+  const { maxRecordBytes } = readLimits(opts.limits);
   const input = fs.createReadStream(file);
   if (opts.onBytes) input.on('data', (c) => opts.onBytes!(c.length));
-  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true });
-  const decoder = new StrictUtf8(name);
+  // max_record_size counts the characters of one record: a 20 MB field is refused at 8 MiB, not buffered.
+  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, bom: true, max_record_size: maxRecordBytes });
+  const decoder = new CsvDecoder(name, opts.warn ?? ((m) => log.warn(m)));
   input.on('error', (err) => decoder.destroy(err));
   decoder.on('error', (err) => parser.destroy(err));
   input.pipe(decoder).pipe(parser);
@@ -80,6 +101,13 @@ export async function* readCsv(
     if (e.code === 'ENOENT') throw new SourceFormatError(name, undefined, `cannot be read: no such file (${file})`);
     if (e.code?.startsWith('CSV_')) {
       // csv-parse reports e.g. CSV_QUOTE_NOT_CLOSED at the end of a truncated file.
+      if (e.code === 'CSV_MAX_RECORD_SIZE') {
+        throw new SourceFormatError(
+          name,
+          e.lines,
+          `holds a record longer than ${formatSize(maxRecordBytes)} (INGEST_MAX_RECORD_SIZE), starting on this line or before: a damaged or hostile file; refused`,
+        );
+      }
       const reason = e.code === 'CSV_QUOTE_NOT_CLOSED' ? 'a quoted field is never closed (the file is truncated or damaged)' : e.message ?? e.code;
       throw new SourceFormatError(name, e.lines, reason);
     }
@@ -90,7 +118,8 @@ export async function* readCsv(
 }
 
 /** First record of a file, for format detection; null when the file has none. */
-export async function firstRecord(file: string): Promise<string[] | null> {
-  for await (const row of readCsv(file)) return row.fields;
+export async function firstRecord(file: string, opts: ReaderOptions = {}): Promise<string[] | null> {
+  // Detection only: how the file is decoded is said when it is parsed.
+  for await (const row of readCsv(file, { limits: opts.limits, warn: () => undefined })) return row.fields;
   return null;
 }

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SourceFormat } from './parse-options';
 import { SourceFormatError } from '../server/core/errors';
+import { encodingProblem } from './encoding';
 import { detectOfacCsv, parseOfacCsv } from './sources/ofac-csv';
 import { OFAC_PUBLISHER, OFAC_DATASETS } from './sources/ofac-csv.meta';
 import { ftmFormat } from './sources/ftm';
@@ -61,6 +62,11 @@ export async function detectFormat(files: string[], name?: string): Promise<Sour
     if (results.some(Boolean)) {
       throw new SourceFormatError(path.basename(bad[0]), 1, `is not in the same format (${f.name}) as the other files`);
     }
+  }
+  // A file in no format may be one whose bytes are not text this version reads: say that instead.
+  for (const file of files) {
+    const problem = await encodingProblem(file);
+    if (problem) throw problem;
   }
   throw new SourceFormatError(
     path.basename(files[0]),

@@ -7,6 +7,7 @@ import { Database } from '../server/core/neo4j/database';
 import type { ParsedRelease } from '../server/core/model';
 import { detectFormat, expandPaths, releaseFor } from './formats';
 import { loadRelease, LoadResult } from './loader';
+import { boundValues } from './bounds';
 import { createProgress } from './progress';
 import { datasetSummary, DatasetSummary } from './summary';
 import { log } from '../server/core/logger';
@@ -20,7 +21,14 @@ export interface IngestRequest {
   progress?: boolean;
   batchSize: number;
   txTimeoutMs: number;
+  /** INGEST_MAX_RECORD_SIZE: the readers refuse a file with a larger record (default 8 MiB). */
+  maxRecordBytes?: number;
+  /** INGEST_MAX_VALUE_SIZE: longer names, aliases, addresses, identifiers are cut (default 4 KiB). */
+  maxValueBytes?: number;
 }
+
+/** INGEST_MAX_VALUE_SIZE's default (server/core/settings.ts). */
+export const DEFAULT_MAX_VALUE_BYTES = 4096;
 
 export interface IngestOutcome {
   parsed: ParsedRelease;
@@ -38,11 +46,22 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
   progress.start(bytes, 'parse', 'bytes');
   let read = 0;
   let parsed: ParsedRelease;
+  // What the readers say about how they read the files (e.g. a CSV file read as Windows-1252).
+  const readerWarnings: string[] = [];
   try {
-    parsed = await format.parse(files, { dataset: req.dataset, release, releaseFrom: from, onBytes: (n) => progress.update((read += n)) });
+    parsed = await format.parse(files, {
+      dataset: req.dataset,
+      release,
+      releaseFrom: from,
+      onBytes: (n) => progress.update((read += n)),
+      limits: req.maxRecordBytes ? { maxRecordBytes: req.maxRecordBytes } : undefined,
+      warn: (w) => readerWarnings.push(w),
+    });
   } finally {
     progress.stop();
   }
+  parsed.warnings.unshift(...new Set(readerWarnings));
+  boundValues(parsed, req.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES);
   if (from !== 'flag') {
     log.info(`Release ${parsed.release}, taken from ${parsed.release === release ? where : 'the file itself'} (override with --release)`);
   }

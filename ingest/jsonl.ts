@@ -2,11 +2,14 @@
  * Streaming JSON-lines reading (one JSON value a line, as FollowTheMoney exports and OpenSanctions delta
  * files are written), beside csv.ts and xml.ts: strict UTF-8 line by line, errors that name the file and
  * line, a cut last line told apart from a damaged one, and JSON objects run together on one line (a
- * missing line break) split where they close. Files are never read whole into memory.
+ * missing line break) split where they close. Files are never read whole into memory, and one line is
+ * never buffered beyond ParseOptions.limits.maxRecordBytes (INGEST_MAX_RECORD_SIZE): a longer one is
+ * refused with its line, before it can exhaust memory or carry a giant value towards the database.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { SourceFormatError } from '../server/core/errors';
+import { formatSize, readLimits, type ReaderOptions } from './parse-options';
 
 export type JsonObject = Record<string, unknown>;
 export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -59,8 +62,10 @@ export interface Line {
  * Non-empty lines of a file, decoded as strict UTF-8 line by line (so a wrong encoding is reported at
  * its own line). One line is held back to know which is the last.
  */
-export async function* readLines(file: string, onBytes?: (n: number) => void): AsyncGenerator<Line> {
+export async function* readLines(file: string, opts: ReaderOptions = {}): AsyncGenerator<Line> {
   const name = path.basename(file);
+  const { maxRecordBytes } = readLimits(opts.limits);
+  const onBytes = opts.onBytes;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const decode = (parts: Buffer[], line: number): string => {
     try {
@@ -72,21 +77,30 @@ export async function* readLines(file: string, onBytes?: (n: number) => void): A
   const input = fs.createReadStream(file);
   let held: Line | null = null;
   let pending: Buffer[] = [];
+  let pendingBytes = 0;
   let lineNo = 0;
+  const keep = (part: Buffer) => {
+    pendingBytes += part.length;
+    if (pendingBytes > maxRecordBytes) {
+      throw new SourceFormatError(name, lineNo + 1, `is longer than ${formatSize(maxRecordBytes)} (INGEST_MAX_RECORD_SIZE): a damaged or hostile file; refused`);
+    }
+    pending.push(part);
+  };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       onBytes?.(chunk.length);
       let start = 0;
       for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-        pending.push(chunk.subarray(start, nl));
+        keep(chunk.subarray(start, nl));
         const text = decode(pending, ++lineNo);
         pending = [];
+        pendingBytes = 0;
         start = nl + 1;
         if (text.trim() === '') continue;
         if (held) yield held;
         held = { line: lineNo, text, last: false };
       }
-      if (start < chunk.length) pending.push(chunk.subarray(start));
+      if (start < chunk.length) keep(chunk.subarray(start));
     }
     if (pending.length) {
       const text = decode(pending, ++lineNo);
@@ -116,9 +130,9 @@ export interface JsonLine {
  * rejected: it has no id we could report or keep, and in a snapshot the entity it held would silently
  * drop out of the list (the loader would delist it). A cut last line is a cut download.
  */
-export async function* readJsonLines(file: string, warnings: string[], onBytes?: (n: number) => void): AsyncGenerator<JsonLine> {
+export async function* readJsonLines(file: string, warnings: string[], opts: ReaderOptions = {}): AsyncGenerator<JsonLine> {
   const name = path.basename(file);
-  for await (const { line, text, last } of readLines(file, onBytes)) {
+  for await (const { line, text, last } of readLines(file, opts)) {
     try {
       yield { line, values: [JSON.parse(text)] };
       continue;

@@ -27,6 +27,50 @@ export interface ParseOptions {
   release?: string;
   releaseFrom?: 'flag' | 'path';
   onBytes?: (n: number) => void;
+  /** Bounds of what one record may hold (INGEST_MAX_RECORD_SIZE); DEFAULT_READ_LIMITS when not given. */
+  limits?: Partial<ReadLimits>;
+  /**
+   * Said about how a file was read (e.g. decoded as Windows-1252); ingest.ts adds these to the release's
+   * warnings. Logged as warnings when not given, so that nothing of the kind passes without a word.
+   */
+  warn?: (message: string) => void;
+}
+
+/**
+ * What one record of a file may hold before the file is refused as damaged or hostile: the readers
+ * (csv.ts, xml.ts, jsonl.ts) stop there instead of buffering without end. No real list comes near them:
+ * the longest line of the real files in ../shared/data/sanctions is under 14 kB (an FtM entity), their
+ * deepest XML nesting is 10 levels (ENHANCED and ADVANCED XML).
+ */
+export interface ReadLimits {
+  /** One CSV record, one XML record or text node, one JSON line (bytes; characters for decoded text). */
+  maxRecordBytes: number;
+  /** Nesting depth of XML elements. */
+  maxXmlDepth: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = { maxRecordBytes: 8 * 1024 ** 2, maxXmlDepth: 64 };
+
+/** What a parser passes on to the readers. */
+export interface ReaderOptions {
+  onBytes?: (n: number) => void;
+  limits?: Partial<ReadLimits>;
+  warn?: (message: string) => void;
+}
+
+export function readerOptions(opts: ParseOptions): ReaderOptions {
+  return { onBytes: opts.onBytes, limits: opts.limits, warn: opts.warn };
+}
+
+export function readLimits(given: Partial<ReadLimits> | undefined): ReadLimits {
+  return { ...DEFAULT_READ_LIMITS, ...given };
+}
+
+/** A size for messages: 8 MiB, 512 KiB, 900 bytes. */
+export function formatSize(bytes: number): string {
+  if (bytes >= 1024 ** 2 && bytes % 1024 ** 2 === 0) return `${bytes / 1024 ** 2} MiB`;
+  if (bytes >= 1024 && bytes % 1024 === 0) return `${bytes / 1024} KiB`;
+  return `${new Intl.NumberFormat('en-US').format(bytes)} bytes`;
 }
 
 /** The release a parser should use (see ParseOptions.release). */

@@ -1,16 +1,27 @@
 /**
  * Streaming XML for the list parsers (OFAC ENHANCED / ADVANCED / classic XML, UN consolidated list).
  *
- * The file is read in chunks and decoded as strict UTF-8 (a wrong encoding is an error with its line,
- * not mojibake in the graph), fed to saxes (a SAX-style, non-validating parser that never fetches
- * external entities and does not expand DTD-declared ones, so entity-expansion attacks cannot work).
- * Only the elements a parser asks for are built into small trees and handed over one at a time, so a
- * list of any size is never held in memory whole.
+ * The file is read in chunks and decoded (ingest/encoding.ts) as strict UTF-8, the lists' encoding, so
+ * a wrong encoding is an error with its line and byte offset, not mojibake in the graph; a file whose
+ * XML declaration names another encoding is decoded as declared, with a warning, unless its bytes are
+ * plainly UTF-8 (then the declaration is wrong and the file is refused). The text goes to saxes (a
+ * SAX-style, non-validating parser that never fetches external entities and does not expand DTD-declared
+ * ones). Only the elements a parser asks for are built into small trees and handed over one at a time,
+ * so a list of any size is never held in memory whole.
+ *
+ * Hostile files are refused with file and line before they can exhaust memory (ParseOptions.limits):
+ * nesting deeper than maxXmlDepth; a record, or any text node, comment or tag (what saxes buffers before
+ * it reports it) over maxRecordBytes; and a DOCTYPE that declares entities, which no list has and which
+ * would otherwise be silently ignored (saxes does not expand them: "billion laughs" cannot work, but the
+ * file is not what it claims to be).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { SaxesParser } from 'saxes';
 import { SourceFormatError } from '../server/core/errors';
+import { log } from '../server/core/logger';
+import { isUtf8Label, TextDecoding, wideBom } from './encoding';
+import { formatSize, readLimits, type ReaderOptions } from './parse-options';
 
 export interface XmlElement {
   /** Local name (namespace prefix removed). */
@@ -23,7 +34,7 @@ export interface XmlElement {
   line: number;
 }
 
-export interface StreamXmlOptions {
+export interface StreamXmlOptions extends ReaderOptions {
   /**
    * Whether the element at this path (local names from the root, e.g. ['sdnList', 'sdnEntry']) is a
    * record: it is built as a tree and passed to onRecord when it closes. Elements inside a record are
@@ -33,42 +44,138 @@ export interface StreamXmlOptions {
   onRecord(el: XmlElement, path: string[]): void;
   /** Called for every start tag outside records (e.g. the root, to read its attributes). */
   onOpen?(name: string, attrs: Record<string, string>, line: number, path: string[]): void;
-  onBytes?(n: number): void;
 }
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
+/** Text is handed to saxes in pieces of at most this many characters, so the size checks run often. */
+const PIECE = 1 << 16;
+
+/**
+ * The encoding the file's first bytes say it is in: its XML declaration's encoding="...", else UTF-8.
+ * UTF-16 and UTF-32 (a byte order mark) are left to the decoder, which refuses them by name.
+ */
+export function declaredEncoding(first: Buffer): string | null {
+  if (wideBom(first)) return null;
+  const m = /^(?:\xef\xbb\xbf)?\s*<\?xml\s[^>]*?\bencoding\s*=\s*(["'])([^"']*)\1/.exec(first.toString('latin1'));
+  return m ? m[2] : null;
+}
+
+function firstBytes(file: string, n: number): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(n);
+    return buf.subarray(0, fs.readSync(fd, buf, 0, n, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 export async function streamXml(file: string, opts: StreamXmlOptions): Promise<void> {
   const name = path.basename(file);
+  const { maxRecordBytes, maxXmlDepth } = readLimits(opts.limits);
+  const limit = formatSize(maxRecordBytes);
+  const warn = opts.warn ?? ((m: string) => log.warn(m));
+
+  let decoding: TextDecoding;
+  let declared: string | null;
+  try {
+    declared = declaredEncoding(firstBytes(file, 1024));
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    throw new SourceFormatError(name, undefined, code === 'ENOENT' ? `cannot be read: no such file (${file})` : `could not be read: ${(e as Error).message}`);
+  }
+  try {
+    decoding = new TextDecoding(name, {
+      encoding: declared ?? undefined,
+      hint: 'the lists are published in UTF-8; was the file re-encoded, e.g. to Latin-1, Windows-1251 or UTF-16?',
+    });
+  } catch {
+    throw new SourceFormatError(name, 1, `declares encoding="${declared}", which this version cannot read; save the file as UTF-8`);
+  }
+  if (declared && !isUtf8Label(declared)) {
+    warn(`${name} declares encoding="${declared}" and was read as ${decoding.encoding}; the publishers write UTF-8, so check its names with accents`);
+  }
+
   const parser = new SaxesParser({ position: true });
   const stack: string[] = [];
   /** Open elements of the record being built (first = the record). */
   const building: XmlElement[] = [];
   let recordDepth = -1;
+  /** Characters of the record being built (names, attributes, text). */
+  let recordSize = 0;
+  /** Where saxes last reported something: what it holds since then is one unfinished construct. */
+  let lastEvent = 0;
+  let lastEventLine = 1;
   let failure: SourceFormatError | null = null;
+  const fail = (line: number, reason: string): never => {
+    failure ??= new SourceFormatError(name, line, reason);
+    throw failure;
+  };
+  const seen = () => {
+    lastEvent = parser.position;
+    lastEventLine = parser.line;
+  };
+  const addToRecord = (n: number) => {
+    recordSize += n;
+    if (recordSize > maxRecordBytes) {
+      const rec = building[0];
+      fail(rec.line, `<${rec.name}> starting on this line is larger than ${limit} (INGEST_MAX_RECORD_SIZE): a damaged or hostile file; refused`);
+    }
+  };
 
+  parser.on('xmldecl', seen);
+  parser.on('comment', seen);
+  parser.on('processinginstruction', seen);
+  parser.on('doctype', (doctype) => {
+    seen();
+    if (/<!ENTITY/i.test(doctype)) {
+      fail(
+        parser.line,
+        'declares entities in its DOCTYPE (<!ENTITY ...>): refused. No sanctions list declares any, and this reader does not expand them ' +
+          '(entity expansion is how "billion laughs" and external-entity attacks work); remove the DOCTYPE if the file is otherwise genuine',
+      );
+    }
+  });
   parser.on('opentag', (tag) => {
+    seen();
     const n = local(tag.name);
     stack.push(n);
+    if (stack.length > maxXmlDepth) {
+      fail(parser.line, `nests elements more than ${maxXmlDepth} deep (<${n}>): no list is built like this; a damaged or hostile file, refused`);
+    }
     const attrs: Record<string, string> = {};
-    for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) attrs[local(k)] = v;
+    // About what the element takes in the file: <n ...></n>, attributes with quotes and spaces.
+    let size = 2 * tag.name.length + 5;
+    for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) {
+      attrs[local(k)] = v;
+      size += k.length + v.length + 4;
+    }
     if (recordDepth >= 0) {
       const el: XmlElement = { name: n, attrs, children: [], text: '', line: parser.line };
       building[building.length - 1].children.push(el);
       building.push(el);
+      addToRecord(size);
     } else if (opts.isRecord(stack)) {
       recordDepth = stack.length;
+      recordSize = 0;
       building.push({ name: n, attrs, children: [], text: '', line: parser.line });
+      addToRecord(size);
     } else {
       opts.onOpen?.(n, attrs, parser.line, stack);
     }
   });
   const onText = (t: string) => {
-    if (building.length) building[building.length - 1].text += t;
+    seen();
+    if (building.length) {
+      building[building.length - 1].text += t;
+      addToRecord(t.length);
+    }
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
   parser.on('closetag', () => {
+    seen();
     if (recordDepth >= 0) {
       const el = building.pop()!;
       el.text = el.text.trim();
@@ -82,30 +189,24 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
   parser.on('error', (err) => {
     // saxes messages start with "file:line:column: "; keep the reason, we name file and line ourselves.
     const reason = err.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
-    failure ??= new SourceFormatError(name, parser.line, `is not well-formed XML: ${reason}`);
-    throw failure;
+    fail(parser.line, `is not well-formed XML: ${reason}`);
   });
 
-  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
-  let line = 1;
+  const write = (text: string) => {
+    for (let i = 0; i < text.length; i += PIECE) {
+      parser.write(text.slice(i, i + PIECE));
+      if (parser.position - lastEvent > maxRecordBytes) {
+        fail(lastEventLine, `holds a text node, comment or tag longer than ${limit} (INGEST_MAX_RECORD_SIZE), starting on this line: a damaged or hostile file; refused`);
+      }
+    }
+  };
   const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let text: string;
-      try {
-        text = decoder.decode(chunk, { stream: true });
-      } catch {
-        throw new SourceFormatError(name, line, 'is not valid UTF-8 (the lists are published in UTF-8; was the file re-encoded?)');
-      }
-      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) line++;
-      parser.write(text);
+      write(decoding.decode(chunk));
       opts.onBytes?.(chunk.length);
     }
-    try {
-      decoder.decode();
-    } catch {
-      throw new SourceFormatError(name, line, 'ends inside a UTF-8 character (truncated file?)');
-    }
+    write(decoding.end());
     parser.close();
   } catch (e) {
     stream.destroy();

@@ -29,7 +29,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ParsedRelease, Rejection } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
-import { chooseRelease, ParseOptions } from '../parse-options';
+import { chooseRelease, ParseOptions, readerOptions } from '../parse-options';
 import type { SourceFormat } from '../parse-options';
 import { isObject, readJsonLines } from '../jsonl';
 import { At, FtmEntity, mapEntities, merge, toEntity, where } from './ftm-map';
@@ -154,7 +154,7 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
   const ops: Record<DeltaOp, number> = { ADD: 0, MOD: 0, DEL: 0 };
   let merged = 0;
   for (const d of data) {
-    for await (const { line, values } of readJsonLines(d.file, warnings, opts.onBytes)) {
+    for await (const { line, values } of readJsonLines(d.file, warnings, readerOptions(opts))) {
       const at: At = { file: d.name, line };
       const reject = (reason: string) => rejected.push({ file: d.name, line, reason });
       for (const v of values) {

@@ -53,7 +53,7 @@ import type {
 } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { identifierRecord } from '../../server/core/text/normalize';
-import { chooseRelease, ParseOptions } from '../parse-options';
+import { chooseRelease, ParseOptions, readerOptions } from '../parse-options';
 import { child, children, head, textOf, XmlElement } from '../xml';
 import type { SourceFormat } from '../parse-options';
 import { OFAC_DATASETS, OFAC_PUBLISHER, ofacId, ofacUid, OFAC_ID_PREFIX } from './ofac-csv.meta';
@@ -652,7 +652,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
         throw fail(line, `is not an OFAC ADVANCED XML file: the root element is <${name}>, not <Sanctions> (sdn_advanced.xsd)`);
       }
     },
-    onBytes: opts.onBytes,
+    ...readerOptions(opts),
   });
 
   for (const docs of pendingDocs.values()) {

@@ -39,7 +39,7 @@ import path from 'node:path';
 import type { ParsedRelease } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import type { SourceFormat } from '../parse-options';
-import { chooseRelease, type ParseOptions } from '../parse-options';
+import { chooseRelease, type ParseOptions, readerOptions } from '../parse-options';
 import { child, children, head, textOf, type XmlElement } from '../xml';
 import { nameKey } from '../../server/core/text/normalize';
 import { OFAC_DATASETS, OFAC_PUBLISHER } from './ofac-csv.meta';
@@ -220,7 +220,7 @@ export async function parseOfacClassicXml(files: string[], opts: ParseOptions): 
   };
 
   await readOfacXml(file, {
-    onBytes: opts.onBytes,
+    ...readerOptions(opts),
     isRecord: (p) => p.length === 2 && (p[1] === 'publshInformation' || p[1] === 'sdnEntry'),
     onOpen: (tag, _attrs, line, p) => {
       if (p.length === 1 && tag !== ROOT) throw new SourceFormatError(name, line, `root element is <${tag}>, not <${ROOT}>: not an OFAC classic XML file`);

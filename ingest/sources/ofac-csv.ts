@@ -12,9 +12,10 @@ import type { AddressFact, Alias, IdentifierFact, LinkRecord, ParsedRelease, Par
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { firstRecord, readCsv } from '../csv';
+import { encodingProblem } from '../encoding';
 import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH, ofacId, OFAC_ID_PREFIX } from './ofac-csv.meta';
 import { parseRemarks } from './ofac-remarks';
-import { chooseRelease, ParseOptions } from '../parse-options';
+import { chooseRelease, ParseOptions, readerOptions } from '../parse-options';
 
 export type OfacCsvOptions = ParseOptions;
 
@@ -61,6 +62,9 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     if (!fs.existsSync(f)) throw new SourceFormatError(path.basename(f), undefined, `cannot be read: no such file (${f})`);
     const role = await detectOfacCsv(f);
     if (!role) {
+      // Unreadable text is named as such (mixed encodings, UTF-16, ...), not as "not an OFAC file".
+      const problem = await encodingProblem(f);
+      if (problem) throw problem;
       throw new SourceFormatError(
         path.basename(f),
         1,
@@ -94,7 +98,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const commentsFile = byRole.get('comments');
   const commentsName = commentsFile ? path.basename(commentsFile) : '';
   if (commentsFile) {
-    for await (const row of readCsv(commentsFile, { onBytes: opts.onBytes })) {
+    for await (const row of readCsv(commentsFile, readerOptions(opts))) {
       const uid = row.fields[0]?.trim();
       if (row.fields.length !== 2 || !/^\d+$/.test(uid)) {
         rejected.push({ file: commentsName, line: row.line, reason: `expected 2 columns (ent_num, remarks), found ${row.fields.length}` });
@@ -112,7 +116,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const addresses: AddressFact[] = [];
   let sawEof = false;
   const cutShortEntries: string[] = [];
-  for await (const row of readCsv(primary, { onBytes: opts.onBytes, sawEof: () => (sawEof = true) })) {
+  for await (const row of readCsv(primary, { ...readerOptions(opts), sawEof: () => (sawEof = true) })) {
     const f = row.fields;
     const reject = (reason: string) => rejected.push({ file: primaryName, line: row.line, reason });
     if (f.length !== OFAC_CSV_COLUMNS.primary.length) {
@@ -212,7 +216,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   if (altFile) {
     const altName = path.basename(altFile);
     const seen = new Map<string, Set<string>>();
-    for await (const row of readCsv(altFile, { onBytes: opts.onBytes })) {
+    for await (const row of readCsv(altFile, readerOptions(opts))) {
       const [uidRaw, , typeRaw, nameRaw] = row.fields;
       const uid = uidRaw.trim();
       const party = parties.get(ofacId(uid));
@@ -239,7 +243,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const addFile = byRole.get('address');
   if (addFile) {
     const addName = path.basename(addFile);
-    for await (const row of readCsv(addFile, { onBytes: opts.onBytes })) {
+    for await (const row of readCsv(addFile, readerOptions(opts))) {
       const [uidRaw, addNum, street, city, country] = row.fields;
       const uid = uidRaw.trim();
       const party = parties.get(ofacId(uid));

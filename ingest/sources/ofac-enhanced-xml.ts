@@ -46,7 +46,7 @@ import path from 'node:path';
 import { ALIAS_TYPES, type ParsedRelease } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import type { SourceFormat } from '../parse-options';
-import { chooseRelease, type ParseOptions } from '../parse-options';
+import { chooseRelease, type ParseOptions, readerOptions } from '../parse-options';
 import { child, children, head, textOf, type XmlElement } from '../xml';
 import { OFAC_DATASETS, OFAC_PUBLISHER, ofacId } from './ofac-csv.meta';
 import {
@@ -294,7 +294,7 @@ export async function parseOfacEnhancedXml(files: string[], opts: ParseOptions):
   };
 
   await readOfacXml(file, {
-    onBytes: opts.onBytes,
+    ...readerOptions(opts),
     isRecord: (p) => (p.length === 2 && p[1] === 'publicationInfo') || (p.length === 3 && p[1] === 'entities' && p[2] === 'entity'),
     onOpen: (tag, _attrs, line, p) => {
       if (p.length === 1 && tag !== ROOT) throw new SourceFormatError(name, line, `root element is <${tag}>, not <${ROOT}>: not an OFAC ENHANCED_XML file`);

@@ -15,7 +15,6 @@
  * statements in the party's remarks, which is how OFAC's own legacy files print them (the legacy Remarks
  * column is generated from the same features), so nothing readable is dropped.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type {
   AddressFact,
@@ -289,59 +288,11 @@ export function assertNoMojibake(el: XmlElement, file: string): void {
 }
 
 /**
- * Where a file stops being UTF-8: the line of the first invalid byte sequence, or `truncated` when the
- * file ends inside a character. Null for valid UTF-8. (A byte-level check per RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF.)
- */
-export async function utf8Problem(file: string): Promise<{ line: number; truncated: boolean } | null> {
-  let line = 1;
-  let need = 0;
-  let lo = 0x80;
-  let hi = 0xbf;
-  for await (const chunk of fs.createReadStream(file) as AsyncIterable<Buffer>) {
-    for (const b of chunk) {
-      if (need) {
-        if (b < lo || b > hi) return { line, truncated: false };
-        need--;
-        lo = 0x80;
-        hi = 0xbf;
-      } else if (b === 0x0a) line++;
-      else if (b < 0x80) continue;
-      else if (b >= 0xc2 && b <= 0xdf) need = 1;
-      else if (b >= 0xe0 && b <= 0xef) {
-        need = 2;
-        if (b === 0xe0) lo = 0xa0;
-        if (b === 0xed) hi = 0x9f;
-      } else if (b >= 0xf0 && b <= 0xf4) {
-        need = 3;
-        if (b === 0xf0) lo = 0x90;
-        if (b === 0xf4) hi = 0x8f;
-      } else return { line, truncated: false };
-    }
-  }
-  return need ? { line, truncated: true } : null;
-}
-
-/**
- * streamXml, with the exact line when the file is not UTF-8. streamXml decodes 1 MiB chunks and can
- * only name the line where the failing chunk starts (line 1 for any file under 1 MiB); when reading
- * fails and the file is not valid UTF-8, the encoding is the problem and this names its line.
+ * streamXml for the OFAC formats. (It names the line and byte offset of a byte that is not UTF-8 itself;
+ * this was where that used to be worked out after a failure.)
  */
 export async function readOfacXml(file: string, opts: StreamXmlOptions): Promise<void> {
-  try {
-    await streamXml(file, opts);
-  } catch (e) {
-    if (!(e instanceof SourceFormatError)) throw e;
-    const bad = await utf8Problem(file).catch(() => null);
-    if (!bad) throw e;
-    throw new SourceFormatError(
-      path.basename(file),
-      bad.line,
-      bad.truncated
-        ? 'ends inside a UTF-8 character (truncated file?)'
-        : 'is not valid UTF-8 (OFAC publishes its lists in UTF-8; was the file re-encoded, e.g. to Latin-1, Windows-1251 or UTF-16?)',
-    );
-  }
+  await streamXml(file, opts);
 }
 
 /** Dataset and release, known once the file's header has been read. */

@@ -35,7 +35,7 @@ import type {
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { children, head, streamXml, textOf, type XmlElement } from '../xml';
-import { chooseRelease, type ParseOptions } from '../parse-options';
+import { chooseRelease, type ParseOptions, readerOptions } from '../parse-options';
 import type { SourceFormat } from '../parse-options';
 import {
   MONTHS, UN_DATASET, UN_DOCUMENT_SUBTYPES, UN_DOCUMENT_TYPES, UN_ID_PREFIX, UN_KNOWN_ELEMENTS, UN_LINK_PHRASES, UN_MENTION_LABELS,
@@ -425,38 +425,26 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     }
   };
 
-  try {
-    await streamXml(file, {
-      isRecord: (p) => p.length === 3 && ((p[1] === 'INDIVIDUALS' && p[2] === 'INDIVIDUAL') || (p[1] === 'ENTITIES' && p[2] === 'ENTITY')),
-      onOpen: (name, attrs, line, p) => {
-        if (p.length === 1) {
-          if (name !== 'CONSOLIDATED_LIST') throw new SourceFormatError(fileName, line, `has root element <${name}>, not <CONSOLIDATED_LIST>`);
-          // dateGenerated is an xs:dateTime ("2025-11-18T23:00:09.174Z"); its date is the release.
-          const generated = attrs.dateGenerated;
-          const date = /^(\d{4}-\d{2}-\d{2})/.exec(generated ?? '')?.[1] ?? null;
-          if (generated !== undefined && !date && opts.releaseFrom !== 'flag') {
-            throw new SourceFormatError(fileName, line, `dateGenerated ${JSON.stringify(generated)} is not a date: give the release with --release YYYY-MM-DD`);
-          }
-          release = chooseRelease(file, opts, date);
-        } else if (!(p.length === 2 && (name === 'INDIVIDUALS' || name === 'ENTITIES'))) {
-          const where = p.join('/');
-          if (!unknownElements.has(where)) unknownElements.set(where, line);
+  await streamXml(file, {
+    isRecord: (p) => p.length === 3 && ((p[1] === 'INDIVIDUALS' && p[2] === 'INDIVIDUAL') || (p[1] === 'ENTITIES' && p[2] === 'ENTITY')),
+    onOpen: (name, attrs, line, p) => {
+      if (p.length === 1) {
+        if (name !== 'CONSOLIDATED_LIST') throw new SourceFormatError(fileName, line, `has root element <${name}>, not <CONSOLIDATED_LIST>`);
+        // dateGenerated is an xs:dateTime ("2025-11-18T23:00:09.174Z"); its date is the release.
+        const generated = attrs.dateGenerated;
+        const date = /^(\d{4}-\d{2}-\d{2})/.exec(generated ?? '')?.[1] ?? null;
+        if (generated !== undefined && !date && opts.releaseFrom !== 'flag') {
+          throw new SourceFormatError(fileName, line, `dateGenerated ${JSON.stringify(generated)} is not a date: give the release with --release YYYY-MM-DD`);
         }
-      },
-      onRecord: (el) => onEntry(el),
-      onBytes: opts.onBytes,
-    });
-  } catch (e) {
-    // streamXml decodes 1 MiB at a time and names the line where the failing chunk starts; find the
-    // line of the first byte that is not UTF-8, so the error points at it.
-    if (e instanceof SourceFormatError) {
-      const bad = firstNonUtf8Line(file);
-      if (bad !== null && bad >= (e.line ?? 0)) {
-        throw new SourceFormatError(fileName, bad, 'is not valid UTF-8 (the UN publishes the list in UTF-8; was the file re-encoded, e.g. as Latin-1?)');
+        release = chooseRelease(file, opts, date);
+      } else if (!(p.length === 2 && (name === 'INDIVIDUALS' || name === 'ENTITIES'))) {
+        const where = p.join('/');
+        if (!unknownElements.has(where)) unknownElements.set(where, line);
       }
-    }
-    throw e;
-  }
+    },
+    onRecord: (el) => onEntry(el),
+    ...readerOptions(opts),
+  });
   if (parties.size === 0) {
     throw new SourceFormatError(fileName, undefined, `holds no loadable entries${rejected.length ? ` (${rejected.length} rejected)` : ''}: an empty list is refused (it would delist everything)`);
   }
@@ -493,32 +481,6 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     warnings,
     files: [fileName],
   };
-}
-
-/** Line (1-based) of the first byte sequence that is not UTF-8, or null. Read only after a failure. */
-function firstNonUtf8Line(file: string): number | null {
-  let buf: Buffer;
-  try {
-    buf = fs.readFileSync(file);
-  } catch {
-    return null;
-  }
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let line = 1;
-  // A line feed byte never occurs inside a multi-byte UTF-8 character, so lines can be checked alone.
-  for (let start = 0; start < buf.length; line++) {
-    let end = buf.indexOf(0x0a, start);
-    const last = end < 0;
-    if (last) end = buf.length;
-    try {
-      // A character cut off at the very end is a truncated file, which streamXml reports as such.
-      decoder.decode(buf.subarray(start, end), { stream: last });
-    } catch {
-      return line;
-    }
-    start = end + 1;
-  }
-  return null;
 }
 
 export const unXmlFormat: SourceFormat = {

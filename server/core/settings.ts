@@ -55,12 +55,16 @@ export interface Settings {
   ingestBatchSize: number;
   /** Upper bound of one load's write transaction. */
   ingestTxTimeoutMs: number;
+  /** Largest CSV record, XML record or text node, or FtM line a file may hold (ingest refuses the file beyond). */
+  ingestMaxRecordBytes: number;
+  /** Largest name, alias, address or identifier value written to the graph (indexed; longer ones are cut, with a warning). */
+  ingestMaxValueBytes: number;
   /** Upper bound of any read query (API). */
   queryTimeoutMs: number;
   /** Least severe messages logged. */
   logLevel: LogLevel;
-  /** Where `ingest --fetch` makes each download's folder; undefined: the system's temp folder. */
-  fetchDir: string | undefined;
+  /** Where `ingest --fetch` makes each download's private folder (FETCH_DIR, default $DATA_DIR/downloads). */
+  fetchDir: string;
   /**
    * Overrides of the publishers' download locations (ingest/fetch.meta.ts has the defaults): a mirror of
    * all of them (`<fetchMirrorUrl>/ofac/`, `/un/`, `/opensanctions/`) or one per publisher, which wins.
@@ -71,6 +75,8 @@ export interface Settings {
   fetchTimeoutMs: number;
   /** How often a download that failed for a transient reason is tried again. */
   fetchRetries: number;
+  /** Largest file `ingest --fetch` accepts; a download growing beyond is abandoned. */
+  fetchMaxBytes: number;
   /** Key that allows the reviewMatch mutation; null switches reviewing off. */
   reviewApiKey: string | null;
   /** Who may do what (server/api/auth.ts reads the keys; server/api/security.ts the HTTP rules). */
@@ -141,9 +147,12 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'LOAD_DEMO_DATA', default: '1', doc: '0 starts with an empty database' },
   { env: 'INGEST_BATCH_SIZE', default: '5000', doc: 'Rows per batched write' },
   { env: 'INGEST_TX_TIMEOUT', default: '900', doc: 'Seconds one load (one transaction) may take' },
+  { env: 'INGEST_MAX_RECORD_SIZE', default: '8m', doc: 'Largest CSV record, XML record or text node, or FtM line in a file to load (e.g. 512k, 8m); a file with a larger one is refused, naming its line' },
+  { env: 'INGEST_MAX_VALUE_SIZE', default: '4k', doc: 'Largest name, alias, address or identifier (UTF-8 bytes, at most 8000: Neo4j indexes them); longer ones are cut to it, with a warning naming the record' },
   { env: 'QUERY_TIMEOUT', default: '20', doc: 'Seconds any read query may take' },
   { env: 'LOG_LEVEL', default: 'info', doc: 'Least severe messages logged (to stderr): debug, info, warn or error' },
-  { env: 'FETCH_DIR', default: '(system temp folder)', doc: '`ingest --fetch` downloads into a new folder in here, and keeps it' },
+  { env: 'FETCH_DIR', default: '$DATA_DIR/downloads', doc: '`ingest --fetch` downloads into a new private folder (0700) in here, and keeps it' },
+  { env: 'FETCH_MAX_SIZE', default: '2g', doc: 'Largest file `ingest --fetch` downloads (e.g. 500m); a larger one is abandoned' },
   {
     env: 'FETCH_BASE_URL',
     default: '(unset)',
@@ -271,6 +280,13 @@ export function sizeBytes(size: string): number {
   return Number(m[1]) * 1024 ** ' kmg'.indexOf(m[2].toLowerCase() || ' ');
 }
 
+/** Bytes of a size setting (512k, 8m, 2g, or plain bytes), between min and max. */
+function boundedSize(env: NodeJS.ProcessEnv, name: string, dflt: string, min: number, max: number): number {
+  const bytes = sizeBytes(size(env, name, dflt));
+  if (bytes < min || bytes > max) throw new SettingsError(`${name}=${env[name]} must be between ${min} and ${max} bytes`);
+  return bytes;
+}
+
 /** NEO4J_TX_MEMORY: by default half the heap (1g of the default 2g), and always below the heap. */
 function txMemory(env: NodeJS.ProcessEnv, heap: string): string {
   const raw = env.NEO4J_TX_MEMORY;
@@ -338,9 +354,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     loadDemoData: bool(env, 'LOAD_DEMO_DATA', true),
     ingestBatchSize: int(env, 'INGEST_BATCH_SIZE', 5000, 1, 1_000_000),
     ingestTxTimeoutMs: int(env, 'INGEST_TX_TIMEOUT', 900, 1, 86_400) * 1000,
+    ingestMaxRecordBytes: boundedSize(env, 'INGEST_MAX_RECORD_SIZE', '8m', 1024, 1024 ** 3),
+    ingestMaxValueBytes: boundedSize(env, 'INGEST_MAX_VALUE_SIZE', '4k', 64, 8000),
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT', 20, 1, 3600) * 1000,
     logLevel: logLevel(env),
-    fetchDir: env.FETCH_DIR ? path.resolve(env.FETCH_DIR) : undefined,
+    fetchDir: env.FETCH_DIR ? path.resolve(env.FETCH_DIR) : path.join(path.resolve(REPO_ROOT, env.DATA_DIR || '.data'), 'downloads'),
     fetchMirrorUrl: baseUrl(env, 'FETCH_BASE_URL'),
     fetchPublisherUrls: {
       ofac: baseUrl(env, 'FETCH_OFAC_URL'),
@@ -349,6 +367,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     },
     fetchTimeoutMs: int(env, 'FETCH_TIMEOUT', 60, 1, 3600) * 1000,
     fetchRetries: int(env, 'FETCH_RETRIES', 2, 0, 10),
+    fetchMaxBytes: boundedSize(env, 'FETCH_MAX_SIZE', '2g', 1024, 1024 ** 4),
     reviewApiKey: reviewKey(env),
     access: accessSettings(env),
   };

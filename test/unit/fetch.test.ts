@@ -98,7 +98,9 @@ describe('URLs', () => {
     for (const p of Object.values(PUBLISHERS)) {
       expect(SETTINGS_DOC.find((d) => d.env === p.urlSetting)?.default).toBe(p.baseUrl);
     }
-    expect(loadSettings({})).toMatchObject({ fetchTimeoutMs: 60_000, fetchRetries: 2, fetchDir: undefined, fetchMirrorUrl: undefined });
+    expect(loadSettings({})).toMatchObject({ fetchTimeoutMs: 60_000, fetchRetries: 2, fetchMaxBytes: 2 * 1024 ** 3, fetchMirrorUrl: undefined });
+    expect(loadSettings({ DATA_DIR: '/srv/sg' }).fetchDir).toBe('/srv/sg/downloads');
+    expect(loadSettings({ DATA_DIR: '/srv/sg', FETCH_DIR: '/var/dl' }).fetchDir).toBe('/var/dl');
   });
 });
 

@@ -92,13 +92,21 @@ describe('OFAC legacy CSV (real 17-entry subset of 2025-05-16)', () => {
 });
 
 describe('CSV reading', () => {
-  test('invalid UTF-8 is refused with the line', async () => {
-    const bad = path.join(tmp, 'latin1.csv');
-    fs.writeFileSync(bad, Buffer.concat([Buffer.from('1,"ok"\n2,"caf'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+  test('a file that is not UTF-8 is read as Windows-1252 with a warning; UTF-8 text before such a byte is refused with line and offset', async () => {
+    // What a spreadsheet program writes on Western-European Windows (csv.ts says why this is read, not refused).
+    const cp1252 = path.join(tmp, 'latin1.csv');
+    fs.writeFileSync(cp1252, Buffer.concat([Buffer.from('1,"ok"\n2,"caf'), Buffer.from([0xe9]), Buffer.from('"\n')]));
+    const warnings: string[] = [];
+    const rows: string[][] = [];
+    for await (const r of readCsv(cp1252, { warn: (w) => warnings.push(w) })) rows.push(r.fields);
+    expect(rows).toEqual([['1', 'ok'], ['2', 'caf\u00e9']]);
+    expect(warnings).toEqual([expect.stringMatching(/^latin1\.csv is not UTF-8 \(byte 0xE9 at byte offset 13, line 2\): read as Windows-1252/)]);
+    const mixed = path.join(tmp, 'mixed.csv');
+    fs.writeFileSync(mixed, Buffer.concat([Buffer.from('1,"caf\u00e9"\n2,"caf'), Buffer.from([0xe9]), Buffer.from('"\n')]));
     const read = async () => {
-      for await (const _ of readCsv(bad)) void _;
+      for await (const _ of readCsv(mixed)) void _;
     };
-    await expect(read()).rejects.toThrow(/latin1\.csv:2: is not valid UTF-8/);
+    await expect(read()).rejects.toThrow(/^mixed\.csv:2: is not valid UTF-8 \(byte 0xE9 at byte offset 16\), yet holds UTF-8 text before it/);
   });
   test("OFAC's end-of-file character is not a record", async () => {
     const f = path.join(tmp, 'eof.csv');

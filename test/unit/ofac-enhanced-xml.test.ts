@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { detectOfacEnhancedXml, ofacEnhancedXmlFormat, parseOfacEnhancedXml } from '../../ingest/sources/ofac-enhanced-xml';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
-import { dateWindow, linkTypeOf, utf8Problem } from '../../ingest/sources/ofac-xml-common';
+import { dateWindow, linkTypeOf } from '../../ingest/sources/ofac-xml-common';
+import { firstNonUtf8 } from '../../ingest/encoding';
 import { nameKey } from '../../server/core/text/normalize';
 import { SourceFormatError } from '../../server/core/errors';
 import type { ParsedRelease } from '../../server/core/model';
@@ -233,7 +234,7 @@ describe('OFAC ENHANCED_XML, real excerpt of CONS_ENHANCED.XML (2025-01-10)', ()
     expect(err).toBeInstanceOf(SourceFormatError);
     expect([err.file, err.line]).toEqual(['CONS_ENHANCED-excerpt.XML', firstCyrillic]);
     expect(err.reason).toMatch(/is not valid UTF-8/);
-    expect(await utf8Problem(FIXTURE)).toBeNull();
+    expect(await firstNonUtf8(FIXTURE)).toBeNull();
     // Latin-1 round trip (UTF-8 bytes read as Latin-1, saved as UTF-8): valid UTF-8, well-formed, but the
     // Cyrillic becomes mojibake with C1 control characters; refused at the element that holds it.
     const mojibake = Buffer.from(Buffer.from(text, 'utf8').toString('latin1'), 'utf8');
@@ -241,7 +242,7 @@ describe('OFAC ENHANCED_XML, real excerpt of CONS_ENHANCED.XML (2025-01-10)', ()
     expect(err2).toBeInstanceOf(SourceFormatError);
     expect(err2.file).toBe('CONS_ENHANCED-excerpt.XML');
     expect(err2.reason).toMatch(/C1 control characters.*re-encoded/);
-    const firstNonAscii = text.split('\n').findIndex((l) => /[^\x00-\x7f]/.test(l)) + 1;
+    const firstNonAscii = text.split('\n').findIndex((l) => /\P{ASCII}/u.test(l)) + 1;
     expect(err2.line).toBe(firstNonAscii);
   });
 
@@ -417,7 +418,7 @@ describe('OFAC ENHANCED_XML, the whole CONS_ENHANCED.XML: counts against counts 
     // Latin-script aliases are the CSV's aliases, except one whose name holds the quote characters that
     // the legacy Remarks quoting strips (22391 OPEN JOINT-STOCK COMPANY "OIL TRUNK PIPELINES 'DRUZHBA'").
     const missing = both.flatMap((p) =>
-      p.aliases.filter((a) => !/[^\x00-\x7f]/.test(a.name) && !csvParties.get(p.id)!.aliases.some((c) => c.name === a.name)).map(() => p.id),
+      p.aliases.filter((a) => !/\P{ASCII}/u.test(a.name) && !csvParties.get(p.id)!.aliases.some((c) => c.name === a.name)).map(() => p.id),
     );
     expect(missing).toEqual(['ofac-22391']);
   });
