@@ -47,8 +47,9 @@ async function main(argv: string[]): Promise<number> {
       'after',
       `\nFormats:\n${FORMATS.map((f) => `  ${f.name.padEnd(10)} ${f.description}`).join('\n')}\n\n` +
         `Download (--fetch <source>):\n  ${knownSourceNames().join(', ')}\n` +
-        '  Every file of the source is downloaded into a new folder (FETCH_DIR, default the system temp folder) and\n' +
-        '  loaded only when all arrived whole; the folder is kept. FETCH_BASE_URL (a mirror with ofac/, un/ and\n' +
+        '  Every file of the source is downloaded into a new private folder (FETCH_DIR, default $DATA_DIR/downloads)\n' +
+        '  and loaded only when all arrived whole; the folder is kept. Files over FETCH_MAX_SIZE (2g) and redirects\n' +
+        '  away from https are refused. FETCH_BASE_URL (a mirror with ofac/, un/ and\n' +
         '  opensanctions/ folders) or FETCH_OFAC_URL, FETCH_UN_URL, FETCH_OPENSANCTIONS_URL point elsewhere than\n' +
         '  the publishers; FETCH_TIMEOUT and FETCH_RETRIES tune the downloads. "--fetch list" prints the URLs.\n\n' +
         'Examples:\n  npm run ingest -- ../shared/data/sanctions/ofac-sdn-csv-2024-05-03/sdn.csv --release 2024-05-03\n' +

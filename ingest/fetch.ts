@@ -11,10 +11,18 @@
  *
  * The files of a successful download are kept, with a FETCHED.md that lists where each came from, so
  * they can be inspected or loaded again from disk.
+ *
+ * What a download may do is bounded: it lands in a new private folder (0700, unpredictable name) under
+ * FETCH_DIR, by default $DATA_DIR/downloads (never a fixed path in the shared /tmp, where another user
+ * could plant or read files); one file may not exceed FETCH_MAX_SIZE (a Content-Length above it is
+ * refused before the body, a body growing past it is cut off: an endless or swapped file cannot fill
+ * the disk); and redirects are followed by hand, only to https (an https URL redirected to plain http
+ * is refused: the file would cross the network open to tampering). An http URL is fetched only because
+ * the operator configured it (FETCH_BASE_URL or a publisher setting: a mirror, the local test server),
+ * and it may redirect within its own origin too.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -24,6 +32,7 @@ import type { Settings } from '../server/core/settings';
 import { log } from '../server/core/logger';
 import { detectFormat } from './formats';
 import { createProgress } from './progress';
+import { formatSize } from './parse-options';
 import {
   FETCH_SOURCES,
   FetchSourceDef,
@@ -37,16 +46,21 @@ import {
 export type { FetchSourceDef } from './fetch.meta';
 
 export interface FetchConfig {
-  /** Parent of the download folders; default: the system temp folder. */
-  dir?: string;
+  /** Parent of the download folders (FETCH_DIR, default $DATA_DIR/downloads). */
+  dir: string;
   mirrorUrl?: string;
   publisherUrls: Partial<Record<PublisherKey, string>>;
   timeoutMs: number;
   retries: number;
+  /** Largest file accepted (FETCH_MAX_SIZE). */
+  maxBytes?: number;
   /** First wait before a retry; doubles each time. */
   backoffMs?: number;
   progress?: boolean;
 }
+
+/** FETCH_MAX_SIZE's default: well above the largest list (OFAC's SDN_ADVANCED.XML, a few hundred MB). */
+export const DEFAULT_MAX_DOWNLOAD_BYTES = 2 * 1024 ** 3;
 
 export function fetchConfig(settings: Settings): FetchConfig {
   return {
@@ -55,6 +69,7 @@ export function fetchConfig(settings: Settings): FetchConfig {
     publisherUrls: settings.fetchPublisherUrls,
     timeoutMs: settings.fetchTimeoutMs,
     retries: settings.fetchRetries,
+    maxBytes: settings.fetchMaxBytes,
   };
 }
 
@@ -139,8 +154,23 @@ export interface DownloadedFile {
 export interface DownloadOptions {
   timeoutMs: number;
   retries: number;
+  /** Largest file accepted; default DEFAULT_MAX_DOWNLOAD_BYTES. */
+  maxBytes?: number;
   backoffMs?: number;
   progress?: boolean;
+}
+
+/** Redirects followed for one file before giving up. */
+const MAX_REDIRECTS = 5;
+
+/**
+ * Whether a redirect from `from` to `to` may be followed: to https always; to http only from http within
+ * the same origin (an http server the operator configured, e.g. a mirror on the local network). Never
+ * from https down to http, never to another scheme.
+ */
+export function redirectAllowed(from: URL, to: URL): boolean {
+  if (to.protocol === 'https:') return true;
+  return to.protocol === 'http:' && from.protocol === 'http:' && to.origin === from.origin;
 }
 
 const TRANSIENT_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
@@ -193,17 +223,33 @@ async function downloadOnce(url: string, dest: string, opts: DownloadOptions): P
   };
   const progress = createProgress(opts.progress !== false);
   arm();
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
+  const tooLarge = (what: string) =>
+    new DownloadError(url, `${what} is larger than ${formatSize(maxBytes)}, the most FETCH_MAX_SIZE allows; refused (no list is that large: a wrong or endless file?)`, false);
   try {
-    let res: Response;
-    try {
-      res = await fetch(url, {
-        signal: ctl.signal,
-        redirect: 'follow',
-        // Identity encoding, so that Content-Length counts the bytes we write.
-        headers: { 'accept-encoding': 'identity', 'user-agent': 'sanctions-graph (npm run ingest -- --fetch)' },
-      });
-    } catch (err) {
-      throw describeFailure(url, err, ctx);
+    let res: Response | undefined;
+    let at = new URL(url);
+    for (let hop = 0; ; hop++) {
+      try {
+        res = await fetch(at, {
+          signal: ctl.signal,
+          // Followed by hand below, so that each hop is checked (no https -> http).
+          redirect: 'manual',
+          // Identity encoding, so that Content-Length counts the bytes we write.
+          headers: { 'accept-encoding': 'identity', 'user-agent': 'sanctions-graph (npm run ingest -- --fetch)' },
+        });
+      } catch (err) {
+        throw describeFailure(url, err, ctx);
+      }
+      const location = res.headers.get('location');
+      if (res.status < 300 || res.status > 399 || location === null) break;
+      await res.body?.cancel().catch(() => undefined);
+      const next = new URL(location, at);
+      if (!redirectAllowed(at, next)) {
+        throw new DownloadError(url, `redirected from ${at.href} to ${next.href}, which is not https: refused (a download never leaves https)`, false);
+      }
+      if (hop >= MAX_REDIRECTS) throw new DownloadError(url, `more than ${MAX_REDIRECTS} redirects; gave up`, false);
+      at = next;
     }
     if (!res.ok) {
       await res.body?.cancel().catch(() => undefined);
@@ -213,6 +259,10 @@ async function downloadOnce(url: string, dest: string, opts: DownloadOptions): P
     const declared = res.headers.get('content-length');
     const encoding = res.headers.get('content-encoding');
     if (declared !== null && /^\d+$/.test(declared) && (!encoding || encoding === 'identity')) ctx.expected = Number(declared);
+    if (ctx.expected !== undefined && ctx.expected > maxBytes) {
+      await res.body.cancel().catch(() => undefined);
+      throw tooLarge(`the file announced (Content-Length ${nf.format(ctx.expected)} bytes)`);
+    }
     const hash = crypto.createHash('sha256');
     ctx.body = true;
     progress.start(ctx.expected ?? 0, `download ${path.basename(dest)}`, 'bytes');
@@ -224,6 +274,7 @@ async function downloadOnce(url: string, dest: string, opts: DownloadOptions): P
           for await (const chunk of chunks) {
             arm();
             ctx.bytes += chunk.length;
+            if (ctx.bytes > maxBytes) throw tooLarge(`the file (more than ${nf.format(maxBytes)} bytes arrived)`);
             hash.update(chunk);
             progress.update(ctx.bytes);
             yield chunk;
@@ -246,7 +297,7 @@ async function downloadOnce(url: string, dest: string, opts: DownloadOptions): P
     fs.renameSync(part, dest);
     return {
       url,
-      finalUrl: res.url && res.url !== url ? res.url : undefined,
+      finalUrl: at.href !== url ? at.href : undefined,
       path: dest,
       bytes: ctx.bytes,
       sha256: hash.digest('hex'),
@@ -356,16 +407,23 @@ function stamp(d: Date): string {
  * recognised as the source's format; otherwise the folder is removed and the error thrown.
  */
 export async function fetchSource(source: FetchSourceDef, cfg: FetchConfig): Promise<FetchedRelease> {
-  const parent = cfg.dir ?? path.join(os.tmpdir(), 'sanctions-graph-fetch');
-  fs.mkdirSync(parent, { recursive: true });
+  fs.mkdirSync(cfg.dir, { recursive: true, mode: 0o700 });
   const started = new Date();
-  const folder = fs.mkdtempSync(path.join(parent, `${source.name.replace(/[^A-Za-z0-9_-]+/g, '-')}-${stamp(started)}-`));
+  // mkdtemp: a name no one can predict, made 0700 (and said again, whatever the umask).
+  const folder = fs.mkdtempSync(path.join(cfg.dir, `${source.name.replace(/[^A-Za-z0-9_-]+/g, '-')}-${stamp(started)}-`));
+  fs.chmodSync(folder, 0o700);
   inProgress.add(folder);
   try {
     const files: DownloadedFile[] = [];
     for (const f of sourceFiles(source, cfg)) {
       log.info(`Downloading ${f.url}`);
-      const got = await downloadFile(f.url, path.join(folder, f.name), { timeoutMs: cfg.timeoutMs, retries: cfg.retries, backoffMs: cfg.backoffMs, progress: cfg.progress });
+      const got = await downloadFile(f.url, path.join(folder, f.name), {
+        timeoutMs: cfg.timeoutMs,
+        retries: cfg.retries,
+        maxBytes: cfg.maxBytes,
+        backoffMs: cfg.backoffMs,
+        progress: cfg.progress,
+      });
       log.info(`  ${f.name}: ${nf.format(got.bytes)} bytes${got.contentLength !== undefined ? ' (as announced)' : ''}${got.lastModified ? `, Last-Modified ${got.lastModified}` : ''}`);
       files.push(got);
     }

@@ -26,6 +26,8 @@ export interface Route {
   chunked?: boolean;
   /** Redirect (302) to this path or URL. */
   redirect?: string;
+  /** Send data without end (chunked, 64 KiB at a time), until the client goes away. */
+  endless?: boolean;
 }
 
 export interface TestServer {
@@ -55,6 +57,17 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
     if (route.status || (route.failTimes && n <= route.failTimes)) {
       const status = route.status ?? 503;
       res.writeHead(status, { 'content-type': 'text/plain' }).end(`status ${status}`);
+      return;
+    }
+    if (route.endless) {
+      res.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      res.on('close', () => res.removeAllListeners('drain'));
+      more();
       return;
     }
     const body = route.file ? fs.readFileSync(route.file) : Buffer.from(route.body ?? '');

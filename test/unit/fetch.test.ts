@@ -16,6 +16,7 @@ import {
   fetchConfig,
   fetchSource,
   publisherBaseUrl,
+  redirectAllowed,
   releaseForDownload,
   resolveSource,
   sourceFiles,
@@ -146,8 +147,13 @@ describe('downloading one file', () => {
       '/stall': { body, stallAfter: 10_000 },
       '/moved': { redirect: '/ok' },
       '/empty': { body: '' },
+      '/endless': { endless: true },
     });
+    other = await startServer({ '/ok': { body } });
+    server.routes['/elsewhere'] = { redirect: `${other.url}ok` };
   });
+  let other: TestServer;
+  afterAll(() => other.close());
   afterAll(() => server.close());
   beforeEach(() => server.hits.clear());
 
@@ -178,6 +184,42 @@ describe('downloading one file', () => {
     if (route === 'drop') expect(err.message).toContain('of 100,000 bytes');
     expect(err.message).toContain('(tried 3 times)');
     expect(server.hits.get(`/${route}`)).toBe(3);
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('redirects never leave https: https -> http refused; http only within the origin the operator configured', () => {
+    const u = (s: string) => new URL(s);
+    expect(redirectAllowed(u('https://sanctionslistservice.ofac.treas.gov/a'), u('https://cdn.example/a'))).toBe(true);
+    expect(redirectAllowed(u('https://sanctionslistservice.ofac.treas.gov/a'), u('http://cdn.example/a'))).toBe(false);
+    expect(redirectAllowed(u('https://sanctionslistservice.ofac.treas.gov/a'), u('http://sanctionslistservice.ofac.treas.gov/a'))).toBe(false);
+    expect(redirectAllowed(u('http://127.0.0.1:8080/a'), u('http://127.0.0.1:8080/b'))).toBe(true);
+    expect(redirectAllowed(u('http://127.0.0.1:8080/a'), u('http://127.0.0.1:9090/b'))).toBe(false);
+    expect(redirectAllowed(u('http://mirror.local/a'), u('https://mirror.local/a'))).toBe(true);
+    expect(redirectAllowed(u('https://x.example/a'), u('file:///etc/passwd'))).toBe(false);
+  });
+
+  test('a redirect to plain http elsewhere is refused at once, naming both URLs; nothing is kept', async () => {
+    const err = await downloadFile(`${server.url}elsewhere`, path.join(tmp, 'r.bin'), opts).catch((e) => e);
+    expect(err).toBeInstanceOf(DownloadError);
+    expect(err.message).toBe(`${server.url}elsewhere: redirected from ${server.url}elsewhere to ${other.url}ok, which is not https: refused (a download never leaves https)`);
+    expect(server.hits.get('/elsewhere')).toBe(1);
+    expect(other.hits.get('/ok')).toBeUndefined();
+    expect(fs.readdirSync(tmp)).toEqual([]);
+  });
+
+  test('a file over FETCH_MAX_SIZE is refused: by its Content-Length before the body, or as it grows; an endless one too', async () => {
+    const small = { ...opts, maxBytes: 50_000 };
+    const announced = await downloadFile(`${server.url}ok`, path.join(tmp, 'a.bin'), small).catch((e) => e);
+    expect(announced.message).toBe(
+      `${server.url}ok: the file announced (Content-Length 100,000 bytes) is larger than 50,000 bytes, the most FETCH_MAX_SIZE allows; refused (no list is that large: a wrong or endless file?)`,
+    );
+    const grown = await downloadFile(`${server.url}chunked`, path.join(tmp, 'c.bin'), small).catch((e) => e);
+    expect(grown.message).toMatch(/chunked: the file \(more than 50,000 bytes arrived\) is larger than 50,000 bytes/);
+    const endless = await downloadFile(`${server.url}endless`, path.join(tmp, 'e.bin'), { ...opts, maxBytes: 1024 ** 2 }).catch((e) => e);
+    expect(endless).toBeInstanceOf(DownloadError);
+    expect(endless.message).toMatch(/endless: the file \(more than 1,048,576 bytes arrived\) is larger than 1 MiB/);
+    // Not retried (it would only come again), and nothing is left behind.
+    expect([server.hits.get('/ok'), server.hits.get('/chunked'), server.hits.get('/endless')]).toEqual([1, 1, 1]);
     expect(fs.readdirSync(tmp)).toEqual([]);
   });
 
@@ -236,6 +278,7 @@ describe('downloading a source', () => {
     server = await startServer(routes({}));
     const got = await fetchSource(resolveSource('ofac-sdn-csv'), cfg(server.url));
     expect(path.dirname(got.folder)).toBe(tmp);
+    expect(fs.statSync(got.folder).mode & 0o777).toBe(0o700);
     expect(path.basename(got.folder)).toMatch(/^ofac-sdn-csv-\d{8}T\d{6}Z-/);
     expect(fs.readdirSync(got.folder).sort()).toEqual(['ADD.CSV', 'ALT.CSV', 'FETCHED.md', 'SDN.CSV', 'SDN_COMMENTS.CSV']);
     expect(got.release).toMatchObject({ release: '2025-05-16' });
@@ -261,6 +304,23 @@ describe('downloading a source', () => {
     expect(err).toBeInstanceOf(SourceFormatError);
     expect(err.message).toMatch(new RegExp(`^consolidated\\.xml:1: is in no format .*downloaded from ${server.url}un/consolidated\\.xml; expected un-xml\\); the downloaded files are kept in ${tmp}/un-`));
     expect(fs.readdirSync(tmp)).toHaveLength(1);
+  });
+
+  test('by default into a private folder under DATA_DIR (0700, unpredictable name), never a shared /tmp path', async () => {
+    server = await startServer({ '/un/consolidated.xml': { file: UN_EXCERPT } });
+    const dataDir = path.join(tmp, 'data');
+    const settings = loadSettings({ DATA_DIR: dataDir, FETCH_BASE_URL: server.url });
+    const old = process.umask(0o022);
+    try {
+      const got = await fetchSource(resolveSource('un'), { ...fetchConfig(settings), backoffMs: 10, progress: false });
+      expect(path.dirname(got.folder)).toBe(path.join(dataDir, 'downloads'));
+      expect(path.basename(got.folder)).toMatch(/^un-\d{8}T\d{6}Z-\w{6}$/);
+      expect(fs.statSync(path.join(dataDir, 'downloads')).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(got.folder).mode & 0o777).toBe(0o700);
+    } finally {
+      process.umask(old);
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   test('the UN excerpt downloads as un-xml, with no release to supply', async () => {
