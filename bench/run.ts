@@ -11,10 +11,14 @@
  *             in headless Chromium vs a bare Cytoscape.js page), in bench/results/explorer.jsonl.
  *  5. matching: see bench/matching.ts (cross-list candidates for ~16,400 parties of the UN, SDN and
  *             Consolidated lists vs grouping every name once), in bench/results/matching.jsonl.
+ *  6. load:  see bench/load.ts (the real server under 45 honest clients, then the same with 5 abusive
+ *             ones beside them: honest p99 and throughput abusive/calm), in bench/results/load.jsonl.
+ *             About 2 x BENCH_LOAD_SECONDS (300) plus start-up; BENCH_LOAD=0 leaves it out of the full run.
  *
  * Results are appended as one JSON line to bench/results/ingest.jsonl.
  * BENCH_ONLY=explorer npm run bench: only the explorer benchmark (after one untimed load of the file).
  * BENCH_ONLY=matching npm run bench: only the matching benchmark (no database).
+ * BENCH_ONLY=load npm run bench: only the load benchmark (its own server, .data/bench-load).
  * Runs: BENCH_RUNS (parse, load; 3), BENCH_API_RUNS (50), BENCH_EXPLORER_RUNS (5).
  * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
  */
@@ -31,6 +35,7 @@ import { ingest } from '../ingest/ingest';
 import { apiBench } from './api';
 import { explorerBench } from './explorer';
 import { matchingBench } from './matching';
+import { loadBench } from './load';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -105,7 +110,8 @@ async function explorerOnly(): Promise<void> {
 async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'explorer') return explorerOnly();
   if (process.env.BENCH_ONLY === 'matching') return appendMatching(new Date().toISOString(), await matchingBench(RUNS));
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer' or 'matching' runs alone`);
+  if (process.env.BENCH_ONLY === 'load') return void (await loadBench());
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching' or 'load' runs alone`);
   const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
   console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
 
@@ -182,6 +188,8 @@ async function main(): Promise<void> {
   appendExplorer(result.at, explorer);
   // 5. Matching (no database).
   appendMatching(result.at, await matchingBench(RUNS));
+  // 6. Load (its own server and store; the bench's Neo4j is stopped by now).
+  if (process.env.BENCH_LOAD !== '0') await loadBench();
 }
 
 main().catch((err) => {
