@@ -1,4 +1,5 @@
-// Records a loaded release of a dataset.
+// Records a loaded release of a dataset, with the number of parties it lists (what /healthz and the
+// datasets query answer without counting).
 MERGE (d:Dataset {name: $dataset})
 SET d.release = $release,
     d.releases = $releases,
@@ -8,4 +9,5 @@ SET d.release = $release,
     d.loadedAt = toString(datetime()),
     d.rejected = $rejected,
     d.rejectedCount = $rejectedCount,
-    d.warnings = $warnings
+    d.warnings = $warnings,
+    d.entityCount = COUNT { MATCH (p:Party) WHERE $dataset IN p.datasets }

@@ -2,7 +2,7 @@
  * The explorer's only way to the data: the public GraphQL API and the export endpoint. Errors carry the
  * API's `extensions.code` so the UI can say what happened (bad input, server unavailable, ...).
  */
-import { isAllowedRelType, isPartyKind } from '../../server/core/model';
+import { isAllowedRelType, isPartyKind, REL_TYPE_NAMES } from '../../server/core/model';
 import type {
   CanvasQuery,
   CanvasQueryVariables,
@@ -221,7 +221,8 @@ export async function paths(args: {
     mode: args.mode,
     maxHops: args.maxHops,
     limit: args.limit,
-    types: relationTypes(args.relationTypes),
+    // No type chosen means all to the Paths panel; the API's default leaves some out, so all are named.
+    types: relationTypes(args.relationTypes) ?? [...REL_TYPE_NAMES],
     exclude: args.excludeIds,
   };
   return (await gql<PathsQuery>(document(PATHS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).paths;

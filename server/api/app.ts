@@ -135,8 +135,10 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     );
   }
 
+  // Answered to anyone (probes send no key): what is loaded, from the counts each load stores (no scan of
+  // the parties), and whether Neo4j answers; never where Neo4j is (its URI names hosts and users).
   app.get('/healthz', async (_req: Request, res: Response) => {
-    const neo4j = { uri: state.neo4j.uri, embedded: state.neo4j.embedded, version: state.neo4j.version };
+    const neo4j = { embedded: state.neo4j.embedded, version: state.neo4j.version };
     if (state.notReady || !state.db) {
       res.status(503).json({ status: 'starting', reason: state.notReady, neo4j: { ...neo4j, connected: false } });
       return;

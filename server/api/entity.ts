@@ -1,12 +1,14 @@
 /**
  * One party with its aliases, addresses, identifiers, provenance and degree (Query.entity), and the
- * per-request batching of party reads that search hits use.
+ * per-request loader of parties that Query.entity and search hits (SearchHit.entity) read through.
  */
+import DataLoader from 'dataloader';
 import type { PartyRecord } from '../core/model';
 import { fromNode, type PartyNode } from '../core/party-node';
 import { Database } from '../core/neo4j/database';
-import { Context, dbOf } from './context';
 import type { Entity, Resolvers } from './generated/graphql';
+import { perRequest } from './request';
+import { LIMITS } from './validate';
 
 /** A party as read here: the schema's Entity but for its candidate matches (matches.ts resolves those). */
 export type EntityView = Omit<Entity, 'possibleMatches' | '__typename'>;
@@ -29,10 +31,6 @@ type StoredParty = Partial<PartyNode> & { datasets?: string[] | null; delistedOn
 
 type EntityRow = { party: StoredParty; addresses: EntityView['addresses']; identifiers: EntityView['identifiers']; degree: number; placeholder: boolean };
 
-export async function getEntity(db: Database, id: string): Promise<EntityView | null> {
-  return (await getEntities(db, [id])).get(id) ?? null;
-}
-
 /** Parties by id in one query; ids with no party are missing from the map. */
 export async function getEntities(db: Database, ids: readonly string[]): Promise<Map<string, EntityView>> {
   const rows = await db.read<EntityRow>('api-entities', { ids: [...new Set(ids)] });
@@ -46,9 +44,9 @@ function toEntityView(row: EntityRow): EntityView {
     id: p.id,
     kind: p.kind,
     name: p.name,
-    aliases: p.aliases,
-    addresses: row.addresses,
-    identifiers: row.identifiers,
+    aliases: p.aliases.slice(0, LIMITS.entityFacts),
+    addresses: row.addresses.slice(0, LIMITS.entityFacts),
+    identifiers: row.identifiers.slice(0, LIMITS.entityFacts),
     programs: p.programs,
     datasets: row.party.datasets ?? [],
     birthDates: p.birthDates,
@@ -73,41 +71,23 @@ function vesselDetails(vessel: PartyRecord['vessel']): EntityView['vessel'] {
   return (Object.keys(VESSEL_LABELS) as (keyof typeof VESSEL_LABELS)[]).flatMap((f) => (vessel[f] ? [{ label: VESSEL_LABELS[f], value: vessel[f] }] : []));
 }
 
-/** Collects the ids asked for in one tick of the event loop and reads them with one query. */
-class EntityBatcher {
-  private pending = new Map<string, { resolve: (e: EntityView | null) => void; reject: (e: unknown) => void }[]>();
-  constructor(private db: Database) {}
-  load(id: string): Promise<EntityView | null> {
-    return new Promise((resolve, reject) => {
-      if (this.pending.size === 0) setImmediate(() => void this.flush());
-      const waiting = this.pending.get(id) ?? [];
-      waiting.push({ resolve, reject });
-      this.pending.set(id, waiting);
-    });
-  }
-  private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = new Map();
-    try {
-      const found = await getEntities(this.db, [...batch.keys()]);
-      for (const [id, waiting] of batch) for (const w of waiting) w.resolve(found.get(id) ?? null);
-    } catch (err) {
-      for (const waiting of batch.values()) for (const w of waiting) w.reject(err);
-    }
-  }
-}
-
-const batchers = new WeakMap<Context, EntityBatcher>();
-
-/** Reads a party through the request's batcher: the parties of one page of hits are one query. */
-export function loadEntity(ctx: Context, id: string): Promise<EntityView | null> {
-  let batcher = batchers.get(ctx);
-  if (!batcher) batchers.set(ctx, (batcher = new EntityBatcher(dbOf(ctx))));
-  return batcher.load(id);
-}
+/**
+ * The request's loader of parties: every party asked for while the request's resolvers run in one tick
+ * (a page of search hits, aliased entity fields) is read with one query, each id once.
+ */
+export const entityLoader = perRequest(
+  (db) =>
+    new DataLoader<string, EntityView | null>(
+      async (ids) => {
+        const found = await getEntities(db, ids);
+        return ids.map((id) => found.get(id) ?? null);
+      },
+      { maxBatchSize: LIMITS.batchSize },
+    ),
+);
 
 export const entityResolvers: Resolvers = {
   Query: {
-    entity: (_parent, args, ctx) => getEntity(dbOf(ctx), args.id),
+    entity: (_parent, args, ctx) => entityLoader(ctx).load(args.id),
   },
 };

@@ -7,8 +7,8 @@ import neo4j from 'neo4j-driver';
 import { BadInputError } from '../core/errors';
 import { FACT_KIND_NAMES, FACT_KINDS, isPartyKind, LABELS, NodeKind } from '../core/model';
 import { Database } from '../core/neo4j/database';
-import { dbOf } from './context';
 import type { GraphEdge, GraphNode, Resolvers, Subgraph } from './generated/graphql';
+import { requestDb } from './request';
 import { intIn, LIMITS, relTypes } from './validate';
 
 export type { GraphEdge, GraphNode, Subgraph };
@@ -114,7 +114,7 @@ export async function subgraph(db: Database, args: { ids: readonly string[]; rel
 
 export const graphResolvers: Resolvers = {
   Query: {
-    neighborhood: (_parent, args, ctx) => neighborhood(dbOf(ctx), args),
-    subgraph: (_parent, args, ctx) => subgraph(dbOf(ctx), args),
+    neighborhood: (_parent, args, ctx) => neighborhood(requestDb(ctx), args),
+    subgraph: (_parent, args, ctx) => subgraph(requestDb(ctx), args),
   },
 };

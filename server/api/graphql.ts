@@ -6,11 +6,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { GraphQLError, ValidationContext, ASTVisitor, Kind, SelectionSetNode } from 'graphql';
-import { AppError } from '../core/errors';
+import { getOperationAST, getVariableValues, GraphQLError, ValidationContext, ASTVisitor, Kind, SelectionSetNode } from 'graphql';
+import { AppError, TimeoutError } from '../core/errors';
+import { log } from '../core/logger';
+import { ApiLimits, apiLimits } from '../core/settings';
 import type { Context } from './context';
+import { queryCost } from './cost';
 import { entityResolvers } from './entity';
 import { logServerFault, statusOf } from './errors';
 import type { Resolvers } from './generated/graphql';
@@ -18,17 +21,25 @@ import { graphResolvers } from './graph';
 import { matchResolvers } from './matches';
 import { pathResolvers } from './paths';
 import { releaseResolvers } from './releases';
+import { startRequest } from './request';
 import { searchResolvers } from './search';
 
 export type { Context };
 
 export const typeDefs = fs.readFileSync(path.join(__dirname, '..', 'schema.graphql'), 'utf8');
 
+/** Timeouts already logged: one read past the deadline fails every field waiting on it (a loader's batch). */
+const loggedTimeouts = new WeakSet<object>();
+
 /** Turns our errors into GraphQL errors with a stable code and the HTTP status that goes with it. */
 function toGraphQLError(err: unknown): GraphQLError {
   if (err instanceof GraphQLError) return err;
   const status = statusOf(err);
-  logServerFault('GraphQL', status, err);
+  if (err instanceof TimeoutError) {
+    // A request that asked for too much is not a fault of the server: one line, no stack.
+    if (!loggedTimeouts.has(err)) log.warn(`GraphQL ${status}: ${err.message}`);
+    loggedTimeouts.add(err);
+  } else logServerFault('GraphQL', status, err);
   if (err instanceof AppError) {
     return new GraphQLError(err.message, { extensions: { code: err.code, http: { status: err.status === 400 ? 200 : err.status } } });
   }
@@ -60,9 +71,10 @@ function merge(...parts: Resolvers[]): Resolvers {
 export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers);
 
 /**
- * Cost limit. The schema is not recursive, so a query's depth is bounded by the schema itself, and each
- * root field is capped (first, limit, depth, maxHops); what is left to bound is how many root fields one
- * request asks for (e.g. 500 aliased neighborhood calls).
+ * Root fields of one request. The schema is not recursive, so a query's depth is bounded by the schema
+ * itself, and each root field is capped (first, limit, depth, maxHops); its cost (cost.ts, counted on
+ * every field) bounds the rest. At most this many root fields also keeps the parallel reads of one
+ * request few; they share its deadline (REQUEST_TIMEOUT).
  */
 export const MAX_ROOT_FIELDS = 10;
 
@@ -95,13 +107,50 @@ function rootFieldLimit(context: ValidationContext): ASTVisitor {
   };
 }
 
-export function createGraphQLServer(): ApolloServer<Context> {
+/**
+ * Bounds every request: its clock starts when it arrives (request.ts: one deadline for all its reads),
+ * and once its operation is known, its cost (cost.ts) is counted with its variables and a request above
+ * the budget is refused before anything runs.
+ */
+function requestLimits(limits: ApiLimits): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart({ contextValue }) {
+      startRequest(contextValue, limits.requestTimeoutMs);
+      return {
+        async didResolveOperation({ schema, document, request, operationName }) {
+          const operation = getOperationAST(document, operationName);
+          // Variables that do not fit the operation are refused by execution, which says why.
+          if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
+          let cost: number;
+          try {
+            cost = queryCost(schema, document, request.variables ?? {}, operationName ?? undefined);
+          } catch {
+            // More selections than are counted (queryCost's maxNodes) once fragments are expanded.
+            cost = Infinity;
+          }
+          if (cost > limits.maxQueryCost) {
+            const said = Number.isFinite(cost) ? `costs ${cost}` : 'has too many fields to count';
+            throw new GraphQLError(
+              `This request ${said}; the budget of one request is ${limits.maxQueryCost} (MAX_QUERY_COST). Ask for fewer fields, ` +
+                'smaller pages (first, limit) or fewer aliases, or split it. Every field counts, times the size of the lists ' +
+                'it is in; each database read counts more.',
+              { extensions: { code: 'QUERY_TOO_COSTLY', cost: Number.isFinite(cost) ? cost : null, budget: limits.maxQueryCost, http: { status: 400 } } },
+            );
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The API; `limits` (cost budget, request deadline) default to the settings of the environment. */
+export function createGraphQLServer(limits: ApiLimits = apiLimits()): ApolloServer<Context> {
   return new ApolloServer<Context>({
     typeDefs,
     resolvers,
     introspection: true,
     // Apollo's default landing page loads its UI from the internet; an offline IDE comes with the explorer.
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), requestLimits(limits)],
     includeStacktraceInErrorResponses: false,
     validationRules: [rootFieldLimit],
   });

@@ -3,6 +3,8 @@
  * load): a party's candidates with their evidence (Entity.possibleMatches), and a person's review of
  * one (Mutation.reviewMatch, the API's only write, for API keys with the reviewer role).
  */
+import DataLoader from 'dataloader';
+import neo4j from 'neo4j-driver';
 import { BadInputError } from '../core/errors';
 import { describeStoredFeatures } from '../core/matching/describe';
 import { PartyKind } from '../core/model';
@@ -10,6 +12,8 @@ import { Database } from '../core/neo4j/database';
 import { requireRole } from './auth';
 import { Context, dbOf } from './context';
 import type { MatchDecision, PossibleMatch, Resolvers } from './generated/graphql';
+import { perRequest } from './request';
+import { LIMITS } from './validate';
 
 export type { PossibleMatch };
 
@@ -27,6 +31,27 @@ function toPossibleMatch(r: MatchRow): PossibleMatch {
 export async function possibleMatches(db: Database, id: string): Promise<PossibleMatch[]> {
   return (await db.read<MatchRow>('api-possible-matches', { id })).map(toPossibleMatch);
 }
+
+/** The candidates of several parties in one query, each party's best LIMITS.possibleMatches. */
+export async function possibleMatchesOf(db: Database, ids: readonly string[]): Promise<Map<string, PossibleMatch[]>> {
+  const rows = await db.read<{ id: string; matches: MatchRow[] }>('api-possible-matches-of', {
+    ids: [...new Set(ids)],
+    perParty: neo4j.int(LIMITS.possibleMatches),
+  });
+  return new Map(rows.map((r) => [r.id, r.matches.map(toPossibleMatch)]));
+}
+
+/** The request's loader of candidates: the candidates of every party of the answer are one query. */
+const matchLoader = perRequest(
+  (db) =>
+    new DataLoader<string, PossibleMatch[]>(
+      async (ids) => {
+        const found = await possibleMatchesOf(db, ids);
+        return ids.map((id) => found.get(id) ?? []);
+      },
+      { maxBatchSize: LIMITS.batchSize },
+    ),
+);
 
 /**
  * Records a person's decision on a candidate match (CONFIRMED / REJECTED, or null to withdraw it). The
@@ -65,7 +90,7 @@ async function reviewAs(ctx: Context, args: { a: string; b: string; decision?: M
 
 export const matchResolvers: Resolvers = {
   Entity: {
-    possibleMatches: (entity, _args, ctx) => possibleMatches(dbOf(ctx), entity.id),
+    possibleMatches: (entity, _args, ctx) => matchLoader(ctx).load(entity.id),
   },
   Mutation: {
     reviewMatch: (_parent, args, ctx) => reviewAs(ctx, args),

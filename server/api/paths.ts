@@ -1,13 +1,15 @@
 /**
  * Paths between two parties (Query.paths): the single shortest, all shortest or the k shortest, with
- * relationship types to follow and nodes to avoid, planned by Neo4j's breadth-first SHORTEST.
+ * relationship types to follow (by default the network: DEFAULT_PATH_REL_TYPES) and nodes to avoid,
+ * planned by Neo4j's breadth-first SHORTEST.
  */
 import neo4j from 'neo4j-driver';
 import { BadInputError } from '../core/errors';
+import { DEFAULT_PATH_REL_TYPES } from '../core/model';
 import { Database } from '../core/neo4j/database';
-import { dbOf } from './context';
 import type { GraphEdge, Path, PathMode, Resolvers } from './generated/graphql';
 import { NodeRow, toGraphNode } from './graph';
+import { requestDb } from './request';
 import { intIn, LIMITS, relTypes, shortList } from './validate';
 
 export type { Path, PathMode };
@@ -24,7 +26,8 @@ export async function paths(
 ): Promise<Path[]> {
   const maxHops = intIn('maxHops', args.maxHops ?? 4, 1, LIMITS.maxHops);
   const limit = intIn('limit', args.limit ?? 10, 1, LIMITS.pathLimit);
-  const types = relTypes(args.relationTypes);
+  // Not given: the network (no program hubs, no candidate matches), as the explorer asks by default.
+  const types = relTypes(args.relationTypes) ?? DEFAULT_PATH_REL_TYPES;
   if (args.from === args.to) throw new BadInputError('from and to must be different entities');
   const exclude = shortList('excludeIds', args.excludeIds) ?? [];
   if (exclude.includes(args.from) || exclude.includes(args.to)) throw new BadInputError('excludeIds must not contain from or to');
@@ -41,6 +44,6 @@ export async function paths(
 
 export const pathResolvers: Resolvers = {
   Query: {
-    paths: (_parent, args, ctx) => paths(dbOf(ctx), args),
+    paths: (_parent, args, ctx) => paths(requestDb(ctx), args),
   },
 };

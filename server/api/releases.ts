@@ -1,12 +1,14 @@
 /**
  * Datasets and their releases: what is loaded (Query.datasets, also /healthz) and what changed between
- * two releases of a dataset (Query.changes), from the release snapshots stored by each load.
+ * two releases of a dataset (Query.changes, its parties in pages), from the release snapshots stored by
+ * each load.
  */
 import { BadInputError } from '../core/errors';
 import { Database } from '../core/neo4j/database';
 import { changedFields, releaseId } from '../core/releases';
-import { dbOf } from './context';
 import type { ChangeSet, Dataset, EntityChange, Resolvers } from './generated/graphql';
+import { requestDb } from './request';
+import { intIn, LIMITS } from './validate';
 
 export type { ChangeSet, Dataset, EntityChange };
 
@@ -56,21 +58,47 @@ export async function changes(db: Database, args: { dataset: string; from?: stri
   const removed = a.ids.flatMap((id, i) => (after.has(id) ? [] : [{ id, name: a.names[i], fields: [] }]));
   const aLinks = new Set(a.linkKeys);
   const bLinks = new Set(b.linkKeys);
+  const byId = (x: EntityChange, y: EntityChange) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
   return {
     dataset: args.dataset,
     from,
     to,
-    added,
-    removed,
-    modified,
+    // Whole, by id: ChangeSet.added (removed, modified) pages them.
+    added: added.sort(byId),
+    removed: removed.sort(byId),
+    modified: modified.sort(byId),
+    addedCount: added.length,
+    removedCount: removed.length,
+    modifiedCount: modified.length,
     linksAdded: b.linkKeys.filter((k) => !aLinks.has(k)).length,
     linksRemoved: a.linkKeys.filter((k) => !bLinks.has(k)).length,
   };
 }
 
+/** One page of changed parties (sorted by id): `first` of them after the id `after`. */
+export function changesPage(all: readonly EntityChange[], args: { first?: number | null; after?: string | null }): EntityChange[] {
+  const first = intIn('first', args.first ?? LIMITS.changesFirst, 1, LIMITS.changesFirst);
+  let start = 0;
+  if (args.after != null) {
+    // The first id after `after` (binary search: the list is sorted by id).
+    let hi = all.length;
+    while (start < hi) {
+      const mid = (start + hi) >>> 1;
+      if (all[mid].id <= args.after) start = mid + 1;
+      else hi = mid;
+    }
+  }
+  return all.slice(start, start + first);
+}
+
 export const releaseResolvers: Resolvers = {
   Query: {
-    datasets: (_parent, _args, ctx) => datasets(dbOf(ctx)),
-    changes: (_parent, args, ctx) => changes(dbOf(ctx), args),
+    datasets: (_parent, _args, ctx) => datasets(requestDb(ctx)),
+    changes: (_parent, args, ctx) => changes(requestDb(ctx), args),
+  },
+  ChangeSet: {
+    added: (set, args) => changesPage(set.added, args),
+    removed: (set, args) => changesPage(set.removed, args),
+    modified: (set, args) => changesPage(set.modified, args),
   },
 };

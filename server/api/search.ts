@@ -1,15 +1,17 @@
 /**
  * Search (Query.search): full-text candidates from the name index, re-ranked by name similarity, with
- * filters and cursor pagination; each hit's party is read in one batch per page (SearchHit.entity).
+ * filters and cursor pagination; each hit's party is read through the request's loader, one query per
+ * page (SearchHit.entity). The re-ranking is bounded: at most LIMITS.searchWords query words, split once,
+ * against each candidate's primary name and at most LIMITS.searchAliases of its aliases.
  */
 import neo4j from 'neo4j-driver';
 import { BadInputError, ServiceUnavailableError } from '../core/errors';
 import { PARTY_KIND_NAMES } from '../core/model';
 import { Database } from '../core/neo4j/database';
-import { luceneQuery, nameSimilarity, sameWords } from '../core/text/names';
-import { dbOf } from './context';
-import { loadEntity } from './entity';
+import { latinTokens, luceneQuery, meaningfulTokens, tokenSimilarityOf } from '../core/text/names';
+import { entityLoader } from './entity';
 import type { Resolvers, SearchHit } from './generated/graphql';
+import { requestDb } from './request';
 import { intIn, LIMITS, shortList } from './validate';
 
 export interface SearchArgs {
@@ -48,6 +50,13 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   const kinds = shortList('kinds', args.kinds);
   const unknownKinds = kinds?.filter((k) => !(PARTY_KIND_NAMES as string[]).includes(k)) ?? [];
   if (unknownKinds.length) throw new BadInputError(`unknown kind ${unknownKinds.join(', ')}; known: ${PARTY_KIND_NAMES.join(', ')}`);
+  const words = meaningfulTokens(text);
+  const distinct = new Set(words).size;
+  if (distinct > LIMITS.searchWords) {
+    throw new BadInputError(`query has ${distinct} different words; at most ${LIMITS.searchWords} are searched (legal forms such as LLC not counted): shorten it to the name you look for`);
+  }
+  const asWritten = latinTokens(text).join(' ');
+  const writtenAsQuery = (name: string) => latinTokens(name).join(' ') === asWritten;
   const lucene = luceneQuery(text);
   const filtered = Boolean(args.kinds?.length || args.datasets?.length || args.programs?.length || args.countries?.length);
   if (!lucene) throw new BadInputError('query has no letters or digits to search for');
@@ -61,13 +70,15 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
     programs: shortList('programs', args.programs),
     countries: shortList('countries', args.countries)?.map((c) => c.toLowerCase()) ?? null,
   });
+  // The query is split into words once; each candidate's names once each (at most LIMITS.searchAliases
+  // aliases besides its primary name), so the work per search is bounded whatever the query.
   const ranked = rows
     .map((r) => {
-      let best = { score: nameSimilarity(text, r.name), name: r.name };
-      for (const a of r.aliases) {
-        const s = nameSimilarity(text, a);
+      let best = { score: tokenSimilarityOf(words, meaningfulTokens(r.name)), name: r.name };
+      for (const a of r.aliases.slice(0, LIMITS.searchAliases)) {
+        const s = tokenSimilarityOf(words, meaningfulTokens(a));
         // On a tie, the name written as the query was wins (ALIS LLC over LIMITED LIABILITY COMPANY ALIS).
-        if (s > best.score || (s === best.score && sameWords(text, a) && !sameWords(text, best.name))) best = { score: s, name: a };
+        if (s > best.score || (s === best.score && writtenAsQuery(a) && !writtenAsQuery(best.name))) best = { score: s, name: a };
       }
       return { id: r.id, score: Math.round(best.score * 1000) / 1000, matchedName: best.name, index: r.score };
     })
@@ -84,11 +95,11 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
 
 export const searchResolvers: Resolvers = {
   Query: {
-    search: (_parent, args, ctx) => search(dbOf(ctx), args),
+    search: (_parent, args, ctx) => search(requestDb(ctx), args),
   },
   SearchHit: {
     entity: async (hit, _args, ctx) => {
-      const entity = await loadEntity(ctx, hit.id);
+      const entity = await entityLoader(ctx).load(hit.id);
       // A hit whose party vanished between the search and this read (a load committed meanwhile).
       if (!entity) throw new ServiceUnavailableError('The data changed during this request; retry it');
       return entity;

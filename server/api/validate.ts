@@ -18,7 +18,19 @@ export const LIMITS = {
   pathLimit: 50,
   seeds: 100,
   queryLength: 200,
+  /** Words of a search query (legal-form words such as LLC not counted): more are refused. */
+  searchWords: 12,
+  /** Aliases of each search candidate scored against the query (its primary name always is). */
+  searchAliases: 50,
   listLength: 100,
+  /** Candidate matches of one party (Entity.possibleMatches), best first. */
+  possibleMatches: 50,
+  /** Aliases, addresses and identifiers of one party (each; Entity.aliases, ...), in the source's order. */
+  entityFacts: 200,
+  /** Parties changed (each of added, removed, modified) per page of `changes`. */
+  changesFirst: 1000,
+  /** Parents whose per-parent reads (SearchHit.entity, Entity.possibleMatches) go in one query. */
+  batchSize: 1000,
 } as const;
 
 /** A list filter: null when empty, refused when longer than LIMITS.listLength. */

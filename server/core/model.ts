@@ -134,10 +134,11 @@ export function isLinkType(s: string): s is LinkType {
 /** The FtM schema of each link type, e.g. OWNERSHIP -> Ownership, owner -> asset. */
 export const LINK_FTM: Record<LinkType, FtmEdge> = Object.fromEntries(LINK_TYPES.map((t) => [t, REL_TYPES[t].ftm])) as Record<LinkType, FtmEdge>;
 /**
- * Relationship types a path follows unless the caller says otherwise: all but program membership
- * (being listed under the same program is not a connection; it joins thousands of parties).
+ * Relationship types a path follows unless the caller says otherwise (the API's `paths` and the
+ * explorer's Paths panel): all but program membership (being listed under the same program is not a
+ * connection; it joins thousands of parties) and candidate matches (POSSIBLY_SAME_AS: not yet a fact).
  */
-export const DEFAULT_PATH_REL_TYPES = REL_TYPE_NAMES.filter((t) => t !== FACT_KINDS.Program.relType);
+export const DEFAULT_PATH_REL_TYPES = REL_TYPE_NAMES.filter((t) => t !== FACT_KINDS.Program.relType && REL_TYPES[t].between !== 'candidate');
 
 /** Provenance carried by every relationship (and, for parties, by the node). */
 export interface Provenance {

@@ -81,6 +81,16 @@ export interface Settings {
   reviewApiKey: string | null;
   /** Who may do what (server/api/auth.ts reads the keys; server/api/security.ts the HTTP rules). */
   access: AccessSettings;
+  /** What one GraphQL request may cost and how long it may take (server/api/graphql.ts). */
+  api: ApiLimits;
+}
+
+/** Bounds of one GraphQL request. */
+export interface ApiLimits {
+  /** MAX_QUERY_COST: a request whose cost (server/api/cost.ts) is above this is refused before it runs. */
+  maxQueryCost: number;
+  /** REQUEST_TIMEOUT: one deadline for every database read of a request; past it, TIMEOUT. */
+  requestTimeoutMs: number;
 }
 
 /** API keys, anonymous reads, HTTP hardening, admission control and the audit log of the API. */
@@ -150,6 +160,8 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'INGEST_MAX_RECORD_SIZE', default: '8m', doc: 'Largest CSV record, XML record or text node, or FtM line in a file to load (e.g. 512k, 8m); a file with a larger one is refused, naming its line' },
   { env: 'INGEST_MAX_VALUE_SIZE', default: '4k', doc: 'Largest name, alias, address or identifier (UTF-8 bytes, at most 8000: Neo4j indexes them); longer ones are cut to it, with a warning naming the record' },
   { env: 'QUERY_TIMEOUT', default: '20', doc: 'Seconds any read query may take' },
+  { env: 'REQUEST_TIMEOUT', default: 'QUERY_TIMEOUT', doc: 'Seconds all the reads of one GraphQL request may take together; past it the request ends in TIMEOUT (HTTP 504)' },
+  { env: 'MAX_QUERY_COST', default: '250000', doc: 'Largest cost of one GraphQL request (every field counted, lists by their size, database reads extra); above it the request is refused (QUERY_TOO_COSTLY)' },
   { env: 'LOG_LEVEL', default: 'info', doc: 'Least severe messages logged (to stderr): debug, info, warn or error' },
   { env: 'FETCH_DIR', default: '$DATA_DIR/downloads', doc: '`ingest --fetch` downloads into a new private folder (0700) in here, and keeps it' },
   { env: 'FETCH_MAX_SIZE', default: '2g', doc: 'Largest file `ingest --fetch` downloads (e.g. 500m); a larger one is abandoned' },
@@ -225,6 +237,15 @@ export function accessSettings(env: NodeJS.ProcessEnv = process.env): AccessSett
     queryQueueWaitMs: int(env, 'QUERY_QUEUE_WAIT', 5, 0, 600) * 1000,
     auditDir: env.AUDIT_DIR ? path.resolve(env.AUDIT_DIR) : path.join(dataDir, 'audit'),
     auditReads: bool(env, 'AUDIT_READS', false),
+  };
+}
+
+/** The bounds of one GraphQL request (the API reads them when it is not handed loaded settings). */
+export function apiLimits(env: NodeJS.ProcessEnv = process.env): ApiLimits {
+  const queryTimeoutS = int(env, 'QUERY_TIMEOUT', 20, 1, 3600);
+  return {
+    maxQueryCost: int(env, 'MAX_QUERY_COST', 250_000, 1, 1_000_000_000),
+    requestTimeoutMs: int(env, 'REQUEST_TIMEOUT', queryTimeoutS, 1, 3600) * 1000,
   };
 }
 
@@ -370,5 +391,6 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     fetchMaxBytes: boundedSize(env, 'FETCH_MAX_SIZE', '2g', 1024, 1024 ** 4),
     reviewApiKey: reviewKey(env),
     access: accessSettings(env),
+    api: apiLimits(env),
   };
 }

@@ -34,17 +34,41 @@ export type Alias = {
 /** The difference between two releases of a dataset. */
 export type ChangeSet = {
   __typename?: 'ChangeSet';
-  /** Parties listed in `to` but not in `from`. */
+  /** Parties listed in `to` but not in `from`, by id: `first` (1 to 1000) of them after the id `after`. */
   added: Array<EntityChange>;
+  addedCount: Scalars['Int']['output'];
   dataset: Scalars['String']['output'];
   from: Maybe<Scalars['String']['output']>;
   linksAdded: Scalars['Int']['output'];
   linksRemoved: Scalars['Int']['output'];
-  /** Parties in both whose fields differ. */
+  /** Parties in both whose fields differ, by id, in pages as `added`. */
   modified: Array<EntityChange>;
-  /** Parties listed in `from` but not in `to` (delisted). */
+  modifiedCount: Scalars['Int']['output'];
+  /** Parties listed in `from` but not in `to` (delisted), by id, in pages as `added`. */
   removed: Array<EntityChange>;
+  removedCount: Scalars['Int']['output'];
   to: Scalars['String']['output'];
+};
+
+
+/** The difference between two releases of a dataset. */
+export type ChangeSetAddedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The difference between two releases of a dataset. */
+export type ChangeSetModifiedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/** The difference between two releases of a dataset. */
+export type ChangeSetRemovedArgs = {
+  after?: InputMaybe<Scalars['ID']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type Dataset = {
@@ -62,7 +86,9 @@ export type Dataset = {
 /** A sanctioned or referenced party. */
 export type Entity = {
   __typename?: 'Entity';
+  /** At most 200. */
   addresses: Array<Address>;
+  /** Names the party is also known by, in the source's order; at most 200. */
   aliases: Array<Alias>;
   /** Dates of birth as the source writes them (e.g. 22 Apr 1973, circa 1951). */
   birthDates: Array<Scalars['String']['output']>;
@@ -80,6 +106,7 @@ export type Entity = {
   gender: Maybe<Scalars['String']['output']>;
   /** Stable id: ofac-<uid> for OFAC entries. */
   id: Scalars['ID']['output'];
+  /** At most 200. */
   identifiers: Array<Identifier>;
   kind: EntityKind;
   /** Date the publisher designated the party, when the source says (UN, OFAC XML formats). */
@@ -90,8 +117,8 @@ export type Entity = {
   /** True when the party is only referenced by another entry and not loaded itself. */
   placeholder: Scalars['Boolean']['output'];
   /**
-   * Parties of other lists that may be the same party (POSSIBLY_SAME_AS), best score first, with the
-   * evidence and any review decision.
+   * Parties of other lists that may be the same party (POSSIBLY_SAME_AS), best score first (at most 50),
+   * with the evidence and any review decision.
    */
   possibleMatches: Array<PossibleMatch>;
   /** Sanctions programs, e.g. DPRK2, SDGT. */
@@ -295,6 +322,12 @@ export type PossibleMatch = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type Query = {
   __typename?: 'Query';
@@ -302,9 +335,10 @@ export type Query = {
    * What changed in a dataset between two loaded releases: parties added, removed (delisted) and modified
    * (with the fields that changed), and the number of links added and removed. `to` defaults to the
    * latest release, `from` to the release before `to` (null when `to` is the first: then all is added).
+   * The parties come in pages (`first`, `after`); the counts say how many there are in all.
    */
   changes: ChangeSet;
-  /** The loaded datasets. */
+  /** The loaded datasets (one per source list: a handful). */
   datasets: Array<Dataset>;
   /** One party by id (e.g. ofac-43379); null when there is none. */
   entity: Maybe<Entity>;
@@ -335,6 +369,12 @@ export type Query = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type QueryChangesArgs = {
   dataset: Scalars['String']['input'];
@@ -346,6 +386,12 @@ export type QueryChangesArgs = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type QueryEntityArgs = {
   id: Scalars['ID']['input'];
@@ -355,6 +401,12 @@ export type QueryEntityArgs = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type QueryNeighborhoodArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
@@ -368,6 +420,12 @@ export type QueryNeighborhoodArgs = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type QueryPathsArgs = {
   excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -383,6 +441,12 @@ export type QueryPathsArgs = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type QuerySearchArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
@@ -398,6 +462,12 @@ export type QuerySearchArgs = {
 /**
  * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
  * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
  */
 export type QuerySubgraphArgs = {
   ids: Array<Scalars['ID']['input']>;
@@ -595,13 +665,16 @@ export type AliasResolvers<ContextType = Context, ParentType extends ResolversPa
 };
 
 export type ChangeSetResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ChangeSet'] = ResolversParentTypes['ChangeSet']> = {
-  added?: Resolver<Array<ResolversTypes['EntityChange']>, ParentType, ContextType>;
+  added?: Resolver<Array<ResolversTypes['EntityChange']>, ParentType, ContextType, RequireFields<ChangeSetAddedArgs, 'first'>>;
+  addedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   dataset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   from?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   linksAdded?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   linksRemoved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
-  modified?: Resolver<Array<ResolversTypes['EntityChange']>, ParentType, ContextType>;
-  removed?: Resolver<Array<ResolversTypes['EntityChange']>, ParentType, ContextType>;
+  modified?: Resolver<Array<ResolversTypes['EntityChange']>, ParentType, ContextType, RequireFields<ChangeSetModifiedArgs, 'first'>>;
+  modifiedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['EntityChange']>, ParentType, ContextType, RequireFields<ChangeSetRemovedArgs, 'first'>>;
+  removedCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   to?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 

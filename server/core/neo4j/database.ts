@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import neo4j, { Driver, ManagedTransaction, QueryResult, RecordShape, Transaction } from 'neo4j-driver';
 import { REPO_ROOT } from '../settings';
-import { translateDriverError } from '../errors';
+import { TimeoutError, translateDriverError } from '../errors';
 import type { Neo4jEndpoint } from './embedded';
 import { isAllowedLabel, isAllowedRelType } from '../model';
 
@@ -106,6 +106,30 @@ export class Database {
     } finally {
       await session.close();
     }
+  }
+
+  /**
+   * This database with its reads bounded by one deadline (ms since the epoch), e.g. one request's: each
+   * read gets the time left as its transaction timeout (at most its own), none starts once the deadline
+   * has passed, and a read stopped by that timeout fails with `timedOut()`.
+   */
+  withDeadline(deadline: number, timedOut: () => Error): Database {
+    const bounded = Object.create(this) as Database;
+    bounded.read = async <T extends RecordShape = RecordShape>(
+      name: string,
+      params: Params = {},
+      timeoutMs = this.queryTimeoutMs,
+      slots?: Record<string, string | number>,
+    ): Promise<T[]> => {
+      const left = Math.ceil(deadline - Date.now());
+      if (left <= 0) throw timedOut();
+      try {
+        return await this.read<T>(name, params, Math.min(timeoutMs, left), slots);
+      } catch (err) {
+        throw err instanceof TimeoutError && left <= timeoutMs ? timedOut() : err;
+      }
+    };
+    return bounded;
   }
 
   /** Runs a named query in its own auto-commit write transaction (schema, maintenance). */

@@ -1,0 +1,100 @@
+/**
+ * What a GraphQL request costs, counted before anything runs (graphql.ts refuses one above
+ * MAX_QUERY_COST). Every field is counted where it would be resolved, after fragments are expanded and
+ * with each alias on its own:
+ *
+ * - a field costs one per value it yields (a list of plain values, e.g. `programs`, is one value);
+ * - a field that returns objects costs one plus what is asked of the object, times the number of
+ *   objects it may return: its `first`, `limit` or the length of its `ids`, else the documented cap of
+ *   that list (LIST_SIZES);
+ * - a root field costs READ_COST per database read it makes; a field resolver that reads per parent
+ *   (SearchHit.entity, Entity.possibleMatches; batched into one query per request, but each parent adds
+ *   rows) costs BATCHED_READ_COST per parent.
+ *
+ * So `search(first: 100) { hits { entity { a1: possibleMatches { id } ... a400: possibleMatches { id } } } }`
+ * costs 100 x 400 possibleMatches of up to 50 candidates each, and is refused; the explorer's largest
+ * request (a canvas of 5000 nodes) costs well under half the default budget.
+ */
+import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
+import { DocumentNode, getNamedType, getNullableType, GraphQLSchema, isLeafType, isListType } from 'graphql';
+import { LIMITS } from './validate';
+
+/** One database read of a root field: about as much work as a thousand values of an answer. */
+export const READ_COST = 1000;
+/** One parent's share of a batched per-parent read. */
+export const BATCHED_READ_COST = 10;
+
+type Args = Record<string, unknown>;
+
+interface FieldCost {
+  /** Database reads the field's resolver makes (a root field's, or a mutation's). */
+  reads?: (args: Args) => number;
+  /** The field reads per parent, through the request's loader. */
+  batched?: true;
+  /** How many objects the field may return. */
+  size?: (args: Args) => number;
+}
+
+const count = (xs: unknown): number => (Array.isArray(xs) ? xs.length : 0);
+const num = (v: unknown, dflt: number): number => (typeof v === 'number' ? v : dflt);
+
+/** Documented caps of lists that take no size argument (validate.ts LIMITS, or the model's). */
+const LIST_SIZES = {
+  /** Loaded datasets: a handful in practice (one per source). */
+  datasets: 20,
+  /** Evidence lines of one candidate match. */
+  features: 10,
+  /** Vessel details (entity.ts VESSEL_LABELS). */
+  vessel: 6,
+};
+
+/**
+ * Fields costed by more than their values. Lists of objects must be here (a unit test checks that
+ * every one of the schema is), so that a new list is costed on purpose.
+ */
+export const FIELD_COSTS: Record<string, FieldCost> = {
+  'Query.search': { reads: () => 1, size: (a) => num(a.first, 20) },
+  'Query.entity': { reads: () => 1 },
+  // Seeds, the excluded nodes, one read per hop, then the nodes and the edges.
+  'Query.neighborhood': { reads: (a) => 3 + (count(a.exclude) ? 1 : 0) + num(a.depth, 1), size: (a) => num(a.limit, 200) },
+  'Query.subgraph': { reads: () => 3, size: (a) => count(a.ids) },
+  'Query.paths': { reads: () => 3, size: (a) => (a.mode === 'SHORTEST' ? 1 : num(a.limit, 10)) },
+  'Query.changes': { reads: () => 3 },
+  'Query.datasets': { reads: () => 1, size: () => LIST_SIZES.datasets },
+  'Mutation.reviewMatch': { reads: () => 2 },
+  'SearchResults.hits': { size: () => 1 },
+  'SearchHit.entity': { batched: true },
+  'Entity.possibleMatches': { batched: true, size: () => LIMITS.possibleMatches },
+  'Entity.aliases': { size: () => LIMITS.entityFacts },
+  'Entity.addresses': { size: () => LIMITS.entityFacts },
+  'Entity.identifiers': { size: () => LIMITS.entityFacts },
+  'Entity.vessel': { size: () => LIST_SIZES.vessel },
+  'PossibleMatch.features': { size: () => LIST_SIZES.features },
+  // The root field's size (limit, ids) already counts the nodes; edges are estimated as many as nodes.
+  'Subgraph.nodes': { size: () => 1 },
+  'Subgraph.edges': { size: () => 1 },
+  // A path has at most LIMITS.maxHops relationships.
+  'Path.nodes': { size: () => LIMITS.maxHops + 1 },
+  'Path.edges': { size: () => LIMITS.maxHops },
+  'ChangeSet.added': { size: (a) => num(a.first, LIMITS.changesFirst) },
+  'ChangeSet.removed': { size: (a) => num(a.first, LIMITS.changesFirst) },
+  'ChangeSet.modified': { size: (a) => num(a.first, LIMITS.changesFirst) },
+};
+
+const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  const cost = FIELD_COSTS[`${type.name}.${field.name}`] ?? {};
+  const leaf = isLeafType(getNamedType(field.type));
+  // An object (or list of objects) is one value plus what is asked of it, per object.
+  const each = leaf ? 1 : 1 + childComplexity;
+  const size = cost.size?.(args) ?? (!leaf && isListType(getNullableType(field.type)) ? NaN : 1);
+  return (cost.reads?.(args) ?? 0) * READ_COST + (cost.batched ? BATCHED_READ_COST : 0) + Math.max(size, 0) * each;
+};
+
+/**
+ * The cost of `operationName` (or of every operation) of `document` with these variables. Refuses
+ * (throws a GraphQLError) a document with more than `maxNodes` selections once fragments are expanded,
+ * before counting any further.
+ */
+export function queryCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName?: string, maxNodes = 20_000): number {
+  return getComplexity({ schema, query: document, variables, operationName, estimators: [estimator], maxQueryNodes: maxNodes });
+}
