@@ -20,7 +20,7 @@
  * p99 within 3x, no honest timeout, no honest error other than a deliberate 429).
  *
  * One JSON line is appended to bench/results/load.jsonl. Run alone with BENCH_ONLY=load npm run bench.
- * Other settings: BENCH_LOAD_WARMUP (seconds, default min(15, a quarter of the run)), BENCH_LOAD_SEED,
+ * Other settings: BENCH_LOAD_WARMUP (seconds, default min(30, a quarter of the run)), BENCH_LOAD_SEED,
  * BENCH_LOAD_ALIASES (aliased possibleMatches per hit of the amplification, 400), BENCH_LOAD_FRESH=1
  * (wipe .data/bench-load and reload the demo data), BENCH_LOAD_START_TIMEOUT (seconds, 900). Server
  * settings (RATE_LIMIT, MAX_CONCURRENT_QUERIES, QUERY_TIMEOUT, ...) pass through from the environment.
@@ -83,14 +83,15 @@ const round = (x: number | null, d = 1) => (x === null ? null : Math.round(x * 1
  */
 function outcomeOf(status: number, body: string, graphql: boolean): string {
   const ok = status >= 200 && status < 300;
-  if (!graphql) return ok ? 'ok' : String(status);
+  if (ok && !graphql) return 'ok';
   // Only an answer with errors needs parsing; a successful one can be large.
   if (ok && !body.includes('"errors"')) return 'ok';
   let code: string | undefined;
   try {
-    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[] };
+    // GraphQL errors, or the export's {"error": {"code", "message"}}.
+    const parsed = JSON.parse(body) as { errors?: { extensions?: { code?: string } }[]; error?: { code?: string } };
     if (ok && !parsed.errors?.length) return 'ok';
-    code = parsed.errors?.[0]?.extensions?.code;
+    code = graphql ? parsed.errors?.[0]?.extensions?.code : parsed.error?.code;
   } catch {
     /* not JSON */
   }
@@ -258,6 +259,8 @@ async function run(server: LoadServer, clients: ClientSpec[], seconds: number, t
   loop.enable();
   const probe = healthzProbe(server.url, 500, timeoutS * 1000);
   const mem = memorySampler(server);
+  // Other work on the machine moves every figure: its load is recorded beside them.
+  const loadAvgAtStart = round(os.loadavg()[0], 2);
   const started = performance.now();
   const cs = clients.map((c) => runClient(server.url, c, seconds, timeoutS, rec));
   const stops = cs.map((c) => c.stop);
@@ -271,6 +274,7 @@ async function run(server: LoadServer, clients: ClientSpec[], seconds: number, t
   if (label === null) return null;
   const result = {
     seconds: round(elapsed, 1)!,
+    loadAvg1m: { atStart: loadAvgAtStart, atEnd: round(os.loadavg()[0], 2) },
     honestClients: clients.filter((c) => c.role === 'honest').length,
     abusiveClients: clients.filter((c) => c.role === 'abusive').length,
     honest: summarise(rec.entries('honest'), elapsed, timeoutS * 1000),
@@ -288,7 +292,7 @@ function printRun(name: string, r: RunResult): void {
   const line = (label: string, s: Stats) =>
     `  ${label.padEnd(22)} ${String(s.requests).padStart(6)} req ${String(s.okPerS).padStart(7)} ok/s  p50 ${String(s.p50Ms).padStart(7)} ms  p99 ${String(s.p99Ms).padStart(7)} ms` +
     `  timeouts ${s.timeouts}  errors ${JSON.stringify(s.errors)}`;
-  console.error(`${name}: ${r.seconds} s, ${r.honestClients} honest + ${r.abusiveClients} abusive clients`);
+  console.error(`${name}: ${r.seconds} s, ${r.honestClients} honest + ${r.abusiveClients} abusive clients (load average ${r.loadAvg1m.atStart} -> ${r.loadAvg1m.atEnd})`);
   console.error(line('honest (all)', r.honest));
   for (const [t, s] of Object.entries(r.honest.byType)) console.error(line(`  ${t}`, s));
   if (r.abusive) {
@@ -319,7 +323,7 @@ export async function loadBench(): Promise<Record<string, unknown>> {
   const abusiveCount = Math.round(num('BENCH_LOAD_ABUSIVE', Math.round(clients / 10)));
   const honestCount = clients - abusiveCount;
   const timeoutS = num('BENCH_LOAD_TIMEOUT', 10);
-  const warmup = num('BENCH_LOAD_WARMUP', Math.min(15, Math.round(seconds / 4)));
+  const warmup = num('BENCH_LOAD_WARMUP', Math.min(30, Math.round(seconds / 4)));
   const seed = Math.round(num('BENCH_LOAD_SEED', 20240503));
   const aliases = Math.round(num('BENCH_LOAD_ALIASES', 400));
   if (honestCount < 1 || seconds < 1) throw new Error('BENCH_LOAD_CLIENTS must exceed BENCH_LOAD_ABUSIVE, and BENCH_LOAD_SECONDS be at least 1');
@@ -362,7 +366,9 @@ export async function loadBench(): Promise<Record<string, unknown>> {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(60_000),
       });
-      return (await r.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+      const answer = (await r.json()) as { data?: Record<string, unknown>; errors?: { message: string }[] };
+      if (answer.errors?.length) throw new Error(`load bench: a set-up query was refused (HTTP ${r.status}): ${answer.errors[0].message}`);
+      return answer;
     };
     const workload: Workload = await buildWorkload(seed, post);
     console.error(
