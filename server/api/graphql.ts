@@ -1,8 +1,9 @@
 /**
  * The GraphQL API: the schema-first contract in schema.graphql, the resolvers of each capability
  * (search.ts, entity.ts, graph.ts, paths.ts, releases.ts, matches.ts; typed by the types codegen
- * generates from the schema) merged here, and errors mapped by code onto `extensions.code` and an HTTP
- * status at this one boundary.
+ * generates from the schema) merged here, the bounds of every request (at most 10 root fields, a cost
+ * budget counted by cost.ts, one deadline for its reads kept by request.ts), and errors mapped by code
+ * onto `extensions.code` and an HTTP status at this one boundary.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -11,7 +11,7 @@
  * through it (a resolver called directly) starts it at its first read.
  */
 import { TimeoutError } from '../core/errors';
-import { Database } from '../core/neo4j/database';
+import { Database, withDeadline } from '../core/neo4j/database';
 import { apiLimits } from '../core/settings';
 import { Context, dbOf } from './context';
 
@@ -37,7 +37,8 @@ function scopeOf(ctx: Context): Scope {
 /** The database as this request reads it: every read within the request's deadline. */
 export function requestDb(ctx: Context): Database {
   const scope = scopeOf(ctx);
-  scope.db ??= dbOf(ctx).withDeadline(
+  scope.db ??= withDeadline(
+    dbOf(ctx),
     scope.deadline,
     () => new TimeoutError(`The request took longer than its time limit (REQUEST_TIMEOUT, ${scope.timeoutMs / 1000} s) and was stopped; ask for less at once`),
   );

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { buildSchema, getNamedType, getNullableType, isListType, isObjectType, parse } from 'graphql';
 import * as api from '../../client/src/api';
 import { FIELD_COSTS, queryCost, READ_COST } from '../../server/api/cost';
+import { createGraphQLServer } from '../../server/api/graphql';
 import { apiLimits } from '../../server/core/settings';
 
 const schema = buildSchema(fs.readFileSync(path.join(__dirname, '..', '..', 'server', 'schema.graphql'), 'utf8'));
@@ -99,5 +100,36 @@ describe('counting', () => {
       }
     }
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the server refuses before anything runs (no database needed)', () => {
+  const server = createGraphQLServer({ maxQueryCost: budget, requestTimeoutMs: 1000 });
+  beforeAll(() => server.start());
+  afterAll(() => server.stop());
+
+  async function refusal(query: string): Promise<{ code: unknown; message: string; status: number | undefined }> {
+    const res = await server.executeOperation({ query }, { contextValue: { db: null } });
+    if (res.body.kind !== 'single') throw new Error('a single answer was expected');
+    const [error] = res.body.singleResult.errors ?? [];
+    return { code: error?.extensions?.code, message: error?.message ?? '', status: res.http.status };
+  }
+
+  test('the amplification: QUERY_TOO_COSTLY, HTTP 400, naming its cost and the budget', async () => {
+    const r = await refusal(amplification(400));
+    expect(r).toMatchObject({ code: 'QUERY_TOO_COSTLY', status: 400 });
+    expect(r.message).toMatch(new RegExp(`^This request costs ${cost(amplification(400))}; the budget of one request is ${budget} \\(MAX_QUERY_COST\\)`));
+  });
+
+  test('fragments that double at each level (2^30 fields) are refused without being counted out', async () => {
+    const bomb = `{ entity(id: "x") { ...F0 } } ${Array.from({ length: 30 }, (_, i) => `fragment F${i} on Entity { id ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F30 on Entity { id }`;
+    const r = await refusal(bomb);
+    expect(r).toMatchObject({ code: 'QUERY_TOO_COSTLY', status: 400 });
+    expect(r.message).toMatch(/has too many fields to count/);
+  });
+
+  test('a request within the budget passes the check (and then needs the database)', async () => {
+    const r = await refusal('{ datasets { name } }');
+    expect(r.code).toBe('SERVICE_UNAVAILABLE');
   });
 });

@@ -68,7 +68,8 @@ export class Database {
 
   constructor(
     readonly endpoint: Pick<Neo4jEndpoint, 'uri' | 'user' | 'password' | 'database'>,
-    private readonly queryTimeoutMs = 20_000,
+    /** Upper bound of one read (QUERY_TIMEOUT). */
+    readonly queryTimeoutMs = 20_000,
   ) {
     this.database = endpoint.database;
     this.driver = neo4j.driver(endpoint.uri, neo4j.auth.basic(endpoint.user, endpoint.password), {
@@ -106,30 +107,6 @@ export class Database {
     } finally {
       await session.close();
     }
-  }
-
-  /**
-   * This database with its reads bounded by one deadline (ms since the epoch), e.g. one request's: each
-   * read gets the time left as its transaction timeout (at most its own), none starts once the deadline
-   * has passed, and a read stopped by that timeout fails with `timedOut()`.
-   */
-  withDeadline(deadline: number, timedOut: () => Error): Database {
-    const bounded = Object.create(this) as Database;
-    bounded.read = async <T extends RecordShape = RecordShape>(
-      name: string,
-      params: Params = {},
-      timeoutMs = this.queryTimeoutMs,
-      slots?: Record<string, string | number>,
-    ): Promise<T[]> => {
-      const left = Math.ceil(deadline - Date.now());
-      if (left <= 0) throw timedOut();
-      try {
-        return await this.read<T>(name, params, Math.min(timeoutMs, left), slots);
-      } catch (err) {
-        throw err instanceof TimeoutError && left <= timeoutMs ? timedOut() : err;
-      }
-    };
-    return bounded;
   }
 
   /** Runs a named query in its own auto-commit write transaction (schema, maintenance). */
@@ -181,4 +158,29 @@ export class Database {
   async close(): Promise<void> {
     await this.driver.close();
   }
+}
+
+/**
+ * `db` with its reads bounded by one deadline (ms since the epoch), e.g. one request's: each read gets
+ * the time left as its transaction timeout (at most its own), none starts once the deadline has passed,
+ * and a read stopped by that timeout fails with `timedOut()`. Nothing of `db` is used until a read.
+ */
+export function withDeadline(db: Database, deadline: number, timedOut: () => Error): Database {
+  const bounded = Object.create(db) as Database;
+  bounded.read = async <T extends RecordShape = RecordShape>(
+    name: string,
+    params: Params = {},
+    timeoutMs?: number,
+    slots?: Record<string, string | number>,
+  ): Promise<T[]> => {
+    const own = timeoutMs ?? db.queryTimeoutMs;
+    const left = Math.ceil(deadline - Date.now());
+    if (left <= 0) throw timedOut();
+    try {
+      return await db.read<T>(name, params, Math.min(own, left), slots);
+    } catch (err) {
+      throw err instanceof TimeoutError && left <= own ? timedOut() : err;
+    }
+  };
+  return bounded;
 }
