@@ -21,10 +21,10 @@ import { Admission, RateLimit } from './admission';
 import { AuditLog, truncatedJson } from './audit';
 import { authenticate, Caller, KeyStore, loadApiKeys } from './auth';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
-import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, UnauthenticatedError } from '../core/errors';
+import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
-import { Database } from '../core/neo4j/database';
-import { AccessSettings, accessSettings, REPO_ROOT } from '../core/settings';
+import { Database, withDeadline } from '../core/neo4j/database';
+import { AccessSettings, accessSettings, apiLimits, REPO_ROOT } from '../core/settings';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
@@ -176,10 +176,17 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       const relationTypes = q.relationTypes ? q.relationTypes.split(',').map((s) => s.trim()) : undefined;
       const depth = num('depth');
       if (ids.length === 0) throw new BadInputError('ids must name at least one entity, e.g. ids=ofac-43379');
+      // One deadline for the whole export, as for a GraphQL request: its several reads share it.
+      const { requestTimeoutMs } = apiLimits();
+      const db = withDeadline(
+        state.db,
+        Date.now() + requestTimeoutMs,
+        () => new TimeoutError(`The export took longer than its time limit (REQUEST_TIMEOUT, ${requestTimeoutMs / 1000} s) and was stopped; ask for less at once`),
+      );
       const graph =
         depth === 0
-          ? await subgraph(state.db, { ids, relationTypes })
-          : await neighborhood(state.db, { ids, depth, limit: num('limit'), relationTypes });
+          ? await subgraph(db, { ids, relationTypes })
+          : await neighborhood(db, { ids, depth, limit: num('limit'), relationTypes });
       const { type, ext } = CONTENT_TYPES[format];
       res.setHeader('content-type', type);
       const stem = (ids[0] ?? 'subgraph').replace(/[^\w.-]+/g, '_').slice(0, 80);
