@@ -46,7 +46,7 @@ function num(name: string, fallback: number): number {
 }
 
 /** Server settings that shape what the bench measures; recorded with the results as set (or "default"). */
-const SERVER_SETTINGS = ['RATE_LIMIT', 'MAX_CONCURRENT_QUERIES', 'QUERY_QUEUE', 'QUERY_QUEUE_WAIT', 'QUERY_TIMEOUT', 'NEO4J_HEAP', 'NEO4J_PAGECACHE', 'NEO4J_TX_MEMORY'];
+const SERVER_SETTINGS = ['RATE_LIMIT', 'MAX_CONCURRENT_QUERIES', 'QUERY_QUEUE', 'QUERY_QUEUE_WAIT', 'QUERY_TIMEOUT', 'REQUEST_TIMEOUT', 'MAX_QUERY_COST', 'NEO4J_HEAP', 'NEO4J_PAGECACHE', 'NEO4J_TX_MEMORY'];
 
 type Role = 'honest' | 'abusive';
 
@@ -59,11 +59,19 @@ class Recorder {
     if (!e) this.byKey.set(k, (e = { ms: [], outcomes: {} }));
     return e;
   }
+  /** Successful answers per client (fairness: does every honest client get served?). */
+  readonly okByClient = new Map<string, number>();
   /** `ms` is null for a request that got no answer. */
-  add(role: Role, type: string, outcome: string, ms: number | null): void {
-    const e = this.entry(role, type);
+  add(client: ClientSpec, type: string, outcome: string, ms: number | null): void {
+    const e = this.entry(client.role, type);
     e.outcomes[outcome] = (e.outcomes[outcome] ?? 0) + 1;
     if (ms !== null && outcome === 'ok') e.ms.push(ms);
+    if (outcome === 'ok') this.okByClient.set(client.key, (this.okByClient.get(client.key) ?? 0) + 1);
+  }
+  /** Fewest, median and most successful answers of one role's clients. */
+  spread(clients: ClientSpec[]): { min: number; median: number; max: number } | null {
+    const n = clients.map((c) => this.okByClient.get(c.key) ?? 0).sort((a, b) => a - b);
+    return n.length ? { min: n[0], median: n[Math.floor(n.length / 2)], max: n[n.length - 1] } : null;
   }
   entries(role: Role): { type: string; ms: number[]; outcomes: Record<string, number> }[] {
     return [...this.byKey.entries()].filter(([k]) => k.startsWith(`${role}/`)).map(([k, v]) => ({ type: k.slice(role.length + 1), ...v }));
@@ -155,7 +163,7 @@ function runClient(url: string, c: ClientSpec, seconds: number, timeoutS: number
       lost = pending;
       const was = lost;
       setImmediate(() => {
-        if (lost === was) rec.add(c.role, was.type, connError ? 'connError' : 'closed', null);
+        if (lost === was) rec.add(c, was.type, connError ? 'connError' : 'closed', null);
         if (lost === was) lost = null;
       });
     }
@@ -182,11 +190,11 @@ function runClient(url: string, c: ClientSpec, seconds: number, timeoutS: number
         // @types/autocannon declares only some of the events a client emits (lib/httpClient.js).
         const events = client as unknown as NodeJS.EventEmitter;
         events.on('response', (_status: number, _bytes: number, ms: number) => {
-          if (pending) rec.add(c.role, pending.type, outcome, ms);
+          if (pending) rec.add(c, pending.type, outcome, ms);
           pending = null;
         });
         events.on('timeout', () => {
-          if (lost) rec.add(c.role, lost.type, 'timeout', null);
+          if (lost) rec.add(c, lost.type, 'timeout', null);
           lost = null;
         });
         events.on('connError', () => {
@@ -279,6 +287,7 @@ async function run(server: LoadServer, clients: ClientSpec[], seconds: number, t
     abusiveClients: clients.filter((c) => c.role === 'abusive').length,
     honest: summarise(rec.entries('honest'), elapsed, timeoutS * 1000),
     abusive: clients.some((c) => c.role === 'abusive') ? summarise(rec.entries('abusive'), elapsed, timeoutS * 1000) : null,
+    honestOkPerClient: rec.spread(clients.filter((c) => c.role === 'honest')),
     healthz,
     benchLoopDelayP99Ms: round(loop.percentile(99) / 1e6),
     memory,
@@ -294,6 +303,7 @@ function printRun(name: string, r: RunResult): void {
     `  timeouts ${s.timeouts}  errors ${JSON.stringify(s.errors)}`;
   console.error(`${name}: ${r.seconds} s, ${r.honestClients} honest + ${r.abusiveClients} abusive clients (load average ${r.loadAvg1m.atStart} -> ${r.loadAvg1m.atEnd})`);
   console.error(line('honest (all)', r.honest));
+  console.error(`  successful answers per honest client: min ${r.honestOkPerClient?.min}, median ${r.honestOkPerClient?.median}, max ${r.honestOkPerClient?.max}`);
   for (const [t, s] of Object.entries(r.honest.byType)) console.error(line(`  ${t}`, s));
   if (r.abusive) {
     console.error(line('abusive (all)', r.abusive));
