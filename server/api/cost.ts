@@ -82,6 +82,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
 };
 
 const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {
+  // Introspection (GraphiQL's schema query) is answered from memory, reading nothing: each field once.
+  // Its size is bounded by maxQueryNodes like any document.
+  if (type.name.startsWith('__') || field.name.startsWith('__')) return 1 + childComplexity;
   const cost = FIELD_COSTS[`${type.name}.${field.name}`] ?? {};
   const leaf = isLeafType(getNamedType(field.type));
   // An object (or list of objects) is one value plus what is asked of it, per object.

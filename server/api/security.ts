@@ -41,7 +41,8 @@ export function securityHeaders(): RequestHandler {
     },
     strictTransportSecurity: false,
     xFrameOptions: { action: 'deny' },
-    referrerPolicy: { policy: 'no-referrer' },
+    // same-origin: our own pages keep their Referer and Origin (the export form's POST), other sites get none.
+    referrerPolicy: { policy: 'same-origin' },
   });
 }
 
@@ -101,7 +102,14 @@ export function sameOriginOnly(corsOrigins: string[]): RequestHandler {
     const origin = req.headers.origin;
     if (origin && allowed.has(origin)) return next();
     const site = req.headers['sec-fetch-site'];
-    const crossSite = site !== undefined && site !== 'same-origin' && site !== 'none';
+    // A browser's own word (Sec-Fetch-Site cannot be set by a page) decides when it is there: Origin may be
+    // "null" on a same-origin form POST (Fetch spec: a navigation's origin serialises as null under some
+    // referrer policies), which must not read as another site.
+    if (site !== undefined) {
+      if (site === 'same-origin' || site === 'none') return next();
+      return next(new ForbiddenError(`${req.method} ${req.path} from a page of another site is refused`));
+    }
+    // Without it (older browsers, scripts), the Origin header, when sent, must name this host.
     let crossOrigin = false;
     if (origin !== undefined) {
       try {
@@ -110,7 +118,7 @@ export function sameOriginOnly(corsOrigins: string[]): RequestHandler {
         crossOrigin = true; // "null" (sandboxed frames, file: pages) or garbage
       }
     }
-    if (crossSite || crossOrigin) return next(new ForbiddenError(`${req.method} ${req.path} from a page of another site is refused`));
+    if (crossOrigin) return next(new ForbiddenError(`${req.method} ${req.path} from a page of another site is refused`));
     next();
   };
 }

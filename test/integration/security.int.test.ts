@@ -351,7 +351,9 @@ describe('HTTP hardening', () => {
       const r = await request(s, 'POST', '/api/export', { ...form, ...headers }, body);
       expect([headers, r.status, r.body.error?.code]).toEqual([headers, 403, 'FORBIDDEN']);
     }
-    const sameSite: Record<string, string>[] = [{ origin: s.base, 'sec-fetch-site': 'same-origin' }, {}];
+    // Chromium's own export form: Origin "null" (a navigation POST under a strict referrer policy) with
+    // Sec-Fetch-Site same-origin, which the browser alone can set.
+    const sameSite: Record<string, string>[] = [{ origin: s.base, 'sec-fetch-site': 'same-origin' }, { origin: 'null', 'sec-fetch-site': 'same-origin' }, {}];
     for (const headers of sameSite) {
       const r = await request(s, 'POST', '/api/export', { ...form, ...headers }, body);
       expect([headers, r.status]).toEqual([headers, 200]);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildSchema, getNamedType, getNullableType, isListType, isObjectType, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, getNamedType, getNullableType, isListType, isObjectType, parse } from 'graphql';
 import * as api from '../../client/src/api';
 import { FIELD_COSTS, queryCost, READ_COST } from '../../server/api/cost';
 import { createGraphQLServer } from '../../server/api/graphql';
@@ -24,6 +24,16 @@ function amplification(aliases: number): string {
 const realFetch = globalThis.fetch;
 afterEach(() => {
   globalThis.fetch = realFetch;
+});
+
+describe('GraphiQL', () => {
+  test('its schema introspection (as GraphiQL asks it) is counted, each field once, and costs little', () => {
+    // GraphiQL 4 asks with these options; before introspection was costed, the request was refused outright.
+    const introspection = getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true, directiveIsRepeatable: true, specifiedByUrl: true });
+    const c = cost(introspection);
+    expect(c).toBeGreaterThan(100);
+    expect(c).toBeLessThan(READ_COST);
+  });
 });
 
 describe('the explorer', () => {
