@@ -170,10 +170,10 @@ export async function buildWorkload(seed: number, post: Post): Promise<Workload>
     if (to) linkedPairs.push([s.id, to.id]);
   }
 
-  // Hubs: the programs of 200 sampled parties, by number of members.
+  // Hubs: the programs of 100 sampled parties (the most one neighborhood takes), by number of members.
   const r = await post({
     query: `query($ids: [ID!]!) { neighborhood(ids: $ids, depth: 1, limit: 1000, relationTypes: [SANCTION]) { nodes { id kind degree } edges { source target } } }`,
-    variables: { ids: ids.slice(0, 200) },
+    variables: { ids: ids.slice(0, 100) },
   });
   const g = r.data?.neighborhood as { nodes: { id: string; kind: string; degree: number }[]; edges: { source: string; target: string }[] } | undefined;
   const programs = (g?.nodes ?? []).filter((n) => n.kind === 'Program').sort((a, b) => b.degree - a.degree || a.id.localeCompare(b.id));

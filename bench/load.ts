@@ -50,13 +50,21 @@ const SERVER_SETTINGS = ['RATE_LIMIT', 'MAX_CONCURRENT_QUERIES', 'QUERY_QUEUE', 
 
 type Role = 'honest' | 'abusive';
 
+/** One role's requests of one query type: latencies of successful and of refused answers, outcomes. */
+interface Entry {
+  type: string;
+  ms: number[];
+  refusedMs: number[];
+  outcomes: Record<string, number>;
+}
+
 /** Every request's outcome and latency, by role and query type. */
 class Recorder {
-  readonly byKey = new Map<string, { ms: number[]; outcomes: Record<string, number> }>();
+  readonly byKey = new Map<string, { ms: number[]; refusedMs: number[]; outcomes: Record<string, number> }>();
   private entry(role: Role, type: string) {
     const k = `${role}/${type}`;
     let e = this.byKey.get(k);
-    if (!e) this.byKey.set(k, (e = { ms: [], outcomes: {} }));
+    if (!e) this.byKey.set(k, (e = { ms: [], refusedMs: [], outcomes: {} }));
     return e;
   }
   /** Successful answers per client (fairness: does every honest client get served?). */
@@ -65,7 +73,7 @@ class Recorder {
   add(client: ClientSpec, type: string, outcome: string, ms: number | null): void {
     const e = this.entry(client.role, type);
     e.outcomes[outcome] = (e.outcomes[outcome] ?? 0) + 1;
-    if (ms !== null && outcome === 'ok') e.ms.push(ms);
+    if (ms !== null) (outcome === 'ok' ? e.ms : e.refusedMs).push(ms);
     if (outcome === 'ok') this.okByClient.set(client.key, (this.okByClient.get(client.key) ?? 0) + 1);
   }
   /** Fewest, median and most successful answers of one role's clients. */
@@ -73,7 +81,7 @@ class Recorder {
     const n = clients.map((c) => this.okByClient.get(c.key) ?? 0).sort((a, b) => a - b);
     return n.length ? { min: n[0], median: n[Math.floor(n.length / 2)], max: n[n.length - 1] } : null;
   }
-  entries(role: Role): { type: string; ms: number[]; outcomes: Record<string, number> }[] {
+  entries(role: Role): Entry[] {
     return [...this.byKey.entries()].filter(([k]) => k.startsWith(`${role}/`)).map(([k, v]) => ({ type: k.slice(role.length + 1), ...v }));
   }
 }
@@ -106,9 +114,10 @@ function outcomeOf(status: number, body: string, graphql: boolean): string {
   return code ? `${status}:${code}` : String(status);
 }
 
-/** Figures of a set of requests in a run of `seconds`: `ms` are the latencies of successful answers. */
-function stats(ms: number[], outcomes: Record<string, number>, seconds: number, timeoutMs: number) {
+/** Figures of a set of requests in a run of `seconds`. */
+function stats({ ms, refusedMs, outcomes }: Omit<Entry, 'type'>, seconds: number, timeoutMs: number) {
   const sorted = [...ms].sort((a, b) => a - b);
+  const refused = [...refusedMs].sort((a, b) => a - b);
   const requests = Object.values(outcomes).reduce((s, n) => s + n, 0);
   const ok = outcomes.ok ?? 0;
   const errors = Object.fromEntries(Object.entries(outcomes).filter(([o]) => o !== 'ok'));
@@ -130,16 +139,20 @@ function stats(ms: number[], outcomes: Record<string, number>, seconds: number, 
     p99Ms: round(pct(sorted, 99)),
     maxMs: round(sorted.length ? sorted[sorted.length - 1] : null),
     p99WithTimeoutsMs: round(pct(withTimeouts, 99)),
+    // How long a refusal (any answer but a success) took to come: an abusive client should wait or be refused.
+    refusedP50Ms: round(pct(refused, 50)),
+    refusedP99Ms: round(pct(refused, 99)),
   };
 }
 type Stats = ReturnType<typeof stats>;
 
 /** Figures of one role's requests, in all and by query type. */
-function summarise(entries: { type: string; ms: number[]; outcomes: Record<string, number> }[], seconds: number, timeoutMs: number) {
-  const merged: Record<string, number> = {};
-  for (const e of entries) for (const [o, n] of Object.entries(e.outcomes)) merged[o] = (merged[o] ?? 0) + n;
-  const byType = entries.sort((a, b) => a.type.localeCompare(b.type)).map((e) => [e.type, stats(e.ms, e.outcomes, seconds, timeoutMs)] as const);
-  return { ...stats(entries.flatMap((e) => e.ms), merged, seconds, timeoutMs), byType: Object.fromEntries(byType) };
+function summarise(entries: Entry[], seconds: number, timeoutMs: number) {
+  const outcomes: Record<string, number> = {};
+  for (const e of entries) for (const [o, n] of Object.entries(e.outcomes)) outcomes[o] = (outcomes[o] ?? 0) + n;
+  const all = { ms: entries.flatMap((e) => e.ms), refusedMs: entries.flatMap((e) => e.refusedMs), outcomes };
+  const byType = entries.sort((a, b) => a.type.localeCompare(b.type)).map((e) => [e.type, stats(e, seconds, timeoutMs)] as const);
+  return { ...stats(all, seconds, timeoutMs), byType: Object.fromEntries(byType) };
 }
 
 interface ClientSpec {
@@ -300,7 +313,7 @@ type RunResult = NonNullable<Awaited<ReturnType<typeof run>>>;
 function printRun(name: string, r: RunResult): void {
   const line = (label: string, s: Stats) =>
     `  ${label.padEnd(22)} ${String(s.requests).padStart(6)} req ${String(s.okPerS).padStart(7)} ok/s  p50 ${String(s.p50Ms).padStart(7)} ms  p99 ${String(s.p99Ms).padStart(7)} ms` +
-    `  timeouts ${s.timeouts}  errors ${JSON.stringify(s.errors)}`;
+    `  timeouts ${s.timeouts}  errors ${JSON.stringify(s.errors)}${s.refusedP50Ms === null ? '' : ` (answered in p50 ${s.refusedP50Ms} ms)`}`;
   console.error(`${name}: ${r.seconds} s, ${r.honestClients} honest + ${r.abusiveClients} abusive clients (load average ${r.loadAvg1m.atStart} -> ${r.loadAvg1m.atEnd})`);
   console.error(line('honest (all)', r.honest));
   console.error(`  successful answers per honest client: min ${r.honestOkPerClient?.min}, median ${r.honestOkPerClient?.median}, max ${r.honestOkPerClient?.max}`);
