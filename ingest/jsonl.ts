@@ -79,19 +79,24 @@ export async function* readLines(file: string, opts: ReaderOptions = {}): AsyncG
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   let lineNo = 0;
-  const keep = (part: Buffer) => {
+  /** Keeps part of the line being read; false when the line grows over the cap. */
+  const keep = (part: Buffer): boolean => {
     pendingBytes += part.length;
-    if (pendingBytes > maxRecordBytes) {
-      throw new SourceFormatError(name, lineNo + 1, `is longer than ${formatSize(maxRecordBytes)} (INGEST_MAX_RECORD_SIZE): a damaged or hostile file; refused`);
-    }
     pending.push(part);
+    return pendingBytes <= maxRecordBytes;
   };
+  const tooLong = () =>
+    new SourceFormatError(name, lineNo + 1, `is longer than ${formatSize(maxRecordBytes)} (INGEST_MAX_RECORD_SIZE): a damaged or hostile file; refused`);
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
       onBytes?.(chunk.length);
       let start = 0;
       for (let nl = chunk.indexOf(0x0a); nl >= 0; nl = chunk.indexOf(0x0a, start)) {
-        keep(chunk.subarray(start, nl));
+        if (!keep(chunk.subarray(start, nl))) {
+          // The line before is whole: hand it over first (format detection reads only the first line).
+          if (held) yield held;
+          throw tooLong();
+        }
         const text = decode(pending, ++lineNo);
         pending = [];
         pendingBytes = 0;
@@ -100,7 +105,10 @@ export async function* readLines(file: string, opts: ReaderOptions = {}): AsyncG
         if (held) yield held;
         held = { line: lineNo, text, last: false };
       }
-      if (start < chunk.length) keep(chunk.subarray(start));
+      if (start < chunk.length && !keep(chunk.subarray(start))) {
+        if (held) yield held;
+        throw tooLong();
+      }
     }
     if (pending.length) {
       const text = decode(pending, ++lineNo);

@@ -74,6 +74,7 @@ describe('size caps', () => {
     entity.properties.name = ['N'.repeat(30 * MiB)];
     lines[1] = JSON.stringify(entity);
     const file = variant('ftm-giant', 'entities.ftm.json', lines.join('\n'));
+    expect((await detectFormat([file])).name).toBe('ftm'); // from its first line, which is fine
     const err = await refusal(parseFtm([file], { release: '2024-05-27' }));
     expect([err.file, err.line]).toEqual(['entities.ftm.json', 2]);
     expect(err.reason).toMatch(/longer than 8 MiB \(INGEST_MAX_RECORD_SIZE\)/);

