@@ -109,6 +109,8 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // A closed terminal: stop the embedded Neo4j this load started at once, not after the watchdog's grace.
+  process.on('SIGHUP', onSignal);
 
   let fetched: FetchedRelease | undefined;
   try {

@@ -78,7 +78,13 @@ async function main(): Promise<void> {
       state.notReady = 'loading demo data';
       log.info('The database is empty: loading the bundled demo data (LOAD_DEMO_DATA=0 to skip)');
       for (const load of DEMO_LOADS) {
-        const { summary } = await ingest(db, { ...load, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs });
+        const { summary } = await ingest(db, {
+          ...load,
+          batchSize: settings.ingestBatchSize,
+          txTimeoutMs: settings.ingestTxTimeoutMs,
+          maxRecordBytes: settings.ingestMaxRecordBytes,
+          maxValueBytes: settings.ingestMaxValueBytes,
+        });
         log.info(formatSummary(summary));
       }
     }
