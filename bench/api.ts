@@ -51,7 +51,7 @@ async function throughput(url: string, body: () => string, seconds: number, conc
 }
 
 /** Deterministic misspelling: swap two inner letters of the longest word. */
-function misspell(name: string): string {
+export function misspell(name: string): string {
   const words = name.split(' ');
   const i = words.reduce((best, w, j) => (w.length > words[best].length ? j : best), 0);
   const w = words[i];

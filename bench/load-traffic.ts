@@ -7,6 +7,9 @@
  * Which parties are linked and which programs are hubs is asked of the server itself, through the public
  * API, once before the runs (a few dozen requests).
  */
+import { FACT_KIND_NAMES, LINK_TYPES as MODEL_LINK_TYPES } from '../server/core/model';
+import { DOCUMENTS } from '../client/src/api';
+import { misspell } from './api';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -49,43 +52,19 @@ function sample<T>(rnd: () => number, xs: readonly T[], n: number): T[] {
   return copy.slice(0, n);
 }
 
-// The explorer's documents, as client/src/api.ts sends them.
-const GRAPH_NODE_FIELDS = `fragment GraphNodeFields on GraphNode { id kind label degree placeholder delistedOn listedOn programs }`;
-const GRAPH_EDGE_FIELDS = `fragment GraphEdgeFields on GraphEdge { id source target type label dataset release record percentage }`;
-const SUBGRAPH_FIELDS = `fragment SubgraphFields on Subgraph { nodes { ...GraphNodeFields } edges { ...GraphEdgeFields } truncated }`;
-const POSSIBLE_MATCH_FIELDS = `fragment PossibleMatchFields on PossibleMatch { id name kind datasets score features { label value } decision decidedBy decidedAt }`;
-const SEARCH = `query Search($query: String!, $kinds: [EntityKind!], $datasets: [String!], $programs: [String!], $countries: [String!], $first: Int) {
-  search(query: $query, kinds: $kinds, datasets: $datasets, programs: $programs, countries: $countries, first: $first) {
-    total hasMore endCursor
-    hits { score matchedName entity { id kind name programs datasets nationalities placeholder delistedOn } }
-  }
-}`;
-const ENTITY = `query Entity($id: ID!) {
-  entity(id: $id) {
-    id kind name programs datasets birthDates birthPlaces nationalities gender titles remarks degree placeholder
-    delistedOn listedOn firstSeen record release
-    vessel { label value }
-    aliases { name type quality }
-    addresses { id full city country }
-    identifiers { id type value country label }
-    possibleMatches { ...PossibleMatchFields }
-  }
-}
-${POSSIBLE_MATCH_FIELDS}`;
+// The explorer's own requests, exactly as it sends them (client/src/api.ts); the neighbourhood with a
+// depth of the bench's choosing, on the explorer's fragments.
+const SEARCH = DOCUMENTS.search;
+const ENTITY = DOCUMENTS.entity;
+const PATHS = DOCUMENTS.paths;
 const NEIGHBORHOOD = `query Expand($ids: [ID!]!, $depth: Int, $limit: Int) {
   neighborhood(ids: $ids, depth: $depth, limit: $limit) { ...SubgraphFields }
 }
-${SUBGRAPH_FIELDS} ${GRAPH_NODE_FIELDS} ${GRAPH_EDGE_FIELDS}`;
-const PATHS = `query Paths($from: ID!, $to: ID!, $mode: PathMode, $maxHops: Int, $limit: Int, $types: [RelationType!]) {
-  paths(from: $from, to: $to, mode: $mode, maxHops: $maxHops, limit: $limit, relationTypes: $types) {
-    length nodes { ...GraphNodeFields } edges { ...GraphEdgeFields }
-  }
-}
-${GRAPH_NODE_FIELDS} ${GRAPH_EDGE_FIELDS}`;
+${DOCUMENTS.subgraphFragments}`;
 
 /** Relationship types between parties (no program membership, addresses, identifiers or candidate matches). */
-const LINK_TYPES = ['OWNERSHIP', 'DIRECTORSHIP', 'FAMILY', 'ASSOCIATE', 'UNKNOWN_LINK'];
-const NON_PARTY_KINDS = new Set(['Address', 'Identifier', 'Program']);
+const LINK_TYPES: string[] = MODEL_LINK_TYPES;
+const NON_PARTY_KINDS = new Set<string>(FACT_KIND_NAMES);
 
 function graphql(type: string, query: string, variables: Record<string, unknown>): LoadRequest {
   return { type, method: 'POST', path: '/graphql', body: JSON.stringify({ query, variables }), headers: { 'content-type': 'application/json' } };
@@ -192,16 +171,6 @@ export async function buildWorkload(seed: number, post: Post): Promise<Workload>
   return { names, ids, linkedPairs, hubs, commonWord, words };
 }
 
-/** Deterministic misspelling: swap two inner letters of the longest word (as bench/api.ts does). */
-function misspell(name: string): string {
-  const words = name.split(' ');
-  const i = words.reduce((best, w, j) => (w.length > words[best].length ? j : best), 0);
-  const w = words[i];
-  if (w.length < 5) return name;
-  const k = Math.floor(w.length / 2);
-  words[i] = w.slice(0, k - 1) + w[k] + w[k - 1] + w.slice(k + 1);
-  return words.join(' ');
-}
 
 const EXPORT_FORMATS = ['graphml', 'json', 'gexf', 'csv', 'ftm'];
 

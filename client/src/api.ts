@@ -258,3 +258,13 @@ export const EXPORT_FORMATS = [
   { format: 'json', label: 'JSON (Cytoscape.js)' },
   { format: 'ftm', label: 'FollowTheMoney JSON lines' },
 ] as const satisfies readonly { format: ExportFormat; label: string }[];
+
+/** The explorer's requests as it sends them (fragments included), for tools that replay them: the load benchmark. */
+export const DOCUMENTS = {
+  search: SEARCH,
+  entity: document(ENTITY, POSSIBLE_MATCH_FIELDS),
+  expand: document(EXPAND, SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS),
+  paths: document(PATHS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS),
+  /** The fragments a document selecting `...SubgraphFields` needs. */
+  subgraphFragments: document('', SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS),
+} as const;
