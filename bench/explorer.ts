@@ -131,7 +131,8 @@ async function sample(browser: Browser, url: string, spec: Spec, gestures = true
   const page = await openWithProbe(browser, spec);
   try {
     await page.goto(url, { timeout: 120_000 });
-    await page.waitForFunction('window.__bench.t1 !== null', undefined, { timeout: 180_000, polling: 100 });
+    // Function predicates, not strings: the server's CSP has no 'unsafe-eval', which a string predicate needs.
+    await page.waitForFunction(() => (globalThis as unknown as { __bench: { t1: number | null } }).__bench.t1 !== null, undefined, { timeout: 180_000, polling: 100 });
     const first = (await page.evaluate(
       '({ t0: window.__bench.t0, t1: window.__bench.t1, viewport: window.__bench.viewport, firstDrawMs: window.__bench.firstDrawMs, earlyDrawMs: window.__bench.earlyDrawMs })',
     )) as { t0: number; t1: number; viewport: Sample['viewport']; firstDrawMs: number; earlyDrawMs: number[] };
@@ -219,7 +220,14 @@ export async function explorerBench(db: Database, runs: number): Promise<Record<
     // The canvas as the explorer builds it (in one batch): its elements, stylesheet and size.
     const prep = await browser.newPage({ viewport: VIEWPORT });
     await prep.goto(`${explorerOrigin}/#${hash}`, { timeout: 120_000 });
-    await prep.waitForFunction('!!window.__cy && window.__cy.nodes().length > 0', undefined, { timeout: 180_000, polling: 100 });
+    await prep.waitForFunction(
+      () => {
+        const cy = (globalThis as unknown as { __cy?: { nodes(): { length: number } } }).__cy;
+        return !!cy && cy.nodes().length > 0;
+      },
+      undefined,
+      { timeout: 180_000, polling: 100 },
+    );
     const canvas = (await prep.evaluate(`(() => {
       const cy = window.__cy;
       return {
