@@ -15,6 +15,7 @@ import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
 import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
 import { logServerFault, statusOf } from './errors';
+import { loopDelay, startLoopDelayMonitor } from './event-loop';
 import { neighborhood, subgraph } from './graph';
 import { datasets } from './releases';
 import { Admission, RateLimit } from './admission';
@@ -137,6 +138,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
 
   // Answered to anyone (probes send no key): what is loaded, from the counts each load stores (no scan of
   // the parties), and whether Neo4j answers; never where Neo4j is (its URI names hosts and users).
+  startLoopDelayMonitor();
   app.get('/healthz', async (_req: Request, res: Response) => {
     const neo4j = { embedded: state.neo4j.embedded, version: state.neo4j.version };
     if (state.notReady || !state.db) {
@@ -145,7 +147,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     }
     try {
       const loaded = (await datasets(state.db, 5000)).map((d) => ({ name: d.name, release: d.release, entities: d.entityCount, loadedAt: d.loadedAt }));
-      res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets: loaded });
+      res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets: loaded, eventLoopDelay: loopDelay() });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
       res.status(503).json({ status: 'unavailable', reason: code, neo4j: { ...neo4j, connected: false } });
