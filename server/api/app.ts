@@ -29,6 +29,9 @@ import { AccessSettings, accessSettings, apiLimits, REPO_ROOT } from '../core/se
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
+/** How long /healthz waits for Neo4j before it answers 503. */
+const HEALTHZ_TIMEOUT_MS = 3000;
+
 export interface AppState {
   /** Why the app is not ready yet (starting Neo4j, loading demo data), or null when ready. */
   notReady: string | null;
@@ -146,7 +149,13 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       return;
     }
     try {
-      const loaded = (await datasets(state.db, 5000)).map((d) => ({ name: d.name, release: d.release, entities: d.entityCount, loadedAt: d.loadedAt }));
+      // Answered within HEALTHZ_TIMEOUT_MS whatever Neo4j does: a read of a server that just died can wait
+      // for the driver's connection timeout (30 s), and a probe must learn at once that it is unavailable.
+      const rows = await Promise.race([
+        datasets(state.db, HEALTHZ_TIMEOUT_MS),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new TimeoutError('Neo4j did not answer in time')), HEALTHZ_TIMEOUT_MS).unref()),
+      ]);
+      const loaded = rows.map((d) => ({ name: d.name, release: d.release, entities: d.entityCount, loadedAt: d.loadedAt }));
       res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets: loaded, eventLoopDelay: loopDelay() });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';

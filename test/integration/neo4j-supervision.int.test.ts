@@ -66,7 +66,8 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined> | T | u
 }
 
 async function health(app: App): Promise<{ status: number; body: { status?: string; reason?: string } }> {
-  const res = await fetch(`http://127.0.0.1:${app.port}/healthz`);
+  // A probe that hangs must not use up the whole wait (the server answers /healthz within 3 s).
+  const res = await fetch(`http://127.0.0.1:${app.port}/healthz`, { signal: AbortSignal.timeout(10_000) });
   return { status: res.status, body: (await res.json()) as { status?: string; reason?: string } };
 }
 
