@@ -173,6 +173,10 @@ test('a SIGKILLed Node leaves Neo4j for the next start to adopt, and its watchdo
   // Left for NEO4J_ORPHAN_GRACE to be adopted by the next start (processes.int.test.ts adopts one); then
   // the watchdog stops it, and removes its record.
   const record = path.join(app.home, 'run', 'server.json');
-  await waitFor('the orphaned Neo4j to stop', () => (javaOf(app.home).length === 0 && !fs.existsSync(record) ? true : undefined), 90_000, 500);
+  // At worst: the grace, a 60 s graceful stop, then SIGKILL; a failure shows what the watchdog saw.
+  await waitFor('the orphaned Neo4j to stop', () => (javaOf(app.home).length === 0 && !fs.existsSync(record) ? true : undefined), 120_000, 500).catch((err: Error) => {
+    const log = fs.existsSync(path.join(app.home, 'logs', 'watchdog.log')) ? fs.readFileSync(path.join(app.home, 'logs', 'watchdog.log'), 'utf8') : '(no watchdog.log)';
+    throw new Error(`${err.message}; java: ${JSON.stringify(javaOf(app.home))}, record: ${fs.existsSync(record)}, watchdog.log:\n${log}\nserver stderr:\n${app.stderr().slice(-2000)}`);
+  });
   expect(fs.readFileSync(path.join(app.home, 'logs', 'watchdog.log'), 'utf8')).toMatch(/nobody adopted the server within 3 s: stopping it/);
 });

@@ -306,6 +306,9 @@ function startWatchdog(settings: Settings, server: ProcessIdentity, home: string
       detached: true,
     });
     child.on('error', (err) => log.warn(`The Neo4j watchdog could not be started (${err.message}); a killed run may leave Neo4j running until the next start`));
+    child.on('exit', (code, signal) => {
+      if (code !== 0) log.warn(`The Neo4j watchdog ended (${describeExit(code, signal)}; see ${path.join(home, 'logs', 'watchdog.log')}); a killed run may leave Neo4j running until the next start`);
+    });
     child.unref();
     (child.stdin as unknown as { unref?: () => void }).unref?.();
   } finally {

@@ -71,10 +71,21 @@ async function ownerGone(): Promise<void> {
   process.exit(0);
 }
 
+let noticed = false;
+const onOwnerGone = () => {
+  if (noticed) return;
+  noticed = true;
+  void ownerGone();
+};
 process.stdin.on('data', () => undefined);
-process.stdin.once('close', () => void ownerGone());
-process.stdin.once('error', () => void ownerGone());
-// Nothing to watch once the server has ended while the owner lives (the owner restarts it with a new watchdog).
+process.stdin.once('end', onOwnerGone);
+process.stdin.once('close', onOwnerGone);
+process.stdin.once('error', onOwnerGone);
+say(`watching for owner ${args.owner.pid}`);
 setInterval(() => {
-  if (!serverRuns()) process.exit(0);
+  // Nothing to watch once the server has ended while the owner lives (the owner restarts it with a new watchdog).
+  if (!noticed && !serverRuns()) process.exit(0);
+  // The pipe's end-of-file is the quick signal; the owner's identity is the sure one (a pipe end that some
+  // other process came to hold would otherwise hide the owner's death for ever).
+  if (!isSameProcess(args.owner)) onOwnerGone();
 }, 2000);
