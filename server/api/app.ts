@@ -13,16 +13,18 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
-import { CONTENT_TYPES, EXPORT_FORMATS, ExportFormat, serialize } from './export';
+import { CONTENT_TYPES, ExportRequest, exportFileName, parseExportRequest, serialize } from './export';
 import { logServerFault, statusOf } from './errors';
 import { loopDelay, startLoopDelayMonitor } from './event-loop';
 import { neighborhood, subgraph } from './graph';
 import { datasets } from './releases';
 import { Admission, RateLimit } from './admission';
 import { AuditLog, truncatedJson } from './audit';
-import { authenticate, Caller, KeyStore, loadApiKeys } from './auth';
+import { authenticate, Caller, KeyStore, loadApiKeys, watchApiKeys } from './auth';
+import { limitsOf } from './graphql';
+import { checkedQuery, precheckGraphQL } from './precheck';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
-import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
+import { AppError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
 import { Database, withDeadline } from '../core/neo4j/database';
 import { AccessSettings, accessSettings, apiLimits, REPO_ROOT } from '../core/settings';
@@ -71,12 +73,17 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   app.disable('x-powered-by');
   app.set('trust proxy', access.trustProxy);
   const keys = new KeyStore(loadApiKeys(access));
+  // Revoking or adding a key in API_KEYS_FILE takes effect within seconds, without a restart.
+  const keysWatch = watchApiKeys(keys, access);
   const rateLimit = new RateLimit(access.rateLimitPerMinute);
   const admission = new Admission(access.maxConcurrentQueries, access.queryQueueLength, access.queryQueueWaitMs);
   const audit = new AuditLog(access.auditDir, access.auditReads);
   const allowAnonymous = anonymousReads(access);
   app.locals.audit = audit;
   app.locals.admission = admission;
+  app.locals.keys = keys;
+  /** Stops what the app runs beside requests (the watch of API_KEYS_FILE); for tests and shutdown. */
+  app.locals.stop = () => keysWatch.close();
   logAccessMode(access, keys, state.reviewApiKey);
 
   app.use(securityHeaders());
@@ -93,9 +100,11 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     next();
   });
 
-  // The API's requests: who is calling, then the rate limit and the bound on concurrent work.
+  // The API's requests: who is calling and the rate limit first (cheap, per client); then what can be
+  // refused without the database (the body, the document, its cost; the export's fields); only then the
+  // bound on concurrent work, so that a request refused anyway never holds or waits for a slot.
   const callerOf = (res: Response): Caller => res.locals.caller as Caller;
-  const admit = async (req: Request, res: Response, next: NextFunction) => {
+  const identify = async (req: Request, res: Response, next: NextFunction) => {
     try {
       const principal = authenticate(req, keys, state.reviewApiKey);
       if (!principal && !allowAnonymous) {
@@ -104,6 +113,13 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       const caller: Caller = { principal, address: req.ip ?? req.socket.remoteAddress ?? 'unknown' };
       res.locals.caller = caller;
       await rateLimit.take(principal ? `key:${principal.owner}` : `address:${caller.address}`);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const admit = async (_req: Request, res: Response, next: NextFunction) => {
+    try {
       const ticket = admission.enter();
       res.once('close', ticket.leave);
       await ticket.ready;
@@ -115,7 +131,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   const api = ['/graphql', '/api/export'];
   // A form of another site posted to the export (CSRF-style load); refused before any work.
   app.post('/api/export', sameOriginOnly(access.corsOrigins));
-  app.use(api, cors(access.corsOrigins), admit);
+  app.use(api, cors(access.corsOrigins), identify);
 
   if (graphql) {
     app.use(
@@ -133,19 +149,40 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
         });
         next();
       },
+      precheckGraphQL(limitsOf(graphql)),
+      admit,
       expressMiddleware(graphql, {
-        context: async ({ res }) => ({ db: state.notReady ? null : state.db, caller: callerOf(res), audit }),
+        context: async ({ res }) => ({ db: state.notReady ? null : state.db, caller: callerOf(res), audit, costChecked: checkedQuery(res) }),
       }),
     );
   }
 
   // Answered to anyone (probes send no key): what is loaded, from the counts each load stores (no scan of
-  // the parties), and whether Neo4j answers; never where Neo4j is (its URI names hosts and users).
+  // the parties), and whether Neo4j answers; never where Neo4j is (its URI names hosts and users). An
+  // admin key adds what an operator needs to see how the server is doing: where Neo4j is, the admission
+  // load and limits, and the API keys in force.
   startLoopDelayMonitor();
-  app.get('/healthz', async (_req: Request, res: Response) => {
+  app.get('/healthz', async (req: Request, res: Response, next: NextFunction) => {
+    let adminView: Record<string, unknown> | undefined;
+    try {
+      const principal = authenticate(req, keys, state.reviewApiKey);
+      if (principal?.role === 'admin') {
+        adminView = {
+          neo4jUri: state.neo4j.uri,
+          admission: { ...admission.load, maxConcurrentQueries: access.maxConcurrentQueries, queryQueue: access.queryQueueLength, queryQueueWaitS: access.queryQueueWaitMs / 1000 },
+          rateLimitPerMinute: access.rateLimitPerMinute,
+          anonymousReads: allowAnonymous,
+          apiKeys: { count: keys.size, file: access.apiKeysFile ?? null, readAt: keys.readAt.toISOString() },
+        };
+      }
+    } catch (err) {
+      next(err);
+      return;
+    }
+    const admin = adminView ? { admin: adminView } : {};
     const neo4j = { embedded: state.neo4j.embedded, version: state.neo4j.version };
     if (state.notReady || !state.db) {
-      res.status(503).json({ status: 'starting', reason: state.notReady, neo4j: { ...neo4j, connected: false } });
+      res.status(503).json({ status: 'starting', reason: state.notReady, neo4j: { ...neo4j, connected: false }, ...admin });
       return;
     }
     try {
@@ -156,60 +193,49 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
         new Promise<never>((_, reject) => setTimeout(() => reject(new TimeoutError('Neo4j did not answer in time')), HEALTHZ_TIMEOUT_MS).unref()),
       ]);
       const loaded = rows.map((d) => ({ name: d.name, release: d.release, entities: d.entityCount, loadedAt: d.loadedAt }));
-      res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets: loaded, eventLoopDelay: loopDelay() });
+      res.json({ status: 'ok', neo4j: { ...neo4j, connected: true }, datasets: loaded, eventLoopDelay: loopDelay(), ...admin });
     } catch (err) {
       const code = err instanceof AppError ? err.code : 'INTERNAL_SERVER_ERROR';
-      res.status(503).json({ status: 'unavailable', reason: code, neo4j: { ...neo4j, connected: false } });
+      res.status(503).json({ status: 'unavailable', reason: code, neo4j: { ...neo4j, connected: false }, ...admin });
     }
   });
 
   // Subgraph download: the same selection and limits as the neighborhood query; depth=0 exports exactly
   // the nodes named (the explorer's canvas). POST with a form body takes the same fields, for selections
-  // too long for a URL.
-  const exportHandler = async (req: Request, res: Response, next: NextFunction) => {
+  // too long for a URL. Its fields are checked (parseExportRequest) before it is admitted.
+  const checkExport = (req: Request, res: Response, next: NextFunction) => {
     try {
       const fields = (req.method === 'POST' ? req.body ?? {} : req.query) as Record<string, unknown>;
       audit.record(callerOf(res), { event: 'export', variables: truncatedJson(fields) });
+      res.locals.export = parseExportRequest(fields);
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const runExport = async (_req: Request, res: Response, next: NextFunction) => {
+    try {
+      const request = res.locals.export as ExportRequest;
       if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
-      const q: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(fields)) {
-        if (typeof v !== 'string') throw new BadInputError(`${k} must be given once, as plain text`);
-        q[k] = v;
-      }
-      const format = (q.format ?? 'graphml') as ExportFormat;
-      if (!EXPORT_FORMATS.includes(format)) throw new BadInputError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
-      const ids = (q.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-      const num = (name: string): number | undefined => {
-        if (q[name] === undefined) return undefined;
-        if (!/^\d+$/.test(q[name]!)) throw new BadInputError(`${name} must be a whole number`);
-        return Number(q[name]);
-      };
-      const relationTypes = q.relationTypes ? q.relationTypes.split(',').map((s) => s.trim()) : undefined;
-      const depth = num('depth');
-      if (ids.length === 0) throw new BadInputError('ids must name at least one entity, e.g. ids=ofac-43379');
       // One deadline for the whole export, as for a GraphQL request: its several reads share it.
-      const { requestTimeoutMs } = apiLimits();
+      const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
       const db = withDeadline(
         state.db,
         Date.now() + requestTimeoutMs,
         () => new TimeoutError(`The export took longer than its time limit (REQUEST_TIMEOUT, ${requestTimeoutMs / 1000} s) and was stopped; ask for less at once`),
       );
-      const graph =
-        depth === 0
-          ? await subgraph(db, { ids, relationTypes })
-          : await neighborhood(db, { ids, depth, limit: num('limit'), relationTypes });
-      const { type, ext } = CONTENT_TYPES[format];
-      res.setHeader('content-type', type);
-      const stem = (ids[0] ?? 'subgraph').replace(/[^\w.-]+/g, '_').slice(0, 80);
-      res.setHeader('content-disposition', `attachment; filename="sanctions-graph-${stem}.${ext}"`);
+      const { ids, depth, limit, relationTypes, format } = request;
+      const graph = depth === 0 ? await subgraph(db, { ids, relationTypes }) : await neighborhood(db, { ids, depth, limit, relationTypes });
+      res.setHeader('content-type', CONTENT_TYPES[format].type);
+      res.setHeader('content-disposition', `attachment; filename="${exportFileName(request)}"`);
       if (graph.truncated) res.setHeader('x-truncated', 'true');
       res.send(Buffer.from(serialize(graph, format)));
     } catch (err) {
       next(err);
     }
   };
-  app.get('/api/export', exportHandler);
-  app.post('/api/export', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20 }), exportHandler);
+  app.get('/api/export', checkExport, admit, runExport);
+  app.post('/api/export', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20 }), checkExport, admit, runExport);
 
   // The explorer: hashed assets are immutable; the pages are revalidated so a rebuild shows at once.
   app.use(

@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { BadInputError, ForbiddenError, UnauthenticatedError } from '../core/errors';
+import { log } from '../core/logger';
 import { AccessSettings, SettingsError } from '../core/settings';
 
 /** Roles, least first: each may do what the ones before it may. */
@@ -107,16 +108,32 @@ export function loadApiKeys(access: Pick<AccessSettings, 'apiKeysFile' | 'apiKey
   return entries;
 }
 
-/** Checks keys against the configured ones. */
+/** Checks keys against the configured ones; `replace` swaps them all at once (a re-read of the file). */
 export class KeyStore {
-  private readonly byHash: Map<string, Principal>;
+  private byHash: Map<string, Principal>;
+  /** When the keys now in force were read. */
+  readAt = new Date();
 
   constructor(entries: KeyEntry[]) {
-    this.byHash = new Map(entries.map((e) => [e.sha256, { owner: e.owner, role: e.role }]));
+    this.byHash = KeyStore.index(entries);
+  }
+
+  private static index(entries: KeyEntry[]): Map<string, Principal> {
+    return new Map(entries.map((e) => [e.sha256, { owner: e.owner, role: e.role }]));
   }
 
   get size(): number {
     return this.byHash.size;
+  }
+
+  /** The owners whose keys are in force (for the log of a re-read; owners are names, not secrets). */
+  owners(): Set<string> {
+    return new Set([...this.byHash.values()].map((p) => p.owner));
+  }
+
+  replace(entries: KeyEntry[]): void {
+    this.byHash = KeyStore.index(entries);
+    this.readAt = new Date();
   }
 
   /**
@@ -133,6 +150,41 @@ export class KeyStore {
     }
     return null;
   }
+}
+
+/** How often API_KEYS_FILE is checked for a change (a stat of the file: cheap). */
+export const KEYS_POLL_MS = 2000;
+
+/**
+ * Re-reads API_KEYS_FILE whenever it changes (polled: fs.watch misses an editor that replaces the file
+ * by renaming a new one over it), so that adding or revoking a key needs no restart. A file that cannot
+ * be read or parsed leaves the keys read before in force and says so in the log, loudly: a typo must not
+ * lock every user out, nor go unnoticed. (SIGHUP is not used: server/main.ts stops the server on it.)
+ */
+export function watchApiKeys(keys: KeyStore, access: Pick<AccessSettings, 'apiKeysFile' | 'apiKeys'>, pollMs = KEYS_POLL_MS): { close(): void } {
+  const file = access.apiKeysFile;
+  if (!file) return { close: () => undefined };
+  const onChange = (curr: fs.Stats, prev: fs.Stats) => {
+    if (curr.mtimeMs === prev.mtimeMs && curr.size === prev.size && curr.ino === prev.ino) return;
+    const before = keys.owners();
+    try {
+      keys.replace(loadApiKeys(access));
+    } catch (err) {
+      log.error(`API keys: ${file} changed but was not re-read (${(err as Error).message}); the ${keys.size} keys read before stay in force until it is fixed`);
+      return;
+    }
+    const after = keys.owners();
+    const added = [...after].filter((o) => !before.has(o));
+    const removed = [...before].filter((o) => !after.has(o));
+    log.info(
+      `API keys re-read from ${file}: ${keys.size} in force` +
+        (added.length ? `; new owners ${added.join(', ')}` : '') +
+        (removed.length ? `; owners without a key now ${removed.join(', ')}` : ''),
+    );
+  };
+  // Not persistent: the watch alone must not keep a process (a test, a stopping server) alive.
+  fs.watchFile(file, { persistent: false, interval: pollMs }, onChange);
+  return { close: () => fs.unwatchFile(file, onChange) };
 }
 
 const KEY_HEADERS = ['x-api-key', 'authorization'];

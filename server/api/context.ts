@@ -13,6 +13,8 @@ export interface Context {
   /** Who sent the request; undefined outside HTTP (in-process calls), which counts as anonymous. */
   caller?: Caller;
   audit?: AuditLog;
+  /** The query text whose cost was counted before the request was admitted (precheck.ts); not counted again. */
+  costChecked?: string;
 }
 
 /** The database, or the error that says it is not there yet. */

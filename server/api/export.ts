@@ -10,7 +10,9 @@ import { strToU8, zipSync } from 'fflate';
 import { FACT_KINDS, IDENTIFIER_TYPES, isLinkType, isPartyKind, LINK_FTM, PARTY_KINDS, partyLabels, type PartyKind } from '../core/model';
 import { identifierKeyParts } from '../core/text/normalize';
 import { isoCountryCode } from '../core/matching/countries';
+import { BadInputError } from '../core/errors';
 import type { GraphEdge, GraphNode, Subgraph } from './graph';
+import { intIn, LIMITS, relTypes } from './validate';
 
 export const EXPORT_FORMATS = ['graphml', 'gexf', 'csv', 'json', 'ftm'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -22,6 +24,61 @@ export const CONTENT_TYPES: Record<ExportFormat, { type: string; ext: string }> 
   json: { type: 'application/json; charset=utf-8', ext: 'cyjs.json' },
   ftm: { type: 'application/x-ndjson; charset=utf-8', ext: 'ftm.jsonl' },
 };
+
+/** One export, as its fields ask for it, checked against the caps of what it exports. */
+export interface ExportRequest {
+  format: ExportFormat;
+  ids: string[];
+  /** 0: exactly the nodes named; 1 to 3: their neighbourhood (neighborhood's default 1). */
+  depth: number;
+  /** The neighbourhood's node limit (neighborhood's default when undefined). */
+  limit: number | undefined;
+  relationTypes: string[] | undefined;
+}
+
+/**
+ * The export's fields (a query string or a form), checked before the export takes an admission slot:
+ * a wrong format, too many ids, too large a limit or depth is refused (BadInputError, 400
+ * BAD_USER_INPUT) with what the caps are. Ids are comma-separated, so an id holding a comma cannot be
+ * named (the neighbourhood of another node still exports it).
+ */
+export function parseExportRequest(fields: Record<string, unknown>): ExportRequest {
+  const q: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v !== 'string') throw new BadInputError(`${k} must be given once, as plain text`);
+    q[k] = v;
+  }
+  const format = (q.format ?? 'graphml') as ExportFormat;
+  if (!EXPORT_FORMATS.includes(format)) throw new BadInputError(`format must be one of ${EXPORT_FORMATS.join(', ')}`);
+  const num = (name: string): number | undefined => {
+    if (q[name] === undefined) return undefined;
+    if (!/^\d{1,9}$/.test(q[name]!)) throw new BadInputError(`${name} must be a whole number`);
+    return Number(q[name]);
+  };
+  const ids = (q.ids ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (ids.length === 0) throw new BadInputError('ids must name at least one entity, e.g. ids=ofac-43379');
+  const depth = intIn('depth', num('depth') ?? 1, 0, LIMITS.neighborhoodDepth);
+  if (depth === 0 && ids.length > LIMITS.subgraphIds) {
+    throw new BadInputError(`An export of the nodes named (depth=0) may name at most ${LIMITS.subgraphIds} nodes; this one names ${ids.length}. Split it.`);
+  }
+  if (depth > 0 && ids.length > LIMITS.seeds) {
+    throw new BadInputError(
+      `An export of a neighbourhood (depth ${depth}) may start from at most ${LIMITS.seeds} entities; this one names ${ids.length}. ` +
+        `Export the nodes themselves with depth=0 (up to ${LIMITS.subgraphIds}), or split it.`,
+    );
+  }
+  const limit = num('limit');
+  if (limit !== undefined) intIn('limit (the nodes of a neighbourhood export)', limit, 1, LIMITS.neighborhoodLimit);
+  const relationTypes = q.relationTypes ? q.relationTypes.split(',').map((s) => s.trim()) : undefined;
+  relTypes(relationTypes);
+  return { format, ids, depth, limit, relationTypes };
+}
+
+/** The Content-Disposition of an export: a file name of word characters, dots and dashes only (no header injection). */
+export function exportFileName(req: ExportRequest): string {
+  const stem = (req.ids[0] ?? 'subgraph').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '_').slice(0, 80);
+  return `sanctions-graph-${stem}.${CONTENT_TYPES[req.format].ext}`;
+}
 
 function xml(s: string | number | null | undefined): string {
   return String(s ?? '')

@@ -9,7 +9,20 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ApolloServer, ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { getOperationAST, getVariableValues, GraphQLError, ValidationContext, ASTVisitor, Kind, SelectionSetNode } from 'graphql';
+import {
+  ASTVisitor,
+  buildSchema,
+  DocumentNode,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  GraphQLSchema,
+  Kind,
+  SelectionSetNode,
+  specifiedRules,
+  ValidationContext,
+  ValidationRule,
+} from 'graphql';
 import { AppError, TimeoutError } from '../core/errors';
 import { log } from '../core/logger';
 import { ApiLimits, apiLimits } from '../core/settings';
@@ -108,10 +121,45 @@ function rootFieldLimit(context: ValidationContext): ASTVisitor {
   };
 }
 
+/** The schema's types alone (no resolvers): what a request is checked against before it is admitted (precheck.ts). */
+let typesOnly: GraphQLSchema | undefined;
+export function apiSchema(): GraphQLSchema {
+  typesOnly ??= buildSchema(typeDefs);
+  return typesOnly;
+}
+
+/** The rules every document is validated with: GraphQL's own and the bound on root fields. */
+export const VALIDATION_RULES: readonly ValidationRule[] = [...specifiedRules, rootFieldLimit];
+
+/**
+ * Throws QUERY_TOO_COSTLY (HTTP 400) when the operation costs more than the budget. Variables that do
+ * not fit the operation are left to the caller (they are refused with their own message).
+ */
+export function checkCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined, limits: ApiLimits): void {
+  let cost: number;
+  try {
+    cost = queryCost(schema, document, variables, operationName);
+  } catch {
+    // More selections than are counted (queryCost's maxNodes) once fragments are expanded.
+    cost = Infinity;
+  }
+  if (cost > limits.maxQueryCost) {
+    const said = Number.isFinite(cost) ? `costs ${cost}` : 'has too many fields to count';
+    throw new GraphQLError(
+      `This request ${said}; the budget of one request is ${limits.maxQueryCost} (MAX_QUERY_COST). Ask for fewer fields, ` +
+        'smaller pages (first, limit) or fewer aliases, or split it. Every field counts, times the size of the lists ' +
+        'it is in; each database read counts more.',
+      { extensions: { code: 'QUERY_TOO_COSTLY', cost: Number.isFinite(cost) ? cost : null, budget: limits.maxQueryCost, http: { status: 400 } } },
+    );
+  }
+}
+
 /**
  * Bounds every request: its clock starts when it arrives (request.ts: one deadline for all its reads),
  * and once its operation is known, its cost (cost.ts) is counted with its variables and a request above
- * the budget is refused before anything runs.
+ * the budget is refused before anything runs. Over HTTP the cost was already counted before the request
+ * took an admission slot (precheck.ts, which says so in the context); this counts what that did not see
+ * (a persisted query sent by its hash, in-process calls).
  */
 function requestLimits(limits: ApiLimits): ApolloServerPlugin<Context> {
   return {
@@ -119,34 +167,26 @@ function requestLimits(limits: ApiLimits): ApolloServerPlugin<Context> {
       startRequest(contextValue, limits.requestTimeoutMs);
       return {
         async didResolveOperation({ schema, document, request, operationName }) {
+          if (contextValue.costChecked !== undefined && contextValue.costChecked === request.query) return;
           const operation = getOperationAST(document, operationName);
           // Variables that do not fit the operation are refused by execution, which says why.
           if (operation && getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {}).errors) return;
-          let cost: number;
-          try {
-            cost = queryCost(schema, document, request.variables ?? {}, operationName ?? undefined);
-          } catch {
-            // More selections than are counted (queryCost's maxNodes) once fragments are expanded.
-            cost = Infinity;
-          }
-          if (cost > limits.maxQueryCost) {
-            const said = Number.isFinite(cost) ? `costs ${cost}` : 'has too many fields to count';
-            throw new GraphQLError(
-              `This request ${said}; the budget of one request is ${limits.maxQueryCost} (MAX_QUERY_COST). Ask for fewer fields, ` +
-                'smaller pages (first, limit) or fewer aliases, or split it. Every field counts, times the size of the lists ' +
-                'it is in; each database read counts more.',
-              { extensions: { code: 'QUERY_TOO_COSTLY', cost: Number.isFinite(cost) ? cost : null, budget: limits.maxQueryCost, http: { status: 400 } } },
-            );
-          }
+          checkCost(schema, document, request.variables ?? {}, operationName ?? undefined, limits);
         },
       };
     },
   };
 }
 
+/** The limits each server was made with: the app checks requests against the same ones before admitting them. */
+const limitsOfServer = new WeakMap<ApolloServer<Context>, ApiLimits>();
+export function limitsOf(server: ApolloServer<Context>): ApiLimits {
+  return limitsOfServer.get(server) ?? apiLimits();
+}
+
 /** The API; `limits` (cost budget, request deadline) default to the settings of the environment. */
 export function createGraphQLServer(limits: ApiLimits = apiLimits()): ApolloServer<Context> {
-  return new ApolloServer<Context>({
+  const server = new ApolloServer<Context>({
     typeDefs,
     resolvers,
     introspection: true,
@@ -155,4 +195,6 @@ export function createGraphQLServer(limits: ApiLimits = apiLimits()): ApolloServ
     includeStacktraceInErrorResponses: false,
     validationRules: [rootFieldLimit],
   });
+  limitsOfServer.set(server, limits);
+  return server;
 }

@@ -101,6 +101,7 @@ async function serve(env: Record<string, string> = {}, state: Partial<AppState> 
     audit: app.locals.audit as AuditLog,
     admission: app.locals.admission as Admission,
     async close() {
+      (app.locals.stop as () => void)();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
       await served.audit.close();
@@ -140,6 +141,19 @@ function request(s: Served, method: string, url: string, headers: Record<string,
     if (body !== undefined) req.write(body);
     req.end();
   });
+}
+
+async function until(what: string, ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
+  if (!ok()) throw new Error(`timed out waiting until ${what}`);
+}
+
+async function untilAsync(what: string, ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting until ${what}`);
 }
 
 const READ = 'query Lookup($id: ID!) { entity(id: $id) { id name } }';
@@ -281,6 +295,61 @@ describe('keys and roles', () => {
     expect(lines[3]).toMatchObject({ event: 'export', variables: JSON.stringify({ ids: A, format: 'json' }), owner: null });
   });
 
+  test('a key revoked in API_KEYS_FILE is refused within seconds, without a restart; a new one is accepted; a broken file keeps the keys in force', async () => {
+    const file = path.join(tmp, 'keys-reloaded.jsonl');
+    const line = (owner: string, role: string, key: string) => JSON.stringify({ owner, role, sha256: sha256Hex(key) });
+    const dave = newKey();
+    const erin = newKey();
+    fs.writeFileSync(file, [line('dave', 'viewer', dave), line('alice', 'viewer', KEYS.viewer)].join('\n'));
+    const s = await serve({ HOST: '0.0.0.0', API_KEYS_FILE: file });
+    expect((await read(s, { 'x-api-key': dave })).status).toBe(200);
+    expect((await read(s, { 'x-api-key': erin })).status).toBe(401);
+
+    const before = stderr.length;
+    // Revoke dave, add erin: the file as an operator's editor leaves it (a new file renamed over the old).
+    fs.writeFileSync(`${file}.new`, [line('alice', 'viewer', KEYS.viewer), line('erin', 'reviewer', erin)].join('\n'));
+    fs.renameSync(`${file}.new`, file);
+    await untilAsync('dave\'s key is refused', async () => (await read(s, { 'x-api-key': dave })).status === 401);
+    const revoked = await read(s, { 'x-api-key': dave });
+    expect([revoked.status, revoked.body.errors[0].extensions.code]).toEqual([401, 'UNAUTHENTICATED']);
+    expect((await read(s, { 'x-api-key': erin })).status).toBe(200);
+    expect((await read(s, { 'x-api-key': KEYS.viewer })).status).toBe(200);
+    expect(stderr.slice(before)).toMatch(/API keys re-read from .*keys-reloaded\.jsonl: 2 in force; new owners erin; owners without a key now dave/);
+
+    // A typo: the keys read before stay in force, and the log says so.
+    const beforeTypo = stderr.length;
+    fs.writeFileSync(file, `${line('alice', 'viewer', KEYS.viewer)}\n{"owner": "erin", "role": "reviewer", `);
+    await until('the broken file is noticed', () => /was not re-read/.test(stderr.slice(beforeTypo)));
+    expect(stderr.slice(beforeTypo)).toMatch(/keys-reloaded\.jsonl changed but was not re-read \(.*keys-reloaded\.jsonl:2: not a JSON object.*\); the 2 keys read before stay in force/);
+    expect((await read(s, { 'x-api-key': erin })).status).toBe(200);
+    // Fixed: erin's key is gone as the file now says.
+    fs.writeFileSync(file, line('alice', 'viewer', KEYS.viewer));
+    await untilAsync('erin\'s key is refused', async () => (await read(s, { 'x-api-key': erin })).status === 401);
+    expect((await read(s, { 'x-api-key': KEYS.viewer })).status).toBe(200);
+  });
+
+  test('an admin key sees the operator\'s view in /healthz (where Neo4j is, admission, keys); a viewer and anonymous probes do not', async () => {
+    const s = await serve({ MAX_CONCURRENT_QUERIES: '3', RATE_LIMIT: '100' }, { neo4j: { uri: 'bolt://db.internal:7687', embedded: false, version: '5.26' } });
+    const admin = await request(s, 'GET', '/healthz', { 'x-api-key': KEYS.admin });
+    expect(admin.status).toBe(200);
+    expect(admin.body.admin).toEqual({
+      neo4jUri: 'bolt://db.internal:7687',
+      admission: { running: 0, queued: 0, maxConcurrentQueries: 3, queryQueue: 64, queryQueueWaitS: 5 },
+      rateLimitPerMinute: 100,
+      anonymousReads: true,
+      apiKeys: { count: 3, file: keysFile, readAt: expect.any(String) },
+    });
+    const others: Record<string, string>[] = [{}, { 'x-api-key': KEYS.viewer }, { 'x-api-key': KEYS.reviewer }];
+    for (const headers of others) {
+      const other = await request(s, 'GET', '/healthz', headers);
+      expect(other.status).toBe(200);
+      expect(other.body).not.toHaveProperty('admin');
+      expect(JSON.stringify(other.body)).not.toContain('db.internal');
+    }
+    const unknown = await request(s, 'GET', '/healthz', { 'x-api-key': KEYS.unknown });
+    expect([unknown.status, unknown.body.error.code]).toEqual([401, 'UNAUTHENTICATED']);
+  });
+
   test('no key, right or wrong, ever appears in the log or the audit log', async () => {
     // Every key of this file has been sent by now (the tests run in order, in band); send the rest once more.
     const s = await serve({ AUDIT_READS: '1' }, { reviewApiKey: KEYS.review });
@@ -409,11 +478,6 @@ describe('admission control', () => {
     return { db: slow, release, held: () => held };
   }
 
-  async function until(what: string, ok: () => boolean): Promise<void> {
-    for (let i = 0; i < 500 && !ok(); i++) await new Promise((r) => setTimeout(r, 20));
-    if (!ok()) throw new Error(`timed out waiting until ${what}`);
-  }
-
   test('a burst beyond MAX_CONCURRENT_QUERIES and QUERY_QUEUE gets 503 BUSY with Retry-After; the rest are served; /healthz stays up', async () => {
     const held = heldDatabase();
     const s = await serve({ MAX_CONCURRENT_QUERIES: '2', QUERY_QUEUE: '3', QUERY_QUEUE_WAIT: '60' }, { db: held.db });
@@ -439,6 +503,43 @@ describe('admission control', () => {
     expect(all.filter((a) => a.status === 503)).toHaveLength(7);
     await until('every slot is free again', () => s.admission.load.running === 0);
     expect(s.admission.load).toEqual({ running: 0, queued: 0 });
+  });
+
+  test('with every slot held and no room to wait, a request refused anyway is refused at once for what it is (400), never 503 BUSY', async () => {
+    const held = heldDatabase();
+    const s = await serve({ MAX_CONCURRENT_QUERIES: '1', QUERY_QUEUE: '0' }, { db: held.db });
+    const holder = read(s);
+    await until('a slow request holds the only slot', () => held.held() === 1);
+    // An honest request finds no room: the server is saturated.
+    const honest = await read(s);
+    expect([honest.status, honest.body.errors[0].extensions.code]).toEqual([503, 'BUSY']);
+
+    const amplification = `{ search(query: "alpha", first: 100) { hits { entity { id ${Array.from({ length: 400 }, (_, i) => `m${i}: possibleMatches { id score }`).join(' ')} } } } }`;
+    const costly = await gql(s, amplification);
+    expect([costly.status, costly.body.errors[0].extensions.code]).toEqual([400, 'QUERY_TOO_COSTLY']);
+    expect(costly.body.errors[0].extensions.cost).toBeGreaterThan(costly.body.errors[0].extensions.budget);
+    expect(costly.body.errors[0].message).toMatch(/the budget of one request is \d+ \(MAX_QUERY_COST\)/);
+
+    const refused: [string, Promise<Answer>, number, string][] = [
+      ['unknown field', gql(s, '{ entity(id: "x") { nope } }'), 400, 'GRAPHQL_VALIDATION_FAILED'],
+      ['syntax error', gql(s, '{ entity(id: '), 400, 'GRAPHQL_PARSE_FAILED'],
+      ['eleven root fields', gql(s, `{ ${Array.from({ length: 11 }, (_, i) => `e${i}: entity(id: "x") { id }`).join(' ')} }`), 400, 'GRAPHQL_VALIDATION_FAILED'],
+      ['a missing variable', gql(s, READ, {}), 400, 'BAD_USER_INPUT'],
+      ['no query', request(s, 'POST', '/graphql', { 'content-type': 'application/json' }, '{"variables": {}}'), 400, 'BAD_REQUEST'],
+      ['a batch', request(s, 'POST', '/graphql', { 'content-type': 'application/json' }, JSON.stringify([{ query: READ, variables: { id: A } }])), 400, 'BAD_USER_INPUT'],
+      ['malformed JSON', request(s, 'POST', '/graphql', { 'content-type': 'application/json' }, '{"query": '), 400, 'BAD_REQUEST'],
+      ['an unknown export format', request(s, 'GET', `/api/export?ids=${A}&format=docx`), 400, 'BAD_USER_INPUT'],
+      ['an export of 101 seeds', request(s, 'GET', `/api/export?ids=${Array.from({ length: 101 }, (_, i) => `x${i}`).join(',')}`), 400, 'BAD_USER_INPUT'],
+      ['an export of 5000 nodes', request(s, 'GET', `/api/export?ids=${A}&limit=5000`), 400, 'BAD_USER_INPUT'],
+    ];
+    for (const [what, answer, status, code] of refused) {
+      const a = await answer;
+      expect([what, a.status, a.body.errors?.[0]?.extensions?.code ?? a.body.error?.code]).toEqual([what, status, code]);
+    }
+    // None of them took or waited for the slot, which the slow request still holds.
+    expect(s.admission.load).toEqual({ running: 1, queued: 0 });
+    held.release();
+    expect((await holder).status).toBe(200);
   });
 
   test('a request that waits past QUERY_QUEUE_WAIT gets 503 BUSY; one whose client hangs up leaves the queue', async () => {
