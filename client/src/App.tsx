@@ -18,6 +18,7 @@ import { Legend } from './components/Legend';
 import { FiltersPanel } from './components/FiltersPanel';
 import { Toolbar } from './components/Toolbar';
 import { ExportMenu } from './components/ExportMenu';
+import { ApiKeyDialog } from './components/ApiKeyDialog';
 import { StatusBar } from './components/StatusBar';
 import { EmptyState } from './components/EmptyState';
 import { Notice, useInvestigation } from './hooks/useInvestigation';
@@ -200,7 +201,12 @@ export function App() {
             onUndo={undo}
             onRedo={redo}
           >
-            <ExportMenu canvas={canvas} ids={state.order} onLinkCopied={() => setNotice({ text: 'Link copied: it restores this graph.', kind: 'info' })} />
+            <ExportMenu
+              canvas={canvas}
+              ids={state.order}
+              onLinkCopied={() => setNotice({ text: 'Link copied: it restores this graph.', kind: 'info' })}
+              onError={(text) => setNotice({ text, kind: 'error' })}
+            />
           </Toolbar>
           <div className="canvas-wrap">
             <GraphCanvas
@@ -243,6 +249,7 @@ export function App() {
           {selectedNodes.length > 1 && <p className="muted multi">{selectedNodes.length} nodes selected: Hide, Pin and Remove apply to all of them.</p>}
         </aside>
       </main>
+      <ApiKeyDialog />
     </div>
   );
 }

@@ -87,6 +87,57 @@ const POSSIBLE_MATCH_FIELDS = /* GraphQL */ `
   }
 `;
 
+/**
+ * The API key of this tab, for a server that needs one for reads (its operator's choice: a team server
+ * on a non-loopback address). Kept in sessionStorage: it goes with the tab, is never written to disk by
+ * the explorer for longer, and is sent only to this server, in the header the server reads (x-api-key).
+ */
+const KEY_STORAGE = 'sanctions-graph.apiKey';
+
+/** The tab's sessionStorage, if any (this module is also loaded by Node tools, which have none). */
+interface KeyStorage {
+  getItem(k: string): string | null;
+  setItem(k: string, v: string): void;
+  removeItem(k: string): void;
+}
+const storage = (): KeyStorage | undefined => (globalThis as { sessionStorage?: KeyStorage }).sessionStorage;
+
+export function apiKey(): string | null {
+  try {
+    return storage()?.getItem(KEY_STORAGE) ?? null;
+  } catch {
+    return null; // storage switched off: the key is asked for again
+  }
+}
+
+export function setApiKey(key: string | null): void {
+  try {
+    if (key) storage()?.setItem(KEY_STORAGE, key);
+    else storage()?.removeItem(KEY_STORAGE);
+  } catch {
+    /* storage switched off */
+  }
+}
+
+/** The headers that carry the key, if there is one. */
+export function authHeaders(): Record<string, string> {
+  const key = apiKey();
+  return key ? { 'x-api-key': key } : {};
+}
+
+const keyNeededListeners = new Set<(why: string) => void>();
+
+/** Calls `listener` with the server's words whenever a request is refused for want of a (valid) key; returns the unsubscribe. */
+export function onKeyNeeded(listener: (why: string) => void): () => void {
+  keyNeededListeners.add(listener);
+  return () => keyNeededListeners.delete(listener);
+}
+
+/** A request answered 401 UNAUTHENTICATED: whoever asks the user for a key is told. */
+export function keyNeeded(why: string): void {
+  for (const f of keyNeededListeners) f(why);
+}
+
 function document(operation: string, ...fragments: string[]): string {
   return [operation, ...fragments].join('');
 }
@@ -96,7 +147,8 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   try {
     res = await fetch('/graphql', {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
+      // A key given by the caller (the review key) replaces the tab's: the server refuses a key sent twice.
+      headers: { 'content-type': 'application/json', ...authHeaders(), ...headers },
       body: JSON.stringify({ query, variables }),
       signal,
     });
@@ -112,9 +164,50 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
   }
   if (body.errors?.length) {
     const e = body.errors[0];
-    throw new ApiError(e.message, e.extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+    const code = e.extensions?.code ?? 'INTERNAL_SERVER_ERROR';
+    // A refusal of the key the caller chose (the review key) is the caller's to report.
+    if (code === 'UNAUTHENTICATED' && !headers['x-api-key']) keyNeeded(e.message);
+    throw new ApiError(e.message, code);
   }
   return body.data as T;
+}
+
+/** Whether the server accepts `key` for reads: resolves if so, else throws its ApiError (UNAUTHENTICATED). */
+export async function checkApiKey(key: string): Promise<void> {
+  await gql<DatasetsQuery>(DATASETS, {}, undefined, { 'x-api-key': key });
+}
+
+/**
+ * The export of these nodes (and the relationships among them) as a file: a POST with the form fields
+ * of /api/export (a large canvas's ids do not fit in a URL) and the key in its header, which a form
+ * cannot send. Same-origin, so the server's check of cross-site posts lets it through.
+ */
+export async function exportFile(ids: string[], format: ExportFormat): Promise<{ blob: Blob; name: string }> {
+  let res: Response;
+  try {
+    res = await fetch('/api/export', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeaders() },
+      body: new URLSearchParams({ ids: ids.join(','), depth: '0', format }),
+    });
+  } catch {
+    throw new ApiError('network error', 'NETWORK');
+  }
+  if (!res.ok) {
+    let error: { code?: string; message?: string } | undefined;
+    try {
+      error = ((await res.json()) as { error?: typeof error }).error;
+    } catch {
+      /* not JSON */
+    }
+    const code = error?.code ?? (res.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');
+    const message = error?.message ?? `the export failed (HTTP ${res.status})`;
+    if (code === 'UNAUTHENTICATED') keyNeeded(message);
+    throw new ApiError(message, code);
+  }
+  // The server names the file (a safe name: word characters, dots and dashes).
+  const name = /filename="([\w.-]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `sanctions-graph.${format}`;
+  return { blob: await res.blob(), name };
 }
 
 export interface SearchFilters {

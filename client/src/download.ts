@@ -1,4 +1,5 @@
 /** Browser downloads: canvas images and server exports. */
+import { exportFile, type ExportFormat } from './api';
 
 export function download(name: string, href: string): void {
   const a = document.createElement('a');
@@ -10,22 +11,13 @@ export function download(name: string, href: string): void {
 }
 
 /**
- * Downloads the given nodes (and the relationships among them) through the server's export endpoint.
- * A form POST, because a large canvas's ids do not fit in a URL.
+ * Downloads the given nodes (and the relationships among them) through the server's export endpoint,
+ * with the tab's API key (api.exportFile), as a file the browser saves from a blob: URL.
  */
-export function downloadExport(ids: string[], format: string): void {
-  const form = document.createElement('form');
-  form.method = 'POST';
-  form.action = '/api/export';
-  form.style.display = 'none';
-  for (const [name, value] of [['ids', ids.join(',')], ['depth', '0'], ['format', format]]) {
-    const input = document.createElement('input');
-    input.type = 'hidden';
-    input.name = name;
-    input.value = value;
-    form.appendChild(input);
-  }
-  document.body.appendChild(form);
-  form.submit();
-  form.remove();
+export async function downloadExport(ids: string[], format: ExportFormat): Promise<void> {
+  const { blob, name } = await exportFile(ids, format);
+  const url = URL.createObjectURL(blob);
+  download(name, url);
+  // The download has started from the URL by now; it is let go a little later for slow browsers.
+  setTimeout(() => URL.revokeObjectURL(url), 30_000);
 }

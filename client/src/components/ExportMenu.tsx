@@ -1,6 +1,6 @@
 /**
  * The Export menu: the canvas as PNG or SVG (drawn in the browser), the subgraph in each export format
- * of the server (exact ids, POST /export), and a link that restores the graph.
+ * of the server (exact ids, POST /api/export with the tab's API key), and a link that restores the graph.
  */
 import { useState } from 'react';
 import * as api from '../api';
@@ -12,9 +12,11 @@ interface Props {
   /** Node ids on the canvas, in canvas order. */
   ids: string[];
   onLinkCopied(): void;
+  /** An export the server refused or could not make: what to tell the user. */
+  onError(text: string): void;
 }
 
-export function ExportMenu({ canvas, ids, onLinkCopied }: Props) {
+export function ExportMenu({ canvas, ids, onLinkCopied, onError }: Props) {
   const [open, setOpen] = useState(false);
   return (
     <div className="menu">
@@ -30,7 +32,7 @@ export function ExportMenu({ canvas, ids, onLinkCopied }: Props) {
             Image (SVG)
           </button>
           {api.EXPORT_FORMATS.map((f) => (
-            <button key={f.format} role="menuitem" data-format={f.format} onClick={() => downloadExport(ids, f.format)}>
+            <button key={f.format} role="menuitem" data-format={f.format} onClick={() => void downloadExport(ids, f.format).catch((e) => onError(api.describeError(e)))}>
               {f.label}
             </button>
           ))}
