@@ -1,12 +1,24 @@
 /**
- * Runs the fcose layout off the main thread: a headless Cytoscape instance with the same elements and
- * starting positions computes the positions, which the canvas then applies in one batch. Keeps pan,
- * zoom and the UI responsive while a large graph is laid out.
+ * Runs the force-directed layout off the main thread, and the canvas then applies the positions in one
+ * batch: keeps pan, zoom and the UI responsive while a large graph is laid out. Small canvases use fcose
+ * (a headless Cytoscape instance with the same elements); canvases above FORCE_LAYOUT_ABOVE nodes use
+ * d3-force (layout/force.ts), since fcose needed 20-27 s for 2,000 nodes here.
  */
-import cytoscape from 'cytoscape';
-import fcose from 'cytoscape-fcose';
+import type Cytoscape from 'cytoscape';
+import { FORCE_LAYOUT_ABOVE, forceLayout } from './layout/force';
 
-cytoscape.use(fcose);
+/**
+ * Cytoscape and fcose, loaded on the first small canvas only: a large canvas's first layout need not
+ * wait for the worker to parse them.
+ */
+let fcoseCytoscape: Promise<typeof Cytoscape> | null = null;
+function loadFcose(): Promise<typeof Cytoscape> {
+  fcoseCytoscape ??= Promise.all([import('cytoscape'), import('cytoscape-fcose')]).then(([c, f]) => {
+    c.default.use(f.default);
+    return c.default;
+  });
+  return fcoseCytoscape;
+}
 
 export interface LayoutRequest {
   /** Which layout of the canvas asked; echoed, so the canvas can ignore answers to superseded requests. */
@@ -22,9 +34,14 @@ export interface LayoutResponse {
   error?: string;
 }
 
-self.onmessage = (e: MessageEvent<LayoutRequest>) => {
+self.onmessage = async (e: MessageEvent<LayoutRequest>) => {
   try {
     const { seq, nodes, edges, fixed, randomize } = e.data;
+    if (nodes.length > FORCE_LAYOUT_ABOVE) {
+      (self as unknown as Worker).postMessage({ seq, positions: forceLayout({ nodes, edges, fixed }) } satisfies LayoutResponse);
+      return;
+    }
+    const cytoscape = await loadFcose();
     const cy = cytoscape({
       headless: true,
       styleEnabled: true,
@@ -47,7 +64,7 @@ self.onmessage = (e: MessageEvent<LayoutRequest>) => {
       nodeSeparation: 90,
       // fcose wants no constraint list at all rather than an empty one.
       fixedNodeConstraint: fixedSet.size ? nodes.filter((n) => fixedSet.has(n.id)).map((n) => ({ nodeId: n.id, position: { x: n.x, y: n.y } })) : undefined,
-    } as cytoscape.LayoutOptions).run();
+    } as Cytoscape.LayoutOptions).run();
     cy.nodes().forEach((n) => {
       positions[n.id()] = n.position();
     });

@@ -1,7 +1,8 @@
 /**
  * The Cytoscape.js canvas. The investigation state is diffed into Cytoscape elements inside one
- * cy.batch() per change; fcose runs in a Web Worker (layout.worker.ts); the other layouts are fast
- * enough on the main thread. Animation is off for large graphs.
+ * cy.batch() per change; the force-directed layout runs in a Web Worker (layout.worker.ts: fcose for
+ * small canvases, d3-force above FORCE_LAYOUT_ABOVE nodes); the other layouts are fast enough on the
+ * main thread. Animation is off for large graphs.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import cytoscape, { Core } from 'cytoscape';
@@ -13,6 +14,7 @@ import { applyHighlight, applyPatch, diffElements, markTimeline } from '../canva
 import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
 import { isFactKind } from '../../../server/core/model';
 import type { LayoutRequest, LayoutResponse } from '../layout.worker';
+import { FORCE_LAYOUT_ABOVE, forceLayout } from '../layout/force';
 
 cytoscape.use(fcose);
 cytoscape.use(svg);
@@ -103,9 +105,9 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       layout.run();
       return;
     }
-    // fcose runs in the worker, always from a random start (fcose does not refine given positions in a
-    // headless instance: it collapses them onto a line). An incremental layout keeps every node already
-    // placed where it is (fixed constraints) and places only the new ones around them.
+    // The worker lays out from scratch (fcose does not refine given positions in a headless instance: it
+    // collapses them onto a line). An incremental layout keeps every node already placed where it is
+    // (fixed) and places only the new ones around them.
     const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && !!n.data('placed'))).map((n) => n.id());
     const nodes = cy.nodes().map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n) }));
     const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id() }));
@@ -160,6 +162,10 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     }
     /** The worker could not lay out (or start): do it here rather than not at all. */
     function mainThreadLayout() {
+      if (nodes.length > FORCE_LAYOUT_ABOVE) {
+        apply(forceLayout(request));
+        return;
+      }
       cy!.elements('.unplaced').removeClass('unplaced');
       const layout = cy!.layout({ name: 'fcose', animate: false, randomize: true } as cytoscape.LayoutOptions);
       layout.one('layoutstop', () => {
