@@ -14,11 +14,14 @@
  *   gesture(kind, frames) pans (a mouse drag on the background, one move per frame) or zooms (one wheel
  *           event per frame, half in, half out) with synthetic DOM events, and returns the intervals
  *           between animation frames and Cytoscape's own draw time of each frame;
- *   quiet(ms, max) resolves once Cytoscape has not rendered for `ms` (at most after `max`).
+ *   quiet(ms, max) resolves once Cytoscape has not rendered for `ms` (at most after `max`);
+ *   laidOut the moment the explorer's canvas says its layout has settled (data-layout="done", set once the
+ *           positions are applied) while holding exactly `nodes` nodes, after t0 (explorer only: the bench
+ *           reads it when the explorer runs its real layout worker).
  */
 (function () {
   var spec = window.__benchSpec;
-  var bench = (window.__bench = { t0: null, t1: null, viewport: null, renders: 0, lastRender: 0, earlyDrawMs: [], firstDrawMs: null });
+  var bench = (window.__bench = { t0: null, t1: null, laidOut: null, viewport: null, renders: 0, lastRender: 0, earlyDrawMs: [], firstDrawMs: null });
 
   var realFetch = window.fetch.bind(window);
   window.fetch = function (input, init) {
@@ -55,6 +58,13 @@
     set: function (cy) {
       current = cy;
       var waiting = false;
+      var box = cy.container();
+      if (box && box.dataset) {
+        new MutationObserver(function () {
+          if (bench.t0 === null || bench.laidOut !== null || box.dataset.layout !== 'done' || cy.nodes().length !== spec.nodes) return;
+          bench.laidOut = performance.now();
+        }).observe(box, { attributes: true, attributeFilter: ['data-layout'] });
+      }
       var renderer = cy.renderer();
       cy.on('render', function () {
         bench.renders++;
