@@ -19,6 +19,10 @@
  * BENCH_ONLY=explorer npm run bench: only the explorer benchmark (after one untimed load of the file).
  * BENCH_ONLY=matching npm run bench: only the matching benchmark (no database).
  * BENCH_ONLY=load npm run bench: only the load benchmark (its own server, .data/bench-load).
+ * BENCH_ONLY=growth npm run bench: see bench/growth.ts (load time, store size, RSS and API latency at
+ *             x1, x4, x16 of the scale data; x64 with BENCH_GROWTH_MAX=64), in bench/results/growth.jsonl.
+ * BENCH_ONLY=ingest npm run bench: see bench/ingest-baseline.ts (our load vs LOAD CSV writing the same
+ *             graph, our parser vs a bare tokenizer, on the real SDN file and the x4 scale data).
  * Runs: BENCH_RUNS (parse, load; 3), BENCH_API_RUNS (50), BENCH_EXPLORER_RUNS (5).
  * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
  */
@@ -26,16 +30,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse';
-import { loadSettings, REPO_ROOT, NEO4J_VERSION } from '../server/core/settings';
-import { connectNeo4j, neo4jHome, stopRecordedNeo4j } from '../server/core/neo4j/embedded';
-import { Database } from '../server/core/neo4j/database';
-import { freePort } from '../server/core/net';
+import { REPO_ROOT, NEO4J_VERSION } from '../server/core/settings';
+import { neo4jHome } from '../server/core/neo4j/embedded';
 import { parseOfacCsv } from '../ingest/sources/ofac-csv';
 import { ingest } from '../ingest/ingest';
 import { apiBench } from './api';
 import { explorerBench } from './explorer';
 import { matchingBench } from './matching';
 import { loadBench } from './load';
+import { freshNeo4jIn, growthBench } from './growth';
+import { ingestBaselineBench } from './ingest-baseline';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -69,14 +73,8 @@ CALL (row) {
 } IN TRANSACTIONS OF 5000 ROWS`;
 
 /** A fresh Neo4j of the bench's own: DATA_DIR .data/bench, a free port. */
-async function freshNeo4j() {
-  const dataDir = path.join(REPO_ROOT, '.data', 'bench');
-  const base = { ...process.env, DATA_DIR: dataDir, NEO4J_BOLT_PORT: String(await freePort()), NEO4J_URI: '' };
-  await stopRecordedNeo4j(loadSettings(base));
-  fs.rmSync(dataDir, { recursive: true, force: true });
-  const settings = loadSettings(base);
-  const endpoint = await connectNeo4j(settings);
-  return { settings, endpoint, db: new Database(endpoint, 600_000) };
+function freshNeo4j() {
+  return freshNeo4jIn(path.join(REPO_ROOT, '.data', 'bench'));
 }
 
 function appendExplorer(at: string, explorer: Record<string, unknown>): void {
@@ -111,7 +109,9 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'explorer') return explorerOnly();
   if (process.env.BENCH_ONLY === 'matching') return appendMatching(new Date().toISOString(), await matchingBench(RUNS));
   if (process.env.BENCH_ONLY === 'load') return void (await loadBench());
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching' or 'load' runs alone`);
+  if (process.env.BENCH_ONLY === 'growth') return growthBench();
+  if (process.env.BENCH_ONLY === 'ingest') return ingestBaselineBench();
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching', 'load', 'growth' or 'ingest' runs alone`);
   const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
   console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
 

@@ -1,0 +1,262 @@
+/**
+ * Ingest speed against Neo4j's own tools (issue 11 item 3), on the real 2024-05-03 SDN file and on the
+ * x4 scale data (bench/scale), each a ratio against a baseline measured in the same run, runs
+ * alternating, median reported:
+ *
+ *  - parse: our OFAC CSV parser (CSV + remarks -> model) vs a bare csv-parse tokenizer over the same
+ *    files, in MB/s.
+ *  - load:  our whole load as `ingest()` does it (parse, batched writes under a load number, commit,
+ *    release snapshot, matching) vs `LOAD CSV ... CALL { } IN TRANSACTIONS OF <INGEST_BATCH_SIZE> ROWS`
+ *    writing the same graph (parties with all their properties and labels, programs, addresses,
+ *    identifiers, links with "Linked To" names resolved in Cypher, placeholders) under the same
+ *    constraints and indexes (cypher/schema.cypher), from CSV files the bench writes from our parser's
+ *    output into the embedded Neo4j's import folder (cypher/bench-loadcsv-*.cypher). The baseline does
+ *    not parse the lists (its CSV is prepared beforehand, untimed) and hides nothing from readers; ours
+ *    does both, so `parse.oursSeconds` is given beside it to read the write-only share.
+ *
+ * Rows: everything written, the same count for both (parties + program, address and identifier facts
+ * + links). Results: one line per run appended to bench/results/ingest.jsonl (kind "vs-load-csv").
+ * BENCH_INGEST_RUNS (3) runs on the real file, BENCH_INGEST_X4_RUNS (1) on x4; BENCH_INGEST_SETS
+ * ("x1,x4") chooses the sets.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse';
+import { REPO_ROOT, NEO4J_VERSION } from '../server/core/settings';
+import { neo4jHome } from '../server/core/neo4j/embedded';
+import { Database, query, queryWith } from '../server/core/neo4j/database';
+import { LINK_TYPES, partyLabels, type ParsedRelease } from '../server/core/model';
+import { toNode } from '../server/core/party-node';
+import { nameKey } from '../server/core/text/normalize';
+import { parseOfacCsv } from '../ingest/sources/ofac-csv';
+import { expandPaths } from '../ingest/formats';
+import { ingest } from '../ingest/ingest';
+import crypto from 'node:crypto';
+import neo4j from 'neo4j-driver';
+import { freshNeo4jIn, scaleFolders } from './growth';
+
+const REAL_SDN = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
+const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION };
+/** Separates list items in a CSV cell (cypher/bench-loadcsv-parties.cypher): not in any list's text. */
+const SEP = '\u001f';
+const MB = 2 ** 20;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+async function time<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const t = process.hrtime.bigint();
+  const r = await fn();
+  return [Number(process.hrtime.bigint() - t) / 1e9, r];
+}
+
+async function bareTokenizer(files: string[]): Promise<number> {
+  let n = 0;
+  for (const f of files) for await (const _ of fs.createReadStream(f).pipe(parse({ relax_column_count: true, relax_quotes: true }))) n++;
+  return n;
+}
+
+function cell(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  const s = Array.isArray(v) ? v.map((x) => SEP + String(x)).join('') : String(v);
+  return s === '' ? '' : `"${s.replace(/"/g, '""')}"`;
+}
+
+function writeCsv(file: string, rows: Record<string, unknown>[], columns: string[]): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, columns.join(',') + '\n');
+    let buf = '';
+    for (const r of rows) {
+      buf += columns.map((c) => cell(r[c])).join(',') + '\n';
+      if (buf.length > 1 << 20) {
+        fs.writeSync(fd, buf);
+        buf = '';
+      }
+    }
+    fs.writeSync(fd, buf);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function slug(key: string): string {
+  return key.toLowerCase().replace(/\s+/g, '-');
+}
+
+/**
+ * The baseline's input, from our parser's output: one CSV per kind of row (links one per type), in the
+ * import folder. Party properties are toNode's, so both loads write the same properties; a link's named
+ * end carries the fallback ingest/loader.ts would use when no loaded party has the name (an alias of a
+ * party of the release, else the placeholder id).
+ */
+export function writeBaselineCsv(rel: ParsedRelease, dir: string): { files: Record<string, string>; rows: number; linkTypes: string[] } {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const parties = rel.parties.map((p) => {
+    const labels = partyLabels(p.kind);
+    const node = toNode(p);
+    const { release: _r, record: _rec, ...fields } = node;
+    const digest = crypto.createHash('sha1').update(JSON.stringify([labels, fields])).digest('base64url');
+    return { ...node, labels: labels.join(';'), digest };
+  });
+  const partyColumns = Object.keys(parties[0]);
+  writeCsv(path.join(dir, 'parties.csv'), parties, partyColumns);
+  writeCsv(
+    path.join(dir, 'programs.csv'),
+    rel.parties.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record }))),
+    ['partyId', 'program', 'record'],
+  );
+  writeCsv(
+    path.join(dir, 'addresses.csv'),
+    rel.addresses.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record })),
+    ['partyId', 'key', 'full', 'street', 'city', 'country', 'record'],
+  );
+  writeCsv(
+    path.join(dir, 'identifiers.csv'),
+    rel.identifiers.map((i) => ({ partyId: i.partyId, key: i.identifier.key, type: i.identifier.type, value: i.identifier.value, country: i.identifier.country, label: i.label, issued: i.issued, expires: i.expires, record: i.provenance.record })),
+    ['partyId', 'key', 'type', 'value', 'country', 'label', 'issued', 'expires', 'record'],
+  );
+  const primary = new Set(rel.parties.map((p) => nameKey(p.name)));
+  const byAlias = new Map<string, string>();
+  for (const p of rel.parties) for (const a of p.aliases) if (!primary.has(nameKey(a.name)) && !byAlias.has(nameKey(a.name))) byAlias.set(nameKey(a.name), p.id);
+  const linkTypes: string[] = [];
+  const files: Record<string, string> = {};
+  for (const type of LINK_TYPES) {
+    const links = rel.links.filter((l) => l.type === type);
+    if (links.length === 0) continue;
+    linkTypes.push(type);
+    writeCsv(
+      path.join(dir, `links-${type}.csv`),
+      links.map((l) => {
+        const key = l.to.name ? nameKey(l.to.name) : null;
+        return {
+          self: l.from,
+          otherId: l.to.id ?? null,
+          otherKey: key,
+          otherName: l.to.name ?? null,
+          otherFallback: l.to.id ?? (key ? (byAlias.get(key) ?? `${rel.idPrefix}-ref-${slug(key)}`) : null),
+          inverse: l.inverse ? '1' : '',
+          label: l.label,
+          record: l.provenance.record,
+          percentage: l.percentage ?? null,
+          startDate: l.startDate ?? null,
+          endDate: l.endDate ?? null,
+          sourceId: l.sourceId ?? null,
+        };
+      }),
+      ['self', 'otherId', 'otherKey', 'otherName', 'otherFallback', 'inverse', 'label', 'record', 'percentage', 'startDate', 'endDate', 'sourceId'],
+    );
+  }
+  for (const f of fs.readdirSync(dir)) files[f] = path.join(dir, f);
+  const programRows = rel.parties.reduce((n, p) => n + p.programs.length, 0);
+  return { files, rows: rel.parties.length + programRows + rel.addresses.length + rel.identifiers.length + rel.links.length, linkTypes };
+}
+
+/** The baseline load: each file by its LOAD CSV query, parties first (the facts attach to them). */
+export async function loadCsvBaseline(db: Database, urlOf: (file: string) => string, rel: ParsedRelease, linkTypes: string[], batch: number): Promise<void> {
+  // An integer, not a float: IN TRANSACTIONS OF refuses 5000.0 (JS numbers go over Bolt as floats).
+  const params = { dataset: rel.dataset, release: rel.release, sep: SEP, batch: neo4j.int(batch) };
+  await db.runWrite(query('bench-loadcsv-parties'), { ...params, url: urlOf('parties.csv') });
+  await db.runWrite(query('bench-loadcsv-programs'), { ...params, url: urlOf('programs.csv') });
+  await db.runWrite(query('bench-loadcsv-addresses'), { ...params, url: urlOf('addresses.csv') });
+  await db.runWrite(query('bench-loadcsv-identifiers'), { ...params, url: urlOf('identifiers.csv') });
+  for (const t of linkTypes) await db.runWrite(queryWith('bench-loadcsv-links', { linkType: t }), { ...params, url: urlOf(`links-${t}.csv`) });
+}
+
+type Counts = { parties: number; placeholders: number; facts: number; links: number };
+
+/** What a load left: parties, placeholders, fact relationships and party-to-party links. */
+export async function graphCounts(db: Database): Promise<Counts> {
+  const [c] = await db.write<Counts>('bench-graph-counts');
+  return c;
+}
+
+async function resetStore(db: Database): Promise<void> {
+  await db.write('database-reset');
+  await db.applySchema();
+}
+
+async function benchSet(name: string, paths: string[], runs: number, db: Database, importDir: string, batch: number, txTimeoutMs: number): Promise<Record<string, unknown>> {
+  const files = expandPaths(paths);
+  const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const release = '2024-05-03';
+
+  // Parsing, alternating.
+  const bareS: number[] = [];
+  const oursParseS: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    bareS.push((await time(() => bareTokenizer(files)))[0]);
+    oursParseS.push((await time(() => parseOfacCsv(files, { release })))[0]);
+  }
+  const parseResult = {
+    bytes,
+    bareMBps: bytes / MB / median(bareS),
+    oursMBps: bytes / MB / median(oursParseS),
+    ratio: median(bareS) / median(oursParseS),
+    seconds: { bare: bareS, ours: oursParseS },
+  };
+  console.error(`ingest ${name}: parse bare ${parseResult.bareMBps.toFixed(1)} MB/s, ours ${parseResult.oursMBps.toFixed(1)} MB/s (ours/bare ${parseResult.ratio.toFixed(2)}x)`);
+
+  // The baseline's CSV, from our parser's output (untimed).
+  const rel = await parseOfacCsv(files, { release });
+  const dir = path.join(importDir, 'bench-ingest', name);
+  const csv = writeBaselineCsv(rel, dir);
+  const urlOf = (f: string) => `file:///bench-ingest/${name}/${f}`;
+
+  // Loading, alternating, each into an emptied store with the schema applied.
+  const baseS: number[] = [];
+  const oursS: number[] = [];
+  let baseGraph: Counts | null = null;
+  let oursGraph: Counts | null = null;
+  for (let i = 0; i < runs; i++) {
+    await resetStore(db);
+    baseS.push((await time(() => loadCsvBaseline(db, urlOf, rel, csv.linkTypes, batch)))[0]);
+    baseGraph = await graphCounts(db);
+    await resetStore(db);
+    oursS.push((await time(() => ingest(db, { paths: files, release, progress: false, batchSize: batch, txTimeoutMs })))[0]);
+    oursGraph = await graphCounts(db);
+    console.error(`ingest ${name} run ${i + 1}: LOAD CSV ${baseS[i].toFixed(1)} s, ours ${oursS[i].toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)})`);
+  }
+  const load = {
+    entries: rel.parties.length,
+    rows: csv.rows,
+    batchSize: batch,
+    loadCsvRowsPerS: csv.rows / median(baseS),
+    oursRowsPerS: csv.rows / median(oursS),
+    ratio: median(baseS) / median(oursS),
+    seconds: { loadCsv: baseS, ours: oursS },
+    graphs: { loadCsv: baseGraph, ours: oursGraph },
+  };
+  console.error(
+    `ingest ${name}: ${csv.rows} rows, LOAD CSV ${load.loadCsvRowsPerS.toFixed(0)} rows/s, ours ${load.oursRowsPerS.toFixed(0)} rows/s ` +
+      `(ours/baseline ${load.ratio.toFixed(2)}x); graphs ${JSON.stringify(load.graphs)}`,
+  );
+  fs.rmSync(dir, { recursive: true, force: true });
+  return { set: name, files: files.map((f) => path.relative(REPO_ROOT, f)), parse: parseResult, load };
+}
+
+/** BENCH_ONLY=ingest: both sets against one fresh Neo4j of the bench's own (.data/bench-ingest). */
+export async function ingestBaselineBench(): Promise<void> {
+  const sets = (process.env.BENCH_INGEST_SETS || 'x1,x4').split(',');
+  const { settings, endpoint, db } = await freshNeo4jIn(path.join(REPO_ROOT, '.data', 'bench-ingest'));
+  const importDir = path.join(neo4jHome(settings), 'import');
+  const results: Record<string, unknown>[] = [];
+  const loadAvgBefore = os.loadavg();
+  try {
+    for (const set of sets) {
+      const paths = set === 'x1' ? [REAL_SDN] : [(await scaleFolders(Number(set.slice(1)))).ofac];
+      const runs = Number((set === 'x1' ? process.env.BENCH_INGEST_RUNS : process.env.BENCH_INGEST_X4_RUNS) || (set === 'x1' ? 3 : 1));
+      results.push(await benchSet(set, paths, runs, db, importDir, settings.ingestBatchSize, settings.ingestTxTimeoutMs));
+    }
+  } finally {
+    await db.close();
+    await endpoint.stop();
+  }
+  const out = path.join(REPO_ROOT, 'bench', 'results', 'ingest.jsonl');
+  fs.appendFileSync(out, JSON.stringify({ at: new Date().toISOString(), kind: 'vs-load-csv', host: HOST, loadAvg: { before: loadAvgBefore, after: os.loadavg() }, sets: results }) + '\n');
+  console.error(`results appended to ${path.relative(REPO_ROOT, out)}`);
+}
