@@ -31,6 +31,8 @@ import { DEFAULT_SOURCES, generateScale } from './scale/generate';
 import { buildWorkload, type Workload } from './load-traffic';
 
 export const SCALE_DIR = path.join(REPO_ROOT, '.data', 'scale');
+/** The growth bench's figures so far while it runs (git-ignored, under .data). */
+const PARTIAL = path.join(REPO_ROOT, '.data', 'bench-growth-partial.json');
 const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION };
 
 export function pct(xs: number[], p: number): number {
@@ -70,6 +72,21 @@ function dirBytes(dir: string): number {
 }
 
 const MB = 2 ** 20;
+
+/**
+ * The embedded Neo4j's peak RSS so far (VmHWM; heap, page cache touched and native memory), from the
+ * server record the launcher keeps in its home; null when it cannot be read.
+ */
+function neo4jPeakMB(settings: Settings): number | null {
+  try {
+    const rec = JSON.parse(fs.readFileSync(path.join(neo4jHome(settings), 'run', 'server.json'), 'utf8')) as { server?: { pid?: number } };
+    const status = fs.readFileSync(`/proc/${rec.server?.pid}/status`, 'utf8');
+    const kb = /VmHWM:\s+(\d+) kB/.exec(status);
+    return kb ? Number(kb[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
 /** Samples this process's RSS while `fn` runs; the sampler runs between the load's awaits. */
 export async function withRssPeak<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; rssPeakMB: number; rssBeforeMB: number }> {
@@ -168,6 +185,8 @@ export interface GrowthPoint {
   loadSeconds: { ofac: number; un: number };
   /** Node's RSS before the loads and its peak during them (this process: parse and write). */
   rssMB: { before: number; peak: number };
+  /** The Neo4j process's peak RSS since it started (the warm-up load included). */
+  neo4jRssPeakMB: number | null;
   storeMB: number;
   loadAvg: { before: number[]; afterLoad: number[] };
   queriesMs: Record<string, Latency>;
@@ -200,10 +219,11 @@ async function growthPoint(factor: number, runs: number, workload: Workload | nu
       return { ofacS, unS: Number(process.hrtime.bigint() - t) / 1e9 - ofacS, ofacParties: o.summary.entities.total, unParties: u.summary.entities.total };
     });
     const afterLoad = os.loadavg();
+    const neo4jRssPeakMB = neo4jPeakMB(settings);
     const storeMB = dirBytes(path.join(neo4jHome(settings), 'data')) / MB;
     console.error(
       `growth x${factor}: loaded ${loaded.value.ofacParties} + ${loaded.value.unParties} parties in ${loaded.value.ofacS.toFixed(1)} + ${loaded.value.unS.toFixed(1)} s, ` +
-        `RSS peak ${loaded.rssPeakMB.toFixed(0)} MB, store ${storeMB.toFixed(0)} MB, load average ${afterLoad.map((x) => x.toFixed(1)).join(' ')}`,
+        `RSS peak ${loaded.rssPeakMB.toFixed(0)} MB (Neo4j ${neo4jRssPeakMB?.toFixed(0)} MB), store ${storeMB.toFixed(0)} MB, load average ${afterLoad.map((x) => x.toFixed(1)).join(' ')}`,
     );
     const api = await startApi(db);
     try {
@@ -217,6 +237,7 @@ async function growthPoint(factor: number, runs: number, workload: Workload | nu
           parties: { ofac: loaded.value.ofacParties, un: loaded.value.unParties },
           loadSeconds: { ofac: loaded.value.ofacS, un: loaded.value.unS },
           rssMB: { before: loaded.rssBeforeMB, peak: loaded.rssPeakMB },
+          neo4jRssPeakMB,
           storeMB,
           loadAvg: { before, afterLoad },
           queriesMs: q.latency,
@@ -258,7 +279,8 @@ export function appendGrowth(line: Record<string, unknown>): void {
  * BENCH_ONLY=growth. Factors from BENCH_GROWTH_FACTORS (e.g. "1,4"), else 1, 4, 16 and 64 up to
  * BENCH_GROWTH_MAX (16); BENCH_GROWTH_RUNS requests per query type (30). A factor that fails (memory,
  * timeout) ends the run, and the line is still appended, with what the smaller factors measured and
- * the error, since where it breaks is itself a result.
+ * the error, since where it breaks is itself a result. While it runs, the figures of the factors done so
+ * far are in .data/bench-growth-partial.json.
  */
 export async function growthBench(): Promise<void> {
   const max = Number(process.env.BENCH_GROWTH_MAX || 16);
@@ -270,6 +292,7 @@ export async function growthBench(): Promise<void> {
   const points: GrowthPoint[] = [];
   let workload: Workload | null = null;
   let error: string | null = null;
+  const line = () => ({ at, host: HOST, runs, warmUp: process.env.BENCH_GROWTH_WARMUP !== '0', factors, points, ratios: points.length > 1 ? growthRatios(points) : [], error });
   for (const factor of factors) {
     try {
       const r = await growthPoint(factor, runs, workload);
@@ -280,9 +303,10 @@ export async function growthBench(): Promise<void> {
       console.error(`growth x${factor} failed: ${error}`);
       break;
     }
+    // What is measured so far, in case a larger factor never ends (the last line of a run is complete).
+    if (factor !== factors[factors.length - 1]) fs.writeFileSync(PARTIAL, JSON.stringify({ ...line(), partial: true }) + '\n');
   }
-  const warmUp = process.env.BENCH_GROWTH_WARMUP !== '0';
-  const line = { at, host: HOST, runs, warmUp, factors, points, ratios: points.length > 1 ? growthRatios(points) : [], error };
-  appendGrowth(line);
+  fs.rmSync(PARTIAL, { force: true });
+  appendGrowth(line());
   if (error) process.exitCode = 1;
 }
