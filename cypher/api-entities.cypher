@@ -2,12 +2,15 @@
 // party is its node's properties, read back with server/core/party-node.ts fromNode.
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
+WHERE {{visible:p}}
 CALL (p) {
-  OPTIONAL MATCH (p)-[:HAS_ADDRESS]->(a:Address)
+  OPTIONAL MATCH (p)-[ra:HAS_ADDRESS]->(a:Address)
+  WHERE {{visible:ra}}
   RETURN collect(DISTINCT a {.id, .full, .city, .country}) AS addresses
 }
 CALL (p) {
   OPTIONAL MATCH (p)-[r:HAS_IDENTIFIER]->(i:Identifier)
+  WHERE {{visible:r}}
   RETURN collect(DISTINCT i {.id, .type, .value, .country, label: r.label}) AS identifiers
 }
-RETURN p {.*} AS party, addresses, identifiers, COUNT { (p)--() } AS degree, p:Placeholder AS placeholder
+RETURN p {.*} AS party, addresses, identifiers, COUNT { (p)-[x]-() WHERE {{visible:x}} } AS degree, p:Placeholder AS placeholder

@@ -8,9 +8,9 @@ MATCH (n)
 WHERE elementId(n) = eid
 CALL (n) {
   MATCH (n)-[r]-(m)
-  WHERE ($types IS NULL OR type(r) IN $types) AND NOT elementId(m) IN $seen
+  WHERE ($types IS NULL OR type(r) IN $types) AND NOT elementId(m) IN $seen AND {{visible:r}} AND {{visible:m}}
   WITH DISTINCT m
-  WITH m, CASE WHEN m:Party THEN 0 ELSE head([f IN $ranks WHERE f.label IN labels(m) | f.rank]) END AS rank, COUNT { (m)--() } AS degree
+  WITH m, CASE WHEN m:Party THEN 0 ELSE head([f IN $ranks WHERE f.label IN labels(m) | f.rank]) END AS rank, COUNT { (m)-[x]-() WHERE {{visible:x}} } AS degree
   ORDER BY rank, degree, m.id
   WITH collect(elementId(m)) AS found
   RETURN size(found) AS available, found[0..$perNode] AS neighbours

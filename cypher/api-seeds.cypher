@@ -10,4 +10,5 @@ CALL (id) {
   UNION
   MATCH (g:Program {id: id}) RETURN g AS n
 }
+WITH n WHERE {{visible:n}}
 RETURN DISTINCT elementId(n) AS eid

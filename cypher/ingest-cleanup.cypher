@@ -1,4 +1,4 @@
-// Shared nodes and placeholders nothing points at any more.
+// Shared nodes and placeholders nothing points at any more (after load-purge-*), in batches.
 CALL () {
   MATCH (n:Address) WHERE NOT (n)--() RETURN n
   UNION
@@ -8,5 +8,5 @@ CALL () {
   UNION
   MATCH (n:Placeholder) WHERE NOT (n)--() RETURN n
 }
-DELETE n
-RETURN count(n) AS removed
+CALL (n) { DELETE n } IN TRANSACTIONS OF 5000 ROWS
+RETURN count(*) AS removed

@@ -3,14 +3,16 @@
 // "Owned or Controlled By", stored owner -> asset). {{linkType}} is one of the model's LINK_TYPES, filled
 // in by queryWith: a dynamic $(type) in MERGE is planned without the relationship-type index and was 300x
 // slower on a fresh store. One relationship per source statement: keyed by the source's relationship id
-// when it has one (three Ownerships of one owner with different shares stay three), else its wording.
+// when it has one (three Ownerships of one owner with different shares stay three), else its wording;
+// and by the load's number, so the previous release's link (marked removed) stays for readers until
+// this load commits. New placeholders and links are hidden until then (addedSeq).
 UNWIND $rows AS row
 MERGE (a:Party {id: row.from})
   ON CREATE SET a:Placeholder:LegalEntity, a.kind = 'LegalEntity', a.name = coalesce(row.fromName, row.from), a.nameKey = row.fromKey,
-                a.aliasNames = [], a.dataset = $dataset, a.release = $release, a.record = row.record
+                a.aliasNames = [], a.dataset = $dataset, a.release = $release, a.record = row.record, a.addedSeq = $seq
 MERGE (b:Party {id: row.to})
   ON CREATE SET b:Placeholder:LegalEntity, b.kind = 'LegalEntity', b.name = coalesce(row.toName, row.to), b.nameKey = row.toKey,
-                b.aliasNames = [], b.dataset = $dataset, b.release = $release, b.record = row.record
-MERGE (a)-[r:{{linkType}} {dataset: $dataset, key: coalesce(row.sourceId, row.label)}]->(b)
+                b.aliasNames = [], b.dataset = $dataset, b.release = $release, b.record = row.record, b.addedSeq = $seq
+MERGE (a)-[r:{{linkType}} {dataset: $dataset, key: coalesce(row.sourceId, row.label), addedSeq: $seq}]->(b)
 SET r.label = row.label, r.release = $release, r.record = row.record, r.percentage = row.percentage,
     r.startDate = row.startDate, r.endDate = row.endDate, r.sourceId = row.sourceId

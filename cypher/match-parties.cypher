@@ -3,6 +3,6 @@
 // vessel's flag), the dataset it is compared as (the first that lists it) and its identifiers.
 // Placeholders and parties no dataset lists any more are left out.
 MATCH (p:Party)
-WHERE NOT p:Placeholder AND size(coalesce(p.datasets, [])) > 0
+WHERE NOT p:Placeholder AND size(coalesce(p.datasets, [])) > 0 AND {{visible:p}}
 RETURN [k IN $keys | p[k]] AS values, p.datasets[0] AS dataset,
-       [(p)-[:HAS_IDENTIFIER]->(i:Identifier) | i {.type, .value, .country}] AS identifiers
+       [(p)-[ri:HAS_IDENTIFIER]->(i:Identifier) WHERE {{visible:ri}} | i {.type, .value, .country}] AS identifiers

@@ -19,3 +19,15 @@ CREATE INDEX address_country IF NOT EXISTS FOR (n:Address) ON (n.country);
 
 // Full-text search over primary names, every alias, and their Latin transliterations.
 CREATE FULLTEXT INDEX party_names IF NOT EXISTS FOR (n:Party) ON EACH [n.name, n.aliasNames, n.latinNames];
+
+// Loads (ingest/loader.ts): their register and what they write, found again to commit, purge or roll back.
+CREATE CONSTRAINT load_seq IF NOT EXISTS FOR (n:Load) REQUIRE n.seq IS UNIQUE;
+CREATE CONSTRAINT load_counter_id IF NOT EXISTS FOR (n:LoadCounter) REQUIRE n.id IS UNIQUE;
+CREATE INDEX load_state IF NOT EXISTS FOR (n:Load) ON (n.state);
+CREATE INDEX draft_load IF NOT EXISTS FOR (n:Draft) ON (n.load);
+CREATE INDEX draft_id IF NOT EXISTS FOR (n:Draft) ON (n.id);
+CREATE INDEX party_added IF NOT EXISTS FOR (n:Party) ON (n.addedSeq);
+CREATE INDEX party_removed IF NOT EXISTS FOR (n:Party) ON (n.removedSeq);
+CREATE INDEX address_added IF NOT EXISTS FOR (n:Address) ON (n.addedSeq);
+CREATE INDEX identifier_added IF NOT EXISTS FOR (n:Identifier) ON (n.addedSeq);
+CREATE INDEX program_added IF NOT EXISTS FOR (n:Program) ON (n.addedSeq);

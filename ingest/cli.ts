@@ -15,6 +15,7 @@ import { AppError, DownloadError, SourceFormatError } from '../server/core/error
 import { log, setLogLevel } from '../server/core/logger';
 import { FORMATS, releaseFor } from './formats';
 import { ingest } from './ingest';
+import { isDead, openLoads } from './loader';
 import { allSummaries, formatSummary } from './summary';
 import { cleanupPartialDownloads, describeSources, fetchConfig, FetchedRelease, fetchSource, knownSourceNames, reloadCommand, resolveSource } from './fetch';
 import type { FetchSourceDef } from './fetch';
@@ -129,9 +130,20 @@ async function main(argv: string[]): Promise<number> {
     await db.applySchema();
     if (opts.status) {
       const summaries = await allSummaries(db);
-      if (opts.json) process.stdout.write(JSON.stringify({ datasets: summaries }) + '\n');
+      // Loads not finished: one running now, or one whose process died (hidden; the next load rolls it back).
+      const loads = (await openLoads(db)).map((l) => ({ dataset: l.dataset, release: l.release, number: Number(l.seq), startedAt: l.startedAt, running: !isDead(l) }));
+      if (opts.json) process.stdout.write(JSON.stringify({ datasets: summaries, loads }) + '\n');
       else if (summaries.length === 0) log.info('Nothing is loaded yet.');
       else for (const s of summaries) log.info(formatSummary(s));
+      if (!opts.json) {
+        for (const l of loads) {
+          log.info(
+            l.running
+              ? `Loading now: ${l.dataset} release ${l.release} (started ${l.startedAt}); readers see the previous release until it commits`
+              : `Unfinished: the load of ${l.dataset} release ${l.release} (started ${l.startedAt}) ended before committing; readers do not see it, and the next load removes it`,
+          );
+        }
+      }
       return 0;
     }
     const started = Date.now();
@@ -144,6 +156,8 @@ async function main(argv: string[]): Promise<number> {
       progress: opts.progress,
       batchSize: settings.ingestBatchSize,
       txTimeoutMs: settings.ingestTxTimeoutMs,
+      // A server may be reading this database: what the load replaces stays until its requests have ended.
+      readerGraceMs: settings.ingestReaderGraceMs,
       maxRecordBytes: settings.ingestMaxRecordBytes,
       maxValueBytes: settings.ingestMaxValueBytes,
     });

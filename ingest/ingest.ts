@@ -1,5 +1,5 @@
 /**
- * One load, from files to database: detect the format, parse (streaming), write in one transaction,
+ * One load, from files to database: detect the format, parse (streaming), write (ingest/loader.ts),
  * read back the counts. Used by the CLI and by `npm start` for the demo data.
  */
 import fs from 'node:fs';
@@ -21,6 +21,10 @@ export interface IngestRequest {
   progress?: boolean;
   batchSize: number;
   txTimeoutMs: number;
+  /** See LoadOptions.readerGraceMs: REQUEST_TIMEOUT when a server may be reading (the CLI), else 0. */
+  readerGraceMs?: number;
+  /** Called after each written batch (rows written, rows in all, phase); the load waits for its promise. */
+  onWrite?: (done: number, total: number, phase: string) => void | Promise<void>;
   /** INGEST_MAX_RECORD_SIZE: the readers refuse a file with a larger record (default 8 MiB). */
   maxRecordBytes?: number;
   /** INGEST_MAX_VALUE_SIZE: longer names, aliases, addresses, identifiers are cut (default 4 KiB). */
@@ -77,6 +81,7 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
     result = await loadRelease(db, parsed, {
       batchSize: req.batchSize,
       txTimeoutMs: req.txTimeoutMs,
+      readerGraceMs: req.readerGraceMs,
       force: req.force,
       title: format.title(parsed.dataset),
       publisher: format.publisher,
@@ -86,6 +91,7 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
           startedWrite = true;
         }
         progress.update(done, phase);
+        return req.onWrite?.(done, total, phase);
       },
     });
   } finally {

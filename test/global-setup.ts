@@ -18,6 +18,9 @@ export default async function globalSetup(): Promise<void> {
   const dataDir = path.join(REPO_ROOT, '.data', process.env.TEST_STORE || 'test');
   // Servers the tests start write their audit log beside the test store, never into the developer's .data.
   process.env.AUDIT_DIR ??= path.join(dataDir, 'audit');
+  // Nothing reads the test database while a test loads, but for the tests that say so: a committed load
+  // deletes what it replaced at once (the default waits REQUEST_TIMEOUT for readers; ingest/loader.ts).
+  process.env.INGEST_READER_GRACE ??= '0';
   if (process.env.NEO4J_URI) return;
   // A fresh store every run; first stop a server an interrupted run may have left on it.
   await stopRecordedNeo4j(loadSettings({ ...process.env, DATA_DIR: dataDir }));

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { REPO_ROOT } from '../server/core/settings';
-import { Database } from '../server/core/neo4j/database';
+import { Database, visibleIn } from '../server/core/neo4j/database';
 import { createApp, AppState } from '../server/api/app';
 import { createGraphQLServer } from '../server/api/graphql';
 
@@ -41,15 +41,33 @@ export const LOAD_DEFAULTS = { batchSize: 5000, txTimeoutMs: 600_000, progress: 
 
 /**
  * A hash of every node (labels, properties) and relationship (ends, type, properties), ignoring only
- * the time of the last load. Equal fingerprints mean an identical graph.
+ * the time of the last load and the load bookkeeping (see below). Equal fingerprints mean an identical graph.
  */
-export async function fingerprint(db: Database): Promise<{ hash: string; nodes: number; relationships: number }> {
+export async function fingerprint(
+  db: Database,
+  opts: { visible?: boolean } = {},
+): Promise<{ hash: string; nodes: number; relationships: number; openLoads: number }> {
+  // A load's number (addedSeq) and its own record (Load, LoadCounter) are bookkeeping: loading the same
+  // release again gives the same graph under a new number. A load left open is not: it is counted,
+  // unless only what readers see is compared ({visible: true}: what a reader starting now sees, as
+  // server/core/neo4j/database.ts visibleIn says; e.g. after a killed load).
+  const snap = opts.visible ? await db.snapshot() : { seq: 0, hidden: [] };
+  const seen = (x: string) => (opts.visible ? visibleIn(x) : 'true');
+  // Seen by readers, a mark of what a load in progress (or a dead one) replaces is no difference.
+  const skip = opts.visible ? ['loadedAt', 'addedSeq', 'removedSeq'] : ['loadedAt', 'addedSeq'];
   const nodes = await db.runWrite<{ n: unknown }>(
-    "MATCH (n) RETURN [labels(n), [k IN keys(n) WHERE k <> 'loadedAt' | [k, n[k]]]] AS n",
+    `MATCH (n) WHERE NOT n:Load AND NOT n:LoadCounter AND NOT n:Draft AND ${seen('n')}
+     RETURN [labels(n), [k IN keys(n) WHERE NOT k IN $skip | [k, n[k]]]] AS n`,
+    { ...snap, skip },
   );
   const rels = await db.runWrite<{ r: unknown }>(
-    "MATCH (a)-[r]->(b) RETURN [coalesce(a.id, a.name), type(r), coalesce(b.id, b.name), [k IN keys(r) | [k, r[k]]]] AS r",
+    `MATCH (a)-[r]->(b) WHERE ${seen('r')}
+     RETURN [coalesce(a.id, a.name), type(r), coalesce(b.id, b.name), [k IN keys(r) WHERE NOT k IN $skip | [k, r[k]]]] AS r`,
+    { ...snap, skip },
   );
+  const [{ open }] = opts.visible
+    ? [{ open: 0 }]
+    : await db.runWrite<{ open: number }>("MATCH (n) WHERE n:Draft OR (n:Load AND n.state = 'open') RETURN count(n) AS open");
   // Labels and property pairs come in no fixed order; everything else (e.g. alias lists) must match as is.
   const byKey = (pairs: [string, unknown][]) => [...pairs].sort((a, b) => a[0].localeCompare(b[0]));
   const lines = [
@@ -66,6 +84,7 @@ export async function fingerprint(db: Database): Promise<{ hash: string; nodes: 
     hash: crypto.createHash('sha256').update(lines.join('\n')).digest('hex'),
     nodes: nodes.length,
     relationships: rels.length,
+    openLoads: Number(open),
   };
 }
 

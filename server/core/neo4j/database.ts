@@ -1,7 +1,8 @@
 /**
  * The one driver of the process and the named-query runner. Queries live in cypher/<name>.cypher, one
  * per file, and take values only as $parameters. Reads run in read transactions (routed to replicas
- * on a cluster, and unable to write); loads run in one explicit write transaction.
+ * on a cluster, and unable to write); loads write in batches of explicit write transactions that
+ * readers see all at once (visibleIn).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -15,16 +16,48 @@ export const CYPHER_DIR = path.join(REPO_ROOT, 'cypher');
 
 const cache = new Map<string, string>();
 
-/** The text of cypher/<name>.cypher. Names are file names we ship, never client input. */
-export function query(name: string): string {
-  let text = cache.get(name);
+/**
+ * What `{{visible:x}}` in a query stands for: node or relationship `x` is part of the graph a reader
+ * sees. Loads write in many small transactions (ingest/loader.ts); what a load adds carries its number
+ * (`addedSeq`), what it takes away is marked (`removedSeq`) and stays until the load has committed and
+ * no reader can still be using it. A reader takes a snapshot when it starts (`$seq`: the last load
+ * number then, `$hidden`: the loads not committed then) and sees what was added by a committed load it
+ * knows and not removed by one: the previous release or the new one, never a mix. Queries that use it
+ * get `$seq` and `$hidden` from Database.read (one snapshot per request under withDeadline).
+ */
+export function visibleIn(x: string): string {
+  return (
+    `(coalesce(${x}.addedSeq, 0) <= $seq AND NOT coalesce(${x}.addedSeq, 0) IN $hidden ` +
+    `AND (${x}.removedSeq IS NULL OR ${x}.removedSeq > $seq OR ${x}.removedSeq IN $hidden))`
+  );
+}
+
+/**
+ * The text of cypher/<name>.cypher. Names are file names we ship, never client input. `clean`: the
+ * database holds nothing a reader must not see (LoadSnapshot.clean), so `{{visible:x}}` is `true`:
+ * reading the two properties on every relationship a path query expands doubled its time.
+ */
+export function query(name: string, clean = false): string {
+  const key = clean ? `${name}#clean` : name;
+  let text = cache.get(key);
   if (text === undefined) {
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`invalid query name ${name}`);
-    text = fs.readFileSync(path.join(CYPHER_DIR, `${name}.cypher`), 'utf8');
-    cache.set(name, text);
+    text = fs.readFileSync(path.join(CYPHER_DIR, `${name}.cypher`), 'utf8').replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => (clean ? 'true' : visibleIn(x)));
+    cache.set(key, text);
   }
   return text;
 }
+
+/** A reader's view of the loads (see visibleIn). */
+export interface LoadSnapshot {
+  seq: number;
+  hidden: number[];
+  /** Nothing to hide: no load open, nothing removed awaiting its purge. */
+  clean: boolean;
+}
+
+/** Whether a query text reads through the load snapshot. */
+const needsSnapshot = (text: string) => text.includes('$hidden');
 
 /** Largest whole number a slot may take: the API's cap on path length. */
 export const MAX_SLOT_INT = 6;
@@ -35,8 +68,8 @@ export const MAX_SLOT_INT = 6;
  * MAX_SLOT_INT. Cypher cannot take these as $parameters (a type in MERGE would lose its index-backed
  * plan; a quantifier bound {1,n} must be a literal).
  */
-export function queryWith(name: string, slots: Record<string, string | number>): string {
-  return query(name).replace(/\{\{(\w+)\}\}/g, (_, slot: string) => {
+export function queryWith(name: string, slots: Record<string, string | number>, clean = false): string {
+  return query(name, clean).replace(/\{\{(\w+)\}\}/g, (_, slot: string) => {
     const value = slots[slot];
     if (typeof value === 'number') {
       if (!Number.isInteger(value) || value < 1 || value > MAX_SLOT_INT) throw new Error(`query ${name}: slot ${slot} must be 1 to ${MAX_SLOT_INT}, got ${value}`);
@@ -65,6 +98,12 @@ export type TxRun = (name: string, params: Params, slots?: Record<string, string
 export class Database {
   readonly driver: Driver;
   readonly database: string | undefined;
+  /**
+   * Chains every session of this process (causal consistency): on a cluster, a read waits until the
+   * member serving it has caught up with what this process last wrote or read, so a request's snapshot
+   * and its reads, and a load's reads after its own writes, never see an older state. Free on one server.
+   */
+  private readonly bookmarks = neo4j.bookmarkManager();
 
   constructor(
     readonly endpoint: Pick<Neo4jEndpoint, 'uri' | 'user' | 'password' | 'database'>,
@@ -97,11 +136,34 @@ export class Database {
     timeoutMs = this.queryTimeoutMs,
     slots?: Record<string, string | number>,
   ): Promise<T[]> {
-    const text = slots ? queryWith(name, slots) : query(name);
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ });
+    let text = slots ? queryWith(name, slots) : query(name);
+    if (needsSnapshot(text)) {
+      const snap = params.hidden === undefined ? await this.snapshot() : (params as unknown as LoadSnapshot);
+      params = { ...params, ...snap };
+      if (snap.clean) text = slots ? queryWith(name, slots, true) : query(name, true);
+    }
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarks });
     try {
       const res = await session.executeRead((tx: ManagedTransaction) => tx.run<T>(text, params), { timeout: timeoutMs });
       return res.records.map((r) => r.toObject());
+    } catch (err) {
+      throw translateDriverError(err);
+    } finally {
+      await session.close();
+    }
+  }
+
+  /**
+   * The loads a reader starting now sees (see visibleIn). The last load number is read first: a load
+   * that registers after it has a larger number and stays hidden even if the list of open loads, read
+   * next, already missed or included it.
+   */
+  async snapshot(): Promise<LoadSnapshot> {
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarks });
+    try {
+      const res = await session.executeRead((tx: ManagedTransaction) => tx.run(query('load-snapshot')), { timeout: 10_000 });
+      const r = res.records[0];
+      return { seq: Number(r?.get('seq') ?? 0), hidden: ((r?.get('hidden') as unknown[]) ?? []).map(Number), clean: r?.get('clean') === true };
     } catch (err) {
       throw translateDriverError(err);
     } finally {
@@ -115,7 +177,7 @@ export class Database {
   }
 
   async runWrite<T extends RecordShape = RecordShape>(text: string, params: Params = {}): Promise<T[]> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.bookmarks });
     try {
       const res: QueryResult<T> = await session.run<T>(text, params);
       return res.records.map((r) => r.toObject());
@@ -128,17 +190,20 @@ export class Database {
 
   /**
    * Runs `work` inside one explicit write transaction: everything commits together or nothing does.
-   * If the process dies half-way, Neo4j rolls the transaction back.
+   * If the process dies half-way, Neo4j rolls the transaction back. (A load is many of these, made one
+   * for readers by its load number: ingest/loader.ts.)
    */
   async inWriteTransaction<R>(timeoutMs: number, work: (run: TxRun) => Promise<R>): Promise<R> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
+    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.bookmarks });
     let tx: Transaction | undefined;
     try {
       tx = session.beginTransaction({ timeout: timeoutMs });
       const t = tx;
-      const result = await work(async (name, params, slots) =>
-        (await t.run(slots ? queryWith(name, slots) : query(name), params)).records.map((r) => r.toObject()),
-      );
+      const result = await work(async (name, params, slots) => {
+        const text = slots ? queryWith(name, slots) : query(name);
+        if (needsSnapshot(text) && params.hidden === undefined) params = { ...params, ...(await this.snapshot()) };
+        return (await t.run(text, params)).records.map((r) => r.toObject());
+      });
       await tx.commit();
       return result;
     } catch (err) {
@@ -167,6 +232,9 @@ export class Database {
  */
 export function withDeadline(db: Database, deadline: number, timedOut: () => Error): Database {
   const bounded = Object.create(db) as Database;
+  // One snapshot for all the reads of a request: its answer shows one state of the lists.
+  let snapshot: Promise<LoadSnapshot> | undefined;
+  bounded.snapshot = () => (snapshot ??= db.snapshot());
   bounded.read = async <T extends RecordShape = RecordShape>(
     name: string,
     params: Params = {},
@@ -177,6 +245,8 @@ export function withDeadline(db: Database, deadline: number, timedOut: () => Err
     const left = Math.ceil(deadline - Date.now());
     if (left <= 0) throw timedOut();
     try {
+      const text = slots ? queryWith(name, slots) : query(name);
+      if (needsSnapshot(text) && params.hidden === undefined) params = { ...params, ...(await bounded.snapshot()) };
       return await db.read<T>(name, params, Math.min(own, left), slots);
     } catch (err) {
       throw err instanceof TimeoutError && left <= own ? timedOut() : err;

@@ -1,0 +1,14 @@
+// Rolling back a load: the nodes it added (parties, placeholders, addresses, identifiers, programs) and
+// its drafts.
+CALL () {
+  MATCH (n:Party) WHERE n.addedSeq = $seq RETURN n
+  UNION
+  MATCH (n:Address) WHERE n.addedSeq = $seq RETURN n
+  UNION
+  MATCH (n:Identifier) WHERE n.addedSeq = $seq RETURN n
+  UNION
+  MATCH (n:Program) WHERE n.addedSeq = $seq RETURN n
+  UNION
+  MATCH (n:Draft {load: $seq}) RETURN n
+}
+CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS
