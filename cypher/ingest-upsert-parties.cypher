@@ -5,6 +5,7 @@
 // (server/core/model.ts partyLabels), passed as parameters.
 UNWIND $rows AS row
 OPTIONAL MATCH (p:Party {id: row.id})
+USING INDEX p:Party(id)
 CALL (row, p) {
   WITH row, p WHERE p IS NULL
   CREATE (n:Party {id: row.id})

@@ -1,6 +1,4 @@
-// The last step of a rollback: the load's record goes, and its number is given back when it was the
-// last one (loads register one at a time, so a failed load leaves the counter as it found it).
+// The last step of a rollback: the load's record goes. Its number is not given back: a process that
+// still wrote under it (taken for dead) must never write into a later load.
 MATCH (l:Load {seq: $seq})
-OPTIONAL MATCH (c:LoadCounter {id: 'loads'})
-FOREACH (_ IN CASE WHEN c.seq = $seq THEN [1] ELSE [] END | SET c.seq = $seq - 1)
 DELETE l

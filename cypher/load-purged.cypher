@@ -1,4 +1,5 @@
-// After a purge with no load open: everything committed loads removed is gone (load-snapshot's `clean`).
+// After a purge up to $upTo: nothing removed awaits its purge any more, unless a newer load has
+// committed since (then its own purge clears the flag).
 MATCH (c:LoadCounter {id: 'loads'})
-WHERE NOT EXISTS { MATCH (:Load {state: 'open'}) }
-SET c.purged = c.seq
+WHERE c.seq = $upTo OR NOT EXISTS { MATCH (l:Load) WHERE l.seq > $upTo AND l.state IN ['finishing', 'committed'] }
+SET c.dirty = false

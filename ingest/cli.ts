@@ -131,17 +131,22 @@ async function main(argv: string[]): Promise<number> {
     if (opts.status) {
       const summaries = await allSummaries(db);
       // Loads not finished: one running now, or one whose process died (hidden; the next load rolls it back).
-      const loads = (await openLoads(db)).map((l) => ({ dataset: l.dataset, release: l.release, number: Number(l.seq), startedAt: l.startedAt, running: !isDead(l) }));
+      const loads = (await openLoads(db)).map((l) => ({ dataset: l.dataset, release: l.release, number: Number(l.seq), state: l.state, startedAt: l.startedAt, running: !isDead(l) }));
       if (opts.json) process.stdout.write(JSON.stringify({ datasets: summaries, loads }) + '\n');
       else if (summaries.length === 0) log.info('Nothing is loaded yet.');
       else for (const s of summaries) log.info(formatSummary(s));
       if (!opts.json) {
         for (const l of loads) {
-          log.info(
-            l.running
-              ? `Loading now: ${l.dataset} release ${l.release} (started ${l.startedAt}); readers see the previous release until it commits`
-              : `Unfinished: the load of ${l.dataset} release ${l.release} (started ${l.startedAt}) ended before committing; readers do not see it, and the next load removes it`,
-          );
+          const what = `${l.dataset} release ${l.release} (started ${l.startedAt})`;
+          if (l.state === 'finishing') {
+            log.info(l.running ? `Finishing: ${what} is loaded; deleting what it replaced and refreshing matches` : `Committed: ${what} is loaded; its process ended before tidying up, which the next load does`);
+          } else {
+            log.info(
+              l.running
+                ? `Loading now: ${what}; readers see the previous release until it commits`
+                : `Unfinished: the load of ${what} ended before committing; readers do not see it, and the next load removes it`,
+            );
+          }
         }
       }
       return 0;

@@ -28,6 +28,7 @@ import {
   isAllowedLabel,
 } from '../server/core/model';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
 import { Database, Params } from '../server/core/neo4j/database';
 import { IngestRefusedError, TimeoutError } from '../server/core/errors';
@@ -113,6 +114,8 @@ const BEAT_EVERY_MS = 10_000;
 
 export interface OpenLoad {
   seq: number;
+  /** open: writing, hidden from readers; finishing: committed, purging and refreshing matches. */
+  state: 'open' | 'finishing';
   dataset: string;
   release: string;
   startedAt: string;
@@ -121,10 +124,24 @@ export interface OpenLoad {
   owner: string;
 }
 
+/** This process as a load's owner: its identity, and its pid namespace (a pid means nothing across them). */
+function ownerOf(): string {
+  let pidns = '';
+  try {
+    pidns = fs.readlinkSync('/proc/self/ns/pid');
+  } catch {
+    /* no /proc: no namespace to compare; identities are compared as they are */
+  }
+  return JSON.stringify({ ...(processIdentity(process.pid) ?? { pid: process.pid, startTime: '' }), pidns });
+}
+
 export function isDead(l: OpenLoad): boolean {
   if (l.host === os.hostname()) {
     try {
-      return !isSameProcess(JSON.parse(l.owner) as ProcessIdentity);
+      const owner = JSON.parse(l.owner) as ProcessIdentity & { pidns?: string };
+      const mine = JSON.parse(ownerOf()) as { pidns: string };
+      // Same machine and pid namespace: the process table says it.
+      if (owner.startTime && (owner.pidns ?? '') === mine.pidns) return !isSameProcess(owner);
     } catch {
       /* no usable owner: go by the beat */
     }
@@ -133,26 +150,32 @@ export function isDead(l: OpenLoad): boolean {
 }
 
 /**
- * Registers a load and returns its number, once no other load is running: one whose process died is
- * rolled back first; a live one is waited for (at most waitForOtherLoadMs).
+ * Registers a load and returns its number and owner, once no other load is running or finishing: one
+ * whose process died is rolled back first (or, if it had committed, taken as finished: the purge it did
+ * not do is pending, see purge); a live one is waited for (at most waitForOtherLoadMs).
  */
-async function beginLoad(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<number> {
+async function beginLoad(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<{ seq: number; owner: string }> {
   const until = Date.now() + (opts.waitForOtherLoadMs ?? 15 * 60_000);
+  const owner = ownerOf();
   let said = false;
   for (;;) {
     const r = await db.inWriteTransaction(60_000, async (run) => {
       await run('load-lock', {});
       const open = (await run('load-open', {})) as unknown as OpenLoad[];
       if (open.length > 0) return { open: open[0] };
-      const owner = JSON.stringify(processIdentity(process.pid) ?? { pid: process.pid, startTime: '' });
       const [reg] = await run('load-register', { dataset: rel.dataset, release: rel.release, host: os.hostname(), owner });
       return { seq: Number(reg.seq) };
     });
-    if ('seq' in r && r.seq !== undefined) return r.seq;
+    if ('seq' in r && r.seq !== undefined) return { seq: r.seq, owner };
     const other = r.open!;
     if (isDead(other)) {
-      log.warn(`The load of ${other.dataset} release ${other.release} (number ${other.seq}, started ${other.startedAt}) did not finish: rolling it back`);
-      await rollbackLoad(db, other.seq);
+      if (other.state === 'finishing') {
+        log.warn(`The load of ${other.dataset} release ${other.release} (number ${other.seq}) committed but ended before tidying up; this load does it`);
+        await db.write('load-finished', { seq: other.seq });
+      } else {
+        log.warn(`The load of ${other.dataset} release ${other.release} (number ${other.seq}, started ${other.startedAt}) did not finish: rolling it back`);
+        await rollbackLoad(db, other.seq);
+      }
       continue;
     }
     if (Date.now() > until) {
@@ -211,8 +234,60 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
     throw new IngestRefusedError(`release ${rel.release} of ${rel.dataset} holds no parties; refused`);
   }
   await db.applySchema();
-  const byKey = await resolveTargets(db, rel);
+  const { seq, owner } = await beginLoad(db, rel, opts);
+  const beat = setInterval(() => void db.write('load-beat', { seq }).catch(() => undefined), BEAT_EVERY_MS);
+  beat.unref();
+  try {
+    let committed: Written;
+    try {
+      if (opts.readerGraceMs) {
+        // A request that started before this load registered may read without the visibility filter (its
+        // snapshot was clean: server/core/neo4j/database.ts query); it must end before anything is written.
+        log.info(`Waiting ${Math.round(opts.readerGraceMs / 1000)} s for requests that started before this load to end (INGEST_READER_GRACE)`);
+        await sleep(opts.readerGraceMs);
+      }
+      // What an earlier load replaced and did not get to delete (its purge failed or was killed) goes
+      // first: this load's writes must not meet it.
+      const [{ dirty }] = await db.write<{ dirty: boolean }>('load-dirty', {});
+      if (dirty) await purge(db, { ...opts, readerGraceMs: 0 }, seq - 1);
+      // Read once registered: what loads before this one committed is what its links resolve against.
+      const { loadedBefore } = await checkRelease(db, rel, opts);
+      const prepared = await prepare(db, rel, seq, owner, loadedBefore);
+      committed = await writeRelease(db, rel, opts, prepared);
+    } catch (err) {
+      await rollbackLoad(db, seq).catch((e: Error) =>
+        log.warn(`Rolling back the failed load left some of it hidden in the database (${e.message}); the next load removes it`),
+      );
+      if (err instanceof TimeoutError) {
+        throw new TimeoutError(
+          `a transaction of the load of release ${rel.release} of ${rel.dataset} took longer than INGEST_TX_TIMEOUT (${opts.txTimeoutMs / 1000} s); the load was rolled back and nothing changed. Raise INGEST_TX_TIMEOUT (seconds) or lower INGEST_BATCH_SIZE and load again`,
+          { cause: err },
+        );
+      }
+      throw err;
+    }
+    // Committed: what follows tidies up and refreshes derived data; a failure here loses nothing. The
+    // load stays `finishing` meanwhile, so the next one waits (its writes would contend with these).
+    const cleanedUp = committed.marked > 0
+      ? await purge(db, opts, seq).catch((err: Error) => {
+          log.warn(`Deleting what the load replaced failed (${err.message}); readers do not see it, and the next load deletes it`);
+          return 0;
+        })
+      : 0;
+    const t = Date.now();
+    const matches = await db.inWriteTransaction(opts.txTimeoutMs, (run) => refreshMatches(run, rel.dataset, opts.batchSize));
+    log.debug(`matching: ${Date.now() - t} ms`);
+    await db.write('load-finished', { seq });
+    return { delisted: committed.delisted, placeholdersCompleted: committed.placeholdersCompleted, cleanedUp, matches };
+  } finally {
+    clearInterval(beat);
+  }
+}
 
+/** The rows of a release, as the ingest-* queries take them; link targets resolved against what is loaded now. */
+async function prepare(db: Database, rel: ParsedRelease, seq: number, owner: string, loadedBefore: boolean): Promise<Prepared> {
+  const delta = rel.mode === 'delta';
+  const byKey = await resolveTargets(db, rel);
   const allKindLabels = [...PARTY_KIND_NAMES, LABELS.Placeholder];
   const partyRows = rel.parties.map((p) => {
     const labels = partyLabels(p.kind);
@@ -265,81 +340,38 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
   });
 
   // A delta restates some parties and some relationships (FtM relationships are entities of their own):
-  // only what it restates or deletes is cleared; the rest of the previous release stays.
+  // only what it restates or deletes is cleared; the rest of the previous release stays. A dataset's
+  // first load has nothing of its own to replace.
   const restatedLinks = [...new Set([...linkRows.map((l) => l.sourceId).filter((x): x is string => !!x), ...(rel.removedIds ?? [])])];
   const steps: [string, Params[], Record<string, string>?][] = [
-    ...(delta && restatedLinks.length ? [['ingest-clear-links-by-source-id', restatedLinks.map((id) => ({ id }))] as [string, Params[]]] : []),
-    [delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', partyRows.map((r) => ({ id: r.id }))],
+    ...(loadedBefore && delta && restatedLinks.length ? [['ingest-clear-links-by-source-id', restatedLinks.map((id) => ({ id }))] as [string, Params[]]] : []),
+    ...(loadedBefore ? [[delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', partyRows.map((r) => ({ id: r.id }))] as [string, Params[]]] : []),
     ['ingest-upsert-parties', partyRows],
     ['ingest-programs', programRows],
     ['ingest-addresses', addressRows],
     ['ingest-identifiers', identifierRows],
     ...LINK_TYPES.map((t): [string, Params[], Record<string, string>] => ['ingest-links', linkRows.filter((r) => r.type === t), { linkType: t }]),
   ];
-  const base = { dataset: rel.dataset, release: rel.release, allKindLabels };
-
-  const seq = await beginLoad(db, rel, opts);
-  const beat = setInterval(() => void db.write('load-beat', { seq }).catch(() => undefined), BEAT_EVERY_MS);
-  beat.unref();
-  let committed: Written;
-  try {
-    if (opts.readerGraceMs) {
-      // A request that started before this load registered may read without the visibility filter (its
-      // snapshot was clean: server/core/neo4j/database.ts query); it must end before anything is written.
-      log.info(`Waiting ${Math.round(opts.readerGraceMs / 1000)} s for requests that started before this load to end (INGEST_READER_GRACE)`);
-      await sleep(opts.readerGraceMs);
-    }
-    const { loadedBefore } = await checkRelease(db, rel, opts);
-    // A dataset's first load has nothing of its own to replace.
-    const todo = loadedBefore ? steps : steps.filter(([name]) => !name.startsWith('ingest-clear-'));
-    committed = await writeRelease(db, rel, opts, { seq, delta, byKey, steps: todo, total: todo.reduce((n, [, rows]) => n + rows.length, 0), base, linkRows });
-  } catch (err) {
-    await rollbackLoad(db, seq).catch((e: Error) =>
-      log.warn(`Rolling back the failed load left some of it hidden in the database (${e.message}); the next load removes it`),
-    );
-    if (err instanceof TimeoutError) {
-      throw new TimeoutError(
-        `a transaction of the load of release ${rel.release} of ${rel.dataset} took longer than INGEST_TX_TIMEOUT (${opts.txTimeoutMs / 1000} s); the load was rolled back and nothing changed. Raise INGEST_TX_TIMEOUT (seconds) or lower INGEST_BATCH_SIZE and load again`,
-        { cause: err },
-      );
-    }
-    throw err;
-  } finally {
-    clearInterval(beat);
-  }
-  // Committed: what follows tidies up and refreshes derived data; a failure here loses nothing.
-  const cleanedUp = await purge(db, opts, committed.marked > 0).catch((err: Error) => {
-    log.warn(`Deleting what the load replaced failed (${err.message}); readers do not see it, and the next load deletes it`);
-    return 0;
-  });
-  const t = Date.now();
-  const matches = await db.inWriteTransaction(opts.txTimeoutMs, (run) => refreshMatches(run, rel.dataset, opts.batchSize));
-  log.debug(`matching: ${Date.now() - t} ms`);
-  return { delisted: committed.delisted, placeholdersCompleted: committed.placeholdersCompleted, cleanedUp, matches };
+  const total = steps.reduce((n, [, rows]) => n + rows.length, 0);
+  return { seq, owner, delta, byKey, steps, total, base: { dataset: rel.dataset, release: rel.release, allKindLabels }, linkRows };
 }
 
 /**
- * Deletes what committed loads removed, once no reader can still be using it, then orphaned shared nodes.
- * Scans the relationships: skipped when the load marked nothing (a dataset's first load, or one whose
- * purge went through; what a failed purge leaves, the next load that marks something deletes).
+ * Deletes what committed loads (numbers up to `upTo`) removed, once no reader can still be using it, then
+ * orphaned shared nodes; then readers may drop the visibility filter again (load-snapshot's `clean`).
+ * Scans the relationships, so it runs only when there is something to delete: after a load that marked
+ * something, and before the next load when such a purge did not finish.
  */
-async function purge(db: Database, opts: LoadOptions, marked: boolean): Promise<number> {
-  if (!marked) {
-    await db.write('load-purge-nodes', { open: (await openLoads(db)).map((l) => Number(l.seq)) });
-    await db.write('load-purged', {});
-    return 0;
-  }
+async function purge(db: Database, opts: LoadOptions, upTo: number): Promise<number> {
   if (opts.readerGraceMs) {
     log.info(`Committed; deleting what it replaced in ${Math.round(opts.readerGraceMs / 1000)} s, when requests that started before the commit have ended`);
     await sleep(opts.readerGraceMs);
   }
-  const open = (await openLoads(db)).map((l) => Number(l.seq));
   const t = Date.now();
-  await db.write('load-purge-rels', { open });
-  await db.write('load-purge-nodes', { open });
+  await db.write('load-purge-rels', { upTo });
+  await db.write('load-purge-nodes', { upTo });
   const [cleaned] = await db.write<{ removed: number }>('ingest-cleanup', {});
-  // Readers may drop the visibility filter again (load-snapshot's `clean`).
-  if (open.length === 0) await db.write('load-purged', {});
+  await db.write('load-purged', { upTo });
   log.debug(`purge and cleanup: ${Date.now() - t} ms`);
   return Number(cleaned?.removed ?? 0);
 }
@@ -354,6 +386,8 @@ interface Written {
 
 interface Prepared {
   seq: number;
+  /** The registering process (load-commit commits only its own load). */
+  owner: string;
   delta: boolean;
   byKey: Map<string, string>;
   steps: [string, Params[], Record<string, string>?][];
@@ -370,7 +404,7 @@ function nullProps(rows: { props: Record<string, unknown> }[]): Record<string, n
 }
 
 async function writeRelease(db: Database, rel: ParsedRelease, opts: LoadOptions, p: Prepared): Promise<Written> {
-  const { seq, delta, byKey, steps, total, base, linkRows } = p;
+  const { seq, owner, delta, byKey, steps, total, base, linkRows } = p;
   const batchRun = (name: string, params: Params, slots?: Record<string, string>) =>
     db.inWriteTransaction(opts.txTimeoutMs, (run) => run(name, { ...base, seq, ...params }, slots));
   let done = 0;
@@ -425,7 +459,7 @@ async function writeRelease(db: Database, rel: ParsedRelease, opts: LoadOptions,
       warnings: rel.warnings,
     });
     await run('ingest-release', await releaseSnapshot(run, rel, rel.links.map((l, i) => ({ ...linkRows[i], type: l.type })), current?.release ?? null));
-    const ok = await run('load-commit', { seq });
+    const ok = await run('load-commit', { seq, owner, marked: marked > 0 });
     if (ok.length !== 1) throw new Error(`load ${seq} of ${rel.dataset} was rolled back by another process (taken for dead); load again`);
     return { delisted: Number(delisted.delisted), placeholdersCompleted: completed, marked };
   });

@@ -159,7 +159,7 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'LOAD_DEMO_DATA', default: '1', doc: '0 starts with an empty database' },
   { env: 'INGEST_BATCH_SIZE', default: '5000', doc: 'Rows per batched write' },
   { env: 'INGEST_TX_TIMEOUT', default: '900', doc: 'Seconds each transaction of a load (one batch, or the final commit) may take' },
-  { env: 'INGEST_READER_GRACE', default: 'REQUEST_TIMEOUT', doc: 'Seconds a load of `npm run ingest` waits after registering (before it writes) and after committing (before it deletes what the new release replaced), so that API requests which started before still see one release whole; 0 when no server reads the database during loads' },
+  { env: 'INGEST_READER_GRACE', default: 'REQUEST_TIMEOUT + 10', doc: 'Seconds a load of `npm run ingest` waits after registering (before it writes) and after committing (before it deletes what the new release replaced), so that API requests which started before still see one release whole; 0 when no server reads the database during loads' },
   { env: 'INGEST_MAX_RECORD_SIZE', default: '8m', doc: 'Largest CSV record, XML record or text node, or FtM line in a file to load (e.g. 512k, 8m); a file with a larger one is refused, naming its line' },
   { env: 'INGEST_MAX_VALUE_SIZE', default: '4k', doc: 'Largest name, alias, address or identifier (UTF-8 bytes, at most 8000: Neo4j indexes them); longer ones are cut to it, with a warning naming the record' },
   { env: 'QUERY_TIMEOUT', default: '20', doc: 'Seconds any read query may take' },
@@ -378,7 +378,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     loadDemoData: bool(env, 'LOAD_DEMO_DATA', true),
     ingestBatchSize: int(env, 'INGEST_BATCH_SIZE', 5000, 1, 1_000_000),
     ingestTxTimeoutMs: int(env, 'INGEST_TX_TIMEOUT', 900, 1, 86_400) * 1000,
-    ingestReaderGraceMs: int(env, 'INGEST_READER_GRACE', apiLimits(env).requestTimeoutMs / 1000, 0, 3600) * 1000,
+    // A request's reads may also retry for the driver's 5 s after its deadline: 10 s more than it.
+    ingestReaderGraceMs: int(env, 'INGEST_READER_GRACE', apiLimits(env).requestTimeoutMs / 1000 + 10, 0, 3600) * 1000,
     ingestMaxRecordBytes: boundedSize(env, 'INGEST_MAX_RECORD_SIZE', '8m', 1024, 1024 ** 3),
     ingestMaxValueBytes: boundedSize(env, 'INGEST_MAX_VALUE_SIZE', '4k', 64, 8000),
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT', 20, 1, 3600) * 1000,
