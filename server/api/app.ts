@@ -13,10 +13,9 @@ import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
 import type { Context } from './graphql';
-import { CONTENT_TYPES, ExportRequest, exportFileName, parseExportRequest, serialize } from './export';
+import { buildExport, CONTENT_TYPES, ExportRequest, exportFileName, parseExportRequest } from './export';
 import { logServerFault, statusOf } from './errors';
 import { loopDelay, startLoopDelayMonitor } from './event-loop';
-import { neighborhood, subgraph } from './graph';
 import { datasets } from './releases';
 import { Admission, RateLimit } from './admission';
 import { AuditLog, truncatedJson } from './audit';
@@ -224,12 +223,11 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
         Date.now() + requestTimeoutMs,
         () => new TimeoutError(`The export took longer than its time limit (REQUEST_TIMEOUT, ${requestTimeoutMs / 1000} s) and was stopped; ask for less at once`),
       );
-      const { ids, depth, limit, relationTypes, format } = request;
-      const graph = depth === 0 ? await subgraph(db, { ids, relationTypes }) : await neighborhood(db, { ids, depth, limit, relationTypes });
-      res.setHeader('content-type', CONTENT_TYPES[format].type);
+      const { body, truncated } = await buildExport(db, request);
+      res.setHeader('content-type', CONTENT_TYPES[request.format].type);
       res.setHeader('content-disposition', `attachment; filename="${exportFileName(request)}"`);
-      if (graph.truncated) res.setHeader('x-truncated', 'true');
-      res.send(Buffer.from(serialize(graph, format)));
+      if (truncated) res.setHeader('x-truncated', 'true');
+      res.send(Buffer.from(body));
     } catch (err) {
       next(err);
     }

@@ -11,7 +11,8 @@ import { FACT_KINDS, IDENTIFIER_TYPES, isLinkType, isPartyKind, LINK_FTM, PARTY_
 import { identifierKeyParts } from '../core/text/normalize';
 import { isoCountryCode } from '../core/matching/countries';
 import { BadInputError } from '../core/errors';
-import type { GraphEdge, GraphNode, Subgraph } from './graph';
+import type { Database } from '../core/neo4j/database';
+import { neighborhood, subgraph, type GraphEdge, type GraphNode, type Subgraph } from './graph';
 import { intIn, LIMITS, relTypes } from './validate';
 
 export const EXPORT_FORMATS = ['graphml', 'gexf', 'csv', 'json', 'ftm'] as const;
@@ -256,4 +257,14 @@ export function serialize(g: Subgraph, format: ExportFormat): string | Uint8Arra
     case 'ftm':
       return ftmLines(g);
   }
+}
+
+/**
+ * One export's file: the nodes named (depth 0) or their neighbourhood, serialised in the format asked
+ * for. `db` carries the request's deadline (app.ts); `truncated` when the neighbourhood hit its limit.
+ */
+export async function buildExport(db: Database, request: ExportRequest): Promise<{ body: string | Uint8Array; truncated: boolean }> {
+  const { ids, depth, limit, relationTypes, format } = request;
+  const graph = depth === 0 ? await subgraph(db, { ids, relationTypes }) : await neighborhood(db, { ids, depth, limit, relationTypes });
+  return { body: serialize(graph, format), truncated: Boolean(graph.truncated) };
 }
