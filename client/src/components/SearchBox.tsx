@@ -1,6 +1,10 @@
 /**
  * Type-ahead search (debounced) over the API's search: each result shows name, kind, programs,
  * datasets, the matched alias and the score. Arrow keys move, Enter or a click picks.
+ *
+ * The keyboard's row (`active`) and the mouse's are kept apart: hover only tints a row (CSS :hover).
+ * Otherwise a pointer resting where the list opens would make the row under it the one Enter picks,
+ * though the user never moved the mouse and sees the top hit marked.
  */
 import { useEffect, useId, useRef, useState } from 'react';
 import * as api from '../api';
@@ -125,7 +129,6 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
               className={i === active ? 'hit active' : 'hit'}
               data-id={h.entity.id}
               onMouseDown={(e) => e.preventDefault()}
-              onMouseEnter={() => setActive(i)}
               onClick={() => pick(h)}
             >
               <KindIcon kind={h.entity.kind} />
