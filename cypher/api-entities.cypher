@@ -13,4 +13,4 @@ CALL (p) {
   WHERE {{visible:r}}
   RETURN collect(DISTINCT i {.id, .type, .value, .country, label: r.label}) AS identifiers
 }
-RETURN p {.*} AS party, addresses, identifiers, COUNT { (p)-[x]-() WHERE {{visible:x}} } AS degree, p:Placeholder AS placeholder
+RETURN p {.*} AS party, addresses, identifiers, {{degree:p}} AS degree, p:Placeholder AS placeholder

@@ -75,6 +75,8 @@ export async function neighborhood(
       seen: [...seen],
       types,
       perNode: neo4j.int(room),
+      // More than perNode, so that `available > neighbours` still tells a hub was cut short.
+      scan: neo4j.int(2 * room + 1),
       ranks: NEIGHBOUR_RANKS.map((r) => ({ label: r.label, rank: neo4j.int(r.rank) })),
     });
     const next: string[] = [];
