@@ -27,6 +27,7 @@ import { createApp } from '../server/api/app';
 import { createGraphQLServer } from '../server/api/graphql';
 import { DOCUMENTS } from '../client/src/api';
 import { ingest } from '../ingest/ingest';
+import { peakRssMb } from '../ingest/loader';
 import { DEFAULT_SOURCES, generateScale } from './scale/generate';
 import { buildWorkload, type Workload } from './load-traffic';
 
@@ -89,6 +90,15 @@ function neo4jPeakMB(settings: Settings): number | null {
 }
 
 /** Samples this process's RSS while `fn` runs; the sampler runs between the load's awaits. */
+/** Resets this process's VmHWM (Linux: clear_refs 5), so the next peakRssMb is the peak from now on. */
+function resetPeakRss(): void {
+  try {
+    fs.writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    /* not Linux: the peak stays the process's own */
+  }
+}
+
 export async function withRssPeak<T>(fn: () => Promise<T>): Promise<{ value: T; seconds: number; rssPeakMB: number; rssBeforeMB: number }> {
   const before = process.memoryUsage.rss();
   let peak = before;
@@ -185,6 +195,8 @@ export interface GrowthPoint {
   loadSeconds: { ofac: number; un: number };
   /** Node's RSS before the loads and its peak during them (this process: parse and write). */
   rssMB: { before: number; peak: number };
+  /** This process's peak RSS (VmHWM) per list: when its load committed, and after its candidate matching. */
+  loadRssPeakMB?: Record<'ofac' | 'un', { atCommit: number | null; afterMatching: number | null }>;
   /** The Neo4j process's peak RSS since it started (the warm-up load included). */
   neo4jRssPeakMB: number | null;
   storeMB: number;
@@ -213,10 +225,19 @@ async function growthPoint(factor: number, runs: number, workload: Workload | nu
     const before = os.loadavg();
     const loaded = await withRssPeak(async () => {
       const t = process.hrtime.bigint();
+      resetPeakRss();
       const o = await ingest(db, { ...opts, paths: [ofac], release: '2024-05-03' });
       const ofacS = Number(process.hrtime.bigint() - t) / 1e9;
+      const ofacPeak = peakRssMb();
+      resetPeakRss();
       const u = await ingest(db, { ...opts, paths: [un] });
-      return { ofacS, unS: Number(process.hrtime.bigint() - t) / 1e9 - ofacS, ofacParties: o.summary.entities.total, unParties: u.summary.entities.total };
+      // Each list's peak (VmHWM) when its load committed, and after candidate matching (screen's
+      // refreshMatches, which reads every party when another dataset is loaded: the UN load here).
+      const loadRss = {
+        ofac: { atCommit: o.result.peakRssMbAtCommit, afterMatching: ofacPeak },
+        un: { atCommit: u.result.peakRssMbAtCommit, afterMatching: peakRssMb() },
+      };
+      return { ofacS, unS: Number(process.hrtime.bigint() - t) / 1e9 - ofacS, ofacParties: o.summary.entities.total, unParties: u.summary.entities.total, loadRss };
     });
     const afterLoad = os.loadavg();
     const neo4jRssPeakMB = neo4jPeakMB(settings);
@@ -237,6 +258,7 @@ async function growthPoint(factor: number, runs: number, workload: Workload | nu
           parties: { ofac: loaded.value.ofacParties, un: loaded.value.unParties },
           loadSeconds: { ofac: loaded.value.ofacS, un: loaded.value.unS },
           rssMB: { before: loaded.rssBeforeMB, peak: loaded.rssPeakMB },
+          loadRssPeakMB: loaded.value.loadRss,
           neo4jRssPeakMB,
           storeMB,
           loadAvg: { before, afterLoad },

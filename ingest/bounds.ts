@@ -13,7 +13,7 @@
  * a sanctioned party, the worst outcome for screening; the cut value keeps its start, which is what
  * search matches. Ids cannot be cut (two could become one): an id over the bound refuses the release.
  */
-import type { ParsedRelease, Provenance } from '../server/core/model';
+import type { AddressFact, IdentifierFact, LinkRecord, ParsedRelease, PartyRecord, Provenance } from '../server/core/model';
 import { SourceFormatError } from '../server/core/errors';
 import { formatSize } from './parse-options';
 
@@ -29,57 +29,84 @@ export function cutUtf8(s: string, maxBytes: number): string {
 const nf = new Intl.NumberFormat('en-US');
 
 /**
+ * Cuts over-long indexed values of records in place, one record at a time (a spooled load bounds each
+ * as it leaves the parser); throws SourceFormatError for an over-long id. `warning()` is the one
+ * warning that names the records cut (the first ten), or null.
+ */
+export class ValueBounds {
+  private readonly cuts: string[] = [];
+  /** How many values were cut. */
+  count = 0;
+  constructor(private readonly maxBytes: number) {}
+
+  private bound(value: string, what: string, where: Provenance): string {
+    // Cheap first: a string of n UTF-16 units has at most 3n bytes of UTF-8.
+    if (value.length * 3 <= this.maxBytes) return value;
+    const bytes = Buffer.byteLength(value, 'utf8');
+    if (bytes <= this.maxBytes) return value;
+    this.count++;
+    if (this.cuts.length < 10) this.cuts.push(`${where.record} ${what} (${nf.format(bytes)} bytes)`);
+    return cutUtf8(value, this.maxBytes);
+  }
+
+  private id(value: string, what: string, where: Provenance): void {
+    if (Buffer.byteLength(value, 'utf8') > this.maxBytes) {
+      const [file, line] = where.record.split(/[: ]/);
+      throw new SourceFormatError(file, Number(line) || undefined, `${what} is longer than ${formatSize(this.maxBytes)} (INGEST_MAX_VALUE_SIZE): a damaged or hostile file; refused`);
+    }
+  }
+
+  private opt(v: string | null, what: string, where: Provenance): string | null {
+    return v === null ? null : this.bound(v, what, where);
+  }
+
+  party(p: PartyRecord): void {
+    this.id(p.id, 'the id', p.provenance);
+    p.name = this.bound(p.name, 'name', p.provenance);
+    for (const a of p.aliases) a.name = this.bound(a.name, 'alias', p.provenance);
+    p.programs = p.programs.map((x) => this.bound(x, 'program', p.provenance));
+  }
+
+  address(a: AddressFact): void {
+    const r = a.address;
+    r.key = this.bound(r.key, 'address key', a.provenance);
+    r.full = this.bound(r.full, 'address', a.provenance);
+    r.street = this.opt(r.street, 'street', a.provenance);
+    r.city = this.opt(r.city, 'city', a.provenance);
+    r.country = this.opt(r.country, 'country', a.provenance);
+  }
+
+  identifier(i: IdentifierFact): void {
+    i.identifier.key = this.bound(i.identifier.key, 'identifier key', i.provenance);
+    i.identifier.value = this.bound(i.identifier.value, 'identifier', i.provenance);
+  }
+
+  link(l: LinkRecord): void {
+    this.id(l.from, 'a link end', l.provenance);
+    if (l.to.id) this.id(l.to.id, 'a link end', l.provenance);
+    if (l.to.name) l.to.name = this.bound(l.to.name, 'link target name', l.provenance);
+  }
+
+  warning(): string | null {
+    if (!this.count) return null;
+    return (
+      `${this.count} names, aliases, addresses or identifiers were longer than ${formatSize(this.maxBytes)} (INGEST_MAX_VALUE_SIZE; Neo4j cannot index them) ` +
+      `and were cut to it: ${this.cuts.join('; ')}${this.count > this.cuts.length ? `; and ${this.count - this.cuts.length} more` : ''}`
+    );
+  }
+}
+
+/**
  * Cuts over-long indexed values of `rel` in place and adds one warning that names the records (the
  * first ten); throws SourceFormatError for an over-long id. Returns how many values were cut.
  */
 export function boundValues(rel: ParsedRelease, maxBytes: number): number {
-  const cuts: string[] = [];
-  let count = 0;
-  const bound = (value: string, what: string, where: Provenance): string => {
-    // Cheap first: a string of n UTF-16 units has at most 3n bytes of UTF-8.
-    if (value.length * 3 <= maxBytes) return value;
-    const bytes = Buffer.byteLength(value, 'utf8');
-    if (bytes <= maxBytes) return value;
-    count++;
-    if (cuts.length < 10) cuts.push(`${where.record} ${what} (${nf.format(bytes)} bytes)`);
-    return cutUtf8(value, maxBytes);
-  };
-  const id = (value: string, what: string, where: Provenance) => {
-    if (Buffer.byteLength(value, 'utf8') > maxBytes) {
-      const [file, line] = where.record.split(/[: ]/);
-      throw new SourceFormatError(file, Number(line) || undefined, `${what} is longer than ${formatSize(maxBytes)} (INGEST_MAX_VALUE_SIZE): a damaged or hostile file; refused`);
-    }
-  };
-  const opt = (v: string | null, what: string, where: Provenance) => (v === null ? null : bound(v, what, where));
-
-  for (const p of rel.parties) {
-    id(p.id, 'the id', p.provenance);
-    p.name = bound(p.name, 'name', p.provenance);
-    for (const a of p.aliases) a.name = bound(a.name, 'alias', p.provenance);
-    p.programs = p.programs.map((x) => bound(x, 'program', p.provenance));
-  }
-  for (const a of rel.addresses) {
-    const r = a.address;
-    r.key = bound(r.key, 'address key', a.provenance);
-    r.full = bound(r.full, 'address', a.provenance);
-    r.street = opt(r.street, 'street', a.provenance);
-    r.city = opt(r.city, 'city', a.provenance);
-    r.country = opt(r.country, 'country', a.provenance);
-  }
-  for (const i of rel.identifiers) {
-    i.identifier.key = bound(i.identifier.key, 'identifier key', i.provenance);
-    i.identifier.value = bound(i.identifier.value, 'identifier', i.provenance);
-  }
-  for (const l of rel.links) {
-    id(l.from, 'a link end', l.provenance);
-    if (l.to.id) id(l.to.id, 'a link end', l.provenance);
-    if (l.to.name) l.to.name = bound(l.to.name, 'link target name', l.provenance);
-  }
-  if (count) {
-    rel.warnings.push(
-      `${count} names, aliases, addresses or identifiers were longer than ${formatSize(maxBytes)} (INGEST_MAX_VALUE_SIZE; Neo4j cannot index them) ` +
-        `and were cut to it: ${cuts.join('; ')}${count > cuts.length ? `; and ${count - cuts.length} more` : ''}`,
-    );
-  }
-  return count;
+  const b = new ValueBounds(maxBytes);
+  for (const p of rel.parties) b.party(p);
+  for (const a of rel.addresses) b.address(a);
+  for (const i of rel.identifiers) b.identifier(i);
+  for (const l of rel.links) b.link(l);
+  const w = b.warning();
+  if (w) rel.warnings.push(w);
+  return b.count;
 }

@@ -20,17 +20,22 @@
  */
 import {
   LINK_TYPES,
-  ParsedRelease,
   PARTY_KIND_NAMES,
   LABELS,
   partyLabels,
   isAllowedRelType,
   isAllowedLabel,
+  type AddressFact,
+  type IdentifierFact,
+  type LinkRecord,
+  type LinkType,
+  type ParsedRelease,
+  type PartyRecord,
 } from '../server/core/model';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import { Database, Params } from '../server/core/neo4j/database';
+import { Database, Params, type TxRun } from '../server/core/neo4j/database';
 import { IngestRefusedError, TimeoutError } from '../server/core/errors';
 import { nameKey } from '../server/core/text/normalize';
 import { log } from '../server/core/logger';
@@ -38,6 +43,8 @@ import { LinkKeyRow, releaseSnapshot } from '../server/core/releases';
 import { refreshMatches } from '../server/core/matching/refresh';
 import { toNode } from '../server/core/party-node';
 import { isSameProcess, processIdentity, type ProcessIdentity } from '../server/core/net';
+import { SnapshotInput } from './snapshot';
+import type { Spool } from './spool';
 
 export interface LoadOptions {
   batchSize: number;
@@ -65,6 +72,8 @@ export interface LoadResult {
   cleanedUp: number;
   /** Candidate matches with other datasets now stored for this dataset's parties. */
   matches: number;
+  /** This process's peak resident memory (MB) when the load committed, before matching (null off Linux). */
+  peakRssMbAtCommit: number | null;
 }
 
 /** Share of a dataset's listed parties a new release may delist without --force. */
@@ -74,17 +83,11 @@ function slug(key: string): string {
   return key.toLowerCase().replace(/\s+/g, '-');
 }
 
-function chunks<T>(rows: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
-  return out;
-}
-
 /**
  * Refuses loads that would lose information. Runs once the load is registered: loads run one at a
  * time, so what it checks cannot change before the load commits.
  */
-async function checkRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<{ loadedBefore: boolean }> {
+async function checkRelease(db: Database, rel: ParsedRelease, incoming: Set<string>, opts: LoadOptions): Promise<{ loadedBefore: boolean }> {
   const [current] = await db.read<{ release: string | null }>('dataset-get', { dataset: rel.dataset });
   if (current?.release && rel.release < current.release && !opts.force) {
     throw new IngestRefusedError(
@@ -93,7 +96,6 @@ async function checkRelease(db: Database, rel: ParsedRelease, opts: LoadOptions)
   }
   if (rel.mode !== 'delta') {
     const listed = await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset });
-    const incoming = new Set(rel.parties.map((p) => p.id));
     const leaving = listed.filter((r) => !incoming.has(r.id)).length;
     if (listed.length > 0 && leaving / listed.length > MAX_DELIST_SHARE && !opts.force) {
       throw new IngestRefusedError(
@@ -204,33 +206,56 @@ export async function openLoads(db: Database): Promise<OpenLoad[]> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Resolves link targets named but not numbered: this release first, then parties already loaded. */
-async function resolveTargets(db: Database, rel: ParsedRelease): Promise<Map<string, string>> {
+/**
+ * Resolves link targets named but not numbered: this release first, then parties already loaded. Only
+ * the names links use are looked up (Spool.wanted), so what is held is as large as the named links.
+ */
+async function resolveTargets(db: Database, spool: Spool): Promise<Map<string, string>> {
   const byKey = new Map<string, string>();
-  for (const p of rel.parties) if (!byKey.has(nameKey(p.name))) byKey.set(nameKey(p.name), p.id);
-  const wanted = new Set<string>();
-  for (const l of rel.links) if (!l.to.id && !byKey.has(nameKey(l.to.name!))) wanted.add(nameKey(l.to.name!));
+  if (spool.wanted.size === 0) return byKey;
+  for await (const p of spool.read('parties')) {
+    const k = nameKey(p.name);
+    if (spool.wanted.has(k) && !byKey.has(k)) byKey.set(k, p.id);
+  }
+  const rest = new Set([...spool.wanted].filter((k) => !byKey.has(k)));
   // An alias of an entry in the same release is the next best match ("Linked To" a former name).
-  for (const p of rel.parties) {
-    for (const a of p.aliases) {
-      const k = nameKey(a.name);
-      if (wanted.has(k) && !byKey.has(k)) {
-        byKey.set(k, p.id);
-        wanted.delete(k);
+  if (rest.size > 0) {
+    for await (const p of spool.read('parties')) {
+      for (const a of p.aliases) {
+        const k = nameKey(a.name);
+        if (rest.delete(k)) byKey.set(k, p.id);
       }
     }
   }
-  if (wanted.size > 0) {
-    for (const r of await db.read<{ key: string; id: string }>('ingest-resolve-names', { keys: [...wanted] })) {
+  const keys = [...rest];
+  for (let i = 0; i < keys.length; i += RESOLVE_CHUNK) {
+    for (const r of await db.read<{ key: string; id: string }>('ingest-resolve-names', { keys: keys.slice(i, i + RESOLVE_CHUNK) })) {
       if (!byKey.has(r.key)) byKey.set(r.key, r.id);
     }
   }
   return byKey;
 }
 
-export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOptions): Promise<LoadResult> {
+/** Names looked up in the database per query. */
+const RESOLVE_CHUNK = 10_000;
+
+/** The peak resident memory of this process so far (VmHWM), in MB; null where /proc does not say. */
+export function peakRssMb(): number | null {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return kb ? Math.round(Number(kb) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Writes a spooled release (ingest/spool.ts: `rel` holds what is not a record: dataset, release, files,
+ * rejected rows, warnings, delta mode). The caller removes the spool.
+ */
+export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions): Promise<LoadResult> {
   const delta = rel.mode === 'delta';
-  if (rel.parties.length === 0 && !(delta && rel.removedIds?.length)) {
+  if (spool.counts.parties === 0 && !(delta && rel.removedIds?.length)) {
     throw new IngestRefusedError(`release ${rel.release} of ${rel.dataset} holds no parties; refused`);
   }
   await db.applySchema();
@@ -251,9 +276,10 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
       const [{ dirty }] = await db.write<{ dirty: boolean }>('load-dirty', {});
       if (dirty) await purge(db, { ...opts, readerGraceMs: 0 }, seq - 1);
       // Read once registered: what loads before this one committed is what its links resolve against.
-      const { loadedBefore } = await checkRelease(db, rel, opts);
-      const prepared = await prepare(db, rel, seq, owner, loadedBefore);
-      committed = await writeRelease(db, rel, opts, prepared);
+      const { loadedBefore } = await checkRelease(db, rel, spool.ids, opts);
+      // The ids were needed for that check only; the snapshot lists them again for the delisting.
+      spool.ids = new Set();
+      committed = await writeRelease(db, rel, spool, opts, { seq, owner, loadedBefore });
     } catch (err) {
       await rollbackLoad(db, seq).catch((e: Error) =>
         log.warn(`Rolling back the failed load left some of it hidden in the database (${e.message}); the next load removes it`),
@@ -266,6 +292,7 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
       }
       throw err;
     }
+    const peakRssMbAtCommit = peakRssMb();
     // Committed: what follows tidies up and refreshes derived data; a failure here loses nothing. The
     // load stays `finishing` meanwhile, so the next one waits (its writes would contend with these).
     const cleanedUp = committed.marked > 0
@@ -278,82 +305,10 @@ export async function loadRelease(db: Database, rel: ParsedRelease, opts: LoadOp
     const matches = await db.inWriteTransaction(opts.txTimeoutMs, (run) => refreshMatches(run, rel.dataset, opts.batchSize));
     log.debug(`matching: ${Date.now() - t} ms`);
     await db.write('load-finished', { seq });
-    return { delisted: committed.delisted, placeholdersCompleted: committed.placeholdersCompleted, cleanedUp, matches };
+    return { delisted: committed.delisted, placeholdersCompleted: committed.placeholdersCompleted, cleanedUp, matches, peakRssMbAtCommit };
   } finally {
     clearInterval(beat);
   }
-}
-
-/** The rows of a release, as the ingest-* queries take them; link targets resolved against what is loaded now. */
-async function prepare(db: Database, rel: ParsedRelease, seq: number, owner: string, loadedBefore: boolean): Promise<Prepared> {
-  const delta = rel.mode === 'delta';
-  const byKey = await resolveTargets(db, rel);
-  const allKindLabels = [...PARTY_KIND_NAMES, LABELS.Placeholder];
-  const partyRows = rel.parties.map((p) => {
-    const labels = partyLabels(p.kind);
-    if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
-    const node = toNode(p);
-    // What decides whether a loaded party changed (ingest-upsert-parties): its fields and labels, not
-    // where this release writes them (release, record: a line number moves whenever an entry above it
-    // is added). An unchanged party keeps the provenance of the release that last stated it
-    // differently; rewriting it in place would show readers new provenance on the old graph, and
-    // staging it would make every release's commit as large as the list.
-    const { release: _r, record: _rec, ...fields } = node;
-    const digest = crypto.createHash('sha1').update(JSON.stringify([labels, fields])).digest('base64url');
-    return { id: p.id, labels, props: { ...node, digest } };
-  });
-  const programRows = rel.parties.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
-  const addressRows = rel.addresses.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));
-  const identifierRows = rel.identifiers.map((i) => ({
-    partyId: i.partyId,
-    key: i.identifier.key,
-    type: i.identifier.type,
-    value: i.identifier.value,
-    country: i.identifier.country,
-    label: i.label,
-    issued: i.issued,
-    expires: i.expires,
-    record: i.provenance.record,
-  }));
-  const linkRows = rel.links.map((l) => {
-    if (!isAllowedRelType(l.type) || !(LINK_TYPES as string[]).includes(l.type)) throw new Error(`relationship type outside the model: ${l.type}`);
-    const key = l.to.name ? nameKey(l.to.name) : null;
-    const other = l.to.id ?? byKey.get(key!) ?? `${rel.idPrefix}-ref-${slug(key!)}`;
-    // Either end may be a party this release does not hold (a placeholder is made for it).
-    const [from, to] = l.inverse ? [other, l.from] : [l.from, other];
-    const otherName = l.to.name ?? null;
-    return {
-      from,
-      to,
-      fromName: l.inverse ? otherName : null,
-      fromKey: l.inverse ? key : null,
-      toName: l.inverse ? null : otherName,
-      toKey: l.inverse ? null : key,
-      type: l.type,
-      label: l.label,
-      record: l.provenance.record,
-      percentage: l.percentage ?? null,
-      startDate: l.startDate ?? null,
-      endDate: l.endDate ?? null,
-      sourceId: l.sourceId ?? null,
-    };
-  });
-
-  // A delta restates some parties and some relationships (FtM relationships are entities of their own):
-  // only what it restates or deletes is cleared; the rest of the previous release stays. A dataset's
-  // first load has nothing of its own to replace.
-  const restatedLinks = [...new Set([...linkRows.map((l) => l.sourceId).filter((x): x is string => !!x), ...(rel.removedIds ?? [])])];
-  const steps: [string, Params[], Record<string, string>?][] = [
-    ...(loadedBefore && delta && restatedLinks.length ? [['ingest-clear-links-by-source-id', restatedLinks.map((id) => ({ id }))] as [string, Params[]]] : []),
-    ...(loadedBefore ? [[delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', partyRows.map((r) => ({ id: r.id }))] as [string, Params[]]] : []),
-    ['ingest-upsert-parties', partyRows],
-    ['ingest-programs', programRows],
-    ['ingest-addresses', addressRows],
-    ['ingest-identifiers', identifierRows],
-    ...LINK_TYPES.map((t): [string, Params[], Record<string, string>] => ['ingest-links', linkRows.filter((r) => r.type === t), { linkType: t }]),
-  ];
-  const total = steps.reduce((n, [, rows]) => n + rows.length, 0);
-  return { seq, owner, delta, byKey, steps, total, base: { dataset: rel.dataset, release: rel.release, allKindLabels }, linkRows };
 }
 
 /**
@@ -384,70 +339,214 @@ interface Written {
   marked: number;
 }
 
-interface Prepared {
-  seq: number;
-  /** The registering process (load-commit commits only its own load). */
-  owner: string;
-  delta: boolean;
-  byKey: Map<string, string>;
-  steps: [string, Params[], Record<string, string>?][];
-  total: number;
-  base: { dataset: string; release: string; allKindLabels: string[] };
-  linkRows: (LinkKeyRow & Record<string, unknown>)[];
+/** A party as ingest-upsert-parties takes it. */
+function partyRow(p: PartyRecord): { id: string; labels: string[]; props: Record<string, unknown> } {
+  const labels = partyLabels(p.kind);
+  if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
+  const node = toNode(p);
+  // What decides whether a loaded party changed (ingest-upsert-parties): its fields and labels, not
+  // where this release writes them (release, record: a line number moves whenever an entry above it
+  // is added). An unchanged party keeps the provenance of the release that last stated it
+  // differently; rewriting it in place would show readers new provenance on the old graph, and
+  // staging it would make every release's commit as large as the list.
+  const { release: _r, record: _rec, ...fields } = node;
+  const digest = crypto.createHash('sha1').update(JSON.stringify([labels, fields])).digest('base64url');
+  return { id: p.id, labels, props: { ...node, digest } };
+}
+
+type LinkRow = LinkKeyRow & Record<string, unknown>;
+
+/** A link as ingest-links takes it: its ends resolved (a name this release or the database does not hold names a placeholder). */
+function linkRow(l: LinkRecord, byKey: Map<string, string>, idPrefix: string): LinkRow {
+  if (!isAllowedRelType(l.type) || !(LINK_TYPES as string[]).includes(l.type)) throw new Error(`relationship type outside the model: ${l.type}`);
+  const key = l.to.name ? nameKey(l.to.name) : null;
+  const other = l.to.id ?? byKey.get(key!) ?? `${idPrefix}-ref-${slug(key!)}`;
+  // Either end may be a party this release does not hold (a placeholder is made for it).
+  const [from, to] = l.inverse ? [other, l.from] : [l.from, other];
+  const otherName = l.to.name ?? null;
+  return {
+    from,
+    to,
+    fromName: l.inverse ? otherName : null,
+    fromKey: l.inverse ? key : null,
+    toName: l.inverse ? null : otherName,
+    toKey: l.inverse ? null : key,
+    type: l.type,
+    label: l.label,
+    record: l.provenance.record,
+    percentage: l.percentage ?? null,
+    startDate: l.startDate ?? null,
+    endDate: l.endDate ?? null,
+    sourceId: l.sourceId ?? null,
+  };
 }
 
 /** Every field of a party node but its id, as null: applying a draft removes what the new release leaves empty. */
-function nullProps(rows: { props: Record<string, unknown> }[]): Record<string, null> {
-  const keys = new Set<string>();
-  for (const r of rows.slice(0, 1)) for (const k of Object.keys(r.props)) if (k !== 'id') keys.add(k);
-  return Object.fromEntries([...keys].map((k) => [k, null]));
+function nullProps(row: { props: Record<string, unknown> } | undefined): Record<string, null> {
+  return Object.fromEntries(Object.keys(row?.props ?? {}).filter((k) => k !== 'id').map((k) => [k, null]));
 }
 
-async function writeRelease(db: Database, rel: ParsedRelease, opts: LoadOptions, p: Prepared): Promise<Written> {
-  const { seq, owner, delta, byKey, steps, total, base, linkRows } = p;
-  const batchRun = (name: string, params: Params, slots?: Record<string, string>) =>
-    db.inWriteTransaction(opts.txTimeoutMs, (run) => run(name, { ...base, seq, ...params }, slots));
+/** The records of a small spool, whole (a delta's snapshot merges with the previous release's in memory). */
+async function readWhole(rel: ParsedRelease, spool: Spool): Promise<ParsedRelease> {
+  const all = { ...rel, parties: [] as PartyRecord[], addresses: [] as AddressFact[], identifiers: [] as IdentifierFact[], links: [] as LinkRecord[] };
+  for await (const p of spool.read('parties')) all.parties.push(p);
+  for await (const a of spool.read('addresses')) all.addresses.push(a);
+  for await (const i of spool.read('identifiers')) all.identifiers.push(i);
+  return all;
+}
+
+async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: { seq: number; owner: string; loadedBefore: boolean }): Promise<Written> {
+  const { seq, owner, loadedBefore } = load;
+  const delta = rel.mode === 'delta';
+  const base = { dataset: rel.dataset, release: rel.release, allKindLabels: [...PARTY_KIND_NAMES, LABELS.Placeholder] };
+  const params = (p: Params): Params => ({ ...base, seq, ...p });
+  const tx = <T>(work: (run: TxRun) => Promise<T>) => db.inWriteTransaction(opts.txTimeoutMs, work);
+  const size = opts.batchSize;
+  let t = Date.now();
+  const byKey = await resolveTargets(db, spool);
+  log.debug(`link targets: ${byKey.size} names resolved in ${Date.now() - t} ms`);
+
+  // A delta restates some parties and some relationships (FtM relationships are entities of their own):
+  // only what it restates or deletes is cleared; the rest of the previous release stays. A dataset's
+  // first load has nothing of its own to replace.
+  const restated = new Set<string>();
+  if (loadedBefore && delta) {
+    for await (const l of spool.read('links')) if (l.sourceId) restated.add(l.sourceId);
+    for (const id of rel.removedIds ?? []) restated.add(id);
+  }
+  const c = spool.counts;
+  const total = restated.size + (loadedBefore ? c.parties : 0) + c.parties + c.programs + c.addresses + c.identifiers + c.links;
   let done = 0;
   let marked = 0;
-  const count = (rows: { marked?: unknown }[]) => (marked += Number(rows[0]?.marked ?? 0));
-  for (const [name, rows, slots] of steps) {
-    for (const batch of chunks(rows, opts.batchSize)) {
-      const t = Date.now();
-      if (name.startsWith('ingest-clear-facts')) count(await batchRun(name, { ids: batch.map((r) => r.id) }));
-      else if (name === 'ingest-clear-links-by-source-id') count(await batchRun(name, { sourceIds: batch.map((r) => r.id) }));
-      else await batchRun(name, { rows: batch }, slots);
-      log.debug(`${name}: ${batch.length} rows in ${Date.now() - t} ms`);
-      done += batch.length;
-      await opts.onProgress?.(done, total, name.replace('ingest-', ''));
-    }
+  const progress = async (rows: number, phase: string, started: number) => {
+    log.debug(`${phase}: ${rows} rows in ${Date.now() - started} ms`);
+    done += rows;
+    await opts.onProgress?.(done, total, phase);
+  };
+  const snapshot = new SnapshotInput(spool.file('snapshot'));
+
+  const restatedIds = [...restated];
+  for (let i = 0; i < restatedIds.length; i += size) {
+    t = Date.now();
+    const sourceIds = restatedIds.slice(i, i + size);
+    const [r] = await tx((run) => run('ingest-clear-links-by-source-id', params({ sourceIds })));
+    marked += Number(r?.marked ?? 0);
+    await progress(sourceIds.length, 'clear-links-by-source-id', t);
   }
-  // Placeholders created earlier (by this or another dataset) for parties this release brings.
-  let t = Date.now();
-  const keys = [...new Set(rel.parties.map((p) => nameKey(p.name)))];
-  const found = await db.read<{ id: string; key: string }>('ingest-find-placeholders', { keys });
-  const pairs = found.map((f) => ({ placeholder: f.id, real: byKey.get(f.key)! })).filter((p) => p.real && p.real !== p.placeholder);
-  let completed = 0;
-  for (const batch of chunks(pairs, opts.batchSize)) {
-    await db.inWriteTransaction(opts.txTimeoutMs, async (run) => {
-      for (const linkType of LINK_TYPES) await run('ingest-complete-placeholders', { seq, pairs: batch }, { linkType });
-      const [r] = await run('ingest-drop-placeholders', { seq, pairs: batch });
-      completed += Number(r?.completed ?? 0);
-      marked += Number(r?.completed ?? 0);
+
+  // Parties: one transaction per batch clears what the dataset stated of them before (marked removed),
+  // writes them (new ones hidden, changed ones as drafts) and links them to their programs.
+  let firstRow: ReturnType<typeof partyRow> | undefined;
+  for await (const batch of spool.batches('parties', size)) {
+    t = Date.now();
+    const rows = batch.map(partyRow);
+    firstRow ??= rows[0];
+    const programRows = batch.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
+    marked += await tx(async (run) => {
+      let m = 0;
+      if (loadedBefore) {
+        const [r] = await run(delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', params({ ids: rows.map((r) => r.id) }));
+        m = Number(r?.marked ?? 0);
+      }
+      await run('ingest-upsert-parties', params({ rows }));
+      if (programRows.length) await run('ingest-programs', params({ rows: programRows }));
+      return m;
     });
+    for (const p of batch) snapshot.party(p);
+    await progress((loadedBefore ? 2 : 1) * rows.length + programRows.length, 'parties', t);
+  }
+
+  for await (const batch of spool.batches('addresses', size)) {
+    t = Date.now();
+    const rows = batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));
+    await tx((run) => run('ingest-addresses', params({ rows })));
+    for (const a of batch) snapshot.address(a.partyId, a.address.key);
+    await progress(rows.length, 'addresses', t);
+  }
+
+  for await (const batch of spool.batches('identifiers', size)) {
+    t = Date.now();
+    const rows = batch.map((i) => ({
+      partyId: i.partyId,
+      key: i.identifier.key,
+      type: i.identifier.type,
+      value: i.identifier.value,
+      country: i.identifier.country,
+      label: i.label,
+      issued: i.issued,
+      expires: i.expires,
+      record: i.provenance.record,
+    }));
+    await tx((run) => run('ingest-identifiers', params({ rows })));
+    for (const i of batch) snapshot.identifier(i.partyId, i.identifier.key);
+    await progress(rows.length, 'identifiers', t);
+  }
+
+  // Links, batched per type (the type is part of the query text: ingest-links).
+  const pending = new Map<LinkType, LinkRow[]>();
+  const deltaLinks: LinkRow[] = [];
+  const flushLinks = async (type: LinkType) => {
+    const rows = pending.get(type);
+    if (!rows?.length) return;
+    pending.set(type, []);
+    t = Date.now();
+    await tx((run) => run('ingest-links', params({ rows }), { linkType: type }));
+    await progress(rows.length, 'links', t);
+  };
+  for await (const l of spool.read('links')) {
+    const row = linkRow(l, byKey, rel.idPrefix);
+    snapshot.link(row);
+    if (delta) deltaLinks.push(row);
+    const rows = pending.get(l.type) ?? [];
+    rows.push(row);
+    pending.set(l.type, rows);
+    if (rows.length >= size) await flushLinks(l.type);
+  }
+  for (const type of LINK_TYPES) await flushLinks(type);
+  byKey.clear();
+
+  // Placeholders created earlier (by this or another dataset) for parties this release brings.
+  t = Date.now();
+  const paired = new Set<string>();
+  let completed = 0;
+  for await (const batch of spool.batches('parties', size)) {
+    const byName = new Map<string, string>();
+    for (const p of batch) {
+      const k = nameKey(p.name);
+      if (!byName.has(k)) byName.set(k, p.id);
+    }
+    const found = await db.read<{ id: string; key: string }>('ingest-find-placeholders', { keys: [...byName.keys()] });
+    const pairs = found
+      .filter((f) => !paired.has(f.id))
+      .map((f) => ({ placeholder: f.id, real: byName.get(f.key)! }))
+      .filter((p) => p.real && p.real !== p.placeholder);
+    if (pairs.length === 0) continue;
+    for (const p of pairs) paired.add(p.placeholder);
+    const n = await tx(async (run) => {
+      for (const linkType of LINK_TYPES) await run('ingest-complete-placeholders', { seq, pairs }, { linkType });
+      const [r] = await run('ingest-drop-placeholders', { seq, pairs });
+      return Number(r?.completed ?? 0);
+    });
+    completed += n;
+    marked += n;
   }
   log.debug(`placeholders: ${Date.now() - t} ms`);
+
+  t = Date.now();
+  const snap = delta ? null : await snapshot.rows(rel.dataset, rel.release);
+  const whole = delta ? await readWhole(rel, spool) : null;
+  log.debug(`release snapshot: ${Date.now() - t} ms`);
 
   // The one transaction readers see the new release by: small whatever the release's size (what changed
   // about parties already loaded, and delistings, which MAX_DELIST_SHARE bounds).
   t = Date.now();
-  const partyRows = steps.find(([n]) => n === 'ingest-upsert-parties')![1] as { props: Record<string, unknown> }[];
-  const result = await db.inWriteTransaction(opts.txTimeoutMs, async (run) => {
+  const result = await tx(async (run) => {
     const [current] = (await run('ingest-lock-dataset', { dataset: rel.dataset, release: rel.release })) as { release: string | null; releases: string[] }[];
     const releases = [...new Set([...(current?.releases ?? []), rel.release])].sort();
-    await run('ingest-apply-drafts', { ...base, seq, nullProps: nullProps(partyRows) });
+    await run('ingest-apply-drafts', params({ nullProps: nullProps(firstRow) }));
     const [delisted] = delta
       ? await run('ingest-delist-ids', { ...base, ids: rel.removedIds ?? [] })
-      : await run('ingest-delist', { ...base, ids: rel.parties.map((p) => p.id) });
+      : await run('ingest-delist', { ...base, ids: snap!.ids });
     await run('ingest-dataset', {
       ...base,
       releases,
@@ -458,7 +557,7 @@ async function writeRelease(db: Database, rel: ParsedRelease, opts: LoadOptions,
       rejectedCount: rel.rejected.length,
       warnings: rel.warnings,
     });
-    await run('ingest-release', await releaseSnapshot(run, rel, rel.links.map((l, i) => ({ ...linkRows[i], type: l.type })), current?.release ?? null));
+    await run('ingest-release', snap ? { ...snap } : await releaseSnapshot(run, whole!, deltaLinks, current?.release ?? null));
     const ok = await run('load-commit', { seq, owner, marked: marked > 0 });
     if (ok.length !== 1) throw new Error(`load ${seq} of ${rel.dataset} was rolled back by another process (taken for dead); load again`);
     return { delisted: Number(delisted.delisted), placeholdersCompleted: completed, marked };

@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { SourceFormatError } from '../server/core/errors';
-import type { ParsedRelease } from '../server/core/model';
+import type { AddressFact, IdentifierFact, LinkRecord, ParsedRelease, PartyRecord, ReleaseSink } from '../server/core/model';
 
 export interface SourceFormat {
   name: string;
@@ -34,6 +34,40 @@ export interface ParseOptions {
    * warnings. Logged as warnings when not given, so that nothing of the kind passes without a word.
    */
   warn?: (message: string) => void;
+  /**
+   * Where records go as they are read (ingest/spool.ts): the parser then returns its ParsedRelease with
+   * empty record lists. Without one, the records are collected into those lists (tests, --json).
+   */
+  sink?: ReleaseSink;
+}
+
+/** A parser's records: handed to opts.sink as they come, else collected for its ParsedRelease. */
+export interface RecordsOut extends ReleaseSink {
+  parties: PartyRecord[];
+  addresses: AddressFact[];
+  identifiers: IdentifierFact[];
+  links: LinkRecord[];
+}
+
+export function recordsOut(opts: ParseOptions): RecordsOut {
+  const out: RecordsOut = {
+    parties: [],
+    addresses: [],
+    identifiers: [],
+    links: [],
+    party: (p) => out.parties.push(p),
+    address: (a) => out.addresses.push(a),
+    identifier: (i) => out.identifiers.push(i),
+    link: (l) => out.links.push(l),
+  };
+  const sink = opts.sink;
+  if (sink) {
+    out.party = (p) => sink.party(p);
+    out.address = (a) => sink.address(a);
+    out.identifier = (i) => sink.identifier(i);
+    out.link = (l) => sink.link(l);
+  }
+  return out;
 }
 
 /**

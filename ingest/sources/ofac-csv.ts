@@ -8,14 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AddressFact, Alias, IdentifierFact, LinkRecord, ParsedRelease, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/core/model';
+import type { Alias, ParsedRelease, PartyKind, Provenance, Rejection } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { firstRecord, readCsv } from '../csv';
 import { encodingProblem } from '../encoding';
 import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH, ofacId, OFAC_ID_PREFIX } from './ofac-csv.meta';
 import { parseRemarks } from './ofac-remarks';
-import { chooseRelease, ParseOptions, readerOptions } from '../parse-options';
+import { chooseRelease, ParseOptions, readerOptions, recordsOut } from '../parse-options';
 
 export type OfacCsvOptions = ParseOptions;
 
@@ -109,11 +109,33 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     }
   }
 
-  // 2. Primary entries.
-  const parties = new Map<string, PartyRecord>();
-  const identifiers: IdentifierFact[] = [];
-  const links: LinkRecord[] = [];
-  const addresses: AddressFact[] = [];
+  // 2. Aliases (alt.csv): ent_num, alt_num, alt_type, alt_name, alt_remarks. Read before the primary
+  //    file so that each party leaves the parser whole (ParseOptions.sink); held by ent_num meanwhile
+  //    (the alias file is a small share of a release, and the scale data has none).
+  const altFile = byRole.get('alias');
+  const altName = altFile ? path.basename(altFile) : '';
+  const altRows = new Map<string, { line: number; alias?: Alias; reason?: string }[]>();
+  if (altFile) {
+    for await (const row of readCsv(altFile, readerOptions(opts))) {
+      const [uidRaw, , typeRaw, nameRaw] = row.fields;
+      const uid = uidRaw.trim();
+      const name = cell(nameRaw);
+      const typeKey = (cell(typeRaw) ?? '').toLowerCase();
+      const type = Object.hasOwn(ALT_TYPES, typeKey) ? ALT_TYPES[typeKey] : undefined;
+      const entry = !name || !type
+        ? { line: row.line, reason: !name ? 'alias row without a name' : `unknown alt_type ${JSON.stringify(typeRaw)}` }
+        : { line: row.line, alias: { name, type, quality: null } };
+      const list = altRows.get(uid);
+      if (list) list.push(entry);
+      else altRows.set(uid, [entry]);
+    }
+  }
+  const altRejected: Rejection[] = [];
+
+  // 3. Primary entries, each handed on complete (with its aliases from alt.csv). Only the line of each
+  //    ent_num is kept, for duplicates and for the address rows that follow.
+  const out = recordsOut(opts);
+  const seen = new Map<string, number>();
   let sawEof = false;
   const cutShortEntries: string[] = [];
   for await (const row of readCsv(primary, { ...readerOptions(opts), sawEof: () => (sawEof = true) })) {
@@ -134,8 +156,8 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       continue;
     }
     const id = ofacId(uid);
-    if (parties.has(id)) {
-      reject(`duplicate ent_num ${uid} (first seen at ${parties.get(id)!.provenance.record}); this row is ignored`);
+    if (seen.has(id)) {
+      reject(`duplicate ent_num ${uid} (first seen at ${primaryName}:${seen.get(id)} (ent_num ${uid})); this row is ignored`);
       continue;
     }
     const sdnType = cell(f[2])?.toLowerCase() ?? null;
@@ -143,6 +165,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       reject(`entry ${uid} has unknown SDN_Type ${JSON.stringify(f[2])} (expected individual, vessel, aircraft or -0-)`);
       continue;
     }
+    seen.set(id, row.line);
     // OFAC's entries without a type are "entities": organisations of any form.
     const kind: PartyKind = sdnType ? KINDS[sdnType] : 'Organization';
     const extra = comments.get(uid);
@@ -167,11 +190,24 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       kind === 'Vessel'
         ? { callSign: cell(f[5]), type: cell(f[6]), tonnage: cell(f[7]), grossTonnage: cell(f[8]), flag: cell(f[9]), owner: cell(f[10]) }
         : null;
-    parties.set(id, {
+    const aliases = facts.aliases;
+    const alts = altRows.get(uid);
+    if (alts) {
+      altRows.delete(uid);
+      const keys = new Set(aliases.map(aliasKey));
+      for (const a of alts) {
+        if (!a.alias) altRejected.push({ file: altName, line: a.line, reason: a.reason! });
+        else if (!keys.has(aliasKey(a.alias))) {
+          keys.add(aliasKey(a.alias));
+          aliases.push(a.alias);
+        }
+      }
+    }
+    out.party({
       id,
       kind,
       name,
-      aliases: facts.aliases,
+      aliases,
       programs: splitPrograms(cell(f[3])),
       birthDates: facts.birthDates,
       birthPlaces: facts.birthPlaces,
@@ -184,7 +220,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       provenance,
     });
     for (const idf of facts.identifiers) {
-      identifiers.push({
+      out.identifier({
         partyId: id,
         identifier: identifierRecord(idf.type, idf.value, idf.country),
         label: idf.label,
@@ -194,50 +230,26 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       });
     }
     if (vessel?.callSign) {
-      identifiers.push({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null), label: 'Call_Sign', issued: null, expires: null, provenance });
+      out.identifier({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null), label: 'Call_Sign', issued: null, expires: null, provenance });
     }
     for (const target of facts.linkedTo) {
       if (nameKey(target) === '') {
         reject(`entry ${uid}: "Linked To:" names no party (${JSON.stringify(target)}); the link is skipped`);
         continue;
       }
-      links.push({ type: 'UNKNOWN_LINK', from: id, to: { name: target }, label: 'Linked To', provenance });
+      out.link({ type: 'UNKNOWN_LINK', from: id, to: { name: target }, label: 'Linked To', provenance });
     }
   }
-  if (parties.size === 0) {
+  if (seen.size === 0) {
     throw new SourceFormatError(primaryName, undefined, 'holds no entries: an empty file is refused (it would delist everything)');
   }
   for (const [uid, extra] of comments) {
     rejected.push({ file: commentsName, line: extra.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
   }
-
-  // 3. Aliases (alt.csv): ent_num, alt_num, alt_type, alt_name, alt_remarks.
-  const altFile = byRole.get('alias');
-  if (altFile) {
-    const altName = path.basename(altFile);
-    const seen = new Map<string, Set<string>>();
-    for await (const row of readCsv(altFile, readerOptions(opts))) {
-      const [uidRaw, , typeRaw, nameRaw] = row.fields;
-      const uid = uidRaw.trim();
-      const party = parties.get(ofacId(uid));
-      const name = cell(nameRaw);
-      const typeKey = (cell(typeRaw) ?? '').toLowerCase();
-      const type = Object.hasOwn(ALT_TYPES, typeKey) ? ALT_TYPES[typeKey] : undefined;
-      if (!party) {
-        rejected.push({ file: altName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
-      } else if (!name || !type) {
-        rejected.push({ file: altName, line: row.line, reason: !name ? 'alias row without a name' : `unknown alt_type ${JSON.stringify(typeRaw)}` });
-      } else {
-        let keys = seen.get(party.id);
-        if (!keys) seen.set(party.id, (keys = new Set(party.aliases.map(aliasKey))));
-        const alias: Alias = { name, type, quality: null };
-        if (!keys.has(aliasKey(alias))) {
-          keys.add(aliasKey(alias));
-          party.aliases.push(alias);
-        }
-      }
-    }
+  for (const [uid, rows] of altRows) {
+    for (const a of rows) altRejected.push({ file: altName, line: a.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
   }
+  rejected.push(...altRejected.sort((a, b) => a.line - b.line));
 
   // 4. Addresses (add.csv): ent_num, add_num, address, city/state/postal code, country, remarks.
   const addFile = byRole.get('address');
@@ -246,15 +258,15 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     for await (const row of readCsv(addFile, readerOptions(opts))) {
       const [uidRaw, addNum, street, city, country] = row.fields;
       const uid = uidRaw.trim();
-      const party = parties.get(ofacId(uid));
-      if (!party) {
+      const id = ofacId(uid);
+      if (!seen.has(id)) {
         rejected.push({ file: addName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
         continue;
       }
       const addr = addressRecord(cell(street), cell(city), cell(country));
       if (addr.full === '') continue; // OFAC writes an all-empty address row for entries without one.
-      addresses.push({
-        partyId: party.id,
+      out.address({
+        partyId: id,
         address: addr,
         provenance: { dataset, release, record: `${addName}:${row.line} (ent_num ${uid}, add_num ${addNum?.trim()})` },
       });
@@ -265,10 +277,10 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     dataset,
     release,
     idPrefix: OFAC_ID_PREFIX,
-    parties: [...parties.values()],
-    addresses,
-    identifiers,
-    links,
+    parties: out.parties,
+    addresses: out.addresses,
+    identifiers: out.identifiers,
+    links: out.links,
     rejected,
     files: [...byRole.values()].map((f) => path.basename(f)),
     warnings: [

@@ -30,12 +30,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type {
-  AddressFact, Alias, AliasQuality, AliasType, IdentifierFact, IdentifierType, LinkRecord, ParsedRelease, PartyRecord, Provenance, Rejection,
+  Alias, AliasQuality, AliasType, IdentifierFact, IdentifierType, LinkRecord, ParsedRelease, Provenance, Rejection,
 } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
 import { children, head, streamXml, textOf, type XmlElement } from '../xml';
-import { chooseRelease, type ParseOptions, readerOptions } from '../parse-options';
+import { chooseRelease, type ParseOptions, readerOptions, recordsOut } from '../parse-options';
 import type { SourceFormat } from '../parse-options';
 import {
   MONTHS, UN_DATASET, UN_DOCUMENT_SUBTYPES, UN_DOCUMENT_TYPES, UN_ID_PREFIX, UN_KNOWN_ELEMENTS, UN_LINK_PHRASES, UN_MENTION_LABELS,
@@ -224,9 +224,10 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
   }
   const dataset = opts.dataset ?? UN_DATASET.name;
   let release: string | null = null;
-  const parties = new Map<string, PartyRecord>();
-  const addresses: AddressFact[] = [];
-  const identifiers: IdentifierFact[] = [];
+  // Entries leave as they are read (ParseOptions.sink); only each one's record is kept, for duplicates
+  // and for the links' targets.
+  const out = recordsOut(opts);
+  const parties = new Map<string, string>();
   const pending: PendingLink[] = [];
   const rejected: Rejection[] = [];
   const unknownElements = new Map<string, number>();
@@ -247,7 +248,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     const id = `${UN_ID_PREFIX}-${ref}`;
     const first = parties.get(id);
     if (first) {
-      reject(`duplicate REFERENCE_NUMBER ${ref} (first seen at ${first.provenance.record}); this entry is skipped, not merged`);
+      reject(`duplicate REFERENCE_NUMBER ${ref} (first seen at ${first}); this entry is skipped, not merged`);
       return;
     }
     // Individuals: FIRST_NAME..FOURTH_NAME in the list's order (the UN writes given names first);
@@ -338,7 +339,8 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     const titles = [...new Set([...valuesOf(el, 'TITLE'), ...valuesOf(el, 'DESIGNATION')])];
     // COMMENTS1 is kept whole (newlines included): it is the UN's narrative summary.
     const comments = children(el, 'COMMENTS1')[0];
-    parties.set(id, {
+    parties.set(id, provenance.record);
+    out.party({
       id,
       kind: individual ? 'Person' : 'Organization',
       name,
@@ -366,7 +368,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
       const country = textIn(a, 'COUNTRY');
       const note = textIn(a, 'NOTE');
       const address = street || city || country ? addressRecord(street, city, country) : note ? addressRecord(note, null, null) : null;
-      if (address) addresses.push({ partyId: id, address, provenance: prov(a.line) });
+      if (address) out.address({ partyId: id, address, provenance: prov(a.line) });
     }
 
     // Documents (individuals only in this schema).
@@ -405,7 +407,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     }
     for (const { fact, translated } of docs) {
       if (translated && docs.some((o) => !o.translated && o.fact.identifier.key === fact.identifier.key)) continue;
-      identifiers.push(fact);
+      out.identifier(fact);
     }
 
     // Links: reference numbers named in COMMENTS1 and DESIGNATION/VALUE ("Overall leader of the
@@ -451,6 +453,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
 
   const missing = new Map<string, string[]>();
   for (const p of pending) {
+    out.link(p.link);
     if (!parties.has(p.link.to.id!)) missing.set(p.ref, [...(missing.get(p.ref) ?? []), p.link.from.slice(UN_ID_PREFIX.length + 1)]);
   }
   const list = (m: Map<string, string[]>) => [...m].map(([k, refs]) => `${k} (${[...new Set(refs)].join(', ')})`).join('; ');
@@ -473,10 +476,10 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     dataset,
     release: release!,
     idPrefix: UN_ID_PREFIX,
-    parties: [...parties.values()],
-    addresses,
-    identifiers,
-    links: pending.map((p) => p.link),
+    parties: out.parties,
+    addresses: out.addresses,
+    identifiers: out.identifiers,
+    links: out.links,
     rejected,
     warnings,
     files: [fileName],

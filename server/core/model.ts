@@ -331,6 +331,19 @@ export interface ParsedRelease {
   files: string[];
 }
 
+/**
+ * Where a parser puts records as it reads them, when the caller gives one (ParseOptions.sink): the
+ * records then leave the parser at once and its ParsedRelease comes back with empty record lists, so a
+ * release of any size is never held whole (ingest/spool.ts writes them to a temporary file). A parser
+ * hands over each record complete: a party with all its aliases, a fact with its party's id.
+ */
+export interface ReleaseSink {
+  party(p: PartyRecord): void;
+  address(a: AddressFact): void;
+  identifier(i: IdentifierFact): void;
+  link(l: LinkRecord): void;
+}
+
 export interface Rejection {
   file: string;
   line: number;

@@ -1,0 +1,107 @@
+/**
+ * The release snapshot of a spooled load (cypher/ingest-release.cypher; server/core/releases.ts says what
+ * it is for), built without holding the release: a party's digest covers its own fields and the keys of
+ * its addresses, identifiers and links, which arrive in different files and passes. So each pass of the
+ * load writes one line per party and per fact end, keyed by party id, and the lines are sorted on disk
+ * (the system's `sort`, in bounded memory) to bring each party's together; each group's digest is then
+ * computed by server/core/releases.ts partyDigests, the same function a whole release goes through.
+ */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import type { ParsedRelease, PartyRecord } from '../server/core/model';
+import { linkKey, partyDigests, releaseId, type LinkKeyRow } from '../server/core/releases';
+import { LineWriter, readLines } from './spool';
+
+export interface SnapshotRows {
+  id: string;
+  dataset: string;
+  release: string;
+  ids: string[];
+  names: string[];
+  digests: string[];
+  linkKeys: string[];
+}
+
+/** What the load's passes tell the snapshot. */
+export class SnapshotInput {
+  private readonly out: LineWriter;
+  readonly linkKeys = new Set<string>();
+  constructor(private readonly file: string) {
+    this.out = new LineWriter(file);
+  }
+  party(p: PartyRecord): void {
+    this.out.line(`${JSON.stringify(p.id)}\tP\t${JSON.stringify(p)}`);
+  }
+  address(partyId: string, key: string): void {
+    this.out.line(`${JSON.stringify(partyId)}\tA\t${JSON.stringify(key)}`);
+  }
+  identifier(partyId: string, key: string): void {
+    this.out.line(`${JSON.stringify(partyId)}\tI\t${JSON.stringify(key)}`);
+  }
+  link(row: LinkKeyRow): void {
+    const key = linkKey(row);
+    this.linkKeys.add(key);
+    for (const end of row.from === row.to ? [row.from] : [row.from, row.to]) this.out.line(`${JSON.stringify(end)}\tL\t${JSON.stringify(key)}`);
+  }
+
+  /** The snapshot's rows: parties in id order, each with its name and digest; the link keys sorted. */
+  async rows(dataset: string, release: string): Promise<SnapshotRows> {
+    this.out.close();
+    const sorted = `${this.file}.sorted`;
+    await sortFile(this.file, sorted);
+    const ids: string[] = [];
+    const names: string[] = [];
+    const digests: string[] = [];
+    let current: string | null = null;
+    let party: PartyRecord | null = null;
+    let facts: { A: string[]; I: string[]; L: string[] } = { A: [], I: [], L: [] };
+    const flush = () => {
+      if (!party) return;
+      const id = party.id;
+      const rel = {
+        parties: [party],
+        addresses: facts.A.map((key) => ({ partyId: id, address: { key } })),
+        identifiers: facts.I.map((key) => ({ partyId: id, identifier: { key } })),
+      } as unknown as ParsedRelease;
+      // Each link key as a link of this party to itself: partyDigests files it under the party once.
+      const links = facts.L.map((key): LinkKeyRow => ({ from: id, to: id, type: '', label: '', sourceId: key }));
+      ids.push(id);
+      names.push(party.name);
+      digests.push(partyDigests(rel, links).get(id)!);
+    };
+    for await (const line of readLines(sorted)) {
+      const t1 = line.indexOf('\t');
+      const key = line.slice(0, t1);
+      if (key !== current) {
+        flush();
+        current = key;
+        party = null;
+        facts = { A: [], I: [], L: [] };
+      }
+      const kind = line[t1 + 1];
+      const value = JSON.parse(line.slice(t1 + 3)) as unknown;
+      if (kind === 'P') party = value as PartyRecord;
+      else facts[kind as 'A' | 'I' | 'L'].push(value as string);
+    }
+    flush();
+    // `sort` ordered the JSON-quoted ids by bytes; the snapshot lists ids in JavaScript's order.
+    let inOrder = true;
+    for (let i = 1; i < ids.length && inOrder; i++) inOrder = ids[i - 1] < ids[i];
+    const order = inOrder ? null : ids.map((_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
+    const inIdOrder = (xs: string[]) => (order ? order.map((i) => xs[i]) : xs);
+    const linkKeys = [...this.linkKeys].sort();
+    this.linkKeys.clear();
+    return { id: releaseId(dataset, release), dataset, release, ids: inIdOrder(ids), names: inIdOrder(names), digests: inIdOrder(digests), linkKeys };
+  }
+}
+
+/** Sorts a file's lines by their first tab-separated field, on disk, in at most 64 MB of memory. */
+function sortFile(from: string, to: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn('sort', ['-t', '\t', '-k1,1', '-S', '64M', '-T', path.dirname(to), '-o', to, from], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    p.on('error', reject);
+    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sorting the release snapshot failed (sort exited ${code}): ${err.trim()}`))));
+  });
+}
