@@ -116,7 +116,18 @@ export function App() {
   const undo = () => setHistory(gs.undo);
   const redo = () => setHistory(gs.redo);
 
-  useShortcuts({ undo, redo, focusSearch: () => searchInput.current?.focus(), expand: expandPrimary, remove, hide, pin, fit: () => canvas.current?.fit() });
+  useShortcuts({
+    undo,
+    redo,
+    focusSearch: () => searchInput.current?.focus(),
+    expand: expandPrimary,
+    remove,
+    hide,
+    pin,
+    fit: () => canvas.current?.fit(),
+    selectAll: () => canvas.current?.selectAll(),
+    clearSelection: () => canvas.current?.clearSelection(),
+  });
 
   const timelineItems = useMemo(
     () => state.order.filter((id) => isPartyKind(state.nodes[id].kind) && !state.nodes[id].placeholder).map((id) => ({ id, date: state.nodes[id].listedOn })),

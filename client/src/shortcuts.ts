@@ -1,6 +1,7 @@
 /**
- * Which key does what: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, / search, E expand, H hide,
- * P pin, Delete (or Backspace) remove, F fit. Plain data, no DOM: hooks/useShortcuts.ts listens.
+ * Which key does what: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, Ctrl/Cmd+A select all nodes,
+ * Esc clear the selection, / search, E expand, H hide, P pin, Delete (or Backspace) remove, F fit. Plain
+ * data, no DOM: hooks/useShortcuts.ts listens.
  */
 export interface ShortcutActions {
   undo(): void;
@@ -11,6 +12,8 @@ export interface ShortcutActions {
   hide(): void;
   pin(): void;
   fit(): void;
+  selectAll(): void;
+  clearSelection(): void;
 }
 
 /** The parts of a KeyboardEvent that choose the action. */
@@ -27,6 +30,7 @@ export function shortcutFor(e: KeyPress): keyof ShortcutActions | null {
   const key = e.key.toLowerCase();
   if (mod && key === 'z') return e.shiftKey ? 'redo' : 'undo';
   if (mod && key === 'y') return 'redo';
+  if (mod && key === 'a') return 'selectAll';
   if (mod) return null;
   switch (e.key) {
     case '/':
@@ -42,6 +46,8 @@ export function shortcutFor(e: KeyPress): keyof ShortcutActions | null {
       return 'pin';
     case 'f':
       return 'fit';
+    case 'Escape':
+      return 'clearSelection';
     default:
       return null;
   }

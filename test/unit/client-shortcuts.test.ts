@@ -1,7 +1,8 @@
 /**
  * The explorer's keyboard shortcuts (client/src/shortcuts.ts), as the README lists them:
- * E expand, H hide, P pin, Delete remove, Ctrl+Z / Ctrl+Shift+Z undo/redo, F fit, / search. In the
- * browser they are exercised by test/e2e/explorer.e2e.test.ts.
+ * E expand, H hide, P pin, Delete remove, Ctrl+Z / Ctrl+Shift+Z undo/redo, Ctrl+A select all, Esc
+ * clear the selection, F fit, / search. In the browser they are exercised by test/e2e/explorer.e2e.test.ts
+ * and test/e2e/explorer-workbench.e2e.test.ts.
  */
 import { shortcutFor } from '../../client/src/shortcuts';
 
@@ -15,6 +16,13 @@ test('each key of the README does what it says', () => {
   expect(key('Backspace')).toBe('remove');
   expect(key('f')).toBe('fit');
   expect(key('/')).toBe('focusSearch');
+  expect(key('Escape')).toBe('clearSelection');
+});
+
+test('Ctrl or Cmd + A selects all nodes', () => {
+  expect(key('a', { ctrlKey: true })).toBe('selectAll');
+  expect(key('a', { metaKey: true })).toBe('selectAll');
+  expect(key('a')).toBeNull();
 });
 
 test('undo and redo with Ctrl or Cmd, whatever the case Shift gives the key', () => {
@@ -26,6 +34,6 @@ test('undo and redo with Ctrl or Cmd, whatever the case Shift gives the key', ()
 });
 
 test('other keys, and the letters with Ctrl or Cmd (the browser\'s own shortcuts), do nothing', () => {
-  for (const k of ['a', 'E', 'H', 'x', 'Enter', 'Escape', ' ']) expect([k, key(k)]).toEqual([k, null]);
+  for (const k of ['a', 'E', 'H', 'x', 'Enter', ' ']) expect([k, key(k)]).toEqual([k, null]);
   for (const k of ['e', 'h', 'p', 'f', '/']) expect([k, key(k, { ctrlKey: true })]).toEqual([k, null]);
 });

@@ -36,6 +36,9 @@ export interface CanvasHandle {
   svg(): string;
   /** Ids of the nodes currently drawn (for tests and exports). */
   visibleIds(): string[];
+  /** Selects every node drawn (not the "+N more" handles). */
+  selectAll(): void;
+  clearSelection(): void;
 }
 
 interface Props {
@@ -183,7 +186,10 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       minZoom: 0.05,
       maxZoom: 4,
       boxSelectionEnabled: true,
-      selectionType: 'additive',
+      // A click replaces the selection and Shift (or Ctrl/Cmd) + click adds or takes away one node. In
+      // 'additive' mode every click toggled, so the second click of a double-click (expand) unselected
+      // the node and emptied the details panel.
+      selectionType: 'single',
     });
     cyRef.current = cy;
     (window as unknown as { __cy?: Core }).__cy = cy;
@@ -265,6 +271,14 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     png: () => cyRef.current!.png({ full: true, scale: 2, bg: THEME_COLORS[propsRef.current.theme].background, output: 'base64uri' }) as string,
     svg: () => (cyRef.current as unknown as { svg(o: object): string }).svg({ full: true, scale: 1, bg: THEME_COLORS[propsRef.current.theme].background }),
     visibleIds: () => cyRef.current?.nodes().not('.more').map((n) => n.id()) ?? [],
+    selectAll: () => {
+      const cy = cyRef.current;
+      cy?.batch(() => {
+        cy.edges(':selected').unselect();
+        cy.nodes().not('.more').select();
+      });
+    },
+    clearSelection: () => void cyRef.current?.elements(':selected').unselect(),
   }));
 
   return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" data-layout="done" data-layout-runs="0" />;

@@ -33,6 +33,7 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
   const listId = useId();
   const inputId = useId();
   const abort = useRef<AbortController | null>(null);
+  const ownInput = useRef<HTMLInputElement | null>(null);
   const filterKey = JSON.stringify(filters);
 
   useEffect(() => {
@@ -70,6 +71,8 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
   const pick = (hit: api.SearchHit) => {
     onPick(hit);
     setOpen(false);
+    // The keyboard goes back to the page: E, H, Delete... act on the party just added, not type into the box.
+    ownInput.current?.blur();
     if (compact) setText(hit.entity.name);
   };
 
@@ -97,7 +100,10 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
       </label>
       <input
         id={inputId}
-        ref={inputRef}
+        ref={(el) => {
+          ownInput.current = el;
+          if (inputRef) inputRef.current = el;
+        }}
         type="search"
         role="combobox"
         aria-expanded={open}

@@ -4,8 +4,8 @@ import { shortcutFor, ShortcutActions } from '../shortcuts';
 
 export type { ShortcutActions };
 
-/** Actions that take the key away from the browser (its own undo, its quick find). */
-const PREVENT: ReadonlySet<keyof ShortcutActions> = new Set(['undo', 'redo', 'focusSearch']);
+/** Actions that take the key away from the browser (its own undo, its quick find, its select-all of the page's text). */
+const PREVENT: ReadonlySet<keyof ShortcutActions> = new Set(['undo', 'redo', 'focusSearch', 'selectAll']);
 
 export function useShortcuts(actions: ShortcutActions): void {
   const ref = useRef(actions);
