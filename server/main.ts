@@ -12,6 +12,7 @@ import { loadSettings, SettingsError } from './core/settings';
 import { connectNeo4j, Neo4jEndpoint } from './core/neo4j/embedded';
 import { Neo4jSupervisor } from './core/neo4j/supervisor';
 import { Database } from './core/neo4j/database';
+import { warmSearchIndex } from './core/search/live';
 import { AppError } from './core/errors';
 import { createApp, AppState } from './api/app';
 import { createGraphQLServer } from './api/graphql';
@@ -89,6 +90,7 @@ async function main(): Promise<void> {
       }
     }
     state.db = db;
+    warmSearchIndex(db); // search's name index, built in the background (full-text search answers meanwhile)
     state.notReady = null;
     supervisor = new Neo4jSupervisor(settings, endpoint, {
       down: (reason) => {

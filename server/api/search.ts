@@ -1,13 +1,17 @@
 /**
- * Search (Query.search): full-text candidates from the name index, re-ranked by name similarity, with
- * filters and cursor pagination; each hit's party is read through the request's loader, one query per
- * page (SearchHit.entity). The re-ranking is bounded: at most LIMITS.searchWords query words, split once,
+ * Search (Query.search): names ranked by the in-memory name index (core/search: rarity-weighted, typo
+ * tolerant, any word order, legal forms ignored, Korean and Chinese readings), with filters and cursor
+ * pagination; each hit's party is read through the request's loader, one query per page
+ * (SearchHit.entity). Until the index sees what the request's snapshot sees (before its first build, and
+ * while it is rebuilt after a load commits), the full-text path answers: candidates from Neo4j's name
+ * index, re-ranked by names.ts similarity, bounded to at most LIMITS.searchWords query words, split once,
  * against each candidate's primary name and at most LIMITS.searchAliases of its aliases.
  */
 import neo4j from 'neo4j-driver';
 import { BadInputError, ServiceUnavailableError } from '../core/errors';
 import { PARTY_KIND_NAMES } from '../core/model';
 import { Database } from '../core/neo4j/database';
+import { searchIndexFor } from '../core/search/live';
 import { latinTokens, luceneQuery, meaningfulTokens, tokenSimilarityOf } from '../core/text/names';
 import { entityLoader } from './entity';
 import type { Resolvers, SearchHit } from './generated/graphql';
@@ -60,15 +64,23 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   const lucene = luceneQuery(text);
   const filtered = Boolean(args.kinds?.length || args.datasets?.length || args.programs?.length || args.countries?.length);
   if (!lucene) throw new BadInputError('query has no letters or digits to search for');
-  const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
-    lucene,
-    // Filters apply to the index's candidates, so a filtered search looks at many more of them: the
-    // matches of a rare program must not be crowded out by better-scoring names outside it.
-    candidates: neo4j.int(filtered ? LIMITS.searchCandidatesFiltered : LIMITS.searchCandidates),
+  const filters = {
     kinds,
     datasets: shortList('datasets', args.datasets),
     programs: shortList('programs', args.programs),
     countries: shortList('countries', args.countries)?.map((c) => c.toLowerCase()) ?? null,
+  };
+  // Filters apply to the candidates, so a filtered search looks at many more of them: the matches of a
+  // rare program must not be crowded out by better-scoring names outside it.
+  const candidates = filtered ? LIMITS.searchCandidatesFiltered : LIMITS.searchCandidates;
+  // The in-memory index when it sees what this request sees (core/search/live.ts), else the full-text path.
+  const index = searchIndexFor(db, await db.snapshot());
+  const fromIndex = index?.search(text, filters, candidates);
+  if (index && fromIndex) return page(fromIndex.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })), offset, first);
+  const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
+    lucene,
+    candidates: neo4j.int(candidates),
+    ...filters,
   });
   // The query is split into words once; each candidate's names once each (at most LIMITS.searchAliases
   // aliases besides its primary name), so the work per search is bounded whatever the query.
@@ -83,11 +95,16 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
       return { id: r.id, score: Math.round(best.score * 1000) / 1000, matchedName: best.name, index: r.score };
     })
     .sort((a, b) => b.score - a.score || b.index - a.index || a.id.localeCompare(b.id));
-  const page = ranked.slice(offset, offset + first);
+  return page(ranked, offset, first);
+}
+
+/** One page of ranked hits, with the cursor of the next. */
+function page(ranked: readonly SearchHitRow[], offset: number, first: number): SearchResult {
+  const hits = ranked.slice(offset, offset + first);
   const hasMore = offset + first < ranked.length;
   return {
     total: ranked.length,
-    hits: page.map(({ id, score, matchedName }) => ({ id, score, matchedName })),
+    hits: hits.map(({ id, score, matchedName }) => ({ id, score, matchedName })),
     endCursor: hasMore ? Buffer.from(`offset:${offset + first}`).toString('base64url') : null,
     hasMore,
   };

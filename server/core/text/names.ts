@@ -10,7 +10,7 @@ import { transliterate } from 'transliteration';
  * Legal-form and filler words, compared after normalisation. From the forms frequent in OFAC names
  * (English, Russian, Spanish, Chinese and Korean company forms as OFAC romanises them).
  */
-const NOISE = new Set(
+const NOISE: ReadonlySet<string> = new Set(
   [
     'co', 'company', 'corp', 'corporation', 'inc', 'incorporated', 'ltd', 'limited', 'llc', 'llp', 'plc',
     'lp', 'gmbh', 'ag', 'sa', 'sarl', 'srl', 'spa', 'bv', 'nv', 'oy', 'ab', 'as', 'jsc', 'ojsc', 'cjsc',
@@ -19,6 +19,9 @@ const NOISE = new Set(
     'obshchestvo', 'ogranichennoy', 'otvetstvennostyu', 'aktsionernoe', 'obshchestva', 'tovarishchestvo',
   ],
 );
+
+/** The legal-form and filler words `meaningfulOf` drops (lowercase). */
+export const NOISE_WORDS = NOISE;
 
 /** Lowercase Latin words of a name, in any script; legal-form words kept (see `meaningfulTokens`). */
 export function latinTokens(s: string): string[] {

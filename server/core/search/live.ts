@@ -1,0 +1,138 @@
+/**
+ * The name index of each database, kept in step with the loads. An index is built from one reader
+ * snapshot (database.ts `snapshot`) and answers only requests whose snapshot sees the same committed
+ * loads (`visibleKey`): a load registering changes nothing readers see (its writes are hidden), its commit
+ * does. A request that sees other loads than the index was built from starts a rebuild in the background
+ * and is answered without the index (by the full-text path, which reads through the request's own
+ * snapshot), so an answer never mixes releases and never shows a party of an uncommitted load, and the
+ * hits' parties, read next with the same snapshot, are all there. The index being replaced stays in use
+ * for requests that still see its loads until the new one is built.
+ *
+ * One index per Database instance (a WeakMap on the instance that owns the driver: the request-scoped
+ * copies of withDeadline and test spies are prototypes of it), so nothing is wired in app.ts.
+ */
+import neo4j from 'neo4j-driver';
+import { log } from '../logger';
+import { Database, type LoadSnapshot } from '../neo4j/database';
+import { NameIndex, type IndexedParty } from './name-index';
+
+/** Parties per read of the index build (each read its own transaction, all through one snapshot). */
+const PAGE_SIZE = 20_000;
+/** Longest one page may take (a large store under load). */
+const PAGE_TIMEOUT_MS = 300_000;
+/** After a failed build, requests wait this long before trying again (answered without the index). */
+const RETRY_AFTER_MS = 10_000;
+
+interface Held {
+  index: NameIndex | null;
+  /** visibleKey of the snapshot `index` was built from. */
+  key: string | null;
+  building: { key: string; done: Promise<NameIndex | null> } | null;
+  failedAt: number;
+  builtMs: number;
+}
+
+const held = new WeakMap<Database, Held>();
+
+/** The Database instance that owns the driver (request-scoped copies are objects created from it). */
+export function rootDatabase(db: Database): Database {
+  let d: Database = db;
+  while (!Object.prototype.hasOwnProperty.call(d, 'driver')) {
+    const proto = Object.getPrototypeOf(d) as Database | null;
+    if (!proto || proto === Database.prototype) break;
+    d = proto;
+  }
+  return d;
+}
+
+/**
+ * What a snapshot sees, as a key: the committed loads up to its last visible one. Loads registered
+ * after it (open, hidden) see the same; a commit (or a rollback, which forgets a number) changes it.
+ */
+export function visibleKey(s: Pick<LoadSnapshot, 'seq' | 'hidden'>): string {
+  const hidden = new Set(s.hidden);
+  let last = s.seq;
+  while (last > 0 && hidden.has(last)) last--;
+  return `${last}:${[...hidden].filter((h) => h < last).sort((a, b) => a - b).join(',')}`;
+}
+
+/** Every party a reader with this snapshot sees, as the index reads them (also the benchmark's baseline). */
+export async function readIndexedParties(db: Database, snap: LoadSnapshot): Promise<IndexedParty[]> {
+  const parties: IndexedParty[] = [];
+  let after = '';
+  for (;;) {
+    const page = await db.read<IndexedParty>('search-index-parties', { ...snap, after, pageSize: neo4j.int(PAGE_SIZE) }, PAGE_TIMEOUT_MS);
+    parties.push(...page);
+    if (page.length < PAGE_SIZE) return parties;
+    after = page[page.length - 1].id;
+  }
+}
+
+function holder(root: Database): Held {
+  let h = held.get(root);
+  if (!h) held.set(root, (h = { index: null, key: null, building: null, failedAt: 0, builtMs: 0 }));
+  return h;
+}
+
+function build(root: Database, h: Held, snap: LoadSnapshot, key: string): Promise<NameIndex | null> {
+  const t = Date.now();
+  const done = readIndexedParties(root, snap)
+    .then((parties) => {
+      const index = new NameIndex(parties);
+      h.index = index;
+      h.key = key;
+      h.builtMs = Date.now() - t;
+      log.info(`search index: ${index.partyCount} parties, ${index.nameCount} names, ${index.vocabularySize} words, built in ${h.builtMs} ms`);
+      return index;
+    })
+    .catch((err: Error) => {
+      h.failedAt = Date.now();
+      log.warn(`search index: build failed (${err.message}); searches use the full-text index meanwhile`);
+      return null;
+    })
+    .finally(() => {
+      if (h.building?.done === done) h.building = null;
+    });
+  h.building = { key, done };
+  return done;
+}
+
+/**
+ * The index for a request with this snapshot, or null (and a build started, unless one is running or
+ * failed just now) when the index does not see what the snapshot sees.
+ */
+export function searchIndexFor(db: Database, snap: LoadSnapshot): NameIndex | null {
+  const root = rootDatabase(db);
+  const h = holder(root);
+  const key = visibleKey(snap);
+  if (h.key === key && h.index) return h.index;
+  if (!h.building && Date.now() - h.failedAt >= RETRY_AFTER_MS) void build(root, h, snap, key);
+  return null;
+}
+
+/**
+ * The index for what a reader starting now sees, built if needed (awaited): for the warm-up at start,
+ * tests and benchmarks. Rejects when the build fails.
+ */
+export async function searchIndexReady(db: Database): Promise<NameIndex> {
+  const root = rootDatabase(db);
+  const h = holder(root);
+  for (;;) {
+    const snap = await root.snapshot();
+    const key = visibleKey(snap);
+    if (h.key === key && h.index) return h.index;
+    const running = h.building;
+    if (running) {
+      await running.done;
+      continue;
+    }
+    const index = await build(root, h, snap, key);
+    if (!index) throw new Error('search index: build failed (see the log)');
+    if (h.key === key) return index;
+  }
+}
+
+/** Starts building the index in the background (npm start, once the database is ready). */
+export function warmSearchIndex(db: Database): void {
+  searchIndexReady(db).catch(() => undefined);
+}
