@@ -1,9 +1,9 @@
 /**
  * The HTTP process: the explorer (client/dist) at /, the GraphQL API at /graphql (and its offline IDE
- * for browsers), subgraph export at /api/export, /healthz.
+ * for browsers), subgraph export at /api/export, screening as plain JSON at /api/screen, /healthz.
  *
  * Every request passes the security headers and the Host allow-list (security.ts). The API's requests
- * (/graphql, /api/export) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
+ * (/graphql, /api/export, /api/screen) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
  * API key, else anonymous where anonymous reads are allowed), the per-client rate limit and the bound on
  * concurrent database work (admission.ts), and, when switched on, the audit of reads (audit.ts).
  */
@@ -12,6 +12,7 @@ import path from 'node:path';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
+import { GraphQLError, parse } from 'graphql';
 import type { Context } from './graphql';
 import { buildExport, CONTENT_TYPES, ExportRequest, exportFileName, parseExportRequest } from './export';
 import { logServerFault, statusOf } from './errors';
@@ -20,15 +21,26 @@ import { datasets } from './releases';
 import { Admission, RateLimit } from './admission';
 import { AuditLog, truncatedJson } from './audit';
 import { authenticate, Caller, KeyStore, loadApiKeys, watchApiKeys } from './auth';
-import { limitsOf } from './graphql';
+import { apiSchema, checkCost, limitsOf } from './graphql';
 import { checkedQuery, precheckGraphQL } from './precheck';
+import { SCREEN_OPERATION, screenRequestOf } from './screen';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
-import { AppError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
+import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
 import { Database, withDeadline } from '../core/neo4j/database';
 import { AccessSettings, accessSettings, apiLimits, REPO_ROOT } from '../core/settings';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
+
+/** The HTTP status of POST /api/screen for the error codes its GraphQL run can end in (else 500). */
+const SCREEN_ERROR_STATUS: Record<string, number> = {
+  BAD_USER_INPUT: 400,
+  GRAPHQL_VALIDATION_FAILED: 400,
+  QUERY_TOO_COSTLY: 400,
+  TIMEOUT: 504,
+  SERVICE_UNAVAILABLE: 503,
+  BUSY: 503,
+};
 
 /** How long /healthz waits for Neo4j before it answers 503. */
 const HEALTHZ_TIMEOUT_MS = 3000;
@@ -127,7 +139,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       next(err);
     }
   };
-  const api = ['/graphql', '/api/export'];
+  const api = ['/graphql', '/api/export', '/api/screen'];
   // A form of another site posted to the export (CSRF-style load); refused before any work.
   app.post('/api/export', sameOriginOnly(access.corsOrigins));
   app.use(api, cors(access.corsOrigins), identify);
@@ -234,6 +246,43 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   };
   app.get('/api/export', checkExport, admit, runExport);
   app.post('/api/export', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20 }), checkExport, admit, runExport);
+
+  // Screening as plain JSON: the body is a ScreenInput with `first` and `threshold` beside its fields,
+  // checked (fields and cost) before it is admitted; it runs as Query.screen with each match's exposure
+  // through the GraphQL server in-process, so its limits, deadline and errors are the API's. The answer
+  // is the ScreenResult; an error is {error: {code, message}} with the code's HTTP status.
+  if (graphql) {
+    const checkScreen = (req: Request, res: Response, next: NextFunction) => {
+      try {
+        audit.record(callerOf(res), { event: 'read', operation: 'POST /api/screen', variables: truncatedJson(req.body) });
+        const variables = screenRequestOf(req.body);
+        checkCost(apiSchema(), parse(SCREEN_OPERATION), variables, 'Screen', limitsOf(graphql));
+        res.locals.screen = variables;
+        next();
+      } catch (err) {
+        next(err instanceof GraphQLError ? new BadInputError(err.message) : err);
+      }
+    };
+    const runScreen = async (_req: Request, res: Response, next: NextFunction) => {
+      try {
+        const result = await graphql.executeOperation(
+          { query: SCREEN_OPERATION, variables: res.locals.screen as Record<string, unknown>, operationName: 'Screen' },
+          { contextValue: { db: state.notReady ? null : state.db, caller: callerOf(res), audit, costChecked: SCREEN_OPERATION } },
+        );
+        if (result.body.kind !== 'single') throw new Error('the screen operation answered incrementally');
+        const { data, errors } = result.body.singleResult;
+        if (errors?.length) {
+          const code = String(errors[0].extensions?.code ?? 'INTERNAL_SERVER_ERROR');
+          res.status(SCREEN_ERROR_STATUS[code] ?? 500).json({ error: { code, message: errors[0].message } });
+          return;
+        }
+        res.json((data as { screen: unknown }).screen);
+      } catch (err) {
+        next(err);
+      }
+    };
+    app.post('/api/screen', express.json({ limit: '100kb' }), checkScreen, admit, runScreen);
+  }
 
   // The explorer: hashed assets are immutable; the pages are revalidated so a rebuild shows at once.
   app.use(

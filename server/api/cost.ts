@@ -17,6 +17,7 @@
  */
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DocumentNode, getNamedType, getNullableType, GraphQLSchema, isLeafType, isListType } from 'graphql';
+import { SCREEN_LIMITS } from '../core/screening/input';
 import { LIMITS } from './validate';
 
 /** One database read of a root field: about as much work as a thousand values of an answer. */
@@ -46,7 +47,12 @@ const LIST_SIZES = {
   features: 10,
   /** Vessel details (entity.ts VESSEL_LABELS). */
   vessel: 6,
+  /** Lines of a screening match's explanation (describe.ts describeScreening, screen.ts): about 10, more with many identifiers. */
+  screenExplanation: 40,
 };
+
+/** Reads of one exposure search: the start, one per hop, then the path's nodes and edges. */
+const exposureReads = (a: Args) => 3 + num(a.maxHops, 3);
 
 /**
  * Fields costed by more than their values. Lists of objects must be here (a unit test checks that
@@ -62,6 +68,16 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'Query.changes': { reads: () => 3 },
   'Query.datasets': { reads: () => 1, size: () => LIST_SIZES.datasets },
   'Mutation.reviewMatch': { reads: () => 2 },
+  // The name search (its candidates and their parties), the identifier lookup, the candidates, the
+  // name counts (read once per state of the lists); matches are counted here, as search hits are.
+  'Query.screen': { reads: () => 5, size: (a) => num(a.first, 10) },
+  'ScreenResult.matches': { size: () => 1 },
+  'ScreenResult.identifiers': { size: () => SCREEN_LIMITS.identifiers },
+  'ScreenMatch.explanation': { size: () => LIST_SIZES.screenExplanation },
+  // Each match's exposure is a search of its own (server/core/screening/exposure.ts).
+  'ScreenMatch.exposure': { reads: exposureReads, size: () => LIMITS.exposureDefault },
+  'Entity.exposure': { reads: exposureReads, size: () => LIMITS.exposureDefault },
+  'Query.exposure': { reads: exposureReads, size: (a) => num(a.first, LIMITS.exposureDefault) },
   'SearchResults.hits': { size: () => 1 },
   'SearchHit.entity': { batched: true },
   'Entity.possibleMatches': { batched: true, size: () => LIMITS.possibleMatches },

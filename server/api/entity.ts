@@ -6,12 +6,24 @@ import DataLoader from 'dataloader';
 import type { PartyRecord } from '../core/model';
 import { fromNode, type PartyNode } from '../core/party-node';
 import { Database } from '../core/neo4j/database';
-import type { Entity, Resolvers } from './generated/graphql';
+import type { Entity, Resolvers, ResolversParentTypes } from './generated/graphql';
 import { perRequest } from './request';
 import { LIMITS } from './validate';
 
-/** A party as read here: the schema's Entity but for its candidate matches (matches.ts resolves those). */
-export type EntityView = Omit<Entity, 'possibleMatches' | '__typename'>;
+/**
+ * A party as read here: the schema's Entity but for its candidate matches (matches.ts resolves those)
+ * and its exposure (exposure.ts).
+ */
+export type EntityView = Omit<Entity, 'possibleMatches' | 'exposure' | '__typename'>;
+
+/**
+ * What resolvers return for an Entity. Codegen's mapper for Entity (server/codegen.ts) leaves out only
+ * `possibleMatches`, so its type also asks for `exposure`, which Entity.exposure resolves on its own
+ * (below) and no parent holds: this is the one place a view is passed as that type. With `exposure`
+ * added to the mapper, EntityParent is EntityView and the cast goes.
+ */
+export type EntityParent = ResolversParentTypes['Entity'];
+const asParent = (view: EntityView): EntityParent => view as EntityParent;
 
 /** How the Entity labels a vessel's details (PartyRecord vessel fields). */
 const VESSEL_LABELS: Record<keyof NonNullable<PartyRecord['vessel']>, string> = {
@@ -77,10 +89,13 @@ function vesselDetails(vessel: PartyRecord['vessel']): EntityView['vessel'] {
  */
 export const entityLoader = perRequest(
   (db) =>
-    new DataLoader<string, EntityView | null>(
+    new DataLoader<string, EntityParent | null>(
       async (ids) => {
         const found = await getEntities(db, ids);
-        return ids.map((id) => found.get(id) ?? null);
+        return ids.map((id) => {
+          const view = found.get(id);
+          return view ? asParent(view) : null;
+        });
       },
       { maxBatchSize: LIMITS.batchSize },
     ),

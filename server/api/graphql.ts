@@ -1,6 +1,6 @@
 /**
  * The GraphQL API: the schema-first contract in schema.graphql, the resolvers of each capability
- * (search.ts, entity.ts, graph.ts, paths.ts, releases.ts, matches.ts; typed by the types codegen
+ * (search.ts, entity.ts, graph.ts, paths.ts, releases.ts, matches.ts, screen.ts, exposure.ts; typed by the types codegen
  * generates from the schema) merged here, the bounds of every request (at most 10 root fields, a cost
  * budget counted by cost.ts, one deadline for its reads kept by request.ts), and errors mapped by code
  * onto `extensions.code` and an HTTP status at this one boundary.
@@ -29,6 +29,7 @@ import { ApiLimits, apiLimits } from '../core/settings';
 import type { Context } from './context';
 import { queryCost } from './cost';
 import { entityResolvers } from './entity';
+import { exposureResolvers } from './exposure';
 import { logServerFault, statusOf } from './errors';
 import type { Resolvers } from './generated/graphql';
 import { graphResolvers } from './graph';
@@ -36,6 +37,7 @@ import { matchResolvers } from './matches';
 import { pathResolvers } from './paths';
 import { releaseResolvers } from './releases';
 import { startRequest } from './request';
+import { screenResolvers } from './screen';
 import { searchResolvers } from './search';
 
 export type { Context };
@@ -82,7 +84,7 @@ function merge(...parts: Resolvers[]): Resolvers {
   return merged as Resolvers;
 }
 
-export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers);
+export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers, screenResolvers, exposureResolvers);
 
 /**
  * Root fields of one request. The schema is not recursive, so a query's depth is bounded by the schema

@@ -29,6 +29,15 @@ export const LIMITS = {
   entityFacts: 200,
   /** Parties changed (each of added, removed, modified) per page of `changes`. */
   changesFirst: 1000,
+  /** Sanctioned parties of one exposure (Query.exposure `first`; Entity.exposure and ScreenMatch.exposure give the default). */
+  exposureFirst: 50,
+  exposureDefault: 25,
+  /** Matches of one screening request (`first`). */
+  screenFirst: 50,
+  /** Candidates the name search gives screening, scored each. */
+  screenNameCandidates: 50,
+  /** Holders of one identifier a screening input names that become candidates (a shared phone of hundreds). */
+  screenHolders: 50,
   /** Parents whose per-parent reads (SearchHit.entity, Entity.possibleMatches) go in one query. */
   batchSize: 1000,
 } as const;

@@ -100,6 +100,11 @@ export type Entity = {
   degree: Scalars['Int']['output'];
   /** Release in which the party was delisted from its last dataset, if it was. */
   delistedOn: Maybe<Scalars['String']['output']>;
+  /**
+   * The sanctioned parties nearest to this one within `maxHops` (1 to 6) relationships, nearest first (at
+   * most 25); see Exposure.
+   */
+  exposure: Array<Exposure>;
   /** First release of a loaded dataset that listed the party. */
   firstSeen: Maybe<Scalars['String']['output']>;
   /** Gender, as the source states it. */
@@ -132,6 +137,12 @@ export type Entity = {
   titles: Array<Scalars['String']['output']>;
   /** Vessel details (call sign, type, tonnage, flag, owner) as label/value pairs; empty for non-vessels. */
   vessel: Array<Fact>;
+};
+
+
+/** A sanctioned or referenced party. */
+export type EntityExposureArgs = {
+  maxHops?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type EntityChange = {
@@ -173,6 +184,24 @@ export type ExportFormat =
   | 'graphml'
   /** Cytoscape.js elements (JSON) */
   | 'json';
+
+/**
+ * A sanctioned party (listed, not delisted, under a program of a loaded dataset) and how it is reached
+ * from a node: a shortest path over links, shared addresses and shared identifiers (being listed under
+ * the same program is no connection: paths never pass through a Program; candidate matches are not
+ * followed). At most 50 neighbours of each node are followed (sanctioned ones first), so a hub address
+ * or identifier does not explode.
+ */
+export type Exposure = {
+  __typename?: 'Exposure';
+  /** Relationships from the node to the party (a shared address or identifier is two: to it and from it). */
+  distance: Scalars['Int']['output'];
+  entity: Entity;
+  /** The path in words, one line per step ("shares address X with", "linked to"). */
+  explanation: Array<Scalars['String']['output']>;
+  /** The path, each relationship with its type, dataset, release and record. */
+  path: Path;
+};
 
 /** A label and a value, for details that vary by kind. */
 export type Fact = {
@@ -226,6 +255,18 @@ export type Identifier = {
   /** passport, nationalId, taxId, registrationNumber, email, phone, website, cryptoWallet, imoNumber, ... */
   type: Scalars['String']['output'];
   value: Scalars['String']['output'];
+};
+
+export type IdentifierInput = {
+  /** The issuing country, where it matters: a document number's, or a phone number written without its country code. */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /**
+   * passport, nationalId, taxId, registrationNumber, email, phone, website, cryptoWallet, imoNumber,
+   * mmsi, ... (see Identifier.type; case aside, also wallet, tax, imo). Not given: recognised from the
+   * value (email, phone written as one, wallet, website, else a document number of any type).
+   */
+  type?: InputMaybe<Scalars['String']['input']>;
+  value: Scalars['String']['input'];
 };
 
 export type MatchDecision =
@@ -343,6 +384,11 @@ export type Query = {
   /** One party by id (e.g. ofac-43379); null when there is none. */
   entity: Maybe<Entity>;
   /**
+   * The sanctioned parties nearest to any node (a party, placeholder, identifier or address, by id) within
+   * `maxHops` (1 to 6) relationships, nearest first; see Exposure.
+   */
+  exposure: Array<Exposure>;
+  /**
    * The parties, addresses, identifiers and programs within `depth` hops (1 to 3) of the seeds. At most
    * `limit` nodes (1 to 1000) are returned, the most relevant first; `truncated` says when more exist.
    */
@@ -352,6 +398,17 @@ export type Query = {
    * shortest, or the `limit` shortest distinct paths.
    */
   paths: Array<Path>;
+  /**
+   * Screens a party as a caller knows it (a name in any script, kind, birth date, country, identifiers)
+   * against every loaded list: the parties it may be, best first, each with a score, the evidence in
+   * words, and its exposure (the sanctioned parties near it). Candidates come from the name search and
+   * from exact lookups of the identifiers (normalised as the lists' are: emails case-folded, phones in
+   * E.164, wallets per chain, websites by host, document numbers without punctuation). The score is in
+   * [0, 0.999]: a rare name alone scores about 0.93, a common one about 0.8, an identifier alone by its
+   * kind (passport 0.98, email 0.92, phone or website 0.73); a birth year more than a year off, or a
+   * different passport number, lowers it and says so. The same is `POST /api/screen`.
+   */
+  screen: ScreenResult;
   /**
    * Full-text, fuzzy and cross-script search over primary names and every alias. Hits are re-ranked by
    * name similarity; `score` is in [0, 1] (1 = the query equals a name, ignoring case, punctuation,
@@ -408,6 +465,23 @@ export type QueryEntityArgs = {
  * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
  * or by the caps their descriptions state.
  */
+export type QueryExposureArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  id: Scalars['ID']['input'];
+  maxHops?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
+ * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
+ */
 export type QueryNeighborhoodArgs = {
   depth?: InputMaybe<Scalars['Int']['input']>;
   exclude?: InputMaybe<Array<Scalars['ID']['input']>>;
@@ -435,6 +509,23 @@ export type QueryPathsArgs = {
   mode?: InputMaybe<PathMode>;
   relationTypes?: InputMaybe<Array<RelationType>>;
   to: Scalars['ID']['input'];
+};
+
+
+/**
+ * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
+ * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
+ */
+export type QueryScreenArgs = {
+  first?: InputMaybe<Scalars['Int']['input']>;
+  input: ScreenInput;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 
@@ -494,6 +585,52 @@ export type RelationType =
   | 'SANCTION'
   /** A link the source does not type, e.g. OFAC "Linked To:" (FtM UnknownLink) */
   | 'UNKNOWN_LINK';
+
+/**
+ * A party as a caller knows it. At least a name or one identifier. Text fields hold at most 200
+ * characters.
+ */
+export type ScreenInput = {
+  /** A birth date or year: 1973, 1973-04-22, 22 Apr 1973, 22.04.1973, circa 1973. */
+  birthDate?: InputMaybe<Scalars['String']['input']>;
+  /** Nationality, citizenship or country of the party, as lists write it (Korea, North; DPRK; Russia). */
+  country?: InputMaybe<Scalars['String']['input']>;
+  /** Identifiers (at most 20): email, phone, crypto wallet, website, passport or other document number, IMO, ... */
+  identifiers?: InputMaybe<Array<IdentifierInput>>;
+  /**
+   * Person, Organization, Company, Vessel, Aircraft or LegalEntity (case aside; also individual, entity,
+   * organisation, company, ship). Not given: compared as each candidate's kind.
+   */
+  kind?: InputMaybe<Scalars['String']['input']>;
+  /** A name in any script (Latin, Cyrillic, Hangul, Han, Arabic, ...), at most 12 words. */
+  name?: InputMaybe<Scalars['String']['input']>;
+};
+
+export type ScreenMatch = {
+  __typename?: 'ScreenMatch';
+  /** The party; its datasets, programs and listing date say on which lists it is. */
+  entity: Entity;
+  /**
+   * Why, in words: the name matched and how (similarity, rarity), birth date and country agreement or
+   * conflict, identifiers shared or in conflict, the lists, programs and listing date; each line with
+   * how much it moved the score.
+   */
+  explanation: Array<Fact>;
+  /** The sanctioned parties nearest to it within 3 relationships (see Exposure); empty when none is. */
+  exposure: Array<Exposure>;
+  /** In [0, 0.999]; see Query.screen. */
+  score: Scalars['Float']['output'];
+};
+
+export type ScreenResult = {
+  __typename?: 'ScreenResult';
+  /** How each identifier of the input was read: its type (given or recognised) and normalised value. */
+  identifiers: Array<Fact>;
+  /** Best first; empty when nothing reaches the threshold. */
+  matches: Array<ScreenMatch>;
+  /** The threshold applied. */
+  threshold: Scalars['Float']['output'];
+};
 
 export type SearchHit = {
   __typename?: 'SearchHit';
@@ -600,16 +737,18 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeSet: ResolverTypeWrapper<ChangeSet>;
   Dataset: ResolverTypeWrapper<Dataset>;
-  Entity: ResolverTypeWrapper<Omit<Entity, 'possibleMatches'>>;
+  Entity: ResolverTypeWrapper<Omit<Omit<Entity, 'exposure'> & { exposure: Array<ResolversTypes['Exposure']> }, 'possibleMatches'>>;
   EntityChange: ResolverTypeWrapper<EntityChange>;
   EntityKind: EntityKind;
   ExportFormat: ExportFormat;
+  Exposure: ResolverTypeWrapper<Omit<Exposure, 'entity'> & { entity: ResolversTypes['Entity'] }>;
   Fact: ResolverTypeWrapper<Fact>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   GraphEdge: ResolverTypeWrapper<GraphEdge>;
   GraphNode: ResolverTypeWrapper<GraphNode>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Identifier: ResolverTypeWrapper<Identifier>;
+  IdentifierInput: IdentifierInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   MatchDecision: MatchDecision;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -619,6 +758,9 @@ export type ResolversTypes = {
   PossibleMatch: ResolverTypeWrapper<PossibleMatch>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RelationType: RelationType;
+  ScreenInput: ScreenInput;
+  ScreenMatch: ResolverTypeWrapper<Omit<ScreenMatch, 'entity' | 'exposure'> & { entity: ResolversTypes['Entity'], exposure: Array<ResolversTypes['Exposure']> }>;
+  ScreenResult: ResolverTypeWrapper<Omit<ScreenResult, 'matches'> & { matches: Array<ResolversTypes['ScreenMatch']> }>;
   SearchHit: ResolverTypeWrapper<Omit<Omit<SearchHit, 'entity'> & { entity: ResolversTypes['Entity'] }, 'entity'> & { id: string }>;
   SearchResults: ResolverTypeWrapper<Omit<SearchResults, 'hits'> & { hits: Array<ResolversTypes['SearchHit']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -632,19 +774,24 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   ChangeSet: ChangeSet;
   Dataset: Dataset;
-  Entity: Omit<Entity, 'possibleMatches'>;
+  Entity: Omit<Omit<Entity, 'exposure'> & { exposure: Array<ResolversParentTypes['Exposure']> }, 'possibleMatches'>;
   EntityChange: EntityChange;
+  Exposure: Omit<Exposure, 'entity'> & { entity: ResolversParentTypes['Entity'] };
   Fact: Fact;
   Float: Scalars['Float']['output'];
   GraphEdge: GraphEdge;
   GraphNode: GraphNode;
   ID: Scalars['ID']['output'];
   Identifier: Identifier;
+  IdentifierInput: IdentifierInput;
   Int: Scalars['Int']['output'];
   Mutation: Record<PropertyKey, never>;
   Path: Path;
   PossibleMatch: PossibleMatch;
   Query: Record<PropertyKey, never>;
+  ScreenInput: ScreenInput;
+  ScreenMatch: Omit<ScreenMatch, 'entity' | 'exposure'> & { entity: ResolversParentTypes['Entity'], exposure: Array<ResolversParentTypes['Exposure']> };
+  ScreenResult: Omit<ScreenResult, 'matches'> & { matches: Array<ResolversParentTypes['ScreenMatch']> };
   SearchHit: Omit<Omit<SearchHit, 'entity'> & { entity: ResolversParentTypes['Entity'] }, 'entity'> & { id: string };
   SearchResults: Omit<SearchResults, 'hits'> & { hits: Array<ResolversParentTypes['SearchHit']> };
   String: Scalars['String']['output'];
@@ -694,6 +841,7 @@ export type EntityResolvers<ContextType = Context, ParentType extends ResolversP
   datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   delistedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  exposure?: Resolver<Array<ResolversTypes['Exposure']>, ParentType, ContextType, RequireFields<EntityExposureArgs, 'maxHops'>>;
   firstSeen?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   gender?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -716,6 +864,13 @@ export type EntityChangeResolvers<ContextType = Context, ParentType extends Reso
   fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type ExposureResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Exposure'] = ResolversParentTypes['Exposure']> = {
+  distance?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+  explanation?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['Path'], ParentType, ContextType>;
 };
 
 export type FactResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Fact'] = ResolversParentTypes['Fact']> = {
@@ -782,10 +937,25 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   changes?: Resolver<ResolversTypes['ChangeSet'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'dataset'>>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'id'>>;
+  exposure?: Resolver<Array<ResolversTypes['Exposure']>, ParentType, ContextType, RequireFields<QueryExposureArgs, 'first' | 'id' | 'maxHops'>>;
   neighborhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'depth' | 'ids' | 'limit'>>;
   paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'from' | 'limit' | 'maxHops' | 'mode' | 'to'>>;
+  screen?: Resolver<ResolversTypes['ScreenResult'], ParentType, ContextType, RequireFields<QueryScreenArgs, 'first' | 'input'>>;
   search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
   subgraph?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QuerySubgraphArgs, 'ids'>>;
+};
+
+export type ScreenMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScreenMatch'] = ResolversParentTypes['ScreenMatch']> = {
+  entity?: Resolver<ResolversTypes['Entity'], ParentType, ContextType>;
+  explanation?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
+  exposure?: Resolver<Array<ResolversTypes['Exposure']>, ParentType, ContextType>;
+  score?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type ScreenResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScreenResult'] = ResolversParentTypes['ScreenResult']> = {
+  identifiers?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
+  matches?: Resolver<Array<ResolversTypes['ScreenMatch']>, ParentType, ContextType>;
+  threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type SearchHitResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchHit'] = ResolversParentTypes['SearchHit']> = {
@@ -814,6 +984,7 @@ export type Resolvers<ContextType = Context> = {
   Dataset?: DatasetResolvers<ContextType>;
   Entity?: EntityResolvers<ContextType>;
   EntityChange?: EntityChangeResolvers<ContextType>;
+  Exposure?: ExposureResolvers<ContextType>;
   Fact?: FactResolvers<ContextType>;
   GraphEdge?: GraphEdgeResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
@@ -822,6 +993,8 @@ export type Resolvers<ContextType = Context> = {
   Path?: PathResolvers<ContextType>;
   PossibleMatch?: PossibleMatchResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  ScreenMatch?: ScreenMatchResolvers<ContextType>;
+  ScreenResult?: ScreenResultResolvers<ContextType>;
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchResults?: SearchResultsResolvers<ContextType>;
   Subgraph?: SubgraphResolvers<ContextType>;

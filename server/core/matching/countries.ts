@@ -4,7 +4,7 @@
  * OFAC, UN and OpenSanctions files of ../shared/data/sanctions (nationality, citizenship, document and
  * flag countries) and their usual alternates; a name it does not know is compared as written.
  */
-import { nameKey } from '../text/normalize';
+import { nameKey } from '../text/keys';
 
 /** ISO 3166-1 alpha-2 (or a descriptive code for former states) -> the variants that mean it. */
 const VARIANTS: Record<string, readonly string[]> = {

@@ -51,3 +51,49 @@ export function describeCandidate(c: Candidate): string {
   const lines = describeFeatures(c.features).map((l) => `${l.label.toLowerCase()} ${l.value}`);
   return `${c.a} ~ ${c.b}: ${c.score.toFixed(3)}: ${lines.join('; ')}`;
 }
+
+const signed = (w: number) => `${w >= 0 ? '+' : '-'}${Math.abs(w).toFixed(2)}`;
+
+/** Words for how a birth date given to screening relates to the party's. */
+const BIRTH_DATE_WORDING: Record<NonNullable<MatchFeatures['birthDate']>, string> = {
+  exact: 'the same date',
+  'same-year': 'the same year',
+  close: 'a date or two apart (a likely typo)',
+  overlap: 'overlapping dates',
+  'same-year-other-day': 'the same year, another day',
+  'one-year-apart': 'a year apart',
+  mismatch: 'different years: this lowers the score',
+};
+
+/**
+ * The evidence of a screening match (match.ts screenCandidate) in words, each line with how much it
+ * moved the score (log-odds: + raises, - lowers): the name compared, birth date, country, identifiers
+ * shared or in conflict, legal form and kind. `nameGiven`/`kindGiven`: what the caller sent.
+ */
+export function describeScreening(f: MatchFeatures, given: { name: boolean; kind: boolean }): FeatureLine[] {
+  const w = f.weights;
+  const out: FeatureLine[] = [];
+  if (given.name) {
+    const rare = f.nameRarity >= 0.66 ? 'a rare name' : f.nameRarity >= 0.33 ? 'a fairly rare name' : 'a common name';
+    const others = f.othersWithName ? `; ${f.othersWithName} other ${f.othersWithName === 1 ? 'party bears' : 'parties bear'} the name` : '';
+    out.push({
+      label: 'Name',
+      value: `${f.matchedNames[0]} ~ ${f.matchedNames[1]}: similarity ${f.name.toFixed(2)}, ${rare} (rarity ${f.nameRarity.toFixed(2)})${others} (${signed(w.name)})`,
+    });
+    if (f.differentWords) out.push({ label: 'Different words', value: `"${f.differentWords[0]}" / "${f.differentWords[1]}": likely another person (counted in the name)` });
+  } else out.push({ label: 'Name', value: 'not given: the match rests on the identifiers' });
+  if (f.birthDate) {
+    out.push({ label: 'Birth date', value: `${BIRTH_DATE_WORDING[f.birthDate]}: ${f.birthDates?.join(' given / listed ') ?? ''} (${signed(w.birthDate)})` });
+  }
+  if (f.nationality) {
+    const said = f.nationality === 'match' ? 'the same country' : 'different countries: this lowers the score';
+    out.push({ label: 'Country', value: `${said}: ${f.nationalities?.join(' given / listed ') ?? ''} (${signed(w.nationality)})` });
+  }
+  for (const i of f.identifiers ?? []) out.push({ label: 'Shared identifier', value: i });
+  for (const i of f.identifierConflicts ?? []) out.push({ label: 'Conflicting identifier', value: `${i.replace(' / ', ' given / listed ')}: a different number of one kind lowers the score` });
+  if (f.identifiers || f.identifierConflicts) out.push({ label: 'Identifiers', value: `weight ${signed(w.identifiers)}` });
+  if (f.legalForm) out.push({ label: 'Legal form', value: `different legal forms: ${f.legalForms?.join(' / ') ?? ''} (${signed(w.legalForm)})` });
+  if (!given.kind) out.push({ label: 'Kind', value: 'not given: compared as the party\'s kind' });
+  else out.push({ label: 'Kind', value: `${KIND_WORDING[f.kind] ?? f.kind}${w.kind ? ` (${signed(w.kind)})` : ''}` });
+  return out;
+}

@@ -1,0 +1,240 @@
+/**
+ * Screening (Query.screen and POST /api/screen): a party as a caller knows it against every loaded
+ * list. Candidates come from the name search (search.ts, the same ranking as Query.search) and from
+ * exact lookups of the input's identifiers (normalised as ingest normalises them:
+ * server/core/text/normalize.ts identifierLookup; cypher/api-screen-identifiers.cypher), including
+ * parties that are not listed themselves (a placeholder or an unlisted party holding a shared email),
+ * whose exposure then leads to the listed ones. Each candidate is scored by the cross-list matcher with
+ * the screening weights (server/core/matching/match.ts screenCandidate), word rarity measured among
+ * every party of the graph (nameStats), and explained in words.
+ */
+import { BadInputError } from '../core/errors';
+import { describeScreening } from '../core/matching/describe';
+import { nameStatsOf, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type NameStats } from '../core/matching/match';
+import { isIdentifierType, type IdentifierType } from '../core/model';
+import type { Database } from '../core/neo4j/database';
+import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
+import { identifierLookup } from '../core/text/normalize';
+import type { Context } from './context';
+import { entityLoader, type EntityParent } from './entity';
+import { exposureFor } from './exposure';
+import type { Fact, Resolvers, ResolversTypes } from './generated/graphql';
+import { requestDb } from './request';
+import { search } from './search';
+import { intIn, LIMITS } from './validate';
+
+export { SCREEN_THRESHOLD };
+
+export interface ScreenArgs {
+  input: unknown;
+  first?: number | null;
+  threshold?: number | null;
+}
+
+/** A match as screen() returns it; ScreenMatch.exposure is resolved from the entity's id. */
+export interface ScreenMatchRow {
+  entity: EntityParent;
+  score: number;
+  explanation: Fact[];
+}
+
+export interface ScreenAnswer {
+  matches: ScreenMatchRow[];
+  threshold: number;
+  identifiers: Fact[];
+}
+
+interface Holder {
+  id: string;
+  label: string | null;
+  dataset: string | null;
+  release: string | null;
+  record: string | null;
+}
+interface IdentifierRow {
+  index: number;
+  key: string;
+  type: string;
+  value: string;
+  country: string | null;
+  holders: Holder[];
+  holderCount: number;
+}
+
+/**
+ * Word and name counts of every party, for name rarity; read once per state of the lists (the load
+ * snapshot's number: a load changes it) and shared by every request meanwhile.
+ */
+let statsCache: { seq: number; stats: Promise<NameStats> } | null = null;
+async function nameStats(db: Database): Promise<NameStats> {
+  const { seq } = await db.snapshot();
+  if (statsCache?.seq !== seq) {
+    const stats = db.read<{ name: string; aliases: string[] }>('api-screen-names').then((rows) => nameStatsOf(rows.map((r) => [r.name, ...r.aliases])));
+    const entry = { seq, stats };
+    statsCache = entry;
+    // A failed read (a request's deadline) is not kept: the next request reads again.
+    stats.catch(() => {
+      if (statsCache === entry) statsCache = null;
+    });
+  }
+  return statsCache.stats;
+}
+
+/** A party as the matcher sees it; an organisation that states no nationality is compared by its addresses' countries. */
+function matchPartyOf(e: EntityParent): MatchParty {
+  const countries = e.nationalities.length > 0 ? e.nationalities : e.addresses.flatMap((a) => (a.country ? [a.country] : []));
+  return {
+    id: e.id,
+    dataset: e.datasets[0] ?? '',
+    kind: e.kind,
+    names: [e.name, ...e.aliases.map((a) => a.name)],
+    birthDates: e.birthDates,
+    nationalities: countries,
+    identifiers: e.identifiers.flatMap((i) => (isIdentifierType(i.type) ? [{ type: i.type, value: i.value, country: i.country ?? null }] : [])),
+  };
+}
+
+const where = (h: Holder) => [[h.dataset, h.release].filter(Boolean).join(' '), h.record].filter(Boolean).join(': ');
+
+/** What the match's lists say of it: datasets, programs, listing date, delisting, placeholder. */
+function listingFacts(e: EntityParent): Fact[] {
+  const out: Fact[] = [];
+  if (e.placeholder) out.push({ label: 'Lists', value: 'none: only referenced by a list entry, not listed itself (see its exposure)' });
+  else if (e.datasets.length === 0) out.push({ label: 'Lists', value: e.delistedOn ? `none: delisted in the release of ${e.delistedOn}` : 'none' });
+  else out.push({ label: 'Lists', value: e.datasets.join(', ') });
+  if (e.programs.length > 0) out.push({ label: 'Programs', value: e.programs.join(', ') });
+  else if (!e.placeholder && e.datasets.length > 0) out.push({ label: 'Programs', value: 'none: in a dataset without a sanctions program (see its exposure)' });
+  if (e.listedOn) out.push({ label: 'Listed on', value: `${e.listedOn} (designation date)` });
+  else if (e.firstSeen) out.push({ label: 'Listed on', value: `not stated by the list; first in its release of ${e.firstSeen}` });
+  return out;
+}
+
+export async function screen(db: Database, ctx: Context, args: ScreenArgs): Promise<ScreenAnswer> {
+  const input = parseScreenInput(args.input);
+  const first = intIn('first', args.first ?? 10, 1, Math.min(LIMITS.screenFirst, SCREEN_LIMITS.first));
+  const threshold = args.threshold ?? SCREEN_THRESHOLD;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold) || threshold < 0 || threshold > 1) {
+    throw new BadInputError(`threshold must be a number from 0 to 1; got ${String(threshold)}`);
+  }
+
+  // Candidates: by name, and by each identifier (the holders of the nodes it names).
+  const byName = new Map<string, string>();
+  const nameSearch = input.name ? search(db, { query: input.name, first: LIMITS.screenNameCandidates }) : null;
+  const lookups = input.identifiers.map((x, index) => {
+    const l = identifierLookup(x.typeGiven ? x.type : null, x.value, x.country);
+    return { index, keys: l.keys, types: l.documentTypes, suffix: l.suffix, lookup: l };
+  });
+  const idRows = lookups.length
+    ? await db.read<IdentifierRow>('api-screen-identifiers', {
+        lookups: lookups.map(({ index, keys, types, suffix }) => ({ index, keys, types, suffix })),
+        perIdentifier: LIMITS.screenHolders,
+      })
+    : [];
+  if (nameSearch) for (const h of (await nameSearch).hits) byName.set(h.id, h.matchedName);
+  const byIdentifier = new Map<string, { row: IdentifierRow; holder: Holder }[]>();
+  for (const row of idRows) {
+    for (const holder of row.holders) {
+      const list = byIdentifier.get(holder.id) ?? [];
+      list.push({ row, holder });
+      byIdentifier.set(holder.id, list);
+    }
+  }
+  const ids = [...new Set([...byName.keys(), ...byIdentifier.keys()])];
+  const [stats, loaded] = await Promise.all([nameStats(db), entityLoader(ctx).loadMany(ids)]);
+
+  const scored: ScreenMatchRow[] = [];
+  loaded.forEach((entity) => {
+    if (!entity || entity instanceof Error) return;
+    const hits = byIdentifier.get(entity.id) ?? [];
+    // The input's identifiers, each as the node it found on this party where it found one (so a
+    // number typed without its type meets the party's passport), else as typed.
+    const identifiers: MatchIdentifier[] = input.identifiers.map((x, i) => {
+      const hit = hits.find((h) => h.row.index === i && isIdentifierType(h.row.type));
+      if (hit) return { type: hit.row.type as IdentifierType, value: hit.row.value, country: hit.row.country };
+      // An untyped number that found nothing is no evidence against any document.
+      return { type: x.typeGiven ? x.type : x.type === 'passport' || x.type === 'nationalId' ? 'other' : x.type, value: x.value, country: x.country };
+    });
+    const s = screenCandidate(
+      { names: input.name ? [input.name] : [], kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers },
+      matchPartyOf(entity),
+      stats,
+    );
+    if (!s) return;
+    const explanation: Fact[] = describeScreening(s.features, { name: input.name !== null, kind: input.kind !== null });
+    const matchedName = byName.get(entity.id);
+    if (matchedName) explanation.push({ label: 'Found by name', value: `the name search matched "${matchedName}"` });
+    for (const { row, holder } of hits) {
+      const others = row.holderCount - 1;
+      explanation.push({
+        label: 'Found by identifier',
+        value: `${row.type} ${row.value}${row.country ? ` (${row.country})` : ''}, held by this party (${where(holder)})${others > 0 ? `; ${others} other part${others === 1 ? 'y holds' : 'ies hold'} it too` : ''}`,
+      });
+    }
+    explanation.push(...listingFacts(entity));
+    scored.push({ entity, score: s.score, explanation });
+  });
+  scored.sort((a, b) => b.score - a.score || (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0));
+
+  const identifiers: Fact[] = lookups.map(({ index, lookup }) => {
+    const x = input.identifiers[index];
+    const found = idRows.filter((r) => r.index === index);
+    const holders = found.reduce((n, r) => n + r.holderCount, 0);
+    return {
+      label: `identifiers[${index}]`,
+      value: `${lookup.type}${x.typeGiven ? '' : ' (recognised from the value)'}: ${lookup.normalised}; ${
+        found.length ? `found ${found.map((r) => r.key).join(', ')}, held by ${holders} part${holders === 1 ? 'y' : 'ies'}` : 'in no loaded list'
+      }`,
+    };
+  });
+  return { matches: scored.filter((m) => m.score >= threshold).slice(0, first), threshold, identifiers };
+}
+
+export const screenResolvers: Resolvers = {
+  Query: {
+    // ScreenMatch.exposure is resolved below from the match's entity, only when asked: the generated
+    // parent type (no mapper for ScreenMatch in server/codegen.ts) expects it on the row.
+    screen: async (_parent, args, ctx) => (await screen(requestDb(ctx), ctx, args)) as unknown as ResolversTypes['ScreenResult'],
+  },
+  ScreenMatch: {
+    exposure: (match, _args, ctx) => exposureFor(ctx, match.entity.id),
+  },
+};
+
+/**
+ * The body of POST /api/screen: a ScreenInput with `first` and `threshold` beside its fields, checked
+ * before the request is admitted (the same checks Query.screen makes); the GraphQL variables to run it with.
+ */
+export function screenRequestOf(body: unknown): { input: Record<string, unknown>; first?: number; threshold?: number } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new BadInputError('POST /api/screen takes a JSON object {name, kind, birthDate, country, identifiers, first, threshold} (content-type: application/json)');
+  }
+  const { first, threshold, ...input } = body as Record<string, unknown>;
+  parseScreenInput(input);
+  if (first !== undefined && first !== null) {
+    if (typeof first !== 'number') throw new BadInputError(`first must be a whole number; got ${typeof first}`);
+    intIn('first', first, 1, LIMITS.screenFirst);
+  }
+  if (threshold !== undefined && threshold !== null && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) {
+    throw new BadInputError(`threshold must be a number from 0 to 1; got ${JSON.stringify(threshold)}`);
+  }
+  return { input, ...(typeof first === 'number' ? { first } : {}), ...(typeof threshold === 'number' ? { threshold } : {}) };
+}
+
+/** What POST /api/screen runs: Query.screen with every field of each match, its exposure included. */
+export const SCREEN_OPERATION = `query Screen($input: ScreenInput!, $first: Int, $threshold: Float) {
+  screen(input: $input, first: $first, threshold: $threshold) {
+    threshold
+    identifiers { label value }
+    matches {
+      score
+      entity { id name kind datasets programs listedOn firstSeen delistedOn placeholder nationalities birthDates }
+      explanation { label value }
+      exposure {
+        distance
+        explanation
+        entity { id name kind datasets programs listedOn }
+        path { length nodes { id kind label } edges { id source target type label dataset release record } }
+      }
+    }
+  }
+}`;
