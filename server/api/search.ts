@@ -74,7 +74,7 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   // rare program must not be crowded out by better-scoring names outside it.
   const candidates = filtered ? LIMITS.searchCandidatesFiltered : LIMITS.searchCandidates;
   // The in-memory index when it sees what this request sees (core/search/live.ts), else the full-text path.
-  const index = searchIndexFor(db, await db.snapshot());
+  const index = await searchIndexFor(db, await db.snapshot());
   const fromIndex = index?.search(text, filters, candidates);
   if (index && fromIndex) return page(fromIndex.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })), offset, first);
   const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {

@@ -41,7 +41,7 @@ afterAll(async () => {
 
 const ids = async (query: string, datasets?: string[]) => (await search(db, { query, datasets, first: 20 })).hits.map((h) => h.id);
 /** Whether the index (not the full-text path) answers a request starting now. */
-const indexAnswers = async () => searchIndexFor(db, await db.snapshot()) !== null;
+const indexAnswers = async () => (await searchIndexFor(db, await db.snapshot())) !== null;
 
 test('the raw files add and delist entries with names of their own', () => {
   expect(added.length).toBeGreaterThan(100);

@@ -5,8 +5,9 @@
  * does. A request that sees other loads than the index was built from starts a rebuild in the background
  * and is answered without the index (by the full-text path, which reads through the request's own
  * snapshot), so an answer never mixes releases and never shows a party of an uncommitted load, and the
- * hits' parties, read next with the same snapshot, are all there. The index being replaced stays in use
- * for requests that still see its loads until the new one is built.
+ * hits' parties, read next with the same snapshot, are all there (the previous index would answer with
+ * parties whose names changed or that are gone, which the request's own read of them would not find).
+ * The index being replaced stays in use for requests that still see its loads until the new one is built.
  *
  * One index per Database instance (a WeakMap on the instance that owns the driver: the request-scoped
  * copies of withDeadline and test spies are prototypes of it), so nothing is wired in app.ts.
@@ -20,6 +21,8 @@ import { NameIndex, type IndexedParty } from './name-index';
 const PAGE_SIZE = 20_000;
 /** Longest one page may take (a large store under load). */
 const PAGE_TIMEOUT_MS = 300_000;
+/** Longest a request waits for the database's first index before the full-text path answers it. */
+const FIRST_BUILD_WAIT_MS = 15_000;
 /** After a failed build, requests wait this long before trying again (answered without the index). */
 const RETRY_AFTER_MS = 10_000;
 
@@ -99,15 +102,23 @@ function build(root: Database, h: Held, snap: LoadSnapshot, key: string): Promis
 
 /**
  * The index for a request with this snapshot, or null (and a build started, unless one is running or
- * failed just now) when the index does not see what the snapshot sees.
+ * failed just now) when the index does not see what the snapshot sees. Before the database's first index
+ * the request waits for it, up to FIRST_BUILD_WAIT_MS (npm start builds it at start-up, so this is for
+ * other embedders and tests): answers, and the pages of one search, then come from the index from the
+ * start rather than switching ranking once it is built.
  */
-export function searchIndexFor(db: Database, snap: LoadSnapshot): NameIndex | null {
+export async function searchIndexFor(db: Database, snap: LoadSnapshot): Promise<NameIndex | null> {
   const root = rootDatabase(db);
   const h = holder(root);
   const key = visibleKey(snap);
   if (h.key === key && h.index) return h.index;
   if (!h.building && Date.now() - h.failedAt >= RETRY_AFTER_MS) void build(root, h, snap, key);
-  return null;
+  if (h.index || !h.building) return null;
+  let timer: NodeJS.Timeout | undefined;
+  const waited = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), FIRST_BUILD_WAIT_MS)));
+  await Promise.race([h.building.done, waited]);
+  clearTimeout(timer);
+  return h.key === key ? h.index : null;
 }
 
 /**

@@ -9,7 +9,10 @@ import { latinTokens, meaningfulOf, NOISE_WORDS } from '../text/names';
 import { hangulSyllableReadings, hanReadings, isHan, isHangul } from './korean';
 
 export interface Slot {
-  /** The spellings this word may have, lowercase Latin; the first is the word as typed (transliterated). */
+  /**
+   * The spellings this word may have, lowercase Latin; the first is the word as typed (transliterated),
+   * then its Korean readings (Hangul, Han, Korean names in Cyrillic).
+   */
   alts: string[];
   /** Noise-like: a legal form or within one edit of one ("GRUP"), so it weighs less. */
   noiseLike: boolean;
@@ -25,31 +28,53 @@ export function noiseLike(word: string): boolean {
   return word.length >= 4 && LONG_NOISE.some((n) => Math.abs(n.length - word.length) <= 1 && distance(n, word) <= 1);
 }
 
+const CYRILLIC_VOWEL = '[аиоуыэАИОУЫЭ]';
+
+/**
+ * A Cyrillic word as Russian writes Korean names (Kontsevich: ЧИНЬОН for CHINYONG, Ким Чен Ын for KIM
+ * Jong Un), read back into the lists' spellings: ь before a vowel is y, ы is u, е is o, a final н is ng,
+ * ч is ch or j. Two spellings besides the plain transliteration.
+ */
+export function cyrillicKorean(word: string): string[] {
+  const k = word
+    .replace(/[ьЬ](?=[яеёюЯЕЁЮ])/g, '')
+    .replace(new RegExp(`[ьЬ](?=${CYRILLIC_VOWEL})`, 'g'), 'й')
+    .replace(/[ыЫ]/g, 'у')
+    .replace(/[еЕ]/g, 'о');
+  const out: string[] = [];
+  for (const v of [k, k.replace(/[нН]$/, 'нг')]) out.push(v, v.replace(/[чЧ]/g, 'j'));
+  return [...new Set(out.map((v) => latinTokens(v).join('')))].filter((v) => v !== '');
+}
+
 /**
  * The slots of a query, in order. Hangul and Han are read a syllable (character) at a time, as OFAC
  * writes Korean names a syllable per word ("KIM Jong Un"); everything else is split by `latinTokens`.
  */
 export function querySlots(text: string): Slot[] {
   const slots: Slot[] = [];
-  const latin: string[] = [];
+  const latin: { latin: string; also?: string[] }[] = [];
   let run = '';
   const flushLatin = () => {
-    if (run) latin.push(...latinTokens(run));
+    for (const raw of run.split(/[\s,;:()/]+/)) {
+      const tokens = latinTokens(raw);
+      const also = /\p{Script=Cyrillic}/u.test(raw) && tokens.length === 1 ? cyrillicKorean(raw).filter((v) => v !== tokens[0]) : [];
+      for (const t of tokens) latin.push(also.length ? { latin: t, also } : { latin: t });
+    }
     run = '';
   };
-  const words: ({ latin: string } | { alts: string[] })[] = [];
+  const words: ({ latin: string; also?: string[] } | { alts: string[] })[] = [];
   for (const ch of text.normalize('NFKC')) {
     const alts = isHangul(ch) ? hangulSyllableReadings(ch) : isHan(ch) ? hanReadings(ch) : null;
     if (alts && alts.length > 0) {
       flushLatin();
-      for (const t of latin.splice(0)) words.push({ latin: t });
+      words.push(...latin.splice(0));
       words.push({ alts });
     } else {
       run += ch;
     }
   }
   flushLatin();
-  for (const t of latin) words.push({ latin: t });
+  words.push(...latin);
   const latinWords = words.flatMap((w) => ('latin' in w ? [w.latin] : []));
   // Legal forms go, unless they are all the query has (a Hangul or Han word is a name).
   const other = words.length > latinWords.length;
@@ -57,7 +82,7 @@ export function querySlots(text: string): Slot[] {
   for (const w of words) {
     if ('latin' in w) {
       if (!kept.has(w.latin)) continue;
-      slots.push({ alts: [w.latin], noiseLike: noiseLike(w.latin), reading: false });
+      slots.push({ alts: [w.latin, ...(w.also ?? [])], noiseLike: noiseLike(w.latin), reading: false });
     } else {
       slots.push({ alts: w.alts, noiseLike: false, reading: true });
     }
