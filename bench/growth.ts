@@ -3,7 +3,7 @@
  * latency grow with the data. For each factor F of BENCH_GROWTH_FACTORS (default 1,4,16; 64 added when
  * BENCH_GROWTH_MAX=64) it loads the scale generator's OFAC SDN and UN lists multiplied F times
  * (bench/scale, seed 1, generated under .data/scale when absent) into a fresh Neo4j of its own
- * (.data/bench-growth), after one untimed warm-up load of the real SDN file (BENCH_GROWTH_WARMUP=0 skips
+ * (.data/bench-growth, or .data/$BENCH_STORE), after one untimed warm-up load of the real SDN file (BENCH_GROWTH_WARMUP=0 skips
  * it), then times the explorer's own requests through the real API over HTTP.
  *
  * The query targets are chosen once, at the first factor, from the real SDN file (copy 0 of every
@@ -33,7 +33,9 @@ import { buildWorkload, type Workload } from './load-traffic';
 
 export const SCALE_DIR = path.join(REPO_ROOT, '.data', 'scale');
 /** The growth bench's figures so far while it runs (git-ignored, under .data). */
-const PARTIAL = path.join(REPO_ROOT, '.data', 'bench-growth-partial.json');
+/** The bench's own store under .data (BENCH_STORE, default bench-growth): two runs at once need two. */
+const STORE = process.env.BENCH_STORE || 'bench-growth';
+const PARTIAL = path.join(REPO_ROOT, '.data', `${STORE}-partial.json`);
 const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION };
 
 export function pct(xs: number[], p: number): number {
@@ -208,7 +210,7 @@ export interface GrowthPoint {
 /** One factor: fresh store, both lists loaded and timed, then the API timed. */
 async function growthPoint(factor: number, runs: number, workload: Workload | null): Promise<{ point: GrowthPoint; workload: Workload }> {
   const { ofac, un } = await scaleFolders(factor);
-  const dataDir = path.join(REPO_ROOT, '.data', 'bench-growth');
+  const dataDir = path.join(REPO_ROOT, '.data', STORE);
   const { settings, endpoint, db } = await freshNeo4jIn(dataDir);
   try {
     const opts = { progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs };

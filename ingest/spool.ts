@@ -62,25 +62,30 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   for await (const line of rl) if (line) yield line;
 }
 
-/** Removes spool folders left by loads whose process is gone (killed before it could remove its own). */
-function removeLeftovers(): void {
+/** Spool folders left by loads whose process is gone (killed before it could remove its own). */
+export function leftoverSpools(): string[] {
   let names: string[];
   try {
     names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(PREFIX));
   } catch {
-    return;
+    return [];
   }
-  for (const n of names) {
-    const pid = Number(/^\D+(\d+)-/.exec(n)?.[1]);
-    if (!pid || pid === process.pid) continue;
-    try {
-      process.kill(pid, 0);
-      continue; // alive: a load of another process
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ESRCH') continue;
-    }
-    fs.rmSync(path.join(os.tmpdir(), n), { recursive: true, force: true });
-  }
+  return names
+    .filter((n) => {
+      const pid = Number(/^\D+(\d+)-/.exec(n)?.[1]);
+      if (!pid || pid === process.pid) return false;
+      try {
+        process.kill(pid, 0);
+        return false; // alive: a load of another process
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    })
+    .map((n) => path.join(os.tmpdir(), n));
+}
+
+function removeLeftovers(): void {
+  for (const dir of leftoverSpools()) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 export class Spool implements ReleaseSink {
