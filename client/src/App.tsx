@@ -8,7 +8,8 @@ import { useMemo, useRef, useState } from 'react';
 import * as api from './api';
 import * as gs from './graph-state';
 import type { UrlState } from './url-state';
-import { isPartyKind } from './style';
+import { isPartyKind, THEME_COLORS } from './style';
+import { captionText } from './caption';
 import { CanvasHandle, GraphCanvas, LAYOUTS } from './components/GraphCanvas';
 import { SearchBox } from './components/SearchBox';
 import { DetailsPanel } from './components/DetailsPanel';
@@ -21,6 +22,7 @@ import { ExportMenu } from './components/ExportMenu';
 import { ApiKeyDialog } from './components/ApiKeyDialog';
 import { StatusBar } from './components/StatusBar';
 import { EmptyState } from './components/EmptyState';
+import { ShortcutSheet } from './components/ShortcutSheet';
 import { Notice, useInvestigation } from './hooks/useInvestigation';
 import { usePathSearch } from './hooks/usePathSearch';
 import { useServerReadiness } from './hooks/useServerReadiness';
@@ -42,12 +44,15 @@ export function App() {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [timeline, setTimeline] = useState<{ key: string | null; ids: string[] }>({ key: null, ids: [] });
   const [restoring, setRestoring] = useState(false);
+  const [help, setHelp] = useState(false);
+  /** Side panels folded away, for more canvas on a small screen. */
+  const [folded, setFolded] = useState<{ left: boolean; right: boolean }>({ left: false, right: false });
   const canvas = useRef<CanvasHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
   const inv = useInvestigation(types, setNotice);
   const { state, history, setHistory, change } = inv;
-  const paths = usePathSearch(inv.addPaths);
+  const paths = usePathSearch(inv.addPaths, inv.addIds);
 
   useUrlState(
     !!datasets,
@@ -109,7 +114,7 @@ export function App() {
   const edge = selection.edge ? state.edges[selection.edge] : undefined;
   const selectedEnd: PathEnd | null = primary && isPartyKind(primary.kind) ? { id: primary.id, name: primary.label } : null;
 
-  const expandPrimary = () => primary && void inv.expand(primary.id);
+  const expandSelected = () => selectedNodes.length && void inv.expandAll(selectedNodes);
   const remove = () => selectedNodes.length && change((s) => gs.removeNodes(s, selectedNodes));
   const hide = () => selectedNodes.length && change((s) => gs.hideNodes(s, selectedNodes));
   const pin = () => selectedNodes.length && change((s) => gs.togglePin(s, selectedNodes));
@@ -120,13 +125,14 @@ export function App() {
     undo,
     redo,
     focusSearch: () => searchInput.current?.focus(),
-    expand: expandPrimary,
+    expand: expandSelected,
     remove,
     hide,
     pin,
     fit: () => canvas.current?.fit(),
     selectAll: () => canvas.current?.selectAll(),
     clearSelection: () => canvas.current?.clearSelection(),
+    help: () => setHelp(true),
   });
 
   const timelineItems = useMemo(
@@ -158,6 +164,9 @@ export function App() {
           <a href="/graphql" target="_blank" rel="noreferrer" title="GraphQL IDE (works offline)">
             GraphQL
           </a>
+          <button onClick={() => setHelp(true)} aria-label="Keyboard shortcuts" title="Keyboard shortcuts (?)" data-testid="help-button">
+            ?
+          </button>
           <button onClick={() => setTheme(theme === 'light' ? 'dark' : 'light')} aria-label={`Switch to ${theme === 'light' ? 'dark' : 'light'} theme`}>
             {theme === 'light' ? '☾ Dark' : '☀ Light'}
           </button>
@@ -168,8 +177,10 @@ export function App() {
           {serverProblem} Retrying every few seconds.
         </div>
       )}
-      <main className="main">
-        <aside className="sidebar" aria-label="Search filters and paths">
+      <main className={`main${folded.left ? ' fold-left' : ''}${folded.right ? ' fold-right' : ''}`}>
+        <FoldButton side="left" folded={folded.left} what="the filters and paths panel" onToggle={() => setFolded({ ...folded, left: !folded.left })} />
+        <FoldButton side="right" folded={folded.right} what="the details panel" onToggle={() => setFolded({ ...folded, right: !folded.right })} />
+        <aside className="sidebar" aria-label="Search filters and paths" hidden={folded.left}>
           <div className="tabs" role="tablist">
             <button role="tab" aria-selected={tab === 'search'} onClick={() => setTab('search')}>
               Filters
@@ -189,6 +200,7 @@ export function App() {
               busy={paths.busy}
               error={paths.error}
               onRun={() => void paths.run()}
+              onRetry={paths.retry}
               onShow={paths.setActive}
               onClear={paths.clear}
             />
@@ -198,13 +210,14 @@ export function App() {
           <Toolbar
             canvas={canvas}
             selected={selectedNodes.length}
-            canExpand={!!primary}
+            canExpand={selectedNodes.length > 0}
             hidden={state.hidden.length}
             canUndo={history.past.length > 0}
             canRedo={history.future.length > 0}
             layout={layout}
+            nodes={nodeCount}
             setLayout={setLayout}
-            onExpand={expandPrimary}
+            onExpand={expandSelected}
             onHide={hide}
             onShowAll={() => change(gs.showAll)}
             onPin={pin}
@@ -215,6 +228,8 @@ export function App() {
             <ExportMenu
               canvas={canvas}
               ids={state.order}
+              caption={() => captionText({ datasets: datasets ?? [], shown: Object.values(state.edges), now: new Date() })}
+              captionColors={THEME_COLORS[theme]}
               onLinkCopied={() => setNotice({ text: 'Link copied: it restores this graph.', kind: 'info' })}
               onError={(text) => setNotice({ text, kind: 'error' })}
             />
@@ -244,7 +259,7 @@ export function App() {
             <Timeline items={timelineItems} active={timeline.key} onPick={(key, ids) => setTimeline({ key, ids })} />
           </div>
         </section>
-        <aside className="right" aria-label="Details">
+        <aside className="right" aria-label="Details" hidden={folded.right}>
           <DetailsPanel
             node={edge ? null : primary}
             edge={edge ? { edge, source: state.nodes[edge.source]?.label ?? edge.source, target: state.nodes[edge.target]?.label ?? edge.target } : null}
@@ -257,10 +272,21 @@ export function App() {
               setTab('paths');
             }}
           />
-          {selectedNodes.length > 1 && <p className="muted multi">{selectedNodes.length} nodes selected: Hide, Pin and Remove apply to all of them.</p>}
+          {selectedNodes.length > 1 && <p className="muted multi">{selectedNodes.length} nodes selected: Expand, Hide, Pin and Remove apply to all of them.</p>}
         </aside>
       </main>
       <ApiKeyDialog />
+      <ShortcutSheet open={help} onClose={() => setHelp(false)} />
     </div>
+  );
+}
+
+/** Folds a side panel away (more canvas on a small screen) or brings it back; it sits on the canvas's edge. */
+function FoldButton({ side, folded, what, onToggle }: { side: 'left' | 'right'; folded: boolean; what: string; onToggle(): void }) {
+  const points = (side === 'left') === folded ? '›' : '‹';
+  return (
+    <button className={`fold fold-${side}-button`} onClick={onToggle} aria-expanded={!folded} aria-label={`${folded ? 'Show' : 'Hide'} ${what}`} data-testid={`fold-${side}`}>
+      {points}
+    </button>
   );
 }

@@ -210,6 +210,11 @@ export async function exportFile(ids: string[], format: ExportFormat): Promise<{
   return { blob: await res.blob(), name };
 }
 
+/** The longest search query the server takes (server/api/validate.ts LIMITS.queryLength; a unit test keeps them equal). */
+export const MAX_QUERY_LENGTH = 200;
+/** The shortest query worth searching: one letter matches too much to rank. */
+export const MIN_QUERY_LENGTH = 2;
+
 export interface SearchFilters {
   kinds?: string[];
   datasets?: string[];
@@ -221,7 +226,7 @@ const SEARCH = /* GraphQL */ `
   query Search($query: String!, $kinds: [EntityKind!], $datasets: [String!], $programs: [String!], $countries: [String!], $first: Int) {
     search(query: $query, kinds: $kinds, datasets: $datasets, programs: $programs, countries: $countries, first: $first) {
       total hasMore endCursor
-      hits { score matchedName entity { id kind name programs datasets nationalities placeholder delistedOn } }
+      hits { score matchedName entity { id kind name programs datasets nationalities birthDates placeholder delistedOn addresses { country } } }
     }
   }
 `;
@@ -288,6 +293,9 @@ export async function subgraph(ids: string[]): Promise<Subgraph> {
   const variables: CanvasQueryVariables = { ids };
   return (await gql<CanvasQuery>(document(CANVAS, SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).subgraph;
 }
+
+/** The most hops a path search may ask for (the server's bound, server/api/validate.ts LIMITS.maxHops; a unit test keeps them equal). */
+export const MAX_HOPS = 6;
 
 const PATHS = /* GraphQL */ `
   query Paths($from: ID!, $to: ID!, $mode: PathMode, $maxHops: Int, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {

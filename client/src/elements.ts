@@ -13,10 +13,28 @@ export function moreId(id: string) {
   return `more::${id}`;
 }
 
+/**
+ * What an identifier or address is, to put before its value on the canvas (a bare "927233154" says
+ * nothing): an identifier's type is the source's wording on a relationship to it on the canvas (e.g.
+ * "Passport", "Tax ID No."), else "Identifier"; an address is an "Address". Parties and programs: none.
+ */
+export function factTypes(state: Investigation): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const id of state.order) {
+    const kind = state.nodes[id].kind;
+    if (kind === 'Identifier' || kind === 'Address') out[id] = kind;
+  }
+  for (const e of Object.values(state.edges)) {
+    if (out[e.target] === 'Identifier' && e.label) out[e.target] = e.label;
+  }
+  return out;
+}
+
 /** The elements the state asks for: visible nodes, their edges and the "+N more" handles. */
 export function desiredElements(state: Investigation, types: string[]): ElementDefinition[] {
   const hidden = new Set(state.hidden);
   const left = remainingAll(state);
+  const facts = factTypes(state);
   const out: ElementDefinition[] = [];
   for (const id of state.order) {
     if (hidden.has(id)) continue;
@@ -24,7 +42,8 @@ export function desiredElements(state: Investigation, types: string[]): ElementD
     const more = left[id];
     const expanded = state.expanded.includes(id);
     // Unexpanded nodes say how much there is to expand; expanded ones with more left get a handle.
-    const display = !expanded && more > 0 ? `${n.label}\n(+${more})` : n.label;
+    const label = facts[id] ? `${facts[id]}: ${n.label}` : n.label;
+    const display = !expanded && more > 0 ? `${label}\n(+${more})` : label;
     out.push({
       group: 'nodes',
       data: { id, kind: n.kind, label: n.label, display, degree: n.degree, placeholder: n.placeholder, delisted: !!n.delistedOn, remaining: more },

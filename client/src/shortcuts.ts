@@ -1,6 +1,7 @@
 /**
  * Which key does what: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, Ctrl/Cmd+A select all nodes,
- * Esc clear the selection, / search, E expand, H hide, P pin, Delete (or Backspace) remove, F fit. Plain
+ * Esc clear the selection, / search, E expand, H hide, P pin, Delete (or Backspace) remove, F fit, ? the
+ * sheet of shortcuts. Plain
  * data, no DOM: hooks/useShortcuts.ts listens.
  */
 export interface ShortcutActions {
@@ -14,7 +15,24 @@ export interface ShortcutActions {
   fit(): void;
   selectAll(): void;
   clearSelection(): void;
+  help(): void;
 }
+
+/** The shortcut sheet (`?`): every key above, in words. */
+export const SHORTCUT_HELP: readonly { keys: string; what: string }[] = [
+  { keys: '/', what: 'Search box' },
+  { keys: 'Enter (in the search box)', what: 'Put the highlighted hit on the canvas' },
+  { keys: 'E (or double-click)', what: 'Expand the selected nodes' },
+  { keys: 'H', what: 'Hide the selection' },
+  { keys: 'P', what: 'Pin / unpin the selection' },
+  { keys: 'Delete, Backspace', what: 'Remove the selection' },
+  { keys: 'F', what: 'Fit the graph to the screen' },
+  { keys: 'Click / Shift+click / Shift-drag', what: 'Select one node / add one / select a box' },
+  { keys: 'Ctrl+A', what: 'Select every node' },
+  { keys: 'Esc', what: 'Clear the selection (or close this sheet)' },
+  { keys: 'Ctrl+Z / Ctrl+Shift+Z, Ctrl+Y', what: 'Undo / redo' },
+  { keys: '?', what: 'This sheet' },
+];
 
 /** The parts of a KeyboardEvent that choose the action. */
 export interface KeyPress {
@@ -48,6 +66,8 @@ export function shortcutFor(e: KeyPress): keyof ShortcutActions | null {
       return 'fit';
     case 'Escape':
       return 'clearSelection';
+    case '?':
+      return 'help';
     default:
       return null;
   }

@@ -4,7 +4,7 @@
  * clear the selection, F fit, / search. In the browser they are exercised by test/e2e/explorer.e2e.test.ts
  * and test/e2e/explorer-workbench.e2e.test.ts.
  */
-import { shortcutFor } from '../../client/src/shortcuts';
+import { SHORTCUT_HELP, shortcutFor } from '../../client/src/shortcuts';
 
 const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean }> = {}) => shortcutFor({ key: k, ctrlKey: false, metaKey: false, shiftKey: false, ...mods });
 
@@ -17,6 +17,12 @@ test('each key of the README does what it says', () => {
   expect(key('f')).toBe('fit');
   expect(key('/')).toBe('focusSearch');
   expect(key('Escape')).toBe('clearSelection');
+  expect(key('?', { shiftKey: true })).toBe('help');
+});
+
+test('the sheet of shortcuts names every key that does something', () => {
+  const sheet = SHORTCUT_HELP.map((s) => s.keys).join(' ');
+  for (const k of ['/', 'E', 'H', 'P', 'Delete', 'Backspace', 'F', 'Ctrl+A', 'Esc', 'Ctrl+Z', 'Ctrl+Shift+Z', 'Ctrl+Y', '?']) expect([k, sheet.includes(k)]).toEqual([k, true]);
 });
 
 test('Ctrl or Cmd + A selects all nodes', () => {

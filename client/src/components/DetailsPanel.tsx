@@ -20,6 +20,40 @@ interface Props {
   onShowMatch(id: string, other: string): void;
 }
 
+/**
+ * How many parties hold each of the party's identifiers and used each of its addresses (their degree in
+ * the graph), read once per party with one subgraph request; empty until it answers.
+ */
+function useSharedCounts(entity: api.Entity | null): Record<string, number> {
+  const [counts, setCounts] = useState<Record<string, number>>({});
+  useEffect(() => {
+    setCounts({});
+    const ids = entity ? [...entity.addresses.map((a) => a.id), ...entity.identifiers.map((i) => i.id)] : [];
+    if (!ids.length) return;
+    let live = true;
+    api
+      .subgraph(ids)
+      .then((g) => live && setCounts(Object.fromEntries(g.nodes.map((n) => [n.id, n.degree]))))
+      .catch(() => {
+        /* the counts are a hint: the list reads the same without them */
+      });
+    return () => {
+      live = false;
+    };
+  }, [entity]);
+  return counts;
+}
+
+/** "only this party" or "shared by N parties", beside an identifier or address. */
+function Shared({ count }: { count: number | undefined }) {
+  if (count === undefined) return null;
+  return (
+    <span className={count > 1 ? 'shared tag warn' : 'shared muted'} data-shared={count}>
+      {count > 1 ? `shared by ${count} parties` : 'only this party'}
+    </span>
+  );
+}
+
 function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="row">
@@ -53,6 +87,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
   };
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(false);
+  const shared = useSharedCounts(entity);
 
   // Details are read for a party (a node's id fixes its kind).
   const partyId = node && isPartyKind(node.kind) ? node.id : null;
@@ -93,7 +128,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
     return (
       <section className="details empty" aria-label="Details" data-testid="details">
         <p>Select a node or a relationship to see its details.</p>
-        <p className="muted">Double-click a node (or press E) to expand it. Shift-drag selects several.</p>
+        <p className="muted">Double-click a node (or press E) to expand it. Shift+click or Shift-drag selects several, Ctrl+A all, Esc none.</p>
       </section>
     );
   }
@@ -162,7 +197,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
             {e.delistedOn && <Row label="Delisted">{e.delistedOn}</Row>}
             {e.birthDates.length > 0 && <Row label="Born">{e.birthDates.join('; ')}</Row>}
             {e.birthPlaces.length > 0 && <Row label="Birthplace">{e.birthPlaces.join('; ')}</Row>}
-            {e.nationalities.length > 0 && <Row label="Nationality">{e.nationalities.join('; ')}</Row>}
+            {e.nationalities.length > 0 && <Row label="Nationality">{[...new Set(e.nationalities)].join('; ')}</Row>}
             {e.gender && <Row label="Gender">{e.gender}</Row>}
             {e.titles.length > 0 && <Row label="Titles">{e.titles.join('; ')}</Row>}
             {e.vessel.map((v) => (
@@ -200,7 +235,8 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
                   <li key={a.id}>
                     <button className="link" onClick={() => onShowShared(a.id)} title="Show everyone who used this address">
                       {a.full}
-                    </button>
+                    </button>{' '}
+                    <Shared count={shared[a.id]} />
                   </li>
                 ))}
               </ul>
@@ -216,7 +252,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
                     <button className="link" onClick={() => onShowShared(i.id)} title="Show everyone who holds this identifier">
                       {i.value}
                     </button>
-                    {i.country && <span className="muted"> ({i.country})</span>}
+                    {i.country && <span className="muted"> ({i.country})</span>} <Shared count={shared[i.id]} />
                   </li>
                 ))}
               </ul>

@@ -20,12 +20,19 @@ cytoscape.use(fcose);
 cytoscape.use(svg);
 
 export const LAYOUTS = [
-  { name: 'fcose', label: 'Force-directed (fCoSE)' },
+  { name: 'fcose', label: 'Force-directed' },
   { name: 'concentric', label: 'Concentric (by degree)' },
   { name: 'breadthfirst', label: 'Breadth-first (tree)' },
   { name: 'grid', label: 'Grid' },
 ] as const;
 
+
+/** The layout menu's words for a layout on a canvas of `nodes` nodes: the force-directed one names the algorithm it runs. */
+export function layoutLabel(name: string, nodes: number): string {
+  const l = LAYOUTS.find((x) => x.name === name);
+  if (name !== 'fcose') return l?.label ?? name;
+  return nodes > FORCE_LAYOUT_ABOVE ? `Force-directed (d3-force, above ${FORCE_LAYOUT_ABOVE} nodes)` : 'Force-directed (fCoSE)';
+}
 
 export interface CanvasHandle {
   cy(): Core | null;
@@ -204,7 +211,22 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       propsRef.current.onExpand(n.hasClass('more') ? n.data('of') : n.id());
     });
     cy.on('tap', 'node.more', (e) => propsRef.current.onExpand((e.target as cytoscape.NodeSingular).data('of')));
+    // A resized canvas (window, side panels collapsed or opened) shows the whole graph again: Cytoscape
+    // only learns the new size from cy.resize(), and would keep the old viewport, cutting the graph off.
+    let lastSize = '';
+    const resized = new ResizeObserver(() => {
+      const el = container.current;
+      if (!el) return;
+      const size = `${el.clientWidth}x${el.clientHeight}`;
+      if (size === lastSize) return;
+      const first = lastSize === '';
+      lastSize = size;
+      cy.resize();
+      if (!first && cy.nodes().nonempty() && container.current?.dataset.layout === 'done') fitCapped(cy);
+    });
+    resized.observe(container.current!);
     return () => {
+      resized.disconnect();
       cy.destroy();
       workerRef.current?.terminate();
       workerRef.current = null;

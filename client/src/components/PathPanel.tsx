@@ -3,9 +3,9 @@
  * shortest / all shortest / k shortest, max hops, relationship types and nodes to avoid. Paths are
  * drawn on the canvas and highlighted one at a time; the list steps through them.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import * as api from '../api';
-import { REL_TYPES, REL_TYPE_NAMES } from '../../../server/core/model';
+import { FACT_KINDS, REL_TYPES, REL_TYPE_NAMES } from '../../../server/core/model';
 import { SearchBox } from './SearchBox';
 
 export interface PathEnd {
@@ -31,9 +31,14 @@ interface Props {
   busy: boolean;
   error: string | null;
   onRun(): void;
+  /** Runs the query changed by `patch` (the offers after a search that found nothing). */
+  onRetry(patch: Partial<PathQuery>): void;
   onShow(i: number): void;
   onClear(): void;
 }
+
+/** Program membership: left out of path searches by default (DEFAULT_PATH_REL_TYPES), offered when nothing is found. */
+const PROGRAM_REL = FACT_KINDS.Program.relType;
 
 function describeTypes(types: string[]): string {
   if (types.length === 0 || types.length === REL_TYPE_NAMES.length) return 'all';
@@ -63,7 +68,7 @@ function End({ label, value, selected, onSet, testId }: { label: string; value: 
         <>
           <SearchBox label={`${label}: search`} placeholder="Search a party…" compact filters={{}} onPick={(h) => onSet({ id: h.entity.id, name: h.entity.name })} />
           <button disabled={!selected} onClick={() => selected && onSet(selected)}>
-            Use selected{selected ? `: ${selected.name.slice(0, 30)}` : ''}
+            Use selected{selected ? `: ${selected.name}` : ''}
           </button>
         </>
       )}
@@ -71,8 +76,14 @@ function End({ label, value, selected, onSet, testId }: { label: string; value: 
   );
 }
 
-export function PathPanel({ query, setQuery, selected, results, active, busy, error, onRun, onShow, onClear }: Props) {
+export function PathPanel({ query, setQuery, selected, results, active, busy, error, onRun, onRetry, onShow, onClear }: Props) {
   const [showTypes, setShowTypes] = useState(false);
+  // What the user typed in Max hops, kept apart from the query: a number out of range is shown, refused
+  // with a message and not sent, rather than silently clamped (typing 8 used to search 6 hops).
+  const [hopsText, setHopsText] = useState(String(query.maxHops));
+  useEffect(() => setHopsText(String(query.maxHops)), [query.maxHops]);
+  const hops = Number(hopsText);
+  const hopsError = Number.isInteger(hops) && hops >= 1 && hops <= api.MAX_HOPS ? null : `Max hops must be a whole number from 1 to ${api.MAX_HOPS} (the most the server searches).`;
   const set = (patch: Partial<PathQuery>) => setQuery({ ...query, ...patch });
   return (
     <section className="panel paths" aria-label="Paths" data-testid="path-panel">
@@ -91,7 +102,19 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
         </label>
         <label>
           Max hops{' '}
-          <input type="number" min={1} max={6} value={query.maxHops} onChange={(e) => set({ maxHops: Math.min(6, Math.max(1, Number(e.target.value) || 1)) })} />
+          <input
+            type="number"
+            min={1}
+            max={api.MAX_HOPS}
+            value={hopsText}
+            aria-invalid={!!hopsError}
+            data-testid="max-hops"
+            onChange={(e) => {
+              setHopsText(e.target.value);
+              const n = Number(e.target.value);
+              if (Number.isInteger(n) && n >= 1 && n <= api.MAX_HOPS) set({ maxHops: n });
+            }}
+          />
         </label>
         {query.mode !== 'SHORTEST' && (
           <label>
@@ -121,7 +144,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
         <span>Avoid:</span>
         {query.avoid.map((a) => (
           <span key={a.id} className="tag">
-            {a.name.slice(0, 30)}{' '}
+            {a.name}{' '}
             <button className="icon" aria-label={`Stop avoiding ${a.name}`} onClick={() => set({ avoid: query.avoid.filter((x) => x.id !== a.id) })}>
               ×
             </button>
@@ -131,17 +154,39 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
           + selected node
         </button>
       </div>
+      {hopsError && (
+        <p className="error" role="alert" data-testid="hops-error">
+          {hopsError}
+        </p>
+      )}
       <div className="actions">
-        <button className="primary" disabled={!query.from || !query.to || busy} onClick={onRun} data-testid="find-paths">
+        <button className="primary" disabled={!query.from || !query.to || busy || !!hopsError} onClick={onRun} data-testid="find-paths">
           {busy ? 'Searching…' : 'Find paths'}
         </button>
         {results && <button onClick={onClear}>Clear</button>}
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {results && results.length === 0 && (
-        <p className="muted" role="status">
-          No path of at most {query.maxHops} hops{query.types.length ? ' over these relationship types' : ''}. Try more hops or fewer restrictions.
-        </p>
+        <div className="no-path" role="status" data-testid="no-path">
+          <p>
+            No path of at most {query.maxHops} hops{query.types.length ? ' over these relationship types' : ''} between {query.from?.name} and {query.to?.name}. Both are
+            on the canvas.
+          </p>
+          <div className="actions">
+            {query.maxHops < api.MAX_HOPS ? (
+              <button onClick={() => onRetry({ maxHops: query.maxHops + 1 })} disabled={busy} data-testid="more-hops">
+                Search up to {query.maxHops + 1} hops
+              </button>
+            ) : (
+              <span className="muted">{api.MAX_HOPS} hops is the most the server searches.</span>
+            )}
+            {query.types.length > 0 && !query.types.includes(PROGRAM_REL) && (
+              <button onClick={() => onRetry({ types: [...query.types, PROGRAM_REL] })} disabled={busy} data-testid="with-programs">
+                Include shared programs
+              </button>
+            )}
+          </div>
+        </div>
       )}
       {results && results.length > 0 && (
         <div className="path-results" data-testid="path-results">
@@ -160,7 +205,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
             {results.map((p, i) => (
               <li key={i} className={i === active ? 'active' : ''}>
                 <button className="link" onClick={() => onShow(i)}>
-                  {i + 1}. {p.length} {p.length === 1 ? 'hop' : 'hops'}: {p.nodes.map((n) => n.label.slice(0, 28)).join(' → ')}
+                  {i + 1}. {p.length} {p.length === 1 ? 'hop' : 'hops'}: {p.nodes.map((n) => n.label).join(' → ')}
                 </button>
               </li>
             ))}

@@ -36,9 +36,23 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
   const ownInput = useRef<HTMLInputElement | null>(null);
   const filterKey = JSON.stringify(filters);
 
+  /** What the query needs before it can be searched: shown once the user has typed or pressed Enter. */
+  const [asked, setAsked] = useState(false);
+  const [focused, setFocused] = useState(false);
+  const q = text.trim();
+  const hint =
+    q.length >= api.MIN_QUERY_LENGTH
+      ? text.length >= api.MAX_QUERY_LENGTH
+        ? `Queries are limited to ${api.MAX_QUERY_LENGTH} characters (the server's limit): the rest was left out. A name or an alias is enough.`
+        : null
+      : asked
+        ? q.length === 0
+          ? `Type a name, alias or vessel to search (at least ${api.MIN_QUERY_LENGTH} characters).`
+          : `Type at least ${api.MIN_QUERY_LENGTH} characters: one letter matches too many parties to rank.`
+        : null;
+
   useEffect(() => {
-    const q = text.trim();
-    if (q.length < 2) {
+    if (q.length < api.MIN_QUERY_LENGTH) {
       setResults(null);
       setError(null);
       return;
@@ -85,6 +99,9 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
     } else if (e.key === 'ArrowUp') {
       setActive((a) => Math.max(a - 1, 0));
       e.preventDefault();
+    } else if (e.key === 'Enter' && q.length < api.MIN_QUERY_LENGTH) {
+      setAsked(true);
+      e.preventDefault();
     } else if (e.key === 'Enter' && hits[active]) {
       pick(hits[active]);
       e.preventDefault();
@@ -92,6 +109,13 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
       setOpen(false);
     }
   };
+
+  const listShown = open && !!(error || results) && q.length >= api.MIN_QUERY_LENGTH;
+  const hintBox = (
+    <div className={listShown ? 'search-message search-hint-in' : 'search-hint'} role="status" data-testid={testId ? `${testId}-hint` : undefined}>
+      {hint}
+    </div>
+  );
 
   return (
     <div className={compact ? 'search compact' : 'search'} data-testid={testId}>
@@ -114,15 +138,33 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
         value={text}
         autoComplete="off"
         spellCheck={false}
-        onChange={(e) => setText(e.target.value)}
-        onFocus={() => results && setOpen(true)}
-        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        maxLength={api.MAX_QUERY_LENGTH}
+        onChange={(e) => {
+          setText(e.target.value);
+          if (e.target.value.trim()) setAsked(true);
+        }}
+        onFocus={() => {
+          setFocused(true);
+          if (results) setOpen(true);
+        }}
+        onBlur={() => {
+          setFocused(false);
+          setTimeout(() => setOpen(false), 150);
+        }}
         onKeyDown={onKey}
       />
       {busy && <span className="spinner" aria-label="searching" />}
-      {open && (error || results) && (
+      {hint && focused && !listShown && hintBox}
+      {listShown && (
         <div className="search-results" id={listId} role="listbox" aria-label={`${label} results`}>
+          {hint && hintBox}
           {error && <div className="search-message error" role="alert">{error}</div>}
+          {results && results.hits.length > 0 && (
+            <div className="search-message muted search-count" data-testid={testId ? `${testId}-count` : undefined}>
+              {results.total.toLocaleString('en')} {results.total === 1 ? 'party matches' : 'parties match'}
+              {results.total > results.hits.length ? `; the best ${results.hits.length} below` : ''}
+            </div>
+          )}
           {results && results.hits.length === 0 && (
             <div className="search-message">No party matches “{text.trim()}”{Object.values(filters).some((f) => f?.length) ? ' with these filters' : ''}.</div>
           )}
@@ -145,6 +187,7 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
                   {h.entity.placeholder && <span className="tag muted">referenced only</span>}
                 </div>
                 {h.matchedName !== h.entity.name && <div className="hit-alias">matched “{h.matchedName}”</div>}
+                <HitFacts hit={h} />
                 {!compact && (
                   <div className="hit-meta">
                     <span>{h.entity.kind}</span>
@@ -169,6 +212,24 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
           )}
         </div>
       )}
+    </div>
+  );
+}
+
+/**
+ * What tells apart parties whose names look alike (many a KIM): birth dates, nationalities and the
+ * countries of their addresses, each once.
+ */
+function HitFacts({ hit }: { hit: api.SearchHit }) {
+  const e = hit.entity;
+  const countries = [...new Set(e.addresses.map((a) => a.country).filter((c): c is string => !!c))];
+  const nationalities = [...new Set(e.nationalities)];
+  if (!e.birthDates.length && !nationalities.length && !countries.length) return null;
+  return (
+    <div className="hit-facts">
+      {e.birthDates.length > 0 && <span title="Date of birth">b. {e.birthDates.slice(0, 2).join('; ')}</span>}
+      {nationalities.length > 0 && <span title="Nationality">{nationalities.slice(0, 3).join(', ')}</span>}
+      {countries.length > 0 && <span title="Countries of the addresses">in {countries.slice(0, 3).join(', ')}{countries.length > 3 ? '…' : ''}</span>}
     </div>
   );
 }

@@ -3,7 +3,7 @@
  * re-layout; the export menu goes at the end (children).
  */
 import type { CanvasHandle } from './GraphCanvas';
-import { LAYOUTS } from './GraphCanvas';
+import { layoutLabel, LAYOUTS } from './GraphCanvas';
 
 interface Props {
   canvas: React.RefObject<CanvasHandle | null>;
@@ -14,6 +14,8 @@ interface Props {
   canUndo: boolean;
   canRedo: boolean;
   layout: string;
+  /** Nodes on the canvas: the force-directed layout's algorithm depends on it. */
+  nodes: number;
   setLayout(name: string): void;
   onExpand(): void;
   onHide(): void;
@@ -65,7 +67,7 @@ export function Toolbar(p: Props) {
         <select value={p.layout} onChange={(e) => p.setLayout(e.target.value)} aria-label="Layout">
           {LAYOUTS.map((l) => (
             <option key={l.name} value={l.name}>
-              {l.label}
+              {layoutLabel(l.name, p.nodes)}
             </option>
           ))}
         </select>

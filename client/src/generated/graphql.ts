@@ -36,7 +36,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { total: number, hasMore: boolean, endCursor: string | null, hits: Array<{ score: number, matchedName: string, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, nationalities: Array<string>, placeholder: boolean, delistedOn: string | null } }> } };
+export type SearchQuery = { search: { total: number, hasMore: boolean, endCursor: string | null, hits: Array<{ score: number, matchedName: string, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, nationalities: Array<string>, birthDates: Array<string>, placeholder: boolean, delistedOn: string | null, addresses: Array<{ country: string | null }> } }> } };
 
 export type EntityQueryVariables = Exact<{
   id: string | number;

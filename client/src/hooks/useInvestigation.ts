@@ -15,6 +15,19 @@ export const SHARED_CAP = 60;
 
 export type Notice = { text: string; kind: 'info' | 'warn' | 'error' };
 
+/** Why an expansion added nothing, in words: for an identifier or address, that nobody else holds or used it. */
+export function nothingMore(node: api.GraphNode | undefined, s: gs.Investigation, types: string[]): string {
+  const name = node?.label ?? 'This node';
+  const filtered = types.length ? ' (of the relationship types shown)' : '';
+  if (node && (node.kind === 'Identifier' || node.kind === 'Address')) {
+    const holders = Object.values(s.edges).filter((e) => e.target === node.id).map((e) => s.nodes[e.source]?.label).filter(Boolean);
+    const who = holders.length === 1 ? holders[0] : holders.length ? `the ${holders.length} parties on the canvas` : 'the party on the canvas';
+    const what = node.kind === 'Identifier' ? 'holds this identifier' : 'used this address';
+    return `${name}: nobody else on the lists ${what}${filtered}; only ${who}.`;
+  }
+  return `${name}: everything linked to it${filtered} is already on the canvas.`;
+}
+
 export function useInvestigation(types: string[], notify: (n: Notice | null) => void) {
   const [history, setHistory] = useState<gs.History>(() => gs.historyOf(gs.EMPTY));
   const [busy, setBusy] = useState<string | null>(null);
@@ -64,7 +77,7 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
       const withContext = await addWithContext(g);
       change((cur) => gs.markExpanded(gs.addGraph(cur, withContext), id));
       const added = withContext.newIds.length;
-      if (added === 0) notify({ text: `${node?.label ?? id}: no more neighbours${types.length ? ' of the selected relationship types' : ''}.`, kind: 'info' });
+      if (added === 0) notify({ text: nothingMore(node, s, types), kind: 'info' });
       else if (g.truncated) notify({ text: `Added ${added} of the most relevant neighbours of ${node?.label ?? id}; use its “+N more” handle for the rest.`, kind: 'warn' });
       else notify(null);
     } catch (e) {
@@ -72,6 +85,13 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
     } finally {
       setBusy(null);
     }
+  };
+
+  /** Expands each of these nodes in turn (a selection of several); one status line for all of them. */
+  const expandAll = async (ids: string[]) => {
+    if (ids.length === 1) return expand(ids[0]);
+    for (const id of ids) await expand(id);
+    notify({ text: `Expanded ${ids.length} nodes.`, kind: 'info' });
   };
 
   /** An address or identifier from the details panel: put it on the canvas, then everyone who shares it. */
@@ -88,15 +108,18 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
     await expand(id, SHARED_CAP);
   };
 
-  /** A candidate match next to the party, with their POSSIBLY_SAME_AS relationship. */
-  const showMatch = async (id: string, other: string) => {
+  /** Puts these nodes on the canvas, with every relationship among them and to what is there. */
+  const addIds = async (ids: string[]) => {
     try {
-      const g = await addWithContext(await api.subgraph([id, other]));
+      const g = await addWithContext(await api.subgraph(ids));
       change((s) => gs.addGraph(s, g));
     } catch (e) {
       fail(e);
     }
   };
+
+  /** A candidate match next to the party, with their POSSIBLY_SAME_AS relationship. */
+  const showMatch = (id: string, other: string) => addIds([id, other]);
 
   /** Adds what a path search found. */
   const addPaths = async (found: api.Path[]) => {
@@ -104,5 +127,5 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
     change((s) => gs.addGraph(s, g));
   };
 
-  return { history, setHistory, state, change, busy, addEntity, expand, showShared, showMatch, addPaths };
+  return { history, setHistory, state, change, busy, addEntity, addIds, expand, expandAll, showShared, showMatch, addPaths };
 }

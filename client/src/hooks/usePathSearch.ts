@@ -21,6 +21,8 @@ export interface PathSearch {
   error: string | null;
   /** Runs a query (by default the current one). */
   run(q?: PathQuery): Promise<void>;
+  /** Changes the query by `patch` and runs it. */
+  retry(patch: Partial<PathQuery>): void;
   /** Sets the ends, mode and hops of a shared link, keeping the rest of the query, and runs it. */
   restore(p: Pick<PathQuery, 'from' | 'to' | 'mode' | 'maxHops'>): void;
   clear(): void;
@@ -28,7 +30,11 @@ export interface PathSearch {
   reset(): void;
 }
 
-export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>): PathSearch {
+/**
+ * onFound: what to do with the paths found (put them on the canvas); onNone: when there is none, what to
+ * do with the two ends (put them on the canvas, so the user sees both and can expand them).
+ */
+export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>, onNone: (ids: string[]) => Promise<void>): PathSearch {
   const [query, setQuery] = useState<PathQuery>(DEFAULT_PATH_QUERY);
   const [results, setResults] = useState<api.Path[] | null>(null);
   const [active, setActive] = useState(0);
@@ -54,6 +60,7 @@ export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>): Pa
       setResults(found);
       setActive(0);
       if (found.length) await onFound(found);
+      else await onNone([q.from.id, q.to.id]);
     } catch (e) {
       setError(api.describeError(e));
       setResults(null);
@@ -73,6 +80,11 @@ export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>): Pa
     run,
     restore: (p) => {
       const q: PathQuery = { ...queryRef.current, ...p };
+      setQuery(q);
+      void run(q);
+    },
+    retry: (patch) => {
+      const q: PathQuery = { ...queryRef.current, ...patch };
       setQuery(q);
       void run(q);
     },

@@ -1,0 +1,32 @@
+/**
+ * Identifiers and addresses on the explorer's canvas, from a real state of the Chinyong network (2024-05-03
+ * SDN: JON, Yun Gun's passport 927233154): labelled with their type (client/src/elements.ts), and an
+ * expansion that adds nothing says in words that nobody else holds them (hooks/useInvestigation.ts).
+ */
+import { desiredElements, factTypes } from '../../client/src/elements';
+import * as gs from '../../client/src/graph-state';
+import { nothingMore } from '../../client/src/hooks/useInvestigation';
+import { CHINYONG, E, JON, N, PASSPORT } from './client-fixtures';
+
+const jonWithPassport = () => gs.addGraph(gs.EMPTY, { nodes: [N.jon, N.passport], edges: [E.jonPassport] });
+
+test('an identifier is labelled with the source’s word for its type, taken from its relationship on the canvas', () => {
+  const s = jonWithPassport();
+  expect(factTypes(s)).toEqual({ [PASSPORT]: 'Passport' });
+  const el = desiredElements(s, []).find((e) => e.data.id === PASSPORT)!;
+  expect(el.data.display).toBe('Passport: 927233154');
+  // The label itself (what search and tests read) stays the value.
+  expect(el.data.label).toBe('927233154');
+  // Alone on the canvas, it is still called an identifier.
+  expect(factTypes(gs.addGraph(gs.EMPTY, { nodes: [N.passport], edges: [] }))).toEqual({ [PASSPORT]: 'Identifier' });
+});
+
+test('an identifier nobody else holds says so, naming its holder; a party says everything linked is on the canvas', () => {
+  const s = jonWithPassport();
+  const text = nothingMore(s.nodes[PASSPORT], s, []);
+  expect(text).toContain('nobody else on the lists holds this identifier');
+  expect(text).toContain(`only ${N.jon.label}`);
+  expect(nothingMore(N.chinyong, gs.addGraph(gs.EMPTY, { nodes: [N.chinyong], edges: [] }), [])).toBe(`${N.chinyong.label}: everything linked to it is already on the canvas.`);
+  expect(nothingMore(s.nodes[JON], s, ['OWNERSHIP'])).toContain('(of the relationship types shown)');
+  expect(CHINYONG).toBe(N.chinyong.id);
+});
