@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { unzipSync, strFromU8 } from 'fflate';
 import { createApp, AppState } from '../../server/api/app';
 import { createGraphQLServer } from '../../server/api/graphql';
@@ -297,12 +298,16 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
 
   test('CSV (zipped nodes and edges), Cytoscape.js JSON and FtM lines', async () => {
     const zip = unzipSync(new Uint8Array((await download(GRAPH('csv'))).bytes));
-    const nodes = strFromU8(zip['nodes.csv']).trim().split('\r\n');
-    const edges = strFromU8(zip['edges.csv']).trim().split('\r\n');
-    expect(nodes[0]).toBe('id,label,kind,degree');
-    expect(nodes).toContain('ofac-48260,LIMITED LIABILITY COMPANY ALIS,Organization,4');
-    expect(edges[0]).toBe('id,source,target,type,label');
-    expect(edges.some((l) => l.endsWith(',ofac-48260,ofac-43379,UNKNOWN_LINK,Linked To'))).toBe(true);
+    const table = (name: string) => parseCsv(strFromU8(zip[name]), { columns: true }) as Record<string, string>[];
+    const nodes = table('nodes.csv');
+    const edges = table('edges.csv');
+    expect(nodes).toContainEqual(expect.objectContaining({ id: 'ofac-48260', label: 'LIMITED LIABILITY COMPANY ALIS', kind: 'Organization', degree: '4', programs: 'DPRK2', dataset: 'ofac-sdn' }));
+    expect(edges).toContainEqual(expect.objectContaining({ source: 'ofac-48260', target: 'ofac-43379', type: 'UNKNOWN_LINK', label: 'Linked To', dataset: 'ofac-sdn', release: '2024-05-03' }));
+    // The long table of identifiers: ALIS's tax and registration numbers, each with its provenance.
+    expect(table('identifiers.csv').filter((r) => r.partyId === 'ofac-48260').map((r) => `${r.type} ${r.value} ${r.country} ${r.release}`).sort()).toEqual([
+      'registrationNumber 1162536087230 Russia 2024-05-03',
+      'taxId 2543103179 Russia 2024-05-03',
+    ]);
 
     const json = JSON.parse((await download(GRAPH('json'))).bytes.toString('utf8'));
     expect(json.elements.nodes.map((n: { data: { id: string } }) => n.data.id)).toContain('ofac-48262');
@@ -310,7 +315,9 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
 
     const ftm = (await download(GRAPH('ftm'))).bytes.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(ftm).toContainEqual(expect.objectContaining({ id: 'ofac-48260', schema: 'Organization', properties: expect.objectContaining({ name: ['LIMITED LIABILITY COMPANY ALIS'], idNumber: expect.arrayContaining(['2543103179']) }) }));
-    expect(ftm).toContainEqual(expect.objectContaining({ schema: 'UnknownLink', properties: { subject: ['ofac-48260'], object: ['ofac-43379'], role: ['Linked To'] } }));
+    expect(ftm).toContainEqual(
+      expect.objectContaining({ schema: 'UnknownLink', properties: expect.objectContaining({ subject: ['ofac-48260'], object: ['ofac-43379'], role: ['Linked To'], recordId: [expect.stringMatching(/^sdn\.csv:\d+ \(ent_num 48260\)$/)] }) }),
+    );
   });
 
   test('bad export parameters are a 400 that says what to fix', async () => {
