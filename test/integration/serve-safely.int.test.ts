@@ -6,8 +6,9 @@
  *   members) ends in TIMEOUT within REQUEST_TIMEOUT, and Neo4j stops the query; /healthz answers 200
  *   (within its own 3 s bound, past which it says 503) while that request still runs;
  * - an export over its caps (too many ids, too many nodes) is refused with a code and what the caps are;
- * - an export of ids and names holding CR/LF, quotes and commas stays well-formed CSV (read back with
- *   csv-parse) and its file name cannot inject a header.
+ * - an export of ids, names, aliases, labels and records holding CR/LF, quotes and commas stays
+ *   well-formed CSV, its long tables of evidence too (read back with csv-parse), and its file name cannot
+ *   inject a header.
  */
 import http from 'node:http';
 import path from 'node:path';
@@ -180,10 +181,12 @@ describe('export of hostile text', () => {
 
   beforeAll(async () => {
     await db.runWrite(
-      `CREATE (a:Party:LegalEntity:Organization {id: $a, name: $nameA, kind: 'Organization', datasets: ['t']}),
+      `CREATE (a:Party:LegalEntity:Organization {id: $a, name: $nameA, kind: 'Organization', datasets: ['t'],
+                                                 aliasNames: [$nameB, $link], aliasTypes: ['a.k.a.', 'f.k.a.'], aliasQualities: ['', 'weak']}),
               (b:Party:LegalEntity:Organization {id: $b, name: $nameB, kind: 'Organization', datasets: ['t']}),
               (ad:Address {id: $address, full: $address}),
-              (a)-[:UNKNOWN_LINK {label: $link}]->(b), (a)-[:HAS_ADDRESS]->(ad)`,
+              (i:Identifier {id: 'other:*:' + $nameA, type: 'other', value: $nameA}),
+              (a)-[:UNKNOWN_LINK {label: $link}]->(b), (a)-[:HAS_ADDRESS]->(ad), (a)-[:HAS_IDENTIFIER {label: $nameB, record: $link}]->(i)`,
       { a: A, b: B, nameA: NAME_A, nameB: NAME_B, address: ADDRESS, link: LINK },
     );
   });
@@ -201,6 +204,7 @@ describe('export of hostile text', () => {
         // A text that a spreadsheet would run as a formula is marked as text.
         [B, `'${NAME_B}`, 'Organization'],
         [ADDRESS, ADDRESS, 'Address'],
+        [`other:*:${NAME_A}`, NAME_A, 'Identifier'],
       ].sort(),
     );
     const edges = read('edges.csv');
@@ -208,8 +212,16 @@ describe('export of hostile text', () => {
       [
         [A, B, 'UNKNOWN_LINK', LINK],
         [A, ADDRESS, 'HAS_ADDRESS', ''],
+        [A, `other:*:${NAME_A}`, 'HAS_IDENTIFIER', `'${NAME_B}`],
       ].sort(),
     );
+    // The long tables of the evidence too: aliases, identifiers (with a hostile label and record), addresses.
+    expect(read('aliases.csv').map((r) => [r.partyId, r.name, r.type, r.quality])).toEqual([
+      [A, `'${NAME_B}`, 'a.k.a.', ''],
+      [A, LINK, 'f.k.a.', 'weak'],
+    ]);
+    expect(read('identifiers.csv').map((r) => [r.partyId, r.identifierId, r.value, r.label, r.record])).toEqual([[A, `other:*:${NAME_A}`, NAME_A, `'${NAME_B}`, LINK]]);
+    expect(read('addresses.csv').map((r) => [r.partyId, r.addressId, r.full])).toEqual([[A, ADDRESS, ADDRESS]]);
   });
 
   test('an id with CR/LF and quotes names a safe file and injects no header', async () => {
