@@ -9,6 +9,7 @@
  * every party of the graph (nameStats), and explained in words.
  */
 import { BadInputError } from '../core/errors';
+import { log } from '../core/logger';
 import { describeScreening } from '../core/matching/describe';
 import { nameStatsOf, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type NameStats } from '../core/matching/match';
 import { isIdentifierType, type IdentifierType } from '../core/model';
@@ -69,7 +70,12 @@ let statsCache: { seq: number; stats: Promise<NameStats> } | null = null;
 async function nameStats(db: Database): Promise<NameStats> {
   const { seq } = await db.snapshot();
   if (statsCache?.seq !== seq) {
-    const stats = db.read<{ name: string; aliases: string[] }>('api-screen-names').then((rows) => nameStatsOf(rows.map((r) => [r.name, ...r.aliases])));
+    const t = Date.now();
+    const stats = db.read<{ name: string; aliases: string[] }>('api-screen-names').then((rows) => {
+      const built = nameStatsOf(rows.map((r) => [r.name, ...r.aliases]));
+      log.debug(`screening name counts: ${built.parties} parties, ${built.words.size} words in ${Date.now() - t} ms`);
+      return built;
+    });
     const entry = { seq, stats };
     statsCache = entry;
     // A failed read (a request's deadline) is not kept: the next request reads again.
@@ -212,7 +218,8 @@ export function screenRequestOf(body: unknown): { input: Record<string, unknown>
   parseScreenInput(input);
   if (first !== undefined && first !== null) {
     if (typeof first !== 'number') throw new BadInputError(`first must be a whole number; got ${typeof first}`);
-    intIn('first', first, 1, LIMITS.screenFirst);
+    // Each match comes with its exposure, a search of its own: more than this would cost above the default budget.
+    intIn('first', first, 1, LIMITS.screenHttpFirst);
   }
   if (threshold !== undefined && threshold !== null && (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1))) {
     throw new BadInputError(`threshold must be a number from 0 to 1; got ${JSON.stringify(threshold)}`);

@@ -34,6 +34,8 @@ export const LIMITS = {
   exposureDefault: 25,
   /** Matches of one screening request (`first`). */
   screenFirst: 50,
+  /** Matches of one POST /api/screen, which answers each with its exposure. */
+  screenHttpFirst: 25,
   /** Candidates the name search gives screening, scored each. */
   screenNameCandidates: 50,
   /** Holders of one identifier a screening input names that become candidates (a shared phone of hundreds). */

@@ -143,3 +143,22 @@ describe('the server refuses before anything runs (no database needed)', () => {
     expect(r.code).toBe('SERVICE_UNAVAILABLE');
   });
 });
+
+describe('screening and exposure', () => {
+  const SCREEN = fs.readFileSync(path.join(__dirname, '..', '..', 'server', 'api', 'screen.ts'), 'utf8');
+  const operation = /SCREEN_OPERATION = `([^`]+)`/.exec(SCREEN)![1];
+
+  test('POST /api/screen at its largest (25 matches, each with its exposure) fits the default budget; 50 would not', () => {
+    expect(cost(operation, { input: { name: 'x' }, first: 25 })).toBeLessThan(budget);
+    expect(cost(operation, { input: { name: 'x' }, first: 50 })).toBeGreaterThan(budget);
+  });
+
+  test('each exposure counts its reads: exposures of exposures of 50 matches are refused, one exposure is cheap', () => {
+    const nested = `{ screen(input: {name: "x"}, first: 50) { matches { exposure { entity { exposure(maxHops: 6) { distance } } } } } }`;
+    expect(cost(nested)).toBeGreaterThan(budget);
+    const one = cost(`{ exposure(id: "ofac-48262") { distance entity { id } path { length nodes { id } edges { id } } } }`);
+    expect(one).toBeLessThan(budget / 10);
+    // A deeper search reads more.
+    expect(cost(`{ exposure(id: "x", maxHops: 6) { distance } }`)).toBeGreaterThan(cost(`{ exposure(id: "x", maxHops: 1) { distance } }`));
+  });
+});

@@ -68,11 +68,27 @@ function kindOf(v: string | null): PartyKind | null {
   return k;
 }
 
+/**
+ * The forms a birth date may be typed in, each with the precision parseBirthDate must read it with (a
+ * list's own text is read leniently, the years it names at worst; a caller's "31/31/1973" is refused).
+ */
+const DATE_FORMS: [RegExp, string][] = [
+  [/^\d{4}$/, 'year'],
+  [/^\d{4}-\d{2}$/, 'month'],
+  [/^\d{4}-\d{2}-\d{2}$/, 'day'],
+  [/^\d{1,2} [a-z]{3,9}\.? \d{4}$/i, 'day'],
+  [/^[a-z]{3,9}\.? \d{4}$/i, 'month'],
+  [/^\d{1,2}[./]\d{1,2}[./]\d{4}$/, 'day'],
+  [/^(between )?\d{4} ?(-|to|and) ?\d{4}$/i, 'range'],
+];
+
 function birthDateOf(v: string | null): string | null {
   if (v === null) return null;
-  const span = parseBirthDate(v);
+  const core = v.replace(/\s+/g, ' ').replace(/^(circa|approximately|approx\.?|about|around|ca\.|c\.) ?/i, '');
+  const precision = DATE_FORMS.find(([re]) => re.test(core))?.[1];
+  const span = precision ? parseBirthDate(core) : null;
   const thisYear = new Date().getUTCFullYear();
-  if (!span || Number(span.lo.slice(0, 4)) < 1850 || Number(span.hi.slice(0, 4)) > thisYear) {
+  if (!span || span.precision !== precision || Number(span.lo.slice(0, 4)) < 1850 || Number(span.hi.slice(0, 4)) > thisYear) {
     throw new BadInputError(`birthDate ${JSON.stringify(v)} is not a birth date; send a year or a date from 1850 to ${thisYear}: 1973, 1973-04-22, 22 Apr 1973, 22.04.1973 or circa 1973`);
   }
   return v;

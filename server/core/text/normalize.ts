@@ -207,28 +207,31 @@ export function identifierLookup(type: IdentifierType | null, value: string, cou
   const record = identifierRecord(t, v, country);
   const normalised = normaliseIdentifierValue(t, v, country);
   const keys = new Set([record.key]);
-  if (t === 'phone' || (type === null && /^\+?[\d\s().-]{7,}$/.test(v))) {
+  // Digits typed without a type may be a phone number or a document number, however grouped: both are looked up.
+  const digits = type === null && /^[\d\s()./-]+$/.test(v) && v.replace(/\D/g, '').length >= 4;
+  if (t === 'phone' || digits) {
     const phone = phoneValue(v, country);
     keys.add(`phone:${phone}`);
     keys.add(`phone:${phone.replace(/^\+/, '')}`);
   }
   if (t === 'imoNumber') {
     // Lists write "IMO 8909331" or the digits alone.
-    const digits = normalised.replace(/^IMO/, '');
-    keys.add(`imoNumber:${digits}`).add(`imoNumber:IMO${digits}`);
+    const digitsOf = normalised.replace(/^IMO/, '');
+    keys.add(`imoNumber:${digitsOf}`).add(`imoNumber:IMO${digitsOf}`);
   }
   if (t === 'website') {
     const legacy = v.toLowerCase().replace(/^https?:\/\//, '').replace(/^www\./, '').replace(/\/+$/, '');
     keys.add(`website:${legacy}`);
   }
-  const document = DOCUMENT_TYPES.includes(t);
+  const document = DOCUMENT_TYPES.includes(t) || digits;
+  const number = compact(v);
   // As matching compares them (match.ts sameIdentifier): a passport is a passport or an 'other'
   // document; the other document types meet each other; an unknown document meets all.
   const documentTypes: IdentifierType[] = !document
     ? []
-    : t === 'other' ? [...DOCUMENT_TYPES] : t === 'passport' ? ['passport', 'other'] : DOCUMENT_TYPES.filter((d) => d !== 'passport');
-  if (document) for (const d of documentTypes) keys.add(`${d}:${country ? nameKey(country) : '*'}:${normalised}`);
-  return { type: t, value: v, normalised, keys: [...keys], documentTypes, suffix: document && normalised.length >= 4 ? `:${normalised}` : null };
+    : t === 'passport' ? ['passport', 'other'] : DOCUMENT_TYPES.includes(t) && t !== 'other' ? DOCUMENT_TYPES.filter((d) => d !== 'passport') : [...DOCUMENT_TYPES];
+  if (document) for (const d of documentTypes) keys.add(`${d}:${country ? nameKey(country) : '*'}:${number}`);
+  return { type: t, value: v, normalised, keys: [...keys], documentTypes, suffix: document && number.length >= 4 ? `:${number}` : null };
 }
 
 export function addressRecord(street: string | null, city: string | null, country: string | null): AddressRecord {
