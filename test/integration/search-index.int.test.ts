@@ -6,7 +6,8 @@
  * - after the commit, a request's snapshot no longer matches the index: the full-text path answers at
  *   once, the rebuilt index then finds the added party, and the delisted one is in no dataset any more;
  * - a load that fails half-way (its parties written, hidden, then rolled back) is never found, not while
- *   it writes nor after.
+ *   it writes nor after;
+ * - a store reset and loaded again, whose load numbers start again, is noticed (the index is rebuilt).
  * Which parties the releases add and delist is read from the raw files, not from the parser under test.
  */
 import path from 'node:path';
@@ -47,6 +48,24 @@ test('the raw files add and delist entries with names of their own', () => {
   expect(added.length).toBeGreaterThan(100);
   expect(delisted.length).toBeGreaterThan(0);
 });
+
+test('a store reset and loaded again under the same load numbers is noticed: the index is rebuilt', async () => {
+  const sdnOnly = { id: `ofac-${delisted[0]}`, name: older.get(delisted[0])! };
+  const first = await searchIndexReady(db);
+  const keyBefore = visibleKey(await db.snapshot());
+  expect(await ids(sdnOnly.name)).toContain(sdnOnly.id);
+  await resetDatabase(db);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [UN] });
+  // Load number 1 again: the same key as the index's, another store.
+  expect(visibleKey(await db.snapshot())).toBe(keyBefore);
+  const rebuilt = await searchIndexReady(db);
+  expect(rebuilt).not.toBe(first);
+  expect(await ids('eric badege')).toContain('un-CDi.001');
+  expect(await ids(sdnOnly.name)).not.toContain(sdnOnly.id);
+  // Back to the SDN list of 2024-04-26 alone for the tests below.
+  await resetDatabase(db);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [SDN_0426], release: '2024-04-26' });
+}, 900_000);
 
 test('a second release is found once it commits, never before; a delisted party leaves its dataset', async () => {
   const index = await searchIndexReady(db);

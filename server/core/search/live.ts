@@ -9,6 +9,10 @@
  * parties whose names changed or that are gone, which the request's own read of them would not find).
  * The index being replaced stays in use for requests that still see its loads until the new one is built.
  *
+ * Load numbers start again after a database reset (tests, benchmarks): the index also keeps the start
+ * time of the load its key's last number names, compared with the store at most every second in the
+ * background (and before searchIndexReady answers), and is rebuilt when they differ.
+ *
  * One index per Database instance (a WeakMap on the instance that owns the driver: the request-scoped
  * copies of withDeadline and test spies are prototypes of it), so nothing is wired in app.ts.
  */
@@ -21,6 +25,8 @@ import { NameIndex, type IndexedParty } from './name-index';
 const PAGE_SIZE = 20_000;
 /** Longest one page may take (a large store under load). */
 const PAGE_TIMEOUT_MS = 300_000;
+/** How often requests have the index's generation compared with the store (a reset), in the background. */
+const CHECK_EVERY_MS = 1_000;
 /** Longest a request waits for the database's first index before the full-text path answers it. */
 const FIRST_BUILD_WAIT_MS = 15_000;
 /** After a failed build, requests wait this long before trying again (answered without the index). */
@@ -30,6 +36,11 @@ interface Held {
   index: NameIndex | null;
   /** visibleKey of the snapshot `index` was built from. */
   key: string | null;
+  /** The start time of the load the key's last number names (generationOf), when the index was built. */
+  generation: string | null;
+  /** When the generation was last compared with the store (ms since the epoch). */
+  checkedAt: number;
+  checking: Promise<void> | null;
   building: { key: string; done: Promise<NameIndex | null> } | null;
   failedAt: number;
   builtMs: number;
@@ -73,17 +84,50 @@ export async function readIndexedParties(db: Database, snap: LoadSnapshot): Prom
 
 function holder(root: Database): Held {
   let h = held.get(root);
-  if (!h) held.set(root, (h = { index: null, key: null, building: null, failedAt: 0, builtMs: 0 }));
+  if (!h) held.set(root, (h = { index: null, key: null, generation: null, checkedAt: 0, checking: null, building: null, failedAt: 0, builtMs: 0 }));
   return h;
+}
+
+/**
+ * What the key's last load number names: that load's start time. Numbers start again after a database
+ * reset (tests, benchmarks), so equal keys alone could pair an index with another store's loads.
+ */
+async function generationOf(root: Database, key: string): Promise<string> {
+  const [row] = await root.read<{ startedAt: string | null }>('search-index-generation', { seq: neo4j.int(Number(key.split(':')[0])) });
+  return row?.startedAt ?? 'none';
+}
+
+/**
+ * Compares the index's generation with the store's and drops the index when they differ (the next
+ * request rebuilds it). Requests run it at most every CHECK_EVERY_MS, in the background.
+ */
+function check(root: Database, h: Held): Promise<void> {
+  if (h.checking) return h.checking;
+  const key = h.key;
+  const checking = (key === null ? Promise.resolve() : generationOf(root, key).then((g) => {
+    h.checkedAt = Date.now();
+    if (h.key === key && g !== h.generation) {
+      log.info('search index: the store is not the one it was built from (reset); rebuilding');
+      h.key = null;
+    }
+  }))
+    .catch(() => undefined)
+    .finally(() => {
+      h.checking = null;
+    });
+  h.checking = checking;
+  return checking;
 }
 
 function build(root: Database, h: Held, snap: LoadSnapshot, key: string): Promise<NameIndex | null> {
   const t = Date.now();
-  const done = readIndexedParties(root, snap)
-    .then((parties) => {
+  const done = Promise.all([generationOf(root, key), readIndexedParties(root, snap)])
+    .then(([generation, parties]) => {
       const index = new NameIndex(parties);
       h.index = index;
       h.key = key;
+      h.generation = generation;
+      h.checkedAt = Date.now();
       h.builtMs = Date.now() - t;
       log.info(`search index: ${index.partyCount} parties, ${index.nameCount} names, ${index.vocabularySize} words, built in ${h.builtMs} ms`);
       return index;
@@ -111,7 +155,10 @@ export async function searchIndexFor(db: Database, snap: LoadSnapshot): Promise<
   const root = rootDatabase(db);
   const h = holder(root);
   const key = visibleKey(snap);
-  if (h.key === key && h.index) return h.index;
+  if (h.key === key && h.index) {
+    if (Date.now() - h.checkedAt >= CHECK_EVERY_MS) void check(root, h);
+    return h.index;
+  }
   if (!h.building && Date.now() - h.failedAt >= RETRY_AFTER_MS) void build(root, h, snap, key);
   if (h.index || !h.building) return null;
   let timer: NodeJS.Timeout | undefined;
@@ -131,7 +178,10 @@ export async function searchIndexReady(db: Database): Promise<NameIndex> {
   for (;;) {
     const snap = await root.snapshot();
     const key = visibleKey(snap);
-    if (h.key === key && h.index) return h.index;
+    if (h.key === key && h.index) {
+      await check(root, h);
+      if (h.key === key) return h.index;
+    }
     const running = h.building;
     if (running) {
       await running.done;
