@@ -23,6 +23,8 @@ import { ApiKeyDialog } from './components/ApiKeyDialog';
 import { StatusBar } from './components/StatusBar';
 import { EmptyState } from './components/EmptyState';
 import { ShortcutSheet } from './components/ShortcutSheet';
+import { CanvasFilterPanel } from './components/CanvasFilter';
+import { CanvasFilter, filteredOut, NO_FILTER } from './elements';
 import { Notice, useInvestigation } from './hooks/useInvestigation';
 import { usePathSearch } from './hooks/usePathSearch';
 import { useServerReadiness } from './hooks/useServerReadiness';
@@ -45,6 +47,7 @@ export function App() {
   const [timeline, setTimeline] = useState<{ key: string | null; ids: string[] }>({ key: null, ids: [] });
   const [restoring, setRestoring] = useState(false);
   const [help, setHelp] = useState(false);
+  const [canvasFilter, setCanvasFilter] = useState<CanvasFilter>(NO_FILTER);
   /** Side panels folded away, for more canvas on a small screen. */
   const [folded, setFolded] = useState<{ left: boolean; right: boolean }>({ left: false, right: false });
   const canvas = useRef<CanvasHandle>(null);
@@ -144,6 +147,7 @@ export function App() {
     return p ? { nodes: p.nodes.map((n) => n.id), edges: p.edges.map((e) => e.id) } : null;
   }, [paths.results, paths.active]);
   const nodeCount = state.order.length;
+  const filteredCount = useMemo(() => filteredOut(state, canvasFilter).size, [state, canvasFilter]);
 
   return (
     <div className="app">
@@ -189,7 +193,12 @@ export function App() {
               Paths
             </button>
           </div>
-          {tab === 'search' && <FiltersPanel filters={filters} setFilters={setFilters} types={types} setTypes={setTypes} datasets={datasets} />}
+          {tab === 'search' && (
+            <>
+              <FiltersPanel filters={filters} setFilters={setFilters} types={types} setTypes={setTypes} datasets={datasets} />
+              <CanvasFilterPanel state={state} filter={canvasFilter} setFilter={setCanvasFilter} filteredOut={filteredCount} />
+            </>
+          )}
           {tab === 'paths' && (
             <PathPanel
               query={paths.query}
@@ -241,6 +250,7 @@ export function App() {
               theme={theme}
               layout={layout}
               types={types}
+              filter={canvasFilter}
               highlight={highlight}
               timelineIds={timeline.ids}
               onSelect={(nodes, edgeId) => setSelection({ nodes, edge: edgeId })}
@@ -253,7 +263,7 @@ export function App() {
               </div>
             )}
           </div>
-          <StatusBar nodes={nodeCount} edges={Object.keys(state.edges).length} hidden={state.hidden.length} notice={notice} onDismiss={() => setNotice(null)} />
+          <StatusBar nodes={nodeCount} filtered={filteredCount} edges={Object.keys(state.edges).length} hidden={state.hidden.length} notice={notice} onDismiss={() => setNotice(null)} />
           <div className="bottom">
             <Legend />
             <Timeline items={timelineItems} active={timeline.key} onPick={(key, ids) => setTimeline({ key, ids })} />

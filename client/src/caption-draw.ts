@@ -17,6 +17,9 @@ export function svgWithCaption(svg: string, caption: string, colors: CaptionColo
   const width = Number.parseFloat(root.getAttribute('width') ?? '') || 800;
   const height = Number.parseFloat(root.getAttribute('height') ?? '') || 600;
   const band = 32;
+  // Room for the caption on a small graph (about 6.5 px a character at 12 px).
+  const captionWidth = Math.ceil(caption.length * 6.5 + 20);
+  if (captionWidth > width) root.setAttribute('width', String(captionWidth));
   root.setAttribute('height', String(height + band));
   const viewBox = root.getAttribute('viewBox');
   if (viewBox) {
@@ -27,7 +30,7 @@ export function svgWithCaption(svg: string, caption: string, colors: CaptionColo
   desc.textContent = caption;
   root.insertBefore(desc, root.firstChild);
   const rect = doc.createElementNS(ns, 'rect');
-  for (const [k, v] of Object.entries({ x: '0', y: String(height), width: String(width), height: String(band), fill: colors.background })) rect.setAttribute(k, v);
+  for (const [k, v] of Object.entries({ x: '0', y: String(height), width: String(Math.max(width, captionWidth)), height: String(band), fill: colors.background })) rect.setAttribute(k, v);
   const text = doc.createElementNS(ns, 'text');
   for (const [k, v] of Object.entries({ x: '10', y: String(height + band / 2 + 4), fill: colors.text, 'font-family': 'system-ui, sans-serif', 'font-size': '12', class: 'caption' })) text.setAttribute(k, v);
   text.textContent = caption;
@@ -42,17 +45,21 @@ export async function pngWithCaption(dataUri: string, caption: string, colors: C
   img.src = dataUri;
   await img.decode();
   const band = 32 * scale;
+  const font = `${12 * scale}px system-ui, sans-serif`;
   const canvas = document.createElement('canvas');
-  canvas.width = img.naturalWidth;
-  canvas.height = img.naturalHeight + band;
   const ctx = canvas.getContext('2d')!;
+  ctx.font = font;
+  // As wide as the caption needs: a small graph's picture would squeeze it unreadable.
+  const width = Math.ceil(Math.max(img.naturalWidth, ctx.measureText(caption).width + 20 * scale));
+  canvas.width = width;
+  canvas.height = img.naturalHeight + band;
   ctx.fillStyle = colors.background;
   ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.drawImage(img, 0, 0);
+  ctx.drawImage(img, Math.floor((width - img.naturalWidth) / 2), 0);
   ctx.fillStyle = colors.text;
-  ctx.font = `${12 * scale}px system-ui, sans-serif`;
+  ctx.font = font; // resizing the canvas reset the context's state
   ctx.textBaseline = 'middle';
-  ctx.fillText(caption, 10 * scale, img.naturalHeight + band / 2, canvas.width - 20 * scale);
+  ctx.fillText(caption, 10 * scale, img.naturalHeight + band / 2);
   const blob = await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('the browser could not encode the PNG'))), 'image/png'));
   const png = withPngText(new Uint8Array(await blob.arrayBuffer()), 'Description', caption);
   let binary = '';

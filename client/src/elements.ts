@@ -30,9 +30,34 @@ export function factTypes(state: Investigation): Record<string, string> {
   return out;
 }
 
+/** Node kinds and programs the canvas filter hides (components/CanvasFilter.tsx): a view, not a change of the investigation. */
+export interface CanvasFilter {
+  kinds: string[];
+  programs: string[];
+}
+export const NO_FILTER: CanvasFilter = { kinds: [], programs: [] };
+
+/**
+ * The nodes a canvas filter hides: those of a hidden kind, a hidden program's own node, and parties every
+ * one of whose programs is hidden (a party also listed under a shown program stays).
+ */
+export function filteredOut(state: Investigation, filter: CanvasFilter): Set<string> {
+  const out = new Set<string>();
+  if (!filter.kinds.length && !filter.programs.length) return out;
+  const kinds = new Set(filter.kinds);
+  const programs = new Set(filter.programs);
+  for (const id of state.order) {
+    const n = state.nodes[id];
+    const hiddenProgram = n.kind === 'Program' && programs.has(n.label);
+    const allProgramsHidden = n.programs.length > 0 && n.programs.every((p) => programs.has(p));
+    if (kinds.has(n.kind) || hiddenProgram || allProgramsHidden) out.add(id);
+  }
+  return out;
+}
+
 /** The elements the state asks for: visible nodes, their edges and the "+N more" handles. */
-export function desiredElements(state: Investigation, types: string[]): ElementDefinition[] {
-  const hidden = new Set(state.hidden);
+export function desiredElements(state: Investigation, types: string[], filter: CanvasFilter = NO_FILTER): ElementDefinition[] {
+  const hidden = new Set([...state.hidden, ...filteredOut(state, filter)]);
   const left = remainingAll(state);
   const facts = factTypes(state);
   const out: ElementDefinition[] = [];

@@ -3,7 +3,7 @@
  * SDN: JON, Yun Gun's passport 927233154): labelled with their type (client/src/elements.ts), and an
  * expansion that adds nothing says in words that nobody else holds them (hooks/useInvestigation.ts).
  */
-import { desiredElements, factTypes } from '../../client/src/elements';
+import { desiredElements, factTypes, filteredOut, NO_FILTER } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';
 import { nothingMore } from '../../client/src/hooks/useInvestigation';
 import { CHINYONG, E, JON, N, PASSPORT } from './client-fixtures';
@@ -29,4 +29,20 @@ test('an identifier nobody else holds says so, naming its holder; a party says e
   expect(nothingMore(N.chinyong, gs.addGraph(gs.EMPTY, { nodes: [N.chinyong], edges: [] }), [])).toBe(`${N.chinyong.label}: everything linked to it is already on the canvas.`);
   expect(nothingMore(s.nodes[JON], s, ['OWNERSHIP'])).toContain('(of the relationship types shown)');
   expect(CHINYONG).toBe(N.chinyong.id);
+});
+
+test('the canvas filter hides a kind, a program’s node and the parties listed only under hidden programs, and nothing else', () => {
+  const s = gs.addGraph(gs.EMPTY, { nodes: [N.chinyong, N.dprk2, N.jon, N.passport], edges: [E.chinyongDprk2, E.jonPassport] });
+  expect([...filteredOut(s, NO_FILTER)]).toEqual([]);
+  expect([...filteredOut(s, { kinds: ['Identifier'], programs: [] })]).toEqual([PASSPORT]);
+  const hidden = filteredOut(s, { kinds: [], programs: ['DPRK2'] });
+  expect(hidden.has(CHINYONG)).toBe(true);
+  expect(hidden.has(N.dprk2.id)).toBe(true);
+  expect(hidden.has(PASSPORT)).toBe(false);
+  // Hidden from view only: the elements leave them out, the investigation keeps them.
+  const els = desiredElements(s, [], { kinds: ['Identifier'], programs: [] });
+  expect(els.map((e) => e.data.id)).not.toContain(PASSPORT);
+  expect(els.filter((e) => e.data.source === PASSPORT || e.data.target === PASSPORT)).toEqual([]);
+  expect(desiredElements(s, []).filter((e) => e.data.target === PASSPORT).length).toBe(1);
+  expect(s.nodes[PASSPORT]).toBeDefined();
 });

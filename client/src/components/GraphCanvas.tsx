@@ -9,7 +9,7 @@ import cytoscape, { Core } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import type { Investigation } from '../graph-state';
-import { desiredElements, LARGE_GRAPH } from '../elements';
+import { CanvasFilter, desiredElements, LARGE_GRAPH, NO_FILTER } from '../elements';
 import { applyHighlight, applyPatch, diffElements, markTimeline } from '../canvas-diff';
 import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
 import { isFactKind } from '../../../server/core/model';
@@ -54,6 +54,8 @@ interface Props {
   layout: string;
   /** Relationship types shown; empty = all. */
   types: string[];
+  /** Kinds and programs hidden from view (not from the investigation). */
+  filter?: CanvasFilter;
   highlight: { nodes: string[]; edges: string[] } | null;
   timelineIds: string[];
   onSelect(ids: string[], edgeId: string | null): void;
@@ -245,7 +247,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
-    const wanted = desiredElements(props.state, props.types);
+    const wanted = desiredElements(props.state, props.types, props.filter ?? NO_FILTER);
     const large = wanted.length > LARGE_GRAPH * 2;
     // Dropping detail while panning keeps big canvases interactive.
     // These are init options of the canvas renderer; its instance reads them on every frame.
@@ -263,7 +265,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       placeMoreHandles(cy);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.state, props.types]);
+  }, [props.state, props.types, props.filter]);
 
   useEffect(() => {
     const cy = cyRef.current;
