@@ -87,7 +87,7 @@ function slug(key: string): string {
  * Refuses loads that would lose information. Runs once the load is registered: loads run one at a
  * time, so what it checks cannot change before the load commits.
  */
-async function checkRelease(db: Database, rel: ParsedRelease, incoming: Set<string>, opts: LoadOptions): Promise<{ loadedBefore: boolean }> {
+async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions): Promise<{ loadedBefore: boolean }> {
   const [current] = await db.read<{ release: string | null }>('dataset-get', { dataset: rel.dataset });
   if (current?.release && rel.release < current.release && !opts.force) {
     throw new IngestRefusedError(
@@ -96,7 +96,12 @@ async function checkRelease(db: Database, rel: ParsedRelease, incoming: Set<stri
   }
   if (rel.mode !== 'delta') {
     const listed = await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset });
-    const leaving = listed.filter((r) => !incoming.has(r.id)).length;
+    // The ids listed now against the release's, read from the spool: held as large as the list loaded
+    // (nothing for a first load), not the release.
+    const staying = new Set(listed.map((r) => r.id));
+    let kept = 0;
+    if (staying.size > 0) for await (const p of spool.read('parties')) if (staying.delete(p.id)) kept++;
+    const leaving = listed.length - kept;
     if (listed.length > 0 && leaving / listed.length > MAX_DELIST_SHARE && !opts.force) {
       throw new IngestRefusedError(
         `release ${rel.release} of ${rel.dataset} would delist ${leaving} of its ${listed.length} listed parties ` +
@@ -276,9 +281,7 @@ export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool
       const [{ dirty }] = await db.write<{ dirty: boolean }>('load-dirty', {});
       if (dirty) await purge(db, { ...opts, readerGraceMs: 0 }, seq - 1);
       // Read once registered: what loads before this one committed is what its links resolve against.
-      const { loadedBefore } = await checkRelease(db, rel, spool.ids, opts);
-      // The ids were needed for that check only; the snapshot lists them again for the delisting.
-      spool.ids = new Set();
+      const { loadedBefore } = await checkRelease(db, rel, spool, opts);
       committed = await writeRelease(db, rel, spool, opts, { seq, owner, loadedBefore });
     } catch (err) {
       await rollbackLoad(db, seq).catch((e: Error) =>

@@ -1,8 +1,8 @@
 /**
  * A parsed release on disk: the parsers hand each record to a Spool (ParseOptions.sink) as they read it,
  * and the loader reads the records back in batches, once per step. So a load holds no structure as large
- * as the release in memory, only what must be known of all of it: the ids it lists (for delistings) and
- * the names its links name (resolved before the links are written); see ingest/loader.ts.
+ * as the release in memory, only what must be known of all of it: the names its links name (resolved
+ * before the links are written); see ingest/loader.ts.
  *
  * The files are JSON lines in a private folder under the OS temp folder, removed when the load ends. A
  * load killed midway cannot remove its folder; the next load removes the folders of processes that are
@@ -92,8 +92,6 @@ export class Spool implements ReleaseSink {
   readonly dir: string;
   private readonly writers: { [K in SpoolKind]: LineWriter };
   readonly counts = { parties: 0, programs: 0, addresses: 0, identifiers: 0, links: 0 };
-  /** Ids of the release's parties. */
-  ids = new Set<string>();
   /** Normalised names of link targets given by name only (ingest/loader.ts resolves them). */
   readonly wanted = new Set<string>();
   /** Bounds each record's indexed values as it arrives (INGEST_MAX_VALUE_SIZE). */
@@ -117,7 +115,6 @@ export class Spool implements ReleaseSink {
 
   party(p: PartyRecord): void {
     this.bounds.party(p);
-    this.ids.add(p.id);
     this.counts.parties++;
     this.counts.programs += p.programs.length;
     this.writers.parties.line(JSON.stringify(p));

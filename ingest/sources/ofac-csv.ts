@@ -135,7 +135,10 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   // 3. Primary entries, each handed on complete (with its aliases from alt.csv). Only the line of each
   //    ent_num is kept, for duplicates and for the address rows that follow.
   const out = recordsOut(opts);
-  const seen = new Map<string, number>();
+  // Keyed by the ent_num as a number (as written, when it is not written as a plain number is): a
+  // million entries' ids as strings would be held a second time (the records leave at once).
+  const seen = new Map<number | string, number>();
+  const seenKey = (uid: string): number | string => (String(Number(uid)) === uid ? Number(uid) : uid);
   let sawEof = false;
   const cutShortEntries: string[] = [];
   for await (const row of readCsv(primary, { ...readerOptions(opts), sawEof: () => (sawEof = true) })) {
@@ -156,8 +159,9 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       continue;
     }
     const id = ofacId(uid);
-    if (seen.has(id)) {
-      reject(`duplicate ent_num ${uid} (first seen at ${primaryName}:${seen.get(id)} (ent_num ${uid})); this row is ignored`);
+    const num = seenKey(uid);
+    if (seen.has(num)) {
+      reject(`duplicate ent_num ${uid} (first seen at ${primaryName}:${seen.get(num)} (ent_num ${uid})); this row is ignored`);
       continue;
     }
     const sdnType = cell(f[2])?.toLowerCase() ?? null;
@@ -165,7 +169,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       reject(`entry ${uid} has unknown SDN_Type ${JSON.stringify(f[2])} (expected individual, vessel, aircraft or -0-)`);
       continue;
     }
-    seen.set(id, row.line);
+    seen.set(num, row.line);
     // OFAC's entries without a type are "entities": organisations of any form.
     const kind: PartyKind = sdnType ? KINDS[sdnType] : 'Organization';
     const extra = comments.get(uid);
@@ -259,7 +263,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       const [uidRaw, addNum, street, city, country] = row.fields;
       const uid = uidRaw.trim();
       const id = ofacId(uid);
-      if (!seen.has(id)) {
+      if (!seen.has(seenKey(uid))) {
         rejected.push({ file: addName, line: row.line, reason: `orphan: ent_num ${uid} is not in ${primaryName} (files from different releases?)` });
         continue;
       }
