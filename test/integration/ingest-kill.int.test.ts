@@ -26,6 +26,7 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../server/core/settings';
 import { Database } from '../../server/core/neo4j/database';
 import { ingest } from '../../ingest/ingest';
+import { leftoverSpools } from '../../ingest/spool';
 import { externalNeo4jEnv, fingerprint, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 
 const OLD = { file: path.join(SHARED, 'ofac-sdn-csv-2024-04-26', 'sdn.csv'), release: '2024-04-26' };
@@ -160,6 +161,8 @@ test(`SIGKILL at ${KILLS} random moments of a load: the previous release or the 
   expect({ code: last.code, stderr: last.code === 0 ? '' : last.stderr }).toEqual({ code: 0, stderr: '' });
   expect(JSON.parse(last.stdout.trim())).toMatchObject({ dataset: 'ofac-sdn', release: NEW.release, entities: { total: 14965 } });
   expect(await state()).toEqual(after);
-  // And nothing of the killed loads is left in the database: the next load rolled each one back.
+  // And nothing of the killed loads is left in the database: the next load rolled each one back; nor
+  // on disk: the spool folders of killed loads (ingest/spool.ts) were removed by the next load.
   expect(await fingerprint(db)).toEqual(afterRaw);
+  expect(leftoverSpools()).toEqual([]);
 }, 1_200_000);
