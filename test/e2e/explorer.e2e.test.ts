@@ -61,7 +61,8 @@ beforeAll(async () => {
   ({ server, origin } = await serve({ notReady: null, db, neo4j: { uri: 'test', embedded: false, version: null }, reviewApiKey: REVIEW_KEY }));
   browser = await launchBrowser();
   page = await openPage('explorer', { viewport: { width: 1440, height: 900 }, acceptDownloads: true });
-});
+  // Two loads on a busy 2-core machine take minutes (180 s was seen to run out).
+}, 600_000);
 
 afterEach(() => {
   // Whatever the order the tests run in, each answers for the errors of its own pages.
