@@ -123,6 +123,10 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     throw new BadInputError(`threshold must be a number from 0 to 1; got ${String(threshold)}`);
   }
 
+  // The name counts are built once per state of the lists (about a second for the demo lists): begun
+  // now, beside the candidate reads. (Marked handled here: a request that fails first does not await it.)
+  const statsRead = nameStats(db);
+  statsRead.catch(() => undefined);
   // Candidates: by name, and by each identifier (the holders of the nodes it names).
   const byName = new Map<string, string>();
   const nameSearch = input.name ? search(db, { query: input.name, first: LIMITS.screenNameCandidates }) : null;
@@ -130,13 +134,17 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     const l = identifierLookup(x.typeGiven ? x.type : null, x.value, x.country);
     return { index, keys: l.keys, types: l.documentTypes, suffix: l.suffix, lookup: l };
   });
-  const idRows = lookups.length
-    ? await db.read<IdentifierRow>('api-screen-identifiers', {
-        lookups: lookups.map(({ index, keys, types, suffix }) => ({ index, keys, types, suffix })),
-        perIdentifier: LIMITS.screenHolders,
-      })
-    : [];
-  if (nameSearch) for (const h of (await nameSearch).hits) byName.set(h.id, h.matchedName);
+  // Both at once; either failing fails the request (and leaves no promise unawaited).
+  const [named, idRows] = await Promise.all([
+    nameSearch,
+    lookups.length
+      ? db.read<IdentifierRow>('api-screen-identifiers', {
+          lookups: lookups.map(({ index, keys, types, suffix }) => ({ index, keys, types, suffix })),
+          perIdentifier: LIMITS.screenHolders,
+        })
+      : [],
+  ]);
+  for (const h of named?.hits ?? []) byName.set(h.id, h.matchedName);
   const byIdentifier = new Map<string, { row: IdentifierRow; holder: Holder }[]>();
   for (const row of idRows) {
     for (const holder of row.holders) {
@@ -146,7 +154,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     }
   }
   const ids = [...new Set([...byName.keys(), ...byIdentifier.keys()])];
-  const [stats, loaded] = await Promise.all([nameStats(db), entityLoader(ctx).loadMany(ids)]);
+  const [stats, loaded] = await Promise.all([statsRead, entityLoader(ctx).loadMany(ids)]);
 
   const scored: ScreenMatchRow[] = [];
   loaded.forEach((entity) => {
