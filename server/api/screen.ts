@@ -12,10 +12,11 @@ import { BadInputError } from '../core/errors';
 import { log } from '../core/logger';
 import { describeScreening } from '../core/matching/describe';
 import { nameStatsOf, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type NameStats } from '../core/matching/match';
-import { isIdentifierType, type IdentifierType } from '../core/model';
+import { isIdentifierType } from '../core/model';
 import type { Database } from '../core/neo4j/database';
+import { comparedIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
-import { identifierLookup } from '../core/text/normalize';
+import { identifierLookup, lookupAccepts } from '../core/text/normalize';
 import type { Context } from './context';
 import { entityLoader, type EntityParent } from './entity';
 import { exposureFor } from './exposure';
@@ -135,7 +136,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     return { index, keys: l.keys, types: l.documentTypes, suffix: l.suffix, lookup: l };
   });
   // Both at once; either failing fails the request (and leaves no promise unawaited).
-  const [named, idRows] = await Promise.all([
+  const [named, foundRows] = await Promise.all([
     nameSearch,
     lookups.length
       ? db.read<IdentifierRow>('api-screen-identifiers', {
@@ -144,6 +145,8 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
         })
       : [],
   ]);
+  // A number found under another issuing country than the one the caller named is another document.
+  const idRows = foundRows.filter((r) => lookupAccepts(lookups[r.index].lookup, r.key));
   for (const h of named?.hits ?? []) byName.set(h.id, h.matchedName);
   const byIdentifier = new Map<string, { row: IdentifierRow; holder: Holder }[]>();
   for (const row of idRows) {
@@ -162,12 +165,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     const hits = byIdentifier.get(entity.id) ?? [];
     // The input's identifiers, each as the node it found on this party where it found one (so a
     // number typed without its type meets the party's passport), else as typed.
-    const identifiers: MatchIdentifier[] = input.identifiers.map((x, i) => {
-      const hit = hits.find((h) => h.row.index === i && isIdentifierType(h.row.type));
-      if (hit) return { type: hit.row.type as IdentifierType, value: hit.row.value, country: hit.row.country };
-      // An untyped number that found nothing is no evidence against any document.
-      return { type: x.typeGiven ? x.type : x.type === 'passport' || x.type === 'nationalId' ? 'other' : x.type, value: x.value, country: x.country };
-    });
+    const identifiers: MatchIdentifier[] = input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row));
     const s = screenCandidate(
       { names: input.name ? [input.name] : [], kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers },
       matchPartyOf(entity),

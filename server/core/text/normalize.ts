@@ -193,6 +193,23 @@ export interface IdentifierLookup {
    */
   documentTypes: IdentifierType[];
   suffix: string | null;
+  /**
+   * The code of the country the caller named (countryCode), or null: a document number found by its
+   * suffix counts only when its key's country is this one or none ('*'); see lookupAccepts.
+   */
+  countryCode: string | null;
+}
+
+/**
+ * Whether an Identifier node's key found for this lookup is the caller's identifier. The suffix search
+ * finds a number under every issuing country (so a list writing "Russian Federation" meets a caller's
+ * "Russia"); when the caller names a country, a number another country issued is another document.
+ */
+export function lookupAccepts(lookup: IdentifierLookup, key: string): boolean {
+  if (lookup.countryCode === null || lookup.keys.includes(key)) return true;
+  if (!lookup.suffix || !key.endsWith(lookup.suffix)) return true;
+  const scope = key.slice(key.indexOf(':') + 1, key.length - lookup.suffix.length);
+  return scope === '*' || countryCode(scope) === lookup.countryCode;
 }
 
 /**
@@ -231,7 +248,15 @@ export function identifierLookup(type: IdentifierType | null, value: string, cou
     ? []
     : t === 'passport' ? ['passport', 'other'] : DOCUMENT_TYPES.includes(t) && t !== 'other' ? DOCUMENT_TYPES.filter((d) => d !== 'passport') : [...DOCUMENT_TYPES];
   if (document) for (const d of documentTypes) keys.add(`${d}:${country ? nameKey(country) : '*'}:${number}`);
-  return { type: t, value: v, normalised, keys: [...keys], documentTypes, suffix: document && number.length >= 4 ? `:${number}` : null };
+  return {
+    type: t,
+    value: v,
+    normalised,
+    keys: [...keys],
+    documentTypes,
+    suffix: document && number.length >= 4 ? `:${number}` : null,
+    countryCode: countryCode(country),
+  };
 }
 
 export function addressRecord(street: string | null, city: string | null, country: string | null): AddressRecord {

@@ -1,0 +1,22 @@
+/**
+ * The caller's identifiers as screening compares them with a candidate (server/api/screen.ts): each as
+ * the Identifier node it found on that party, where it found one, so a number typed without its type
+ * meets the party's passport; the caller's country stays on it, so the matcher (sameIdentifier) still
+ * compares countries: a Russian passport A1234567 is not the Iranian passport A1234567.
+ */
+import type { MatchIdentifier } from '../matching/match';
+import { isIdentifierType } from '../model';
+import type { ScreenIdentifier } from './input';
+
+/** An Identifier node a lookup found on the candidate: its stored type, value and country. */
+export interface FoundIdentifier {
+  type: string;
+  value: string;
+  country: string | null;
+}
+
+export function comparedIdentifier(x: ScreenIdentifier, found: FoundIdentifier | undefined): MatchIdentifier {
+  if (found && isIdentifierType(found.type)) return { type: found.type, value: found.value, country: x.country ?? found.country };
+  // An untyped number that found nothing is no evidence against any document.
+  return { type: x.typeGiven ? x.type : x.type === 'passport' || x.type === 'nationalId' ? 'other' : x.type, value: x.value, country: x.country };
+}
