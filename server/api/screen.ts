@@ -6,16 +6,16 @@
  * parties that are not listed themselves (a placeholder or an unlisted party holding a shared email),
  * whose exposure then leads to the listed ones. Each candidate is scored by the cross-list matcher with
  * the screening weights (server/core/matching/match.ts screenCandidate), word rarity measured among
- * every party of the graph (nameStats), and explained in words.
+ * every party of the graph (server/core/screening/name-stats.ts), and explained in words.
  */
 import { BadInputError } from '../core/errors';
-import { log } from '../core/logger';
 import { describeScreening } from '../core/matching/describe';
-import { nameStatsOf, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type NameStats } from '../core/matching/match';
+import { SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty } from '../core/matching/match';
 import { isIdentifierType } from '../core/model';
 import type { Database } from '../core/neo4j/database';
 import { comparedIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
+import { nameStatsFor } from '../core/screening/name-stats';
 import { identifierLookup, lookupAccepts } from '../core/text/normalize';
 import type { Context } from './context';
 import { entityLoader, type EntityParent } from './entity';
@@ -63,30 +63,6 @@ interface IdentifierRow {
   holderCount: number;
 }
 
-/**
- * Word and name counts of every party, for name rarity; read once per state of the lists (the load
- * snapshot's number: a load changes it) and shared by every request meanwhile.
- */
-let statsCache: { seq: number; stats: Promise<NameStats> } | null = null;
-async function nameStats(db: Database): Promise<NameStats> {
-  const { seq } = await db.snapshot();
-  if (statsCache?.seq !== seq) {
-    const t = Date.now();
-    const stats = db.read<{ name: string; aliases: string[] }>('api-screen-names').then((rows) => {
-      const built = nameStatsOf(rows.map((r) => [r.name, ...r.aliases]));
-      log.debug(`screening name counts: ${built.parties} parties, ${built.words.size} words in ${Date.now() - t} ms`);
-      return built;
-    });
-    const entry = { seq, stats };
-    statsCache = entry;
-    // A failed read (a request's deadline) is not kept: the next request reads again.
-    stats.catch(() => {
-      if (statsCache === entry) statsCache = null;
-    });
-  }
-  return statsCache.stats;
-}
-
 /** A party as the matcher sees it; an organisation that states no nationality is compared by its addresses' countries. */
 function matchPartyOf(e: EntityParent): MatchParty {
   const countries = e.nationalities.length > 0 ? e.nationalities : e.addresses.flatMap((a) => (a.country ? [a.country] : []));
@@ -126,7 +102,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
 
   // The name counts are built once per state of the lists (about a second for the demo lists): begun
   // now, beside the candidate reads. (Marked handled here: a request that fails first does not await it.)
-  const statsRead = nameStats(db);
+  const statsRead = nameStatsFor(db);
   statsRead.catch(() => undefined);
   // Candidates: by name, and by each identifier (the holders of the nodes it names).
   const byName = new Map<string, string>();

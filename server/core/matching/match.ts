@@ -823,15 +823,20 @@ export interface NameStats {
 
 /** Word and name counts of parties, each given as its names (primary name and aliases). */
 export function nameStatsOf(partyNames: Iterable<readonly string[]>): NameStats {
-  const caches: Caches = { dates: new Map(), countries: new Map() };
   const stats: NameStats = { parties: 0, words: new Map(), names: new Map() };
+  addNameStats(stats, partyNames);
+  return stats;
+}
+
+/** Adds parties (each given as its names) to the counts: lets a caller count a large population in slices. */
+export function addNameStats(stats: NameStats, partyNames: Iterable<readonly string[]>): void {
+  const caches: Caches = { dates: new Map(), countries: new Map() };
   for (const names of partyNames) {
     stats.parties++;
     const p = prepare({ id: '', dataset: '', kind: 'LegalEntity', names: [...names], birthDates: [], nationalities: [], identifiers: [] }, caches);
     for (const w of new Set(p.names.flatMap((n) => n.tokens))) stats.words.set(w, (stats.words.get(w) ?? 0) + 1);
     for (const k of new Set(p.names.map((n) => n.key))) stats.names.set(k, (stats.names.get(k) ?? 0) + 1);
   }
-  return stats;
 }
 
 /**
