@@ -22,6 +22,8 @@ CALL (p) {
   OPTIONAL MATCH (p)-[r:SANCTION]->(g:Program)
   WHERE {{visible:r}}
   WITH g, r ORDER BY g.id, r.dataset LIMIT $perParty
-  RETURN collect({program: coalesce(g.name, g.id), dataset: r.dataset, release: r.release, record: r.record}) AS programs
+  // A map literal of the OPTIONAL MATCH's null row is a map of nulls, which collect keeps (a map
+  // projection of null is null and is dropped): a party under no program would read as listed.
+  RETURN collect(CASE WHEN g IS NULL THEN null ELSE {program: coalesce(g.name, g.id), dataset: r.dataset, release: r.release, record: r.record} END) AS programs
 }
 RETURN p {.*} AS party, p:Placeholder AS placeholder, addresses, identifiers, programs

@@ -108,7 +108,7 @@ export interface ExportGraph {
   exportedAt: string;
 }
 
-type PartyRow = {
+export type PartyRow = {
   party: Record<string, unknown>;
   placeholder: boolean;
   addresses: ExportAddress[];
@@ -121,15 +121,19 @@ type FactRow = { kind: string; fact: Record<string, string | null> };
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 const strs = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
-function toParty(row: PartyRow): ExportParty {
+/** A party row of api-export-parties as the export holds it (exported for the unit tests). */
+export function toParty(row: PartyRow): ExportParty {
   const { programs, provenance, listedOn, ...own } = fromNode(row.party);
   const source: Source = { dataset: provenance.dataset || null, release: provenance.release || null, record: provenance.record || null };
+  // A program entry without a program (the all-null row an OPTIONAL MATCH leaves) would make an unlisted
+  // party look listed in every format; the query drops those, and so does this.
+  const stated = row.programs.filter((r) => typeof r?.program === 'string' && r.program !== '');
   return {
     ...own,
     placeholder: row.placeholder,
     // A program the party's own list names but no SANCTION relationship states (none should be) still
     // counts, citing the party's own provenance.
-    programs: [...row.programs, ...programs.filter((name) => !row.programs.some((r) => r.program === name)).map((program) => ({ program, ...source }))],
+    programs: [...stated, ...programs.filter((name) => !stated.some((r) => r.program === name)).map((program) => ({ program, ...source }))],
     identifiers: row.identifiers,
     addresses: row.addresses,
     datasets: strs(row.party.datasets),
@@ -138,6 +142,26 @@ function toParty(row: PartyRow): ExportParty {
     delistedOn: str(row.party.delistedOn),
     source,
   };
+}
+
+const cmp = (a: string | null | undefined, b: string | null | undefined): number => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+
+/**
+ * The relationships in a fixed order (api-subgraph-edges has none, and the database's may change between
+ * two runs of one export): type, source, target, the source's own id, dataset, record, wording, and the
+ * element id last, so two exports of the same graph are the same file.
+ */
+export function byEdgeOrder(a: ExportEdge, b: ExportEdge): number {
+  return (
+    cmp(a.type, b.type) ||
+    cmp(a.source, b.source) ||
+    cmp(a.target, b.target) ||
+    cmp(a.sourceId, b.sourceId) ||
+    cmp(a.dataset, b.dataset) ||
+    cmp(a.record, b.record) ||
+    cmp(a.label, b.label) ||
+    cmp(a.id, b.id)
+  );
 }
 
 /**
@@ -161,10 +185,12 @@ export async function readEvidence(db: Database, sub: Subgraph): Promise<ExportG
     facts.set(id, { id, kind: r.kind, fields: Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== null)), source: { dataset, release, record } });
   }
   const extra = new Map(edgeRows.map((r) => [r.id, r]));
-  const edges: ExportEdge[] = sub.edges.map((e) => {
-    const x = extra.get(e.id);
-    return { ...e, startDate: x?.startDate ?? null, endDate: x?.endDate ?? null, sourceId: x?.sourceId ?? null, issued: x?.issued ?? null, expires: x?.expires ?? null };
-  });
+  const edges: ExportEdge[] = sub.edges
+    .map((e) => {
+      const x = extra.get(e.id);
+      return { ...e, startDate: x?.startDate ?? null, endDate: x?.endDate ?? null, sourceId: x?.sourceId ?? null, issued: x?.issued ?? null, expires: x?.expires ?? null };
+    })
+    .sort(byEdgeOrder);
 
   const names = new Set<string>();
   const note = (d: string | null | undefined) => d && names.add(d);

@@ -9,12 +9,43 @@
  * the version Gephi and networkx read): attributes declared in <attributes class="node|edge">; GEXF has
  * no description per attribute, so the meta <description> says how lists are written.
  */
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, Zip, ZipDeflate } from 'fflate';
 import { isPartyKind } from '../core/model';
 import type { GraphNode } from './graph';
 import type { ExportEdge, ExportFact, ExportGraph, ExportParty } from './export-evidence';
 
 type Value = string | number | boolean | null;
+
+/**
+ * A file written in parts: its pieces, with null where the writer may pause. The HTTP export drains it
+ * with drainAsync, which lets the event loop run at each pause (a 5,000-node export is seconds of work
+ * that would otherwise keep /healthz and every other request waiting); tests drain it at once.
+ */
+export type Parts<T> = Generator<T | null, void, undefined>;
+
+export function drain<T>(parts: Parts<T>): T[] {
+  const out: T[] = [];
+  for (const x of parts) if (x !== null) out.push(x);
+  return out;
+}
+
+/** Called at each pause; throws to stop the writing (e.g. when the request's deadline has passed). */
+export type AtPause = () => void;
+
+export async function drainAsync<T>(parts: Parts<T>, atPause?: AtPause): Promise<T[]> {
+  const out: T[] = [];
+  for (const x of parts) {
+    if (x !== null) out.push(x);
+    else {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      atPause?.();
+    }
+  }
+  return out;
+}
+
+/** Nodes or rows written between two pauses. */
+const STEP = 200;
 
 interface Attr<T> {
   name: string;
@@ -79,6 +110,7 @@ const NODE_ATTRS: Attr<NodeCtx>[] = [
   { name: 'country', type: 'string', description: "An address's or identifier's country, as the source names it", value: (c) => field(c, 'country') },
   { name: 'identifierType', type: 'string', description: "An identifier's type: passport, taxId, email, cryptoWallet, ...", value: (c) => field(c, 'type') },
   { name: 'value', type: 'string', description: "An identifier's value", value: (c) => field(c, 'value') },
+  { name: 'programName', type: 'string', description: "A program's name as the source writes it", value: (c) => (c.node.kind === 'Program' ? field(c, 'name') : null) },
   {
     name: 'dataset',
     type: 'string',
@@ -122,6 +154,11 @@ export function xml(s: Value | undefined): string {
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
+    // In an attribute value a parser turns a raw tab or line break into a space (XML 1.0 section 3.3.3):
+    // written as character references they survive, in attributes and text alike.
+    .replace(/\t/g, '&#9;')
+    .replace(/\n/g, '&#10;')
+    .replace(/\r/g, '&#13;')
     // Characters XML 1.0 cannot hold at all (control characters other than tab and newlines): matching
     // control characters is the point here.
     // eslint-disable-next-line no-control-regex
@@ -130,6 +167,10 @@ export function xml(s: Value | undefined): string {
 }
 
 export function graphml(g: ExportGraph): string {
+  return drain(graphmlParts(g)).join('\n');
+}
+
+export function* graphmlParts(g: ExportGraph): Parts<string> {
   const key = (id: string, kind: 'node' | 'edge', a: Attr<never>) =>
     `  <key id="${id}" for="${kind}" attr.name="${a.name}" attr.type="${a.type}"><desc>${xml(a.description)}</desc></key>`;
   const data = <T>(attrs: Attr<T>[], prefix: string, x: T) =>
@@ -147,15 +188,26 @@ export function graphml(g: ExportGraph): string {
     ...EDGE_ATTRS.map((a) => key(`e_${a.name}`, 'edge', a as Attr<never>)),
     '  <graph id="sanctions-graph" edgedefault="directed">',
   ];
-  for (const c of contexts(g)) out.push(`    <node id="${xml(c.node.id)}">${data(NODE_ATTRS, 'n_', c)}</node>`);
-  for (const e of g.edges) out.push(`    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}">${data(EDGE_ATTRS, 'e_', e)}</edge>`);
-  out.push('  </graph>', '</graphml>', '');
-  return out.join('\n');
+  yield* out;
+  let n = 0;
+  for (const c of contexts(g)) {
+    yield `    <node id="${xml(c.node.id)}">${data(NODE_ATTRS, 'n_', c)}</node>`;
+    if (++n % STEP === 0) yield null;
+  }
+  for (const e of g.edges) {
+    yield `    <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}">${data(EDGE_ATTRS, 'e_', e)}</edge>`;
+    if (++n % STEP === 0) yield null;
+  }
+  yield* ['  </graph>', '</graphml>', ''];
 }
 
 const GEXF_TYPES = { string: 'string', int: 'integer', boolean: 'boolean' } as const;
 
 export function gexf(g: ExportGraph): string {
+  return drain(gexfParts(g)).join('\n');
+}
+
+export function* gexfParts(g: ExportGraph): Parts<string> {
   // GEXF gives nodes and edges their label as an XML attribute, so the label is not a declared attribute
   // too (an edge's label is the source's wording; it has none when the source states none).
   const nodeAttrs = NODE_ATTRS.filter((a) => a.name !== 'label');
@@ -179,26 +231,43 @@ export function gexf(g: ExportGraph): string {
     `    <attributes class="edge">${declare(edgeAttrs as Attr<never>[])}</attributes>`,
     '    <nodes>',
   ];
-  for (const c of contexts(g)) out.push(`      <node id="${xml(c.node.id)}" label="${xml(c.node.label)}"><attvalues>${values(nodeAttrs, c)}</attvalues></node>`);
-  out.push('    </nodes>', '    <edges>');
+  yield* out;
+  let n = 0;
+  for (const c of contexts(g)) {
+    yield `      <node id="${xml(c.node.id)}" label="${xml(c.node.label)}"><attvalues>${values(nodeAttrs, c)}</attvalues></node>`;
+    if (++n % STEP === 0) yield null;
+  }
+  yield* ['    </nodes>', '    <edges>'];
   for (const e of g.edges) {
     const label = e.label ? ` label="${xml(e.label)}"` : '';
-    out.push(`      <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}"${label}><attvalues>${values(edgeAttrs, e)}</attvalues></edge>`);
+    yield `      <edge id="${xml(e.id)}" source="${xml(e.source)}" target="${xml(e.target)}"${label}><attvalues>${values(edgeAttrs, e)}</attvalues></edge>`;
+    if (++n % STEP === 0) yield null;
   }
-  out.push('    </edges>', '  </graph>', '</gexf>', '');
-  return out.join('\n');
+  yield* ['    </edges>', '  </graph>', '</gexf>', ''];
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote or line break. */
-function csvField(v: Value): string {
+export function csvField(v: Value): string {
   let s = String(v ?? '');
   // A text starting with = + - @ would run as a formula in a spreadsheet (CSV injection): mark it as text.
-  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  // A phone number in E.164 (+ and digits only) is no formula and stays as the source states it: a
+  // spreadsheet may show it as a number, but it runs nothing (README.txt says so).
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !/^\+\d[\d ]*$/.test(s)) s = `'${s}`;
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-function csvTable(header: string[], rows: Value[][]): string {
-  return [header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+/**
+ * A CSV file with a byte order mark: Excel reads a CSV without one in the machine's code page, which
+ * mangles every non-Latin name (Cyrillic, Arabic, Hangul); csv-parse (bom: true), pandas (utf-8-sig) and
+ * LibreOffice read it.
+ */
+function* csvTable(header: string[], rows: Iterable<Value[]>): Parts<string> {
+  yield '\ufeff' + header.map(csvField).join(',') + '\r\n';
+  let n = 0;
+  for (const r of rows) {
+    yield r.map(csvField).join(',') + '\r\n';
+    if (++n % STEP === 0) yield null;
+  }
 }
 
 const PROVENANCE = ['dataset', 'release', 'record'] as const;
@@ -255,21 +324,89 @@ const TABLES: { file: string; what: string; header: string[]; rows: (p: ExportPa
 ];
 
 export function csvZip(g: ExportGraph): Uint8Array {
+  return concat(drain(csvZipParts(g)));
+}
+
+export async function csvZipAsync(g: ExportGraph, atPause?: AtPause): Promise<Uint8Array> {
+  return concat(await drainAsync(csvZipParts(g), atPause));
+}
+
+function concat(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** Bytes deflated between two pauses. */
+const ZIP_CHUNK = 256 * 1024;
+
+/**
+ * The CSV zip in parts: each table written with pauses, then deflated through fflate's streaming Zip a
+ * chunk at a time with a pause after each (zipSync deflated the whole export in one go).
+ */
+function* csvZipParts(g: ExportGraph): Parts<Uint8Array> {
   const ctx = contexts(g);
   const parties = ctx.flatMap((c) => (c.party ? [c.party] : []));
-  const files: Record<string, Uint8Array> = {
-    'nodes.csv': strToU8(csvTable(['id', ...NODE_ATTRS.map((a) => a.name)], ctx.map((c) => [c.node.id, ...NODE_ATTRS.map((a) => a.value(c))]))),
-    'edges.csv': strToU8(csvTable(['id', 'source', 'target', ...EDGE_ATTRS.map((a) => a.name)], g.edges.map((e) => [e.id, e.source, e.target, ...EDGE_ATTRS.map((a) => a.value(e))]))),
+  function* rowsOf(t: (typeof TABLES)[number]): Generator<Value[]> {
+    for (const p of parties) yield* t.rows(p);
+  }
+  function* nodeRows(): Generator<Value[]> {
+    for (const c of ctx) yield [c.node.id, ...NODE_ATTRS.map((a) => a.value(c))];
+  }
+  function* edgeRows(): Generator<Value[]> {
+    for (const e of g.edges) yield [e.id, e.source, e.target, ...EDGE_ATTRS.map((a) => a.value(e))];
+  }
+  const tables: [string, Parts<string>][] = [
+    ['nodes.csv', csvTable(['id', ...NODE_ATTRS.map((a) => a.name)], nodeRows())],
+    ['edges.csv', csvTable(['id', 'source', 'target', ...EDGE_ATTRS.map((a) => a.name)], edgeRows())],
+    ...TABLES.map((t) => [t.file, csvTable(t.header, rowsOf(t))] as [string, Parts<string>]),
+    [
+      'datasets.csv',
+      csvTable(
+        ['name', 'title', 'publisher', 'release', 'releases', 'loadedAt'],
+        g.datasets.map((d) => [d.name, d.title, d.publisher, d.release, d.releases.join(JOIN), d.loadedAt]),
+      ),
+    ],
+  ];
+  const out: Uint8Array[] = [];
+  let failed: Error | null = null;
+  const zip = new Zip((err, data) => {
+    if (err) failed = err;
+    else out.push(data);
+  });
+  const file = function* (name: string, text: Iterable<string | null>): Parts<Uint8Array> {
+    // Dated by the export, not by the moment each file is deflated: one export, one set of bytes.
+    const entry = new ZipDeflate(name, { level: 6 });
+    entry.mtime = new Date(g.exportedAt);
+    zip.add(entry);
+    let pending: string[] = [];
+    let size = 0;
+    for (const piece of text) {
+      if (piece === null) {
+        yield null;
+        continue;
+      }
+      pending.push(piece);
+      size += piece.length;
+      if (size >= ZIP_CHUNK) {
+        entry.push(strToU8(pending.join('')));
+        [pending, size] = [[], 0];
+        yield* out.splice(0);
+        yield null;
+      }
+    }
+    entry.push(strToU8(pending.join('')), true);
+    yield* out.splice(0);
   };
-  for (const t of TABLES) files[t.file] = strToU8(csvTable(t.header, parties.flatMap(t.rows)));
-  files['datasets.csv'] = strToU8(
-    csvTable(
-      ['name', 'title', 'publisher', 'release', 'releases', 'loadedAt'],
-      g.datasets.map((d) => [d.name, d.title, d.publisher, d.release, d.releases.join(JOIN), d.loadedAt]),
-    ),
-  );
-  files['README.txt'] = strToU8(readme(g));
-  return zipSync(files);
+  for (const [name, text] of tables) yield* file(name, text);
+  yield* file('README.txt', [readme(g)]);
+  zip.end();
+  if (failed) throw failed;
+  yield* out.splice(0);
 }
 
 function readme(g: ExportGraph): string {
@@ -282,7 +419,10 @@ function readme(g: ExportGraph): string {
       ? g.datasets.map((d) => `  ${d.name}: release ${d.release ?? '?'} (loaded ${d.loadedAt ?? '?'}; releases loaded: ${d.releases.join(', ') || '-'})${d.title ? ` - ${d.title}` : ''}${d.publisher ? `, ${d.publisher}` : ''}`)
       : ['  none']),
     '',
-    'Files (UTF-8 CSV, RFC 4180, header row; a text starting with = + - @ is prefixed with \' so that spreadsheets do not run it):',
+    'Files (UTF-8 CSV with a byte order mark so that Excel reads non-Latin names, RFC 4180, header row):',
+    "  A value starting with = + - @ (or a tab or carriage return) is written with a ' before it, so that spreadsheets do not run it as a formula;",
+    "  remove that first ' to get the source's value. A phone number in E.164 (+ and digits only) is kept as it is: it is no formula,",
+    '  though a spreadsheet may show it as a number (import the column as text to keep the +).',
     '  nodes.csv: one row per node (parties, addresses, identifiers, programs). Columns:',
     '    id: the node id (ofac-<uid> for OFAC entries, un-<reference> for UN ones, the FtM id for OpenSanctions)',
     col(NODE_ATTRS as Attr<never>[]),
@@ -304,39 +444,52 @@ function factData(f: ExportFact): Record<string, string | null> {
 }
 
 export function cytoscapeJson(g: ExportGraph): string {
-  const ctx = contexts(g);
-  return JSON.stringify({
-    format_version: '1.0',
-    generated_by: 'sanctions-graph',
-    data: { description: summary(g), exportedAt: g.exportedAt, truncated: g.truncated, datasets: g.datasets },
-    elements: {
-      nodes: ctx.map((c) => ({
-        data: {
-          ...c.node,
-          ...(c.party
-            ? {
-                aliases: c.party.aliases,
-                programSources: c.party.programs,
-                identifiers: c.party.identifiers,
-                addresses: c.party.addresses,
-                birthDates: c.party.birthDates,
-                birthPlaces: c.party.birthPlaces,
-                nationalities: c.party.nationalities,
-                citizenships: c.party.citizenships,
-                gender: c.party.gender,
-                titles: c.party.titles,
-                remarks: c.party.remarks,
-                vessel: c.party.vessel,
-                datasets: c.party.datasets,
-                listedOn: c.party.listedOn,
-                firstSeen: c.party.firstSeen,
-                ...c.party.source,
-              }
-            : {}),
-          ...(c.fact ? factData(c.fact) : {}),
-        },
-      })),
-      edges: g.edges.map((e) => ({ data: { ...e } })),
+  return drain(cytoscapeParts(g)).join('');
+}
+
+/** Cytoscape.js JSON written an element at a time (the same document JSON.stringify of the whole gives). */
+export function* cytoscapeParts(g: ExportGraph): Parts<string> {
+  const data = { description: summary(g), exportedAt: g.exportedAt, truncated: g.truncated, datasets: g.datasets };
+  yield `{"format_version":"1.0","generated_by":"sanctions-graph","data":${JSON.stringify(data)},"elements":{"nodes":[`;
+  let n = 0;
+  for (const c of contexts(g)) {
+    yield (n ? ',' : '') + JSON.stringify(cytoscapeNode(c));
+    if (++n % STEP === 0) yield null;
+  }
+  yield '],"edges":[';
+  let m = 0;
+  for (const e of g.edges) {
+    yield (m++ ? ',' : '') + JSON.stringify({ data: { ...e } });
+    if (++n % STEP === 0) yield null;
+  }
+  yield ']}}';
+}
+
+function cytoscapeNode(c: NodeCtx): { data: Record<string, unknown> } {
+  return {
+    data: {
+      ...c.node,
+      ...(c.party
+        ? {
+            aliases: c.party.aliases,
+            programSources: c.party.programs,
+            identifiers: c.party.identifiers,
+            addresses: c.party.addresses,
+            birthDates: c.party.birthDates,
+            birthPlaces: c.party.birthPlaces,
+            nationalities: c.party.nationalities,
+            citizenships: c.party.citizenships,
+            gender: c.party.gender,
+            titles: c.party.titles,
+            remarks: c.party.remarks,
+            vessel: c.party.vessel,
+            datasets: c.party.datasets,
+            listedOn: c.party.listedOn,
+            firstSeen: c.party.firstSeen,
+            ...c.party.source,
+          }
+        : {}),
+      ...(c.fact ? factData(c.fact) : {}),
     },
-  });
+  };
 }

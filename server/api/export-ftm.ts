@@ -7,15 +7,18 @@
  *   caption), aliases (alias; weakAlias for weak ones; previousName for f.k.a.), birthDate, birthPlace,
  *   nationality, citizenship, gender, title (Person), country (others: an organisation's nationality is
  *   its country of registration), a vessel's flag, type, tonnage, grossRegisteredTonnage, notes (the
- *   remarks), program and programId, topics ["sanction"] while listed, publisher (the dataset's title),
+ *   remarks), program and programId (codes only), topics ["sanction"] while listed (a party under no
+ *   program is not), publisher (the dataset's title),
  *   address (full text) and addressEntity (Address entities with full, street, city, country);
  * - an identifier is the property its type names on that kind (IDENTIFIER_TYPES ftm), or, when it has
  *   an issuing country or dates or no property fits, an entity of its `document` schema (Identification
  *   whose `type` is the model's type, Passport, CryptoWallet) with holder, number, country, startDate
  *   (issued), endDate (expires), summary (the source's label) and recordId; a legal entity also repeats
- *   a document's number in the generic idNumber, as OpenSanctions does;
+ *   a document's number in the generic idNumber, as OpenSanctions does. One identifier stated by several
+ *   records or datasets is one document citing them all. A document's holder is a LegalEntity: a
+ *   vessel's or aircraft's identifier is a property of its schema or words in its notes;
  * - a party's programs of one dataset are one Sanction entity (entity, program, programId, authority,
- *   listingDate and startDate when the source dates the designation, endDate when delisted, recordId,
+ *   listingDate when the source dates the designation, endDate when delisted, recordId,
  *   publisher);
  * - a link is an entity of its type's schema (LINK_FTM: Ownership owner -> asset, Directorship director ->
  *   organization, Family person -> relative, Associate person -> associate, UnknownLink subject ->
@@ -28,16 +31,18 @@
  *
  * Ranges: FtM says which schemata each end of a link may be (Ownership's asset is an Asset, so a Company,
  * Vessel or Airplane, never an Organization; Family and Associate join people; Directorship's
- * organization is an Organization). A party whose kind is less specific than an end needs (a LegalEntity
- * placeholder, an Organization that is owned) is written as the more specific schema (Company, Person,
- * Organization), as FtM's own merging of fragments would; a link whose ends cannot fit its schema at all
- * (a person owned, a family link to a company) is an UnknownLink with the same wording and a summary
- * naming the type it had.
+ * organization and Employment's employer an Organization). A party whose kind is less specific than an
+ * end needs (a LegalEntity placeholder, an Organization that is owned) is written as the more specific
+ * schema (Company, Person, Organization), as FtM's own merging of fragments would, decided from all its
+ * links at once (decideSchemas), so the file does not depend on their order; a link whose ends cannot
+ * fit its schema (a person owned, a family link to a company) is an UnknownLink with the same wording and
+ * a summary naming the type it had.
  */
 import { createHash } from 'node:crypto';
 import { IDENTIFIER_TYPES, isIdentifierType, isLinkType, LINK_FTM, PARTY_KINDS, type LinkType, type PartyKind } from '../core/model';
 import { isoCountryCode } from '../core/matching/countries';
 import type { DatasetInfo, ExportEdge, ExportGraph, ExportIdentifier, ExportParty } from './export-evidence';
+import { drain, drainAsync, type AtPause, type Parts } from './export-formats';
 
 type Props = Record<string, string[]>;
 
@@ -78,6 +83,20 @@ const month = (m: string): string | null => {
  * "1979-1982" and "01 Jan 1960 to 31 Dec 1962" (both ends). Null when the meaning is not plain.
  */
 export function ftmDates(text: string): string[] | null {
+  const dates = parseDates(text);
+  // "1973-13-45" or "31 Feb 1973" is no date: FtM would refuse it, so it stays in words.
+  return dates && dates.every(isCalendarDate) ? dates : null;
+}
+
+function isCalendarDate(iso: string): boolean {
+  const [y, m, d] = iso.split('-').map(Number);
+  if (m === undefined) return true;
+  if (m < 1 || m > 12) return false;
+  if (d === undefined) return true;
+  return d >= 1 && d === new Date(Date.UTC(y, m - 1, d)).getUTCDate();
+}
+
+function parseDates(text: string): string[] | null {
   const s = text.trim();
   let m: RegExpExecArray | null;
   if (/^\d{4}(-\d{2}(-\d{2})?)?$/.test(s)) return [s];
@@ -100,6 +119,34 @@ export function ftmDates(text: string): string[] | null {
 
 const GENDERS = ['male', 'female', 'other'];
 
+/**
+ * Countries that no longer exist have no ISO 3166-1 code, but FtM's country type keeps their former
+ * codes (ISO 3166-3 and the withdrawn "an"): followthemoney's territories suhh, yucs, cshh, an.
+ */
+const FORMER_COUNTRIES: Record<string, string> = {
+  sovietunion: 'suhh',
+  ussr: 'suhh',
+  unionofsovietsocialistrepublics: 'suhh',
+  yugoslavia: 'yucs',
+  socialistfederalrepublicofyugoslavia: 'yucs',
+  czechoslovakia: 'cshh',
+  netherlandsantilles: 'an',
+};
+
+/** A country in FtM's form (an ISO code, lower case), or null when the name cannot be mapped. */
+export function ftmCountry(name: string | null | undefined): string | null {
+  if (!name) return null;
+  return isoCountryCode(name) ?? FORMER_COUNTRIES[name.toLowerCase().replace(/[^a-z]/g, '')] ?? null;
+}
+
+/**
+ * A program's code for programId (OFAC's SDGT, IRAN-EO13902, OpenSanctions' US-OFAC-SDN): one word of at
+ * most 64 characters. A program the source names in words only goes in `program`, never in programId.
+ */
+export function isProgramCode(program: string): boolean {
+  return program.length <= 64 && /^[\p{L}\p{N}][\p{L}\p{N}_.:/()[\]-]*$/u.test(program);
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Schemata and the ranges of link ends (followthemoney/schema/*.yaml).
 
@@ -113,17 +160,16 @@ const IS_A: Record<string, readonly string[]> = {
   Airplane: ['Airplane', 'Vehicle', 'Asset', 'Thing'],
 };
 
-/** The more specific schema a party becomes to fill a range it does not fit (as FtM merges fragments). */
-const REFINE: Record<string, Record<string, string>> = {
-  Asset: { LegalEntity: 'Company', Organization: 'Company' },
-  Organization: { LegalEntity: 'Organization' },
-  Person: { LegalEntity: 'Person' },
+/**
+ * The schemata a party of each schema may be written as, in the order preferred on a tie: itself, then
+ * the more specific ones FtM's merging of fragments would make of it.
+ */
+const CANDIDATES: Record<string, readonly string[]> = {
+  LegalEntity: ['LegalEntity', 'Organization', 'Person', 'Company'],
+  Organization: ['Organization', 'Company'],
 };
 
-function refine(schema: string, range: string): string | null {
-  if ((IS_A[schema] ?? []).includes(range)) return schema;
-  return REFINE[range]?.[schema] ?? null;
-}
+const fits = (schema: string, range: string): boolean => (IS_A[schema] ?? []).includes(range);
 
 interface LinkSchema {
   schema: string;
@@ -141,7 +187,8 @@ const RANGES: Record<string, [string, string]> = {
   Associate: ['Person', 'Person'],
   UnknownLink: ['Thing', 'Thing'],
   Membership: ['LegalEntity', 'Organization'],
-  Employment: ['Person', 'LegalEntity'],
+  // Employment.yaml: employee a Person, employer an Organization.
+  Employment: ['Person', 'Organization'],
   Representation: ['LegalEntity', 'LegalEntity'],
 };
 
@@ -168,25 +215,62 @@ function linkSchema(type: LinkType, label: string | null): { spec: LinkSchema; w
 // ---------------------------------------------------------------------------------------------------
 // The lines.
 
+/** Every so many entities, the async writer lets the event loop answer others (a 5,000-node export). */
+const STEP = 100;
+
+/**
+ * The schema of each party, decided from all its links at once, so the file does not depend on the order
+ * the links come in: of the schemata the party may be (CANDIDATES), the one that fits the most link ends
+ * (ties: the least specific). A link whose ends still do not fit becomes an UnknownLink.
+ */
+export function decideSchemas(parties: readonly ExportParty[], edges: readonly ExportEdge[]): Map<string, string> {
+  const needs = new Map<string, string[]>();
+  const need = (id: string, range: string) => needs.set(id, [...(needs.get(id) ?? []), range]);
+  const known = new Set(parties.map((p) => p.id));
+  for (const e of edges) {
+    if (!isLinkType(e.type) || !known.has(e.source) || !known.has(e.target)) continue;
+    const { spec } = linkSchema(e.type, e.label ?? null);
+    need(e.source, spec.ranges[0]);
+    need(e.target, spec.ranges[1]);
+  }
+  const schemaOf = new Map<string, string>();
+  for (const p of parties) {
+    const own = PARTY_KINDS[p.kind].ftm;
+    const ranges = needs.get(p.id) ?? [];
+    let best: string = own;
+    let bestCount = -1;
+    for (const c of CANDIDATES[own] ?? [own]) {
+      const count = ranges.filter((r) => fits(c, r)).length;
+      if (count > bestCount) [best, bestCount] = [c, count];
+    }
+    schemaOf.set(p.id, best);
+  }
+  return schemaOf;
+}
+
+/** The FtM lines of an export, built whole (tests, small exports). */
 export function ftmLines(g: ExportGraph): string {
+  return drain(ftmParts(g)).join('');
+}
+
+/** The FtM lines of an export, letting the event loop run between steps (the HTTP export). */
+export async function ftmLinesAsync(g: ExportGraph, atPause?: AtPause): Promise<string> {
+  return (await drainAsync(ftmParts(g), atPause)).join('');
+}
+
+function* ftmParts(g: ExportGraph): Parts<string> {
   const datasets = new Map<string, DatasetInfo>(g.datasets.map((d) => [d.name, d]));
   const publisher = (dataset: string | null) => (dataset ? (datasets.get(dataset)?.title ?? dataset) : null);
   const parties = [...g.parties.values()];
-  const schemaOf = new Map<string, string>(parties.map((p) => [p.id, PARTY_KINDS[p.kind].ftm]));
+  const schemaOf = decideSchemas(parties, g.edges);
+  const line = (e: FtmEntity) => JSON.stringify(e) + '\n';
 
-  // Links first: they may make an end more specific (see Ranges above).
-  const links: FtmEntity[] = [];
-  for (const e of g.edges) {
-    if (!isLinkType(e.type) || !schemaOf.has(e.source) || !schemaOf.has(e.target)) continue;
-    links.push(linkEntity(e, e.type, schemaOf, publisher));
-  }
-
-  const lines: FtmEntity[] = [];
   const addresses = new Map<string, FtmEntity>();
   const extra: FtmEntity[] = [];
+  let n = 0;
   for (const p of parties) {
-    const schema = schemaOf.get(p.id)!;
-    lines.push(partyEntity(p, schema, publisher, addresses, extra));
+    yield line(partyEntity(p, schemaOf.get(p.id)!, publisher, addresses, extra));
+    if (++n % STEP === 0) yield null;
   }
   // Address nodes of the subgraph that no exported party states (e.g. an address exported on its own).
   for (const f of g.facts.values()) {
@@ -194,7 +278,24 @@ export function ftmLines(g: ExportGraph): string {
     const full = f.fields.full ?? f.id;
     addresses.set(f.id, addressEntity(f.id, { full, street: f.fields.street ?? null, city: f.fields.city ?? null, country: f.fields.country ?? null }));
   }
-  return [...lines, ...addresses.values(), ...extra, ...links].map((e) => JSON.stringify(e)).join('\n') + '\n';
+  for (const e of [...addresses.values(), ...extra]) {
+    yield line(e);
+    if (++n % STEP === 0) yield null;
+  }
+  // Two statements of one link that share an id (the same wording, ends and dataset, and no source id or
+  // record to tell them apart) are one entity with both statements' properties.
+  const links = new Map<string, FtmEntity>();
+  for (const e of g.edges) {
+    if (!isLinkType(e.type) || !schemaOf.has(e.source) || !schemaOf.has(e.target)) continue;
+    const link = linkEntity(e, e.type, schemaOf, publisher);
+    const seen = links.get(link.id);
+    if (seen) for (const [prop, values] of Object.entries(link.properties)) add(seen.properties, prop, ...values);
+    else links.set(link.id, link);
+  }
+  for (const e of links.values()) {
+    yield line(e);
+    if (++n % STEP === 0) yield null;
+  }
 }
 
 function addressEntity(key: string, a: { full: string; street: string | null; city: string | null; country: string | null }): FtmEntity {
@@ -202,7 +303,7 @@ function addressEntity(key: string, a: { full: string; street: string | null; ci
   add(properties, 'full', a.full);
   add(properties, 'street', a.street);
   add(properties, 'city', a.city);
-  add(properties, 'country', isoCountryCode(a.country));
+  add(properties, 'country', ftmCountry(a.country));
   return { id: stableId('addr', key), schema: 'Address', caption: a.full, properties };
 }
 
@@ -231,7 +332,7 @@ function partyEntity(
   };
   const countries = (prop: string, what: string, values: string[]) => {
     for (const v of values) {
-      const code = isoCountryCode(v);
+      const code = ftmCountry(v);
       if (code) add(props, prop, code);
       else inWords.push(`${what}: ${v}`);
     }
@@ -261,9 +362,11 @@ function partyEntity(
     if (p.vessel.owner) inWords.push(`Owner: ${p.vessel.owner}`);
   }
 
-  const programs = [...new Set(p.programs.map((g) => g.program))];
+  // Defensive: an entry without a program name is no listing (export-evidence drops those already).
+  const stated = p.programs.filter((g) => g.program);
+  const programs = [...new Set(stated.map((g) => g.program))];
   add(props, 'program', ...programs);
-  add(props, 'programId', ...programs);
+  add(props, 'programId', ...programs.filter(isProgramCode));
   const listed = programs.length > 0 && !p.placeholder && !p.delistedOn;
   if (listed) add(props, 'topics', 'sanction');
   add(props, 'publisher', publisher(p.source.dataset));
@@ -273,24 +376,28 @@ function partyEntity(
     add(props, 'addressEntity', addresses.get(a.id)!.id);
     add(props, 'address', a.full);
   }
-  for (const i of p.identifiers) identifier(p, schema, i, props, extra, inWords);
+  // One identifier stated by two records or datasets is one FtM document (its id is the holder's and the
+  // identifier's), citing both.
+  const byId = new Map<string, ExportIdentifier[]>();
+  for (const i of p.identifiers) byId.set(i.id, [...(byId.get(i.id) ?? []), i]);
+  for (const statements of byId.values()) identifier(p, schema, statements, props, extra, inWords);
 
   // One Sanction a dataset that lists the party under its programs.
-  const byDataset = new Map<string, typeof p.programs>();
-  for (const g of p.programs) byDataset.set(g.dataset ?? '', [...(byDataset.get(g.dataset ?? '') ?? []), g]);
+  const byDataset = new Map<string, typeof stated>();
+  for (const g of stated) byDataset.set(g.dataset ?? '', [...(byDataset.get(g.dataset ?? '') ?? []), g]);
   for (const [dataset, gs] of byDataset) {
     const s: Props = {};
+    const names = [...new Set(gs.map((g) => g.program))];
     add(s, 'entity', p.id);
-    add(s, 'program', ...gs.map((g) => g.program));
-    add(s, 'programId', ...gs.map((g) => g.program));
+    add(s, 'program', ...names);
+    add(s, 'programId', ...names.filter(isProgramCode));
     add(s, 'authority', publisher(dataset || null));
     add(s, 'publisher', publisher(dataset || null));
-    const designated = p.listedOn ? ftmDates(p.listedOn)?.[0] : null;
-    add(s, 'listingDate', designated);
-    add(s, 'startDate', designated);
+    // The designation date is the listingDate; startDate (Interval) would only repeat it.
+    add(s, 'listingDate', p.listedOn ? ftmDates(p.listedOn)?.[0] : null);
     add(s, 'endDate', p.delistedOn ? ftmDates(p.delistedOn)?.[0] : null);
     add(s, 'recordId', ...gs.map((g) => g.record));
-    extra.push({ id: stableId('sanction', p.id, dataset), schema: 'Sanction', caption: programs.join(', '), properties: s });
+    extra.push({ id: stableId('sanction', p.id, dataset), schema: 'Sanction', caption: names.join(', '), properties: s });
   }
 
   const notes = [p.remarks, ...(inWords.length ? [inWords.join('; ')] : [])].filter((x): x is string => !!x);
@@ -298,12 +405,35 @@ function partyEntity(
   return { id: p.id, schema, caption: p.name, datasets: p.datasets, target: listed, properties: props };
 }
 
-function identifier(p: ExportParty, schema: string, i: ExportIdentifier, props: Props, extra: FtmEntity[], inWords: string[]): void {
+/**
+ * One identifier of a party (all the statements of it): a property of the party when one fits and
+ * nothing more is known, else a document (Identification, Passport, CryptoWallet). A document's holder
+ * must be a LegalEntity (Identification.yaml, CryptoWallet.yaml): a vessel's or aircraft's identifier is
+ * the property its schema has (imoNumber, mmsi, callSign, registrationNumber, serialNumber) or words in
+ * the notes, never a document.
+ */
+function identifier(p: ExportParty, schema: string, statements: ExportIdentifier[], props: Props, extra: FtmEntity[], inWords: string[]): void {
+  const i = statements[0];
   const type = isIdentifierType(i.type) ? i.type : 'other';
   const spec = IDENTIFIER_TYPES[type];
   const ftm = spec.ftm as { property: string; kinds: readonly PartyKind[] } | null;
-  if (ftm && ftm.kinds.includes(p.kind) && !i.country && !i.issued && !i.expires) {
-    add(props, ftm.property, i.value);
+  const property = ftm && ftm.kinds.includes(p.kind) ? ftm.property : null;
+  const countries = [...new Set(statements.map((x) => x.country).filter((x): x is string => !!x))];
+  const dated = statements.some((x) => x.issued || x.expires);
+  const what = i.label ?? type;
+  if (!fits(schema, 'LegalEntity')) {
+    if (property) add(props, property, i.value);
+    else inWords.push(`${what}: ${i.value}`);
+    for (const x of statements) {
+      if (x.label && x.label !== what) inWords.push(`${x.label}: ${i.value}`);
+      if (x.issued) inWords.push(`${x.label ?? type} ${i.value} issued: ${x.issued}`);
+      if (x.expires) inWords.push(`${x.label ?? type} ${i.value} expires: ${x.expires}`);
+    }
+    for (const c of countries) inWords.push(`${what} ${i.value} country: ${c}`);
+    return;
+  }
+  if (property && !countries.length && !dated) {
+    add(props, property, i.value);
     return;
   }
   const d: Props = {};
@@ -311,42 +441,40 @@ function identifier(p: ExportParty, schema: string, i: ExportIdentifier, props: 
   if (spec.document === 'CryptoWallet') {
     add(d, 'publicKey', i.value);
     // OFAC's label says the currency: "Digital Currency Address - XBT".
-    add(d, 'currencySymbol', /\b([A-Z]{3,5})$/.exec(i.label ?? '')?.[1]);
+    for (const x of statements) add(d, 'currencySymbol', /\b([A-Z]{3,5})$/.exec(x.label ?? '')?.[1]);
   } else {
     add(d, 'number', i.value);
-    add(d, 'country', isoCountryCode(i.country));
+    for (const c of countries) {
+      const code = ftmCountry(c);
+      if (code) add(d, 'country', code);
+      else inWords.push(`${what} ${i.value} country: ${c}`);
+    }
     add(d, 'type', type);
-    for (const [prop, date] of [['startDate', i.issued], ['endDate', i.expires]] as const) {
-      if (!date) continue;
-      const iso = ftmDates(date);
-      if (iso) add(d, prop, iso[0]);
-      else inWords.push(`${i.label ?? type} ${i.value} ${prop === 'startDate' ? 'issued' : 'expires'}: ${date}`);
+    for (const x of statements) {
+      for (const [prop, date] of [['startDate', x.issued], ['endDate', x.expires]] as const) {
+        if (!date) continue;
+        const iso = ftmDates(date);
+        if (iso) add(d, prop, iso[0]);
+        else inWords.push(`${x.label ?? type} ${i.value} ${prop === 'startDate' ? 'issued' : 'expires'}: ${date}`);
+      }
     }
   }
-  add(d, 'summary', i.label);
+  add(d, 'summary', ...statements.map((x) => x.label));
   // Identification and Passport are Intervals, which cite a record; a CryptoWallet is a Thing, which has
   // no such property (the Sanction and the party's publisher still say where it comes from).
-  if (spec.document !== 'CryptoWallet') add(d, 'recordId', i.record);
+  if (spec.document !== 'CryptoWallet') add(d, 'recordId', ...statements.map((x) => x.record));
   extra.push({ id: stableId(spec.document.toLowerCase(), p.id, i.id), schema: spec.document, caption: i.value, properties: d });
   // The party's own line still shows the number (OpenSanctions does the same; the FtM import knows the copy).
-  if (spec.document !== 'CryptoWallet' && (IS_A[schema] ?? []).includes('LegalEntity')) add(props, 'idNumber', i.value);
+  if (spec.document !== 'CryptoWallet') add(props, 'idNumber', i.value);
 }
 
 function linkEntity(e: ExportEdge, type: LinkType, schemaOf: Map<string, string>, publisher: (dataset: string | null) => string | null): FtmEntity {
   const { spec, wording } = linkSchema(type, e.label ?? null);
   const from = schemaOf.get(e.source)!;
   const to = schemaOf.get(e.target)!;
-  const s = refine(from, spec.ranges[0]);
-  // Both ends one party (a self-link): the schema must fit both ranges.
-  const t = e.source === e.target && s ? refine(s, spec.ranges[1]) : refine(to, spec.ranges[1]);
   const props: Props = {};
   let schema = spec.schema;
-  if (s && t) {
-    if (e.source === e.target) schemaOf.set(e.source, t);
-    else {
-      schemaOf.set(e.source, s);
-      schemaOf.set(e.target, t);
-    }
+  if (fits(from, spec.ranges[0]) && fits(to, spec.ranges[1])) {
     add(props, spec.source, e.source);
     add(props, spec.target, e.target);
     add(props, spec.wording, wording);
@@ -366,5 +494,8 @@ function linkEntity(e: ExportEdge, type: LinkType, schemaOf: Map<string, string>
   }
   add(props, 'recordId', e.record);
   add(props, 'publisher', publisher(e.dataset ?? null));
-  return { id: stableId('link', type, e.source, e.target, e.dataset, e.sourceId ?? e.label), schema, properties: props };
+  // The source's own id names the link; without one, its wording and record (two links of the same type
+  // between the same parties in one dataset differ at least in where the source states them).
+  const key = e.sourceId ? [e.sourceId] : [e.label, e.record];
+  return { id: stableId('link', type, e.source, e.target, e.dataset, ...key), schema, properties: props };
 }

@@ -9,8 +9,8 @@ import { BadInputError } from '../core/errors';
 import type { Database } from '../core/neo4j/database';
 import { neighborhood, subgraph } from './graph';
 import { readEvidence, type ExportGraph } from './export-evidence';
-import { csvZip, cytoscapeJson, gexf, graphml } from './export-formats';
-import { ftmLines } from './export-ftm';
+import { csvZip, csvZipAsync, cytoscapeJson, cytoscapeParts, drainAsync, gexf, gexfParts, graphml, graphmlParts, type AtPause } from './export-formats';
+import { ftmLines, ftmLinesAsync } from './export-ftm';
 import { intIn, LIMITS, relTypes } from './validate';
 
 export { readEvidence, type ExportGraph } from './export-evidence';
@@ -98,13 +98,45 @@ export function serialize(g: ExportGraph, format: ExportFormat): string | Uint8A
 }
 
 /**
+ * The file of an export as serialize gives it, written with pauses that let the event loop answer other
+ * requests (and /healthz) meanwhile: a 5,000-node export is seconds of serialisation and deflating.
+ * `atPause` runs at each pause and may throw to stop it (the request's deadline).
+ */
+export async function serializeAsync(g: ExportGraph, format: ExportFormat, atPause?: AtPause): Promise<string | Uint8Array> {
+  switch (format) {
+    case 'graphml':
+      return (await drainAsync(graphmlParts(g), atPause)).join('\n');
+    case 'gexf':
+      return (await drainAsync(gexfParts(g), atPause)).join('\n');
+    case 'csv':
+      return csvZipAsync(g, atPause);
+    case 'json':
+      return (await drainAsync(cytoscapeParts(g), atPause)).join('');
+    case 'ftm':
+      return ftmLinesAsync(g, atPause);
+  }
+}
+
+/** When an export must be done by: the request's deadline (ms since the epoch) and its error. */
+export interface ExportDeadline {
+  at: number;
+  timedOut: () => Error;
+}
+
+/**
  * One export's file: the nodes named (depth 0) or their neighbourhood, with the evidence of every node
  * and relationship (export-evidence.ts), serialised in the format asked for. `db` carries the request's
- * deadline (app.ts); `truncated` when the neighbourhood hit its limit.
+ * deadline for the reads (app.ts); `deadline`, when given, also stops the serialisation once it has
+ * passed. `truncated` when the neighbourhood hit its limit.
  */
-export async function buildExport(db: Database, request: ExportRequest): Promise<{ body: string | Uint8Array; truncated: boolean }> {
+export async function buildExport(db: Database, request: ExportRequest, deadline?: ExportDeadline): Promise<{ body: string | Uint8Array; truncated: boolean }> {
   const { ids, depth, limit, relationTypes, format } = request;
   const sub = depth === 0 ? await subgraph(db, { ids, relationTypes }) : await neighborhood(db, { ids, depth, limit, relationTypes });
   const graph = await readEvidence(db, sub);
-  return { body: serialize(graph, format), truncated: graph.truncated };
+  const atPause = deadline
+    ? () => {
+        if (Date.now() > deadline.at) throw deadline.timedOut();
+      }
+    : undefined;
+  return { body: await serializeAsync(graph, format, atPause), truncated: graph.truncated };
 }
