@@ -13,7 +13,7 @@ import { describeScreening } from '../core/matching/describe';
 import { SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty } from '../core/matching/match';
 import { isIdentifierType } from '../core/model';
 import type { Database } from '../core/neo4j/database';
-import { comparedIdentifier } from '../core/screening/compare';
+import { comparedCountries, comparedIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
 import { nameStatsFor } from '../core/screening/name-stats';
 import { identifierLookup, lookupAccepts } from '../core/text/normalize';
@@ -63,9 +63,9 @@ interface IdentifierRow {
   holderCount: number;
 }
 
-/** A party as the matcher sees it; an organisation that states no nationality is compared by its addresses' countries. */
+/** A party as the matcher sees it; an organisation that states no nationality is compared by its addresses' countries (comparedCountries). */
 function matchPartyOf(e: EntityParent): MatchParty {
-  const countries = e.nationalities.length > 0 ? e.nationalities : e.addresses.flatMap((a) => (a.country ? [a.country] : []));
+  const countries = comparedCountries(e.kind, e.nationalities, e.addresses.flatMap((a) => (a.country ? [a.country] : [])));
   return {
     id: e.id,
     dataset: e.datasets[0] ?? '',

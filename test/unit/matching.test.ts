@@ -88,7 +88,8 @@ describe('country names', () => {
     expect(countryCode('Türkiye')).toBe(countryCode('Turkey'));
     expect(countryCode('Congo, Democratic Republic of the')).toBe(countryCode('Democratic Republic of the Congo'));
     expect(countryCode('Korea, South')).not.toBe(countryCode('Korea, North'));
-    expect(countryCode('Mexico')).toBe('MEXICO');
+    expect(countryCode('Mexico')).toBe('MX');
+    expect(countryCode('Narnia')).toBe('NARNIA');
   });
   test('values that name no definite country are ignored', () => {
     for (const n of ['na', 'possibly Palestinian', 'former Soviet Union', '']) expect(countryCode(n)).toBeNull();

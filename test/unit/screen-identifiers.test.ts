@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
 import { matchPartyOf, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type NameStats, nameStatsOf } from '../../server/core/matching/match';
 import { fromNode, toNode } from '../../server/core/party-node';
-import { comparedIdentifier } from '../../server/core/screening/compare';
+import { comparedCountries, comparedIdentifier } from '../../server/core/screening/compare';
 import { identifierLookup, identifierRecord, lookupAccepts } from '../../server/core/text/normalize';
 import { SHARED } from '../helpers';
 
@@ -49,4 +49,22 @@ test("the compared identifier keeps the caller's country: a Russian passport of 
     expect([country, screenCandidate({ ...subject, identifiers: [same] }, jon, stats)!.score]).toEqual([country, expect.any(Number)]);
     expect(screenCandidate({ ...subject, identifiers: [same] }, jon, stats)!.score).toBeGreaterThan(0.95);
   }
+});
+
+describe('countries as a caller types them (JON Yun Gun: nationality Korea, North)', () => {
+  const subject = (countries: string[]) => ({ names: ['Jon Yun Gun'], kind: 'Person' as const, birthDates: [], countries, identifiers: [] });
+  test('an ISO alpha-3 code agrees as the name does; an unresolved name is no evidence either way', () => {
+    const none = screenCandidate(subject([]), jon, stats)!.score;
+    const named = screenCandidate(subject(['North Korea']), jon, stats)!.score;
+    expect(named).toBeGreaterThan(none);
+    expect(screenCandidate(subject(['PRK']), jon, stats)!.score).toBe(named);
+    expect(screenCandidate(subject(['Narnia']), jon, stats)!.score).toBe(none);
+    expect(screenCandidate(subject(['RUS']), jon, stats)!.score).toBeLessThan(none);
+  });
+  test('a person who states no nationality is not compared by an address country; an organisation is', () => {
+    expect(comparedCountries('Person', [], ['Russia'])).toEqual([]);
+    expect(comparedCountries('Company', [], ['Russia'])).toEqual(['Russia']);
+    expect(comparedCountries('Organization', [], ['Russia'])).toEqual(['Russia']);
+    expect(comparedCountries('Person', ['Korea, North'], ['Russia'])).toEqual(['Korea, North']);
+  });
 });

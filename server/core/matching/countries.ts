@@ -59,9 +59,21 @@ for (const [code, names] of Object.entries(VARIANTS)) {
 }
 
 /**
- * The code a country name means ("Korea, North" -> "KP"), the name's key when the table does not know
- * it ("Mexico" -> "MEXICO"), or null when the value names no definite country ("na", "possibly
- * Palestinian", "former Soviet Union").
+ * ISO 3166-1 alpha-3 codes with their alpha-2 code, five letters each ("RUSRU"): callers and some
+ * sources write RUS or PRK. From the iso-codes package's iso_3166-1.json (249 countries).
+ */
+const ALPHA3 = new Map(
+  'ABWAW AFGAF AGOAO AIAAI ALAAX ALBAL ANDAD AREAE ARGAR ARMAM ASMAS ATAAQ ATFTF ATGAG AUSAU AUTAT AZEAZ BDIBI BELBE BENBJ BESBQ BFABF BGDBD BGRBG BHRBH BHSBS BIHBA BLMBL BLRBY BLZBZ BMUBM BOLBO BRABR BRBBB BRNBN BTNBT BVTBV BWABW CAFCF CANCA CCKCC CHECH CHLCL CHNCN CIVCI CMRCM CODCD COGCG COKCK COLCO COMKM CPVCV CRICR CUBCU CUWCW CXRCX CYMKY CYPCY CZECZ DEUDE DJIDJ DMADM DNKDK DOMDO DZADZ ECUEC EGYEG ERIER ESHEH ESPES ESTEE ETHET FINFI FJIFJ FLKFK FRAFR FROFO FSMFM GABGA GBRGB GEOGE GGYGG GHAGH GIBGI GINGN GLPGP GMBGM GNBGW GNQGQ GRCGR GRDGD GRLGL GTMGT GUFGF GUMGU GUYGY HKGHK HMDHM HNDHN HRVHR HTIHT HUNHU IDNID IMNIM INDIN IOTIO IRLIE IRNIR IRQIQ ISLIS ISRIL ITAIT JAMJM JEYJE JORJO JPNJP KAZKZ KENKE KGZKG KHMKH KIRKI KNAKN KORKR KWTKW LAOLA LBNLB LBRLR LBYLY LCALC LIELI LKALK LSOLS LTULT LUXLU LVALV MACMO MAFMF MARMA MCOMC MDAMD MDGMG MDVMV MEXMX MHLMH MKDMK MLIML MLTMT MMRMM MNEME MNGMN MNPMP MOZMZ MRTMR MSRMS MTQMQ MUSMU MWIMW MYSMY MYTYT NAMNA NCLNC NERNE NFKNF NGANG NICNI NIUNU NLDNL NORNO NPLNP NRUNR NZLNZ OMNOM PAKPK PANPA PCNPN PERPE PHLPH PLWPW PNGPG POLPL PRIPR PRKKP PRTPT PRYPY PSEPS PYFPF QATQA REURE ROURO RUSRU RWARW SAUSA SDNSD SENSN SGPSG SGSGS SHNSH SJMSJ SLBSB SLESL SLVSV SMRSM SOMSO SPMPM SRBRS SSDSS STPST SURSR SVKSK SVNSI SWESE SWZSZ SXMSX SYCSC SYRSY TCATC TCDTD TGOTG THATH TJKTJ TKLTK TKMTM TLSTL TONTO TTOTT TUNTN TURTR TUVTV TWNTW TZATZ UGAUG UKRUA UMIUM URYUY USAUS UZBUZ VATVA VCTVC VENVE VGBVG VIRVI VNMVN VUTVU WLFWF WSMWS YEMYE ZAFZA ZMBZM ZWEZW'
+    .split(' ')
+    .map((c) => [c.slice(0, 3), c.slice(3)] as const),
+);
+const ALPHA2 = new Set(ALPHA3.values());
+
+/**
+ * The code a country name means: "Korea, North" -> "KP" (the table of the lists' variants), "RUS" ->
+ * "RU" (ISO alpha-3), "ru" -> "RU" (alpha-2), "Mexico" -> "MX" (the English CLDR name); the name's key
+ * when none of these knows it ("Narnia" -> "NARNIA": see isCountryCode); or null when the value names
+ * no definite country ("na", "possibly Palestinian", "former Soviet Union").
  */
 export function countryCode(name: string | null | undefined): string | null {
   if (!name) return null;
@@ -69,8 +81,19 @@ export function countryCode(name: string | null | undefined): string | null {
   if (/^(possibly|probably|allegedly|reportedly)\b/i.test(trimmed)) return null;
   const key = nameKey(trimmed).replace(/^THE | THE$/g, '');
   if (key === '') return null;
-  const code = BY_KEY.get(key) ?? BY_KEY.get(nameKey(trimmed)) ?? key;
-  return VAGUE.has(code) ? null : code;
+  const listed = BY_KEY.get(key) ?? BY_KEY.get(nameKey(trimmed)) ?? key;
+  // "NA" is how lists write "not available", not Namibia.
+  if (VAGUE.has(listed)) return null;
+  if (BY_KEY.has(key) || BY_KEY.has(nameKey(trimmed))) return listed;
+  return ALPHA3.get(key) ?? (ALPHA2.has(key) ? key : undefined) ?? cldrCode(key) ?? cldrCode(nameKey(trimmed)) ?? key;
+}
+
+/**
+ * Whether a countryCode result is a country's code (ISO alpha-2, or XK), not the key of a name no table
+ * knows: only such codes are evidence when countries are compared (an unknown spelling is no mismatch).
+ */
+export function isCountryCode(code: string | null): code is string {
+  return code !== null && /^[A-Z]{2}$/.test(code);
 }
 
 /** The distinct codes of a list of country names, in order of first appearance. */

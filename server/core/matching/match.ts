@@ -22,7 +22,7 @@
 import type { IdentifierType, PartyKind, PartyRecord } from '../model';
 import { normaliseIdentifierValue } from '../text/normalize';
 import { latinTokens, meaningfulOf, mutualTokenSimilarity, tokenSimilarity } from '../text/names';
-import { countryCode } from './countries';
+import { countryCode, isCountryCode } from './countries';
 import { compareBirthDates, parseBirthDate, type BirthDateAgreement, type DateSpan } from './dates';
 
 /** Candidates at or above this score are stored as POSSIBLY_SAME_AS. */
@@ -472,7 +472,8 @@ function prepare(p: MatchParty, caches: Caches): Prepared {
   const countries: string[] = [];
   for (const n of p.nationalities) {
     const c = cached(caches.countries, n, countryCode);
-    if (c !== null && !countries.includes(c)) countries.push(c);
+    // A name no table resolves ("RUS" was one) is no evidence: it would count as a mismatch.
+    if (isCountryCode(c) && !countries.includes(c)) countries.push(c);
   }
   const ids = p.identifiers.map((x) => prepareIdentifier(x, caches)).filter((x): x is PreparedId => x !== null);
   return { party: p, family: FAMILY[p.kind], names, legalForms, dates, countries, ids };

@@ -5,7 +5,7 @@
  * compares countries: a Russian passport A1234567 is not the Iranian passport A1234567.
  */
 import type { MatchIdentifier } from '../matching/match';
-import { isIdentifierType } from '../model';
+import { isIdentifierType, type PartyKind } from '../model';
 import type { ScreenIdentifier } from './input';
 
 /** An Identifier node a lookup found on the candidate: its stored type, value and country. */
@@ -19,4 +19,14 @@ export function comparedIdentifier(x: ScreenIdentifier, found: FoundIdentifier |
   if (found && isIdentifierType(found.type)) return { type: found.type, value: found.value, country: x.country ?? found.country };
   // An untyped number that found nothing is no evidence against any document.
   return { type: x.typeGiven ? x.type : x.type === 'passport' || x.type === 'nationalId' ? 'other' : x.type, value: x.value, country: x.country };
+}
+
+/**
+ * The countries a candidate is compared by: its nationalities; an organisation (or company) that states
+ * none, by its addresses' countries (where it is registered or works). A person's address is no
+ * nationality: a person who states none is compared by no country.
+ */
+export function comparedCountries(kind: PartyKind, nationalities: readonly string[], addressCountries: readonly string[]): string[] {
+  if (nationalities.length > 0) return [...nationalities];
+  return kind === 'Organization' || kind === 'Company' ? [...addressCountries] : [];
 }
