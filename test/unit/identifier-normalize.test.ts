@@ -129,3 +129,23 @@ describe('lookup keys at query', () => {
     expect(identifierLookup(null, 'Support@Sinbad.IO')).toMatchObject({ type: 'email', keys: ['email:support@sinbad.io'], suffix: null, documentTypes: [] });
   });
 });
+
+describe('wallets of chains no pattern recognises, typed without a type', () => {
+  // As the SDN list of 2024-05-03 writes them ("Digital Currency Address - BTG ...").
+  const listed = [...SDN.matchAll(/Digital Currency Address - (BTG|XVG|BCH|XMR) ([A-Za-z0-9]+)/g)].map((m) => ({ chain: m[1], value: m[2] }));
+  test('are looked up as the wallet the list holds, as well as a document number', () => {
+    expect(new Set(listed.map((w) => w.chain))).toEqual(new Set(['BTG', 'XVG', 'BCH', 'XMR']));
+    // XMR of 64 hex digits is among them.
+    expect(listed.some((w) => w.chain === 'XMR' && /^[0-9a-f]{64}$/.test(w.value))).toBe(true);
+    for (const w of listed) {
+      const keys = identifierLookup(null, w.value).keys;
+      expect([w.value, keys.includes(key('cryptoWallet', w.value, null))]).toEqual([w.value, true]);
+    }
+  });
+  test('a BCH cashaddr with its scheme; short codes and words are not wallets', () => {
+    const bch = listed.find((w) => w.chain === 'BCH')!.value;
+    expect(identifierLookup(null, `bitcoincash:${bch}`).keys).toContain(key('cryptoWallet', bch, null));
+    expect(identifierLookup(null, 'A1234567').keys.some((k) => k.startsWith('cryptoWallet:'))).toBe(false);
+    expect(identifierLookup(null, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe').keys).toContain('cryptoWallet:rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe');
+  });
+});

@@ -158,6 +158,8 @@ const WALLETS = [
   /^t1[1-9A-HJ-NP-Za-km-z]{33}$/, // ZEC
   /^[48][1-9A-HJ-NP-Za-km-z]{94,105}$/, // XMR
 ];
+/** Any long run of letters and digits (with a URI scheme such as "bitcoincash:"), as wallet addresses are. */
+const WALLET_LIKE = /^([a-z]+:)?(?=[A-Za-z0-9]*\d)(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{25,}$/;
 const WEBSITE = /^([a-z][a-z0-9+.-]*:\/\/)?([^\s/@]+@)?(www\d*\.)?([a-z0-9\u00a1-\uffff-]+\.)+[a-z\u00a1-\uffff]{2,}\.?(:\d+)?([/?#]\S*)?$/i;
 /** Written as a phone number: a + or 00 first, or digits grouped by spaces, dashes, dots or parentheses. */
 const PHONE_WRITTEN = /^(\+|00)[\d\s().-]{6,}$|^\(?\d{1,4}\)?([\s.-]+\(?\d+\)?){2,}$/;
@@ -231,6 +233,9 @@ export function identifierLookup(type: IdentifierType | null, value: string, cou
     keys.add(`phone:${phone}`);
     keys.add(`phone:${phone.replace(/^\+/, '')}`);
   }
+  // An address of a chain recognised by no pattern above (BTG, XVG, BCH cashaddr, XMR's 64 hex digits,
+  // XRP) reads as a document number: it is a wallet as typed too (a "bitcoincash:" prefix dropped).
+  if (type === null && t !== 'cryptoWallet' && WALLET_LIKE.test(v)) keys.add(`cryptoWallet:${walletValue(v.replace(/^[a-z]+:/i, ''), null)}`);
   if (t === 'imoNumber') {
     // Lists write "IMO 8909331" or the digits alone.
     const digitsOf = normalised.replace(/^IMO/, '');
