@@ -149,3 +149,18 @@ describe('wallets of chains no pattern recognises, typed without a type', () => 
     expect(identifierLookup(null, 'rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe').keys).toContain('cryptoWallet:rPT1Sjq2YGrBMTttX4GZHjKu9dyfzbpAYe');
   });
 });
+
+describe('phones written in a national format without a country', () => {
+  test('a trunk digit and an area code in parentheses are not read as a country code', () => {
+    // Moscow 8 (495) ... read as +84 95... would be a Vietnamese number's key.
+    expect(normaliseIdentifierValue('phone', '8 (495) 123-45-67')).toBe('84951234567');
+    expect(key('phone', '8 (495) 123-45-67', null)).not.toBe(key('phone', '+84 95 123 45 67', null));
+    expect(identifierLookup('phone', '8 (495) 123-45-67').keys).not.toContain('phone:+84951234567');
+    // With the caller's country it is the Moscow number; OFAC's international forms are unchanged.
+    expect(identifierLookup('phone', '8 (495) 123-45-67', 'Russia').keys).toContain('phone:+74951234567');
+    expect(normaliseIdentifierValue('phone', '(98)(21)(66153220)')).toBe('+982166153220');
+    expect(normaliseIdentifierValue('phone', '8613621583465')).toBe('+8613621583465');
+    // A country code (7) before the parentheses is still read as one.
+    expect(normaliseIdentifierValue('phone', '7 (495) 123-45-67')).toBe('+74951234567');
+  });
+});

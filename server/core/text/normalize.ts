@@ -62,10 +62,14 @@ function phoneRegion(country: string | null | undefined): CountryCode | undefine
  * - written with its country code (+ or 00 first): as it says;
  * - else with the identifier's country when the source names one ("021 6615 3220" of Iran);
  * - else read as international without the plus, when that is a valid number: OFAC writes numbers so
- *   ("Phone Number 8613621583465", "(98)(21)(66153220)");
+ *   ("Phone Number 8613621583465", "(98)(21)(66153220)"); not when written in a national format (a
+ *   trunk digit, then the area code in parentheses: "8 (495) 123-45-67");
  * - else (no country code, no country, or not a valid number): its digits only, as written. Such a key
  *   meets only the same digits; phoneAlternates lets a lookup try both forms.
  */
+/** A trunk prefix (0, or 8 in Russia and its neighbours; no country code is 0 or 8) before an area code in parentheses. */
+const NATIONAL_WRITTEN = /^\s*[08]\s*\(\d+\)/;
+
 function phoneValue(v: string, country: string | null | undefined): string {
   const digits = v.replace(/\D+/g, '');
   if (digits.length < 6) return compact(v);
@@ -75,7 +79,9 @@ function phoneValue(v: string, country: string | null | undefined): string {
   else {
     const region = phoneRegion(country);
     if (region) tries.push(() => parsePhoneNumberFromString(v, region));
-    tries.push(() => parsePhoneNumberFromString(`+${digits}`));
+    // A trunk digit before an area code in parentheses ("8 (495) 123-45-67", Russian; "0 (21) ...") is a
+    // national number: read as international it would be another country's (+84 95..., Vietnam).
+    if (!NATIONAL_WRITTEN.test(v)) tries.push(() => parsePhoneNumberFromString(`+${digits}`));
   }
   for (const attempt of tries) {
     try {
