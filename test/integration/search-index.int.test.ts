@@ -7,14 +7,18 @@
  *   once, the rebuilt index then finds the added party, and the delisted one is in no dataset any more;
  * - a load that fails half-way (its parties written, hidden, then rolled back) is never found, not while
  *   it writes nor after;
- * - a store reset and loaded again, whose load numbers start again, is noticed (the index is rebuilt).
+ * - a store reset and loaded again, whose load numbers start again, is noticed (the index is rebuilt);
+ * - an index built for a request whose snapshot was taken before a load registered (clean: nothing to
+ *   hide then) does not read that load's hidden parties; a request whose snapshot predates a commit
+ *   does not put an index of the older state in place of the newer one.
  * Which parties the releases add and delist is read from the raw files, not from the parser under test.
  */
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
 import { search } from '../../server/api/search';
 import { Database } from '../../server/core/neo4j/database';
-import { searchIndexFor, searchIndexReady, visibleKey } from '../../server/core/search/live';
+import { searchIndexFor, searchIndexReady, searchIndexSettled, visibleKey } from '../../server/core/search/live';
+import type { NameIndex } from '../../server/core/search/name-index';
 import { LOAD_DEFAULTS, rawOfacRows, resetDatabase, SHARED, testDatabase } from '../helpers';
 
 const SDN_0426 = path.join(SHARED, 'ofac-sdn-csv-2024-04-26', 'sdn.csv');
@@ -135,4 +139,52 @@ test('a load that fails half-way is never found, while it writes nor after its r
   await searchIndexReady(db);
   expect(await indexAnswers()).toBe(true);
   expect(await ids('eric badege')).not.toContain('un-CDi.001');
+}, 900_000);
+
+const indexIds = (index: NameIndex | null, query: string) =>
+  (index?.search(query, { kinds: null, datasets: null, programs: null, countries: null }, 20) ?? []).map((h) => h.id);
+
+test('an index built for a request whose snapshot predates a load registering never holds its hidden parties', async () => {
+  // Nothing open: the snapshot is clean, which lets a short read skip the visibility filter.
+  const stale = await db.snapshot();
+  expect(stale.clean).toBe(true);
+  let writes = 0;
+  let built: NameIndex | null = null;
+  const failing = ingest(db, {
+    ...LOAD_DEFAULTS,
+    batchSize: 200,
+    paths: [UN],
+    onWrite: async () => {
+      if (++writes < 3) return;
+      // The UN parties are written, hidden. A database with no index yet is asked by a request that
+      // took its (clean) snapshot before the load registered: its build must not see them.
+      const other = testDatabase();
+      try {
+        await searchIndexFor(other, stale);
+        built = await searchIndexReady(other);
+      } finally {
+        await other.close();
+      }
+      throw new Error('stopped half-way by the test');
+    },
+  });
+  await expect(failing).rejects.toThrow(/stopped half-way by the test/);
+  expect(built).not.toBeNull();
+  expect(indexIds(built, 'kim jong un').length).toBeGreaterThan(0);
+  expect(indexIds(built, 'eric badege')).not.toContain('un-CDi.001');
+}, 900_000);
+
+test('a request whose snapshot predates a commit does not replace the newer index', async () => {
+  await searchIndexReady(db);
+  const straggler = await db.snapshot();
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [UN] });
+  const newer = await searchIndexReady(db);
+  expect(indexIds(newer, 'eric badege')).toContain('un-CDi.001');
+  // The straggler sees less than the index: answered without it, and nothing rebuilt from its snapshot.
+  expect(await searchIndexFor(db, straggler)).toBeNull();
+  await searchIndexSettled(db);
+  // (Compared as booleans: jest would print the whole index.)
+  expect((await searchIndexFor(db, await db.snapshot())) === newer).toBe(true);
+  expect((await searchIndexReady(db)) === newer).toBe(true);
+  expect(await ids('eric badege')).toContain('un-CDi.001');
 }, 900_000);
