@@ -16,6 +16,7 @@
  * without a program (an OpenSanctions dataset's related, unlisted parties) are passed through, not
  * reported.
  */
+import neo4j from 'neo4j-driver';
 import { DEFAULT_PATH_REL_TYPES } from '../model';
 import type { Database } from '../neo4j/database';
 
@@ -24,6 +25,11 @@ export const EXPOSURE_BOUNDS = {
   perNode: 50,
   /** Nodes reached in all. */
   maxNodes: 2000,
+  /**
+   * Neighbours of one node read and ranked (sanctioned first) before perNode are kept: a hub's cost is
+   * this, not its degree; a sanctioned neighbour beyond the first `scan` of a hub may be missed.
+   */
+  scan: 1000,
 };
 
 /** A sanctioned party reached, with its path as element ids (nodes from the start to it, relationships between). */
@@ -58,7 +64,7 @@ export async function exposureOf(db: Database, id: string, maxHops: number, firs
   let frontier = [start.eid];
   let truncated = false;
   for (let hop = 1; hop <= maxHops && frontier.length > 0 && found.length < first; hop++) {
-    const rows = await db.read<HopRow>('api-exposure-hop', { frontier, seen: [...seen], types: DEFAULT_PATH_REL_TYPES, perNode: EXPOSURE_BOUNDS.perNode });
+    const rows = await db.read<HopRow>('api-exposure-hop', { frontier, seen: [...seen], types: DEFAULT_PATH_REL_TYPES, perNode: EXPOSURE_BOUNDS.perNode, scan: neo4j.int(EXPOSURE_BOUNDS.scan) });
     const next: string[] = [];
     // Frontier order (as the previous hop found it), so the same graph gives the same paths.
     const order = new Map(frontier.map((e, i) => [e, i]));
