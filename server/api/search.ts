@@ -12,6 +12,7 @@ import { BadInputError, ServiceUnavailableError } from '../core/errors';
 import { PARTY_KIND_NAMES } from '../core/model';
 import { Database } from '../core/neo4j/database';
 import { searchIndexFor } from '../core/search/live';
+import { querySlots } from '../core/search/query';
 import { latinTokens, luceneQuery, meaningfulTokens, tokenSimilarityOf } from '../core/text/names';
 import { entityLoader } from './entity';
 import type { Resolvers, SearchHit } from './generated/graphql';
@@ -55,9 +56,11 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   const unknownKinds = kinds?.filter((k) => !(PARTY_KIND_NAMES as string[]).includes(k)) ?? [];
   if (unknownKinds.length) throw new BadInputError(`unknown kind ${unknownKinds.join(', ')}; known: ${PARTY_KIND_NAMES.join(', ')}`);
   const words = meaningfulTokens(text);
-  const distinct = new Set(words).size;
+  // A Hangul syllable or Han character is a word of its own to the index (querySlots), though a run of
+  // them is one token here: counted as the index looks them up, so a long run cannot cost more.
+  const distinct = Math.max(new Set(words).size, querySlots(text).length);
   if (distinct > LIMITS.searchWords) {
-    throw new BadInputError(`query has ${distinct} different words; at most ${LIMITS.searchWords} are searched (legal forms such as LLC not counted): shorten it to the name you look for`);
+    throw new BadInputError(`query has ${distinct} different words; at most ${LIMITS.searchWords} are searched (legal forms such as LLC not counted, each Hangul syllable or Han character counted): shorten it to the name you look for`);
   }
   const asWritten = latinTokens(text).join(' ');
   const writtenAsQuery = (name: string) => latinTokens(name).join(' ') === asWritten;

@@ -188,3 +188,10 @@ test('a request whose snapshot predates a commit does not replace the newer inde
   expect((await searchIndexReady(db)) === newer).toBe(true);
   expect(await ids('eric badege')).toContain('un-CDi.001');
 }, 900_000);
+
+test('a query of more Hangul syllables than LIMITS.searchWords is refused; repeats count once', async () => {
+  // One token to the full-text path, fourteen words to the index: each syllable is looked up.
+  await expect(search(db, { query: '가나다라마바사아자차카타파하' })).rejects.toThrow(/14 different words/);
+  await expect(search(db, { query: '김정은'.repeat(60) })).resolves.toBeDefined();
+  await expect(search(db, { query: 'al '.repeat(66) })).resolves.toBeDefined();
+}, 300_000);

@@ -50,6 +50,12 @@ describe('Korean readings', () => {
     expect(querySlots('Alis Co., Ltd.').map((s) => s.alts)).toEqual([['alis']]);
     expect(querySlots('company').map((s) => s.alts)).toEqual([['company']]);
     expect(querySlots('LAZARUS GRUP').map((s) => [s.alts[0], s.noiseLike])).toEqual([['lazarus', false], ['grup', true]]);
+    // Repeats are one slot each (a slot is a lookup of all its spellings: 200 of them took ~1 s).
+    expect(querySlots('이'.repeat(200))).toEqual(querySlots('이'));
+    expect(querySlots('al '.repeat(66))).toEqual(querySlots('al'));
+    expect(querySlots('김정은 김정은 KIM kim').map((s) => s.alts[0])).toEqual([...querySlots('김정은').map((s) => s.alts[0]), 'kim']);
+    // Each distinct syllable is a slot (search() counts them against LIMITS.searchWords).
+    expect(querySlots('가나다라마바사아자차카타파하').length).toBe(14);
   });
 });
 

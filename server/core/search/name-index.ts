@@ -67,6 +67,8 @@ export interface IndexHit {
   matchedName: string;
 }
 
+/** Most query words (slots) looked up; the rest of a longer query is ignored. */
+const MAX_QUERY_SLOTS = 24;
 /** Most completions of one word being typed that are looked at (the shortest first). */
 const MAX_COMPLETIONS = 40;
 /** Least score a hit can have when the query has several words (see the pruning in `search`). */
@@ -382,7 +384,8 @@ export class NameIndex {
    * Null when the query has no word to look up.
    */
   search(text: string, filters: IndexFilters, limit: number): IndexHit[] | null {
-    const slots = querySlots(text);
+    // search() refuses queries of more than LIMITS.searchWords slots; this bounds any other caller's cost.
+    const slots = querySlots(text).slice(0, MAX_QUERY_SLOTS);
     if (slots.length === 0) return null;
     const S = slots.length;
     // Only the last word is completed as a prefix: it is the one being typed (type-ahead).

@@ -49,6 +49,8 @@ export function cyrillicKorean(word: string): string[] {
 /**
  * The slots of a query, in order. Hangul and Han are read a syllable (character) at a time, as OFAC
  * writes Korean names a syllable per word ("KIM Jong Un"); everything else is split by `latinTokens`.
+ * A word or syllable repeated is one slot: each slot costs a lookup of all its spellings, and a query
+ * of one word typed 200 times took as long as a scan of every name (its repeats add nothing to find).
  */
 export function querySlots(text: string): Slot[] {
   const slots: Slot[] = [];
@@ -79,13 +81,14 @@ export function querySlots(text: string): Slot[] {
   // Legal forms go, unless they are all the query has (a Hangul or Han word is a name).
   const other = words.length > latinWords.length;
   const kept = new Set(other ? latinWords.filter((w) => !NOISE_WORDS.has(w)) : meaningfulOf(latinWords));
+  const seen = new Set<string>();
   for (const w of words) {
-    if ('latin' in w) {
-      if (!kept.has(w.latin)) continue;
-      slots.push({ alts: [w.latin, ...(w.also ?? [])], noiseLike: noiseLike(w.latin), reading: false });
-    } else {
-      slots.push({ alts: w.alts, noiseLike: false, reading: true });
-    }
+    const slot = 'latin' in w ? { alts: [w.latin, ...(w.also ?? [])], noiseLike: noiseLike(w.latin), reading: false } : { alts: w.alts, noiseLike: false, reading: true };
+    if ('latin' in w && !kept.has(w.latin)) continue;
+    const key = `${slot.reading ? 'r' : 'l'}:${slot.alts.join(' ')}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    slots.push(slot);
   }
   return slots;
 }
