@@ -106,7 +106,17 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
   statsRead.catch(() => undefined);
   // Candidates: by name, and by each identifier (the holders of the nodes it names).
   const byName = new Map<string, string>();
-  const nameSearch = input.name ? search(db, { query: input.name, first: LIMITS.screenNameCandidates }) : null;
+  // A name the search refuses (more than LIMITS.searchWords words, no letters) fails the screen only
+  // when there is nothing else to screen by: with identifiers, they are used and the answer says the
+  // name was not searched (it is still compared with the parties they find).
+  let nameNotSearched: string | null = null;
+  const nameSearch = input.name
+    ? search(db, { query: input.name, first: LIMITS.screenNameCandidates }).catch((err: unknown) => {
+        if (!(err instanceof BadInputError) || input.identifiers.length === 0) throw err;
+        nameNotSearched = err.message;
+        return null;
+      })
+    : null;
   const lookups = input.identifiers.map((x, index) => {
     const l = identifierLookup(x.typeGiven ? x.type : null, x.value, x.country);
     return { index, keys: l.keys, types: l.documentTypes, suffix: l.suffix, lookup: l };
@@ -174,6 +184,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
       }`,
     };
   });
+  if (nameNotSearched !== null) identifiers.unshift({ label: 'name', value: `not searched (${String(nameNotSearched)}); only the identifiers found candidates` });
   return { matches: scored.filter((m) => m.score >= threshold).slice(0, first), threshold, identifiers };
 }
 

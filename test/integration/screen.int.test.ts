@@ -250,6 +250,18 @@ describe('exposure', () => {
   });
 });
 
+test('a name the search refuses (more than 12 words, or no letters) does not fail a screen that has identifiers: they are used, and the answer says so', async () => {
+  const long = 'Jon Yun Gun Pioneer Bencont Star Alis Chinyong Moscow Vladivostok Pyongyang Shenyang Dandong Harbin Sinuiju Nampo Wonsan Hamhung Kaesong Rason';
+  for (const name of [long, '!!! ???']) {
+    const { matches, identifiers } = await screen({ name, identifiers: [{ type: 'passport', value: '927 233 154' }] });
+    expect(matches[0].entity.id).toBe('ofac-48262');
+    expect(identifiers[0]).toEqual({ label: 'name', value: expect.stringMatching(/^not searched \(.+\); only the identifiers found candidates$/) });
+  }
+  // Without identifiers the refusal stands.
+  const { body } = await gql(SCREEN, { input: { name: long } });
+  expect(body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
+});
+
 describe('bad input', () => {
   test.each([
     ['empty input', {}, /a name or at least one identifier/],
