@@ -230,12 +230,11 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
       // One deadline for the whole export, as for a GraphQL request: its several reads share it.
       const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
-      const db = withDeadline(
-        state.db,
-        Date.now() + requestTimeoutMs,
-        () => new TimeoutError(`The export took longer than its time limit (REQUEST_TIMEOUT, ${requestTimeoutMs / 1000} s) and was stopped; ask for less at once`),
-      );
-      const { body, truncated } = await buildExport(db, request);
+      const at = Date.now() + requestTimeoutMs;
+      const timedOut = () => new TimeoutError(`The export took longer than its time limit (REQUEST_TIMEOUT, ${requestTimeoutMs / 1000} s) and was stopped; ask for less at once`);
+      const db = withDeadline(state.db, at, timedOut);
+      // Writing the file counts too: it pauses between chunks and stops there once past the deadline.
+      const { body, truncated } = await buildExport(db, request, { at, timedOut });
       res.setHeader('content-type', CONTENT_TYPES[request.format].type);
       res.setHeader('content-disposition', `attachment; filename="${exportFileName(request)}"`);
       if (truncated) res.setHeader('x-truncated', 'true');

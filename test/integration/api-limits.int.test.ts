@@ -136,7 +136,11 @@ describe('per-parent reads are batched', () => {
     const hits = body.data!.search.hits as { entity: { id: string; a: { id: string }[]; b: unknown[] } }[];
     expect(hits.length).toBeGreaterThan(50);
     expect(hits.some((h) => h.entity.a.length > 0)).toBe(true);
-    expect(reads.map((r) => r.name).sort()).toEqual(['api-entities', 'api-possible-matches-of', 'api-search-candidates']);
+    // The search itself answers from the name index (no read; its build reads search-index-* pages
+    // once) or, before the index is built, from the full-text candidates (one read).
+    const names = reads.map((r) => r.name).filter((n) => !n.startsWith('search-index-'));
+    expect(names.filter((n) => n !== 'api-search-candidates').sort()).toEqual(['api-entities', 'api-possible-matches-of']);
+    expect(names.filter((n) => n === 'api-search-candidates').length).toBeLessThanOrEqual(1);
   });
 
   test('the batched candidates are each party\'s own, best first, as the single read gives them', async () => {
@@ -199,7 +203,16 @@ describe('one deadline per request', () => {
       expect(body.errors!.map((e) => e.extensions.code)).toContain('TIMEOUT');
       expect(body.errors!.every((e) => e.extensions.code === 'TIMEOUT')).toBe(true);
       expect(status).toBe(504);
-      expect(reads.map((r) => r.name).sort()).toEqual(['api-search-candidates', 'api-seeds']);
+      // At most the first read of each root field started before the clock passed the deadline: the
+      // neighbourhood's seeds, and the search's first (its parties when the name index answered the
+      // search itself, else the full-text candidates); whichever ended first moved the clock, so the
+      // other may not have started at all. Never a second read (a hop, the hits' parties after the
+      // candidates).
+      const names = reads.map((r) => r.name).filter((n) => !n.startsWith('search-index-'));
+      expect(names.length).toBeGreaterThanOrEqual(1);
+      expect(names.filter((n) => n === 'api-seeds').length).toBeLessThanOrEqual(1);
+      expect(names.filter((n) => n !== 'api-seeds')).toEqual(names.filter((n) => n !== 'api-seeds').slice(0, 1));
+      for (const n of names) expect(['api-seeds', 'api-entities', 'api-search-candidates']).toContain(n);
     } finally {
       afterRead = () => undefined;
       clock.mockRestore();

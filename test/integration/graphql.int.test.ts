@@ -298,7 +298,7 @@ print(json.dumps({"nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "k
 
   test('CSV (zipped nodes and edges), Cytoscape.js JSON and FtM lines', async () => {
     const zip = unzipSync(new Uint8Array((await download(GRAPH('csv'))).bytes));
-    const table = (name: string) => parseCsv(strFromU8(zip[name]), { columns: true }) as Record<string, string>[];
+    const table = (name: string) => parseCsv(strFromU8(zip[name]), { columns: true, bom: true }) as Record<string, string>[];
     const nodes = table('nodes.csv');
     const edges = table('edges.csv');
     expect(nodes).toContainEqual(expect.objectContaining({ id: 'ofac-48260', label: 'LIMITED LIABILITY COMPANY ALIS', kind: 'Organization', degree: '4', programs: 'DPRK2', dataset: 'ofac-sdn' }));

@@ -185,9 +185,9 @@ describe('mapping, on the real excerpt', () => {
     const pobox = addrs.find((a) => a.provenance.record.endsWith('(NK-oPoYieLmcZgkCCnJGPRhBN)'))!;
     expect(pobox.address).toMatchObject({ full: 'P.O. Box 9050, Izhevsk, Russian Federation, 426011', country: 'Russia' });
     expect(new Set(addrs.map((a) => a.address.key)).size).toBe(addrs.length);
-    // One phone value holds three numbers separated by ";".
+    // One phone value holds three numbers separated by ";"; each is keyed in E.164 (normalize.ts: Russian numbers written without the +).
     const phones = r.identifiers.filter((i) => i.partyId === cst.id && i.identifier.type === 'phone').map((i) => i.identifier.key);
-    expect(phones).toEqual(['phone:73412430505', 'phone:79512108128', 'phone:79127693311']);
+    expect(phones).toEqual(['phone:+73412430505', 'phone:+79512108128', 'phone:+79127693311']);
     expect(r.identifiers.some((i) => i.partyId === cst.id && i.identifier.key === 'registrationNumber:RUSSIA:1101841007938' && i.label === 'ogrnCode')).toBe(true);
   });
 
