@@ -195,3 +195,17 @@ test('a query of more Hangul syllables than LIMITS.searchWords is refused; repea
   await expect(search(db, { query: '김정은'.repeat(60) })).resolves.toBeDefined();
   await expect(search(db, { query: 'al '.repeat(66) })).resolves.toBeDefined();
 }, 300_000);
+
+test('a store reset and loaded again with fewer loads than the index saw gets a new index', async () => {
+  const before = await searchIndexReady(db);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [SDN_0503], release: '2024-05-03' });
+  const held = await searchIndexReady(db);
+  expect(held === before).toBe(false);
+  await resetDatabase(db);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [UN] });
+  // Load number 1 now, below the index's: built anew (it was kept, or rebuilt without end, before).
+  const rebuilt = await searchIndexReady(db);
+  expect(rebuilt === held).toBe(false);
+  expect(indexIds(rebuilt, 'eric badege')).toContain('un-CDi.001');
+  expect(await ids(newer.get(added[0])!)).not.toContain(`ofac-${added[0]}`);
+}, 900_000);

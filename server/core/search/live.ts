@@ -209,6 +209,9 @@ export async function searchIndexReady(db: Database): Promise<NameIndex> {
       await running.done;
       continue;
     }
+    // A snapshot taken now sees fewer loads than the index only when the store was reset under it (load
+    // numbers start again): the index is not this store's, and build() would not replace a later one.
+    if (h.key !== null && seqOf(key) < seqOf(h.key)) h.key = null;
     const index = await build(root, h);
     if (!index) throw new Error('search index: build failed (see the log)');
     if (h.key === key) return index;
