@@ -138,7 +138,9 @@ export function embeddedPassword(settings: Settings): string {
         `Restore the file, or delete ${p.home} to start over with an empty database.`,
     );
   }
-  const password = crypto.randomBytes(24).toString('base64url');
+  // A letter first: base64url may begin with '-', and neo4j-admin's `set-initial-password -x...` then
+  // reads the password as an option ("Missing required parameter: '<password>'"; 1 start in 64).
+  const password = `p${crypto.randomBytes(24).toString('base64url')}`;
   try {
     // 'wx': two first starts at once (npm start and npm run ingest on an empty DATA_DIR) must agree on one
     // password; the second one reads the first one's file instead of overwriting it.
