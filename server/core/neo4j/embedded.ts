@@ -140,7 +140,7 @@ export function embeddedPassword(settings: Settings): string {
   }
   // A letter first: base64url may begin with '-', and neo4j-admin's `set-initial-password -x...` then
   // reads the password as an option ("Missing required parameter: '<password>'"; 1 start in 64).
-  const password = `p${crypto.randomBytes(24).toString('base64url')}`;
+  const password = `p${crypto.randomBytes(24).toString('base64url').slice(1)}`;
   try {
     // 'wx': two first starts at once (npm start and npm run ingest on an empty DATA_DIR) must agree on one
     // password; the second one reads the first one's file instead of overwriting it.
