@@ -4,7 +4,8 @@
  * - ALL_SHORTEST paths between two hubs (program-heavy parties of different programs, every
  *   relationship type named, SANCTION included, so the search goes through program hubs of thousands of
  *   members) ends in TIMEOUT within REQUEST_TIMEOUT, and Neo4j stops the query; /healthz answers 200
- *   (within its own 3 s bound, past which it says 503) while that request still runs;
+ *   (within its own 3 s bound, past which it says 503) while such requests still run. The deadline is
+ *   measured, not guessed: a fixed 0.5 s was met by a fast CI machine;
  * - an export over its caps (too many ids, too many nodes) is refused with a code and what the caps are;
  * - an export of ids, names, aliases, labels and records holding CR/LF, quotes and commas stays
  *   well-formed CSV, its long tables of evidence too (read back with csv-parse), and its file name cannot
@@ -23,17 +24,8 @@ import { accessSettings, apiLimits, ApiLimits, REPO_ROOT } from '../../server/co
 import { LOAD_DEFAULTS, resetDatabase, testDatabase } from '../helpers';
 
 const DEMO_SDN = path.join(REPO_ROOT, 'ingest', 'demo', 'ofac-sdn-2024-05-03', 'sdn.csv');
-/**
- * The request deadline of this server (REQUEST_TIMEOUT is in whole seconds; the limits the API is made
- * with are in milliseconds). Without it, the paths request below takes 2 to 4.6 s on 2 cores (measured on
- * the demo data while writing this test): a deadline well below that ends it whatever the machine's load,
- * and leaves time to ask /healthz while it runs.
- */
-const REQUEST_TIMEOUT_MS = 500;
-
 let db: Database;
-/** The app with the short deadline (the paths test), and one with the default limits (the exports). */
-let hurried: Served;
+/** The app with the default limits (the exports, /healthz); the paths test makes one with a short deadline. */
 let base: string;
 
 interface Served {
@@ -64,19 +56,17 @@ beforeAll(async () => {
   db = testDatabase();
   await resetDatabase(db);
   await ingest(db, { ...LOAD_DEFAULTS, paths: [DEMO_SDN] });
-  hurried = await serve({ ...apiLimits({}), requestTimeoutMs: REQUEST_TIMEOUT_MS });
   normal = await serve(apiLimits({}));
   base = normal.base;
 });
 
 afterAll(async () => {
-  await hurried?.close();
   await normal?.close();
   await db?.close();
 });
 
-async function gql(query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${hurried.base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function gql(at: string, query: string, variables: Record<string, unknown> = {}): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${at}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
   return { status: res.status, body: await res.json() };
 }
 
@@ -88,36 +78,63 @@ const HUB_PARTIES = `
   ORDER BY programs DESC, degree DESC, id LIMIT 200`;
 
 describe('ALL_SHORTEST paths between hubs', () => {
-  test('end in TIMEOUT within REQUEST_TIMEOUT, the query is stopped in Neo4j, and /healthz answers meanwhile', async () => {
+  const PATHS = `query($from: ID!, $to: ID!, $types: [RelationType!]) {
+    paths(from: $from, to: $to, mode: ALL_SHORTEST, maxHops: 6, limit: 50, relationTypes: $types) { length nodes { id } edges { type } } }`;
+  let vars: Record<string, unknown>;
+  /** The fastest of three unhurried runs of the paths request (ms, as the client sees it). */
+  let unhurriedMs: number;
+
+  beforeAll(async () => {
     // Two program-heavy parties that share no program: their shortest paths go through program hubs.
     const parties = await db.runWrite<{ id: string; programs: number; names: string[]; degree: number }>(HUB_PARTIES);
     const a = parties[0];
     const b = parties.find((p) => !p.names.some((n) => a.names.includes(n)));
     expect(b).toBeDefined();
     expect(a.programs).toBeGreaterThan(1);
+    vars = { from: a.id, to: b!.id, types: REL_TYPE_NAMES };
+    unhurriedMs = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      const { status, body } = await gql(normal.base, PATHS, vars);
+      expect([status, body.errors]).toEqual([200, undefined]);
+      expect(body.data.paths.length).toBeGreaterThan(0);
+      unhurriedMs = Math.min(unhurriedMs, performance.now() - t);
+    }
+  });
 
-    let answered = false;
-    const paths = gql(
-      `query($from: ID!, $to: ID!, $types: [RelationType!]) {
-         paths(from: $from, to: $to, mode: ALL_SHORTEST, maxHops: 6, limit: 50, relationTypes: $types) { length nodes { id } edges { type } } }`,
-      { from: a.id, to: b!.id, types: REL_TYPE_NAMES },
-    ).then((r) => {
-      answered = true;
-      return r;
-    });
-    // While the paths request runs (Neo4j lists its query), /healthz answers 200: within its 3 s bound.
-    await until('Neo4j runs the paths query', async () => answered || (await runningPathQueries()) > 0);
-    expect(answered).toBe(false);
-    const health = await fetch(`${hurried.base}/healthz`);
+  test('end in TIMEOUT within REQUEST_TIMEOUT, and the query is stopped in Neo4j', async () => {
+    // The deadline is a quarter of what the request needs on this machine, warm: however fast the machine
+    // (CI once answered in 0.6 s what takes 1-4.6 s here), the request cannot finish within it.
+    const deadlineMs = Math.max(10, Math.floor(unhurriedMs / 4));
+    const hurried = await serve({ ...apiLimits({}), requestTimeoutMs: deadlineMs });
+    try {
+      const { status, body } = await gql(hurried.base, PATHS, vars);
+      expect([status, body.errors?.[0]?.extensions?.code]).toEqual([504, 'TIMEOUT']);
+      expect(body.errors[0].message).toMatch(`time limit (REQUEST_TIMEOUT, ${deadlineMs / 1000} s)`);
+      // Neo4j stopped the query (its transaction timeout was the time left), not merely the server waiting.
+      await until('Neo4j no longer runs it', async () => (await runningPathQueries()) === 0);
+    } finally {
+      await hurried.close();
+    }
+  });
+
+  test('/healthz answers 200 while several of them run', async () => {
+    // Four at once on this 2-core machine: Neo4j is busy for about twice one request's time, so /healthz
+    // is asked (and must answer within its own 3 s bound) while they run, whatever the machine's speed.
+    let answered = 0;
+    const runs = Array.from({ length: 4 }, () =>
+      gql(normal.base, PATHS, vars).then((r) => {
+        answered++;
+        return r;
+      }),
+    );
+    await until('Neo4j runs the paths queries', async () => answered > 0 || (await runningPathQueries()) > 0);
+    const health = await fetch(`${normal.base}/healthz`);
     expect(health.status).toBe(200);
     expect(((await health.json()) as { status: string }).status).toBe('ok');
-    expect(answered).toBe(false);
-
-    const { status, body } = await paths;
-    expect([status, body.errors?.[0]?.extensions?.code]).toEqual([504, 'TIMEOUT']);
-    expect(body.errors[0].message).toMatch(`time limit (REQUEST_TIMEOUT, ${REQUEST_TIMEOUT_MS / 1000} s)`);
-    // Neo4j stopped the query (its transaction timeout was the time left), not merely the server waiting.
-    await until('Neo4j no longer runs it', async () => (await runningPathQueries()) === 0);
+    // Still running after /healthz answered: it did not wait for them.
+    expect(answered).toBeLessThan(4);
+    for (const { status } of await Promise.all(runs)) expect(status).toBe(200);
   });
 });
 
