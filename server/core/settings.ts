@@ -67,6 +67,10 @@ export interface Settings {
   logLevel: LogLevel;
   /** Where `ingest --fetch` makes each download's private folder (FETCH_DIR, default $DATA_DIR/downloads). */
   fetchDir: string;
+  /** INGEST_SPOOL_DIR: where a load spools the release it streams (one private folder per load; default $DATA_DIR/spool). */
+  ingestSpoolDir: string;
+  /** Bulk screening (CLI and POST /api/screen/bulk). */
+  screenBulk: ScreenBulkSettings;
   /**
    * Overrides of the publishers' download locations (ingest/fetch.meta.ts has the defaults): a mirror of
    * all of them (`<fetchMirrorUrl>/ofac/`, `/un/`, `/opensanctions/`) or one per publisher, which wins.
@@ -166,6 +170,13 @@ export const SETTINGS_DOC: Doc[] = [
   { env: 'REQUEST_TIMEOUT', default: 'QUERY_TIMEOUT', doc: 'Seconds all the reads of one GraphQL request may take together; past it the request ends in TIMEOUT (HTTP 504)' },
   { env: 'MAX_QUERY_COST', default: '250000', doc: 'Largest cost of one GraphQL request (every field counted, lists by their size, database reads extra); above it the request is refused (QUERY_TOO_COSTLY)' },
   { env: 'LOG_LEVEL', default: 'info', doc: 'Least severe messages logged (to stderr): debug, info, warn or error' },
+  {
+    env: 'INGEST_SPOOL_DIR',
+    default: '$DATA_DIR/spool',
+    doc: 'Where a load writes the sorted spool files of the release it streams (about 2-3x the release file while it runs; removed after, and left-overs of killed loads at the next load)',
+  },
+  { env: 'SCREEN_BULK_MAX_ROWS', default: '100000', doc: 'Most rows of one bulk screening file (`npm run screen`, POST /api/screen/bulk); a longer file is refused at that row' },
+  { env: 'SCREEN_BULK_CONCURRENCY', default: '2', doc: 'Rows of one bulk screening screened at once (results keep the file order)' },
   { env: 'FETCH_DIR', default: '$DATA_DIR/downloads', doc: '`ingest --fetch` downloads into a new private folder (0700) in here, and keeps it' },
   { env: 'FETCH_MAX_SIZE', default: '2g', doc: 'Largest file `ingest --fetch` downloads (e.g. 500m); a larger one is abandoned' },
   {
@@ -241,6 +252,26 @@ export function accessSettings(env: NodeJS.ProcessEnv = process.env): AccessSett
     auditDir: env.AUDIT_DIR ? path.resolve(env.AUDIT_DIR) : path.join(dataDir, 'audit'),
     auditReads: bool(env, 'AUDIT_READS', false),
   };
+}
+
+export interface ScreenBulkSettings {
+  /** Most rows one file may hold (SCREEN_BULK_MAX_ROWS). */
+  maxRows: number;
+  /** Rows screened at once (SCREEN_BULK_CONCURRENCY). */
+  concurrency: number;
+}
+
+/** Bulk screening's bounds (the API and the CLI read them when not handed loaded settings). */
+export function screenBulkSettings(env: NodeJS.ProcessEnv = process.env): ScreenBulkSettings {
+  return {
+    maxRows: int(env, 'SCREEN_BULK_MAX_ROWS', 100_000, 1, 10_000_000),
+    concurrency: int(env, 'SCREEN_BULK_CONCURRENCY', 2, 1, 64),
+  };
+}
+
+/** INGEST_SPOOL_DIR, default $DATA_DIR/spool: beside the store, not the system's (often small, RAM-backed) temp folder. */
+export function ingestSpoolDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.INGEST_SPOOL_DIR ? path.resolve(env.INGEST_SPOOL_DIR) : path.join(path.resolve(REPO_ROOT, env.DATA_DIR || '.data'), 'spool');
 }
 
 /** The bounds of one GraphQL request (the API reads them when it is not handed loaded settings). */
@@ -385,6 +416,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     queryTimeoutMs: int(env, 'QUERY_TIMEOUT', 20, 1, 3600) * 1000,
     logLevel: logLevel(env),
     fetchDir: env.FETCH_DIR ? path.resolve(env.FETCH_DIR) : path.join(path.resolve(REPO_ROOT, env.DATA_DIR || '.data'), 'downloads'),
+    ingestSpoolDir: ingestSpoolDir(env),
+    screenBulk: screenBulkSettings(env),
     fetchMirrorUrl: baseUrl(env, 'FETCH_BASE_URL'),
     fetchPublisherUrls: {
       ofac: baseUrl(env, 'FETCH_OFAC_URL'),
