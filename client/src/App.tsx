@@ -4,7 +4,7 @@
  * (useInvestigation, over graph-state.ts), the URL that mirrors it (useUrlState, url-state.ts), the server's
  * readiness, the path search and the keyboard shortcuts. The canvas only renders the state.
  */
-import { useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import * as api from './api';
 import * as gs from './graph-state';
 import type { UrlState } from './url-state';
@@ -23,6 +23,7 @@ import { ApiKeyDialog } from './components/ApiKeyDialog';
 import { StatusBar } from './components/StatusBar';
 import { EmptyState } from './components/EmptyState';
 import { ShortcutSheet } from './components/ShortcutSheet';
+import { ScreenPanel } from './components/ScreenPanel';
 import { CanvasFilterPanel } from './components/CanvasFilter';
 import { CanvasFilter, filteredOut, NO_FILTER } from './elements';
 import { Notice, useInvestigation } from './hooks/useInvestigation';
@@ -47,6 +48,9 @@ export function App() {
   const [timeline, setTimeline] = useState<{ key: string | null; ids: string[] }>({ key: null, ids: [] });
   const [restoring, setRestoring] = useState(false);
   const [help, setHelp] = useState(false);
+  const [screenOpen, setScreenOpen] = useState(false);
+  /** A node to select once the canvas has drawn it (a screening result or an exposure put there). */
+  const [pendingSelect, setPendingSelect] = useState<string | null>(null);
   const [canvasFilter, setCanvasFilter] = useState<CanvasFilter>(NO_FILTER);
   /** Side panels folded away, for more canvas on a small screen. */
   const [folded, setFolded] = useState<{ left: boolean; right: boolean }>({ left: false, right: false });
@@ -112,6 +116,30 @@ export function App() {
     }, 50);
   };
 
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  /**
+   * Puts nodes (a match and the path to its nearest sanctioned party) on the canvas with the relationships
+   * among them, and selects `select` when given.
+   */
+  const showOnCanvas = async (ids: string[], select: string | null, what: string) => {
+    const before = stateRef.current;
+    await inv.addIds([...new Set(ids)]);
+    if (select) setPendingSelect(select);
+    const added = ids.filter((id) => !before.nodes[id]).length;
+    setNotice({ text: added ? `${what}: added ${added} ${added === 1 ? 'node' : 'nodes'} to the canvas.` : `${what} is already on the canvas.`, kind: 'info' });
+  };
+  // The canvas applies a new state in its own effect, which runs before this one (children first).
+  useEffect(() => {
+    if (!pendingSelect || !state.nodes[pendingSelect]) return;
+    const cy = canvas.current?.cy();
+    if (!cy) return;
+    cy.$(':selected').unselect();
+    cy.getElementById(pendingSelect).select();
+    setSelection({ nodes: [pendingSelect], edge: null });
+    setPendingSelect(null);
+  }, [state, pendingSelect]);
+
   const selectedNodes = selection.nodes.filter((id) => state.nodes[id]);
   const primary = selectedNodes.length === 1 ? state.nodes[selectedNodes[0]] : null;
   const edge = selection.edge ? state.edges[selection.edge] : undefined;
@@ -136,6 +164,7 @@ export function App() {
     selectAll: () => canvas.current?.selectAll(),
     clearSelection: () => canvas.current?.clearSelection(),
     help: () => setHelp(true),
+    screen: () => setScreenOpen((o) => !o),
   });
 
   const timelineItems = useMemo(
@@ -233,6 +262,8 @@ export function App() {
             onRemove={remove}
             onUndo={undo}
             onRedo={redo}
+            screenOpen={screenOpen}
+            onScreen={() => setScreenOpen(!screenOpen)}
           >
             <ExportMenu
               canvas={canvas}
@@ -243,6 +274,8 @@ export function App() {
               onError={(text) => setNotice({ text, kind: 'error' })}
             />
           </Toolbar>
+          {/* Kept mounted while closed: a file being screened goes on, and its results stay. */}
+          <ScreenPanel open={screenOpen} onClose={() => setScreenOpen(false)} onShow={(ids, select, what) => void showOnCanvas(ids, select, what)} />
           <div className="canvas-wrap">
             <GraphCanvas
               ref={canvas}
@@ -277,6 +310,7 @@ export function App() {
             onShowShared={(id) => void inv.showShared(id)}
             onExpand={(id) => void inv.expand(id)}
             onShowMatch={(id, other) => void inv.showMatch(id, other)}
+            onShowExposure={(x) => void showOnCanvas(x.path.nodes.map((n) => n.id), null, `Path to ${x.entity.name} (${x.distance} ${x.distance === 1 ? 'hop' : 'hops'})`)}
             onUseInPath={(id, end) => {
               paths.setQuery({ ...paths.query, [end]: { id, name: state.nodes[id]?.label ?? id } });
               setTab('paths');

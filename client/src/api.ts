@@ -8,6 +8,8 @@ import type {
   CanvasQueryVariables,
   DatasetsQuery,
   EntityQuery,
+  ExposureQuery,
+  ExposureQueryVariables,
   EntityQueryVariables,
   ExpandQuery,
   ExpandQueryVariables,
@@ -19,6 +21,8 @@ import type {
   PossibleMatchFieldsFragment,
   ReviewMutation,
   ReviewMutationVariables,
+  ScreenQuery,
+  ScreenQueryVariables,
   SearchQuery,
   SearchQueryVariables,
   SubgraphFieldsFragment,
@@ -37,6 +41,10 @@ export type PossibleMatch = PossibleMatchFieldsFragment;
 export type SearchResults = SearchQuery['search'];
 export type SearchHit = SearchResults['hits'][number];
 export type Dataset = DatasetsQuery['datasets'][number];
+export type Exposure = ExposureQuery['exposure'][number];
+export type ScreenResult = ScreenQuery['screen'];
+export type ScreenMatch = ScreenResult['matches'][number];
+export type ScreenInput = ScreenQueryVariables['input'];
 export type { ExportFormat, PathMode };
 
 export class ApiError extends Error {
@@ -339,6 +347,50 @@ const REVIEW = /* GraphQL */ `
 export async function reviewMatch(a: string, b: string, decision: PossibleMatch['decision'], apiKey: string): Promise<PossibleMatch> {
   const variables: ReviewMutationVariables = { a, b, decision };
   return (await gql<ReviewMutation>(document(REVIEW, POSSIBLE_MATCH_FIELDS), variables, undefined, { 'x-api-key': apiKey })).reviewMatch;
+}
+
+/** The most hops an exposure search may ask for (the server's bound, as for paths). */
+export const MAX_EXPOSURE_HOPS = MAX_HOPS;
+
+const EXPOSURE_FIELDS = /* GraphQL */ `
+  fragment ExposureFields on Exposure {
+    distance explanation
+    entity { id kind name programs datasets listedOn }
+    path { length nodes { ...GraphNodeFields } edges { ...GraphEdgeFields } }
+  }
+`;
+
+const EXPOSURE = /* GraphQL */ `
+  query Exposure($id: ID!, $maxHops: Int, $first: Int) {
+    exposure(id: $id, maxHops: $maxHops, first: $first) { ...ExposureFields }
+  }
+`;
+
+/** The sanctioned parties nearest to any node (party, placeholder, address, identifier), nearest first, each with its path. */
+export async function exposure(id: string, maxHops: number, signal?: AbortSignal): Promise<Exposure[]> {
+  const variables: ExposureQueryVariables = { id, maxHops, first: 25 };
+  return (await gql<ExposureQuery>(document(EXPOSURE, EXPOSURE_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables, signal)).exposure;
+}
+
+const SCREEN = /* GraphQL */ `
+  query Screen($input: ScreenInput!, $first: Int, $threshold: Float) {
+    screen(input: $input, first: $first, threshold: $threshold) {
+      threshold
+      identifiers { label value }
+      matches {
+        score
+        explanation { label value }
+        entity { id kind name programs datasets listedOn delistedOn placeholder birthDates nationalities }
+        exposure { ...ExposureFields }
+      }
+    }
+  }
+`;
+
+/** Screens one party as the caller knows it (Query.screen): the parties it may be, best first, with their exposure. */
+export async function screen(input: ScreenInput, first = 10, signal?: AbortSignal): Promise<ScreenResult> {
+  const variables: ScreenQueryVariables = { input, first };
+  return (await gql<ScreenQuery>(document(SCREEN, EXPOSURE_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables, signal)).screen;
 }
 
 const DATASETS = /* GraphQL */ `

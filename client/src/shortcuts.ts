@@ -1,7 +1,7 @@
 /**
  * Which key does what: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, Ctrl/Cmd+A select all nodes,
- * Esc clear the selection, / search, E expand, H hide, P pin, Delete (or Backspace) remove, F fit, ? the
- * sheet of shortcuts. Plain
+ * Esc clear the selection, / search, E expand, H hide, P pin, Delete (or Backspace) remove, F fit, S the
+ * Screen panel, ? the sheet of shortcuts. Plain
  * data, no DOM: hooks/useShortcuts.ts listens.
  */
 export interface ShortcutActions {
@@ -16,6 +16,7 @@ export interface ShortcutActions {
   selectAll(): void;
   clearSelection(): void;
   help(): void;
+  screen(): void;
 }
 
 /** The shortcut sheet (`?`): every key above, in words. */
@@ -27,6 +28,7 @@ export const SHORTCUT_HELP: readonly { keys: string; what: string }[] = [
   { keys: 'P', what: 'Pin / unpin the selection' },
   { keys: 'Delete, Backspace', what: 'Remove the selection' },
   { keys: 'F', what: 'Fit the graph to the screen' },
+  { keys: 'S', what: 'Open / close the Screen panel (one party or a file against the lists)' },
   { keys: 'Click / Shift+click / Shift-drag', what: 'Select one node / add one / select a box' },
   { keys: 'Ctrl+A', what: 'Select every node' },
   { keys: 'Esc', what: 'Clear the selection (or close this sheet)' },
@@ -64,6 +66,8 @@ export function shortcutFor(e: KeyPress): keyof ShortcutActions | null {
       return 'pin';
     case 'f':
       return 'fit';
+    case 's':
+      return 'screen';
     case 'Escape':
       return 'clearSelection';
     case '?':

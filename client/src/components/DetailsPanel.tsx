@@ -1,13 +1,16 @@
 /**
  * Details of the selected node or edge: for a party every alias (type, strength), address, identifier,
  * program, date, nationality, remark, dataset and the provenance; for an address or identifier, who
- * shares it. Clicking an address or identifier puts everyone who uses it on the canvas.
+ * shares it. Clicking an address or identifier puts everyone who uses it on the canvas. For any of them
+ * (not a program) the exposure: the nearest sanctioned parties and the path to each (ExposureList).
  */
 import { useEffect, useState } from 'react';
 import * as api from '../api';
 import { REL_TYPES } from '../../../server/core/model';
 import { isPartyKind } from '../style';
 import { KindIcon } from './Legend';
+import { Facts } from './Facts';
+import { ExposureList } from './ExposureList';
 
 interface Props {
   node: api.GraphNode | null;
@@ -18,6 +21,8 @@ interface Props {
   onUseInPath(id: string, end: 'from' | 'to'): void;
   /** Puts a candidate match on the canvas with its POSSIBLY_SAME_AS edge. */
   onShowMatch(id: string, other: string): void;
+  /** Puts a sanctioned party and the path to it from this node on the canvas. */
+  onShowExposure(exposure: api.Exposure): void;
 }
 
 /**
@@ -63,7 +68,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath, onShowMatch }: Props) {
+export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath, onShowMatch, onShowExposure }: Props) {
   const [entity, setEntity] = useState<api.Entity | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
 
@@ -158,6 +163,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
           Show everyone who shares it
         </button>
         {actions}
+        {node.kind !== 'Program' && <ExposureList node={node} onShow={onShowExposure} />}
       </section>
     );
   }
@@ -178,6 +184,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
         )}
       </div>
       {actions}
+      <ExposureList node={node} onShow={onShowExposure} />
       {loading && <p className="muted">Loading details…</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {e && (
@@ -278,13 +285,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
                         </span>
                       )}
                     </div>
-                    <ul className="evidence">
-                      {m.features.map((f, i) => (
-                        <li key={i}>
-                          <span className="muted">{f.label}:</span> {f.value}
-                        </li>
-                      ))}
-                    </ul>
+                    <Facts facts={m.features} />
                     <div className="actions">
                       <button onClick={() => void review(m.id, m.decision === 'CONFIRMED' ? null : 'CONFIRMED')}>{m.decision === 'CONFIRMED' ? 'Undo confirm' : 'Confirm'}</button>
                       <button onClick={() => void review(m.id, m.decision === 'REJECTED' ? null : 'REJECTED')}>{m.decision === 'REJECTED' ? 'Undo reject' : 'Reject'}</button>

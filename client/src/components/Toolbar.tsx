@@ -1,6 +1,6 @@
 /**
  * The canvas tools: expand, hide, show all, pin, remove, undo/redo, fit and zoom, the layout menu and
- * re-layout; the export menu goes at the end (children).
+ * re-layout; the export menu (children), then the Screen panel's toggle.
  */
 import type { CanvasHandle } from './GraphCanvas';
 import { layoutLabel, LAYOUTS } from './GraphCanvas';
@@ -24,6 +24,9 @@ interface Props {
   onRemove(): void;
   onUndo(): void;
   onRedo(): void;
+  /** The Screen panel: open or not, and its toggle. */
+  screenOpen: boolean;
+  onScreen(): void;
   children?: React.ReactNode;
 }
 
@@ -77,6 +80,9 @@ export function Toolbar(p: Props) {
       </button>
       <span className="sep" />
       {p.children}
+      <button onClick={p.onScreen} aria-pressed={p.screenOpen} title="Screen a party or a file against the lists (S)" data-testid="screen-button">
+        Screen
+      </button>
     </div>
   );
 }

@@ -10,6 +10,18 @@ import type { PathMode } from './enums';
 import type { RelationType } from './enums';
 export { EntityKind };
 
+export type IdentifierInput = {
+  /** The issuing country, where it matters: a document number's, or a phone number written without its country code. */
+  country?: string | null | undefined;
+  /**
+   * passport, nationalId, taxId, registrationNumber, email, phone, website, cryptoWallet, imoNumber,
+   * mmsi, ... (see Identifier.type; case aside, also wallet, tax, imo). Not given: recognised from the
+   * value (email, phone written as one, wallet, website, else a document number of any type).
+   */
+  type?: string | null | undefined;
+  value: string;
+};
+
 export { MatchDecision };
 
 export { NodeKind };
@@ -17,6 +29,26 @@ export { NodeKind };
 export { PathMode };
 
 export { RelationType };
+
+/**
+ * A party as a caller knows it. At least a name or one identifier. Text fields hold at most 200
+ * characters.
+ */
+export type ScreenInput = {
+  /** A birth date or year: 1973, 1973-04-22, 22 Apr 1973, 22.04.1973, circa 1973. */
+  birthDate?: string | null | undefined;
+  /** Nationality, citizenship or country of the party, as lists write it (Korea, North; DPRK; Russia). */
+  country?: string | null | undefined;
+  /** Identifiers (at most 20): email, phone, crypto wallet, website, passport or other document number, IMO, ... */
+  identifiers?: Array<IdentifierInput> | null | undefined;
+  /**
+   * Person, Organization, Company, Vessel, Aircraft or LegalEntity (case aside; also individual, entity,
+   * organisation, company, ship). Not given: compared as each candidate's kind.
+   */
+  kind?: string | null | undefined;
+  /** A name in any script (Latin, Cyrillic, Hangul, Han, Arabic, ...), at most 12 words. */
+  name?: string | null | undefined;
+};
 
 export type GraphNodeFieldsFragment = { id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> };
 
@@ -83,6 +115,26 @@ export type ReviewMutationVariables = Exact<{
 
 
 export type ReviewMutation = { reviewMatch: { id: string, name: string, kind: EntityKind, datasets: Array<string>, score: number, decision: MatchDecision | null, decidedBy: string | null, decidedAt: string | null, features: Array<{ label: string, value: string }> } };
+
+export type ExposureFieldsFragment = { distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
+
+export type ExposureQueryVariables = Exact<{
+  id: string | number;
+  maxHops?: number | null | undefined;
+  first?: number | null | undefined;
+}>;
+
+
+export type ExposureQuery = { exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> };
+
+export type ScreenQueryVariables = Exact<{
+  input: ScreenInput;
+  first?: number | null | undefined;
+  threshold?: number | null | undefined;
+}>;
+
+
+export type ScreenQuery = { screen: { threshold: number, identifiers: Array<{ label: string, value: string }>, matches: Array<{ score: number, explanation: Array<{ label: string, value: string }>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null, delistedOn: string | null, placeholder: boolean, birthDates: Array<string>, nationalities: Array<string> }, exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> }> } };
 
 export type DatasetsQueryVariables = Exact<{ [key: string]: never; }>;
 
