@@ -87,24 +87,25 @@ function slug(key: string): string {
  * Refuses loads that would lose information. Runs once the load is registered: loads run one at a
  * time, so what it checks cannot change before the load commits.
  */
-async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions): Promise<{ loadedBefore: boolean }> {
+async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions): Promise<{ loadedBefore: boolean; leaving: string[] }> {
   const [current] = await db.read<{ release: string | null }>('dataset-get', { dataset: rel.dataset });
   if (current?.release && rel.release < current.release && !opts.force) {
     throw new IngestRefusedError(
       `${rel.dataset} already holds release ${current.release}; loading the older ${rel.release} over it is refused (use --force to do it anyway)`,
     );
   }
+  let leaving: string[] = [];
   if (rel.mode !== 'delta') {
     const listed = await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset });
     // The ids listed now against the release's, read from the spool: held as large as the list loaded
-    // (nothing for a first load), not the release.
+    // (nothing for a first load), not the release. What is left are the ids the release delists.
     const staying = new Set(listed.map((r) => r.id));
-    let kept = 0;
-    if (staying.size > 0) for await (const p of spool.read('parties')) if (staying.delete(p.id)) kept++;
-    const leaving = listed.length - kept;
-    if (listed.length > 0 && leaving / listed.length > MAX_DELIST_SHARE && !opts.force) {
+    if (staying.size > 0) for await (const p of spool.read('parties')) staying.delete(p.id);
+    leaving = [...staying];
+    staying.clear();
+    if (listed.length > 0 && leaving.length / listed.length > MAX_DELIST_SHARE && !opts.force) {
       throw new IngestRefusedError(
-        `release ${rel.release} of ${rel.dataset} would delist ${leaving} of its ${listed.length} listed parties ` +
+        `release ${rel.release} of ${rel.dataset} would delist ${leaving.length} of its ${listed.length} listed parties ` +
           `(more than ${MAX_DELIST_SHARE * 100}%): a truncated or wrong file is more likely than a mass delisting. ` +
           'Check the file; use --force if the delisting is real.',
       );
@@ -112,7 +113,8 @@ async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts
   } else if (!current?.release) {
     throw new IngestRefusedError(`${rel.dataset} has no release loaded yet; a delta file applies on top of one (load the full export first)`);
   }
-  return { loadedBefore: !!current?.release };
+  // The ids this release delists (what is left of `staying`): their links are kept (writeRelease).
+  return { loadedBefore: !!current?.release, leaving };
 }
 
 /** A load left open: its process has ended (same host), or it has not said it is alive for a while. */
@@ -281,8 +283,8 @@ export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool
       const [{ dirty }] = await db.write<{ dirty: boolean }>('load-dirty', {});
       if (dirty) await purge(db, { ...opts, readerGraceMs: 0 }, seq - 1);
       // Read once registered: what loads before this one committed is what its links resolve against.
-      const { loadedBefore } = await checkRelease(db, rel, spool, opts);
-      committed = await writeRelease(db, rel, spool, opts, { seq, owner, loadedBefore });
+      const { loadedBefore, leaving } = await checkRelease(db, rel, spool, opts);
+      committed = await writeRelease(db, rel, spool, opts, { seq, owner, loadedBefore, leaving });
     } catch (err) {
       await rollbackLoad(db, seq).catch((e: Error) =>
         log.warn(`Rolling back the failed load left some of it hidden in the database (${e.message}); the next load removes it`),
@@ -398,8 +400,8 @@ async function readWhole(rel: ParsedRelease, spool: Spool): Promise<ParsedReleas
   return all;
 }
 
-async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: { seq: number; owner: string; loadedBefore: boolean }): Promise<Written> {
-  const { seq, owner, loadedBefore } = load;
+async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: { seq: number; owner: string; loadedBefore: boolean; leaving: string[] }): Promise<Written> {
+  const { seq, owner, loadedBefore, leaving } = load;
   const delta = rel.mode === 'delta';
   const base = { dataset: rel.dataset, release: rel.release, allKindLabels: [...PARTY_KIND_NAMES, LABELS.Placeholder] };
   const params = (p: Params): Params => ({ ...base, seq, ...p });
@@ -507,6 +509,15 @@ async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts
   }
   for (const type of LINK_TYPES) await flushLinks(type);
   byKey.clear();
+
+  // A party this release delists keeps its links as of its last release: restating a party still
+  // listed marked its links to it removed (ingest-clear-facts); they are unmarked, unless restated.
+  t = Date.now();
+  for (let i = 0; i < leaving.length; i += size) {
+    const [r] = await tx((run) => run('ingest-keep-delisted-links', params({ ids: leaving.slice(i, i + size) })));
+    marked -= Number(r?.kept ?? 0);
+  }
+  log.debug(`links of delisted parties: ${Date.now() - t} ms`);
 
   // Placeholders created earlier (by this or another dataset) for parties this release brings.
   t = Date.now();
