@@ -1,9 +1,10 @@
 /**
  * The HTTP process: the explorer (client/dist) at /, the GraphQL API at /graphql (and its offline IDE
- * for browsers), subgraph export at /api/export, screening as plain JSON at /api/screen, /healthz.
+ * for browsers), subgraph export at /api/export, screening as plain JSON at /api/screen and of a whole
+ * file at /api/screen/bulk, /healthz.
  *
  * Every request passes the security headers and the Host allow-list (security.ts). The API's requests
- * (/graphql, /api/export, /api/screen) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
+ * (/graphql, /api/export, /api/screen, /api/screen/bulk) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
  * API key, else anonymous where anonymous reads are allowed), the per-client rate limit and the bound on
  * concurrent database work (admission.ts), and, when switched on, the audit of reads (audit.ts).
  */
@@ -24,11 +25,13 @@ import { authenticate, Caller, KeyStore, loadApiKeys, watchApiKeys } from './aut
 import { apiSchema, checkCost, limitsOf } from './graphql';
 import { checkedQuery, precheckGraphQL } from './precheck';
 import { SCREEN_OPERATION, screenRequestOf } from './screen';
+import { bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, screenBulk, serialiseBulkLine } from './screen-bulk';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
 import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
 import { Database, withDeadline } from '../core/neo4j/database';
-import { AccessSettings, accessSettings, apiLimits, REPO_ROOT } from '../core/settings';
+import { AccessSettings, accessSettings, apiLimits, REPO_ROOT, screenBulkSettings } from '../core/settings';
+import { BulkFormat, openBulkInput } from '../core/screening/bulk-input';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
@@ -283,6 +286,70 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     app.post('/api/screen', express.json({ limit: '100kb' }), checkScreen, admit, runScreen);
   }
 
+  // Bulk screening (screen-bulk.ts): the body is the file (CSV or JSON lines), read as it arrives and
+  // answered row by row as a stream, in the file's order; the run holds one admission slot. The
+  // parameters are checked before admission; a file unusable from its start (empty, no name or
+  // identifier column) is refused (400) before anything is answered; what stops it later (too many
+  // rows, a broken quote) is its last line. A client that goes away stops the run.
+  const checkBulk = (req: Request, res: Response, next: NextFunction) => {
+    try {
+      audit.record(callerOf(res), { event: 'read', operation: 'POST /api/screen/bulk', variables: truncatedJson(req.query) });
+      const q = req.query as Record<string, unknown>;
+      const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      const inputFormat: BulkFormat | undefined = type === 'text/csv' ? 'csv' : /^application\/(x-)?(nd|jsonl|json-lines|jsonlines)/.test(type) ? 'jsonl' : undefined;
+      res.locals.bulk = { params: bulkParamsOf(q), format: bulkOutputFormatOf(q.format), inputFormat };
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const runBulk = async (req: Request, res: Response, next: NextFunction) => {
+    const { params, format, inputFormat } = res.locals.bulk as { params: BulkParams; format: BulkOutputFormat; inputFormat: BulkFormat | undefined };
+    const stop = new AbortController();
+    res.once('close', () => stop.abort());
+    let run: AsyncGenerator<BulkLine> | undefined;
+    try {
+      if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
+      const input = await openBulkInput(req, { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows });
+      const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
+      run = screenBulk(input, { db: state.db, params, requestTimeoutMs, concurrency: screenBulkSettings().concurrency, caller: callerOf(res), audit, signal: stop.signal });
+      // The start line reads what is loaded: a database gone now is still an HTTP error, not a line.
+      const first = await run.next();
+      res.status(200);
+      res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+      res.setHeader('cache-control', 'no-store');
+      if (format === 'csv') res.setHeader('content-disposition', 'attachment; filename="screening.csv"');
+      res.flushHeaders();
+      if (!first.done) res.write(serialiseBulkLine(first.value, format));
+    } catch (err) {
+      await run?.return(undefined);
+      next(err);
+      return;
+    }
+    try {
+      for await (const line of run) {
+        if (stop.signal.aborted) break;
+        // Backpressure: the next rows are read and screened only once the client has taken these.
+        if (!res.write(serialiseBulkLine(line, format)) && !stop.signal.aborted) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              res.off('drain', done);
+              stop.signal.removeEventListener('abort', done);
+              resolve();
+            };
+            res.on('drain', done);
+            stop.signal.addEventListener('abort', done);
+          });
+        }
+      }
+    } catch (err) {
+      logServerFault('HTTP', 500, err);
+      if (!stop.signal.aborted) res.write(serialiseBulkLine(bulkErrorLine(null, null, 'the run stopped: internal error (logged)', true), format));
+    }
+    res.end();
+  };
+  app.post('/api/screen/bulk', checkBulk, admit, runBulk);
+
   // The explorer: hashed assets are immutable; the pages are revalidated so a rebuild shows at once.
   app.use(
     express.static(CLIENT_DIST, {
@@ -308,7 +375,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     const message = err instanceof AppError || status < 500 ? (err as Error).message : 'Internal error; it has been logged';
     if (err instanceof RateLimitedError || err instanceof BusyError) res.setHeader('retry-after', String(err.retryAfterS));
     // GraphQL clients (the explorer among them) read errors in the GraphQL shape.
-    if (req.originalUrl.startsWith('/graphql')) res.status(status).json({ errors: [{ message, extensions: { code } }] });
+    if (req.originalUrl.startsWith('/graphql') || req.path === '/api/screen/bulk') res.status(status).json({ errors: [{ message, extensions: { code } }] });
     else res.status(status).json({ error: { code, message } });
   });
   return app;

@@ -17,6 +17,16 @@ import { parseScreenInput } from './input';
 
 export type BulkFormat = 'csv' | 'jsonl';
 
+/** What makes a file unusable from some line on (BAD_USER_INPUT): the line, when past the start. */
+export class BulkFileError extends BadInputError {
+  constructor(
+    message: string,
+    readonly line: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
 export const BULK_INPUT_LIMITS = {
   /** Bytes of one CSV record or JSON line: a file without line breaks must not fill the memory. */
   recordBytes: 1 << 20,
@@ -185,8 +195,8 @@ async function sniff(source: Readable): Promise<{ first: string | null; chunks: 
   return { first: ended ? null : first ?? '', chunks: chunks() };
 }
 
-function tooMany(source: string, line: number, maxRows: number): BadInputError {
-  return new BadInputError(`${source}, line ${line}: more than ${maxRows.toLocaleString('en-US')} rows (SCREEN_BULK_MAX_ROWS); the rows before it were screened; split the file`);
+function tooMany(source: string, line: number, maxRows: number): BulkFileError {
+  return new BulkFileError(`${source}, line ${line}: more than ${maxRows.toLocaleString('en-US')} rows (SCREEN_BULK_MAX_ROWS); the rows before it were screened; split the file`, line);
 }
 
 /**
@@ -243,8 +253,8 @@ async function* csvRecords(source: string, chunks: AsyncIterable<Buffer>): Async
   } catch (err) {
     const e = err as CsvError & { lines?: number };
     const line = lines.starts[0] ?? last;
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new BadInputError(`${source}, line ${line}: not readable as CSV: the record starting on this line opens a quote that is never closed`);
-    if (e.code?.startsWith('CSV_')) throw new BadInputError(`${source}, line ${line}: not readable as CSV: ${e.message.replace(/ at line \d+/, '')}`);
+    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new BulkFileError(`${source}, line ${line}: not readable as CSV: the record starting on this line opens a quote that is never closed`, line);
+    if (e.code?.startsWith('CSV_')) throw new BulkFileError(`${source}, line ${line}: not readable as CSV: ${e.message.replace(/ at line \d+/, '')}`, line);
     throw err;
   } finally {
     input.destroy();
@@ -265,7 +275,7 @@ async function* textLines(source: string, chunks: AsyncIterable<Buffer>): AsyncG
       rest = rest.slice(at + 1);
       if (text.trim()) yield { line, text: line === 1 ? text.replace(/^\ufeff/, '') : text };
     }
-    if (rest.length > BULK_INPUT_LIMITS.recordBytes) throw new BadInputError(`${source}, line ${line + 1}: longer than ${BULK_INPUT_LIMITS.recordBytes} bytes; one JSON object per line`);
+    if (rest.length > BULK_INPUT_LIMITS.recordBytes) throw new BulkFileError(`${source}, line ${line + 1}: longer than ${BULK_INPUT_LIMITS.recordBytes} bytes; one JSON object per line`, line + 1);
   }
   rest += decoder.end();
   line++;

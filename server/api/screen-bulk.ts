@@ -1,0 +1,296 @@
+/**
+ * Bulk screening (`npm run screen`, POST /api/screen/bulk): the rows of a file (bulk-input.ts) screened
+ * as single screens are (screen.ts), each match with its nearest sanctioned party (exposure.ts), and the
+ * results written as JSON lines or CSV by this one module, so that the CLI and the API give the same bytes.
+ *
+ * Bounded whatever the file's length: at most SCREEN_BULK_CONCURRENCY rows are screened at once and
+ * their results wait for the earlier ones (file order), and nothing more is read until the writer has
+ * taken them (the run is a pull: a slow client slows the reading of its upload). Each row is a request
+ * of its own: its own deadline (REQUEST_TIMEOUT) and its own loaders, dropped with it; a row that fails
+ * (its deadline, a refused value) is an error row with its reason and the run goes on. The database
+ * going away ends the run (a fatal error line): every later row would fail the same way.
+ */
+import { BadInputError, ServiceUnavailableError, TimeoutError } from '../core/errors';
+import { log } from '../core/logger';
+import type { Database } from '../core/neo4j/database';
+import { BulkFileError, type BulkInput, type BulkRow, type BulkScreenInput } from '../core/screening/bulk-input';
+import { nameStatsFor } from '../core/screening/name-stats';
+import { searchIndexReady } from '../core/search/live';
+import type { AuditLog } from './audit';
+import type { Caller } from './auth';
+import type { Context } from './context';
+import type { EntityParent } from './entity';
+import { csvField } from './export-formats';
+import { exposureFor } from './exposure';
+import { datasets } from './releases';
+import { startRequest, requestDb } from './request';
+import { screen, SCREEN_THRESHOLD } from './screen';
+import { LIMITS } from './validate';
+
+export type BulkOutputFormat = 'csv' | 'jsonl';
+
+export interface BulkParams {
+  threshold: number;
+  first: number;
+  maxHops: number;
+}
+
+export const BULK_DEFAULTS: BulkParams = { threshold: SCREEN_THRESHOLD, first: 3, maxHops: 3 };
+
+export const BULK_CSV_COLUMNS = [
+  'line', 'ref', 'input_name', 'status', 'rank', 'score', 'match_id', 'match_name', 'match_kind', 'lists', 'programs',
+  'listed_on', 'exposure_distance', 'exposure_id', 'exposure_name', 'exposure_path', 'explanation', 'error',
+] as const;
+
+export interface BulkExposure {
+  distance: number;
+  entity: { id: string; name: string; programs: string[] };
+  path: {
+    nodes: { id: string; kind: string; label: string }[];
+    edges: { source: string; target: string; type: string; label: string | null; dataset: string | null; release: string | null; record: string | null }[];
+  };
+}
+
+export interface BulkMatch {
+  rank: number;
+  id: string;
+  name: string;
+  kind: string;
+  score: number;
+  datasets: string[];
+  programs: string[];
+  listedOn: string | null;
+  explanation: { label: string; value: string }[];
+  exposure: BulkExposure | null;
+}
+
+export type BulkLine =
+  | { type: 'start'; columns: string[]; threshold: number; first: number; maxHops: number; lists: { name: string; release: string | null }[]; input: { format: string; columns: string[]; warnings: string[] } }
+  | { type: 'row'; line: number; ref: string | null; input: BulkScreenInput; status: 'match' | 'no_match'; matches: BulkMatch[]; warnings?: string[]; csv: string }
+  | { type: 'error'; line: number | null; ref: string | null; error: string; fatal?: true; csv: string }
+  | { type: 'end'; rows: number; screened: number; matched: number; errors: number; seconds: number };
+
+/**
+ * Reads the parameters (query string or CLI options; strings or numbers), each refused with a message
+ * that names it, before any work.
+ */
+export function bulkParamsOf(raw: Record<string, unknown>): BulkParams {
+  const num = (name: string, v: unknown): number | undefined => {
+    if (v === undefined || v === null || v === '') return undefined;
+    const n = typeof v === 'number' ? v : typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(v) ? Number(v) : NaN;
+    if (!Number.isFinite(n)) throw new BadInputError(`${name} must be a number; got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const whole = (name: string, v: unknown, lo: number, hi: number, dflt: number): number => {
+    const n = num(name, v) ?? dflt;
+    if (!Number.isInteger(n) || n < lo || n > hi) throw new BadInputError(`${name} must be a whole number from ${lo} to ${hi}; got ${JSON.stringify(v)}`);
+    return n;
+  };
+  const threshold = num('threshold', raw.threshold) ?? BULK_DEFAULTS.threshold;
+  if (threshold < 0 || threshold > 1) throw new BadInputError(`threshold must be a number from 0 to 1; got ${JSON.stringify(raw.threshold)}`);
+  return {
+    threshold,
+    // Each match comes with an exposure search of its own: as many as POST /api/screen allows.
+    first: whole('first', raw.first, 1, LIMITS.screenHttpFirst, BULK_DEFAULTS.first),
+    maxHops: whole('maxHops', raw.maxHops, 1, LIMITS.maxHops, BULK_DEFAULTS.maxHops),
+  };
+}
+
+/** The format of the results: given, else from the output file's extension, else jsonl. */
+export function bulkOutputFormatOf(given: unknown, fileName?: string): BulkOutputFormat {
+  if (given !== undefined && given !== null && given !== '') {
+    if (given === 'csv' || given === 'jsonl') return given;
+    throw new BadInputError(`format must be csv or jsonl; got ${JSON.stringify(given)}`);
+  }
+  if (fileName && /\.csv$/i.test(fileName)) return 'csv';
+  return 'jsonl';
+}
+
+const isSanctioned = (e: EntityParent) => !e.placeholder && e.datasets.length > 0 && e.programs.length > 0;
+
+/** The match itself when it is sanctioned, else the nearest sanctioned party within maxHops, with its path. */
+async function nearestExposure(ctx: Context, e: EntityParent, maxHops: number): Promise<BulkExposure | null> {
+  if (isSanctioned(e)) return { distance: 0, entity: { id: e.id, name: e.name, programs: e.programs }, path: { nodes: [{ id: e.id, kind: e.kind, label: e.name }], edges: [] } };
+  const [x] = await exposureFor(ctx, e.id, maxHops, 1);
+  if (!x) return null;
+  return {
+    distance: x.distance,
+    entity: { id: x.entity.id, name: x.entity.name, programs: x.entity.programs },
+    path: {
+      nodes: x.path.nodes.map((n) => ({ id: n.id, kind: n.kind, label: n.label })),
+      edges: x.path.edges.map((g) => ({ source: g.source, target: g.target, type: g.type, label: g.label ?? null, dataset: g.dataset ?? null, release: g.release ?? null, record: g.record ?? null })),
+    },
+  };
+}
+
+/** What a row's `input_name` shows: the name, else its identifiers, so a row without a name is recognisable. */
+function inputNameOf(input: BulkScreenInput): string {
+  return input.name ?? (input.identifiers ?? []).map((x) => (x.type ? `${x.type}:${x.value}` : x.value)).join('; ');
+}
+
+const csvLine = (cells: (string | number | null)[]): string => cells.map(csvField).join(',') + '\r\n';
+
+function rowCsv(line: number, ref: string | null, input: BulkScreenInput, matches: BulkMatch[]): string {
+  const head = [line, ref, inputNameOf(input)];
+  if (matches.length === 0) return csvLine([...head, 'no_match', ...Array<null>(BULK_CSV_COLUMNS.length - 4).fill(null)]);
+  return matches
+    .map((m) => {
+      const x = m.exposure;
+      const path = x
+        ? x.path.nodes.map((n, i) => (i === 0 ? n.label : `-[${x.path.edges[i - 1].type}]- ${n.label}`)).join(' ')
+        : null;
+      return csvLine([
+        ...head, 'match', m.rank, m.score, m.id, m.name, m.kind, m.datasets.join('; '), m.programs.join('; '), m.listedOn,
+        x?.distance ?? null, x?.entity.id ?? null, x?.entity.name ?? null, path, m.explanation.map((f) => `${f.label}: ${f.value}`).join('; '), null,
+      ]);
+    })
+    .join('');
+}
+
+export function bulkErrorLine(line: number | null, ref: string | null, error: string, fatal = false): BulkLine {
+  const csv = csvLine([line, ref, null, 'error', ...Array<null>(BULK_CSV_COLUMNS.length - 5).fill(null), error]);
+  return { type: 'error', line, ref, error, ...(fatal ? { fatal: true as const } : {}), csv };
+}
+
+/** One line of the results in the format asked for; the CSV of a run is its lines' `csv`, after a BOM and the header. */
+export function serialiseBulkLine(l: BulkLine, format: BulkOutputFormat): string {
+  if (format === 'jsonl') return JSON.stringify(l) + '\n';
+  if (l.type === 'start') return '\ufeff' + csvLine([...l.columns]);
+  return l.type === 'end' ? '' : l.csv;
+}
+
+export interface BulkRunOptions {
+  db: Database;
+  params: BulkParams;
+  /** REQUEST_TIMEOUT: each row's deadline. */
+  requestTimeoutMs: number;
+  /** SCREEN_BULK_CONCURRENCY. */
+  concurrency: number;
+  caller?: Caller;
+  audit?: AuditLog;
+  /** Stops the run (a client gone, Ctrl-C): no row is started after it. */
+  signal?: AbortSignal;
+}
+
+/** The database gone: every later row would fail the same way. */
+class RunStopped extends Error {}
+
+async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOptions): Promise<BulkLine> {
+  const { line, ref, input } = row;
+  // A request of its own: its deadline, and loaders that go with it (memory does not grow with the file).
+  const ctx: Context = { db: o.db, caller: o.caller, audit: o.audit };
+  startRequest(ctx, o.requestTimeoutMs);
+  try {
+    const answer = await screen(requestDb(ctx), ctx, { input, first: o.params.first, threshold: o.params.threshold });
+    const matches = await Promise.all(
+      answer.matches.map(
+        async (m, i): Promise<BulkMatch> => ({
+          rank: i + 1,
+          id: m.entity.id,
+          name: m.entity.name,
+          kind: m.entity.kind,
+          score: m.score,
+          datasets: m.entity.datasets,
+          programs: m.entity.programs,
+          listedOn: m.entity.listedOn ?? null,
+          explanation: m.explanation.map((f) => ({ label: f.label, value: f.value })),
+          exposure: await nearestExposure(ctx, m.entity, o.params.maxHops),
+        }),
+      ),
+    );
+    return {
+      type: 'row', line, ref, input, status: matches.length ? 'match' : 'no_match', matches,
+      ...(row.warnings ? { warnings: row.warnings } : {}),
+      csv: rowCsv(line, ref, input, matches),
+    };
+  } catch (err) {
+    if (err instanceof ServiceUnavailableError) throw new RunStopped(`stopped at line ${line}: ${err.message}`);
+    if (err instanceof TimeoutError) return bulkErrorLine(line, ref, `line ${line}: not screened: it took longer than its time limit (REQUEST_TIMEOUT, ${o.requestTimeoutMs / 1000} s)`);
+    if (err instanceof BadInputError) return bulkErrorLine(line, ref, `line ${line}: ${err.message}`);
+    log.error(`bulk screening, line ${line}: ${(err as Error).stack ?? err}`);
+    return bulkErrorLine(line, ref, `line ${line}: not screened: internal error (logged)`);
+  }
+}
+
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+
+/**
+ * `work` over `source` with at most `n` at once, answers in the source's order. The next item is read
+ * while earlier ones are worked on, and an answer is given as soon as it and those before it are done.
+ * A failure of the source (or of a work) comes after the answers before it.
+ */
+async function* ordered<T, R>(source: AsyncIterator<T>, n: number, work: (t: T) => Promise<R>, signal?: AbortSignal): AsyncGenerator<R> {
+  const queue: Promise<Settled<R>>[] = [];
+  let next: Promise<Settled<IteratorResult<T>>> | null = null;
+  let done = false;
+  let failure: { error: unknown } | null = null;
+  try {
+    for (;;) {
+      if (signal?.aborted) return;
+      if (!done && !next && queue.length < n) next = settle(source.next());
+      if (queue.length === 0 && !next) break;
+      const took = queue.length && next ? await Promise.race([queue[0].then(() => 'done' as const), next.then(() => 'read' as const)]) : next ? 'read' : 'done';
+      if (took === 'read') {
+        const r = await next!;
+        next = null;
+        if (!r.ok) {
+          failure = { error: r.error };
+          done = true;
+        } else if (r.value.done) done = true;
+        else queue.push(settle(work(r.value.value)));
+      } else {
+        const r = await queue.shift()!;
+        if (!r.ok) throw r.error;
+        yield r.value;
+      }
+    }
+    if (failure) throw failure.error;
+  } finally {
+    if (!done) await source.return?.(undefined);
+  }
+}
+
+/**
+ * The run: a start line, one line per input row in the file's order, then an end line, or a fatal error
+ * line where the file (or the database) stopped it. The caller has opened the input (bulk-input.ts), so
+ * that a file unusable from its start is refused before anything is answered.
+ */
+export async function* screenBulk(input: BulkInput, o: BulkRunOptions): AsyncGenerator<BulkLine> {
+  const started = Date.now();
+  const lists = (await datasets(o.db)).map((d) => ({ name: d.name, release: d.release ?? null }));
+  // What every row reads, made before the first: the name index and the name counts, so that each row is
+  // ranked with the same index and no row's deadline pays for building them.
+  await Promise.all([
+    searchIndexReady(o.db).catch((err: unknown) => log.warn(`bulk screening: the name index could not be built (${String(err)}); rows use the full-text search`)),
+    nameStatsFor(o.db),
+  ]);
+  yield {
+    type: 'start', columns: [...BULK_CSV_COLUMNS], threshold: o.params.threshold, first: o.params.first, maxHops: o.params.maxHops, lists,
+    input: { format: input.format, columns: input.columns, warnings: input.warnings },
+  };
+  let rows = 0;
+  let screened = 0;
+  let matched = 0;
+  let errors = 0;
+  const work = (row: BulkRow): Promise<BulkLine> => ('error' in row ? Promise.resolve(bulkErrorLine(row.line, row.ref, row.error)) : screenRow(row, o));
+  try {
+    for await (const l of ordered(input.rows[Symbol.asyncIterator](), o.concurrency, work, o.signal)) {
+      rows++;
+      if (l.type === 'error') errors++;
+      else if (l.type === 'row') {
+        screened++;
+        if (l.status === 'match') matched++;
+      }
+      yield l;
+    }
+  } catch (err) {
+    if (err instanceof BulkFileError || err instanceof RunStopped) {
+      yield bulkErrorLine(err instanceof BulkFileError ? err.line : null, null, err.message, true);
+      return;
+    }
+    throw err;
+  }
+  if (o.signal?.aborted) return;
+  yield { type: 'end', rows, screened, matched, errors, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}

@@ -1,0 +1,218 @@
+/**
+ * Bulk screening (issue 13 item 4) over the real Neo4j with the bundled OFAC SDN list of 2024-05-03:
+ * the seed case as a file (test/fixtures/screen-bulk/seed.csv, see its README) through the CLI (`npm run
+ * screen`, a child process on the test database) and through POST /api/screen/bulk, which give the
+ * same bytes; the parties expected are looked up in the database, not written here. The API answers
+ * rows while the upload is still being sent, and refuses what it cannot run before anything is answered.
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createApp, AppState } from '../../server/api/app';
+import { createGraphQLServer } from '../../server/api/graphql';
+import { Database } from '../../server/core/neo4j/database';
+import { REPO_ROOT } from '../../server/core/settings';
+import { ingest } from '../../ingest/ingest';
+import { externalNeo4jEnv, LOAD_DEFAULTS, resetDatabase, testDatabase } from '../helpers';
+
+const SEED = path.join(REPO_ROOT, 'test', 'fixtures', 'screen-bulk', 'seed.csv');
+let db: Database;
+let server: http.Server;
+let base: string;
+let tmp: string;
+const state: AppState = { notReady: null, db: null, neo4j: { uri: 'test', embedded: false, version: null } };
+const graphql = createGraphQLServer();
+
+beforeAll(async () => {
+  db = testDatabase();
+  await resetDatabase(db);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [path.join(REPO_ROOT, 'ingest', 'demo', 'ofac-sdn-2024-05-03', 'sdn.csv')], dataset: 'ofac-sdn', release: '2024-05-03' });
+  state.db = db;
+  await graphql.start();
+  server = http.createServer(createApp(state, graphql));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'screen-bulk-'));
+}, 600_000);
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  await graphql.stop();
+  await db.close();
+  fs.rmSync(tmp, { recursive: true, force: true });
+});
+
+function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/screen-cli.ts', '--no-progress', ...args], { cwd: REPO_ROOT, env: externalNeo4jEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+}
+
+async function api(query: string, body: string | Buffer, type = 'text/csv'): Promise<{ status: number; type: string | null; text: string }> {
+  const res = await fetch(`${base}/api/screen/bulk${query}`, { method: 'POST', headers: { 'content-type': type }, body });
+  // Decoded as it is sent: res.text() would drop the CSV's byte order mark.
+  return { status: res.status, type: res.headers.get('content-type'), text: Buffer.from(await res.arrayBuffer()).toString('utf8') };
+}
+
+type Line = Record<string, any>;
+const parseLines = (text: string): Line[] => text.trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+
+/** A party's id, found by its exact name in the database (GraphQL search, then the hit whose name is it). */
+async function idOf(name: string): Promise<string> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'query($q: String!) { search(query: $q, first: 5) { hits { entity { id name } } } }', variables: { q: name } }),
+  });
+  const hits = ((await res.json()) as { data: { search: { hits: { entity: { id: string; name: string } }[] } } }).data.search.hits;
+  const hit = hits.find((h) => h.entity.name === name);
+  if (!hit) throw new Error(`${name} is not in the database`);
+  return hit.entity.id;
+}
+
+async function identifiersOf(id: string): Promise<string[]> {
+  const res = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: 'query($id: ID!) { entity(id: $id) { identifiers { type value } } }', variables: { id } }),
+  });
+  return ((await res.json()) as { data: { entity: { identifiers: { type: string; value: string }[] } } }).data.entity.identifiers.map((i) => `${i.type}:${i.value.toLowerCase()}`);
+}
+
+describe('the seed file through the CLI and the API', () => {
+  let apiJsonl: Line[];
+  let apiCsv: string;
+
+  beforeAll(async () => {
+    const jsonl = await api('', fs.readFileSync(SEED));
+    expect([jsonl.status, jsonl.type]).toEqual([200, 'application/x-ndjson; charset=utf-8']);
+    apiJsonl = parseLines(jsonl.text);
+    const csv = await api('?format=csv', fs.readFileSync(SEED));
+    expect([csv.status, csv.type]).toEqual([200, 'text/csv; charset=utf-8']);
+    apiCsv = csv.text;
+  }, 300_000);
+
+  test('the rows find the network; the clean name finds nothing; bad rows are reported with their line and reason', async () => {
+    const [pioneer, chinyong, sinbad, alis] = await Promise.all(
+      ['PIONEER BENCONT STAR REAL ESTATE', 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY', 'SINBAD', 'LIMITED LIABILITY COMPANY ALIS'].map(idOf),
+    );
+    // The email and wallet of the file are SINBAD's in the list.
+    expect(await identifiersOf(sinbad)).toEqual(expect.arrayContaining(['email:support@sinbad.io', 'cryptoWallet:bc1qq7p0es3dv5hcynjjf40f2xjjr6qp5py47d2f6n847vduuq9gvnyq7y9ecd']));
+
+    const [start, ...rest] = apiJsonl;
+    const end = rest.pop()!;
+    expect(start).toMatchObject({ type: 'start', threshold: 0.7, first: 3, maxHops: 3, lists: [{ name: 'ofac-sdn', release: '2024-05-03' }] });
+    expect(start.input.warnings).toEqual([expect.stringMatching(/^the upload: ignored column "note"/)]);
+    const byRef = new Map(rest.map((l) => [l.ref, l]));
+    expect(rest.map((l) => [l.line, l.ref, l.type === 'row' ? l.status : 'error'])).toEqual([
+      [2, 'S-1', 'match'],
+      [3, 'S-2', 'match'],
+      [4, 'S-3', 'match'],
+      [5, 'S-4', 'match'],
+      [6, 'S-5', 'no_match'],
+      [7, 'S-6', 'error'],
+      [8, 'S-7', 'match'],
+      [10, 'S-8', 'error'],
+      [11, 'S-9', 'match'],
+    ]);
+    const top = (ref: string) => byRef.get(ref)!.matches[0];
+    for (const [ref, id] of [['S-1', pioneer], ['S-2', chinyong], ['S-3', sinbad], ['S-4', sinbad], ['S-7', alis], ['S-9', alis]]) {
+      expect([ref, top(ref).id]).toEqual([ref, id]);
+      expect(top(ref).score).toBeGreaterThanOrEqual(0.7);
+      expect(top(ref).programs.length).toBeGreaterThan(0);
+      // Listed itself: its own nearest sanctioned party, at distance 0.
+      expect(top(ref).exposure).toMatchObject({ distance: 0, entity: { id }, path: { nodes: [{ id }], edges: [] } });
+    }
+    expect(top('S-1').explanation).toEqual(expect.arrayContaining([{ label: 'Programs', value: 'DPRK2' }]));
+    expect(byRef.get('S-7')!.input).toEqual({ name: 'LIMITED LIABILITY\r\nCOMPANY ALIS', kind: 'company', country: 'Russia', identifiers: [{ type: 'taxId', value: '2543103179' }] });
+    expect(byRef.get('S-5')!.matches).toEqual([]);
+    expect(byRef.get('S-6')).toMatchObject({ type: 'error', line: 7, error: 'line 7: input must hold a name or at least one identifier' });
+    expect(byRef.get('S-8')!.error).toMatch(/^line 10: kind "spaceship" is not one the lists use/);
+    expect(end).toMatchObject({ type: 'end', rows: 9, screened: 7, matched: 6, errors: 2 });
+
+    // The clean name scores below the threshold against everything the search finds.
+    const low = parseLines((await api('?threshold=0&first=25', 'name\nZephyrine Quolloway Holdings\n')).text)[1];
+    for (const m of low.matches) expect(m.score).toBeLessThan(0.5);
+  });
+
+  test('the CSV is the BOM, the header and the rows\' csv fields; CLI and API give the same bytes', async () => {
+    const header = 'line,ref,input_name,status,rank,score,match_id,match_name,match_kind,lists,programs,listed_on,exposure_distance,exposure_id,exposure_name,exposure_path,explanation,error\r\n';
+    expect(apiCsv).toBe('\ufeff' + header + apiJsonl.slice(1, -1).map((l) => l.csv).join(''));
+    expect(apiCsv).toContain('7,S-6,,error,,,,,,,,,,,,,,line 7: input must hold a name or at least one identifier\r\n');
+    expect(apiCsv).toMatch(/\r\n6,S-5,Zephyrine Quolloway Holdings,no_match,,,,,,,,,,,,,,\r\n/);
+
+    const csvOut = path.join(tmp, 'results.csv');
+    const jsonlOut = path.join(tmp, 'results.jsonl');
+    const [a, b] = [await cli([SEED, '--out', csvOut]), await cli([SEED, '--out', jsonlOut])];
+    expect([a.code, b.code]).toEqual([0, 0]);
+    expect(a.stderr).toMatch(/Screened 9 rows of .*seed\.csv in [\d.]+ s \([\d.]+ rows\/s\): 6 with a match at threshold 0\.7, 2 error row\(s\) \(listed in the output with their line and reason\); results in .*results\.csv/);
+    expect(a.stderr).toMatch(/ignored column "note"/);
+    expect(fs.readFileSync(csvOut, 'utf8')).toBe(apiCsv);
+    const cliJsonl = parseLines(fs.readFileSync(jsonlOut, 'utf8'));
+    // All lines alike but the start line's (it names the source) and the end line's seconds.
+    const same = (l: Line) => (l.type === 'end' ? { ...l, seconds: 0 } : l.type === 'start' ? { ...l, input: { ...l.input, warnings: l.input.warnings.length } } : l);
+    expect(cliJsonl.map(same)).toEqual(apiJsonl.map(same));
+    expect(cliJsonl[0].input.warnings[0]).toContain('seed.csv: ignored column "note"');
+  }, 300_000);
+});
+
+test('the API answers the first rows while the upload is still being sent', async () => {
+  const url = new URL(`${base}/api/screen/bulk?format=jsonl`);
+  const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { 'content-type': 'text/csv' } });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.on('response', resolve);
+    req.on('error', reject);
+    req.write('ref,name\nA,Pioneer Bencont Star Real Estat\nB,Zephyrine Quolloway Holdings\n');
+  });
+  expect(res.statusCode).toBe(200);
+  res.setEncoding('utf8');
+  const lines: Line[] = [];
+  let buffered = '';
+  const reader = res[Symbol.asyncIterator]();
+  // Read until row A has come, the upload not ended.
+  while (!lines.some((l) => l.ref === 'A')) {
+    const { value, done } = await reader.next();
+    if (done) throw new Error('the answer ended before its first row');
+    buffered += value as string;
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    lines.push(...parts.map((p) => JSON.parse(p) as Line));
+  }
+  expect(req.writableEnded).toBe(false);
+  req.end('C,LIMITED LIABILITY COMPANY ALIS\n');
+  for (let n = await reader.next(); !n.done; n = await reader.next()) buffered += n.value as string;
+  lines.push(...buffered.trimEnd().split('\n').map((p) => JSON.parse(p) as Line));
+  expect(lines.map((l) => l.ref ?? l.type)).toEqual(['start', 'A', 'B', 'C', 'end']);
+  expect(lines.at(-1)).toMatchObject({ rows: 3, matched: 2 });
+});
+
+test('what cannot be run is refused before anything is answered: 400 with the reason', async () => {
+  const refused = async (query: string, body: string, message: RegExp) => {
+    const res = await api(query, body);
+    expect(res.status).toBe(400);
+    const { errors } = JSON.parse(res.text) as { errors: { message: string; extensions: { code: string } }[] };
+    expect(errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    expect(errors[0].message).toMatch(message);
+  };
+  await refused('?threshold=2', 'name\nALIS\n', /^threshold must be a number from 0 to 1; got "2"/);
+  await refused('?first=0', 'name\nALIS\n', /^first must be a whole number from 1 to 25/);
+  await refused('?maxHops=x', 'name\nALIS\n', /^maxHops must be a number; got "x"/);
+  await refused('?format=xlsx', 'name\nALIS\n', /^format must be csv or jsonl/);
+  await refused('', '', /^the upload is empty/);
+  await refused('', 'customer,amount\nALIS,10\n', /^the upload: no name or identifier column in the header row \("customer", "amount"/);
+});
+
+test('the CLI refuses a missing or empty file by its name, with exit code 2, before starting anything', async () => {
+  const empty = path.join(tmp, 'empty.csv');
+  fs.writeFileSync(empty, '');
+  const missing = await cli([path.join(tmp, 'nope.csv')]);
+  expect([missing.code, missing.stderr]).toEqual([2, expect.stringMatching(/Cannot read .*nope\.csv: ENOENT/)]);
+  const none = await cli([empty]);
+  expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/empty\.csv is empty/)]);
+  const bad = await cli([SEED, '--threshold', '3']);
+  expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--threshold must be a number from 0 to 1/)]);
+}, 120_000);
