@@ -46,32 +46,45 @@ export interface BulkMatch {
 
 /** The lines of the jsonl answer (the bulk screening contract). */
 export type BulkLine =
-  | { type: 'start'; columns: string[]; threshold: number; first: number; maxHops: number; lists: unknown[] }
-  | { type: 'row'; line: number; ref: string | null; input: { name?: string | null } & Record<string, unknown>; status: 'match' | 'no_match'; matches: BulkMatch[]; csv: string }
+  | { type: 'start'; columns: string[]; threshold: number; first: number; maxHops: number; lists: unknown[]; input?: { format: string; columns: string[]; warnings: string[] } }
+  | { type: 'row'; line: number; ref: string | null; input: { name?: string | null } & Record<string, unknown>; status: 'match' | 'no_match'; matches: BulkMatch[]; warnings?: string[]; csv: string }
   | { type: 'error'; line?: number | null; ref?: string | null; error: string; fatal?: boolean; csv?: string }
   | { type: 'end'; rows: number; screened: number; matched: number; errors: number; seconds: number };
 
-/** One input row as the table shows it: its best match (if any) or its error. */
+/**
+ * One input row as the table shows it: its best match (if any) or its error. Only the best match is kept
+ * (with a count of the others): 100,000 rows with every match, explanation and path would fill the tab's
+ * memory; the export does not need them (it is built from the lines' `csv`).
+ */
 export interface BulkRow {
   /** Order of arrival (= input order). */
   seq: number;
   line: number | null;
   ref: string | null;
+  /** The input's name, else its identifiers (as the CSV's input_name). */
   name: string;
   status: 'match' | 'no_match' | 'error';
   /** The best match's score; null without a match. */
   score: number | null;
-  matches: BulkMatch[];
+  best: BulkMatch | null;
+  /** Matches besides the best. */
+  others: number;
   error: string | null;
+}
+
+function inputName(input: Extract<BulkLine, { type: 'row' }>['input']): string {
+  if (typeof input?.name === 'string' && input.name) return input.name;
+  const ids = Array.isArray(input?.identifiers) ? (input.identifiers as { type?: string; value: string }[]) : [];
+  return ids.map((x) => (x.type ? `${x.type}:${x.value}` : x.value)).join('; ');
 }
 
 /** The row of a `row` or (non-fatal) `error` line. */
 export function rowOf(l: BulkLine, seq: number): BulkRow | null {
   if (l.type === 'row') {
-    const name = typeof l.input?.name === 'string' ? l.input.name : '';
-    return { seq, line: l.line, ref: l.ref ?? null, name, status: l.status, score: l.matches[0]?.score ?? null, matches: l.matches, error: null };
+    const best = l.matches[0] ?? null;
+    return { seq, line: l.line, ref: l.ref ?? null, name: inputName(l.input), status: l.status, score: best?.score ?? null, best, others: Math.max(0, l.matches.length - 1), error: null };
   }
-  if (l.type === 'error' && !l.fatal) return { seq, line: l.line ?? null, ref: l.ref ?? null, name: '', status: 'error', score: null, matches: [], error: l.error };
+  if (l.type === 'error' && !l.fatal) return { seq, line: l.line ?? null, ref: l.ref ?? null, name: '', status: 'error', score: null, best: null, others: 0, error: l.error };
   return null;
 }
 
@@ -82,7 +95,7 @@ export interface Sort {
 }
 
 /** The best match's exposure distance (0: listed itself), or null (none within the hops, or no match). */
-export const distanceOf = (r: BulkRow): number | null => r.matches[0]?.exposure?.distance ?? null;
+export const distanceOf = (r: BulkRow): number | null => r.best?.exposure?.distance ?? null;
 
 const STATUS_ORDER = { match: 0, no_match: 1, error: 2 } as const;
 
@@ -99,7 +112,7 @@ function sortValue(r: BulkRow, key: SortKey): number | string | null {
     case 'score':
       return r.score;
     case 'match':
-      return r.matches[0]?.name.toLowerCase() ?? null;
+      return r.best?.name.toLowerCase() ?? null;
     case 'distance':
       return distanceOf(r);
   }
@@ -119,9 +132,10 @@ export function sortRows(rows: readonly BulkRow[], sort: Sort): BulkRow[] {
 
 /**
  * The results as the CSV the server and the CLI write: UTF-8 with a byte-order mark, the header line
- * (the start line's columns), then every row's and error's `csv` field in the order received.
+ * (the start line's columns), then every row's and error's `csv` field in the order received (as
+ * strings, or as Blobs of strings gathered earlier).
  */
-export function resultsCsv(columns: readonly string[], csvParts: readonly string[]): Blob {
+export function resultsCsv(columns: readonly string[], csvParts: readonly (string | Blob)[]): Blob {
   // The header's names are plain words; quoted as any CSV field would be, should one ever hold a comma.
   const header = columns.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',') + '\r\n';
   return new Blob(['\uFEFF', header, ...csvParts], { type: 'text/csv;charset=utf-8' });

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page, Route } from 'playwright-core';
 import { Database } from '../../server/core/neo4j/database';
 import { REPO_ROOT } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
@@ -254,5 +254,37 @@ describe('the Screen panel', () => {
     expect(exported.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
     expect(exported.toString('utf8')).toBe(direct.toString('utf8'));
     expect(exported.equals(direct)).toBe(true);
+  });
+
+  test('a file the server refuses before the first row says why; Cancel stops a run', async () => {
+    await page.getByTestId('screen-button').click();
+    const bulk = page.getByTestId('screen-bulk');
+    // Neither a name nor an identifier column: refused as a whole (400), the reason shown.
+    watches[watches.length - 1].allowed.push(/status of 400/);
+    await page.getByTestId('screen-file').setInputFiles({ name: 'colours.csv', mimeType: 'text/csv', buffer: Buffer.from('colour,size\r\nred,2\r\n') });
+    await bulk.and(page.locator('[data-state=failed]')).waitFor();
+    const problem = await page.getByTestId('screen-problem').textContent();
+    const direct = await fetch(`${api.base}/api/screen/bulk?format=jsonl`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'colour,size\r\nred,2\r\n' });
+    expect(direct.status).toBe(400);
+    expect(problem).toBe(((await direct.json()) as { errors: { message: string }[] }).errors[0].message);
+    expect(await page.getByTestId('screen-table').count()).toBe(0);
+
+    // A run whose answer has not come yet (held here), cancelled: the request is aborted and the panel says so.
+    const held: Route[] = [];
+    let onSent = () => {};
+    const sent = new Promise<void>((resolve) => (onSent = resolve));
+    await page.route('**/api/screen/bulk*', (route) => {
+      held.push(route);
+      onSent();
+    });
+    await page.getByTestId('screen-file').setInputFiles(FIXTURE);
+    await sent;
+    await bulk.and(page.locator('[data-state=running]')).waitFor();
+    await page.getByTestId('screen-cancel').click();
+    await bulk.and(page.locator('[data-state=cancelled]')).waitFor();
+    await expect(page.getByTestId('screen-progress').textContent()).resolves.toMatch(/0 rows screened, 0 matches, 0 errors · cancelled$/);
+    expect(held).toHaveLength(1);
+    // The previous run's refusal is gone with the new run.
+    expect(await page.getByTestId('screen-problem').count()).toBe(0);
   });
 });

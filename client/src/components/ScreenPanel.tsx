@@ -187,7 +187,7 @@ const COLUMNS: { key: SortKey; label: string }[] = [
   { key: 'match', label: 'Match' },
 ];
 
-function exposureCell(r: BulkRow, m: BulkMatch | undefined, maxHops: number): string {
+function exposureCell(r: BulkRow, m: BulkMatch | null, maxHops: number): string {
   if (!m) return '';
   const d = distanceOf(r);
   if (d === null) return `none within ${hops(maxHops)}`;
@@ -219,7 +219,7 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
   };
   const pick = (r: BulkRow) => {
     setPicked(r.seq);
-    const m = r.matches[0];
+    const m = r.best;
     if (m) onShow([m.id, ...(m.exposure?.path.nodes.map((n) => n.id) ?? [])], m.id, m.name);
   };
   const exportCsv = () => {
@@ -282,6 +282,11 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
           </button>
         </div>
       )}
+      {run.head?.input?.warnings.map((w) => (
+        <p key={w} className="notice warn small" data-testid="screen-warning">
+          {w}
+        </p>
+      ))}
       {run.problem && (
         <p className="error" role="alert" data-testid="screen-problem">
           {run.problem}
@@ -310,7 +315,7 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
             </thead>
             <tbody>
               {visible.map((r) => {
-                const m = r.matches[0];
+                const m = r.best;
                 return (
                   <tr
                     key={r.seq}
@@ -334,7 +339,7 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
                         <td className="num">{r.score?.toFixed(2)}</td>
                         <td>
                           {m?.name}
-                          {r.matches.length > 1 && <span className="muted"> +{r.matches.length - 1}</span>}
+                          {r.others > 0 && <span className="muted" title="Other matches: in the exported CSV"> +{r.others}</span>}
                         </td>
                         <td className="small">{m ? [...m.datasets, ...m.programs].join('; ') : ''}</td>
                         <td className="small">{exposureCell(r, m, run.head?.maxHops ?? 3)}</td>
@@ -365,7 +370,7 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
 
 /** The picked row's best match: why it matched, and the path to its nearest sanctioned party. */
 function PickedRow({ row, maxHops }: { row: BulkRow; maxHops: number }) {
-  const m = row.matches[0];
+  const m = row.best;
   if (!m) return null;
   const x = m.exposure;
   return (

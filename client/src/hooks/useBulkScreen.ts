@@ -10,6 +10,8 @@ import { BulkLine, BulkRow, resultsCsv, rowOf, screenBulk } from '../bulk-screen
 
 /** How often, at most, arrived rows are shown while a run streams: a display rate, not a deadline. */
 const FLUSH_MS = 200;
+/** The `csv` of this many lines is gathered into one Blob (the browser keeps it, out of the script's heap). */
+const CSV_CHUNK = 2000;
 
 export interface BulkRun {
   file: string | null;
@@ -40,6 +42,8 @@ export function useBulkScreen(): BulkRun {
   const rows = useRef<BulkRow[]>([]);
   const counts = useRef({ screened: 0, matched: 0, errors: 0 });
   const columns = useRef<string[] | null>(null);
+  /** The `csv` fields received: Blobs of CSV_CHUNK lines each, then the strings of the chunk being filled. */
+  const csvChunks = useRef<Blob[]>([]);
   const csvParts = useRef<string[]>([]);
   const abort = useRef<AbortController | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -63,6 +67,7 @@ export function useBulkScreen(): BulkRun {
     rows.current = [];
     counts.current = { screened: 0, matched: 0, errors: 0 };
     columns.current = null;
+    csvChunks.current = [];
     csvParts.current = [];
     setFile(f.name);
     setState('running');
@@ -80,7 +85,13 @@ export function useBulkScreen(): BulkRun {
         }
         else if (l.type === 'end') setEnd(l);
         else {
-          if (l.csv !== undefined) csvParts.current.push(l.csv);
+          if (l.csv !== undefined) {
+            csvParts.current.push(l.csv);
+            if (csvParts.current.length >= CSV_CHUNK) {
+              csvChunks.current.push(new Blob(csvParts.current));
+              csvParts.current = [];
+            }
+          }
           if (l.type === 'error' && l.fatal) fatal = l.error;
           const row = rowOf(l, rows.current.length);
           if (!row) continue;
@@ -125,6 +136,6 @@ export function useBulkScreen(): BulkRun {
     end,
     start,
     cancel: () => abort.current?.abort(),
-    csv: () => (columns.current ? resultsCsv(columns.current, csvParts.current) : null),
+    csv: () => (columns.current ? resultsCsv(columns.current, [...csvChunks.current, ...csvParts.current]) : null),
   };
 }
