@@ -26,6 +26,10 @@
  * BENCH_ONLY=search npm run bench: see bench/search.ts (top-1/top-5 per category of labelled queries and
  *             p50/p95 of search vs a brute-force Jaro-Winkler scan, x1 and x4; the name index's memory at
  *             x1/x4/x16), in bench/results/search.jsonl.
+ * BENCH_ONLY=screen npm run bench: see bench/screen.ts (top-1/top-5 of screen per category of labelled queries
+ *             beside a brute-force Jaro-Winkler scan, precision and recall at the threshold on true and false
+ *             pairs, bulk screening of 10,000 rows through the CLI and the API: rows/s, peak RSS, identical
+ *             output), in bench/results/screen.jsonl; its own Neo4j (.data/bench-screen).
  * Runs: BENCH_RUNS (parse, load; 3), BENCH_API_RUNS (50), BENCH_EXPLORER_RUNS (5).
  * Uses its own DATA_DIR (.data/bench) and a free port, so it never touches the dev or test database.
  */
@@ -44,6 +48,7 @@ import { loadBench } from './load';
 import { freshNeo4jIn, growthBench } from './growth';
 import { ingestBaselineBench } from './ingest-baseline';
 import { searchBench } from './search';
+import { screenBench } from './screen';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -116,7 +121,8 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'growth') return growthBench();
   if (process.env.BENCH_ONLY === 'ingest') return ingestBaselineBench();
   if (process.env.BENCH_ONLY === 'search') return searchBench();
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching', 'load', 'growth', 'ingest' or 'search' runs alone`);
+  if (process.env.BENCH_ONLY === 'screen') return screenBench();
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching', 'load', 'growth', 'ingest', 'search' or 'screen' runs alone`);
   const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
   console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
 
