@@ -3,14 +3,13 @@
  * it is for), built without holding the release: a party's digest covers its own fields and the keys of
  * its addresses, identifiers and links, which arrive in different files and passes. So each pass of the
  * load writes one line per party and per fact end, keyed by party id, and the lines are sorted on disk
- * (the system's `sort`, in bounded memory) to bring each party's together; each group's digest is then
+ * (ingest/sort-lines.ts, in bounded memory) to bring each party's together; each group's digest is then
  * computed by server/core/releases.ts partyDigests, the same function a whole release goes through.
  */
-import { spawn } from 'node:child_process';
-import path from 'node:path';
 import type { ParsedRelease, PartyRecord } from '../server/core/model';
 import { linkKey, partyDigests, releaseId, type LinkKeyRow } from '../server/core/releases';
 import { LineWriter, readLines } from './spool';
+import { sortLines } from './sort-lines';
 
 export interface SnapshotRows {
   id: string;
@@ -44,11 +43,16 @@ export class SnapshotInput {
     for (const end of row.from === row.to ? [row.from] : [row.from, row.to]) this.out.line(`${JSON.stringify(end)}\tL\t${JSON.stringify(key)}`);
   }
 
+  /** Closes the lines' file (rows does; a load that ends before it, or needs no rows, calls this). */
+  close(): void {
+    this.out.close();
+  }
+
   /** The snapshot's rows: parties in id order, each with its name and digest; the link keys sorted. */
   async rows(dataset: string, release: string): Promise<SnapshotRows> {
     this.out.close();
     const sorted = `${this.file}.sorted`;
-    await sortFile(this.file, sorted);
+    await sortLines(this.file, sorted);
     const ids: string[] = [];
     const names: string[] = [];
     const digests: string[] = [];
@@ -84,7 +88,8 @@ export class SnapshotInput {
       else facts[kind as 'A' | 'I' | 'L'].push(value as string);
     }
     flush();
-    // `sort` ordered the JSON-quoted ids by bytes; the snapshot lists ids in JavaScript's order.
+    // The lines were ordered by their JSON-quoted ids (escapes change the order of a few); the snapshot
+    // lists ids in JavaScript's order of the ids themselves.
     let inOrder = true;
     for (let i = 1; i < ids.length && inOrder; i++) inOrder = ids[i - 1] < ids[i];
     const order = inOrder ? null : ids.map((_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
@@ -93,15 +98,4 @@ export class SnapshotInput {
     this.linkKeys.clear();
     return { id: releaseId(dataset, release), dataset, release, ids: inIdOrder(ids), names: inIdOrder(names), digests: inIdOrder(digests), linkKeys };
   }
-}
-
-/** Sorts a file's lines by their first tab-separated field, on disk, in at most 64 MB of memory. */
-function sortFile(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn('sort', ['-t', '\t', '-k1,1', '-S', '64M', '-T', path.dirname(to), '-o', to, from], { env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`sorting the release snapshot failed (sort exited ${code}): ${err.trim()}`))));
-  });
 }

@@ -1,0 +1,63 @@
+/**
+ * The release snapshot's lines are sorted on disk by ingest/sort-lines.ts, in Node: no system `sort`
+ * is needed (a PATH without it still loads), the result is the lines in JavaScript's order whatever the
+ * number of runs, and the run files are removed. Lines from the real SDN list (2024-05-03).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
+import { sortLines } from '../../ingest/sort-lines';
+import { SnapshotInput } from '../../ingest/snapshot';
+import { partyDigests } from '../../server/core/releases';
+import type { ParsedRelease } from '../../server/core/model';
+import { SHARED } from '../helpers';
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-spool-sort-'));
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+let rel: ParsedRelease;
+beforeAll(async () => {
+  rel = await parseOfacCsv([path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv')], { release: '2024-05-03' });
+});
+
+test('lines come out in JavaScript order, from one run or from many merged, and no run file is left', async () => {
+  // One line per party and identifier, in the order the file gives them, as the snapshot writes them.
+  const lines = [
+    ...rel.identifiers.map((i) => `${JSON.stringify(i.partyId)}\tI\t${JSON.stringify(i.identifier.key)}`),
+    ...rel.parties.map((p) => `${JSON.stringify(p.id)}\tP\t${JSON.stringify({ name: p.name })}`),
+  ];
+  const from = path.join(tmp, 'lines.txt');
+  fs.writeFileSync(from, lines.join('\n') + '\n');
+  const expected = [...lines].sort();
+  for (const runChars of [1 << 30, 100_000, 1_000]) {
+    const to = path.join(tmp, `sorted-${runChars}.txt`);
+    await sortLines(from, to, runChars);
+    expect(fs.readFileSync(to, 'utf8').split('\n').slice(0, -1)).toEqual(expected);
+  }
+  expect(fs.readdirSync(tmp).filter((f) => f.includes('.run'))).toEqual([]);
+  // An empty file sorts to an empty file.
+  fs.writeFileSync(path.join(tmp, 'empty.txt'), '');
+  await sortLines(path.join(tmp, 'empty.txt'), path.join(tmp, 'empty-sorted.txt'), 10);
+  expect(fs.readFileSync(path.join(tmp, 'empty-sorted.txt'), 'utf8')).toBe('');
+});
+
+test("the release snapshot is built without the system's sort (a PATH that has none), with the digests of the whole release", async () => {
+  const input = new SnapshotInput(path.join(tmp, 'snapshot.jsonl'));
+  // The parties, then the facts, in the passes' order (a party's facts arrive after all parties).
+  for (const p of rel.parties) input.party(p);
+  for (const i of rel.identifiers) input.identifier(i.partyId, i.identifier.key);
+  const saved = process.env.PATH;
+  process.env.PATH = path.join(tmp, 'no-such-bin');
+  let rows;
+  try {
+    rows = await input.rows(rel.dataset, rel.release);
+  } finally {
+    process.env.PATH = saved;
+  }
+  const whole = partyDigests({ ...rel, addresses: [], links: [] }, []);
+  const ids = [...whole.keys()].sort();
+  expect(rows.ids).toEqual(ids);
+  expect(rows.digests).toEqual(ids.map((id) => whole.get(id)));
+  expect(rows.ids).toHaveLength(14965);
+});
