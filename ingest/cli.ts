@@ -16,9 +16,13 @@ import { log, setLogLevel } from '../server/core/logger';
 import { FORMATS, releaseFor } from './formats';
 import { ingest } from './ingest';
 import { isDead, openLoads } from './loader';
+import { removeLiveSpools } from './spool';
 import { allSummaries, formatSummary } from './summary';
 import { cleanupPartialDownloads, describeSources, fetchConfig, FetchedRelease, fetchSource, knownSourceNames, reloadCommand, resolveSource } from './fetch';
 import type { FetchSourceDef } from './fetch';
+
+/** Set by a signal: the process exits 130 then, whatever the load in progress does meanwhile. */
+let interrupted = false;
 
 interface Options {
   format?: string;
@@ -96,12 +100,14 @@ async function main(argv: string[]): Promise<number> {
   }
   let endpoint: Neo4jEndpoint | undefined;
   let db: Database | undefined;
-  let interrupted = false;
   const onSignal = (sig: NodeJS.Signals) => {
     if (interrupted) return;
     interrupted = true;
     log.warn(`${sig}: stopping; the load's transaction is rolled back, nothing of it is kept`);
     cleanupPartialDownloads();
+    // The spool's folder (perhaps gigabytes): the load that made it ends here. What the load wrote to the
+    // database stays hidden from readers and is rolled back by the next load.
+    removeLiveSpools();
     void (async () => {
       await db?.close().catch(() => undefined);
       await endpoint?.stop();
@@ -165,6 +171,7 @@ async function main(argv: string[]): Promise<number> {
       readerGraceMs: settings.ingestReaderGraceMs,
       maxRecordBytes: settings.ingestMaxRecordBytes,
       maxValueBytes: settings.ingestMaxValueBytes,
+      spoolDir: settings.ingestSpoolDir,
     });
     log.info(formatSummary(summary));
     log.info(
@@ -206,7 +213,8 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+  // A load interrupted by a signal may fail on its way out (its database closing under it): still 130.
+  (code) => process.exit(interrupted ? 130 : code),
   (err) => {
     log.error(String((err as Error).stack ?? err));
     process.exit(1);

@@ -29,6 +29,8 @@ export interface IngestRequest {
   maxRecordBytes?: number;
   /** INGEST_MAX_VALUE_SIZE: longer names, aliases, addresses, identifiers are cut (default 4 KiB). */
   maxValueBytes?: number;
+  /** INGEST_SPOOL_DIR: where the load's private spool folder is made (default from the environment, server/core/settings.ts). */
+  spoolDir?: string;
 }
 
 /** INGEST_MAX_VALUE_SIZE's default (server/core/settings.ts). */
@@ -66,7 +68,7 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
   const progress = createProgress(req.progress !== false);
 
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
-  const spool = new Spool(req.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES);
+  const spool = new Spool(req.maxValueBytes ?? DEFAULT_MAX_VALUE_BYTES, req.spoolDir);
   try {
     progress.start(bytes, 'parse', 'bytes');
     let read = 0;

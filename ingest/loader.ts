@@ -400,7 +400,19 @@ async function readWhole(rel: ParsedRelease, spool: Spool): Promise<ParsedReleas
   return all;
 }
 
-async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: { seq: number; owner: string; loadedBefore: boolean; leaving: string[] }): Promise<Written> {
+type LoadIds = { seq: number; owner: string; loadedBefore: boolean; leaving: string[] };
+
+/** Writes the release; the snapshot's file is closed however that ends (a delta load never reads it back). */
+async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: LoadIds): Promise<Written> {
+  const snapshot = new SnapshotInput(spool.file('snapshot'));
+  try {
+    return await writeReleaseTo(db, rel, spool, opts, load, snapshot);
+  } finally {
+    snapshot.close();
+  }
+}
+
+async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: LoadIds, snapshot: SnapshotInput): Promise<Written> {
   const { seq, owner, loadedBefore, leaving } = load;
   const delta = rel.mode === 'delta';
   const base = { dataset: rel.dataset, release: rel.release, allKindLabels: [...PARTY_KIND_NAMES, LABELS.Placeholder] };
@@ -428,7 +440,6 @@ async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts
     done += rows;
     await opts.onProgress?.(done, total, phase);
   };
-  const snapshot = new SnapshotInput(spool.file('snapshot'));
 
   const restatedIds = [...restated];
   for (let i = 0; i < restatedIds.length; i += size) {

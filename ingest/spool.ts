@@ -4,19 +4,26 @@
  * as the release in memory, only what must be known of all of it: the names its links name (resolved
  * before the links are written); see ingest/loader.ts.
  *
- * The files are JSON lines in a private folder under the OS temp folder, removed when the load ends. A
- * load killed midway cannot remove its folder; the next load removes the folders of processes that are
- * gone (the folder's name holds the pid).
+ * The files are JSON lines in a private folder (0700) of the load's own under INGEST_SPOOL_DIR (default
+ * $DATA_DIR/spool: the system's temp folder is often small or memory-backed), removed when the load ends,
+ * and on SIGINT/SIGTERM (ingest/cli.ts calls removeLiveSpools). A load killed outright cannot remove its
+ * folder; the next load removes the folders of loads that are certainly dead: the folder's name holds its
+ * process's identity (host, pid namespace, pid and start time), so a pid reused by another process, or a
+ * pid of another namespace (a container sharing the folder), is never taken for the load's process.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { AddressFact, IdentifierFact, LinkRecord, PartyRecord, ReleaseSink } from '../server/core/model';
 import { nameKey } from '../server/core/text/normalize';
+import { ingestSpoolDir } from '../server/core/settings';
+import { pidAlive, processIdentity } from '../server/core/net';
+import { log } from '../server/core/logger';
 import { ValueBounds } from './bounds';
 
-const PREFIX = 'sanctions-graph-load-';
+const PREFIX = 'load-';
 
 /** The record kinds of a spool, one file each. */
 export interface SpoolRecords {
@@ -26,6 +33,13 @@ export interface SpoolRecords {
   links: LinkRecord;
 }
 export type SpoolKind = keyof SpoolRecords;
+
+/** Writes all of `data` at the file's current position: writeSync may write less than it is given. */
+export function writeAll(fd: number, data: string): void {
+  const buf = Buffer.from(data, 'utf8');
+  let off = 0;
+  while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+}
 
 /**
  * Lines appended to a file through a buffer, written synchronously: a parser's callbacks are synchronous,
@@ -44,48 +58,99 @@ export class LineWriter {
     if (this.size > 1 << 20) this.flush();
   }
   flush(): void {
-    if (this.buf.length) fs.writeSync(this.fd, this.buf.join(''));
+    const data = this.buf.join('');
     this.buf = [];
     this.size = 0;
+    if (data) writeAll(this.fd, data);
   }
+  /** Writes what is buffered and closes the file; the file is closed even when that write fails. */
   close(): void {
     if (this.fd < 0) return;
-    this.flush();
-    fs.closeSync(this.fd);
+    const fd = this.fd;
     this.fd = -1;
+    try {
+      const data = this.buf.join('');
+      this.buf = [];
+      if (data) writeAll(fd, data);
+    } finally {
+      fs.closeSync(fd);
+    }
   }
 }
 
-/** The lines of a file, one at a time. */
+/** The lines of a file, one at a time; the file is closed however the reading ends (end, error, or a caller that stops). */
 export async function* readLines(file: string): AsyncGenerator<string> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 }), crlfDelay: Infinity });
-  for await (const line of rl) if (line) yield line;
+  const input = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  try {
+    for await (const line of rl) if (line) yield line;
+  } finally {
+    rl.close();
+    input.destroy();
+  }
 }
 
-/** Spool folders left by loads whose process is gone (killed before it could remove its own). */
-export function leftoverSpools(): string[] {
+/** This process as the owner of a spool folder: the part of the folder's name that says whose it is. */
+function ownerTag(): string {
+  let pidns = '';
+  try {
+    pidns = /\d+/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[0] ?? '';
+  } catch {
+    /* no /proc: no namespace to tell */
+  }
+  const start = processIdentity(process.pid)?.startTime ?? '';
+  return [process.pid, short(start), pidns, short(os.hostname())].join('.');
+}
+const short = (s: string) => crypto.createHash('sha1').update(s).digest('hex').slice(0, 10);
+
+/**
+ * Whether the load that made this spool folder is certainly gone: its name says this host and this pid
+ * namespace, and no process has its pid now, or the one that has it started at another time (the pid was
+ * reused). Anything else (another host or namespace, a name of another shape, a start time that cannot
+ * be read) is not certain, and the folder is left alone.
+ */
+function certainlyDead(name: string, mine: { pidns: string; host: string }): boolean {
+  const m = /^load-(\d+)\.([0-9a-f]{10})\.(\d*)\.([0-9a-f]{10})-/.exec(name);
+  if (!m || m[3] !== mine.pidns || m[4] !== mine.host) return false;
+  const pid = Number(m[1]);
+  if (!pidAlive(pid)) return true;
+  const now = processIdentity(pid);
+  return now !== null && now.startTime !== '' && short(now.startTime) !== m[2];
+}
+
+/** Spool folders under `dir` left by loads that are certainly dead (killed before they could remove their own). */
+export function leftoverSpools(dir: string = ingestSpoolDir()): string[] {
   let names: string[];
   try {
-    names = fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith(PREFIX));
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(PREFIX));
   } catch {
     return [];
   }
-  return names
-    .filter((n) => {
-      const pid = Number(/^\D+(\d+)-/.exec(n)?.[1]);
-      if (!pid || pid === process.pid) return false;
-      try {
-        process.kill(pid, 0);
-        return false; // alive: a load of another process
-      } catch (e) {
-        return (e as NodeJS.ErrnoException).code === 'ESRCH';
-      }
-    })
-    .map((n) => path.join(os.tmpdir(), n));
+  const [, , pidns, host] = ownerTag().split('.');
+  return names.filter((n) => certainlyDead(n, { pidns, host })).map((n) => path.join(dir, n));
 }
 
-function removeLeftovers(): void {
-  for (const dir of leftoverSpools()) fs.rmSync(dir, { recursive: true, force: true });
+/** Removes the dead loads' folders; one that cannot be removed is reported and left, never fails this load. */
+function removeLeftovers(dir: string): void {
+  for (const d of leftoverSpools(dir)) {
+    try {
+      fs.rmSync(d, { recursive: true, force: true });
+      log.info(`Removed the spool folder of a load that did not end: ${d}`);
+    } catch (err) {
+      log.warn(`Could not remove the spool folder of a load that did not end (${d}): ${(err as Error).message}; remove it by hand`);
+    }
+  }
+}
+
+/** Spools of this process not yet removed (removeLiveSpools). */
+const live = new Set<Spool>();
+
+/**
+ * Removes the spools of this process's loads in progress: for a process about to exit on a signal
+ * (ingest/cli.ts), which would otherwise leave them for the next load to find.
+ */
+export function removeLiveSpools(): void {
+  for (const s of [...live]) s.remove();
 }
 
 export class Spool implements ReleaseSink {
@@ -97,16 +162,24 @@ export class Spool implements ReleaseSink {
   /** Bounds each record's indexed values as it arrives (INGEST_MAX_VALUE_SIZE). */
   readonly bounds: ValueBounds;
 
-  constructor(maxValueBytes: number) {
-    removeLeftovers();
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `${PREFIX}${process.pid}-`));
+  /** `root`: INGEST_SPOOL_DIR (made if missing, 0700); the load's folder is made in it. */
+  constructor(maxValueBytes: number, root: string = ingestSpoolDir()) {
+    fs.mkdirSync(root, { recursive: true, mode: 0o700 });
+    removeLeftovers(root);
+    this.dir = fs.mkdtempSync(path.join(root, `${PREFIX}${ownerTag()}-`));
+    live.add(this);
+    // mkdtemp makes it 0700 already; said again so that no umask or platform default can widen it.
+    fs.chmodSync(this.dir, 0o700);
     this.bounds = new ValueBounds(maxValueBytes);
-    this.writers = {
-      parties: new LineWriter(this.file('parties')),
-      addresses: new LineWriter(this.file('addresses')),
-      identifiers: new LineWriter(this.file('identifiers')),
-      links: new LineWriter(this.file('links')),
-    };
+    const writers: Partial<Record<SpoolKind, LineWriter>> = {};
+    try {
+      for (const k of ['parties', 'addresses', 'identifiers', 'links'] as const) writers[k] = new LineWriter(this.file(k));
+    } catch (err) {
+      for (const w of Object.values(writers)) w.close();
+      this.remove();
+      throw err;
+    }
+    this.writers = writers as { [K in SpoolKind]: LineWriter };
   }
 
   file(name: string): string {
@@ -158,7 +231,8 @@ export class Spool implements ReleaseSink {
   }
 
   remove(): void {
-    for (const w of Object.values(this.writers)) {
+    live.delete(this);
+    for (const w of Object.values(this.writers ?? {})) {
       try {
         w.close();
       } catch {
