@@ -223,6 +223,10 @@ export function mapEntities(entities: FtmEntity[], ctx: { dataset: string; relea
       const holders = all(e, doc.holder);
       if (!holders.length) reject(e, `${e.schema} ${e.id} names no ${doc.holder}; nothing to record`);
       else if (!numbers.length) reject(e, `${e.schema} ${e.id} of ${holders.join(', ')} has no number; nothing to record`);
+      // A wallet's chain is its `currency` ("ETH"): worded as OFAC labels it, which identifierRecord reads
+      // for the wallet's normalisation (walletChain; an EVM address written without its 0x).
+      const currency = e.schema === 'CryptoWallet' ? first(e, 'currency') : undefined;
+      const walletLabel = currency ? `Digital Currency Address - ${currency.trim().toUpperCase()}` : null;
       for (const h of numbers.length ? holders : []) {
         if (!parties.has(h)) {
           reject(e, orphan(e, h, byId.get(h), 'its number is not recorded', ctx.mode));
@@ -233,7 +237,7 @@ export function mapEntities(entities: FtmEntity[], ctx: { dataset: string; relea
           documentValues.set(h, values.add(anyValue(n)));
           addIdentifier({
             partyId: h,
-            identifier: identifierRecord(docType, n, country(first(e, 'country'))),
+            identifier: identifierRecord(docType, n, country(first(e, 'country')), walletLabel ?? e.schema),
             label: e.schema,
             issued: first(e, 'startDate') ?? first(e, 'issueDate'),
             expires: first(e, 'endDate') ?? first(e, 'expiryDate'),
@@ -262,7 +266,7 @@ export function mapEntities(entities: FtmEntity[], ctx: { dataset: string; relea
           if (!value.trim()) continue;
           own.push({
             partyId: id,
-            identifier: identifierRecord(spec.type, value, spec.country ? country(spec.country) : null),
+            identifier: identifierRecord(spec.type, value, spec.country ? country(spec.country) : null, prop),
             label: prop,
             issued: null,
             expires: null,

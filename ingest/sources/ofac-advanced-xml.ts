@@ -316,7 +316,7 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
     for (const d of pendingDocs.get(identityId) ?? []) {
       identifiers.push({
         partyId: party.id,
-        identifier: identifierRecord(d.type, d.value, d.country),
+        identifier: identifierRecord(d.type, d.value, d.country, d.label),
         label: d.label,
         issued: d.issued,
         expires: d.expires,
@@ -522,13 +522,13 @@ export async function parseOfacAdvancedXml(files: string[], opts: ParseOptions):
           party.vessel[c.vessel] = value;
           // The call sign is also an identifier that ships share, as the CSV parser makes it.
           if (c.vessel === 'callSign') {
-            identifiers.push({ partyId: party.id, identifier: identifierRecord('callSign', value, null), label: type, issued: null, expires: null, provenance: prov(feature.line, where) });
+            identifiers.push({ partyId: party.id, identifier: identifierRecord('callSign', value, null, type), label: type, issued: null, expires: null, provenance: prov(feature.line, where) });
           }
         } else if (c.kind === 'identifier') {
           const idv = identifierOf(c.type, type, value);
           identifiers.push({
             partyId: party.id,
-            identifier: identifierRecord(idv.type, idv.value, null),
+            identifier: identifierRecord(idv.type, idv.value, null, type),
             label: type,
             issued: null,
             expires: null,

@@ -226,7 +226,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
     for (const idf of facts.identifiers) {
       out.identifier({
         partyId: id,
-        identifier: identifierRecord(idf.type, idf.value, idf.country),
+        identifier: identifierRecord(idf.type, idf.value, idf.country, idf.label),
         label: idf.label,
         issued: idf.issued,
         expires: idf.expires,
@@ -234,7 +234,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       });
     }
     if (vessel?.callSign) {
-      out.identifier({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null), label: 'Call_Sign', issued: null, expires: null, provenance });
+      out.identifier({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null, 'Call_Sign'), label: 'Call_Sign', issued: null, expires: null, provenance });
     }
     for (const target of facts.linkedTo) {
       if (nameKey(target) === '') {

@@ -375,7 +375,8 @@ export class OfacEntry {
   ): void {
     const id = identifierOf(type, label, value);
     if (!id.value) return;
-    const identifier = identifierRecord(id.type, id.value, opts.country ?? null);
+    // The label names a wallet's chain ("Digital Currency Address - ETH"), which its normalisation needs.
+    const identifier = identifierRecord(id.type, id.value, opts.country ?? null, label);
     const key = `${identifier.key}|${label}`;
     if (this.identifierKeys.has(key)) return; // real: 30926 lists ISIN HK0883013259 twice
     this.identifierKeys.add(key);

@@ -397,7 +397,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
       if (issuedRaw && !isoDate(issuedRaw)) dateProblems.push(`${ref}: DATE_OF_ISSUE ${JSON.stringify(issuedRaw)}`);
       const fact: IdentifierFact = {
         partyId: id,
-        identifier: identifierRecord(type, value, country),
+        identifier: identifierRecord(type, value, country, label),
         label,
         issued: isoDate(issuedRaw) ?? issuedRaw,
         expires: expires ?? expiryIn(textIn(d, 'NOTE')),
