@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
 import { LOAD_DEFAULTS, resetDatabase, startApi, TestApi, testDatabase } from '../helpers';
 import { buildClient, launchBrowser, PageWatch, takeProblems, watchPage } from './browser';
-import { canvasIds, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
+import { canvasIds, clickNode, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
 
 const SDN = path.join(REPO_ROOT, 'ingest', 'demo', 'ofac-sdn-2024-05-03', 'sdn.csv');
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'screen-ui', 'bulk.csv');
@@ -156,6 +156,25 @@ describe('exposure in the details panel', () => {
       'No other sanctioned party within 3 hops of VOLASYS SILVER STAR (links, shared addresses and identifiers; shared programs do not count).',
     );
   });
+
+  test('an identifier node (not a party) has its exposure too: the listed holder of a passport, one hop away', async () => {
+    await addBySearch('JON, Yun Gun', ids.jon);
+    await page.getByTestId('details').getByRole('button', { name: '927233154' }).click();
+    const passport = await page.waitForFunction(() => {
+      type N = { id(): string; data(k: string): string };
+      const cy = (globalThis as unknown as { __cy: { nodes(): { filter(f: (n: N) => boolean): { map(f: (n: N) => string): string[] } } } }).__cy;
+      return cy.nodes().filter((n) => n.data('kind') === 'Identifier' && String(n.data('label')).includes('927233154')).map((n) => n.id())[0];
+    });
+    const id = (await passport.jsonValue()) as string;
+    await page.locator('.canvas-wrap .busy').waitFor({ state: 'detached' });
+    await clickNode(page, id);
+    await page.getByTestId('details').locator('h2', { hasText: '927233154' }).waitFor();
+    const x = await exposureDone();
+    expect(await x.getByTestId('exposure-self').count()).toBe(0);
+    const first = x.locator('ol.exposure-list > li').first();
+    expect([await first.getAttribute('data-id'), await first.getAttribute('data-distance')]).toEqual([ids.jon, '1']);
+    expect(await first.locator('.path-steps li').allTextContents()).toEqual([expect.stringMatching(/927233154.* is held by JON, Yun Gun \(.*\(ofac-sdn 2024-05-03: sdn\.csv:\d+/)]);
+  });
 });
 
 describe('the Screen panel', () => {
@@ -287,4 +306,57 @@ describe('the Screen panel', () => {
     // The previous run's refusal is gone with the new run.
     expect(await page.getByTestId('screen-problem').count()).toBe(0);
   });
+
+  test('100,000 rows: the table shows one page at a time; the counts, the sort, the pages and the export cover them all', async () => {
+    // The server's real answer for the fixture, its rows repeated to 100,000 and served to the page at
+    // once: what is tested is the explorer's handling of that many rows, not the server's speed.
+    const res = await fetch(`${api.base}/api/screen/bulk?format=jsonl`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: fs.readFileSync(FIXTURE) });
+    type Line = { type: string; line?: number; ref?: string | null; status?: string; csv?: string; matches?: { score: number }[]; columns?: string[] };
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Line);
+    const start = lines[0];
+    expect(start.type).toBe('start');
+    const matchRows = lines.filter((l) => l.type === 'row' && l.status === 'match');
+    const otherRows = lines.filter((l) => (l.type === 'row' && l.status !== 'match') || l.type === 'error');
+    expect([matchRows.length > 0, otherRows.length > 0]).toEqual([true, true]);
+    const N = 100_000;
+    const body: string[] = [JSON.stringify(start)];
+    const csv: string[] = [];
+    let matched = 0;
+    let errors = 0;
+    for (let i = 0; i < N; i++) {
+      // One row in 50 has matches (long lines); the rest are short.
+      const src = i % 50 === 0 ? matchRows[(i / 50) % matchRows.length] : otherRows[i % otherRows.length];
+      const line = i + 2;
+      const ref = `R-${i}`;
+      const row = { ...src, line, ref, csv: src.csv!.replace(/^\d+,[^,]*,/gm, `${line},${ref},`) };
+      if (src.type === 'error') errors++;
+      else if (src.status === 'match') matched++;
+      body.push(JSON.stringify(row));
+      csv.push(row.csv);
+    }
+    body.push(JSON.stringify({ type: 'end', rows: N, screened: N - errors, matched, errors, seconds: 1 }));
+    await page.route('**/api/screen/bulk*', (route) => route.fulfill({ status: 200, contentType: 'application/x-ndjson; charset=utf-8', body: body.join('\n') + '\n' }));
+
+    await page.getByTestId('screen-button').click();
+    await page.getByTestId('screen-file').setInputFiles(FIXTURE);
+    const bulk = page.getByTestId('screen-bulk');
+    await bulk.and(page.locator('[data-state=done]')).waitFor({ timeout: 120_000 });
+    await expect(page.getByTestId('screen-progress').textContent()).resolves.toContain(`${N - errors} rows screened, ${matched} matches, ${errors} errors`);
+    const rows = page.getByTestId('screen-table').locator('tbody tr');
+    expect(await rows.count()).toBe(100);
+    expect(await page.getByTestId('screen-page').textContent()).toBe(`Rows 1–100 of ${N}`);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    expect(await page.getByTestId('screen-page').textContent()).toBe(`Rows 101–200 of ${N}`);
+    expect(await rows.first().getAttribute('data-line')).toBe('102');
+
+    // Best score first, over all 100,000 rows (back on the first page).
+    await page.getByTestId('sort-score').click();
+    expect(await page.getByTestId('screen-page').textContent()).toBe(`Rows 1–100 of ${N}`);
+    const best = Math.max(...matchRows.flatMap((r) => r.matches!.map((m) => m.score)));
+    expect(Number(await rows.first().getAttribute('data-score'))).toBe(best);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('screen-export').click()]);
+    const exported = fs.readFileSync((await download.path())!, 'utf8');
+    expect(exported).toBe('\uFEFF' + start.columns!.join(',') + '\r\n' + csv.join(''));
+  }, 300_000);
 });
