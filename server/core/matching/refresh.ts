@@ -5,7 +5,7 @@
  * with their score and features. A person's review decision on a pair survives every reload.
  */
 import type { TxRun as Run } from '../neo4j/database';
-import { findCandidates, matchPartyOf, type MatchIdentifier } from './match';
+import { findCandidates, matchPartyOf, type MatchIdentifier, type MatchParty } from './match';
 import { fromNode, type PartyNode } from '../party-node';
 import { log } from '../logger';
 
@@ -14,17 +14,35 @@ import { log } from '../logger';
  * Latin forms, alias types) made reading the ~16,000 parties of the demo lists take 1.8 s instead of
  * 1.0 s.
  */
-const MATCH_NODE_KEYS: readonly (keyof PartyNode)[] = ['id', 'kind', 'name', 'aliasNames', 'birthDates', 'nationalities', 'citizenships', 'vesselFlag'];
+export const MATCH_NODE_KEYS: readonly (keyof PartyNode)[] = ['id', 'kind', 'name', 'aliasNames', 'birthDates', 'nationalities', 'citizenships', 'vesselFlag'];
+
+/** Parties read per query: the whole list as one result held the driver's records and the rows beside the parties (1.8 GB at x16). */
+export const MATCH_PAGE = 5_000;
+
+/**
+ * Every listed party as matching compares it, read in pages by id (MATCH_PAGE): each page's records
+ * become MatchParty values before the next is read, so only those stay (what findCandidates needs), not
+ * the query's result for the whole list too.
+ */
+export async function readMatchParties(run: Run, pageSize = MATCH_PAGE): Promise<MatchParty[]> {
+  const parties: MatchParty[] = [];
+  let after = '';
+  for (;;) {
+    const rows = (await run('match-parties-page', { keys: MATCH_NODE_KEYS, after, limit: pageSize })) as { values: unknown[]; dataset: string; identifiers: MatchIdentifier[] }[];
+    for (const r of rows) {
+      const props = Object.fromEntries(MATCH_NODE_KEYS.map((k, i) => [k, r.values[i]]));
+      parties.push(matchPartyOf(fromNode(props), r.identifiers, r.dataset));
+    }
+    if (rows.length < pageSize) return parties;
+    after = parties[parties.length - 1].id;
+  }
+}
 
 export async function refreshMatches(run: Run, dataset: string, batchSize: number): Promise<number> {
   const t = Date.now();
   const [{ others }] = (await run('match-other-datasets', { dataset })) as { others: number }[];
   if (Number(others) === 0) return 0;
-  const rows = (await run('match-parties', { keys: MATCH_NODE_KEYS })) as { values: unknown[]; dataset: string; identifiers: MatchIdentifier[] }[];
-  const parties = rows.map((r) => {
-    const props = Object.fromEntries(MATCH_NODE_KEYS.map((k, i) => [k, r.values[i]]));
-    return matchPartyOf(fromNode(props), r.identifiers, r.dataset);
-  });
+  const parties = await readMatchParties(run);
   const candidates = findCandidates(parties, { touchingDatasets: [dataset] });
   await run('match-clear', { datasets: [dataset] });
   const at = new Date().toISOString();
