@@ -124,9 +124,10 @@ export function App() {
    */
   const showOnCanvas = async (ids: string[], select: string | null, what: string) => {
     const before = stateRef.current;
-    await inv.addIds([...new Set(ids)]);
+    const unique = [...new Set(ids)];
+    await inv.addIds(unique);
     if (select) setPendingSelect(select);
-    const added = ids.filter((id) => !before.nodes[id]).length;
+    const added = unique.filter((id) => !before.nodes[id]).length;
     setNotice({ text: added ? `${what}: added ${added} ${added === 1 ? 'node' : 'nodes'} to the canvas.` : `${what} is already on the canvas.`, kind: 'info' });
   };
   // The canvas applies a new state in its own effect, which runs before this one (children first).

@@ -13,7 +13,7 @@ import { Database } from '../../server/core/neo4j/database';
 import { REPO_ROOT } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
 import { LOAD_DEFAULTS, resetDatabase, startApi, TestApi, testDatabase } from '../helpers';
-import { buildClient, launchBrowser, PageWatch, takeProblems, watchPage } from './browser';
+import { buildClient, launchBrowser, PageWatch, screenshot, takeProblems, watchPage } from './browser';
 import { canvasIds, clickNode, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
 
 const SDN = path.join(REPO_ROOT, 'ingest', 'demo', 'ofac-sdn-2024-05-03', 'sdn.csv');
@@ -90,6 +90,22 @@ async function readAll(l: Locator, names: string[]): Promise<Record<string, stri
   );
 }
 
+/** Drops a file on an element as a user dragging it from the desktop would (a drop event carrying it). */
+async function dropFile(target: Locator, name: string, text: string): Promise<void> {
+  type G = { DataTransfer: new () => { items: { add(f: unknown): void } }; File: new (parts: string[], name: string, o: { type: string }) => unknown };
+  const dataTransfer = await page.evaluateHandle(
+    ([n, t]) => {
+      const g = globalThis as unknown as G;
+      const dt = new g.DataTransfer();
+      dt.items.add(new g.File([t], n, { type: 'text/csv' }));
+      return dt;
+    },
+    [name, text],
+  );
+  await target.dispatchEvent('dragover', { dataTransfer });
+  await target.dispatchEvent('drop', { dataTransfer });
+}
+
 /** The exposure section of the details panel, once its answer has come. */
 async function exposureDone() {
   const x = page.getByTestId('details').getByTestId('exposure');
@@ -133,6 +149,7 @@ describe('exposure in the details panel', () => {
     expect(await linkedOnCanvas(ids.pioneer, ids.chinyong)).toBe(true);
     // The path was added; the selection (and so the details panel) stayed on JON.
     expect(await selectedIds(page)).toEqual([ids.jon]);
+    await screenshot(page, 'details-exposure');
   });
 
   test('fewer hops: the list shrinks to what is that near; nothing near is said in words', async () => {
@@ -217,9 +234,10 @@ describe('the Screen panel', () => {
     await expect(page.getByTestId('screen-no-match').textContent()).resolves.toMatch(/^No listed or linked party scores 0\.7 or more\.$/);
   });
 
-  test('a CSV file streams into the table (the bad row shown with its line), sorts by score, puts a result on the canvas and exports the CSV the endpoint writes', async () => {
+  test('a CSV file dropped on the panel streams into the table (the bad row shown with its line), sorts by score, puts a result on the canvas and exports the CSV the endpoint writes', async () => {
     await page.getByTestId('screen-button').click();
-    await page.getByTestId('screen-file').setInputFiles(FIXTURE);
+    await page.getByTestId('screen-tab-file').click();
+    await dropFile(page.getByTestId('screen-drop'), 'bulk.csv', fs.readFileSync(FIXTURE, 'utf8'));
     const bulk = page.getByTestId('screen-bulk');
     await bulk.and(page.locator('[data-state=done]')).waitFor({ timeout: 120_000 });
     const rows = page.getByTestId('screen-table').locator('tbody tr');
@@ -263,6 +281,8 @@ describe('the Screen panel', () => {
     await page.waitForFunction((id) => (globalThis as unknown as { __cy: { $(s: string): { map(f: (n: { id(): string }) => string): string[] } } }).__cy.$('node:selected').map((n) => n.id()).join() === id, ids.alis);
     expect(await canvasIds(page)).toContain(ids.alis);
     await expect(page.getByTestId('screen-picked').textContent()).resolves.toContain('LIMITED LIABILITY COMPANY ALIS');
+    await waitForLayout(page);
+    await screenshot(page, 'screen-panel-file');
 
     // Export: the CSV built from the streamed lines equals the endpoint's own CSV of the same file.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('screen-export').click()]);
@@ -277,6 +297,7 @@ describe('the Screen panel', () => {
 
   test('a file the server refuses before the first row says why; Cancel stops a run', async () => {
     await page.getByTestId('screen-button').click();
+    await page.getByTestId('screen-tab-file').click();
     const bulk = page.getByTestId('screen-bulk');
     // Neither a name nor an identifier column: refused as a whole (400), the reason shown.
     watches[watches.length - 1].allowed.push(/status of 400/);
@@ -338,6 +359,7 @@ describe('the Screen panel', () => {
     await page.route('**/api/screen/bulk*', (route) => route.fulfill({ status: 200, contentType: 'application/x-ndjson; charset=utf-8', body: body.join('\n') + '\n' }));
 
     await page.getByTestId('screen-button').click();
+    await page.getByTestId('screen-tab-file').click();
     await page.getByTestId('screen-file').setInputFiles(FIXTURE);
     const bulk = page.getByTestId('screen-bulk');
     await bulk.and(page.locator('[data-state=done]')).waitFor({ timeout: 120_000 });

@@ -18,6 +18,9 @@ export function isSanctioned(n: Pick<api.GraphNode, 'placeholder' | 'delistedOn'
   return !n.placeholder && !n.delistedOn && n.programs.length > 0;
 }
 
+/** Parties shown before "Show all". */
+const SHOWN = 5;
+
 const hops = (n: number) => `${n} ${n === 1 ? 'hop' : 'hops'}`;
 
 export function ExposureList({ node, onShow }: Props) {
@@ -25,6 +28,8 @@ export function ExposureList({ node, onShow }: Props) {
   const [found, setFound] = useState<{ id: string; maxHops: number; list: api.Exposure[] } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [retry, setRetry] = useState(0);
+  /** Up to 25 parties, each with its path: the first few are shown unless all are asked for. */
+  const [all, setAll] = useState(false);
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -83,7 +88,7 @@ export function ExposureList({ node, onShow }: Props) {
             {listed ? 'Other sanctioned' : 'Sanctioned'} parties within {hops(maxHops)}, nearest first ({list.length}):
           </p>
           <ol className="exposure-list">
-            {list.map((x) => (
+            {(all ? list : list.slice(0, SHOWN)).map((x) => (
               <li key={x.entity.id} data-id={x.entity.id} data-distance={x.distance}>
                 <div className="match-head">
                   <button className="link" onClick={() => onShow(x)} title="Put this party and the path to it on the canvas">
@@ -105,6 +110,11 @@ export function ExposureList({ node, onShow }: Props) {
               </li>
             ))}
           </ol>
+          {list.length > SHOWN && (
+            <button className="link" onClick={() => setAll(!all)} data-testid="exposure-all">
+              {all ? `Show the nearest ${SHOWN} only` : `Show all ${list.length}`}
+            </button>
+          )}
         </>
       )}
     </section>

@@ -86,7 +86,6 @@ function SingleScreen({ onShow }: Pick<Props, 'onShow'>) {
   return (
     <div className="screen-single" data-testid="screen-single">
       <form onSubmit={(e) => void run(e)} aria-label="Screen one party">
-        <h3>One party</h3>
         <div className="screen-form">
           <label>
             Name
@@ -138,7 +137,7 @@ function SingleScreen({ onShow }: Pick<Props, 'onShow'>) {
                     <button className="link" onClick={() => show(m)} title="Put it and the path to its nearest sanctioned party on the canvas">
                       {m.entity.name}
                     </button>
-                    <span className="score" title="Score, 0 to 1">{m.score.toFixed(2)}</span>
+                    <span className="score" title="Score, 0 to 0.999">{m.score.toFixed(3)}</span>
                   </div>
                   <div className="small">
                     <span className="muted">{m.entity.kind} · {m.entity.datasets.join(', ') || 'on no current list'}</span>{' '}
@@ -191,7 +190,7 @@ function exposureCell(r: BulkRow, m: BulkMatch | null, maxHops: number): string 
   if (!m) return '';
   const d = distanceOf(r);
   if (d === null) return `none within ${hops(maxHops)}`;
-  if (d === 0) return 'listed (0)';
+  if (d === 0) return 'listed itself';
   return `${hops(d)}: ${m.exposure!.entity.name}`;
 }
 
@@ -232,7 +231,6 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
 
   return (
     <div className="screen-bulk" data-testid="screen-bulk" data-state={run.state}>
-      <h3>A file</h3>
       <div
         className={`drop-zone${dragging ? ' dragging' : ''}`}
         data-testid="screen-drop"
@@ -336,7 +334,7 @@ function BulkScreen({ onShow }: Pick<Props, 'onShow'>) {
                       </td>
                     ) : (
                       <>
-                        <td className="num">{r.score?.toFixed(2)}</td>
+                        <td className="num">{r.score?.toFixed(3)}</td>
                         <td>
                           {m?.name}
                           {r.others > 0 && <span className="muted" title="Other matches: in the exported CSV"> +{r.others}</span>}
@@ -378,7 +376,7 @@ function PickedRow({ row, maxHops }: { row: BulkRow; maxHops: number }) {
       <strong>
         Line {row.line}: {m.name}
       </strong>{' '}
-      <span className="muted">({m.score.toFixed(2)})</span>
+      <span className="muted">({m.score.toFixed(3)})</span>
       <ExposureLine listed={x?.distance === 0} exposure={x ? { distance: x.distance, name: x.entity.name, steps: pathSteps(x.path, relName) } : null} maxHops={maxHops} />
       <Facts facts={m.explanation} />
     </div>
@@ -386,17 +384,29 @@ function PickedRow({ row, maxHops }: { row: BulkRow; maxHops: number }) {
 }
 
 export function ScreenPanel({ open, onClose, onShow }: Props) {
+  const [tab, setTab] = useState<'single' | 'file'>('single');
   return (
     <section className="screen-panel" aria-label="Screen" data-testid="screen-panel" hidden={!open}>
       <header>
         <h2>Screen</h2>
+        <div className="tabs" role="tablist">
+          <button role="tab" aria-selected={tab === 'single'} onClick={() => setTab('single')} data-testid="screen-tab-single">
+            One party
+          </button>
+          <button role="tab" aria-selected={tab === 'file'} onClick={() => setTab('file')} data-testid="screen-tab-file">
+            A file
+          </button>
+        </div>
         <span className="muted small">Is a party on a list, or how close is it to one?</span>
         <button className="icon" onClick={onClose} aria-label="Close the Screen panel" title="Close (S)">
           ×
         </button>
       </header>
-      <div className="screen-body">
+      {/* Both stay mounted: a file screening goes on (and keeps its results) while the other tab is shown. */}
+      <div className="screen-body" hidden={tab !== 'single'}>
         <SingleScreen onShow={onShow} />
+      </div>
+      <div className="screen-body" hidden={tab !== 'file'}>
         <BulkScreen onShow={onShow} />
       </div>
     </section>
