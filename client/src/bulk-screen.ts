@@ -141,9 +141,11 @@ export function resultsCsv(columns: readonly string[], csvParts: readonly (strin
   return new Blob(['\uFEFF', header, ...csvParts], { type: 'text/csv;charset=utf-8' });
 }
 
-/** The content type the server reads the file as: CSV, or JSON lines by the file's name. */
-export function contentTypeOf(file: { name: string; type: string }): string {
-  return /\.(jsonl|ndjson|json)$/i.test(file.name) ? 'application/x-ndjson' : 'text/csv';
+/** The content type that tells the server the file's format, by its name; any other name leaves it to the server to recognise. */
+export function contentTypeOf(file: { name: string }): string {
+  if (/\.csv$/i.test(file.name)) return 'text/csv';
+  if (/\.(jsonl|ndjson|json)$/i.test(file.name)) return 'application/x-ndjson';
+  return 'application/octet-stream';
 }
 
 /** The message of a refusal before the first row: GraphQL-shaped errors or the REST API's {error}. */

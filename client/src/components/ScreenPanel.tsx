@@ -13,6 +13,7 @@ import { REL_TYPES } from '../../../server/core/model';
 import { BulkMatch, BulkRow, distanceOf, pathSteps, Sort, SortKey, sortRows } from '../bulk-screen';
 import { download } from '../download';
 import { useBulkScreen } from '../hooks/useBulkScreen';
+import { parseIdentifiers } from '../screen-form';
 import { isSanctioned } from './ExposureList';
 import { Facts } from './Facts';
 
@@ -30,22 +31,6 @@ interface Props {
 
 const relName = (t: string) => REL_TYPES[t as keyof typeof REL_TYPES]?.name ?? t;
 const hops = (n: number) => `${n} ${n === 1 ? 'hop' : 'hops'}`;
-
-/**
- * The identifiers box: one a line or separated by ";", each "type: value" or a bare value (its type
- * recognised by the server). A prefix is a type only if it is a word (so "https://…" stays a value).
- */
-export function parseIdentifiers(text: string): api.ScreenInput['identifiers'] {
-  const out: { type?: string; value: string }[] = [];
-  for (const part of text.split(/[;\n]/)) {
-    const item = part.trim();
-    if (!item) continue;
-    const m = /^([A-Za-z][A-Za-z_ ]*?)\s*:\s*(\S.*)$/.exec(item);
-    if (m && !/^(https?|mailto)$/i.test(m[1]) && !m[2].startsWith('//')) out.push({ type: m[1], value: m[2].trim() });
-    else out.push({ value: item });
-  }
-  return out;
-}
 
 function SingleScreen({ onShow }: Pick<Props, 'onShow'>) {
   const [form, setForm] = useState({ name: '', kind: '', birthDate: '', country: '', identifiers: '' });
