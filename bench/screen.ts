@@ -29,6 +29,9 @@
  *    spread over the file and extrapolated to every named row (rows without a name cost it nothing).
  *    Left out, and said so, while server/screen-cli.ts or server/api/screen-bulk.ts is not there.
  *
+ * BENCH_SCREEN_PARTS (default "accuracy,pairs,bulk") runs some of the parts only (the others are null in
+ * the results line); BENCH_SCREEN_ROWS (10,000) sets the bulk file's rows.
+ *
  * Results: one line appended to bench/results/screen.jsonl; a summary on stderr.
  */
 import { spawn } from 'node:child_process';
@@ -326,33 +329,41 @@ export async function screenBench(): Promise<void> {
     await searchIndexReady(db);
     const brute = bruteForceScan(await readIndexedParties(db, await db.snapshot()));
 
-    t = process.hrtime.bigint();
-    const acc = await accuracyPart(db, brute);
-    loadavg.accuracy = os.loadavg().map((x) => round(x, 2));
-    console.error(`screen accuracy (${acc.queries} queries, ${seconds(t).toFixed(0)} s; threshold ${SCREEN_THRESHOLD}): category n top1 top5 top1@threshold | brute-force top1 top5`);
-    for (const [c, a] of Object.entries(acc.byCategory)) {
-      console.error(`  ${c.padEnd(20)} ${String(a.n).padStart(4)} ${a.top1.toFixed(3)} ${a.top5.toFixed(3)} ${a.top1AtThreshold.toFixed(3)} | ${a.bruteTop1 === null ? '-' : `${a.bruteTop1.toFixed(3)} ${a.bruteTop5!.toFixed(3)}`}`);
+    const parts = new Set((process.env.BENCH_SCREEN_PARTS || 'accuracy,pairs,bulk').split(',').map((x) => x.trim()));
+    result = { at, host: HOST, loadavg, threshold: SCREEN_THRESHOLD, lists: ['ofac-sdn 2024-05-03', 'un-sc 2025-11-18'], accuracy: null, pairs: null, bulk: null };
+    if (parts.has('accuracy')) {
+      t = process.hrtime.bigint();
+      const acc = await accuracyPart(db, brute);
+      loadavg.accuracy = os.loadavg().map((x) => round(x, 2));
+      console.error(`screen accuracy (${acc.queries} queries, ${seconds(t).toFixed(0)} s; threshold ${SCREEN_THRESHOLD}): category n top1 top5 top1@threshold | brute-force top1 top5`);
+      for (const [c, a] of Object.entries(acc.byCategory)) {
+        console.error(`  ${c.padEnd(20)} ${String(a.n).padStart(4)} ${a.top1.toFixed(3)} ${a.top5.toFixed(3)} ${a.top1AtThreshold.toFixed(3)} | ${a.bruteTop1 === null ? '-' : `${a.bruteTop1.toFixed(3)} ${a.bruteTop5!.toFixed(3)}`}`);
+      }
+      console.error(`  latency: ${JSON.stringify(acc.latencyMs)}`);
+      result.accuracy = acc;
     }
-    console.error(`  latency: ${JSON.stringify(acc.latencyMs)}`);
-
-    const pairs = await pairsPart(db);
-    loadavg.pairs = os.loadavg().map((x) => round(x, 2));
-    const p = pairs.atThreshold;
-    console.error(`screen pairs (${pairs.pairs}): at ${SCREEN_THRESHOLD} precision ${p.precision} recall ${p.recall} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn}, tn ${p.tn})`);
-    for (const [k, v] of Object.entries(pairs.byKind)) console.error(`  ${k.padEnd(26)} ${v.same ? 'true ' : 'false'} n ${v.n}: ${(v.aboveThreshold * 100).toFixed(1)}% above the threshold, median score ${v.medianScore}`);
-
-    // A failure of the bulk part is reported in the results, not allowed to lose parts 1 and 2.
-    const bulk = await bulkPart(endpoint, brute).catch((err: unknown) => ({ skipped: `failed: ${err instanceof Error ? err.message : String(err)}` }));
-    loadavg.bulk = os.loadavg().map((x) => round(x, 2));
-    if ('skipped' in bulk) console.error(`screen bulk: skipped (${bulk.skipped})`);
-    else {
-      console.error(
-        `screen bulk (${bulk.rows} rows): CLI ${bulk.cli.rowsPerS} rows/s (peak RSS ${bulk.cli.peakRssMiB} MiB), API ${bulk.api.rowsPerS} rows/s (server peak RSS ${bulk.api.peakRssMiB} MiB), ` +
-          `brute-force baseline ${bulk.baseline.rowsPerS} rows/s: ratio CLI ${bulk.ratio.cli}x, API ${bulk.ratio.api}x; CLI and API CSV identical: ${bulk.identical ? 'yes' : `NO, first difference at line ${bulk.firstDifference!.line}:\n    CLI: ${bulk.firstDifference!.cli}\n    API: ${bulk.firstDifference!.api}`}`,
-      );
-      console.error(`  outcomes by kind of row: ${JSON.stringify(bulk.outcomes)}`);
+    if (parts.has('pairs')) {
+      const pairs = await pairsPart(db);
+      loadavg.pairs = os.loadavg().map((x) => round(x, 2));
+      const p = pairs.atThreshold;
+      console.error(`screen pairs (${pairs.pairs}): at ${SCREEN_THRESHOLD} precision ${p.precision} recall ${p.recall} (tp ${p.tp}, fp ${p.fp}, fn ${p.fn}, tn ${p.tn})`);
+      for (const [k, v] of Object.entries(pairs.byKind)) console.error(`  ${k.padEnd(26)} ${v.same ? 'true ' : 'false'} n ${v.n}: ${(v.aboveThreshold * 100).toFixed(1)}% above the threshold, median score ${v.medianScore}`);
+      result.pairs = pairs;
     }
-    result = { at, host: HOST, loadavg, threshold: SCREEN_THRESHOLD, lists: ['ofac-sdn 2024-05-03', 'un-sc 2025-11-18'], accuracy: acc, pairs, bulk };
+    if (parts.has('bulk')) {
+      // A failure of the bulk part is reported in the results, not allowed to lose parts 1 and 2.
+      const bulk = await bulkPart(endpoint, brute).catch((err: unknown) => ({ skipped: `failed: ${err instanceof Error ? err.message : String(err)}` }));
+      loadavg.bulk = os.loadavg().map((x) => round(x, 2));
+      if ('skipped' in bulk) console.error(`screen bulk: skipped (${bulk.skipped})`);
+      else {
+        console.error(
+          `screen bulk (${bulk.rows} rows): CLI ${bulk.cli.rowsPerS} rows/s (peak RSS ${bulk.cli.peakRssMiB} MiB), API ${bulk.api.rowsPerS} rows/s (server peak RSS ${bulk.api.peakRssMiB} MiB), ` +
+            `brute-force baseline ${bulk.baseline.rowsPerS} rows/s: ratio CLI ${bulk.ratio.cli}x, API ${bulk.ratio.api}x; CLI and API CSV identical: ${bulk.identical ? 'yes' : `NO, first difference at line ${bulk.firstDifference!.line}:\n    CLI: ${bulk.firstDifference!.cli}\n    API: ${bulk.firstDifference!.api}`}`,
+        );
+        console.error(`  outcomes by kind of row: ${JSON.stringify(bulk.outcomes)}`);
+      }
+      result.bulk = bulk;
+    }
   } finally {
     await db.close();
     await endpoint.stop();
