@@ -58,12 +58,11 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   const words = meaningfulTokens(text);
   // A Hangul syllable or Han character is a word of its own to the index (querySlots), though a run of
   // them is one token here: counted as the index looks them up, so a long run cannot cost more.
-  const distinct = Math.max(new Set(words).size, querySlots(text).length);
+  const slots = querySlots(text);
+  const distinct = Math.max(new Set(words).size, slots.length);
   if (distinct > LIMITS.searchWords) {
     throw new BadInputError(`query has ${distinct} different words; at most ${LIMITS.searchWords} are searched (legal forms such as LLC not counted, each Hangul syllable or Han character counted): shorten it to the name you look for`);
   }
-  const asWritten = latinTokens(text).join(' ');
-  const writtenAsQuery = (name: string) => latinTokens(name).join(' ') === asWritten;
   const lucene = luceneQuery(text);
   const filtered = Boolean(args.kinds?.length || args.datasets?.length || args.programs?.length || args.countries?.length);
   if (!lucene) throw new BadInputError('query has no letters or digits to search for');
@@ -78,8 +77,10 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   const candidates = filtered ? LIMITS.searchCandidatesFiltered : LIMITS.searchCandidates;
   // The in-memory index when it sees what this request sees (core/search/live.ts), else the full-text path.
   const index = await searchIndexFor(db, await db.snapshot());
-  const fromIndex = index?.search(text, filters, candidates);
-  if (index && fromIndex) return page(fromIndex.map((h) => ({ ...h, score: Math.round(h.score * 1000) / 1000 })), offset, first);
+  const fromIndex = index?.search(text, filters, candidates, slots);
+  if (index && fromIndex) return page(fromIndex, offset, first);
+  const asWritten = latinTokens(text).join(' ');
+  const writtenAsQuery = (name: string) => latinTokens(name).join(' ') === asWritten;
   const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
     lucene,
     candidates: neo4j.int(candidates),
@@ -107,7 +108,8 @@ function page(ranked: readonly SearchHitRow[], offset: number, first: number): S
   const hasMore = offset + first < ranked.length;
   return {
     total: ranked.length,
-    hits: hits.map(({ id, score, matchedName }) => ({ id, score, matchedName })),
+    // Scores to three decimals (the index's are not rounded; only the page's hits need it).
+    hits: hits.map(({ id, score, matchedName }) => ({ id, score: Math.round(score * 1000) / 1000, matchedName })),
     endCursor: hasMore ? Buffer.from(`offset:${offset + first}`).toString('base64url') : null,
     hasMore,
   };

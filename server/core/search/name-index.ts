@@ -381,11 +381,11 @@ export class NameIndex {
 
   /**
    * Parties whose names match the query, best first, those the filters exclude left out, at most `limit`.
-   * Null when the query has no word to look up.
+   * Null when the query has no word to look up. `slots`: querySlots(text), when the caller has them already.
    */
-  search(text: string, filters: IndexFilters, limit: number): IndexHit[] | null {
+  search(text: string, filters: IndexFilters, limit: number, slots: Slot[] = querySlots(text)): IndexHit[] | null {
     // search() refuses queries of more than LIMITS.searchWords slots; this bounds any other caller's cost.
-    const slots = querySlots(text).slice(0, MAX_QUERY_SLOTS);
+    slots = slots.slice(0, MAX_QUERY_SLOTS);
     if (slots.length === 0) return null;
     const S = slots.length;
     // Only the last word is completed as a prefix: it is the one being typed (type-ahead).
