@@ -10,6 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
@@ -145,6 +146,8 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   const api = ['/graphql', '/api/export', '/api/screen'];
   // A form of another site posted to the export (CSRF-style load); refused before any work.
   app.post('/api/export', sameOriginOnly(access.corsOrigins));
+  // Likewise a bulk screening: a page of another site could post any text to it and hold a slot for long.
+  app.post('/api/screen/bulk', sameOriginOnly(access.corsOrigins));
   app.use(api, cors(access.corsOrigins), identify);
 
   if (graphql) {
@@ -310,7 +313,13 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     let run: AsyncGenerator<BulkLine> | undefined;
     try {
       if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
-      const input = await openBulkInput(req, { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows });
+      // Through a stream of its own: a reader that stops (a refused header, too many rows) closes that, not
+      // the request, whose socket would go with it before the answer is sent (Node reads off the rest).
+      const body = req.pipe(new PassThrough());
+      req.once('close', () => {
+        if (!req.complete) body.destroy(new Error('the client went away during the upload'));
+      });
+      const input = await openBulkInput(body, { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows });
       const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
       run = screenBulk(input, { db: state.db, params, requestTimeoutMs, concurrency: screenBulkSettings().concurrency, caller: callerOf(res), audit, signal: stop.signal });
       // The start line reads what is loaded: a database gone now is still an HTTP error, not a line.

@@ -12,7 +12,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { createApp, AppState } from '../../server/api/app';
 import { createGraphQLServer } from '../../server/api/graphql';
+import { Readable } from 'node:stream';
+import type { Admission } from '../../server/api/admission';
+import { screenBulk } from '../../server/api/screen-bulk';
 import { Database } from '../../server/core/neo4j/database';
+import { openBulkInput } from '../../server/core/screening/bulk-input';
 import { REPO_ROOT } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
 import { externalNeo4jEnv, LOAD_DEFAULTS, resetDatabase, testDatabase } from '../helpers';
@@ -22,6 +26,7 @@ let db: Database;
 let server: http.Server;
 let base: string;
 let tmp: string;
+let admission: Admission;
 const state: AppState = { notReady: null, db: null, neo4j: { uri: 'test', embedded: false, version: null } };
 const graphql = createGraphQLServer();
 
@@ -31,7 +36,9 @@ beforeAll(async () => {
   await ingest(db, { ...LOAD_DEFAULTS, paths: [path.join(REPO_ROOT, 'ingest', 'demo', 'ofac-sdn-2024-05-03', 'sdn.csv')], dataset: 'ofac-sdn', release: '2024-05-03' });
   state.db = db;
   await graphql.start();
-  server = http.createServer(createApp(state, graphql));
+  const app = createApp(state, graphql);
+  admission = app.locals.admission as Admission;
+  server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'screen-bulk-'));
@@ -190,6 +197,52 @@ test('the API answers the first rows while the upload is still being sent', asyn
   expect(lines.at(-1)).toMatchObject({ rows: 3, matched: 2 });
 });
 
+test('a run stops when it is told to: an endless file is read no further, and the run ends', async () => {
+  let read = 0;
+  let closed = false;
+  // An endless upload: the run can only end by being stopped.
+  const endless = Readable.from(
+    (async function* () {
+      try {
+        yield 'ref,name\n';
+        for (;;) yield `R-${++read},Pioneer Bencont Star Real Estat\n`;
+      } finally {
+        closed = true;
+      }
+    })(),
+  );
+  const stop = new AbortController();
+  const input = await openBulkInput(endless, { source: 'endless.csv', maxRows: Number.MAX_SAFE_INTEGER });
+  const types: string[] = [];
+  for await (const line of screenBulk(input, { db, params: { threshold: 0.7, first: 1, maxHops: 1 }, requestTimeoutMs: 60_000, concurrency: 2, signal: stop.signal })) {
+    types.push(line.type);
+    if (line.type === 'row') stop.abort();
+  }
+  // Stopped after the first row: no end line, the source closed, and far fewer rows read than a run to the end would.
+  expect(types).toEqual(['start', 'row']);
+  // The stream closes its source as it is destroyed, a few ticks later.
+  while (!closed) await new Promise((r) => setTimeout(r, 20));
+  expect(read).toBeLessThan(100_000);
+}, 120_000);
+
+test('a client that disconnects frees its admission slot', async () => {
+  const url = new URL(`${base}/api/screen/bulk`);
+  const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'text/csv' } });
+  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+    req.on('response', resolve);
+    req.on('error', reject);
+    // Two rows: the CSV reader takes a record once the next bytes have come (a line end may be CRLF).
+    req.write('ref,name\nA,Pioneer Bencont Star Real Estat\nB,Zephyrine Quolloway Holdings\n');
+  });
+  expect(admission.load.running).toBe(1);
+  // The answer's first row, then the client goes away with its upload unfinished.
+  for await (const chunk of res) if (String(chunk).includes('"type":"row"')) break;
+  req.on('error', () => undefined);
+  req.destroy();
+  while (admission.load.running > 0) await new Promise((r) => setTimeout(r, 50));
+  expect(admission.load).toEqual({ running: 0, queued: 0 });
+}, 120_000);
+
 test('what cannot be run is refused before anything is answered: 400 with the reason', async () => {
   const refused = async (query: string, body: string, message: RegExp) => {
     const res = await api(query, body);
@@ -203,6 +256,9 @@ test('what cannot be run is refused before anything is answered: 400 with the re
   await refused('?maxHops=x', 'name\nALIS\n', /^maxHops must be a number; got "x"/);
   await refused('?format=xlsx', 'name\nALIS\n', /^format must be csv or jsonl/);
   await refused('', '', /^the upload is empty/);
+  // A page of another site cannot make a browser run one.
+  const cross = await fetch(`${base}/api/screen/bulk`, { method: 'POST', headers: { 'content-type': 'text/csv', 'sec-fetch-site': 'cross-site' }, body: 'name\nALIS\n' });
+  expect(cross.status).toBe(403);
   await refused('', 'customer,amount\nALIS,10\n', /^the upload: no name or identifier column in the header row \("customer", "amount"/);
 });
 

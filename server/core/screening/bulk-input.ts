@@ -188,9 +188,14 @@ async function sniff(source: Readable): Promise<{ first: string | null; chunks: 
   }
   const ended = first === null && seen < BULK_INPUT_LIMITS.sniffBytes;
   async function* chunks(): AsyncGenerator<Buffer> {
-    yield* head;
-    if (ended) return;
-    for (let n = await it.next(); !n.done; n = await it.next()) yield typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
+    try {
+      yield* head;
+      if (ended) return;
+      for (let n = await it.next(); !n.done; n = await it.next()) yield typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
+    } finally {
+      // A reader stopped early (a run stopped, a file refused) closes the source: a file, or the upload.
+      await it.return?.();
+    }
   }
   return { first: ended ? null : first ?? '', chunks: chunks() };
 }
