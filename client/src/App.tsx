@@ -125,7 +125,7 @@ export function App() {
   const showOnCanvas = async (ids: string[], select: string | null, what: string) => {
     const before = stateRef.current;
     const unique = [...new Set(ids)];
-    await inv.addIds(unique);
+    if (!(await inv.addIds(unique))) return; // the status bar says why
     if (select) setPendingSelect(select);
     const added = unique.filter((id) => !before.nodes[id]).length;
     setNotice({ text: added ? `${what}: added ${added} ${added === 1 ? 'node' : 'nodes'} to the canvas.` : `${what} is already on the canvas.`, kind: 'info' });

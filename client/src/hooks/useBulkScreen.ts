@@ -46,6 +46,8 @@ export function useBulkScreen(): BulkRun {
   const csvChunks = useRef<Blob[]>([]);
   const csvParts = useRef<string[]>([]);
   const abort = useRef<AbortController | null>(null);
+  /** The latest run's controller: an earlier run, aborted by a new file, must not set the new run's state. */
+  const latest = useRef<AbortController | null>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   // A new array per flush (not the ref's), so the table's memoised sort sees the change; counts are read with it.
   const [shown, setShown] = useState<BulkRow[]>([]);
@@ -64,6 +66,7 @@ export function useBulkScreen(): BulkRun {
     abort.current?.abort();
     const ctl = new AbortController();
     abort.current = ctl;
+    latest.current = ctl;
     rows.current = [];
     counts.current = { screened: 0, matched: 0, errors: 0 };
     columns.current = null;
@@ -105,14 +108,17 @@ export function useBulkScreen(): BulkRun {
       }
       scheduleFlush();
     };
+    const isLatest = () => latest.current === ctl;
     screenBulk(f, ctl.signal, onLines)
       .then(() => {
+        if (!isLatest()) return;
         if (fatal) {
           setProblem(`The run stopped: ${fatal}`);
           setState('failed');
         } else setState('done');
       })
       .catch((e: unknown) => {
+        if (!isLatest()) return;
         if ((e as Error).name === 'AbortError') setState('cancelled');
         else {
           setProblem(api.describeError(e));
@@ -120,7 +126,8 @@ export function useBulkScreen(): BulkRun {
         }
       })
       .finally(() => {
-        if (abort.current === ctl) abort.current = null;
+        if (!isLatest()) return;
+        abort.current = null;
         if (timer.current) clearTimeout(timer.current);
         flush();
       });

@@ -108,13 +108,15 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
     await expand(id, SHARED_CAP);
   };
 
-  /** Puts these nodes on the canvas, with every relationship among them and to what is there. */
-  const addIds = async (ids: string[]) => {
+  /** Puts these nodes on the canvas, with every relationship among them and to what is there; false when that failed (said in the status bar). */
+  const addIds = async (ids: string[]): Promise<boolean> => {
     try {
       const g = await addWithContext(await api.subgraph(ids));
       change((s) => gs.addGraph(s, g));
+      return true;
     } catch (e) {
       fail(e);
+      return false;
     }
   };
 

@@ -34,7 +34,7 @@ export interface PathSearch {
  * onFound: what to do with the paths found (put them on the canvas); onNone: when there is none, what to
  * do with the two ends (put them on the canvas, so the user sees both and can expand them).
  */
-export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>, onNone: (ids: string[]) => Promise<void>): PathSearch {
+export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>, onNone: (ids: string[]) => Promise<unknown>): PathSearch {
   const [query, setQuery] = useState<PathQuery>(DEFAULT_PATH_QUERY);
   const [results, setResults] = useState<api.Path[] | null>(null);
   const [active, setActive] = useState(0);
