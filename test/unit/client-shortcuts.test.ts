@@ -18,11 +18,12 @@ test('each key of the README does what it says', () => {
   expect(key('/')).toBe('focusSearch');
   expect(key('Escape')).toBe('clearSelection');
   expect(key('?', { shiftKey: true })).toBe('help');
+  expect(key('s')).toBe('screen');
 });
 
 test('the sheet of shortcuts names every key that does something', () => {
   const sheet = SHORTCUT_HELP.map((s) => s.keys).join(' ');
-  for (const k of ['/', 'E', 'H', 'P', 'Delete', 'Backspace', 'F', 'Ctrl+A', 'Esc', 'Ctrl+Z', 'Ctrl+Shift+Z', 'Ctrl+Y', '?']) expect([k, sheet.includes(k)]).toEqual([k, true]);
+  for (const k of ['/', 'E', 'H', 'P', 'Delete', 'Backspace', 'F', 'Ctrl+A', 'Esc', 'Ctrl+Z', 'Ctrl+Shift+Z', 'Ctrl+Y', '?', 'S']) expect([k, sheet.includes(k)]).toEqual([k, true]);
 });
 
 test('Ctrl or Cmd + A selects all nodes', () => {
