@@ -164,3 +164,22 @@ describe('phones written in a national format without a country', () => {
     expect(normaliseIdentifierValue('phone', '7 (495) 123-45-67')).toBe('+74951234567');
   });
 });
+
+describe('EVM wallets written without their 0x', () => {
+  // The SDN list's ETH addresses, as a source writing them without the 0x lists them (OFAC's other
+  // files do): loaded with the source's label, the key is the 0x form; a screen typing the address as
+  // the source lists it must meet it, typed as a wallet or untyped.
+  const eth = [...SDN.matchAll(/Digital Currency Address - ETH 0x([0-9A-Fa-f]{40})/g)].map((m) => m[1]);
+  test('are looked up under the key a labelled load stores', () => {
+    expect(eth.length).toBeGreaterThan(5);
+    for (const bare of eth) {
+      const stored = key('cryptoWallet', bare, null, 'Digital Currency Address - ETH');
+      expect(stored).toBe(`cryptoWallet:0x${bare.toLowerCase()}`);
+      for (const type of [null, 'cryptoWallet'] as const) expect([bare, type, identifierLookup(type, bare).keys.includes(stored)]).toEqual([bare, type, true]);
+      // With its 0x it is the same key, as before.
+      expect(identifierLookup(null, `0x${bare}`).keys).toContain(stored);
+    }
+    // Forty hex digits typed as a passport stay a passport number.
+    expect(identifierLookup('passport', eth[0]).keys.some((k) => k.startsWith('cryptoWallet:'))).toBe(false);
+  });
+});

@@ -242,6 +242,10 @@ export function identifierLookup(type: IdentifierType | null, value: string, cou
   // An address of a chain recognised by no pattern above (BTG, XVG, BCH cashaddr, XMR's 64 hex digits,
   // XRP) reads as a document number: it is a wallet as typed too (a "bitcoincash:" prefix dropped).
   if (type === null && t !== 'cryptoWallet' && WALLET_LIKE.test(v)) keys.add(`cryptoWallet:${walletValue(v.replace(/^[a-z]+:/i, ''), null)}`);
+  // Forty hex digits without 0x, typed as a wallet or untyped, is an EVM address as OFAC often writes
+  // it: stored under its 0x form since parsers pass the chain (a "Digital Currency Address - ETH" label).
+  const bare = v.replace(/\s+/g, '');
+  if ((type === null || t === 'cryptoWallet') && /^[0-9a-f]{40}$/i.test(bare)) keys.add(`cryptoWallet:0x${bare.toLowerCase()}`);
   if (t === 'imoNumber') {
     // Lists write "IMO 8909331" or the digits alone.
     const digitsOf = normalised.replace(/^IMO/, '');
