@@ -10,14 +10,23 @@ import { LineWriter, readLines } from './spool';
 
 /** Default size of a run held in memory: 16 M characters (about 32 MB as JavaScript strings). */
 export const RUN_CHARS = 16 << 20;
+/**
+ * And at most this many lines: each line costs its string's header and a slot of the array besides its
+ * characters (tens of bytes), so a run of very short lines would hold several times 32 MB.
+ */
+export const RUN_LINES = 1 << 20;
 
 /** Runs merged at once: more are merged in rounds, so the open files stay few whatever the input's size. */
 const FAN_IN = 64;
 
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-/** Writes the lines of `from` to `to` in sorted order; run files are made as `${to}.run<N>` and removed. */
-export async function sortLines(from: string, to: string, runChars = RUN_CHARS): Promise<void> {
+/**
+ * Writes the lines of `from` to `to` in sorted order; run files are made as `${to}.run<N>` and removed,
+ * also when the sort fails.
+ */
+export async function sortLines(from: string, to: string, runChars = RUN_CHARS, runLines = RUN_LINES): Promise<void> {
+  // Every run file that exists, until it is removed: what the finally removes if anything fails.
   const runs: string[] = [];
   try {
     let lines: string[] = [];
@@ -37,7 +46,7 @@ export async function sortLines(from: string, to: string, runChars = RUN_CHARS):
     for await (const line of readLines(from)) {
       lines.push(line);
       chars += line.length;
-      if (chars >= runChars) spill();
+      if (chars >= runChars || lines.length >= runLines) spill();
     }
     if (lines.length > 0 || runs.length === 0) spill();
     if (runs.length === 1) {
@@ -45,10 +54,14 @@ export async function sortLines(from: string, to: string, runChars = RUN_CHARS):
       runs.length = 0;
       return;
     }
+    // Rounds: the first FAN_IN runs merged into one at the end of the queue, so each line is merged
+    // about log_64(runs) times (a merged run put first would be merged again each round: quadratic).
     for (let round = 0; runs.length > FAN_IN; round++) {
       const merged = `${to}.run${round}m${runs.length}`;
-      const group = runs.splice(0, FAN_IN, merged);
+      const group = runs.slice(0, FAN_IN);
+      runs.push(merged);
       await merge(group, merged);
+      runs.splice(0, group.length);
       for (const r of group) fs.rmSync(r, { force: true });
     }
     await merge(runs, to);
@@ -109,8 +122,11 @@ async function merge(files: string[], to: string): Promise<void> {
       }
     }
   } finally {
-    out.close();
-    // Readers not read to their end close their files.
-    await Promise.all(its.map((it) => it.return?.(undefined)));
+    try {
+      out.close();
+    } finally {
+      // Readers not read to their end close their files (also when closing the output failed).
+      await Promise.all(its.map((it) => it.return?.(undefined)));
+    }
   }
 }

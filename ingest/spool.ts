@@ -105,17 +105,28 @@ const short = (s: string) => crypto.createHash('sha1').update(s).digest('hex').s
 
 /**
  * Whether the load that made this spool folder is certainly gone: its name says this host and this pid
- * namespace, and no process has its pid now, or the one that has it started at another time (the pid was
- * reused). Anything else (another host or namespace, a name of another shape, a start time that cannot
+ * namespace, and no process has its pid now (or only a zombie: ended, not yet reaped), or the one that
+ * has it started at another time (the pid was reused). Anything else (another host or namespace, a name of another shape, a start time that cannot
  * be read) is not certain, and the folder is left alone.
  */
 function certainlyDead(name: string, mine: { pidns: string; host: string }): boolean {
   const m = /^load-(\d+)\.([0-9a-f]{10})\.(\d*)\.([0-9a-f]{10})-/.exec(name);
   if (!m || m[3] !== mine.pidns || m[4] !== mine.host) return false;
   const pid = Number(m[1]);
-  if (!pidAlive(pid)) return true;
+  if (!pidAlive(pid) || isZombie(pid)) return true;
   const now = processIdentity(pid);
   return now !== null && now.startTime !== '' && short(now.startTime) !== m[2];
+}
+
+/** A process that has ended and waits only to be reaped by its parent (Linux: state Z; elsewhere: not known, false). */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may itself contain spaces and ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
+  }
 }
 
 /** Spool folders under `dir` left by loads that are certainly dead (killed before they could remove their own). */

@@ -61,3 +61,41 @@ test("the release snapshot is built without the system's sort (a PATH that has n
   expect(rows.digests).toEqual(ids.map((id) => whole.get(id)));
   expect(rows.ids).toHaveLength(14965);
 });
+
+test('ids where UTF-16 and UTF-8 order differ, and JSON escapes, come out in JavaScript order through many merge rounds', async () => {
+  // U+FF5E sorts after U+1F600 in UTF-16 (a surrogate, 0xD83D, is below 0xFF5E), before it in UTF-8
+  // and code point order (a byte-wise sort, as `LC_ALL=C sort` does, would put them the other way);
+  // ids with quotes, backslashes, tabs and a lone surrogate are written as JSON escapes.
+  const odd = ['～', '😀', 'ｚ', '\uD800', 'a"b', 'a\\b', 'a\tb', 'é', 'e\u0301', '\u0000'];
+  const real = rel.parties.slice(0, 3000).map((p) => p.id);
+  const lines = real.flatMap((id, i) => {
+    const ends = [id, `${id}${odd[i % odd.length]}`, `${odd[i % odd.length]}${id}`];
+    return ends.map((end) => `${JSON.stringify(end)}\tP\t${JSON.stringify({ name: rel.parties[i].name })}`);
+  });
+  expect(['～', '😀'].sort()).toEqual(['😀', '～']);
+  expect(Buffer.compare(Buffer.from('～'), Buffer.from('😀'))).toBe(-1);
+  const from = path.join(tmp, 'odd.txt');
+  fs.writeFileSync(from, lines.join('\n') + '\n');
+  const expected = [...lines].sort();
+  // Runs of 20 lines: 450 runs, merged in rounds of 64 (more than one round).
+  const to = path.join(tmp, 'odd-sorted.txt');
+  await sortLines(from, to, 1 << 30, 20);
+  expect(fs.readFileSync(to, 'utf8').split('\n').slice(0, -1)).toEqual(expected);
+  expect(fs.readdirSync(tmp).filter((f) => f.includes('.run'))).toEqual([]);
+});
+
+test('a merge round that fails removes every run file, those it was merging too', async () => {
+  const from = path.join(tmp, 'fail.txt');
+  fs.writeFileSync(from, rel.parties.map((p) => JSON.stringify(p.id)).join('\n') + '\n');
+  const to = path.join(tmp, 'fail-sorted.txt');
+  // 150 runs of 100 lines: the first round's output is `${to}.run0m150`; a folder there makes it fail.
+  const blocker = `${to}.run0m150`;
+  fs.mkdirSync(blocker);
+  try {
+    await expect(sortLines(from, to, 1 << 30, 100)).rejects.toThrow(/EISDIR/);
+  } finally {
+    fs.rmdirSync(blocker);
+  }
+  expect(fs.readdirSync(tmp).filter((f) => f.includes('.run'))).toEqual([]);
+  expect(fs.existsSync(to)).toBe(false);
+});

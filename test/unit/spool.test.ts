@@ -181,3 +181,27 @@ test('readLines closes its file when the reader stops early or throws, not only 
   expect(count).toBe(50_000);
   expect(await closedOn(file)).toBe(0);
 });
+
+test('the folder of a load whose process is a zombie (ended, not yet reaped by its parent) is a left-over', async () => {
+  const root = freshRoot();
+  // The load's parent is `sleep`, which never reaps its children: the load, killed, stays a zombie
+  // (its pid exists; it is no process that could still use the folder).
+  const file = script(`const s = new Spool(4096, ${JSON.stringify(root)});\nprocess.stdout.write(s.dir + '\\n');\nprocess.kill(process.pid, 'SIGKILL');`);
+  const parent = spawn('sh', ['-c', `${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(file)} & exec sleep 600`], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const dir = await firstLine(parent);
+    const pid = Number(path.basename(dir).slice('load-'.length).split('.')[0]);
+    const state = () => {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return stat.slice(stat.lastIndexOf(')') + 2)[0];
+    };
+    while (state() !== 'Z') await new Promise((r) => setTimeout(r, 50));
+    expect(leftoverSpools(root)).toEqual([dir]);
+    const next = new Spool(4096, root);
+    expect(fs.readdirSync(root).map((d) => path.join(root, d))).toEqual([next.dir]);
+    next.remove();
+  } finally {
+    parent.kill('SIGKILL');
+    await exited(parent);
+  }
+});
