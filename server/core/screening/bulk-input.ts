@@ -8,12 +8,11 @@
  * or identifier column, a broken quote, more than SCREEN_BULK_MAX_ROWS rows) is a BadInputError naming
  * the source and, past the header, the line.
  */
-import { Readable } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import { parse as parseCsv, type CsvError } from 'csv-parse';
+import type { Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import { BadInputError } from '../errors';
 import { IDENTIFIER_TYPE_NAMES, type IdentifierType } from '../model';
-import { parseScreenInput } from './input';
+import { parseScreenInput, SCREEN_LIMITS } from './input';
 
 export type BulkFormat = 'csv' | 'jsonl';
 
@@ -69,27 +68,30 @@ type Field = 'ref' | 'name' | 'kind' | 'birthDate' | 'country' | 'identifiers';
 /** Column names compared without case, spaces, dashes, dots and underscores. */
 export const columnKey = (s: string): string => s.toLowerCase().replace(/[\s._-]+/g, '');
 
-const FIELD_COLUMNS: Record<string, Field> = {
+// Maps, not objects: a column named "constructor" or "toString" must not find Object.prototype's.
+const FIELD_COLUMNS = new Map<string, Field>(Object.entries({
   ref: 'ref', id: 'ref', reference: 'ref', rowid: 'ref',
   name: 'name', fullname: 'name', entityname: 'name', party: 'name', subject: 'name',
   kind: 'kind', type: 'kind', schema: 'kind', entitytype: 'kind',
   birthdate: 'birthDate', dob: 'birthDate', dateofbirth: 'birthDate', birthyear: 'birthDate',
   country: 'country', nationality: 'country', citizenship: 'country', jurisdiction: 'country',
   identifiers: 'identifiers',
-};
+}) as [string, Field][]);
 
 /** One column per identifier type: the model's names, and the usual names of the common ones. */
-const IDENTIFIER_COLUMNS: Record<string, IdentifierType> = {
-  ...Object.fromEntries(IDENTIFIER_TYPE_NAMES.map((t) => [columnKey(t), t])),
-  wallet: 'cryptoWallet', url: 'website', domain: 'website', imo: 'imoNumber', lei: 'leiCode', swift: 'swiftBic', bic: 'swiftBic',
-};
+const IDENTIFIER_COLUMNS = new Map<string, IdentifierType>([
+  ...IDENTIFIER_TYPE_NAMES.map((t): [string, IdentifierType] => [columnKey(t), t]),
+  ['wallet', 'cryptoWallet'], ['url', 'website'], ['domain', 'website'], ['imo', 'imoNumber'], ['lei', 'leiCode'], ['swift', 'swiftBic'], ['bic', 'swiftBic'],
+]);
 
 /** What a column (or JSON key) gives: a field, or identifiers of one type; undefined when unknown. */
 type Mapping = { field: Field } | { identifier: IdentifierType };
 function mappingOf(column: string): Mapping | undefined {
   const k = columnKey(column);
-  if (FIELD_COLUMNS[k]) return { field: FIELD_COLUMNS[k] };
-  if (IDENTIFIER_COLUMNS[k]) return { identifier: IDENTIFIER_COLUMNS[k] };
+  const field = FIELD_COLUMNS.get(k);
+  if (field) return { field };
+  const identifier = IDENTIFIER_COLUMNS.get(k);
+  if (identifier) return { identifier };
   return undefined;
 }
 
@@ -126,26 +128,37 @@ function rowOf(line: number, cells: [string, unknown][]): BulkRow {
   try {
     const input: BulkScreenInput = {};
     const identifiers: NonNullable<BulkScreenInput['identifiers']> = [];
+    // One at a time, and no further than one past the limit (parseScreenInput refuses that by name): a
+    // cell of 400,000 values must be an error row, not a RangeError of push(...values) ending the run.
+    const add = (xs: Iterable<{ type?: string; value: string }>) => {
+      for (const x of xs) {
+        if (identifiers.length > SCREEN_LIMITS.identifiers) return;
+        identifiers.push(x);
+      }
+    };
     for (const [column, raw] of cells) {
       const m = mappingOf(column);
       if (!m) continue;
       if ('identifier' in m) {
-        for (const value of cellValues(textOf(column, raw))) identifiers.push({ type: m.identifier, value });
+        add(cellValues(textOf(column, raw)).map((value) => ({ type: m.identifier, value })));
       } else if (m.field === 'identifiers' && Array.isArray(raw)) {
-        identifiers.push(...(raw as { type?: string; value: string }[]));
+        add(raw as { type?: string; value: string }[]);
       } else {
         const value = textOf(column, raw).trim();
         if (m.field === 'ref') ref = value || null;
-        else if (m.field === 'identifiers') identifiers.push(...freeIdentifiers(value));
+        else if (m.field === 'identifiers') add(freeIdentifiers(value));
         else if (value) input[m.field] = value;
       }
+    }
+    if (identifiers.length > SCREEN_LIMITS.identifiers) {
+      throw new BadInputError(`more than ${SCREEN_LIMITS.identifiers} identifiers; screen at most ${SCREEN_LIMITS.identifiers} per row`);
     }
     if (identifiers.length) input.identifiers = identifiers;
     parseScreenInput(input);
     return { line, ref, input };
   } catch (err) {
-    if (!(err instanceof BadInputError)) throw err;
-    return { line, ref, error: `line ${line}: ${err.message}` };
+    // Nothing here reads the database: whatever goes wrong is this row's, and the run goes on.
+    return { line, ref, error: `line ${line}: ${err instanceof BadInputError ? err.message : `not readable (${String(err)})`}` };
   }
 }
 
@@ -169,122 +182,317 @@ function checkColumns(source: string, columns: string[]): { warnings: string[]; 
 }
 
 /**
- * The source's bytes, with the first of them read ahead to tell the format: `{` first (after a byte
- * order mark and blanks) is JSON lines, anything else CSV.
+ * The source's bytes as text. UTF-8 (a byte order mark dropped), or UTF-16 when it starts with its byte
+ * order mark (spreadsheets' "Unicode text"). Bytes that are not text in that encoding stop the run at
+ * their line, after the rows before it: a Latin-1 or Windows-1252 file read as UTF-8 would screen
+ * mangled names (M\ufffdller) without a word. A reader stopped early closes the source (file or upload).
  */
-async function sniff(source: Readable): Promise<{ first: string | null; chunks: AsyncIterable<Buffer> }> {
-  const it = (source as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let seen = 0;
-  let first: string | null = null;
-  while (first === null && seen < BULK_INPUT_LIMITS.sniffBytes) {
-    const n = await it.next();
-    if (n.done) break;
-    const chunk = typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
-    head.push(chunk);
-    seen += chunk.length;
-    const m = /[^\s\ufeff]/.exec(Buffer.concat(head).toString('utf8'));
-    if (m) first = m[0];
+async function* decoded(source: string, bytes: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  let fatal: TextDecoder | null = null;
+  let lenient: TextDecoder | null = null;
+  let head = Buffer.alloc(0);
+  let line = 1;
+  let prevCR = false;
+  const count = (text: string) => {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 || (c === 10 && !prevCR)) line++;
+      prevCR = c === 13;
+    }
+  };
+  const open = (b: Buffer) => {
+    const encoding = b[0] === 0xff && b[1] === 0xfe ? 'utf-16le' : b[0] === 0xfe && b[1] === 0xff ? 'utf-16be' : 'utf-8';
+    if (encoding === 'utf-8' && b.subarray(0, 64).includes(0)) {
+      throw new BulkFileError(`${source}, line 1: not UTF-8 text (it holds zero bytes: UTF-16 without its byte order mark?); save the file as "CSV UTF-8" and send it again`, 1);
+    }
+    fatal = new TextDecoder(encoding, { fatal: true });
+    lenient = new TextDecoder(encoding);
+  };
+  /** The text, or the sound text before the first byte that is not, and the error to throw after it. */
+  const decode = (b: Buffer, stream: boolean): { text: string; error?: BulkFileError } => {
+    try {
+      const text = fatal!.decode(b, { stream });
+      lenient!.decode(b, { stream });
+      count(text);
+      return { text };
+    } catch {
+      // The lenient twin marks where: the text before its first replacement is sound (its rows are read).
+      const all = lenient!.decode(b, { stream });
+      const text = all.slice(0, Math.max(0, all.indexOf('\ufffd')));
+      count(text);
+      const error = new BulkFileError(
+        `${source}, line ${line}: not UTF-8 text (a byte on this line is no UTF-8 character: a file saved as Latin-1 or Windows-1252?); save the file as "CSV UTF-8" (or UTF-16 with its byte order mark) and send it again`,
+        line,
+      );
+      return { text, error };
+    }
+  };
+  for await (const chunk of bytes) {
+    let b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    if (!fatal) {
+      head = Buffer.concat([head, b]);
+      if (head.length < 64) continue;
+      open(head);
+      b = head;
+    }
+    const { text, error } = decode(b, true);
+    if (text) yield text;
+    if (error) throw error;
   }
-  const ended = first === null && seen < BULK_INPUT_LIMITS.sniffBytes;
-  async function* chunks(): AsyncGenerator<Buffer> {
+  let last = Buffer.alloc(0);
+  if (!fatal) {
+    open(head);
+    last = head;
+  }
+  const { text, error } = decode(last, false);
+  if (text) yield text;
+  if (error) throw error;
+}
+
+/**
+ * The text, with the first of it read ahead to tell the format: `{` first (after blanks) is JSON lines,
+ * anything else CSV; null when there is nothing but blanks.
+ */
+async function sniff(text: AsyncGenerator<string>): Promise<{ first: string | null; chunks: AsyncGenerator<string> }> {
+  const head: string[] = [];
+  let first: string | null = null;
+  let ended = false;
+  try {
+    while (first === null) {
+      const n = await text.next();
+      if (n.done) {
+        ended = true;
+        break;
+      }
+      head.push(n.value);
+      const m = /[^\s\ufeff]/.exec(n.value);
+      if (m) first = m[0];
+    }
+  } catch (err) {
+    await text.return(undefined);
+    throw err;
+  }
+  async function* chunks(): AsyncGenerator<string> {
     try {
       yield* head;
-      if (ended) return;
-      for (let n = await it.next(); !n.done; n = await it.next()) yield typeof n.value === 'string' ? Buffer.from(n.value) : n.value;
+      if (!ended) yield* text;
     } finally {
-      // A reader stopped early (a run stopped, a file refused) closes the source: a file, or the upload.
-      await it.return?.();
+      await text.return(undefined);
     }
   }
-  return { first: ended ? null : first ?? '', chunks: chunks() };
+  return { first, chunks: chunks() };
 }
 
 function tooMany(source: string, line: number, maxRows: number): BulkFileError {
   return new BulkFileError(`${source}, line ${line}: more than ${maxRows.toLocaleString('en-US')} rows (SCREEN_BULK_MAX_ROWS); the rows before it were screened; split the file`, line);
 }
 
-/**
- * Where each CSV record starts: csv-parse counts the lines a record ends on, but counts a CRLF inside a
- * quoted field as two, so the lines are counted here, on the bytes on their way to the parser: a
- * record starts at the first character of a line that is not inside quotes and not blank (csv-parse
- * skips blank lines). A quote toggles, which an escaped quote ("") does twice.
- */
-class LineCounter {
-  readonly starts: number[] = [];
-  private line = 1;
-  private quoted = false;
-  private atStart = true;
-  private readonly decoder = new StringDecoder('utf8');
+/** A CSV record: its cells, the physical line it starts on, and what is wrong with it, if anything. */
+interface CsvRecord {
+  line: number;
+  cells: string[];
+  error?: string;
+}
 
-  scan(chunk: Buffer): void {
-    const text = this.decoder.write(chunk);
+const DELIMITER_NAMES: Record<string, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/**
+ * The separator of a CSV file, told from its header row (the text up to its first line end outside
+ * quotes): the most frequent of comma, semicolon and tab (spreadsheets in many locales write `;`),
+ * comma when there is none (a file of one column).
+ */
+function delimiterOf(header: string): string {
+  const n: Record<string, number> = { ',': 0, ';': 0, '\t': 0 };
+  let quoted = false;
+  for (const ch of header) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch in n) n[ch]++;
+    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+  }
+  return [';', '\t'].reduce((best, d) => (n[d] > n[best] ? d : best), ',');
+}
+
+/**
+ * Splits CSV text (RFC 4180: quoted values may hold separators, quotes doubled, line breaks) into records,
+ * fed a chunk at a time. Written here rather than taken from csv-parse, whose stream stops at the first
+ * malformed record (losing the records it had parsed but not handed on, and naming a later line), and
+ * which takes the first line end it meets as the only one: this one ends a line on CRLF, LF or a lone CR
+ * alike (files passed through old Mac tools or mixed by concatenation), counts the physical lines, and
+ * keeps a malformed record as a record with its error, going on at the next line end. Only a quote that
+ * is never closed (the record runs past BULK_INPUT_LIMITS.recordBytes, or to the end) stops the file.
+ */
+class CsvSplitter {
+  /** The physical line being read (1-based). */
+  line = 1;
+  private cells: string[] = [];
+  private field = '';
+  /** 0 start of a value, 1 unquoted, 2 in quotes, 3 a quote in quotes (closing, or doubled), 4 after the closing quote. */
+  private state = 0;
+  private start: number | null = null;
+  private chars = 0;
+  private error: string | undefined;
+  private prevCR = false;
+  private quotedAny = false;
+  private readonly delimName: string;
+
+  constructor(
+    private readonly source: string,
+    private readonly delim: string,
+  ) {
+    this.delimName = DELIMITER_NAMES[delim] ?? JSON.stringify(delim);
+  }
+
+  feed(text: string, out: CsvRecord[]): void {
+    const d = this.delim.charCodeAt(0);
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
-      if (c === 10) {
-        this.line++;
-        if (!this.quoted) this.atStart = true;
+      const crlfTail = c === 10 && this.prevCR;
+      this.prevCR = c === 13;
+      if (this.state === 2) {
+        if (c === 34) this.state = 3;
+        else {
+          if (c === 13 || (c === 10 && !crlfTail)) this.line++;
+          this.add(text[i]);
+        }
         continue;
       }
-      if (this.atStart && c !== 13 && c !== 0xfeff) {
-        this.starts.push(this.line);
-        this.atStart = false;
+      if (this.state === 3) {
+        if (c === 34) {
+          this.add('"');
+          this.state = 2;
+          continue;
+        }
+        this.state = 4;
       }
-      if (c === 34) this.quoted = !this.quoted;
+      if (c === 13 || c === 10) {
+        if (crlfTail) continue;
+        this.end(out);
+        this.line++;
+        continue;
+      }
+      if (this.start === null) this.start = this.line;
+      if (c === d) {
+        this.cells.push(this.field);
+        this.field = '';
+        this.state = 0;
+        continue;
+      }
+      if (this.state === 4) {
+        if (c !== 32 && c !== 9) {
+          this.error ??= `a quoted value is followed by other text before the next ${this.delimName}; write a value with quotes in it inside quotes, its quotes doubled ("ACME ""GOLD"" LTD")`;
+        }
+        continue;
+      }
+      if (this.state === 0 && c === 34) {
+        this.state = 2;
+        this.quotedAny = true;
+        continue;
+      }
+      if (c === 34) this.error ??= `a quote (") inside a value that does not start with one; write such a value inside quotes, its quotes doubled ("ACME ""GOLD"" LTD")`;
+      this.add(text[i]);
+      this.state = 1;
     }
+  }
+
+  /** The end of the text: the last record, or the quote left open. */
+  finish(out: CsvRecord[]): void {
+    if (this.state === 2) {
+      throw new BulkFileError(`${this.source}, line ${this.start}: not readable as CSV: the record starting on this line opens a quote that is never closed`, this.start);
+    }
+    this.end(out);
+  }
+
+  private add(ch: string): void {
+    if (++this.chars > BULK_INPUT_LIMITS.recordBytes) {
+      if (this.state === 2) {
+        throw new BulkFileError(
+          `${this.source}, line ${this.start}: not readable as CSV: the record starting on this line is longer than ${BULK_INPUT_LIMITS.recordBytes} characters (a quote that is never closed?)`,
+          this.start,
+        );
+      }
+      // An unquoted line this long ends at its line end: it is an error row, and its text is not kept.
+      this.error ??= `longer than ${BULK_INPUT_LIMITS.recordBytes} characters`;
+      return;
+    }
+    this.field += ch;
+  }
+
+  private end(out: CsvRecord[]): void {
+    this.cells.push(this.field);
+    const blank = !this.quotedAny && this.cells.every((x) => !x.trim());
+    // Blank lines (and lines of blanks) are no records; anything else is one, kept even when malformed.
+    if (!blank || this.error) {
+      out.push({ line: this.start ?? this.line, cells: this.error ? [] : this.cells, ...(this.error ? { error: this.error } : {}) });
+    }
+    this.cells = [];
+    this.field = '';
+    this.state = 0;
+    this.start = null;
+    this.chars = 0;
+    this.error = undefined;
+    this.quotedAny = false;
   }
 }
 
-/** CSV records with the physical line each starts on. */
-async function* csvRecords(source: string, chunks: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; cells: string[] }> {
-  const parser = parseCsv({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: BULK_INPUT_LIMITS.recordBytes });
-  const lines = new LineCounter();
-  const input = Readable.from(
-    (async function* counted() {
-      for await (const chunk of chunks) {
-        lines.scan(chunk);
-        yield chunk;
-      }
-    })(),
-  );
-  input.on('error', (err) => parser.destroy(err));
-  input.pipe(parser);
-  let last = 1;
-  try {
-    for await (const cells of parser as AsyncIterable<string[]>) {
-      last = lines.starts.shift() ?? last;
-      yield { line: last, cells };
-    }
-  } catch (err) {
-    const e = err as CsvError & { lines?: number };
-    const line = lines.starts[0] ?? last;
-    if (e.code === 'CSV_QUOTE_NOT_CLOSED') throw new BulkFileError(`${source}, line ${line}: not readable as CSV: the record starting on this line opens a quote that is never closed`, line);
-    if (e.code?.startsWith('CSV_')) throw new BulkFileError(`${source}, line ${line}: not readable as CSV: ${e.message.replace(/ at line \d+/, '')}`, line);
-    throw err;
-  } finally {
-    input.destroy();
+/** CSV records with the physical line each starts on; the separator told from the header row. */
+async function* csvRecords(source: string, chunks: AsyncIterable<string>): AsyncGenerator<CsvRecord> {
+  let splitter: CsvSplitter | null = null;
+  let header = '';
+  const out: CsvRecord[] = [];
+  for await (const text of chunks) {
+    if (!splitter) {
+      header += text;
+      // The header row whole (or as much of it as one record may be) before the separator is told.
+      if (!/[\r\n]/.test(header.replace(/"[^"]*"/g, '')) && header.length < BULK_INPUT_LIMITS.recordBytes) continue;
+      splitter = new CsvSplitter(source, delimiterOf(header));
+      splitter.feed(header, out);
+    } else splitter.feed(text, out);
+    yield* out.splice(0);
   }
+  splitter ??= new CsvSplitter(source, delimiterOf(header));
+  if (!header) return;
+  splitter.finish(out);
+  yield* out.splice(0);
 }
 
-/** JSON lines with their line numbers (blank lines skipped); a line longer than BULK_INPUT_LIMITS.recordBytes is refused. */
-async function* textLines(source: string, chunks: AsyncIterable<Buffer>): AsyncGenerator<{ line: number; text: string }> {
-  const decoder = new StringDecoder('utf8');
-  let rest = '';
+/**
+ * JSON lines with their line numbers (blank lines skipped; a line ends on LF, CRLF or a lone CR, which
+ * JSON text cannot hold unescaped); a line longer than BULK_INPUT_LIMITS.recordBytes is refused.
+ */
+async function* textLines(source: string, chunks: AsyncIterable<string>): AsyncGenerator<{ line: number; text: string }> {
+  // The pieces of the line being read, joined at its end: a long line in small chunks is not copied per chunk.
+  let parts: string[] = [];
+  let length = 0;
   let line = 0;
+  let pendingCR = false;
+  const take = (): { line: number; text: string } => {
+    const text = parts.join('');
+    parts = [];
+    length = 0;
+    line++;
+    return { line, text: line === 1 ? text.replace(/^\ufeff/, '') : text };
+  };
   for await (const chunk of chunks) {
-    rest += decoder.write(chunk);
-    let at: number;
-    while ((at = rest.indexOf('\n')) >= 0) {
-      line++;
-      const text = rest.slice(0, at).replace(/\r$/, '');
-      rest = rest.slice(at + 1);
-      if (text.trim()) yield { line, text: line === 1 ? text.replace(/^\ufeff/, '') : text };
+    let from = 0;
+    // A CR that ended the last chunk may be the first half of a CRLF.
+    if (pendingCR && chunk.charCodeAt(0) === 10) from = 1;
+    pendingCR = false;
+    for (let i = from; i < chunk.length; i++) {
+      const c = chunk.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      parts.push(chunk.slice(from, i));
+      const l = take();
+      if (l.text.trim()) yield l;
+      if (c === 13 && i + 1 < chunk.length && chunk.charCodeAt(i + 1) === 10) i++;
+      else if (c === 13 && i + 1 === chunk.length) pendingCR = true;
+      from = i + 1;
     }
-    if (rest.length > BULK_INPUT_LIMITS.recordBytes) throw new BulkFileError(`${source}, line ${line + 1}: longer than ${BULK_INPUT_LIMITS.recordBytes} bytes; one JSON object per line`, line + 1);
+    parts.push(chunk.slice(from));
+    length += chunk.length - from;
+    if (length > BULK_INPUT_LIMITS.recordBytes) throw new BulkFileError(`${source}, line ${line + 1}: longer than ${BULK_INPUT_LIMITS.recordBytes} characters; one JSON object per line`, line + 1);
   }
-  rest += decoder.end();
-  line++;
-  if (rest.trim()) yield { line, text: line === 1 ? rest.replace(/^\ufeff/, '') : rest };
+  const l = take();
+  if (l.text.trim()) yield l;
 }
 
 /** A JSON line as [key, value] cells, or the reason it is none. */
@@ -305,7 +513,7 @@ function jsonCells(text: string): [string, unknown][] | string {
  */
 export async function openBulkInput(stream: Readable, opts: BulkInputOptions): Promise<BulkInput> {
   const { source, maxRows } = opts;
-  const { first, chunks } = await sniff(stream);
+  const { first, chunks } = await sniff(decoded(source, stream as AsyncIterable<Buffer | string>));
   if (first === null) throw new BadInputError(`${source} is empty: send a CSV file with a header row (name, email, ...) or JSON lines`);
   const sniffed: BulkFormat = first === '{' ? 'jsonl' : 'csv';
   const format = opts.format ?? sniffed;
@@ -327,8 +535,12 @@ export async function openBulkInput(stream: Readable, opts: BulkInputOptions): P
     }
     async function* rows(): AsyncGenerator<BulkRow> {
       let count = 0;
-      for await (const { line, cells } of records) {
+      for await (const { line, cells, error } of records) {
         if (++count > maxRows) throw tooMany(source, line, maxRows);
+        if (error) {
+          yield { line, ref: null, error: `line ${line}: not readable as CSV: ${error}` };
+          continue;
+        }
         if (cells.length > columns.length) {
           yield { line, ref: null, error: `line ${line}: ${cells.length} fields, but the header row has ${columns.length} columns (a comma in an unquoted value?)` };
           continue;
