@@ -1,12 +1,12 @@
-// Links of parties this release delists (not in it, still listed before it) stay as of their last
-// release: a delisted party keeps its history (README "Loading lists"). ingest-clear-facts marks every
-// link of a restated party removed, in both directions (a link a party states may be stored from the
-// other end); the links it so took from a party leaving the list are unmarked here, once this load has
-// written its links, unless this release states the same link again (then its copy replaces it).
+// Links written before statedBy existed (ingest-links) whose statement is unknown: ingest-clear-facts
+// counts them as stated by both ends, so restating a party still listed marked its links to a party
+// this release delists removed. They are unmarked here, once this load has written its links, unless
+// this release states the same link again (then its copy replaces it): a delisted party keeps its
+// history. Links with statedBy are never marked by a party that did not state them.
 UNWIND $ids AS id
 MATCH (d:Party {id: id})-[r]-(:Party)
 USING INDEX d:Party(id)
-WHERE r.dataset = $dataset AND r.removedSeq = $seq
+WHERE r.dataset = $dataset AND r.removedSeq = $seq AND r.statedBy IS NULL
 WITH DISTINCT r
 WITH r, startNode(r) AS a, endNode(r) AS b
 WHERE NOT EXISTS {

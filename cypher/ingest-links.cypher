@@ -5,7 +5,9 @@
 // slower on a fresh store. One relationship per source statement: keyed by the source's relationship id
 // when it has one (three Ownerships of one owner with different shares stay three), else its wording;
 // and by the load's number, so the previous release's link (marked removed) stays for readers until
-// this load commits. New placeholders and links are hidden until then (addedSeq).
+// this load commits. New placeholders and links are hidden until then (addedSeq). statedBy lists the
+// parties whose records state the link (two identical statements are one relationship): restating a
+// party clears only what it stated (ingest-clear-facts).
 UNWIND $rows AS row
 MERGE (a:Party {id: row.from})
   ON CREATE SET a:Placeholder:LegalEntity, a.kind = 'LegalEntity', a.name = coalesce(row.fromName, row.from), a.nameKey = row.fromKey,
@@ -15,4 +17,5 @@ MERGE (b:Party {id: row.to})
                 b.aliasNames = [], b.dataset = $dataset, b.release = $release, b.record = row.record, b.addedSeq = $seq
 MERGE (a)-[r:{{linkType}} {dataset: $dataset, key: coalesce(row.sourceId, row.label), addedSeq: $seq}]->(b)
 SET r.label = row.label, r.release = $release, r.record = row.record, r.percentage = row.percentage,
-    r.startDate = row.startDate, r.endDate = row.endDate, r.sourceId = row.sourceId
+    r.startDate = row.startDate, r.endDate = row.endDate, r.sourceId = row.sourceId,
+    r.statedBy = CASE WHEN row.statedBy IN coalesce(r.statedBy, []) THEN r.statedBy ELSE coalesce(r.statedBy, []) + row.statedBy END

@@ -60,6 +60,8 @@ export interface LoadOptions {
   waitForOtherLoadMs?: number;
   /** Allow loading an older release than the one loaded, or a release that delists a large share. */
   force?: boolean;
+  /** Called once the load has committed (readers see the release), before purging and matching. */
+  onCommitted?: () => void;
   title?: string;
   publisher?: string;
   /** After each written batch; the load waits for a promise it returns (a caller may pace a load). */
@@ -297,6 +299,7 @@ export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool
       }
       throw err;
     }
+    opts.onCommitted?.();
     const peakRssMbAtCommit = peakRssMb();
     // Committed: what follows tidies up and refreshes derived data; a failure here loses nothing. The
     // load stays `finishing` meanwhile, so the next one waits (its writes would contend with these).
@@ -383,6 +386,9 @@ function linkRow(l: LinkRecord, byKey: Map<string, string>, idPrefix: string): L
     startDate: l.startDate ?? null,
     endDate: l.endDate ?? null,
     sourceId: l.sourceId ?? null,
+    // The party whose record states the link (either end: an inverse link is stored from the other
+    // party). Restating a party clears only the links it stated, so a delisted party keeps its own.
+    statedBy: l.from,
   };
 }
 
@@ -521,8 +527,9 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   for (const type of LINK_TYPES) await flushLinks(type);
   byKey.clear();
 
-  // A party this release delists keeps its links as of its last release: restating a party still
-  // listed marked its links to it removed (ingest-clear-facts); they are unmarked, unless restated.
+  // A party this release delists keeps the links it stated, as of its last release: restating a party
+  // still listed clears only what that party stated (statedBy, ingest-clear-facts). Links written
+  // before statedBy existed were cleared from both ends: those of the delisted party are unmarked here.
   t = Date.now();
   for (let i = 0; i < leaving.length; i += size) {
     const [r] = await tx((run) => run('ingest-keep-delisted-links', params({ ids: leaving.slice(i, i + size) })));
