@@ -10,7 +10,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
 import express, { Express, NextFunction, Request, Response } from 'express';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServer } from '@apollo/server';
@@ -26,12 +25,12 @@ import { authenticate, Caller, KeyStore, loadApiKeys, watchApiKeys } from './aut
 import { apiSchema, checkCost, limitsOf } from './graphql';
 import { checkedQuery, precheckGraphQL } from './precheck';
 import { SCREEN_OPERATION, screenRequestOf } from './screen';
-import { bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, screenBulk, serialiseBulkLine } from './screen-bulk';
+import { bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, screenBulk, serialiseBulkLine, spoolBulkUpload } from './screen-bulk';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
 import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
 import { Database, withDeadline } from '../core/neo4j/database';
-import { AccessSettings, accessSettings, apiLimits, REPO_ROOT, screenBulkSettings } from '../core/settings';
+import { AccessSettings, accessSettings, apiLimits, ingestSpoolDir, REPO_ROOT, screenBulkSettings } from '../core/settings';
 import { BulkFormat, openBulkInput } from '../core/screening/bulk-input';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
@@ -289,11 +288,21 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
     app.post('/api/screen', express.json({ limit: '100kb' }), checkScreen, admit, runScreen);
   }
 
-  // Bulk screening (screen-bulk.ts): the body is the file (CSV or JSON lines), read as it arrives and
-  // answered row by row as a stream, in the file's order; the run holds one admission slot. The
-  // parameters are checked before admission; a file unusable from its start (empty, no name or
-  // identifier column) is refused (400) before anything is answered; what stops it later (too many
-  // rows, a broken quote) is its last line. A client that goes away stops the run.
+  // Bulk screening (screen-bulk.ts): the body is the file (CSV or JSON lines). It is first spooled whole
+  // to a private file under INGEST_SPOOL_DIR (at most BULK_UPLOAD_LIMITS.maxBytes, a client silent for
+  // BULK_UPLOAD_LIMITS.idleMs let go), before admission, and screened from there, answered row by row as
+  // a stream in the file's order while the run holds one admission slot. Spooled rather than screened
+  // as it arrives: a run reading its upload at the pace it screens outlived Node's requestTimeout (300 s
+  // to receive a request) on any long file, a browser's fetch(File) does not read the answer before it
+  // has sent the body (the two waited on each other once the server stopped reading), a client that
+  // stalled its upload held a slot meant for database work, and a refusal before the body was read
+  // reset the connection. The parameters are checked first; a file unusable from its start (empty, no
+  // name or identifier column, not UTF-8) is refused (400) before anything is answered; what stops it
+  // later (too many rows, a quote never closed) is its last line. A client that goes away stops the run.
+  // Bulk runs (spooling included) are bounded apart from the slots: at most BULK_RUNS_MAX at once and one
+  // per client, so that bulk files cannot take every slot from single screens and the explorer.
+  const BULK_RUNS_MAX = Math.max(1, Math.floor(access.maxConcurrentQueries / 4)); // a setting (SCREEN_BULK_MAX_RUNS) asked of the lead
+  const bulkRuns = new Map<string, number>();
   const checkBulk = (req: Request, res: Response, next: NextFunction) => {
     try {
       audit.record(callerOf(res), { event: 'read', operation: 'POST /api/screen/bulk', variables: truncatedJson(req.query) });
@@ -301,63 +310,126 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const inputFormat: BulkFormat | undefined = type === 'text/csv' ? 'csv' : /^application\/(x-)?(nd|jsonl|json-lines|jsonlines)/.test(type) ? 'jsonl' : undefined;
       res.locals.bulk = { params: bulkParamsOf(q), format: bulkOutputFormatOf(q.format), inputFormat };
+      const caller = callerOf(res);
+      const client = caller?.principal ? `key:${caller.principal.owner}` : `ip:${caller?.address ?? req.ip}`;
+      const running = [...bulkRuns.values()].reduce((x, y) => x + y, 0);
+      if ((bulkRuns.get(client) ?? 0) >= 1) throw new RateLimitedError('this client already runs a bulk screening; wait for it to end', 30);
+      if (running >= BULK_RUNS_MAX) throw new BusyError(`${running} bulk screenings are running, the most at once; retry shortly`, 30);
+      bulkRuns.set(client, (bulkRuns.get(client) ?? 0) + 1);
+      res.once('close', () => {
+        const n = (bulkRuns.get(client) ?? 1) - 1;
+        if (n > 0) bulkRuns.set(client, n);
+        else bulkRuns.delete(client);
+      });
       next();
     } catch (err) {
       next(err);
     }
   };
-  const runBulk = async (req: Request, res: Response, next: NextFunction) => {
-    const { params, format, inputFormat } = res.locals.bulk as { params: BulkParams; format: BulkOutputFormat; inputFormat: BulkFormat | undefined };
+  const spoolBulk = async (req: Request, res: Response, next: NextFunction) => {
+    let dir: string | undefined;
+    try {
+      const root = ingestSpoolDir();
+      await fs.promises.mkdir(root, { recursive: true });
+      // mkdtemp makes the folder 0700: the upload is readable by this server's user only.
+      const made = await fs.promises.mkdtemp(path.join(root, 'bulk-upload-'));
+      dir = made;
+      res.once('close', () => void fs.promises.rm(made, { recursive: true, force: true }).catch((err: Error) => log.warn(`bulk screening: could not remove ${made}: ${err.message}`)));
+      const file = path.join(made, 'upload');
+      const { bytes, sha256 } = await spoolBulkUpload(req, file);
+      res.locals.bulk.upload = { file, bytes, sha256 };
+      next();
+    } catch (err) {
+      // A client gone during its upload is no server fault: nothing to answer, nothing to log as one.
+      if (!req.complete && (req.destroyed || res.destroyed) && !(err instanceof AppError)) {
+        log.info(`bulk screening: the client went away during its upload (${(err as Error).message})`);
+        return;
+      }
+      if (err instanceof AppError && !req.complete) {
+        // Refused mid-upload (too large, stalled): answered, then the connection closed (the rest unread).
+        res.setHeader('connection', 'close');
+      }
+      if (dir === undefined && !(err instanceof AppError)) log.error(`bulk screening: cannot spool the upload under ${ingestSpoolDir()}: ${(err as Error).message}`);
+      next(err);
+    }
+  };
+  // The slot is kept until the run has ended, in-flight rows included (a client gone does not free it early).
+  const admitBulk = async (_req: Request, res: Response, next: NextFunction) => {
+    const ticket = admission.enter();
+    res.locals.bulkTicket = ticket;
+    res.once('close', () => {
+      if (!res.locals.bulkRunning) ticket.leave();
+    });
+    try {
+      await ticket.ready;
+      next();
+    } catch (err) {
+      next(err);
+    }
+  };
+  const runBulk = async (_req: Request, res: Response, next: NextFunction) => {
+    const { params, format, inputFormat, upload } = res.locals.bulk as { params: BulkParams; format: BulkOutputFormat; inputFormat: BulkFormat | undefined; upload: { file: string; bytes: number; sha256: string } };
+    const ticket = res.locals.bulkTicket as { leave(): void };
+    res.locals.bulkRunning = true;
     const stop = new AbortController();
     res.once('close', () => stop.abort());
     let run: AsyncGenerator<BulkLine> | undefined;
+    const counts = { rows: 0, screened: 0, matched: 0, errors: 0, fatal: null as string | null };
     try {
-      if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
-      // Through a stream of its own: a reader that stops (a refused header, too many rows) closes that, not
-      // the request, whose socket would go with it before the answer is sent (Node reads off the rest).
-      const body = req.pipe(new PassThrough());
-      req.once('close', () => {
-        if (!req.complete) body.destroy(new Error('the client went away during the upload'));
-      });
-      const input = await openBulkInput(body, { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows });
-      const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
-      run = screenBulk(input, { db: state.db, params, requestTimeoutMs, concurrency: screenBulkSettings().concurrency, caller: callerOf(res), audit, signal: stop.signal });
-      // The start line reads what is loaded: a database gone now is still an HTTP error, not a line.
-      const first = await run.next();
-      res.status(200);
-      res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
-      res.setHeader('cache-control', 'no-store');
-      if (format === 'csv') res.setHeader('content-disposition', 'attachment; filename="screening.csv"');
-      res.flushHeaders();
-      if (!first.done) res.write(serialiseBulkLine(first.value, format));
-    } catch (err) {
-      await run?.return(undefined);
-      next(err);
-      return;
-    }
-    try {
-      for await (const line of run) {
-        if (stop.signal.aborted) break;
-        // Backpressure: the next rows are read and screened only once the client has taken these.
-        if (!res.write(serialiseBulkLine(line, format)) && !stop.signal.aborted) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              res.off('drain', done);
-              stop.signal.removeEventListener('abort', done);
-              resolve();
-            };
-            res.on('drain', done);
-            stop.signal.addEventListener('abort', done);
-          });
-        }
+      try {
+        if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
+        const input = await openBulkInput(fs.createReadStream(upload.file), { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows });
+        const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
+        run = screenBulk(input, { db: state.db, params, requestTimeoutMs, concurrency: screenBulkSettings().concurrency, caller: callerOf(res), audit, signal: stop.signal });
+        // The start line reads what is loaded: a database gone now is still an HTTP error, not a line.
+        const first = await run.next();
+        res.status(200);
+        res.setHeader('content-type', format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8');
+        res.setHeader('cache-control', 'no-store');
+        if (format === 'csv') res.setHeader('content-disposition', 'attachment; filename="screening.csv"');
+        res.flushHeaders();
+        if (!first.done) res.write(serialiseBulkLine(first.value, format));
+      } catch (err) {
+        await run?.return(undefined);
+        next(err);
+        return;
       }
-    } catch (err) {
-      logServerFault('HTTP', 500, err);
-      if (!stop.signal.aborted) res.write(serialiseBulkLine(bulkErrorLine(null, null, 'the run stopped: internal error (logged)', true), format));
+      try {
+        for await (const line of run) {
+          if (line.type === 'end') Object.assign(counts, { rows: line.rows, screened: line.screened, matched: line.matched, errors: line.errors });
+          if (line.type === 'error' && line.fatal) counts.fatal = line.error;
+          if (stop.signal.aborted) break;
+          // Backpressure: the next rows are screened only once the client has taken these.
+          if (!res.write(serialiseBulkLine(line, format)) && !stop.signal.aborted) {
+            await new Promise<void>((resolve) => {
+              const done = () => {
+                res.off('drain', done);
+                stop.signal.removeEventListener('abort', done);
+                resolve();
+              };
+              res.on('drain', done);
+              stop.signal.addEventListener('abort', done);
+            });
+          }
+        }
+      } catch (err) {
+        logServerFault('HTTP', 500, err);
+        if (!stop.signal.aborted) res.write(serialiseBulkLine(bulkErrorLine(null, null, 'the run stopped: internal error (logged)', true), format));
+      }
+      res.end();
+    } finally {
+      ticket.leave();
+      audit.record(callerOf(res), {
+        event: 'read',
+        operation: 'POST /api/screen/bulk (end)',
+        sha256: upload.sha256,
+        bytes: upload.bytes,
+        ...(stop.signal.aborted ? { stopped: 'the client went away' } : {}),
+        ...counts,
+      });
     }
-    res.end();
   };
-  app.post('/api/screen/bulk', checkBulk, admit, runBulk);
+  app.post('/api/screen/bulk', checkBulk, spoolBulk, admitBulk, runBulk);
 
   // The explorer: hashed assets are immutable; the pages are revalidated so a rebuild shows at once.
   app.use(

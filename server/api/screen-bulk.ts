@@ -10,7 +10,10 @@
  * (its deadline, a refused value) is an error row with its reason and the run goes on. The database
  * going away ends the run (a fatal error line): every later row would fail the same way.
  */
-import { BadInputError, ServiceUnavailableError, TimeoutError } from '../core/errors';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { Readable } from 'node:stream';
+import { AppError, BadInputError, ServiceUnavailableError, TimeoutError } from '../core/errors';
 import { log } from '../core/logger';
 import type { Database } from '../core/neo4j/database';
 import { BulkFileError, type BulkInput, type BulkRow, type BulkScreenInput } from '../core/screening/bulk-input';
@@ -247,6 +250,9 @@ async function* ordered<T, R>(source: AsyncIterator<T>, n: number, work: (t: T) 
     }
     if (failure) throw failure.error;
   } finally {
+    // Rows already started run to their end before the run ends (they are settled: this never throws),
+    // so that the caller's admission slot is held while they still use the database.
+    await Promise.all(queue);
     if (!done) await source.return?.(undefined);
   }
 }
@@ -293,4 +299,79 @@ export async function* screenBulk(input: BulkInput, o: BulkRunOptions): AsyncGen
   }
   if (o.signal?.aborted) return;
   yield { type: 'end', rows, screened, matched, errors, seconds: Math.round((Date.now() - started) / 100) / 10 };
+}
+
+/** The upload is larger than BULK_UPLOAD_LIMITS.maxBytes (413). */
+export class UploadTooLargeError extends AppError {
+  override readonly code = 'BAD_USER_INPUT';
+  override readonly status = 413;
+}
+
+/** No byte of the upload came for BULK_UPLOAD_LIMITS.idleMs (408). */
+export class UploadStalledError extends AppError {
+  override readonly code = 'BAD_USER_INPUT';
+  override readonly status = 408;
+}
+
+/**
+ * Bounds of an upload to POST /api/screen/bulk while it is spooled. Constants until settings exist for
+ * them (SCREEN_BULK_MAX_BYTES, SCREEN_BULK_IDLE_TIMEOUT asked of the lead; settings.ts is not this module's).
+ */
+export const BULK_UPLOAD_LIMITS = {
+  /** 100,000 rows of a few hundred bytes are some 30 MB; 256 MB leaves room and bounds the disk a client takes. */
+  maxBytes: 256 * 1024 * 1024,
+  /** A client that sends nothing for this long (before its first byte, or between two) is let go. */
+  idleMs: 30_000,
+};
+
+/**
+ * Writes an upload whole to `file` (created new, readable by this user only) at the pace the client sends
+ * it, with its size and SHA-256 (for the audit). Refused past `maxBytes` (413) or after `idleMs` without
+ * a byte (408); a client gone mid-way rejects with the stream's error. The caller removes the file.
+ */
+export async function spoolBulkUpload(body: Readable, file: string, limits = BULK_UPLOAD_LIMITS): Promise<{ bytes: number; sha256: string }> {
+  const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
+  const hash = crypto.createHash('sha256');
+  let bytes = 0;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        body.off('data', onData);
+        body.pause();
+        reject(err);
+      };
+      const idle = () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => fail(new UploadStalledError(`the upload sent nothing for ${limits.idleMs / 1000} s; send the file in one request (curl --data-binary @file.csv)`)), limits.idleMs);
+      };
+      const onData = (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > limits.maxBytes) return fail(new UploadTooLargeError(`the upload is larger than ${limits.maxBytes / (1024 * 1024)} MB; split the file`));
+        hash.update(chunk);
+        idle();
+        // The disk before the network: a client cannot fill the memory faster than the file takes it.
+        if (!out.write(chunk)) {
+          body.pause();
+          out.once('drain', () => body.resume());
+        }
+      };
+      idle();
+      body.on('data', onData);
+      body.once('end', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      body.once('error', fail);
+      body.once('close', () => {
+        if (!body.readableEnded) fail(new Error('the client went away during the upload'));
+      });
+      out.once('error', fail);
+    });
+  } finally {
+    clearTimeout(timer);
+    await new Promise<void>((resolve) => out.end(resolve));
+  }
+  return { bytes, sha256: hash.digest('hex') };
 }

@@ -2,8 +2,9 @@
  * Bulk screening (issue 13 item 4) over the real Neo4j with the bundled OFAC SDN list of 2024-05-03:
  * the seed case as a file (test/fixtures/screen-bulk/seed.csv, see its README) through the CLI (`npm run
  * screen`, a child process on the test database) and through POST /api/screen/bulk, which give the
- * same bytes; the parties expected are looked up in the database, not written here. The API answers
- * rows while the upload is still being sent, and refuses what it cannot run before anything is answered.
+ * same bytes; the parties expected are looked up in the database, not written here. The API spools the
+ * upload whole (a private file, removed after) before it takes an admission slot, and refuses what it
+ * cannot run before anything is answered.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,7 +15,7 @@ import { createApp, AppState } from '../../server/api/app';
 import { createGraphQLServer } from '../../server/api/graphql';
 import { Readable } from 'node:stream';
 import type { Admission } from '../../server/api/admission';
-import { screenBulk } from '../../server/api/screen-bulk';
+import { BULK_UPLOAD_LIMITS, screenBulk } from '../../server/api/screen-bulk';
 import { Database } from '../../server/core/neo4j/database';
 import { openBulkInput } from '../../server/core/screening/bulk-input';
 import { REPO_ROOT } from '../../server/core/settings';
@@ -42,6 +43,8 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'screen-bulk-'));
+  // The uploads' spool (read per request): a folder of this test's own, to see what is in it.
+  process.env.INGEST_SPOOL_DIR = path.join(tmp, 'spool');
 }, 600_000);
 afterAll(async () => {
   await new Promise((r) => server.close(r));
@@ -167,35 +170,74 @@ describe('the seed file through the CLI and the API', () => {
   }, 300_000);
 });
 
-test('the API answers the first rows while the upload is still being sent', async () => {
-  const url = new URL(`${base}/api/screen/bulk?format=jsonl`);
+/** A request whose body is written by the test; its answer once it comes. */
+function upload(query = '') {
+  const url = new URL(`${base}/api/screen/bulk${query}`);
   const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { 'content-type': 'text/csv' } });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+  const res = new Promise<http.IncomingMessage>((resolve, reject) => {
     req.on('response', resolve);
     req.on('error', reject);
-    req.write('ref,name\nA,Pioneer Bencont Star Real Estat\nB,Zephyrine Quolloway Holdings\n');
   });
-  expect(res.statusCode).toBe(200);
-  res.setEncoding('utf8');
-  const lines: Line[] = [];
-  let buffered = '';
-  const reader = res[Symbol.asyncIterator]();
-  // Read until row A has come, the upload not ended.
-  while (!lines.some((l) => l.ref === 'A')) {
-    const { value, done } = await reader.next();
-    if (done) throw new Error('the answer ended before its first row');
-    buffered += value as string;
-    const parts = buffered.split('\n');
-    buffered = parts.pop()!;
-    lines.push(...parts.map((p) => JSON.parse(p) as Line));
-  }
-  expect(req.writableEnded).toBe(false);
+  return { req, res };
+}
+
+const spooled = (): string[] => (fs.existsSync(path.join(tmp, 'spool')) ? fs.readdirSync(path.join(tmp, 'spool')) : []);
+
+test('the upload is spooled whole to a private file before the run takes a slot; one run per client; the file is removed after', async () => {
+  const head = 'ref,name\nA,Pioneer Bencont Star Real Estat\nB,Zephyrine Quolloway Holdings\n';
+  const { req, res } = upload();
+  req.write(head);
+  // The spool file holds what was sent so far (the jest timeout bounds the wait).
+  const file = async () => {
+    for (;;) {
+      const [dir] = spooled();
+      const f = dir && path.join(tmp, 'spool', dir, 'upload');
+      if (f && fs.existsSync(f) && fs.statSync(f).size === Buffer.byteLength(head)) return f;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+  const f = await file();
+  expect(fs.statSync(f).mode & 0o777).toBe(0o600);
+  expect(fs.statSync(path.dirname(f)).mode & 0o777).toBe(0o700);
+  // An upload under way holds no admission slot (a stalled client cannot keep others out).
+  expect(admission.load).toEqual({ running: 0, queued: 0 });
+  // A second bulk run of the same client is refused while the first runs.
+  const second = await api('', 'name\nALIS\n');
+  expect(second.status).toBe(429);
+  expect(JSON.parse(second.text).errors[0].message).toMatch(/already runs a bulk screening/);
   req.end('C,LIMITED LIABILITY COMPANY ALIS\n');
-  for (let n = await reader.next(); !n.done; n = await reader.next()) buffered += n.value as string;
-  lines.push(...buffered.trimEnd().split('\n').map((p) => JSON.parse(p) as Line));
+  const answer = await res;
+  expect(answer.statusCode).toBe(200);
+  let text = '';
+  for await (const chunk of answer) text += String(chunk);
+  const lines = parseLines(text);
   expect(lines.map((l) => l.ref ?? l.type)).toEqual(['start', 'A', 'B', 'C', 'end']);
   expect(lines.at(-1)).toMatchObject({ rows: 3, matched: 2 });
-});
+  while (spooled().length > 0) await new Promise((r) => setTimeout(r, 20));
+  expect(fs.existsSync(f)).toBe(false);
+}, 120_000);
+
+test('an upload larger than the cap is refused with 413, one that stalls with 408; neither leaves its file', async () => {
+  const saved = { ...BULK_UPLOAD_LIMITS };
+  try {
+    BULK_UPLOAD_LIMITS.maxBytes = 1000;
+    const big = await api('', `name\n${'ALIS\n'.repeat(300)}`);
+    expect([big.status, JSON.parse(big.text).errors[0].message]).toEqual([413, expect.stringMatching(/^the upload is larger than/)]);
+    BULK_UPLOAD_LIMITS.maxBytes = saved.maxBytes;
+    BULK_UPLOAD_LIMITS.idleMs = 300;
+    const { req, res } = upload();
+    req.write('name\nALIS\n');
+    const answer = await res;
+    let text = '';
+    for await (const chunk of answer) text += String(chunk);
+    expect([answer.statusCode, JSON.parse(text).errors[0].message]).toEqual([408, expect.stringMatching(/^the upload sent nothing for 0.3 s/)]);
+    req.destroy();
+  } finally {
+    Object.assign(BULK_UPLOAD_LIMITS, saved);
+  }
+  while (spooled().length > 0) await new Promise((r) => setTimeout(r, 20));
+  expect(admission.load).toEqual({ running: 0, queued: 0 });
+}, 120_000);
 
 test('a run stops when it is told to: an endless file is read no further, and the run ends', async () => {
   let read = 0;
@@ -225,22 +267,19 @@ test('a run stops when it is told to: an endless file is read no further, and th
   expect(read).toBeLessThan(100_000);
 }, 120_000);
 
-test('a client that disconnects frees its admission slot', async () => {
-  const url = new URL(`${base}/api/screen/bulk`);
-  const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: 'POST', headers: { 'content-type': 'text/csv' } });
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    req.on('response', resolve);
-    req.on('error', reject);
-    // Two rows: the CSV reader takes a record once the next bytes have come (a line end may be CRLF).
-    req.write('ref,name\nA,Pioneer Bencont Star Real Estat\nB,Zephyrine Quolloway Holdings\n');
-  });
+test('a client that disconnects stops the run; its slot is held until its rows under way have ended, then freed', async () => {
+  const { req, res } = upload();
+  req.end(`ref,name\n${Array.from({ length: 200 }, (_, i) => `R-${i},Pioneer Bencont Star Real Estat`).join('\n')}\n`);
+  const answer = await res;
   expect(admission.load.running).toBe(1);
-  // The answer's first row, then the client goes away with its upload unfinished.
-  for await (const chunk of res) if (String(chunk).includes('"type":"row"')) break;
+  // The answer's first row, then the client goes away.
+  for await (const chunk of answer) if (String(chunk).includes('"type":"row"')) break;
   req.on('error', () => undefined);
   req.destroy();
+  // Freed when the run has ended (the jest timeout bounds the wait: a slot never freed fails it).
   while (admission.load.running > 0) await new Promise((r) => setTimeout(r, 50));
   expect(admission.load).toEqual({ running: 0, queued: 0 });
+  while (spooled().length > 0) await new Promise((r) => setTimeout(r, 20));
 }, 120_000);
 
 test('what cannot be run is refused before anything is answered: 400 with the reason', async () => {
