@@ -73,6 +73,9 @@ export interface LoadSnapshot {
 /** Whether a query text reads through the load snapshot. */
 const needsSnapshot = (text: string) => text.includes('$hidden');
 
+/** Tries of a snapshot read that fails with a transient error (Database.snapshot). */
+const SNAPSHOT_ATTEMPTS = 3;
+
 /** Largest whole number a slot may take: the API's cap on path length. */
 export const MAX_SLOT_INT = 6;
 
@@ -173,15 +176,22 @@ export class Database {
    * next, already missed or included it.
    */
   async snapshot(): Promise<LoadSnapshot> {
-    const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarks });
-    try {
-      const res = await session.executeRead((tx: ManagedTransaction) => tx.run(query('load-snapshot')), { timeout: 10_000 });
-      const r = res.records[0];
-      return { seq: Number(r?.get('seq') ?? 0), hidden: ((r?.get('hidden') as unknown[]) ?? []).map(Number), clean: r?.get('clean') === true };
-    } catch (err) {
-      throw translateDriverError(err);
-    } finally {
-      await session.close();
+    // An auto-commit read: one round trip (RUN and PULL sent together) where a managed transaction takes
+    // two (its COMMIT waits for the results). Every request reads this first, and a search answered from
+    // the name index is otherwise a tenth of a millisecond. One statement, so it reads one state either
+    // way; retried as executeRead retries (a transient error: a leader switch, a member catching up).
+    for (let attempt = 1; ; attempt++) {
+      const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarks });
+      try {
+        const res = await session.run(query('load-snapshot'), {}, { timeout: 10_000 });
+        const r = res.records[0];
+        return { seq: Number(r?.get('seq') ?? 0), hidden: ((r?.get('hidden') as unknown[]) ?? []).map(Number), clean: r?.get('clean') === true };
+      } catch (err) {
+        if (attempt < SNAPSHOT_ATTEMPTS && neo4j.isRetryableError(err)) continue;
+        throw translateDriverError(err);
+      } finally {
+        await session.close();
+      }
     }
   }
 
