@@ -204,10 +204,23 @@ test('a party found only through an identifier it holds, under no program itself
   expect(llc.exposure.map((e) => e.entity.id)).not.toContain('NK-9Xa4Kg7Y7nfccE7VcZt6Q6');
 });
 
-test('delisted parties are passed through, never reported: the aircraft of delisted EMPEROR AVIATION are near no sanctioned party', async () => {
-  const { body } = await gql(`{ entity(id: "ofac-38559") { name delistedOn exposure { distance } } neighborhood(ids: ["ofac-38559"]) { nodes { id } } }`);
-  expect(body.data!.entity).toMatchObject({ name: '9H-EAA', delistedOn: '2024-05-03', exposure: [] });
+test('delisted parties are passed through, never reported: the aircraft of delisted EMPEROR AVIATION reach KERIMOVA through the link EMPEROR AVIATION stated', async () => {
+  // EMPEROR AVIATION (38556) and its aircraft are delisted by 2024-05-03; the link to KERIMOVA (38279,
+  // still listed) is EMPEROR AVIATION's own statement of 2024-04-26, which it keeps (README "Loading
+  // lists"): 9H-EAA -> EMPEROR AVIATION -> KERIMOVA. The delisted party is a step of the path, never an
+  // exposure of its own.
+  const { body } = await gql(`{ entity(id: "ofac-38559") { name delistedOn exposure { distance entity { id datasets } ${PATH} } } neighborhood(ids: ["ofac-38559"]) { nodes { id } } }`);
+  const entity = body.data!.entity as { name: string; delistedOn: string; exposure: Exposure[] };
+  expect([entity.name, entity.delistedOn]).toEqual(['9H-EAA', '2024-05-03']);
   expect(body.data!.neighborhood.nodes.map((n: { id: string }) => n.id)).toContain('ofac-38556');
+  expect(entity.exposure.length).toBeGreaterThan(0);
+  for (const e of entity.exposure) expect([e.entity.id, e.entity.datasets.length > 0]).toEqual([e.entity.id, true]);
+  expect(entity.exposure.map((e) => e.entity.id)).not.toContain('ofac-38556');
+  const [nearest] = entity.exposure;
+  expect([nearest.entity.id, nearest.distance, nearest.path.nodes.map((n) => n.id)]).toEqual(['ofac-38279', 2, ['ofac-38559', 'ofac-38556', 'ofac-38279']]);
+  const kept = nearest.path.edges[1];
+  expect([kept.source, kept.target, kept.release]).toEqual(['ofac-38556', 'ofac-38279', '2024-04-26']);
+  expect(kept.record).toMatch(/\(ent_num 38556\)/);
 });
 
 describe('exposure', () => {
