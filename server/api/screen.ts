@@ -16,6 +16,7 @@ import type { Database } from '../core/neo4j/database';
 import { comparedCountries, comparedIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
 import { nameStatsFor } from '../core/screening/name-stats';
+import { readableName, readingsFor } from '../core/screening/readings';
 import { identifierLookup, lookupAccepts } from '../core/text/normalize';
 import type { Context } from './context';
 import { entityLoader, type EntityParent } from './entity';
@@ -145,6 +146,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
   const ids = [...new Set([...byName.keys(), ...byIdentifier.keys()])];
   const [stats, loaded] = await Promise.all([statsRead, entityLoader(ctx).loadMany(ids)]);
 
+  const readable = input.name ? readableName(input.name) : null;
   const scored: ScreenMatchRow[] = [];
   loaded.forEach((entity) => {
     if (!entity || entity instanceof Error) return;
@@ -152,13 +154,22 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     // The input's identifiers, each as the node it found on this party where it found one (so a
     // number typed without its type meets the party's passport), else as typed.
     const identifiers: MatchIdentifier[] = input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row));
-    const s = screenCandidate(
-      { names: input.name ? [input.name] : [], kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers },
-      matchPartyOf(entity),
-      stats,
-    );
+    const party = matchPartyOf(entity);
+    const subject = { names: input.name ? [input.name] : [], kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers };
+    let s = screenCandidate(subject, party, stats);
     if (!s) return;
+    // A Hangul or Han name is also compared by its readings that fit this party (readings.ts), each
+    // as a name of its own (not together: two readings equal to two aliases are not two names in common).
+    let reading: string | null = null;
+    for (const r of readable ? readingsFor(readable, party.names) : []) {
+      const t = screenCandidate({ ...subject, names: [r.name] }, party, stats);
+      if (t && t.score > s.score) {
+        s = t;
+        reading = r.explanation;
+      }
+    }
     const explanation: Fact[] = describeScreening(s.features, { name: input.name !== null, kind: input.kind !== null });
+    if (reading) explanation.splice(1, 0, { label: 'Read as', value: reading });
     const matchedName = byName.get(entity.id);
     if (matchedName) explanation.push({ label: 'Found by name', value: `the name search matched "${matchedName}"` });
     for (const { row, holder } of hits) {
