@@ -53,12 +53,12 @@ async function write(out: NodeJS.WritableStream, text: string): Promise<void> {
   if (text && !out.write(text)) await once(out, 'drain');
 }
 
-async function run(file: string, total: number | null, opts: Options, params: BulkParams, format: BulkOutputFormat, settings: Settings, signal: AbortSignal, db: Database): Promise<number> {
+async function run(file: string, outFd: number | null, total: number | null, opts: Options, params: BulkParams, format: BulkOutputFormat, settings: Settings, signal: AbortSignal, db: Database): Promise<number> {
   const size = fs.statSync(file).size;
   const stream = fs.createReadStream(file);
   const input = await openBulkInput(stream, { source: file, format: inputFormatOf(file), maxRows: settings.screenBulk.maxRows });
   if (total === null) for (const w of input.warnings) log.warn(w);
-  const out: NodeJS.WritableStream = opts.out ? fs.createWriteStream(opts.out) : process.stdout;
+  const out: NodeJS.WritableStream = outFd !== null ? fs.createWriteStream('', { fd: outFd }) : process.stdout;
   const bar =
     opts.progress && process.stderr.isTTY
       ? new cliProgress.SingleBar(
@@ -103,7 +103,7 @@ async function run(file: string, total: number | null, opts: Options, params: Bu
   if (signal.aborted) return 130;
   const where = opts.out ? `; results in ${opts.out}` : '';
   if (fatal) {
-    log.error(`${fatal.error}; ${counts.rows} row(s) before it are in the output${where}`);
+    log.error(`${fatal.line !== null ? `${file}, ` : ''}${fatal.error}; ${counts.rows} row(s) before it are in the output${where}`);
     return fatal.line !== null ? 2 : 1;
   }
   const seconds = end?.seconds ?? (Date.now() - started) / 1000;
@@ -151,6 +151,29 @@ async function main(argv: string[]): Promise<number> {
     log.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
     return 2;
   }
+  // The output opened before anything is started: a folder that does not exist or cannot be written is
+  // bad usage (exit 2), not a failure after Neo4j has started; and the input is never overwritten by it.
+  let outFd: number | null = null;
+  if (opts.out) {
+    const same = (() => {
+      try {
+        const [a, b] = [fs.statSync(file), fs.statSync(opts.out)];
+        return a.dev === b.dev && a.ino === b.ino;
+      } catch {
+        return false;
+      }
+    })();
+    if (same) {
+      log.error(`--out ${opts.out} is the input file; write the results to another file`);
+      return 2;
+    }
+    try {
+      outFd = fs.openSync(opts.out, 'w');
+    } catch (err) {
+      log.error(`Cannot write ${opts.out}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      return 2;
+    }
+  }
   let settings: Settings;
   try {
     settings = loadSettings();
@@ -179,11 +202,18 @@ async function main(argv: string[]): Promise<number> {
   let db: Database | undefined;
   const stop = new AbortController();
   let interrupted = false;
+  let running = false;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return;
+    if (interrupted) {
+      // A second signal: out now (embedded.ts stops an embedded Neo4j on exit).
+      process.exit(130);
+    }
     interrupted = true;
     log.warn(`${sig}: stopping; the rows screened so far are in the output`);
     stop.abort();
+    // A run under way ends by itself: the rows under way settle, the output is ended (flushed), then
+    // Neo4j is stopped and the exit code is 130 (run() returns it). Before the run, nothing is to keep.
+    if (running) return;
     void (async () => {
       await db?.close().catch(() => undefined);
       await endpoint?.stop();
@@ -197,7 +227,8 @@ async function main(argv: string[]): Promise<number> {
     endpoint = await connectNeo4j(settings);
     db = new Database(endpoint, settings.queryTimeoutMs);
     await db.verify();
-    return await run(file, total, opts, params, format, settings, stop.signal, db);
+    running = true;
+    return await run(file, outFd, total, opts, params, format, settings, stop.signal, db);
   } catch (err) {
     if (err instanceof BadInputError) {
       log.error(err.message);
@@ -208,7 +239,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await db?.close().catch(() => undefined);
-    if (!interrupted) await endpoint?.stop();
+    if (!interrupted || running) await endpoint?.stop();
   }
 }
 

@@ -25,7 +25,7 @@ import { authenticate, Caller, KeyStore, loadApiKeys, watchApiKeys } from './aut
 import { apiSchema, checkCost, limitsOf } from './graphql';
 import { checkedQuery, precheckGraphQL } from './precheck';
 import { SCREEN_OPERATION, screenRequestOf } from './screen';
-import { bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, screenBulk, serialiseBulkLine, spoolBulkUpload } from './screen-bulk';
+import { BULK_ROW_OPERATION, bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, screenBulk, serialiseBulkLine, spoolBulkUpload } from './screen-bulk';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
 import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
@@ -309,7 +309,16 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       const q = req.query as Record<string, unknown>;
       const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
       const inputFormat: BulkFormat | undefined = type === 'text/csv' ? 'csv' : /^application\/(x-)?(nd|jsonl|json-lines|jsonlines)/.test(type) ? 'jsonl' : undefined;
-      res.locals.bulk = { params: bulkParamsOf(q), format: bulkOutputFormatOf(q.format), inputFormat };
+      const params = bulkParamsOf(q);
+      // One row's cost, as POST /api/screen checks its request's.
+      if (graphql) {
+        try {
+          checkCost(apiSchema(), parse(BULK_ROW_OPERATION), { input: { name: 'x' }, ...params }, 'BulkRow', limitsOf(graphql));
+        } catch (err) {
+          throw err instanceof GraphQLError ? new BadInputError(`first=${params.first} with maxHops=${params.maxHops}: ${err.message}`) : err;
+        }
+      }
+      res.locals.bulk = { params, format: bulkOutputFormatOf(q.format), inputFormat };
       const caller = callerOf(res);
       const client = caller?.principal ? `key:${caller.principal.owner}` : `ip:${caller?.address ?? req.ip}`;
       const running = [...bulkRuns.values()].reduce((x, y) => x + y, 0);

@@ -99,6 +99,28 @@ export function bulkParamsOf(raw: Record<string, unknown>): BulkParams {
   };
 }
 
+/**
+ * What one row of a run reads, written as the GraphQL query it amounts to, so that its cost (first
+ * matches, each with an exposure search of maxHops) is checked against MAX_QUERY_COST as POST
+ * /api/screen is: first=25 with maxHops=6 on every row of a file is refused before the run.
+ */
+export const BULK_ROW_OPERATION = `query BulkRow($input: ScreenInput!, $first: Int, $threshold: Float, $maxHops: Int) {
+  screen(input: $input, first: $first, threshold: $threshold) {
+    matches {
+      score
+      explanation { label value }
+      entity {
+        id name kind datasets programs listedOn placeholder
+        exposure(maxHops: $maxHops) {
+          distance
+          entity { id name programs }
+          path { nodes { id kind label } edges { source target type label dataset release record } }
+        }
+      }
+    }
+  }
+}`;
+
 /** The format of the results: given, else from the output file's extension, else jsonl. */
 export function bulkOutputFormatOf(given: unknown, fileName?: string): BulkOutputFormat {
   if (given !== undefined && given !== null && given !== '') {
@@ -150,8 +172,8 @@ function rowCsv(line: number, ref: string | null, input: BulkScreenInput, matche
     .join('');
 }
 
-export function bulkErrorLine(line: number | null, ref: string | null, error: string, fatal = false): BulkLine {
-  const csv = csvLine([line, ref, null, 'error', ...Array<null>(BULK_CSV_COLUMNS.length - 5).fill(null), error]);
+export function bulkErrorLine(line: number | null, ref: string | null, error: string, fatal = false, name: string | null = null): BulkLine {
+  const csv = csvLine([line, ref, name, 'error', ...Array<null>(BULK_CSV_COLUMNS.length - 5).fill(null), error]);
   return { type: 'error', line, ref, error, ...(fatal ? { fatal: true as const } : {}), csv };
 }
 
@@ -208,10 +230,11 @@ async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOp
     };
   } catch (err) {
     if (err instanceof ServiceUnavailableError) throw new RunStopped(`stopped at line ${line}: ${err.message}`);
-    if (err instanceof TimeoutError) return bulkErrorLine(line, ref, `line ${line}: not screened: it took longer than its time limit (REQUEST_TIMEOUT, ${o.requestTimeoutMs / 1000} s)`);
-    if (err instanceof BadInputError) return bulkErrorLine(line, ref, `line ${line}: ${err.message}`);
+    const name = input.name ?? null;
+    if (err instanceof TimeoutError) return bulkErrorLine(line, ref, `line ${line}: not screened: it took longer than its time limit (REQUEST_TIMEOUT, ${o.requestTimeoutMs / 1000} s)`, false, name);
+    if (err instanceof BadInputError) return bulkErrorLine(line, ref, `line ${line}: ${err.message}`, false, name);
     log.error(`bulk screening, line ${line}: ${(err as Error).stack ?? err}`);
-    return bulkErrorLine(line, ref, `line ${line}: not screened: internal error (logged)`);
+    return bulkErrorLine(line, ref, `line ${line}: not screened: internal error (logged)`, false, name);
   }
 }
 
@@ -279,7 +302,7 @@ export async function* screenBulk(input: BulkInput, o: BulkRunOptions): AsyncGen
   let screened = 0;
   let matched = 0;
   let errors = 0;
-  const work = (row: BulkRow): Promise<BulkLine> => ('error' in row ? Promise.resolve(bulkErrorLine(row.line, row.ref, row.error)) : screenRow(row, o));
+  const work = (row: BulkRow): Promise<BulkLine> => ('error' in row ? Promise.resolve(bulkErrorLine(row.line, row.ref, row.error, false, row.name ?? null)) : screenRow(row, o));
   try {
     for await (const l of ordered(input.rows[Symbol.asyncIterator](), o.concurrency, work, o.signal)) {
       rows++;
@@ -292,7 +315,7 @@ export async function* screenBulk(input: BulkInput, o: BulkRunOptions): AsyncGen
     }
   } catch (err) {
     if (err instanceof BulkFileError || err instanceof RunStopped) {
-      yield bulkErrorLine(err instanceof BulkFileError ? err.line : null, null, err.message, true);
+      yield bulkErrorLine(err instanceof BulkFileError ? err.line : null, null, err instanceof BulkFileError ? err.reason : err.message, true);
       return;
     }
     throw err;

@@ -294,6 +294,8 @@ test('what cannot be run is refused before anything is answered: 400 with the re
   await refused('?first=0', 'name\nALIS\n', /^first must be a whole number from 1 to 25/);
   await refused('?maxHops=x', 'name\nALIS\n', /^maxHops must be a number; got "x"/);
   await refused('?format=xlsx', 'name\nALIS\n', /^format must be csv or jsonl/);
+  // Each row's cost is checked as POST /api/screen's is: 25 matches each with an exposure search of 6 hops is too much.
+  await refused('?first=25&maxHops=6', 'name\nALIS\n', /^first=25 with maxHops=6: This request costs \d+; the budget of one request is/);
   await refused('', '', /^the upload is empty/);
   // A page of another site cannot make a browser run one.
   const cross = await fetch(`${base}/api/screen/bulk`, { method: 'POST', headers: { 'content-type': 'text/csv', 'sec-fetch-site': 'cross-site' }, body: 'name\nALIS\n' });
@@ -310,4 +312,12 @@ test('the CLI refuses a missing or empty file by its name, with exit code 2, bef
   expect([none.code, none.stderr]).toEqual([2, expect.stringMatching(/empty\.csv is empty/)]);
   const bad = await cli([SEED, '--threshold', '3']);
   expect([bad.code, bad.stderr]).toEqual([2, expect.stringMatching(/--threshold must be a number from 0 to 1/)]);
+  // An output that cannot be written, or that is the input, is bad usage found before Neo4j is started.
+  const nowhere = await cli([SEED, '--out', path.join(tmp, 'no-such-folder', 'out.csv')]);
+  expect([nowhere.code, nowhere.stderr]).toEqual([2, expect.stringMatching(/Cannot write .*no-such-folder\/out\.csv: ENOENT/)]);
+  const copy = path.join(tmp, 'copy.csv');
+  fs.copyFileSync(SEED, copy);
+  const self = await cli([copy, '--out', copy]);
+  expect([self.code, self.stderr]).toEqual([2, expect.stringMatching(/--out .*copy\.csv is the input file/)]);
+  expect(fs.readFileSync(copy)).toEqual(fs.readFileSync(SEED));
 }, 120_000);

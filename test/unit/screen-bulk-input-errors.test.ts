@@ -5,7 +5,7 @@
  */
 import { Readable } from 'node:stream';
 import { BadInputError } from '../../server/core/errors';
-import { openBulkInput, type BulkRow } from '../../server/core/screening/bulk-input';
+import { BulkFileError, openBulkInput, type BulkRow } from '../../server/core/screening/bulk-input';
 import { SCREEN_LIMITS } from '../../server/core/screening/input';
 
 const CHUNKINGS = [['one chunk', Infinity], ['64 KB chunks', 1 << 16], ['7-byte chunks', 7]] as const;
@@ -64,6 +64,8 @@ describe.each(CHUNKINGS)('%s', (_, size) => {
     expect(rows.map(brief)).toEqual([[2, null, 'ALIS'], [3, null, 'JON']]);
     expect(stopped).toBeInstanceOf(BadInputError);
     expect((stopped as Error).message).toBe('people.csv, line 4: not readable as CSV: the record starting on this line opens a quote that is never closed');
+    // The run's fatal line says it without the source's name: the same for the CLI (a path) and the API ("the upload").
+    expect((stopped as BulkFileError).reason).toBe('line 4: not readable as CSV: the record starting on this line opens a quote that is never closed');
   });
 
   test('400,000 identifiers in one cell or one JSON line: an error row, and the run goes on', async () => {
@@ -122,4 +124,9 @@ describe.each(CHUNKINGS)('%s', (_, size) => {
     const tab = await read('name\temail\nALIS, LLC\ta@example.org;b@example.org\n', size);
     expect(tab.rows).toEqual([{ line: 2, ref: null, input: { name: 'ALIS, LLC', identifiers: [{ type: 'email', value: 'a@example.org' }, { type: 'email', value: 'b@example.org' }] } }]);
   });
+});
+
+test('an error row keeps the name of its row, so that it is recognisable in the results', async () => {
+  const { rows } = await read('name,birth_date,email\nALIS LLC,31/31/1973,\n', 1 << 16);
+  expect(rows).toEqual([{ line: 2, ref: null, name: 'ALIS LLC', error: expect.stringMatching(/^line 2: birthDate "31\/31\/1973" is not a birth date/) }]);
 });

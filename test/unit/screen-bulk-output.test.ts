@@ -32,3 +32,8 @@ test('the CSV of a run is the BOM, the header and the lines\' csv fields; the en
   expect(jsonl.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);
   expect(JSON.parse(jsonl[1])).toEqual({ type: 'error', line: 5, ref: 'A-1, "x"', error: '=line 5: input must hold a name or at least one identifier', csv: error.type === 'error' ? error.csv : '' });
 });
+
+test('an error row of a row with a name shows it as input_name in the CSV', () => {
+  const error = bulkErrorLine(4, null, 'line 4: birthDate "31/31/1973" is not a birth date', false, 'ALIS LLC');
+  expect(serialiseBulkLine(error, 'csv')).toBe('4,,ALIS LLC,error,,,,,,,,,,,,,,"line 4: birthDate ""31/31/1973"" is not a birth date"\r\n');
+});

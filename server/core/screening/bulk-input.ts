@@ -18,11 +18,16 @@ export type BulkFormat = 'csv' | 'jsonl';
 
 /** What makes a file unusable from some line on (BAD_USER_INPUT): the line, when past the start. */
 export class BulkFileError extends BadInputError {
+  /** The message without the source's name ("line N: ..."): the run's fatal line, the same for the CLI and the API. */
+  readonly reason: string;
+
   constructor(
-    message: string,
+    source: string,
+    reason: string,
     readonly line: number | null = null,
   ) {
-    super(message);
+    super(`${source}, ${reason}`);
+    this.reason = reason;
   }
 }
 
@@ -44,7 +49,7 @@ export interface BulkScreenInput {
 
 export type BulkRow =
   | { line: number; ref: string | null; input: BulkScreenInput; warnings?: string[] }
-  | { line: number; ref: string | null; error: string };
+  | { line: number; ref: string | null; error: string; name?: string };
 
 export interface BulkInput {
   format: BulkFormat;
@@ -125,8 +130,8 @@ function textOf(column: string, v: unknown): string {
  */
 function rowOf(line: number, cells: [string, unknown][]): BulkRow {
   let ref: string | null = null;
+  const input: BulkScreenInput = {};
   try {
-    const input: BulkScreenInput = {};
     const identifiers: NonNullable<BulkScreenInput['identifiers']> = [];
     // One at a time, and no further than one past the limit (parseScreenInput refuses that by name): a
     // cell of 400,000 values must be an error row, not a RangeError of push(...values) ending the run.
@@ -158,7 +163,8 @@ function rowOf(line: number, cells: [string, unknown][]): BulkRow {
     return { line, ref, input };
   } catch (err) {
     // Nothing here reads the database: whatever goes wrong is this row's, and the run goes on.
-    return { line, ref, error: `line ${line}: ${err instanceof BadInputError ? err.message : `not readable (${String(err)})`}` };
+    // The row's name, when it has one, so that the error row is recognisable in the results.
+    return { line, ref, error: `line ${line}: ${err instanceof BadInputError ? err.message : `not readable (${String(err)})`}`, ...(input.name ? { name: input.name } : {}) };
   }
 }
 
@@ -203,7 +209,7 @@ async function* decoded(source: string, bytes: AsyncIterable<Buffer | string>): 
   const open = (b: Buffer) => {
     const encoding = b[0] === 0xff && b[1] === 0xfe ? 'utf-16le' : b[0] === 0xfe && b[1] === 0xff ? 'utf-16be' : 'utf-8';
     if (encoding === 'utf-8' && b.subarray(0, 64).includes(0)) {
-      throw new BulkFileError(`${source}, line 1: not UTF-8 text (it holds zero bytes: UTF-16 without its byte order mark?); save the file as "CSV UTF-8" and send it again`, 1);
+      throw new BulkFileError(source, `line 1: not UTF-8 text (it holds zero bytes: UTF-16 without its byte order mark?); save the file as "CSV UTF-8" and send it again`, 1);
     }
     fatal = new TextDecoder(encoding, { fatal: true });
     lenient = new TextDecoder(encoding);
@@ -220,8 +226,7 @@ async function* decoded(source: string, bytes: AsyncIterable<Buffer | string>): 
       const all = lenient!.decode(b, { stream });
       const text = all.slice(0, Math.max(0, all.indexOf('\ufffd')));
       count(text);
-      const error = new BulkFileError(
-        `${source}, line ${line}: not UTF-8 text (a byte on this line is no UTF-8 character: a file saved as Latin-1 or Windows-1252?); save the file as "CSV UTF-8" (or UTF-16 with its byte order mark) and send it again`,
+      const error = new BulkFileError(source, `line ${line}: not UTF-8 text (a byte on this line is no UTF-8 character: a file saved as Latin-1 or Windows-1252?); save the file as "CSV UTF-8" (or UTF-16 with its byte order mark) and send it again`,
         line,
       );
       return { text, error };
@@ -284,7 +289,7 @@ async function sniff(text: AsyncGenerator<string>): Promise<{ first: string | nu
 }
 
 function tooMany(source: string, line: number, maxRows: number): BulkFileError {
-  return new BulkFileError(`${source}, line ${line}: more than ${maxRows.toLocaleString('en-US')} rows (SCREEN_BULK_MAX_ROWS); the rows before it were screened; split the file`, line);
+  return new BulkFileError(source, `line ${line}: more than ${maxRows.toLocaleString('en-US')} rows (SCREEN_BULK_MAX_ROWS); the rows before it were screened; split the file`, line);
 }
 
 /** A CSV record: its cells, the physical line it starts on, and what is wrong with it, if anything. */
@@ -397,7 +402,7 @@ class CsvSplitter {
   /** The end of the text: the last record, or the quote left open. */
   finish(out: CsvRecord[]): void {
     if (this.state === 2) {
-      throw new BulkFileError(`${this.source}, line ${this.start}: not readable as CSV: the record starting on this line opens a quote that is never closed`, this.start);
+      throw new BulkFileError(this.source, `line ${this.start}: not readable as CSV: the record starting on this line opens a quote that is never closed`, this.start);
     }
     this.end(out);
   }
@@ -405,8 +410,7 @@ class CsvSplitter {
   private add(ch: string): void {
     if (++this.chars > BULK_INPUT_LIMITS.recordBytes) {
       if (this.state === 2) {
-        throw new BulkFileError(
-          `${this.source}, line ${this.start}: not readable as CSV: the record starting on this line is longer than ${BULK_INPUT_LIMITS.recordBytes} characters (a quote that is never closed?)`,
+        throw new BulkFileError(this.source, `line ${this.start}: not readable as CSV: the record starting on this line is longer than ${BULK_INPUT_LIMITS.recordBytes} characters (a quote that is never closed?)`,
           this.start,
         );
       }
@@ -489,7 +493,7 @@ async function* textLines(source: string, chunks: AsyncIterable<string>): AsyncG
     }
     parts.push(chunk.slice(from));
     length += chunk.length - from;
-    if (length > BULK_INPUT_LIMITS.recordBytes) throw new BulkFileError(`${source}, line ${line + 1}: longer than ${BULK_INPUT_LIMITS.recordBytes} characters; one JSON object per line`, line + 1);
+    if (length > BULK_INPUT_LIMITS.recordBytes) throw new BulkFileError(source, `line ${line + 1}: longer than ${BULK_INPUT_LIMITS.recordBytes} characters; one JSON object per line`, line + 1);
   }
   const l = take();
   if (l.text.trim()) yield l;
