@@ -303,6 +303,28 @@ test('what cannot be run is refused before anything is answered: 400 with the re
   await refused('', 'customer,amount\nALIS,10\n', /^the upload: no name or identifier column in the header row \("customer", "amount"/);
 });
 
+test('the CLI stopped by SIGINT ends its output (whole lines, the rows so far) and exits 130', async () => {
+  const file = path.join(tmp, 'many.csv');
+  fs.writeFileSync(file, `ref,name\n${Array.from({ length: 5000 }, (_, i) => `R-${i},Pioneer Bencont Star Real Estat`).join('\n')}\n`);
+  const out = path.join(tmp, 'many-results.jsonl');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/screen-cli.ts', '--no-progress', file, '--out', out, '--first', '1', '--max-hops', '1'], { cwd: REPO_ROOT, env: externalNeo4jEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  // Once rows are being written (the jest timeout bounds the wait), interrupt it.
+  while (!(fs.existsSync(out) && fs.readFileSync(out, 'utf8').includes('"type":"row"'))) await new Promise((r) => setTimeout(r, 50));
+  child.kill('SIGINT');
+  expect(await closed).toBe(130);
+  expect(stderr).toMatch(/SIGINT: stopping/);
+  const text = fs.readFileSync(out, 'utf8');
+  expect(text.endsWith('\n')).toBe(true);
+  const lines = parseLines(text);
+  expect(lines[0].type).toBe('start');
+  // The rows so far, in order and whole; no end line (the run did not end), and not all the rows.
+  expect(lines.slice(1).map((l) => l.ref)).toEqual(lines.slice(1).map((_, i) => `R-${i}`));
+  expect(lines.length).toBeLessThan(5001);
+}, 300_000);
+
 test('the CLI refuses a missing or empty file by its name, with exit code 2, before starting anything', async () => {
   const empty = path.join(tmp, 'empty.csv');
   fs.writeFileSync(empty, '');
