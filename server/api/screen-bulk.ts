@@ -19,7 +19,7 @@ import type { Database } from '../core/neo4j/database';
 import { BulkFileError, type BulkInput, type BulkRow, type BulkScreenInput } from '../core/screening/bulk-input';
 import { nameStatsFor } from '../core/screening/name-stats';
 import { searchIndexReady } from '../core/search/live';
-import type { AuditLog } from './audit';
+import { truncatedJson, type AuditLog } from './audit';
 import type { Caller } from './auth';
 import type { Context } from './context';
 import type { EntityParent } from './entity';
@@ -204,6 +204,8 @@ async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOp
   const { line, ref, input } = row;
   // A request of its own: its deadline, and loaders that go with it (memory does not grow with the file).
   const ctx: Context = { db: o.db, caller: o.caller, audit: o.audit };
+  // Each row is a read as a single screen is (recorded when AUDIT_READS is on; its input cut as a request's variables are).
+  o.audit?.record(o.caller, { event: 'read', operation: 'POST /api/screen/bulk row', line, ref, input: truncatedJson(input) });
   startRequest(ctx, o.requestTimeoutMs);
   try {
     const answer = await screen(requestDb(ctx), ctx, { input, first: o.params.first, threshold: o.params.threshold });

@@ -16,6 +16,7 @@ import { createGraphQLServer } from '../../server/api/graphql';
 import { Readable } from 'node:stream';
 import type { Admission } from '../../server/api/admission';
 import { BULK_UPLOAD_LIMITS, screenBulk } from '../../server/api/screen-bulk';
+import { AuditLog } from '../../server/api/audit';
 import { Database } from '../../server/core/neo4j/database';
 import { openBulkInput } from '../../server/core/screening/bulk-input';
 import { REPO_ROOT } from '../../server/core/settings';
@@ -237,6 +238,20 @@ test('an upload larger than the cap is refused with 413, one that stalls with 40
   }
   while (spooled().length > 0) await new Promise((r) => setTimeout(r, 20));
   expect(admission.load).toEqual({ running: 0, queued: 0 });
+}, 120_000);
+
+test('with AUDIT_READS each row screened is recorded as a read, with its line, ref and input', async () => {
+  const dir = path.join(tmp, 'audit');
+  const audit = new AuditLog(dir, true);
+  const input = await openBulkInput(Readable.from(['ref,name\nA,Pioneer Bencont Star Real Estat\nB,\nC,Zephyrine Quolloway Holdings\n']), { source: 'rows.csv', maxRows: 10 });
+  const seen: string[] = [];
+  for await (const l of screenBulk(input, { db, params: { threshold: 0.7, first: 1, maxHops: 1 }, requestTimeoutMs: 60_000, concurrency: 2, audit })) seen.push(l.type);
+  await audit.close();
+  expect(seen).toEqual(['start', 'row', 'error', 'row', 'end']);
+  const events = fs.readFileSync(path.join(dir, 'audit.log'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Line);
+  const rows = events.filter((e) => e.operation === 'POST /api/screen/bulk row');
+  // The error row (no name) was not screened, so it read nothing.
+  expect(rows.map((e) => [e.line, e.ref, JSON.parse(e.input).name])).toEqual([[2, 'A', 'Pioneer Bencont Star Real Estat'], [4, 'C', 'Zephyrine Quolloway Holdings']]);
 }, 120_000);
 
 test('a run stops when it is told to: an endless file is read no further, and the run ends', async () => {
