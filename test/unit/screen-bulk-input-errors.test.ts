@@ -130,3 +130,10 @@ test('an error row keeps the name of its row, so that it is recognisable in the 
   const { rows } = await read('name,birth_date,email\nALIS LLC,31/31/1973,\n', 1 << 16);
   expect(rows).toEqual([{ line: 2, ref: null, name: 'ALIS LLC', error: expect.stringMatching(/^line 2: birthDate "31\/31\/1973" is not a birth date/) }]);
 });
+
+test('a file that starts with more blanks than are held to tell its format is read as CSV, its rows on their lines', async () => {
+  const blanks = '\n'.repeat(100_000);
+  const { format, rows } = await read(`${blanks}name\nALIS\n`, 1 << 16);
+  expect(format).toBe('csv');
+  expect(rows.map(brief)).toEqual([[100_002, null, 'ALIS']]);
+});

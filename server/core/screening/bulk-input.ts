@@ -262,17 +262,21 @@ async function sniff(text: AsyncGenerator<string>): Promise<{ first: string | nu
   const head: string[] = [];
   let first: string | null = null;
   let ended = false;
+  let seen = 0;
   try {
-    while (first === null) {
+    // At most BULK_INPUT_LIMITS.sniffBytes of blanks are held to find it; past that the file is taken for CSV.
+    while (first === null && seen < BULK_INPUT_LIMITS.sniffBytes) {
       const n = await text.next();
       if (n.done) {
         ended = true;
         break;
       }
       head.push(n.value);
+      seen += n.value.length;
       const m = /[^\s\ufeff]/.exec(n.value);
       if (m) first = m[0];
     }
+    if (first === null && !ended) first = '';
   } catch (err) {
     await text.return(undefined);
     throw err;
