@@ -21,8 +21,20 @@ import { allSummaries, formatSummary } from './summary';
 import { cleanupPartialDownloads, describeSources, fetchConfig, FetchedRelease, fetchSource, knownSourceNames, reloadCommand, resolveSource } from './fetch';
 import type { FetchSourceDef } from './fetch';
 
-/** Set by a signal: the process exits 130 then, whatever the load in progress does meanwhile. */
-let interrupted = false;
+/**
+ * Exit code of a load stopped by a signal after it committed: the release is loaded and readers see it;
+ * deleting what it replaced is left to the next load, refreshing the candidate matches to the next load
+ * of its dataset. (130: stopped before committing, nothing of it kept.)
+ */
+const EXIT_LOADED_UNTIDIED = 3;
+
+/**
+ * Set by a signal: the exit code, and the stop under way (database closed, embedded Neo4j stopped), whose
+ * end decides the exit, whatever the interrupted load does meanwhile.
+ */
+let interrupted: { code: number; stopped: Promise<void> } | null = null;
+/** The load has committed (ingest's onCommitted). */
+let loadCommitted = false;
 
 interface Options {
   format?: string;
@@ -101,18 +113,27 @@ async function main(argv: string[]): Promise<number> {
   let endpoint: Neo4jEndpoint | undefined;
   let db: Database | undefined;
   const onSignal = (sig: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = true;
-    log.warn(`${sig}: stopping; the load's transaction is rolled back, nothing of it is kept`);
+    if (interrupted) {
+      // A clean-up that hangs (a Neo4j that does not stop) must not hold the user: a second signal ends it.
+      log.warn(`${sig} again: exiting now, without waiting for the database to close`);
+      process.exit(interrupted.code);
+    }
+    const code = loadCommitted ? EXIT_LOADED_UNTIDIED : 130;
+    log.warn(
+      loadCommitted
+        ? `${sig}: stopping; the release is loaded (committed) and readers see it. Deleting what it replaced is left to the next load, refreshing candidate matches to the next load of this dataset (exit ${code})`
+        : `${sig}: stopping; the load's transaction is rolled back, nothing of it is kept`,
+    );
     cleanupPartialDownloads();
-    // The spool's folder (perhaps gigabytes): the load that made it ends here. What the load wrote to the
-    // database stays hidden from readers and is rolled back by the next load.
+    // The spool's folder (perhaps gigabytes): the load that made it ends here. What an uncommitted load
+    // wrote to the database stays hidden from readers and is rolled back by the next load.
     removeLiveSpools();
-    void (async () => {
+    const stopped = (async () => {
       await db?.close().catch(() => undefined);
-      await endpoint?.stop();
-      process.exit(130);
+      await endpoint?.stop().catch((e: Error) => log.warn(`Stopping the embedded Neo4j failed: ${e.message}`));
     })();
+    interrupted = { code, stopped };
+    void stopped.then(() => process.exit(code));
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
@@ -172,6 +193,9 @@ async function main(argv: string[]): Promise<number> {
       maxRecordBytes: settings.ingestMaxRecordBytes,
       maxValueBytes: settings.ingestMaxValueBytes,
       spoolDir: settings.ingestSpoolDir,
+      onCommitted: () => {
+        loadCommitted = true;
+      },
     });
     log.info(formatSummary(summary));
     log.info(
@@ -193,6 +217,11 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
+    // The load failing because a signal closed its database under it: the signal's message said what is kept.
+    if (interrupted) {
+      log.debug(`After ${interrupted.code === 130 ? 'the interruption' : 'the interruption after the commit'}: ${(err as Error).message}`);
+      return interrupted.code;
+    }
     if (fetched && !(err instanceof DownloadError)) log.info(`The downloaded files stay in ${fetched.folder}; load them again with: ${reloadCommand(fetched)}`);
     if (err instanceof DownloadError) {
       log.error(`Download failed: ${err.message}. Nothing was loaded; the database is as it was, and no partial files were kept.`);
@@ -213,8 +242,9 @@ async function main(argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  // A load interrupted by a signal may fail on its way out (its database closing under it): still 130.
-  (code) => process.exit(interrupted ? 130 : code),
+  // A load interrupted by a signal may fail on its way out (its database closing under it): the signal's
+  // code, once its stop has ended (exiting now would cut the embedded Neo4j's stop short).
+  (code) => (interrupted ? interrupted.stopped.then(() => process.exit(interrupted!.code)) : process.exit(code)),
   (err) => {
     log.error(String((err as Error).stack ?? err));
     process.exit(1);

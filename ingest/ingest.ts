@@ -23,6 +23,8 @@ export interface IngestRequest {
   txTimeoutMs: number;
   /** See LoadOptions.readerGraceMs: REQUEST_TIMEOUT when a server may be reading (the CLI), else 0. */
   readerGraceMs?: number;
+  /** See LoadOptions.onCommitted: the release is loaded; what follows (purge, matching) only tidies up. */
+  onCommitted?: () => void;
   /** Called after each written batch (rows written, rows in all, phase); the load waits for its promise. */
   onWrite?: (done: number, total: number, phase: string) => void | Promise<void>;
   /** INGEST_MAX_RECORD_SIZE: the readers refuse a file with a larger record (default 8 MiB). */
@@ -111,6 +113,7 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
         txTimeoutMs: req.txTimeoutMs,
         readerGraceMs: req.readerGraceMs,
         force: req.force,
+        onCommitted: req.onCommitted,
         title: format.title(parsed.dataset),
         publisher: format.publisher,
         onProgress: (done, total, phase) => {
