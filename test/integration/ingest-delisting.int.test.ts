@@ -149,3 +149,25 @@ test('a link a still-listed party stated and no longer states goes, even to a pa
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }, 600_000);
+
+test('links written before statedBy existed: those of a delisted party are kept, through reloads (who stated them is unknown: both ends count)', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'delisting-'));
+  try {
+    const { older, newer } = subsets(dir);
+    await resetDatabase(db);
+    await ingest(db, { ...LOAD_DEFAULTS, paths: [older], release: '2024-04-26' });
+    // A store written by the former code: no link says who stated it.
+    await db.runWrite('MATCH (:Party)-[r]->(:Party) WHERE r.statedBy IS NOT NULL REMOVE r.statedBy');
+    const pair = async () =>
+      (await visibleLinks()).filter((l) => [l.from, l.to].sort().join() === 'ofac-38279,ofac-38556').map((l) => `${l.from}->${l.to} ${l.release}`).sort();
+    const both = ['ofac-38279->ofac-38556 2024-04-26', 'ofac-38556->ofac-38279 2024-04-26'];
+    expect(await pair()).toEqual(both);
+    await ingest(db, { ...LOAD_DEFAULTS, paths: [newer], release: '2024-05-03' });
+    expect(await pair()).toEqual(both);
+    const second = await fingerprint(db);
+    await ingest(db, { ...LOAD_DEFAULTS, paths: [newer], release: '2024-05-03' });
+    expect(await fingerprint(db)).toEqual(second);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}, 600_000);
