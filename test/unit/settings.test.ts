@@ -1,4 +1,4 @@
-import { loadSettings, logLevel, SettingsError } from '../../server/core/settings';
+import { loadSettings, logLevel, SettingsError, snapshotReuseMs } from '../../server/core/settings';
 
 describe('settings', () => {
   test('defaults', () => {
@@ -29,5 +29,20 @@ describe('settings', () => {
     const s = loadSettings({ NEO4J_URI: 'neo4j+s://db:7687', NEO4J_PASSWORD: 'p', NEO4J_USER: 'u', NEO4J_DATABASE: 'sanctions' });
     expect(s).toMatchObject({ neo4jUri: 'neo4j+s://db:7687', neo4jUser: 'u', neo4jPassword: 'p', neo4jDatabase: 'sanctions' });
     expect(loadSettings({ LOAD_DEMO_DATA: '0' }).loadDemoData).toBe(false);
+  });
+  test('SNAPSHOT_REUSE_MS: at most a second by default, and never more than a load\'s grace leaves', () => {
+    // Defaults: REQUEST_TIMEOUT 20 s, INGEST_READER_GRACE 30 s: 5 s of margin, reuse capped at 1 s.
+    expect(snapshotReuseMs({})).toBe(1000);
+    expect(loadSettings({}).snapshotReuseMs).toBe(1000);
+    // No grace (a load beside no server, the tests): no reuse.
+    expect(snapshotReuseMs({ INGEST_READER_GRACE: '0' })).toBe(0);
+    // A grace that leaves less than the 5 s of driver retries after a request: none either.
+    expect(snapshotReuseMs({ REQUEST_TIMEOUT: '20', INGEST_READER_GRACE: '25' })).toBe(0);
+    expect(snapshotReuseMs({ REQUEST_TIMEOUT: '20', INGEST_READER_GRACE: '26' })).toBe(1000);
+    expect(snapshotReuseMs({ SNAPSHOT_REUSE_MS: '0' })).toBe(0);
+    expect(snapshotReuseMs({ SNAPSHOT_REUSE_MS: '5000' })).toBe(5000);
+    expect(() => snapshotReuseMs({ SNAPSHOT_REUSE_MS: '5001' })).toThrow(/SNAPSHOT_REUSE_MS=5001 is more than INGEST_READER_GRACE - REQUEST_TIMEOUT - 5 s \(5000 ms\)/);
+    expect(() => loadSettings({ SNAPSHOT_REUSE_MS: '500', INGEST_READER_GRACE: '0' })).toThrow(SettingsError);
+    expect(() => snapshotReuseMs({ SNAPSHOT_REUSE_MS: 'soon' })).toThrow(/SNAPSHOT_REUSE_MS="soon" is not a whole number/);
   });
 });

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import neo4j, { Driver, ManagedTransaction, QueryResult, RecordShape, Transaction } from 'neo4j-driver';
-import { REPO_ROOT } from '../settings';
+import { REPO_ROOT, snapshotReuseMs } from '../settings';
 import { TimeoutError, translateDriverError } from '../errors';
 import type { Neo4jEndpoint } from './embedded';
 import { isAllowedLabel, isAllowedRelType } from '../model';
@@ -122,12 +122,28 @@ export class Database {
    */
   private readonly bookmarks = neo4j.bookmarkManager();
 
+  /** SNAPSHOT_REUSE_MS: how long a clean snapshot serves later readers (snapshot()). */
+  private readonly reuseMs: number;
+  /**
+   * The last clean snapshot read and when (see snapshot()); `writes` counts this process's writes begun.
+   * An object changed in place, never replaced: the request-scoped copies of withDeadline (objects created
+   * from this one) share it.
+   */
+  private readonly reusable: { snap: LoadSnapshot | null; at: number; writes: number } = { snap: null, at: 0, writes: 0 };
+
   constructor(
     readonly endpoint: Pick<Neo4jEndpoint, 'uri' | 'user' | 'password' | 'database'>,
     /** Upper bound of one read (QUERY_TIMEOUT). */
     readonly queryTimeoutMs = 20_000,
+    readonly options: {
+      /** SNAPSHOT_REUSE_MS (settings.ts snapshotReuseMs, which also explains why it is safe). */
+      snapshotReuseMs?: number;
+      /** The clock the reuse is measured with (tests). */
+      now?: () => number;
+    } = {},
   ) {
     this.database = endpoint.database;
+    this.reuseMs = options.snapshotReuseMs ?? snapshotReuseMs();
     this.driver = neo4j.driver(endpoint.uri, neo4j.auth.basic(endpoint.user, endpoint.password), {
       // Integers come back as JS numbers: our counts and ids stay far below 2^53.
       disableLosslessIntegers: true,
@@ -176,6 +192,35 @@ export class Database {
    * next, already missed or included it.
    */
   async snapshot(): Promise<LoadSnapshot> {
+    // A clean snapshot read less than SNAPSHOT_REUSE_MS ago still holds for a request starting now: a load
+    // that registered since has written nothing yet and will not before this request ends (it waits
+    // INGEST_READER_GRACE; settings.ts snapshotReuseMs). Only a clean one: a load open or a purge pending
+    // can change what readers see at any moment. Searches answered from the name index then need no
+    // round trip at all.
+    const reuseMs = this.reuseMs;
+    const now = this.options.now ?? Date.now;
+    const held = this.reusable;
+    if (reuseMs > 0 && held.snap && now() - held.at < reuseMs) return held.snap;
+    const takenAt = now();
+    const writes = held.writes;
+    const snap = await this.readSnapshot();
+    // Timed from before the read: the load may have registered right after the read's statement ran. Not
+    // kept when this process began a write meanwhile (its own load may have registered without the grace).
+    if (reuseMs > 0 && snap.clean && held.writes === writes && takenAt >= held.at) {
+      held.snap = snap;
+      held.at = takenAt;
+    }
+    return snap;
+  }
+
+  /** Forgets the reusable snapshot: this process is about to write (its own load, a reset). */
+  private forgetSnapshot(): void {
+    this.reusable.snap = null;
+    this.reusable.at = 0;
+    this.reusable.writes++;
+  }
+
+  private async readSnapshot(): Promise<LoadSnapshot> {
     // An auto-commit read: one round trip (RUN and PULL sent together) where a managed transaction takes
     // two (its COMMIT waits for the results). Every request reads this first, and a search answered from
     // the name index is otherwise a tenth of a millisecond. One statement, so it reads one state either
@@ -201,6 +246,7 @@ export class Database {
   }
 
   async runWrite<T extends RecordShape = RecordShape>(text: string, params: Params = {}): Promise<T[]> {
+    this.forgetSnapshot();
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.bookmarks });
     try {
       const res: QueryResult<T> = await session.run<T>(text, params);
@@ -218,6 +264,7 @@ export class Database {
    * for readers by its load number: ingest/loader.ts.)
    */
   async inWriteTransaction<R>(timeoutMs: number, work: (run: TxRun) => Promise<R>): Promise<R> {
+    this.forgetSnapshot();
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE, bookmarkManager: this.bookmarks });
     let tx: Transaction | undefined;
     try {
