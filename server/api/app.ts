@@ -25,13 +25,13 @@ import { authenticate, Caller, KeyStore, loadApiKeys, watchApiKeys } from './aut
 import { apiSchema, checkCost, limitsOf } from './graphql';
 import { checkedQuery, precheckGraphQL } from './precheck';
 import { SCREEN_OPERATION, screenRequestOf } from './screen';
-import { BULK_ROW_OPERATION, bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, screenBulk, serialiseBulkLine, spoolBulkUpload } from './screen-bulk';
+import { BULK_ROW_OPERATION, bulkErrorLine, BulkLine, bulkOutputFormatOf, bulkParamsOf, BulkOutputFormat, BulkParams, bulkServeSettings, BulkUploadLimits, screenBulk, serialiseBulkLine, spoolBulkUpload } from './screen-bulk';
 import { cors, hostAllowList, isLoopbackHost, refuseBatches, sameOriginOnly, securityHeaders } from './security';
 import { AppError, BadInputError, BusyError, RateLimitedError, ServiceUnavailableError, TimeoutError, UnauthenticatedError } from '../core/errors';
 import { log } from '../core/logger';
 import { Database, withDeadline } from '../core/neo4j/database';
 import { AccessSettings, accessSettings, apiLimits, ingestSpoolDir, REPO_ROOT, screenBulkSettings } from '../core/settings';
-import { BulkFormat, openBulkInput } from '../core/screening/bulk-input';
+import { BulkFormat, countBulkRows, openBulkInput } from '../core/screening/bulk-input';
 
 const CLIENT_DIST = path.join(REPO_ROOT, 'client', 'dist');
 
@@ -289,8 +289,8 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   }
 
   // Bulk screening (screen-bulk.ts): the body is the file (CSV or JSON lines). It is first spooled whole
-  // to a private file under INGEST_SPOOL_DIR (at most BULK_UPLOAD_LIMITS.maxBytes, a client silent for
-  // BULK_UPLOAD_LIMITS.idleMs let go), before admission, and screened from there, answered row by row as
+  // to a private file under INGEST_SPOOL_DIR (at most SCREEN_BULK_UPLOAD_MAX, a client silent for
+  // SCREEN_BULK_UPLOAD_IDLE let go), before admission, and screened from there, answered row by row as
   // a stream in the file's order while the run holds one admission slot. Spooled rather than screened
   // as it arrives: a run reading its upload at the pace it screens outlived Node's requestTimeout (300 s
   // to receive a request) on any long file, a browser's fetch(File) does not read the answer before it
@@ -298,11 +298,34 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   // stalled its upload held a slot meant for database work, and a refusal before the body was read
   // reset the connection. The parameters are checked first; a file unusable from its start (empty, no
   // name or identifier column, not UTF-8) is refused (400) before anything is answered; what stops it
-  // later (too many rows, a quote never closed) is its last line. A client that goes away stops the run.
-  // Bulk runs (spooling included) are bounded apart from the slots: at most BULK_RUNS_MAX at once and one
-  // per client, so that bulk files cannot take every slot from single screens and the explorer.
-  const BULK_RUNS_MAX = Math.max(1, Math.floor(access.maxConcurrentQueries / 4)); // a setting (SCREEN_BULK_MAX_RUNS) asked of the lead
+  // later (too many rows, a quote never closed) is its last line.
+  // Bulk runs (spooling included) are bounded apart from the slots: at most SCREEN_BULK_MAX_RUNS at once
+  // and one per client, so that bulk files cannot take every slot from single screens and the explorer.
+  // A client that goes away (its connection closed) calls its run off at once: no further row is started,
+  // the rows under way are let go (request.ts), its admission slot and its bulk run are freed and its
+  // upload is removed; the audit says after how many of the file's rows.
+  const bulkServe = bulkServeSettings(access.maxConcurrentQueries);
+  /** The upload limits in force (tests lower them here). */
+  app.locals.bulkUploadLimits = bulkServe.upload;
   const bulkRuns = new Map<string, number>();
+  /** Upload folders not yet removed, for a server stopping on a signal (removeBulkUploads, server/main.ts). */
+  const bulkUploads = new Set<string>();
+  const removeUpload = (dir: string): Promise<void> =>
+    fs.promises.rm(dir, { recursive: true, force: true }).then(
+      () => void bulkUploads.delete(dir),
+      (err: Error) => log.warn(`bulk screening: could not remove ${dir}: ${err.message}`),
+    );
+  /** Removes the uploads of the runs under way (or still spooling): the server is about to exit. */
+  app.locals.removeBulkUploads = (): void => {
+    for (const dir of bulkUploads) {
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+        bulkUploads.delete(dir);
+      } catch (err) {
+        log.warn(`bulk screening: could not remove ${dir}: ${(err as Error).message}`);
+      }
+    }
+  };
   const checkBulk = (req: Request, res: Response, next: NextFunction) => {
     try {
       audit.record(callerOf(res), { event: 'read', operation: 'POST /api/screen/bulk', variables: truncatedJson(req.query) });
@@ -323,8 +346,9 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       const client = caller?.principal ? `key:${caller.principal.owner}` : `ip:${caller?.address ?? req.ip}`;
       const running = [...bulkRuns.values()].reduce((x, y) => x + y, 0);
       if ((bulkRuns.get(client) ?? 0) >= 1) throw new RateLimitedError('this client already runs a bulk screening; wait for it to end', 30);
-      if (running >= BULK_RUNS_MAX) throw new BusyError(`${running} bulk screenings are running, the most at once; retry shortly`, 30);
+      if (running >= bulkServe.maxRuns) throw new BusyError(`${running} bulk screenings are running, the most at once (SCREEN_BULK_MAX_RUNS); retry shortly`, 30);
       bulkRuns.set(client, (bulkRuns.get(client) ?? 0) + 1);
+      // Freed as the connection closes: at the run's end, or at once when the client goes away.
       res.once('close', () => {
         const n = (bulkRuns.get(client) ?? 1) - 1;
         if (n > 0) bulkRuns.set(client, n);
@@ -337,15 +361,24 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   };
   const spoolBulk = async (req: Request, res: Response, next: NextFunction) => {
     let dir: string | undefined;
+    // Listened for before the folder exists: a client gone while it is made must not leave it behind.
+    let closed = false;
+    res.once('close', () => {
+      closed = true;
+      if (dir) void removeUpload(dir);
+    });
     try {
       const root = ingestSpoolDir();
       await fs.promises.mkdir(root, { recursive: true });
       // mkdtemp makes the folder 0700: the upload is readable by this server's user only.
-      const made = await fs.promises.mkdtemp(path.join(root, 'bulk-upload-'));
-      dir = made;
-      res.once('close', () => void fs.promises.rm(made, { recursive: true, force: true }).catch((err: Error) => log.warn(`bulk screening: could not remove ${made}: ${err.message}`)));
-      const file = path.join(made, 'upload');
-      const { bytes, sha256 } = await spoolBulkUpload(req, file);
+      dir = await fs.promises.mkdtemp(path.join(root, 'bulk-upload-'));
+      bulkUploads.add(dir);
+      if (closed) {
+        void removeUpload(dir);
+        return;
+      }
+      const file = path.join(dir, 'upload');
+      const { bytes, sha256 } = await spoolBulkUpload(req, file, app.locals.bulkUploadLimits as BulkUploadLimits);
       res.locals.bulk.upload = { file, bytes, sha256 };
       next();
     } catch (err) {
@@ -362,13 +395,12 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       next(err);
     }
   };
-  // The slot is kept until the run has ended, in-flight rows included (a client gone does not free it early).
+  // The slot is freed when the connection closes: at the run's end, or at once when the client goes away
+  // (the run is called off and lets go of its rows under way: none of them holds it).
   const admitBulk = async (_req: Request, res: Response, next: NextFunction) => {
     const ticket = admission.enter();
     res.locals.bulkTicket = ticket;
-    res.once('close', () => {
-      if (!res.locals.bulkRunning) ticket.leave();
-    });
+    res.once('close', ticket.leave);
     try {
       await ticket.ready;
       next();
@@ -379,14 +411,23 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   const runBulk = async (_req: Request, res: Response, next: NextFunction) => {
     const { params, format, inputFormat, upload } = res.locals.bulk as { params: BulkParams; format: BulkOutputFormat; inputFormat: BulkFormat | undefined; upload: { file: string; bytes: number; sha256: string } };
     const ticket = res.locals.bulkTicket as { leave(): void };
-    res.locals.bulkRunning = true;
     const stop = new AbortController();
-    res.once('close', () => stop.abort());
+    // Whether the run has answered to its end (or failed before answering): a close after that is no call-off.
+    let over = false;
+    res.once('close', () => {
+      if (!over) stop.abort();
+    });
+    // Held open from the start, so that a run called off can still count the file's rows for the audit
+    // once its folder is removed (at the close).
+    let forCount: fs.promises.FileHandle | undefined;
     let run: AsyncGenerator<BulkLine> | undefined;
     const counts = { rows: 0, screened: 0, matched: 0, errors: 0, fatal: null as string | null };
+    /** Rows whose results were written to the client (its "N of M rows" when it goes away). */
+    let answered = 0;
     try {
       try {
         if (!state.db || state.notReady) throw new ServiceUnavailableError('The database is starting or unreachable; retry shortly');
+        forCount = await fs.promises.open(upload.file, 'r');
         const input = await openBulkInput(fs.createReadStream(upload.file), { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows });
         const { requestTimeoutMs } = graphql ? limitsOf(graphql) : apiLimits();
         run = screenBulk(input, { db: state.db, params, requestTimeoutMs, concurrency: screenBulkSettings().concurrency, caller: callerOf(res), audit, signal: stop.signal });
@@ -399,6 +440,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
         res.flushHeaders();
         if (!first.done) res.write(serialiseBulkLine(first.value, format));
       } catch (err) {
+        over = true;
         await run?.return(undefined);
         next(err);
         return;
@@ -408,6 +450,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
           if (line.type === 'end') Object.assign(counts, { rows: line.rows, screened: line.screened, matched: line.matched, errors: line.errors });
           if (line.type === 'error' && line.fatal) counts.fatal = line.error;
           if (stop.signal.aborted) break;
+          if (line.type === 'row' || (line.type === 'error' && !line.fatal)) answered++;
           // Backpressure: the next rows are screened only once the client has taken these.
           if (!res.write(serialiseBulkLine(line, format)) && !stop.signal.aborted) {
             await new Promise<void>((resolve) => {
@@ -425,15 +468,22 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
         logServerFault('HTTP', 500, err);
         if (!stop.signal.aborted) res.write(serialiseBulkLine(bulkErrorLine(null, null, 'the run stopped: internal error (logged)', true), format));
       }
+      if (!stop.signal.aborted) over = true;
       res.end();
     } finally {
       ticket.leave();
+      let stopped: string | undefined;
+      if (stop.signal.aborted) {
+        const of = forCount ? await countBulkRows(forCount.createReadStream(), { source: 'the upload', format: inputFormat, maxRows: screenBulkSettings().maxRows }).catch(() => null) : null;
+        stopped = `cancelled by the client after ${answered} of ${of ?? 'an unknown number of'} rows`;
+        log.info(`bulk screening: ${stopped}`);
+      } else await forCount?.close().catch(() => undefined);
       audit.record(callerOf(res), {
         event: 'read',
         operation: 'POST /api/screen/bulk (end)',
         sha256: upload.sha256,
         bytes: upload.bytes,
-        ...(stop.signal.aborted ? { stopped: 'the client went away' } : {}),
+        ...(stopped ? { stopped } : {}),
         ...counts,
       });
     }

@@ -9,24 +9,67 @@
  *
  * graphql.ts starts the clock when the request arrives (startRequest); a context that never went
  * through it (a resolver called directly) starts it at its first read.
+ *
+ * A request may also be given an AbortSignal (a bulk screening's row: its client went away): once it
+ * fires no read starts, and a read under way is let go at once (its promise rejects with
+ * RequestAbortedError). Let go, not stopped: Database.read takes no signal, so Neo4j runs that
+ * transaction on until it ends or its timeout (the request's time left) stops it.
  */
 import { TimeoutError } from '../core/errors';
-import { Database, withDeadline } from '../core/neo4j/database';
+import type { RecordShape } from 'neo4j-driver';
+import { Database, Params, withDeadline } from '../core/neo4j/database';
 import { apiLimits } from '../core/settings';
 import { Context, dbOf } from './context';
 
 interface Scope {
   deadline: number;
   timeoutMs: number;
+  signal?: AbortSignal;
   db?: Database;
   loaders: Map<object, unknown>;
 }
 
 const scopes = new WeakMap<Context, Scope>();
 
-/** Starts the request's clock: its reads must all be done within `timeoutMs` from now. */
-export function startRequest(ctx: Context, timeoutMs: number): void {
-  if (!scopes.has(ctx)) scopes.set(ctx, { deadline: Date.now() + timeoutMs, timeoutMs, loaders: new Map() });
+/** Why a request's read failed: the request was called off (its signal) before the read ended. */
+export class RequestAbortedError extends Error {
+  constructor() {
+    super('the request was called off');
+  }
+}
+
+/** Starts the request's clock: its reads must all be done within `timeoutMs` from now, and none once `signal` fires. */
+export function startRequest(ctx: Context, timeoutMs: number, signal?: AbortSignal): void {
+  if (!scopes.has(ctx)) scopes.set(ctx, { deadline: Date.now() + timeoutMs, timeoutMs, signal, loaders: new Map() });
+}
+
+/** `work`, unless `signal` fires first: then RequestAbortedError at once (work's own outcome is ignored). */
+function untilAborted<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new RequestAbortedError());
+  const running = work();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new RequestAbortedError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    running.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(err);
+      },
+    );
+  });
+}
+
+/** `db` whose reads (and snapshot) give up when `signal` fires. */
+function abortable(db: Database, signal: AbortSignal): Database {
+  const bounded = Object.create(db) as Database;
+  bounded.read = <T extends RecordShape = RecordShape>(name: string, params?: Params, timeoutMs?: number, slots?: Record<string, string | number>) =>
+    untilAborted(() => db.read<T>(name, params, timeoutMs, slots), signal);
+  bounded.snapshot = () => untilAborted(() => db.snapshot(), signal);
+  return bounded;
 }
 
 function scopeOf(ctx: Context): Scope {
@@ -37,11 +80,14 @@ function scopeOf(ctx: Context): Scope {
 /** The database as this request reads it: every read within the request's deadline. */
 export function requestDb(ctx: Context): Database {
   const scope = scopeOf(ctx);
-  scope.db ??= withDeadline(
-    dbOf(ctx),
-    scope.deadline,
-    () => new TimeoutError(`The request took longer than its time limit (REQUEST_TIMEOUT, ${scope.timeoutMs / 1000} s) and was stopped; ask for less at once`),
-  );
+  if (!scope.db) {
+    const bounded = withDeadline(
+      dbOf(ctx),
+      scope.deadline,
+      () => new TimeoutError(`The request took longer than its time limit (REQUEST_TIMEOUT, ${scope.timeoutMs / 1000} s) and was stopped; ask for less at once`),
+    );
+    scope.db = scope.signal ? abortable(bounded, scope.signal) : bounded;
+  }
   return scope.db;
 }
 

@@ -19,6 +19,7 @@ import type { Database } from '../core/neo4j/database';
 import { BulkFileError, type BulkInput, type BulkRow, type BulkScreenInput } from '../core/screening/bulk-input';
 import { nameStatsFor } from '../core/screening/name-stats';
 import { searchIndexReady } from '../core/search/live';
+import { screenBulkSettings } from '../core/settings';
 import { truncatedJson, type AuditLog } from './audit';
 import type { Caller } from './auth';
 import type { Context } from './context';
@@ -206,7 +207,8 @@ async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOp
   const ctx: Context = { db: o.db, caller: o.caller, audit: o.audit };
   // Each row is a read as a single screen is (recorded when AUDIT_READS is on; its input cut as a request's variables are).
   o.audit?.record(o.caller, { event: 'read', operation: 'POST /api/screen/bulk row', line, ref, input: truncatedJson(input) });
-  startRequest(ctx, o.requestTimeoutMs);
+  // The run's signal is the row's: a run called off lets go of its rows' reads at once.
+  startRequest(ctx, o.requestTimeoutMs, o.signal);
   try {
     const answer = await screen(requestDb(ctx), ctx, { input, first: o.params.first, threshold: o.params.threshold });
     const matches = await Promise.all(
@@ -231,6 +233,8 @@ async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOp
       csv: rowCsv(line, ref, input, matches),
     };
   } catch (err) {
+    // Called off: the row has no answer (ordered() no longer waits for it).
+    if (o.signal?.aborted) throw err;
     if (err instanceof ServiceUnavailableError) throw new RunStopped(`stopped at line ${line}: ${err.message}`);
     const name = input.name ?? null;
     if (err instanceof TimeoutError) return bulkErrorLine(line, ref, `line ${line}: not screened: it took longer than its time limit (REQUEST_TIMEOUT, ${o.requestTimeoutMs / 1000} s)`, false, name);
@@ -247,18 +251,36 @@ const settle = <T>(p: Promise<T>): Promise<Settled<T>> => p.then((value) => ({ o
  * `work` over `source` with at most `n` at once, answers in the source's order. The next item is read
  * while earlier ones are worked on, and an answer is given as soon as it and those before it are done.
  * A failure of the source (or of a work) comes after the answers before it.
+ *
+ * `signal` calls it off: nothing more is read or started, and it returns at once, without waiting for
+ * the works under way (their answers are dropped): a client gone must not keep its admission slot while
+ * rows nobody will read finish (the works' reads give up too: request.ts).
  */
 async function* ordered<T, R>(source: AsyncIterator<T>, n: number, work: (t: T) => Promise<R>, signal?: AbortSignal): AsyncGenerator<R> {
   const queue: Promise<Settled<R>>[] = [];
   let next: Promise<Settled<IteratorResult<T>>> | null = null;
   let done = false;
   let failure: { error: unknown } | null = null;
+  // What comes first: the oldest work done, the next item read, or the call-off. The listener is removed
+  // each time (a promise waiting for the signal would collect a reaction per row of a long file).
+  const first = (oldest: Promise<unknown> | undefined, read: Promise<unknown> | null) =>
+    new Promise<'done' | 'read' | 'aborted'>((resolve) => {
+      const stop = () => resolve('aborted');
+      signal?.addEventListener('abort', stop, { once: true });
+      const took = (what: 'done' | 'read') => () => {
+        signal?.removeEventListener('abort', stop);
+        resolve(what);
+      };
+      void oldest?.then(took('done'));
+      void read?.then(took('read'));
+    });
   try {
     for (;;) {
       if (signal?.aborted) return;
       if (!done && !next && queue.length < n) next = settle(source.next());
       if (queue.length === 0 && !next) break;
-      const took = queue.length && next ? await Promise.race([queue[0].then(() => 'done' as const), next.then(() => 'read' as const)]) : next ? 'read' : 'done';
+      const took = await first(queue[0], next);
+      if (took === 'aborted') return;
       if (took === 'read') {
         const r = await next!;
         next = null;
@@ -275,9 +297,10 @@ async function* ordered<T, R>(source: AsyncIterator<T>, n: number, work: (t: T) 
     }
     if (failure) throw failure.error;
   } finally {
-    // Rows already started run to their end before the run ends (they are settled: this never throws),
-    // so that the caller's admission slot is held while they still use the database.
-    await Promise.all(queue);
+    // Unless called off, rows already started run to their end before the run ends (they are settled: this never
+    // throws), so that the caller's admission slot is held while they still use the database.
+    if (!signal?.aborted) await Promise.all(queue);
+    // The source is closed either way (a read under way first ends: reading the spooled file, it is short).
     if (!done) await source.return?.(undefined);
   }
 }
@@ -326,35 +349,53 @@ export async function* screenBulk(input: BulkInput, o: BulkRunOptions): AsyncGen
   yield { type: 'end', rows, screened, matched, errors, seconds: Math.round((Date.now() - started) / 100) / 10 };
 }
 
-/** The upload is larger than BULK_UPLOAD_LIMITS.maxBytes (413). */
+/** The upload is larger than its limit, SCREEN_BULK_UPLOAD_MAX (413). */
 export class UploadTooLargeError extends AppError {
   override readonly code = 'BAD_USER_INPUT';
   override readonly status = 413;
 }
 
-/** No byte of the upload came for BULK_UPLOAD_LIMITS.idleMs (408). */
+/** No byte of the upload came for SCREEN_BULK_UPLOAD_IDLE (408). */
 export class UploadStalledError extends AppError {
   override readonly code = 'BAD_USER_INPUT';
   override readonly status = 408;
 }
 
+/** Bounds of an upload to POST /api/screen/bulk while it is spooled. */
+export interface BulkUploadLimits {
+  maxBytes: number;
+  idleMs: number;
+}
+
+/** What POST /api/screen/bulk is bounded by (besides SCREEN_BULK_MAX_ROWS and SCREEN_BULK_CONCURRENCY). */
+export interface BulkServeSettings {
+  upload: BulkUploadLimits;
+  /** Bulk runs at once, spooling included (one per client besides). */
+  maxRuns: number;
+}
+
+/** The settings screenBulkSettings() gives for serving bulk runs (undefined until settings.ts has them: the defaults below). */
+type ServeSettingsGiven = Partial<{ uploadMaxBytes: number; uploadIdleMs: number; maxRuns: number }>;
+
 /**
- * Bounds of an upload to POST /api/screen/bulk while it is spooled. Constants until settings exist for
- * them (SCREEN_BULK_MAX_BYTES, SCREEN_BULK_IDLE_TIMEOUT asked of the lead; settings.ts is not this module's).
+ * SCREEN_BULK_UPLOAD_MAX (default 256 MB: 100,000 rows of a few hundred bytes are some 30 MB, this leaves
+ * room and bounds the disk a client takes), SCREEN_BULK_UPLOAD_IDLE (default 30 s without a byte, before
+ * the first or between two) and SCREEN_BULK_MAX_RUNS (default a quarter of MAX_CONCURRENT_QUERIES, at
+ * least 1: bulk files must not take every slot from single screens and the explorer).
  */
-export const BULK_UPLOAD_LIMITS = {
-  /** 100,000 rows of a few hundred bytes are some 30 MB; 256 MB leaves room and bounds the disk a client takes. */
-  maxBytes: 256 * 1024 * 1024,
-  /** A client that sends nothing for this long (before its first byte, or between two) is let go. */
-  idleMs: 30_000,
-};
+export function bulkServeSettings(maxConcurrentQueries: number, given: ServeSettingsGiven = screenBulkSettings() as ServeSettingsGiven): BulkServeSettings {
+  return {
+    upload: { maxBytes: given.uploadMaxBytes ?? 256 * 1024 * 1024, idleMs: given.uploadIdleMs ?? 30_000 },
+    maxRuns: given.maxRuns ?? Math.max(1, Math.floor(maxConcurrentQueries / 4)),
+  };
+}
 
 /**
  * Writes an upload whole to `file` (created new, readable by this user only) at the pace the client sends
  * it, with its size and SHA-256 (for the audit). Refused past `maxBytes` (413) or after `idleMs` without
  * a byte (408); a client gone mid-way rejects with the stream's error. The caller removes the file.
  */
-export async function spoolBulkUpload(body: Readable, file: string, limits = BULK_UPLOAD_LIMITS): Promise<{ bytes: number; sha256: string }> {
+export async function spoolBulkUpload(body: Readable, file: string, limits: BulkUploadLimits): Promise<{ bytes: number; sha256: string }> {
   const out = fs.createWriteStream(file, { flags: 'wx', mode: 0o600 });
   const hash = crypto.createHash('sha256');
   let bytes = 0;
@@ -369,11 +410,11 @@ export async function spoolBulkUpload(body: Readable, file: string, limits = BUL
       };
       const idle = () => {
         clearTimeout(timer);
-        timer = setTimeout(() => fail(new UploadStalledError(`the upload sent nothing for ${limits.idleMs / 1000} s; send the file in one request (curl --data-binary @file.csv)`)), limits.idleMs);
+        timer = setTimeout(() => fail(new UploadStalledError(`the upload sent nothing for ${limits.idleMs / 1000} s (SCREEN_BULK_UPLOAD_IDLE); send the file in one request (curl --data-binary @file.csv)`)), limits.idleMs);
       };
       const onData = (chunk: Buffer) => {
         bytes += chunk.length;
-        if (bytes > limits.maxBytes) return fail(new UploadTooLargeError(`the upload is larger than ${limits.maxBytes / (1024 * 1024)} MB; split the file`));
+        if (bytes > limits.maxBytes) return fail(new UploadTooLargeError(`the upload is larger than ${limits.maxBytes / (1024 * 1024)} MB (SCREEN_BULK_UPLOAD_MAX); split the file`));
         hash.update(chunk);
         idle();
         // The disk before the network: a client cannot fill the memory faster than the file takes it.

@@ -15,11 +15,11 @@ import { createApp, AppState } from '../../server/api/app';
 import { createGraphQLServer } from '../../server/api/graphql';
 import { Readable } from 'node:stream';
 import type { Admission } from '../../server/api/admission';
-import { BULK_UPLOAD_LIMITS, screenBulk } from '../../server/api/screen-bulk';
+import { type BulkUploadLimits, screenBulk } from '../../server/api/screen-bulk';
 import { AuditLog } from '../../server/api/audit';
 import { Database } from '../../server/core/neo4j/database';
 import { openBulkInput } from '../../server/core/screening/bulk-input';
-import { REPO_ROOT } from '../../server/core/settings';
+import { accessSettings, REPO_ROOT, screenBulkSettings } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
 import { externalNeo4jEnv, LOAD_DEFAULTS, resetDatabase, testDatabase } from '../helpers';
 
@@ -29,6 +29,7 @@ let server: http.Server;
 let base: string;
 let tmp: string;
 let admission: Admission;
+let uploadLimits: BulkUploadLimits;
 const state: AppState = { notReady: null, db: null, neo4j: { uri: 'test', embedded: false, version: null } };
 const graphql = createGraphQLServer();
 
@@ -40,6 +41,7 @@ beforeAll(async () => {
   await graphql.start();
   const app = createApp(state, graphql);
   admission = app.locals.admission as Admission;
+  uploadLimits = app.locals.bulkUploadLimits as BulkUploadLimits;
   server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
@@ -219,13 +221,13 @@ test('the upload is spooled whole to a private file before the run takes a slot;
 }, 120_000);
 
 test('an upload larger than the cap is refused with 413, one that stalls with 408; neither leaves its file', async () => {
-  const saved = { ...BULK_UPLOAD_LIMITS };
+  const saved = { ...uploadLimits };
   try {
-    BULK_UPLOAD_LIMITS.maxBytes = 1000;
+    uploadLimits.maxBytes = 1000;
     const big = await api('', `name\n${'ALIS\n'.repeat(300)}`);
     expect([big.status, JSON.parse(big.text).errors[0].message]).toEqual([413, expect.stringMatching(/^the upload is larger than/)]);
-    BULK_UPLOAD_LIMITS.maxBytes = saved.maxBytes;
-    BULK_UPLOAD_LIMITS.idleMs = 300;
+    uploadLimits.maxBytes = saved.maxBytes;
+    uploadLimits.idleMs = 300;
     const { req, res } = upload();
     req.write('name\nALIS\n');
     const answer = await res;
@@ -234,7 +236,7 @@ test('an upload larger than the cap is refused with 413, one that stalls with 40
     expect([answer.statusCode, JSON.parse(text).errors[0].message]).toEqual([408, expect.stringMatching(/^the upload sent nothing for 0.3 s/)]);
     req.destroy();
   } finally {
-    Object.assign(BULK_UPLOAD_LIMITS, saved);
+    Object.assign(uploadLimits, saved);
   }
   while (spooled().length > 0) await new Promise((r) => setTimeout(r, 20));
   expect(admission.load).toEqual({ running: 0, queued: 0 });
@@ -252,6 +254,31 @@ test('with AUDIT_READS each row screened is recorded as a read, with its line, r
   const rows = events.filter((e) => e.operation === 'POST /api/screen/bulk row');
   // The error row (no name) was not screened, so it read nothing.
   expect(rows.map((e) => [e.line, e.ref, JSON.parse(e.input).name])).toEqual([[2, 'A', 'Pioneer Bencont Star Real Estat'], [4, 'C', 'Zephyrine Quolloway Holdings']]);
+}, 120_000);
+
+test('identifiers written as mailto: and tel: URIs, and a national phone number read in the row\'s country, find the party that holds them', async () => {
+  // AL-RAWI of the 2024-05-03 SDN list: "Email Address mohand.alrawii@gmail.com; ... Phone Number 9647821757598" (Iraq).
+  const id = await idOf('AL-RAWI, Muhannad Mushtaq Talib Zghayir Karhout');
+  const input = await openBulkInput(
+    Readable.from([
+      'ref,country,identifiers,phone\n' +
+        'mailto,,MAILTO:Mohand.Alrawii@gmail.com,\n' +
+        'tel,,tel:+964-782-175-7598,\n' +
+        'national,Iraq,,0782 175 7598\n' +
+        'no-country,,,0782 175 7598\n',
+    ]),
+    { source: 'ids.csv', maxRows: 10 },
+  );
+  const rows: Line[] = [];
+  for await (const l of screenBulk(input, { db, params: { threshold: 0.7, first: 3, maxHops: 1 }, requestTimeoutMs: 60_000, concurrency: 2 })) if (l.type === 'row' || l.type === 'error') rows.push(l);
+  expect(rows.map((r) => [r.ref, r.status, r.matches?.[0]?.id ?? null])).toEqual([
+    ['mailto', 'match', id],
+    ['tel', 'match', id],
+    ['national', 'match', id],
+    // Without a country the same digits are no number of any country: nothing is found.
+    ['no-country', 'no_match', null],
+  ]);
+  expect(rows[2].input.identifiers).toEqual([{ type: 'phone', value: '0782 175 7598', country: 'Iraq' }]);
 }, 120_000);
 
 test('a run stops when it is told to: an endless file is read no further, and the run ends', async () => {
@@ -284,20 +311,78 @@ test('a run stops when it is told to: an endless file is read no further, and th
   expect(read).toBeLessThan(100_000);
 }, 120_000);
 
-test('a client that disconnects stops the run; its slot is held until its rows under way have ended, then freed', async () => {
-  const { req, res } = upload();
-  req.end(`ref,name\n${Array.from({ length: 200 }, (_, i) => `R-${i},Pioneer Bencont Star Real Estat`).join('\n')}\n`);
-  const answer = await res;
-  expect(admission.load.running).toBe(1);
-  // The answer's first row, then the client goes away.
-  for await (const chunk of answer) if (String(chunk).includes('"type":"row"')) break;
-  req.on('error', () => undefined);
-  req.destroy();
-  // Freed when the run has ended (the jest timeout bounds the wait: a slot never freed fails it).
-  while (admission.load.running > 0) await new Promise((r) => setTimeout(r, 50));
-  expect(admission.load).toEqual({ running: 0, queued: 0 });
-  while (spooled().length > 0) await new Promise((r) => setTimeout(r, 20));
-}, 120_000);
+test('a client that disconnects calls its run off at once: slots freed, upload removed, no further row started, the audit says how far it got', async () => {
+  // A server of its own, recording reads (each row started, and the run's end) in an audit log of this test.
+  const auditDir = path.join(tmp, 'audit-cancel');
+  const app = createApp(state, graphql, { ...accessSettings(), auditDir, auditReads: true });
+  const own = http.createServer(app);
+  await new Promise<void>((resolve) => own.listen(0, '127.0.0.1', resolve));
+  const ownBase = `http://127.0.0.1:${(own.address() as { port: number }).port}`;
+  try {
+    // Names of the 2024-05-03 SDN list (misspelt as in the seed file), 3,000 rows.
+    const names = ['Pioneer Bencont Star Real Estat', 'LIMITED LIABILITY COMPANY ALIS', 'CHINYONG INFORMATON TECHNOLOGY COOPERATION COMPANY', 'MEHR-E EQTESAD-E IRANIAN INVESTMENT CO'];
+    const rows = 3000;
+    const body = `ref,name\n${Array.from({ length: rows }, (_, i) => `R-${i},${names[i % names.length]}`).join('\n')}\n`;
+    const url = new URL(`${ownBase}/api/screen/bulk?first=1&maxHops=1`);
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname + url.search, method: 'POST', headers: { 'content-type': 'text/csv' } });
+    req.on('error', () => undefined);
+    const answer = await new Promise<http.IncomingMessage>((resolve) => {
+      req.on('response', resolve);
+      req.end(body);
+    });
+    expect(answer.statusCode).toBe(200);
+    // Its upload, while it runs (the only one: the tests of this file run one at a time).
+    const [upload] = spooled();
+    expect(upload).toMatch(/^bulk-upload-/);
+    // The first result lines, then the client goes away.
+    let text = '';
+    for await (const chunk of answer) {
+      text += String(chunk);
+      if ((text.match(/"type":"row"/g) ?? []).length >= 2) break;
+    }
+    req.destroy();
+
+    // The same client can start a new run at once (a 429 would say its first still counts), and the
+    // first's upload is gone. Polled: the jest timeout bounds the waits.
+    let next: Awaited<ReturnType<typeof fetch>>;
+    for (;;) {
+      next = await fetch(`${ownBase}/api/screen/bulk?first=1&maxHops=1`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'ref,name\nN-1,LIMITED LIABILITY COMPANY ALIS\n' });
+      if (next.status !== 429) break;
+      await next.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(next.status).toBe(200);
+    expect(parseLines(await next.text()).map((l) => l.ref ?? l.type)).toEqual(['start', 'N-1', 'end']);
+    while (spooled().includes(upload)) await new Promise((r) => setTimeout(r, 20));
+    expect((app.locals.admission as Admission).load).toEqual({ running: 0, queued: 0 });
+
+    // The audit: the run's end says it was called off after the rows answered, of the file's 3,000.
+    const events = async (): Promise<Line[]> => {
+      const file = path.join(auditDir, 'audit.log');
+      // Whole lines only: the log is written as the events come.
+      const whole = fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').slice(0, -1) : [];
+      return whole.map((l) => JSON.parse(l) as Line);
+    };
+    let ends: Line[] = [];
+    while ((ends = (await events()).filter((e) => e.operation === 'POST /api/screen/bulk (end)' && e.sha256 !== undefined)).length < 2) await new Promise((r) => setTimeout(r, 50));
+    const cancelled = ends.find((e) => e.stopped !== undefined)!;
+    const m = /^cancelled by the client after (\d+) of (\d+) rows$/.exec(cancelled.stopped as string);
+    expect(m).not.toBeNull();
+    const answered = Number(m![1]);
+    expect(Number(m![2])).toBe(rows);
+    expect(answered).toBeGreaterThanOrEqual(2);
+    expect(answered).toBeLessThan(rows);
+    // No row was started after the call-off: those started are the ones answered, the ones under way
+    // (SCREEN_BULK_CONCURRENCY) and the one taken from the run as the client went.
+    const started = (await events()).filter((e) => e.operation === 'POST /api/screen/bulk row' && /^R-/.test(e.ref as string));
+    expect(started.length).toBeLessThanOrEqual(answered + screenBulkSettings().concurrency + 1);
+    expect(ends.find((e) => e.stopped === undefined)).toMatchObject({ rows: 1, screened: 1 });
+  } finally {
+    await new Promise((r) => own.close(r));
+    (app.locals.stop as () => void)();
+    await (app.locals.audit as AuditLog).close();
+  }
+}, 300_000);
 
 test('what cannot be run is refused before anything is answered: 400 with the reason', async () => {
   const refused = async (query: string, body: string, message: RegExp) => {

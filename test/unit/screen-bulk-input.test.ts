@@ -161,3 +161,66 @@ test('a file with CRLF line ends (as spreadsheets write it) has the same line nu
     [5, '2', 'ALIS'],
   ]);
 });
+
+test('mailto: and tel: URIs: the scheme is dropped and says the type; a URI given another type is an error row', async () => {
+  // Identifiers of two SDN parties of 2024-05-03 (AL-RAWI, Muhannad Mushtaq Talib Zghayir Karhout; SINBAD), as address books export them.
+  const { rows } = await read(
+    'ref,name,identifiers,email,phone\n' +
+      'u-1,,mailto:mohand.alrawii@gmail.com; TEL:+964-782-175-7598; tel:07821757598,,\n' +
+      'u-2,,email: mailto:Support%40SINBAD.io?subject=hello,MAILTO:support@sinbad.io,tel:+964 782 175 7598;ext=12\n' +
+      'u-3,,"mailto:a@sinbad.io,b@sinbad.io",,\n' +
+      'u-4,,passport: tel:+9647821757598,,\n' +
+      'u-5,,mailto:,,\n',
+  );
+  expect(rows).toEqual([
+    {
+      line: 2,
+      ref: 'u-1',
+      input: {
+        identifiers: [
+          { type: 'email', value: 'mohand.alrawii@gmail.com' },
+          { type: 'phone', value: '+964-782-175-7598' },
+          // Digits alone read as a document number: tel: says it is a phone.
+          { type: 'phone', value: '07821757598' },
+        ],
+      },
+    },
+    {
+      line: 3,
+      ref: 'u-2',
+      input: {
+        identifiers: [
+          { type: 'email', value: 'Support@SINBAD.io' },
+          { type: 'email', value: 'support@sinbad.io' },
+          // Its parameter (;ext=12) dropped, not taken for a value of the cell.
+          { type: 'phone', value: '+964 782 175 7598' },
+        ],
+      },
+    },
+    { line: 4, ref: 'u-3', input: { identifiers: [{ type: 'email', value: 'a@sinbad.io' }, { type: 'email', value: 'b@sinbad.io' }] } },
+    { line: 5, ref: 'u-4', error: 'line 5: "tel:+9647821757598" is a tel: URI (phone), but its type is passport' },
+    { line: 6, ref: 'u-5', error: 'line 6: "mailto:" is a mailto: URI with no address in it' },
+  ]);
+});
+
+test('a phone number is read in the row\'s country (its own first); documents keep no country they were not given', async () => {
+  const { rows } = await read(
+    '{"ref":"j","country":"Iraq","identifiers":[{"value":"tel:0782 175 7598"},{"type":"phone","value":"0212 555 0101","country":"Turkey"},{"type":"passport","value":"00167950"}]}\n' +
+      '{"ref":"k","identifiers":[{"type":"phone","value":"0782 175 7598"}]}\n',
+  );
+  expect(rows).toEqual([
+    {
+      line: 1,
+      ref: 'j',
+      input: {
+        country: 'Iraq',
+        identifiers: [
+          { type: 'phone', value: '0782 175 7598', country: 'Iraq' },
+          { type: 'phone', value: '0212 555 0101', country: 'Turkey' },
+          { type: 'passport', value: '00167950' },
+        ],
+      },
+    },
+    { line: 2, ref: 'k', input: { identifiers: [{ type: 'phone', value: '0782 175 7598' }] } },
+  ]);
+});

@@ -102,8 +102,19 @@ function mappingOf(column: string): Mapping | undefined {
 
 const KNOWN_COLUMNS = 'ref, name, kind, birth_date, country, identifiers, or an identifier type (email, phone, wallet, website, passport, national_id, tax_id, registration_number, imo, mmsi, ...)';
 
-/** Values of one cell: `a; b`. */
-const cellValues = (s: string): string[] => s.split(';').map((v) => v.trim()).filter(Boolean);
+/**
+ * Values of one cell: `a; b`. A tel: URI keeps its parameters (`tel:+44 20 7946 0000;ext=12`): they
+ * are no values of their own (uriValues drops them).
+ */
+function cellValues(s: string): string[] {
+  const values: string[] = [];
+  for (const part of s.split(';')) {
+    const v = part.trim();
+    if (values.length && /^\s*tel\s*:/i.test(values[values.length - 1]) && /^[a-z][a-z0-9-]*=/i.test(v)) values[values.length - 1] += `;${v}`;
+    else if (v) values.push(v);
+  }
+  return values;
+}
 
 /**
  * The `identifiers` cell: `type:value; type:value`; a value without `type:` (or a URL, whose scheme is
@@ -111,9 +122,35 @@ const cellValues = (s: string): string[] => s.split(';').map((v) => v.trim()).fi
  */
 function freeIdentifiers(cell: string): { type?: string; value: string }[] {
   return cellValues(cell).map((part) => {
+    // A mailto: or tel: URI is a value whose scheme says its type (uriValues), not "type:value".
+    if (URI.test(part)) return { value: part };
     const m = /^([A-Za-z][A-Za-z _.-]*?)\s*:\s*(?!\/\/)(.+)$/.exec(part);
     return m ? { type: m[1], value: m[2].trim() } : { value: part };
   });
+}
+
+/** A mailto: or tel: URI (address books and CRM exports write them so). */
+const URI = /^\s*(mailto|tel)\s*:/i;
+
+/**
+ * The values of a mailto: URI (RFC 6068: addresses separated by commas, percent-encoded, before any
+ * ?subject=...) or a tel: URI (RFC 3966: the number before its ;parameters; its visual separators are
+ * the phone parser's to read), with the type the scheme says; null for any other value.
+ */
+function uriValues(value: string): { type: 'email' | 'phone'; scheme: string; values: string[] } | null {
+  const m = /^\s*(mailto|tel)\s*:(.*)$/is.exec(value);
+  if (!m) return null;
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v;
+    }
+  };
+  const scheme = `${m[1].toLowerCase()}:`;
+  const values = scheme === 'mailto:' ? m[2].split('?')[0].split(',').map((v) => decode(v).trim()) : [decode(m[2].split(';')[0]).trim()];
+  if (!values.some(Boolean)) throw new BadInputError(`${JSON.stringify(value.trim())} is a ${scheme} URI with no ${scheme === 'mailto:' ? 'address' : 'number'} in it`);
+  return { type: scheme === 'mailto:' ? 'email' : 'phone', scheme, values: values.filter(Boolean) };
 }
 
 /** A cell or JSON value as text; refused (as the row's error) when it is neither text nor a number. */
@@ -133,12 +170,28 @@ function rowOf(line: number, cells: [string, unknown][]): BulkRow {
   const input: BulkScreenInput = {};
   try {
     const identifiers: NonNullable<BulkScreenInput['identifiers']> = [];
+    /** Of each identifier that was a mailto: or tel: URI: the URI as written and the type its scheme says. */
+    const fromUri: ({ uri: string; scheme: string; type: IdentifierType } | undefined)[] = [];
     // One at a time, and no further than one past the limit (parseScreenInput refuses that by name): a
     // cell of 400,000 values must be an error row, not a RangeError of push(...values) ending the run.
     const add = (xs: Iterable<{ type?: string; value: string }>) => {
       for (const x of xs) {
         if (identifiers.length > SCREEN_LIMITS.identifiers) return;
-        identifiers.push(x);
+        // JSON lines may hold anything here: only a text value can be a URI (parseScreenInput refuses the rest).
+        const uri = typeof x === 'object' && x !== null && typeof x.value === 'string' ? uriValues(x.value) : null;
+        if (!uri) {
+          identifiers.push(x);
+          fromUri.push(undefined);
+          continue;
+        }
+        // The scheme dropped; it names the type when the cell does not (a tel: number written without
+        // grouping would otherwise read as a document number).
+        const type = x.type === undefined || x.type === null || x.type === '' ? uri.type : x.type;
+        for (const value of uri.values) {
+          if (identifiers.length > SCREEN_LIMITS.identifiers) return;
+          identifiers.push({ ...x, type, value });
+          fromUri.push({ uri: x.value.trim(), scheme: uri.scheme, type: uri.type });
+        }
       }
     };
     for (const [column, raw] of cells) {
@@ -159,7 +212,15 @@ function rowOf(line: number, cells: [string, unknown][]): BulkRow {
       throw new BadInputError(`more than ${SCREEN_LIMITS.identifiers} identifiers; screen at most ${SCREEN_LIMITS.identifiers} per row`);
     }
     if (identifiers.length) input.identifiers = identifiers;
-    parseScreenInput(input);
+    const parsed = parseScreenInput(input);
+    parsed.identifiers.forEach((x, i) => {
+      const uri = fromUri[i];
+      if (uri && x.type !== uri.type) throw new BadInputError(`${JSON.stringify(uri.uri)} is a ${uri.scheme} URI (${uri.type}), but its type is ${x.type}`);
+      // A phone number without its country code is read in the row's country (its own, when given, first):
+      // "0782 175 7598" of a row from Iraq is +9647821757598. Phones only: a document number given a
+      // country is looked for among that country's documents alone (identifierLookup).
+      if (x.type === 'phone' && x.country === null && parsed.country !== null) identifiers[i] = { ...identifiers[i], country: parsed.country };
+    });
     return { line, ref, input };
   } catch (err) {
     // Nothing here reads the database: whatever goes wrong is this row's, and the run goes on.
@@ -597,4 +658,22 @@ export async function openBulkInput(stream: Readable, opts: BulkInputOptions): P
     }
   }
   return { format, columns, warnings, rows: rows() };
+}
+
+/**
+ * The rows of a file a run screens (error rows included): every record to its end, or to what stops
+ * the file (a quote never closed, more than maxRows rows), which a run stops at too. For a run called off,
+ * to say how far it got ("after N of M rows"). A file unusable from its start is 0 rows.
+ */
+export async function countBulkRows(stream: Readable, opts: BulkInputOptions): Promise<number> {
+  let n = 0;
+  try {
+    const input = await openBulkInput(stream, opts);
+    for await (const _row of input.rows) n++;
+  } catch (err) {
+    if (!(err instanceof BadInputError)) throw err;
+  } finally {
+    stream.destroy();
+  }
+  return n;
 }
