@@ -184,6 +184,9 @@ export const SETTINGS_DOC: Doc[] = [
   },
   { env: 'SCREEN_BULK_MAX_ROWS', default: '100000', doc: 'Most rows of one bulk screening file (`npm run screen`, POST /api/screen/bulk); a longer file is refused at that row' },
   { env: 'SCREEN_BULK_CONCURRENCY', default: '2', doc: 'Rows of one bulk screening screened at once (results keep the file order)' },
+  { env: 'SCREEN_BULK_UPLOAD_MAX', default: '256m', doc: 'Largest file POST /api/screen/bulk takes (e.g. 64m, 1g); a larger upload is refused (413) and its spooled part removed' },
+  { env: 'SCREEN_BULK_UPLOAD_IDLE', default: '30', doc: 'Seconds an upload to POST /api/screen/bulk may go without sending a byte before it is refused (408)' },
+  { env: 'SCREEN_BULK_MAX_RUNS', default: 'MAX_CONCURRENT_QUERIES / 4, at least 1', doc: 'Bulk screenings the API runs at once (one per client besides); more are answered 503 BUSY with Retry-After' },
   { env: 'FETCH_DIR', default: '$DATA_DIR/downloads', doc: '`ingest --fetch` downloads into a new private folder (0700) in here, and keeps it' },
   { env: 'FETCH_MAX_SIZE', default: '2g', doc: 'Largest file `ingest --fetch` downloads (e.g. 500m); a larger one is abandoned' },
   {
@@ -266,6 +269,12 @@ export interface ScreenBulkSettings {
   maxRows: number;
   /** Rows screened at once (SCREEN_BULK_CONCURRENCY). */
   concurrency: number;
+  /** Largest upload to POST /api/screen/bulk, bytes (SCREEN_BULK_UPLOAD_MAX). */
+  uploadMaxBytes: number;
+  /** Longest an upload may go without a byte, ms (SCREEN_BULK_UPLOAD_IDLE). */
+  uploadIdleMs: number;
+  /** Bulk runs of the API at once (SCREEN_BULK_MAX_RUNS). */
+  maxRuns: number;
 }
 
 /** Bulk screening's bounds (the API and the CLI read them when not handed loaded settings). */
@@ -273,6 +282,11 @@ export function screenBulkSettings(env: NodeJS.ProcessEnv = process.env): Screen
   return {
     maxRows: int(env, 'SCREEN_BULK_MAX_ROWS', 100_000, 1, 10_000_000),
     concurrency: int(env, 'SCREEN_BULK_CONCURRENCY', 2, 1, 64),
+    // 100,000 rows of a few hundred bytes are some 30 MB: room to spare, and a bound on the disk one client takes.
+    uploadMaxBytes: boundedSize(env, 'SCREEN_BULK_UPLOAD_MAX', '256m', 1024, 64 * 1024 ** 3),
+    uploadIdleMs: int(env, 'SCREEN_BULK_UPLOAD_IDLE', 30, 1, 3600) * 1000,
+    // Bulk files must not take every slot from single screens and the explorer.
+    maxRuns: int(env, 'SCREEN_BULK_MAX_RUNS', Math.max(1, Math.floor(int(env, 'MAX_CONCURRENT_QUERIES', 8, 1, 1000) / 4)), 1, 1000),
   };
 }
 

@@ -1,4 +1,4 @@
-import { loadSettings, logLevel, SettingsError, snapshotReuseMs } from '../../server/core/settings';
+import { loadSettings, logLevel, screenBulkSettings, SettingsError, snapshotReuseMs } from '../../server/core/settings';
 
 describe('settings', () => {
   test('defaults', () => {
@@ -44,5 +44,14 @@ describe('settings', () => {
     expect(() => snapshotReuseMs({ SNAPSHOT_REUSE_MS: '5001' })).toThrow(/SNAPSHOT_REUSE_MS=5001 is more than INGEST_READER_GRACE - REQUEST_TIMEOUT - 5 s \(5000 ms\)/);
     expect(() => loadSettings({ SNAPSHOT_REUSE_MS: '500', INGEST_READER_GRACE: '0' })).toThrow(SettingsError);
     expect(() => snapshotReuseMs({ SNAPSHOT_REUSE_MS: 'soon' })).toThrow(/SNAPSHOT_REUSE_MS="soon" is not a whole number/);
+  });
+  test('bulk screening bounds: defaults, sizes, and the runs at once following MAX_CONCURRENT_QUERIES', () => {
+    expect(screenBulkSettings({})).toEqual({ maxRows: 100_000, concurrency: 2, uploadMaxBytes: 256 * 1024 ** 2, uploadIdleMs: 30_000, maxRuns: 2 });
+    expect(screenBulkSettings({ SCREEN_BULK_UPLOAD_MAX: '64m', SCREEN_BULK_UPLOAD_IDLE: '5' })).toMatchObject({ uploadMaxBytes: 64 * 1024 ** 2, uploadIdleMs: 5000 });
+    expect(screenBulkSettings({ MAX_CONCURRENT_QUERIES: '3' }).maxRuns).toBe(1);
+    expect(screenBulkSettings({ MAX_CONCURRENT_QUERIES: '40' }).maxRuns).toBe(10);
+    expect(screenBulkSettings({ MAX_CONCURRENT_QUERIES: '40', SCREEN_BULK_MAX_RUNS: '3' }).maxRuns).toBe(3);
+    expect(() => screenBulkSettings({ SCREEN_BULK_UPLOAD_MAX: 'big' })).toThrow(/SCREEN_BULK_UPLOAD_MAX/);
+    expect(() => screenBulkSettings({ SCREEN_BULK_MAX_RUNS: '0' })).toThrow(/SCREEN_BULK_MAX_RUNS="0" is not a whole number between 1 and 1000/);
   });
 });
