@@ -6,6 +6,7 @@
  * Every way out stops an embedded Neo4j this process owns: SIGINT, SIGTERM, SIGHUP, an uncaught
  * exception or unhandled rejection (logged, then the same orderly shutdown, exit code 1), a start-up
  * failure; embedded.ts adds a last SIGTERM on process exit and a watchdog for when this process is killed.
+ * The orderly shutdown also removes the spooled uploads of the bulk screenings under way (app.ts).
  */
 import http from 'node:http';
 import { loadSettings, SettingsError } from './core/settings';
@@ -32,7 +33,8 @@ async function main(): Promise<void> {
   };
   const graphql = createGraphQLServer();
   await graphql.start();
-  const server = http.createServer(createApp(state, graphql));
+  const app = createApp(state, graphql);
+  const server = http.createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'EADDRINUSE' ? new SettingsError(`Port ${settings.port} on ${settings.host} is in use; set PORT to a free port`) : err),
@@ -50,6 +52,9 @@ async function main(): Promise<void> {
     log.info(`${why}: shutting down`);
     // Neo4j gets a minute to stop cleanly (embedded.ts); past that, exit anyway (the exit hook signals it).
     setTimeout(() => process.exit(code), 90_000).unref();
+    // The bulk screening uploads under way, removed before the connections close: their own removal (at
+    // the close) is asynchronous, and this process exits before it would have run.
+    (app.locals.removeBulkUploads as () => void)();
     server.close();
     server.closeAllConnections();
     await state.db?.close().catch(() => undefined);
