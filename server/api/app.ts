@@ -55,6 +55,12 @@ export interface AppState {
   neo4j: { uri: string; embedded: boolean; version: string | null };
   /** REVIEW_API_KEY: one key of the reviewer role (owner "review key"); null = none. */
   reviewApiKey?: string | null;
+  /**
+   * This process's identity as spool folders name their owner (ingest/spool.ts ownerTag), put in the
+   * names of bulk screening uploads so that a server started after this one was killed can tell that
+   * they are left-overs (server/main.ts); without it they are named bulk-upload-XXXXXX.
+   */
+  spoolOwner?: string;
 }
 
 /** Whether reads without a key are allowed: ALLOW_ANONYMOUS_READS, else only on a loopback HOST. */
@@ -371,7 +377,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       const root = ingestSpoolDir();
       await fs.promises.mkdir(root, { recursive: true });
       // mkdtemp makes the folder 0700: the upload is readable by this server's user only.
-      dir = await fs.promises.mkdtemp(path.join(root, 'bulk-upload-'));
+      dir = await fs.promises.mkdtemp(path.join(root, `bulk-upload-${state.spoolOwner ? `${state.spoolOwner}-` : ''}`));
       bulkUploads.add(dir);
       if (closed) {
         void removeUpload(dir);
