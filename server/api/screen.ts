@@ -7,13 +7,21 @@
  * whose exposure then leads to the listed ones. Each candidate is scored by the cross-list matcher with
  * the screening weights (server/core/matching/match.ts screenCandidate), word rarity measured among
  * every party of the graph (server/core/screening/name-stats.ts), and explained in words.
+ *
+ * Candidates are scored from the in-memory name index's rows (server/core/search/name-index.ts
+ * IndexedParty: kind, names, birth dates, countries, identifiers), and only the matches returned are read
+ * from Neo4j (their entity and listing facts). When the index does not see what the request sees (its
+ * first build, or a rebuild after a load commits) the candidates are read first and scored from their
+ * entities: the same party either way (screen-from-index.int.test.ts compares the two answers).
  */
 import { BadInputError } from '../core/errors';
 import { describeScreening } from '../core/matching/describe';
 import { SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty } from '../core/matching/match';
-import { isIdentifierType } from '../core/model';
+import { isIdentifierType, isPartyKind } from '../core/model';
 import type { Database } from '../core/neo4j/database';
-import { comparedCountries, comparedIdentifier } from '../core/screening/compare';
+import { searchIndexFor } from '../core/search/live';
+import type { IndexedParty } from '../core/search/name-index';
+import { comparedCountries, comparedIdentifier, comparedIdentifiers, type FoundIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
 import { nameStatsFor } from '../core/screening/name-stats';
 import { readableName, readingsFor } from '../core/screening/readings';
@@ -41,6 +49,22 @@ export interface ScreenMatchRow {
   explanation: Fact[];
 }
 
+/** How screen() scores its candidates; the default is what requests get. */
+export interface ScreenOptions {
+  /**
+   * From the name index's rows when it sees what the request sees (true, the default), or always from
+   * the candidates' entities read from Neo4j (false: the path taken without the index; tests compare).
+   */
+  fromIndex?: boolean;
+}
+
+/** A candidate scored, before its listing facts (read with its entity) are added to the explanation. */
+interface Scored {
+  id: string;
+  score: number;
+  explanation: Fact[];
+}
+
 export interface ScreenAnswer {
   matches: ScreenMatchRow[];
   threshold: number;
@@ -64,17 +88,35 @@ interface IdentifierRow {
   holderCount: number;
 }
 
-/** A party as the matcher sees it; an organisation that states no nationality is compared by its addresses' countries (comparedCountries). */
+/**
+ * A party as the matcher sees it; an organisation that states no nationality is compared by its
+ * addresses' countries (comparedCountries). The entity's lists are cut at LIMITS.entityFacts, so its names are.
+ */
 function matchPartyOf(e: EntityParent): MatchParty {
-  const countries = comparedCountries(e.kind, e.nationalities, e.addresses.flatMap((a) => (a.country ? [a.country] : [])));
   return {
     id: e.id,
     dataset: e.datasets[0] ?? '',
     kind: e.kind,
     names: [e.name, ...e.aliases.map((a) => a.name)],
     birthDates: e.birthDates,
-    nationalities: countries,
-    identifiers: e.identifiers.flatMap((i) => (isIdentifierType(i.type) ? [{ type: i.type, value: i.value, country: i.country ?? null }] : [])),
+    nationalities: comparedCountries(e.kind, e.nationalities, e.addresses.flatMap((a) => (a.country ? [a.country] : []))),
+    identifiers: comparedIdentifiers(e.identifiers),
+  };
+}
+
+/** The same party as matchPartyOf sees it, from its row of the name index. */
+function indexedMatchParty(p: IndexedParty): MatchParty {
+  const kind = isPartyKind(p.kinds[0]) ? p.kinds[0] : 'LegalEntity';
+  const ids: FoundIdentifier[] = [];
+  for (let i = 0; i + 2 < p.identifiers.length; i += 3) ids.push({ type: p.identifiers[i] as string, value: p.identifiers[i + 1] as string, country: p.identifiers[i + 2] });
+  return {
+    id: p.id,
+    dataset: p.datasets[0] ?? '',
+    kind,
+    names: [p.name, ...p.aliases.slice(0, LIMITS.entityFacts)],
+    birthDates: [...p.birthDates],
+    nationalities: comparedCountries(kind, p.nationalities, p.addressCountries),
+    identifiers: comparedIdentifiers(ids),
   };
 }
 
@@ -93,7 +135,7 @@ function listingFacts(e: EntityParent): Fact[] {
   return out;
 }
 
-export async function screen(db: Database, ctx: Context, args: ScreenArgs): Promise<ScreenAnswer> {
+export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts: ScreenOptions = {}): Promise<ScreenAnswer> {
   const input = parseScreenInput(args.input);
   const first = intIn('first', args.first ?? 10, 1, Math.min(LIMITS.screenFirst, SCREEN_LIMITS.first));
   const threshold = args.threshold ?? SCREEN_THRESHOLD;
@@ -122,8 +164,10 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     const l = identifierLookup(x.typeGiven ? x.type : null, x.value, x.country);
     return { index, keys: l.keys, types: l.documentTypes, suffix: l.suffix, lookup: l };
   });
-  // Both at once; either failing fails the request (and leaves no promise unawaited).
-  const [named, foundRows] = await Promise.all([
+  // The name index, to score candidates from (it sees what the request sees, or null).
+  const indexRead = opts.fromIndex === false ? null : db.snapshot().then((snap) => searchIndexFor(db, snap));
+  // All at once; any failing fails the request (and leaves no promise unawaited).
+  const [named, foundRows, index] = await Promise.all([
     nameSearch,
     lookups.length
       ? db.read<IdentifierRow>('api-screen-identifiers', {
@@ -131,10 +175,16 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
           perIdentifier: LIMITS.screenHolders,
         })
       : [],
+    indexRead,
   ]);
   // A number found under another issuing country than the one the caller named is another document.
   const idRows = foundRows.filter((r) => lookupAccepts(lookups[r.index].lookup, r.key));
-  for (const h of named?.hits ?? []) byName.set(h.id, h.matchedName);
+  // The name search's rank of each party it found: equal scores keep that order.
+  const nameRank = new Map<string, number>();
+  for (const h of named?.hits ?? []) {
+    byName.set(h.id, h.matchedName);
+    nameRank.set(h.id, nameRank.size);
+  }
   const byIdentifier = new Map<string, { row: IdentifierRow; holder: Holder }[]>();
   for (const row of idRows) {
     for (const holder of row.holders) {
@@ -144,20 +194,27 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     }
   }
   const ids = [...new Set([...byName.keys(), ...byIdentifier.keys()])];
-  const [stats, loaded] = await Promise.all([statsRead, entityLoader(ctx).loadMany(ids)]);
+  const rows = index ? ids.map((id) => index.party(id)) : [];
+  const fromIndex = index !== null && rows.every((r) => r !== undefined);
+  // Without the index, the candidates are read beside the name counts.
+  const [stats, loaded] = await Promise.all([statsRead, fromIndex ? null : entityLoader(ctx).loadMany(ids)]);
 
   const readable = input.name ? readableName(input.name) : null;
-  const scored: ScreenMatchRow[] = [];
-  loaded.forEach((entity) => {
-    if (!entity || entity instanceof Error) return;
-    const hits = byIdentifier.get(entity.id) ?? [];
+  const subjectOf = (identifiers: MatchIdentifier[]) => ({
+    names: input.name ? [input.name] : [],
+    kind: input.kind,
+    birthDates: input.birthDate ? [input.birthDate] : [],
+    countries: input.country ? [input.country] : [],
+    identifiers,
+  });
+  /** A candidate's score and explanation (its listing facts are added once its entity is read), or null. */
+  const scoreOf = (party: MatchParty): Scored | null => {
+    const hits = byIdentifier.get(party.id) ?? [];
     // The input's identifiers, each as the node it found on this party where it found one (so a
     // number typed without its type meets the party's passport), else as typed.
-    const identifiers: MatchIdentifier[] = input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row));
-    const party = matchPartyOf(entity);
-    const subject = { names: input.name ? [input.name] : [], kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers };
+    const subject = subjectOf(input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row)));
     let s = screenCandidate(subject, party, stats);
-    if (!s) return;
+    if (!s) return null;
     // A Hangul or Han name is also compared by its readings that fit this party (readings.ts), each
     // as a name of its own (not together: two readings equal to two aliases are not two names in common).
     let reading: string | null = null;
@@ -170,7 +227,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     }
     const explanation: Fact[] = describeScreening(s.features, { name: input.name !== null, kind: input.kind !== null });
     if (reading) explanation.splice(1, 0, { label: 'Read as', value: reading });
-    const matchedName = byName.get(entity.id);
+    const matchedName = byName.get(party.id);
     if (matchedName) explanation.push({ label: 'Found by name', value: `the name search matched "${matchedName}"` });
     for (const { row, holder } of hits) {
       const others = row.holderCount - 1;
@@ -179,10 +236,40 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
         value: `${row.type} ${row.value}${row.country ? ` (${row.country})` : ''}, held by this party (${where(holder)})${others > 0 ? `; ${others} other part${others === 1 ? 'y holds' : 'ies hold'} it too` : ''}`,
       });
     }
-    explanation.push(...listingFacts(entity));
-    scored.push({ entity, score: s.score, explanation });
-  });
-  scored.sort((a, b) => b.score - a.score || (a.entity.id < b.entity.id ? -1 : a.entity.id > b.entity.id ? 1 : 0));
+    return { id: party.id, score: s.score, explanation };
+  };
+  // Best first; equal scores in the name search's order (parties found only by an identifier after
+  // those it found), then by id.
+  const rank = (id: string) => nameRank.get(id) ?? Number.MAX_SAFE_INTEGER;
+  const best = (scored: Scored[]) =>
+    scored
+      .filter((m) => m.score >= threshold)
+      .sort((a, b) => b.score - a.score || rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .slice(0, first);
+  const withListing = (m: Scored, entity: EntityParent): ScreenMatchRow => ({ entity, score: m.score, explanation: [...m.explanation, ...listingFacts(entity)] });
+
+  let matches: ScreenMatchRow[] | null = null;
+  if (fromIndex) {
+    // From memory: every candidate scored from its index row; only the matches returned are read.
+    const kept = best(rows.flatMap((r) => scoreOf(indexedMatchParty(r!)) ?? []));
+    const entities = await entityLoader(ctx).loadMany(kept.map((m) => m.id));
+    // A match whose party the read does not find (not expected: the index sees what the request sees)
+    // would be left out by the path below, and the next one take its place: that path answers then.
+    if (entities.every((e) => e && !(e instanceof Error))) matches = kept.map((m, i) => withListing(m, entities[i] as EntityParent));
+  }
+  if (!matches) {
+    const entities = loaded ?? (await entityLoader(ctx).loadMany(ids));
+    const byId = new Map<string, EntityParent>();
+    const scored: Scored[] = [];
+    for (const entity of entities) {
+      if (!entity || entity instanceof Error) continue;
+      const m = scoreOf(matchPartyOf(entity));
+      if (!m) continue;
+      byId.set(entity.id, entity);
+      scored.push(m);
+    }
+    matches = best(scored).map((m) => withListing(m, byId.get(m.id)!));
+  }
 
   const identifiers: Fact[] = lookups.map(({ index, lookup }) => {
     const x = input.identifiers[index];
@@ -196,7 +283,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs): Prom
     };
   });
   if (nameNotSearched !== null) identifiers.unshift({ label: 'name', value: `not searched (${String(nameNotSearched)}); only the identifiers found candidates` });
-  return { matches: scored.filter((m) => m.score >= threshold).slice(0, first), threshold, identifiers };
+  return { matches, threshold, identifiers };
 }
 
 export const screenResolvers: Resolvers = {

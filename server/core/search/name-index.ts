@@ -18,37 +18,66 @@ import type { ParsedRelease } from '../model';
 import { latinTokens, NOISE_WORDS } from '../text/names';
 import { querySlots, type Slot } from './query';
 
-/** One party as the index reads it (cypher/search-index-parties.cypher). */
+/**
+ * One party as the index reads it (cypher/search-index-parties.cypher): what search ranks and filters
+ * by, and what screening compares a candidate by (server/api/screen.ts scores its candidates from these
+ * rows and reads only the matches it returns from Neo4j). Kept small, as the index holds every party:
+ * each fact as the lists write it (no second, normalised copy), empty lists shared, and the strings many
+ * parties repeat (kinds, datasets, programs, countries, identifier types) one string each (live.ts).
+ */
 export interface IndexedParty {
   id: string;
   name: string;
   aliases: readonly string[];
-  /** The kind and every label (a filter on kinds matches either, as the Cypher filter did). */
+  /** The kind and every label (a filter on kinds matches either, as the Cypher filter did); the kind first. */
   kinds: readonly string[];
   datasets: readonly string[];
   programs: readonly string[];
-  /** Lowercase nationalities, citizenships and address countries. */
-  countries: readonly string[];
+  /** As the lists write them ("1962", "08 Feb 1980"). */
+  birthDates: readonly string[];
+  /** Nationalities, then citizenships, as the lists write them. */
+  nationalities: readonly string[];
+  /** The distinct countries of its addresses, as written. */
+  addressCountries: readonly string[];
+  /** Its identifiers as flat triples: type, value, country (null when none), each identifier once. */
+  identifiers: readonly (string | null)[];
 }
+
+/** The one empty list the index's rows share (most parties state no birth date, address or identifier). */
+export const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * The parties of a parsed release as the index would read them once it is loaded (without a database:
  * the benchmark's memory figures and the unit tests). Kinds: the party's kind only (a load adds labels).
  */
 export function indexedParties(release: ParsedRelease): IndexedParty[] {
-  const countries = new Map<string, string[]>();
+  const countries = new Map<string, Set<string>>();
   for (const a of release.addresses) {
-    const c = a.address.country?.toLowerCase();
-    if (c) countries.set(a.partyId, [...(countries.get(a.partyId) ?? []), c]);
+    const c = a.address.country;
+    if (!c) continue;
+    let set = countries.get(a.partyId);
+    if (!set) countries.set(a.partyId, (set = new Set()));
+    set.add(c);
   }
+  const identifiers = new Map<string, Map<string, (string | null)[]>>();
+  for (const f of release.identifiers) {
+    const { type, value, country } = f.identifier;
+    let held = identifiers.get(f.partyId);
+    if (!held) identifiers.set(f.partyId, (held = new Map()));
+    held.set(`${type}\u0000${value}\u0000${country ?? ''}`, [type, value, country]);
+  }
+  const list = <T>(xs: readonly T[]): readonly T[] => (xs.length > 0 ? xs : NONE);
   return release.parties.map((p) => ({
     id: p.id,
     name: p.name,
-    aliases: p.aliases.map((a) => a.name),
+    aliases: list(p.aliases.map((a) => a.name)),
     kinds: [p.kind],
     datasets: [release.dataset],
-    programs: p.programs,
-    countries: [...p.nationalities, ...p.citizenships].map((c) => c.toLowerCase()).concat(countries.get(p.id) ?? []),
+    programs: list(p.programs),
+    birthDates: list(p.birthDates),
+    nationalities: list([...p.nationalities, ...p.citizenships]),
+    addressCountries: list([...(countries.get(p.id) ?? [])]),
+    identifiers: list([...(identifiers.get(p.id)?.values() ?? [])].flat()),
   }));
 }
 
@@ -168,10 +197,17 @@ export class NameIndex {
   private partyScore!: Float64Array;
   private partyName!: Int32Array;
   private epoch = 0;
+  /** Party positions in id order, when the rows did not come in it (live.ts reads them in it: then null). */
+  private readonly byId: Int32Array | null;
+  /** Lowercase forms of the countries filtered on (a few hundred distinct spellings). */
+  private readonly lowerCountries = new Map<string, string>();
 
   constructor(parties: IndexedParty[]) {
     this.parties = parties;
     this.partyCount = parties.length;
+    let inIdOrder = true;
+    for (let i = 1; i < parties.length && inIdOrder; i++) inIdOrder = parties[i - 1].id < parties[i].id;
+    this.byId = inIdOrder ? null : Int32Array.from(parties.keys()).sort((a, b) => (parties[a].id < parties[b].id ? -1 : parties[a].id > parties[b].id ? 1 : 0));
     const nameParty: number[] = [];
     const tokStart: number[] = [0];
     const toks: number[] = [];
@@ -287,6 +323,24 @@ export class NameIndex {
   /** Distinct words of all names. */
   get vocabularySize(): number {
     return this.words.length;
+  }
+
+  /** Every party the index holds (screening's name counts are taken over them: name-stats.ts). */
+  get allParties(): readonly IndexedParty[] {
+    return this.parties;
+  }
+
+  /** The party with this id, if the index holds it. */
+  party(id: string): IndexedParty | undefined {
+    let lo = 0;
+    let hi = this.parties.length;
+    const at = (i: number) => this.parties[this.byId ? this.byId[i] : i];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (at(mid).id < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.parties.length && at(lo).id === id ? at(lo) : undefined;
   }
 
   /** The words within a word's typo budget, its completions, and itself: word id -> similarity. */
@@ -550,7 +604,17 @@ export class NameIndex {
     if (f.kinds && !p.kinds.some((k) => f.kinds!.includes(k))) return false;
     if (f.datasets && !p.datasets.some((d) => f.datasets!.includes(d))) return false;
     if (f.programs && !p.programs.some((x) => f.programs!.includes(x))) return false;
-    if (f.countries && !p.countries.some((c) => f.countries!.includes(c))) return false;
+    if (f.countries && !this.inCountries(p.nationalities, f.countries) && !this.inCountries(p.addressCountries, f.countries)) return false;
     return true;
+  }
+
+  /** Whether any of the countries, lowercased, is one of `wanted` (lowercase). */
+  private inCountries(countries: readonly string[], wanted: readonly string[]): boolean {
+    for (const c of countries) {
+      let lower = this.lowerCountries.get(c);
+      if (lower === undefined) this.lowerCountries.set(c, (lower = c.toLowerCase()));
+      if (wanted.includes(lower)) return true;
+    }
+    return false;
   }
 }
