@@ -7,7 +7,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as api from './api';
 import * as gs from './graph-state';
-import type { UrlState } from './url-state';
+import type { Point, UrlState } from './url-state';
 import { isPartyKind, THEME_COLORS } from './style';
 import { captionText } from './caption';
 import { CanvasHandle, GraphCanvas, LAYOUTS } from './components/GraphCanvas';
@@ -25,6 +25,7 @@ import { EmptyState } from './components/EmptyState';
 import { ShortcutSheet } from './components/ShortcutSheet';
 import { ScreenPanel } from './components/ScreenPanel';
 import { CanvasFilterPanel } from './components/CanvasFilter';
+import { ExpandByType } from './components/ExpandByType';
 import { CanvasFilter, filteredOut, NO_FILTER } from './elements';
 import { Notice, useInvestigation } from './hooks/useInvestigation';
 import { usePathSearch } from './hooks/usePathSearch';
@@ -52,6 +53,8 @@ export function App() {
   /** A node to select once the canvas has drawn it (a screening result or an exposure put there). */
   const [pendingSelect, setPendingSelect] = useState<string | null>(null);
   const [canvasFilter, setCanvasFilter] = useState<CanvasFilter>(NO_FILTER);
+  /** Where each node was last drawn (GraphCanvas reports it): kept in the link, and used when a node is drawn again. */
+  const [positions, setPositions] = useState<Record<string, Point>>({});
   /** Side panels folded away, for more canvas on a small screen. */
   const [folded, setFolded] = useState<{ left: boolean; right: boolean }>({ left: false, right: false });
   const canvas = useRef<CanvasHandle>(null);
@@ -72,12 +75,16 @@ export function App() {
       layout: layout === 'fcose' ? null : layout,
       path: paths.results && paths.query.from && paths.query.to ? { from: paths.query.from.id, to: paths.query.to.id, mode: paths.query.mode, maxHops: paths.query.maxHops } : null,
       selected: null,
+      positions,
     },
     restoring,
     (u: UrlState) => {
       if (u.layout && LAYOUTS.some((l) => l.name === u.layout)) setLayout(u.layout);
       setTypes(u.types); // decodeUrlState keeps only the model's relationship types
       paths.reset();
+      // A link without positions (made before they were kept) lays its nodes out anew.
+      setPositions(u.positions ?? {});
+      if (u.positions) canvas.current?.place(u.positions);
       if (!u.nodes.length) {
         setHistory((h) => gs.commit(h, gs.EMPTY));
         return;
@@ -289,6 +296,8 @@ export function App() {
               timelineIds={timeline.ids}
               onSelect={(nodes, edgeId) => setSelection({ nodes, edge: edgeId })}
               onExpand={(id) => void inv.expand(id)}
+              positions={positions}
+              onPositions={(p) => setPositions((prev) => ({ ...prev, ...p }))}
             />
             {nodeCount === 0 && !restoring && <EmptyState onTry={(id, name) => void addEntity(id, name)} />}
             {(inv.busy || restoring) && (
@@ -304,6 +313,8 @@ export function App() {
           </div>
         </section>
         <aside className="right" aria-label="Details" hidden={folded.right}>
+          {/* Above the details, which can be long: what the selection can be expanded by stays in view. */}
+          <ExpandByType nodes={selectedNodes.map((id) => state.nodes[id])} types={types} busy={!!inv.busy} onExpand={(only) => void inv.expandAll(selectedNodes, only)} />
           <DetailsPanel
             node={edge ? null : primary}
             edge={edge ? { edge, source: state.nodes[edge.source]?.label ?? edge.source, target: state.nodes[edge.target]?.label ?? edge.target } : null}

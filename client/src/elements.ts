@@ -30,10 +30,18 @@ export function factTypes(state: Investigation): Record<string, string> {
   return out;
 }
 
-/** Node kinds and programs the canvas filter hides (components/CanvasFilter.tsx): a view, not a change of the investigation. */
+/** What the canvas filter hides (components/CanvasFilter.tsx): a view, not a change of the investigation. */
 export interface CanvasFilter {
   kinds: string[];
   programs: string[];
+  /**
+   * Parties listed before `listedFrom` or after `listedTo` (YYYY-MM-DD, both ends included; GraphNode
+   * listedOn) are hidden; parties without a listing date stay.
+   */
+  listedFrom?: string | null;
+  listedTo?: string | null;
+  /** Datasets whose relationships are hidden (GraphEdge.dataset: the list that states each one). */
+  datasets?: string[];
 }
 export const NO_FILTER: CanvasFilter = { kinds: [], programs: [] };
 
@@ -43,16 +51,34 @@ export const NO_FILTER: CanvasFilter = { kinds: [], programs: [] };
  */
 export function filteredOut(state: Investigation, filter: CanvasFilter): Set<string> {
   const out = new Set<string>();
-  if (!filter.kinds.length && !filter.programs.length) return out;
+  const from = filter.listedFrom || null;
+  const to = filter.listedTo || null;
+  if (!filter.kinds.length && !filter.programs.length && !from && !to) return out;
   const kinds = new Set(filter.kinds);
   const programs = new Set(filter.programs);
   for (const id of state.order) {
     const n = state.nodes[id];
     const hiddenProgram = n.kind === 'Program' && programs.has(n.label);
     const allProgramsHidden = n.programs.length > 0 && n.programs.every((p) => programs.has(p));
-    if (kinds.has(n.kind) || hiddenProgram || allProgramsHidden) out.add(id);
+    if (kinds.has(n.kind) || hiddenProgram || allProgramsHidden || !listedWithin(n.listedOn, from, to)) out.add(id);
   }
   return out;
+}
+
+/**
+ * Whether a listing date falls in [from, to] (YYYY-MM-DD). A date the source gives only in part (a year,
+ * a month) is compared by what it gives: "2016" is within a range that holds any day of 2016. No date: in.
+ */
+export function listedWithin(listedOn: string | null | undefined, from: string | null, to: string | null): boolean {
+  if (!listedOn) return true;
+  if (from && listedOn < from.slice(0, listedOn.length)) return false;
+  if (to && listedOn > to.slice(0, listedOn.length)) return false;
+  return true;
+}
+
+/** Relationships the filter hides by the dataset that states them. */
+function edgeFilteredOut(e: { dataset?: string | null }, filter: CanvasFilter): boolean {
+  return !!filter.datasets?.length && !!e.dataset && filter.datasets.includes(e.dataset);
 }
 
 /** The elements the state asks for: visible nodes, their edges and the "+N more" handles. */
@@ -82,6 +108,7 @@ export function desiredElements(state: Investigation, types: string[], filter: C
   for (const e of Object.values(state.edges)) {
     if (hidden.has(e.source) || hidden.has(e.target)) continue;
     if (typeFilter && !typeFilter.has(e.type)) continue;
+    if (edgeFilteredOut(e, filter)) continue;
     out.push({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, type: e.type, label: e.label ?? undefined } });
   }
   return out;

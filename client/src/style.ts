@@ -104,6 +104,14 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: '.faded', style: { opacity: 0.15 } },
     { selector: '.unplaced', style: { display: 'none' } },
     { selector: '.timeline-hit', style: { 'border-color': c.path, 'border-width': 4 } },
+    // An edge label longer than the edge between its two nodes is left out (GraphCanvas marks those
+    // edges `cramped` whenever nodes move): it would cover the nodes and the other labels.
+    { selector: 'edge.cramped', style: { label: '' } },
+    // Labels too small to read at this zoom are not drawn (min-zoomed-font-size above); the node under
+    // the pointer shows its label and its relationships' wording, at a readable size whatever the zoom
+    // (hoverFont, set by GraphCanvas from the zoom).
+    { selector: 'node.hover', style: { 'min-zoomed-font-size': 0, 'font-size': 'data(hoverFont)', 'z-index': 30, 'text-background-color': c.background, 'text-background-opacity': 0.85, 'text-background-padding': '2px' } },
+    { selector: 'edge.hover[label]', style: { label: 'data(label)', 'min-zoomed-font-size': 0, 'font-size': 'data(hoverFont)', 'z-index': 30 } },
   );
   return rules;
 }

@@ -1,8 +1,8 @@
 /**
  * The investigation in the URL, so a copied link restores the same graph: the node ids on the canvas
  * (restored exactly through the API's `subgraph` query), which were expanded, hidden or pinned, the
- * relationship-type filter, the layout and a path search. Kept in the fragment (#...), which browsers
- * do not send to servers or log.
+ * relationship-type filter, the layout, a path search and where each node was on the canvas. Kept in
+ * the fragment (#...), which browsers do not send to servers or log.
  */
 import { isAllowedRelType } from '../../server/core/model';
 import type { PathMode } from './api';
@@ -17,6 +17,16 @@ export interface UrlState {
   layout: string | null;
   path: { from: string; to: string; mode: string; maxHops: number } | null;
   selected: string | null;
+  /**
+   * Where nodes were drawn, in model coordinates (whole units: a link restores them within half a
+   * pixel at zoom 1), by id; absent in links made before positions were kept, which then lay out anew.
+   */
+  positions?: Record<string, Point>;
+}
+
+export interface Point {
+  x: number;
+  y: number;
 }
 
 export const EMPTY_URL_STATE: UrlState = { nodes: [], expanded: [], hidden: [], pinned: [], types: [], layout: null, path: null, selected: null };
@@ -34,6 +44,32 @@ function unlist(s: string | null): string[] {
   return s ? s.split(SEP).filter(Boolean).map((x) => x.replace(/%7E/gi, SEP).replaceAll('%25', '%')) : [];
 }
 
+/**
+ * Positions aligned with the node list, one `x.y` a node in signed base 36 (a 600-node canvas in about
+ * 4 KB: the ids need far more), an empty entry for a node with no place yet.
+ */
+function encodePositions(nodes: string[], positions: Record<string, Point>): string {
+  const n36 = (v: number) => Math.round(v).toString(36);
+  const entries = nodes.map((id) => {
+    const p = positions[id];
+    return p && Number.isFinite(p.x) && Number.isFinite(p.y) ? `${n36(p.x)}.${n36(p.y)}` : '';
+  });
+  return entries.some(Boolean) ? entries.join(SEP) : '';
+}
+
+/** The positions of a link; a list that does not line up with its nodes (a hand-edited link) gives none. */
+function decodePositions(nodes: string[], raw: string | null): Record<string, Point> | undefined {
+  if (!raw) return undefined;
+  const entries = raw.split(SEP);
+  if (entries.length !== nodes.length) return undefined;
+  const out: Record<string, Point> = {};
+  entries.forEach((e, i) => {
+    const m = /^(-?[0-9a-z]{1,7})\.(-?[0-9a-z]{1,7})$/.exec(e);
+    if (m) out[nodes[i]] = { x: parseInt(m[1], 36), y: parseInt(m[2], 36) };
+  });
+  return out;
+}
+
 export function encodeUrlState(s: UrlState): string {
   const p = new URLSearchParams();
   if (s.nodes.length) p.set('n', list(s.nodes));
@@ -44,6 +80,8 @@ export function encodeUrlState(s: UrlState): string {
   if (s.layout) p.set('layout', s.layout);
   if (s.path) p.set('path', list([s.path.from, s.path.to, s.path.mode, String(s.path.maxHops)]));
   if (s.selected) p.set('sel', s.selected);
+  const pos = s.positions ? encodePositions(s.nodes, s.positions) : '';
+  if (pos) p.set('p', pos);
   return p.toString();
 }
 
@@ -55,6 +93,7 @@ export function decodeUrlState(hash: string): UrlState {
   let path: UrlState['path'] = null;
   const raw = unlist(p.get('path'));
   if (raw.length === 4 && Object.hasOwn(PATH_MODES, raw[2]) && /^[1-9]\d*$/.test(raw[3])) path = { from: raw[0], to: raw[1], mode: raw[2], maxHops: Number(raw[3]) };
+  const positions = decodePositions(nodes, p.get('p'));
   return {
     nodes,
     expanded: within(unlist(p.get('x'))),
@@ -64,5 +103,6 @@ export function decodeUrlState(hash: string): UrlState {
     layout: p.get('layout'),
     path,
     selected: p.get('sel'),
+    ...(positions ? { positions } : {}),
   };
 }

@@ -14,7 +14,7 @@ import { LOAD_DEFAULTS, resetDatabase, SHARED, startApi, TestApi, testDatabase }
 import { pngTexts } from '../../client/src/caption';
 import { EMPTY_URL_STATE, encodeUrlState } from '../../client/src/url-state';
 import { buildClient, launchBrowser, PageWatch, takeProblems, watchPage } from './browser';
-import { canvasIds, clickNode, dblclickNode, detailsText, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
+import { canvasIds, clickNode, dblclickNode, detailsText, nodePoint, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
 
 /** CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY, the top hit of "chinyong". */
 const CHINYONG = 'ofac-43379';
@@ -485,5 +485,290 @@ describe('canvas filter', () => {
     await page.getByTestId('canvas-filter').locator('input[data-program="DPRK2"]').check();
     await waitForCanvas(page, ['ofac-48262']);
     expect((await canvasIds(page)).sort()).toEqual(all);
+  });
+});
+
+describe('positions in the link', () => {
+  type PosW = { __cy: { getElementById(i: string): { position(): { x: number; y: number } } } };
+  /** Where a node is in the canvas's model coordinates (what a link keeps), not on the screen. */
+  const modelPosition = (id: string) => page.evaluate((nodeId) => (globalThis as unknown as PosW).__cy.getElementById(nodeId).position(), id);
+  const positionsOf = async (ids: string[]) => Object.fromEntries(await Promise.all(ids.map(async (id) => [id, await modelPosition(id)] as const)));
+  function expectNear(got: Record<string, { x: number; y: number }>, want: Record<string, { x: number; y: number }>) {
+    for (const [id, p] of Object.entries(want)) {
+      expect(Math.abs(got[id].x - p.x)).toBeLessThanOrEqual(1);
+      expect(Math.abs(got[id].y - p.y)).toBeLessThanOrEqual(1);
+    }
+  }
+
+  test('a node moved by dragging is where it was after a reload and in a new tab opened on the link; a link without positions still opens', async () => {
+    await addBySearch('chinyong', CHINYONG);
+    await dblclickNode(page, CHINYONG);
+    await waitForCanvas(page, ['ofac-48260', 'ofac-48261']);
+    await settled();
+    const moved = 'ofac-48261';
+    const before = await modelPosition(moved);
+    const at = await nodePoint(page, moved);
+    await page.mouse.move(at.x, at.y);
+    await page.mouse.down();
+    for (let i = 1; i <= 10; i++) await page.mouse.move(at.x + 12 * i, at.y + 7 * i);
+    await page.mouse.up();
+    const after = await modelPosition(moved);
+    // It moved by the drag, as far as the zoom says (not back to where the layout had it).
+    expect(Math.hypot(after.x - before.x, after.y - before.y)).toBeGreaterThan(50);
+    const ids = await canvasIds(page);
+    const want = await positionsOf(ids);
+    // The link follows the drag.
+    const encoded = `${Math.round(after.x).toString(36)}.${Math.round(after.y).toString(36)}`;
+    await page.waitForFunction((e) => decodeURIComponent((globalThis as unknown as { location: { hash: string } }).location.hash).includes(e), encoded);
+    const link = await page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href);
+
+    await page.reload();
+    await waitForCanvas(page, ids);
+    await waitForLayout(page);
+    expect((await canvasIds(page)).sort()).toEqual([...ids].sort());
+    expectNear(await positionsOf(ids), want);
+
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    watches.push(watchPage(tab, api.base, 'shared link'));
+    try {
+      await tab.goto(link);
+      await waitForCanvas(tab, ids);
+      await waitForLayout(tab);
+      const got = Object.fromEntries(
+        await Promise.all(ids.map(async (id) => [id, await tab.evaluate((nodeId) => (globalThis as unknown as PosW).__cy.getElementById(nodeId).position(), id)] as const)),
+      );
+      expectNear(got, want);
+
+      // The same link without its positions (as links were made before): the same nodes, laid out anew.
+      const hash = new URLSearchParams(new URL(link).hash.slice(1));
+      expect(hash.get('p')).toBeTruthy();
+      hash.delete('p');
+      await tab.goto(`${api.base}/?old#${hash.toString()}`);
+      await waitForCanvas(tab, ids);
+      await waitForLayout(tab);
+      expect((await canvasIds(tab)).sort()).toEqual([...ids].sort());
+      const relaid = await tab.evaluate((id) => (globalThis as unknown as PosW).__cy.getElementById(id).position(), moved);
+      expect(Number.isFinite(relaid.x) && Number.isFinite(relaid.y)).toBe(true);
+    } finally {
+      await tab.close();
+    }
+  });
+});
+
+describe('expand by relationship type', () => {
+  /** A node's neighbours by one relationship type, as the API gives them. */
+  async function neighboursBy(id: string, type: string): Promise<string[]> {
+    const r = await api.gql('query ($ids: [ID!]!, $t: [RelationType!]) { neighborhood(ids: $ids, depth: 1, limit: 100, relationTypes: $t) { nodes { id } } }', { ids: [id], t: [type] });
+    return (r.body.data!.neighborhood.nodes as { id: string }[]).map((n) => n.id).filter((n) => n !== id);
+  }
+  const kindsOf = (ids: string[]) =>
+    page.evaluate((xs) => xs.map((id) => String((globalThis as unknown as { __cy: { getElementById(i: string): { data(k: string): unknown } } }).__cy.getElementById(id).data('kind'))), ids);
+  const expandBy = async (type: string) => {
+    await page.getByTestId('expand-by-type').locator(`button[data-type="${type}"]`).click();
+    await settled();
+  };
+
+  test('one node by one type adds only those neighbours; several selected nodes by one type each add theirs', async () => {
+    await addBySearch('chinyong', CHINYONG);
+    // CHINYONG is linked to ALIS and PIONEER ("Linked To:" in their entries) and listed under DPRK2.
+    const linked = await neighboursBy(CHINYONG, 'UNKNOWN_LINK');
+    expect(linked.sort()).toEqual(['ofac-48260', 'ofac-48261']);
+    // A full expansion would bring its program too.
+    expect((await neighboursBy(CHINYONG, 'SANCTION')).length).toBe(1);
+    await expandBy('UNKNOWN_LINK');
+    await waitForCanvas(page, linked);
+    expect((await canvasIds(page)).sort()).toEqual([CHINYONG, ...linked].sort());
+
+    // Both companies: only their identifiers come (not ALIS's program, not JON, Yun Gun linked to PIONEER).
+    await clickNode(page, 'ofac-48260');
+    await clickNode(page, 'ofac-48261', true);
+    expect(await selectedIds(page)).toEqual(['ofac-48260', 'ofac-48261']);
+    const identifiers = [...new Set([...(await neighboursBy('ofac-48260', 'HAS_IDENTIFIER')), ...(await neighboursBy('ofac-48261', 'HAS_IDENTIFIER'))])];
+    // ALIS's Tax ID No. and Registration Number at least.
+    expect(identifiers.length).toBeGreaterThanOrEqual(2);
+    await expandBy('HAS_IDENTIFIER');
+    await page.getByTestId('notice').filter({ hasText: 'Expanded 2 nodes by “identifier”' }).waitFor();
+    await waitForCanvas(page, identifiers);
+    const added = (await canvasIds(page)).filter((id) => ![CHINYONG, ...linked].includes(id));
+    expect(added.sort()).toEqual(identifiers.sort());
+    expect(new Set(await kindsOf(added))).toEqual(new Set(['Identifier']));
+    // The edges drawn to them are identifier relationships only.
+    const types = await page.evaluate(() =>
+      (globalThis as unknown as { __cy: { edges(): { map(f: (e: { data(k: string): unknown }) => string): string[] } } }).__cy.edges().map((e) => String(e.data('type'))),
+    );
+    expect(new Set(types)).toEqual(new Set(['UNKNOWN_LINK', 'HAS_IDENTIFIER']));
+
+    // An identifier is offered only the relationship that reaches it.
+    await clickNode(page, identifiers[0]);
+    const offered = await page.getByTestId('expand-by-type').locator('button').evaluateAll((bs) => bs.map((b) => (b as unknown as { dataset: { type?: string } }).dataset.type));
+    expect(offered).toEqual(['HAS_IDENTIFIER']);
+  });
+});
+
+describe('canvas filter by listing date and dataset', () => {
+  type CyW = { __cy: { getElementById(i: string): { empty(): boolean }; edges(): { length: number } } };
+  const absent = (ids: string[]) => page.waitForFunction((xs) => xs.every((id) => (globalThis as unknown as CyW).__cy.getElementById(id).empty()), ids);
+
+  test('a listing-date range hides the parties listed outside it, and only them; clearing it brings them back', async () => {
+    // UN parties named KIM, with the designation dates the UN list gives (LISTED_ON).
+    const r = await api.gql('query { search(query: "kim", first: 30, datasets: ["un-sc"]) { hits { entity { id } } } }');
+    const ids = (r.body.data!.search.hits as { entity: { id: string } }[]).map((h) => h.entity.id);
+    const g = await api.gql('query ($ids: [ID!]!) { subgraph(ids: $ids) { nodes { id listedOn } } }', { ids });
+    const listed = (g.body.data!.subgraph.nodes as { id: string; listedOn: string | null }[]).filter((n) => n.listedOn);
+    const dates = [...new Set(listed.map((n) => n.listedOn!))].sort();
+    // Several dates, so that a range splits them.
+    expect(dates.length).toBeGreaterThan(2);
+    const from = dates[Math.floor(dates.length / 2)];
+    const to = dates[dates.length - 2];
+    const outside = listed.filter((n) => n.listedOn! < from || n.listedOn! > to).map((n) => n.id);
+    const inside = ids.filter((id) => !outside.includes(id));
+    expect(outside.length).toBeGreaterThan(0);
+    expect(inside.length).toBeGreaterThan(0);
+    await page.goto(`${api.base}/?dates#${encodeUrlState({ ...EMPTY_URL_STATE, nodes: ids })}`);
+    await waitForCanvas(page, ids);
+    await waitForLayout(page);
+
+    await page.getByTestId('listed-from').fill(from.slice(0, 10));
+    await page.getByTestId('listed-to').fill(to.slice(0, 10));
+    await absent(outside);
+    expect((await canvasIds(page)).sort()).toEqual([...inside].sort());
+    const counts = (await page.getByTestId('counts').textContent()) ?? '';
+    expect(counts).toContain(`${ids.length} nodes`);
+    expect(counts).toContain(`${outside.length} filtered from view`);
+
+    await page.getByTestId('listed-from').fill('');
+    await page.getByTestId('listed-to').fill('');
+    await waitForCanvas(page, outside);
+    expect((await canvasIds(page)).sort()).toEqual([...ids].sort());
+  });
+
+  test('unticking a dataset hides the relationships it states, not the parties; ticking brings them back', async () => {
+    await addBySearch('chinyong', CHINYONG);
+    await dblclickNode(page, CHINYONG);
+    await waitForCanvas(page, ['ofac-48260', 'ofac-48261']);
+    await settled();
+    const nodes = (await canvasIds(page)).sort();
+    const edges = await page.evaluate(() => (globalThis as unknown as CyW).__cy.edges().length);
+    expect(edges).toBeGreaterThan(2);
+    const box = page.getByTestId('canvas-filter').locator('input[data-dataset="ofac-sdn"]');
+    await box.uncheck();
+    await page.waitForFunction(() => (globalThis as unknown as CyW).__cy.edges().length === 0);
+    expect((await canvasIds(page)).sort()).toEqual(nodes);
+    await box.check();
+    await page.waitForFunction((n) => (globalThis as unknown as CyW).__cy.edges().length === n, edges);
+  });
+});
+
+describe('labels', () => {
+  type LW = {
+    __cy: {
+      zoom(z?: { level: number; renderedPosition: { x: number; y: number } }): number;
+      width(): number;
+      height(): number;
+      getElementById(i: string): { renderedPosition(): { x: number; y: number }; hasClass(c: string): boolean; pstyle(k: string): { strValue: string } };
+      edges(s?: string): { map<T>(f: (e: { id(): string }) => T): T[] };
+    };
+  };
+
+  /** Pixels of a page region as RGB, to compare what is drawn there. */
+  async function pixels(clip: { x: number; y: number; width: number; height: number }): Promise<Buffer> {
+    return page.screenshot({ clip, type: 'png' });
+  }
+  /** How many pixels differ between two screenshots of the same region (read back in the page). */
+  async function differing(a: Buffer, b: Buffer): Promise<number> {
+    return page.evaluate(
+      async ([x, y]) => {
+        const g = globalThis as unknown as {
+          Image: new () => { src: string; decode(): Promise<void>; naturalWidth: number; naturalHeight: number };
+          document: { createElement(t: 'canvas'): { width: number; height: number; getContext(c: '2d'): { drawImage(i: unknown, x: number, y: number): void; getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } } };
+        };
+        const data = async (b64: string) => {
+          const img = new g.Image();
+          img.src = `data:image/png;base64,${b64}`;
+          await img.decode();
+          const c = g.document.createElement('canvas');
+          c.width = img.naturalWidth;
+          c.height = img.naturalHeight;
+          const ctx = c.getContext('2d');
+          ctx.drawImage(img, 0, 0);
+          return ctx.getImageData(0, 0, c.width, c.height).data;
+        };
+        const [p, q] = [await data(x), await data(y)];
+        let n = 0;
+        for (let i = 0; i < p.length; i += 4) if (Math.abs(p[i] - q[i]) + Math.abs(p[i + 1] - q[i + 1]) + Math.abs(p[i + 2] - q[i + 2]) > 90) n++;
+        return n;
+      },
+      [a.toString('base64'), b.toString('base64')],
+    );
+  }
+
+  test('zoomed out, a node’s label is not drawn until the pointer rests on it', async () => {
+    await addBySearch('chinyong', CHINYONG);
+    await dblclickNode(page, CHINYONG);
+    await waitForCanvas(page, ['ofac-48260', 'ofac-48261']);
+    await settled();
+    // Font 10 at zoom 0.4 is 4 px: below the 7 px under which labels are left out.
+    await page.evaluate(() => {
+      const cy = (globalThis as unknown as LW).__cy;
+      cy.zoom({ level: 0.4, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    });
+    const box = (await page.getByTestId('canvas').boundingBox())!;
+    const at = await page.evaluate((id) => (globalThis as unknown as LW).__cy.getElementById(id).renderedPosition(), CHINYONG);
+    const p = { x: box.x + at.x, y: box.y + at.y };
+    // The band under the node, where its label goes.
+    const clip = { x: p.x - 90, y: p.y + 6, width: 180, height: 40 };
+    // The pointer away from every node.
+    await page.mouse.move(box.x + 2, box.y + 2);
+    const bare = await pixels(clip);
+    await page.mouse.move(p.x, p.y);
+    await page.waitForFunction((id) => (globalThis as unknown as LW).__cy.getElementById(id).hasClass('hover'), CHINYONG);
+    const hovered = await pixels(clip);
+    // The label (CHINYONG INFORMATION TECHNOLOGY ... at a readable size) is drawn there now.
+    expect(await differing(bare, hovered)).toBeGreaterThan(150);
+    await page.mouse.move(box.x + 2, box.y + 2);
+    await page.waitForFunction((id) => !(globalThis as unknown as LW).__cy.getElementById(id).hasClass('hover'), CHINYONG);
+    expect(await differing(bare, await pixels(clip))).toBeLessThan(20);
+  });
+
+  test('an edge label is drawn only when it fits between its two nodes', async () => {
+    await addBySearch('chinyong', CHINYONG);
+    await dblclickNode(page, CHINYONG);
+    await waitForCanvas(page, ['ofac-48260']);
+    await settled();
+    const edge = await page.evaluate(
+      (ends) => (globalThis as unknown as { __cy: { edges(): { filter(f: (e: { source(): { id(): string }; target(): { id(): string } }) => boolean): { map<T>(f: (e: { id(): string }) => T): T[] } } } }).__cy
+        .edges()
+        .filter((e) => ends.includes(e.source().id()) && ends.includes(e.target().id()))
+        .map((e) => e.id())[0],
+      [CHINYONG, 'ofac-48260'],
+    );
+    const label = () => page.evaluate((id) => (globalThis as unknown as LW).__cy.getElementById(id).pstyle('label').strValue, edge);
+    /** Drags ALIS to `dx`, `dy` (screen pixels) from CHINYONG. */
+    const dragAlisTo = async (dx: number, dy: number) => {
+      const from = await nodePoint(page, 'ofac-48260');
+      const to = await nodePoint(page, CHINYONG);
+      await page.mouse.move(from.x, from.y);
+      await page.mouse.down();
+      for (let i = 1; i <= 8; i++) await page.mouse.move(from.x + ((to.x + dx - from.x) * i) / 8, from.y + ((to.y + dy - from.y) * i) / 8);
+      await page.mouse.up();
+      // The pointer resting on ALIS would show the wording anyway (hover): move it off the nodes.
+      const box = (await page.getByTestId('canvas').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height - 3);
+      await page.waitForFunction((id) => !(globalThis as unknown as LW).__cy.getElementById(id).hasClass('hover'), edge);
+    };
+    // The "Linked To" wording (9 characters) does not fit between two nodes almost touching.
+    await dragAlisTo(45, 0);
+    await page.waitForFunction((id) => (globalThis as unknown as LW).__cy.getElementById(id).hasClass('cramped'), edge);
+    expect(await label()).toBe('');
+    await dragAlisTo(300, 0);
+    await page.waitForFunction((id) => !(globalThis as unknown as LW).__cy.getElementById(id).hasClass('cramped'), edge);
+    expect(await label()).toMatch(/Linked To/i);
+    // Close again, the pointer on ALIS: the wording is shown while it rests there.
+    await dragAlisTo(45, 0);
+    const alis = await nodePoint(page, 'ofac-48260');
+    await page.mouse.move(alis.x, alis.y);
+    await page.waitForFunction((id) => (globalThis as unknown as LW).__cy.getElementById(id).hasClass('hover'), edge);
+    expect(await page.evaluate((id) => (globalThis as unknown as LW).__cy.getElementById(id).hasClass('cramped'), edge)).toBe(true);
+    expect(await label()).toMatch(/Linked To/i);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * What the canvas shows, by node kind and by program: unticking one hides those nodes (and their
- * relationships) from view without taking them off the investigation, so ticking it again brings them
- * back where they were. Only the kinds and programs on the canvas are offered.
+ * What the canvas shows, by node kind, by program, by listing date and by the dataset that states each
+ * relationship: unticking one (or narrowing the dates) hides those nodes or relationships from view
+ * without taking them off the investigation, so ticking it again brings them back where they were. Only
+ * the kinds, programs and datasets on the canvas are offered.
  */
 import type { Investigation } from '../graph-state';
 import type { CanvasFilter } from '../elements';
@@ -17,9 +18,13 @@ interface Props {
 export function CanvasFilterPanel({ state, filter, setFilter, filteredOut }: Props) {
   const kinds = [...new Set(state.order.map((id) => state.nodes[id].kind))].sort();
   const programs = [...new Set(state.order.flatMap((id) => state.nodes[id].programs))].sort();
+  const datasets = [...new Set(Object.values(state.edges).flatMap((e) => (e.dataset ? [e.dataset] : [])))].sort();
+  const dates = state.order.map((id) => state.nodes[id].listedOn).filter((d): d is string => !!d).sort();
   if (!kinds.length) return null;
-  const toggle = (key: keyof CanvasFilter, value: string, show: boolean) =>
-    setFilter({ ...filter, [key]: show ? filter[key].filter((x) => x !== value) : [...filter[key], value] });
+  const toggle = (key: 'kinds' | 'programs' | 'datasets', value: string, show: boolean) => {
+    const now = filter[key] ?? [];
+    setFilter({ ...filter, [key]: show ? now.filter((x) => x !== value) : [...now, value] });
+  };
   return (
     <section className="panel canvas-filter" aria-label="Show on the canvas" data-testid="canvas-filter">
       <h3>
@@ -27,6 +32,25 @@ export function CanvasFilterPanel({ state, filter, setFilter, filteredOut }: Pro
       </h3>
       <Checks legend="Kinds" values={kinds} hidden={filter.kinds} attr="data-kind" onToggle={(v, show) => toggle('kinds', v, show)} />
       {programs.length > 0 && <Checks legend="Programs" values={programs} hidden={filter.programs} attr="data-program" onToggle={(v, show) => toggle('programs', v, show)} />}
+      {dates.length > 0 && (
+        <fieldset className="listed-range">
+          <legend>Listed between</legend>
+          <label>
+            from
+            <input type="date" value={filter.listedFrom ?? ''} min={dates[0].slice(0, 10)} max={dates[dates.length - 1].slice(0, 10)} onChange={(e) => setFilter({ ...filter, listedFrom: e.target.value || null })} data-testid="listed-from" />
+          </label>
+          <label>
+            to
+            <input type="date" value={filter.listedTo ?? ''} min={dates[0].slice(0, 10)} max={dates[dates.length - 1].slice(0, 10)} onChange={(e) => setFilter({ ...filter, listedTo: e.target.value || null })} data-testid="listed-to" />
+          </label>
+          <span className="muted small">
+            Listing dates on the canvas: {dates[0]} to {dates[dates.length - 1]}. Nodes without one (addresses, identifiers, programs) stay.
+          </span>
+        </fieldset>
+      )}
+      {datasets.length > 0 && (
+        <Checks legend="Relationships stated by" values={datasets} hidden={filter.datasets ?? []} attr="data-dataset" onToggle={(v, show) => toggle('datasets', v, show)} />
+      )}
     </section>
   );
 }

@@ -9,6 +9,7 @@ import cytoscape, { Core } from 'cytoscape';
 import fcose from 'cytoscape-fcose';
 import svg from 'cytoscape-svg';
 import type { Investigation } from '../graph-state';
+import type { Point } from '../url-state';
 import { CanvasFilter, desiredElements, LARGE_GRAPH, NO_FILTER } from '../elements';
 import { applyHighlight, applyPatch, diffElements, markTimeline } from '../canvas-diff';
 import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
@@ -46,6 +47,8 @@ export interface CanvasHandle {
   /** Selects every node drawn (not the "+N more" handles). */
   selectAll(): void;
   clearSelection(): void;
+  /** Moves nodes already drawn to these places (a link pasted into this tab restores its positions). */
+  place(positions: Record<string, Point>): void;
 }
 
 interface Props {
@@ -61,6 +64,13 @@ interface Props {
   onSelect(ids: string[], edgeId: string | null): void;
   onExpand(id: string): void;
   onLayoutDone?(ms: number): void;
+  /**
+   * Where nodes were last drawn (model coordinates): a node the canvas draws again (a link restored, a
+   * hidden or filtered node shown again, an undone removal) goes back there instead of being laid out.
+   */
+  positions?: Record<string, Point>;
+  /** Where the drawn nodes are, after each layout and each drag. */
+  onPositions?(positions: Record<string, Point>): void;
 }
 
 export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(props, ref) {
@@ -79,8 +89,48 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   const signalLayout = (state: 'running' | 'done', seq = layoutSeq.current) => {
     const el = container.current;
     if (!el || seq !== layoutSeq.current) return;
+    if (state === 'done') reportPositions();
     el.dataset.layout = state;
     el.dataset.layoutRuns = String(seq);
+  };
+
+  const reportPositions = () => {
+    const cy = cyRef.current;
+    if (!cy) return;
+    markCrampedEdges(cy);
+    const report = propsRef.current.onPositions;
+    if (!report) return;
+    const out: Record<string, Point> = {};
+    cy.nodes()
+      .not('.more')
+      .forEach((n) => {
+        const p = n.position();
+        out[n.id()] = { x: p.x, y: p.y };
+      });
+    report(out);
+  };
+
+  /**
+   * Puts the nodes just added that have a known place (propsRef.positions) there, as the layout would have;
+   * true when that placed all of them, so no layout needs to run.
+   */
+  const placeKnown = (cy: Core, added: string[]): boolean => {
+    const known = propsRef.current.positions ?? {};
+    let all = true;
+    cy.batch(() => {
+      for (const id of added) {
+        const p = known[id];
+        const n = cy.getElementById(id);
+        if (!p || n.empty()) {
+          all = false;
+          continue;
+        }
+        moveTo(n, p);
+        n.data('placed', true);
+      }
+      if (all) cy.elements('.unplaced').removeClass('unplaced');
+    });
+    return all;
   };
 
   const runLayout = (randomize: boolean) => {
@@ -208,11 +258,31 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       propsRef.current.onSelect(nodes, edge.nonempty() ? edge.id() : null);
     };
     cy.on('select unselect', () => queueMicrotask(emitSelection));
+    // A node the user moved stays there: in the link, and through hiding and showing it again.
+    cy.on('dragfree', 'node', () => {
+      placeMoreHandles(cy);
+      reportPositions();
+    });
+    // Cytoscape fires dbltap on any two taps in quick succession, also on two different nodes (a click on
+    // one node, then Shift+click on another, expanded the second): a double-click is two taps on one node.
+    let taps: [string | null, string | null] = [null, null];
+    cy.on('tap', (e) => {
+      const t = e.target as cytoscape.NodeSingular | Core;
+      taps = [taps[1], t === cy ? null : (t as cytoscape.NodeSingular).id()];
+    });
     cy.on('dbltap', 'node', (e) => {
       const n = e.target as cytoscape.NodeSingular;
+      if (taps[0] !== n.id()) return;
       propsRef.current.onExpand(n.hasClass('more') ? n.data('of') : n.id());
     });
     cy.on('tap', 'node.more', (e) => propsRef.current.onExpand((e.target as cytoscape.NodeSingular).data('of')));
+    // The node under the pointer shows its label and its relationships' wording, readable at any zoom.
+    cy.on('mouseover', 'node', (e) => {
+      const n = e.target as cytoscape.NodeSingular;
+      const font = Math.max(10, 12 / cy.zoom());
+      cy.batch(() => n.union(n.connectedEdges()).data('hoverFont', font).addClass('hover'));
+    });
+    cy.on('mouseout', 'node', (e) => void (e.target as cytoscape.NodeSingular).union((e.target as cytoscape.NodeSingular).connectedEdges()).removeClass('hover'));
     // A resized canvas (window, side panels collapsed or opened) shows the whole graph again: Cytoscape
     // only learns the new size from cy.resize(), and would keep the old viewport, cutting the graph off.
     let lastSize = '';
@@ -258,11 +328,18 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     }
     const patch = diffElements(cy, wanted);
     applyPatch(cy, patch, props.state.pinned);
-    if (patch.addedNodes.length) {
-      const firstPlacement = cy.nodes().filter((n) => !!n.data('placed')).empty();
+    const firstPlacement = cy.nodes().filter((n) => !!n.data('placed')).empty();
+    if (patch.addedNodes.length && placeKnown(cy, patch.addedNodes)) {
+      // Every new node has its place already: nothing to lay out, and what the user placed stays.
+      ++layoutSeq.current;
+      placeMoreHandles(cy);
+      if (firstPlacement) fitCapped(cy);
+      signalLayout('done');
+    } else if (patch.addedNodes.length) {
       runLayout(firstPlacement);
     } else {
       placeMoreHandles(cy);
+      markCrampedEdges(cy);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.state, props.types, props.filter]);
@@ -303,10 +380,49 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       });
     },
     clearSelection: () => void cyRef.current?.elements(':selected').unselect(),
+    place: (positions) => {
+      const cy = cyRef.current;
+      if (!cy) return;
+      cy.batch(() => {
+        for (const [id, p] of Object.entries(positions)) {
+          const n = cy.getElementById(id);
+          if (n.nonempty() && !n.hasClass('more')) moveTo(n, p).data('placed', true);
+        }
+      });
+      placeMoreHandles(cy);
+      reportPositions();
+    },
   }));
 
   return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" data-layout="done" data-layout-runs="0" />;
 });
+
+/** Width of an edge label's character in model units (font-size 8 in style.ts, system-ui): a generous average. */
+const EDGE_CHAR_WIDTH = 8 * 0.6;
+
+/**
+ * Marks `cramped` the edges whose label is longer than the stretch of edge between their two nodes'
+ * outlines. Label and edge both scale with the zoom, so this depends on positions only, not on the zoom.
+ */
+function markCrampedEdges(cy: Core) {
+  cy.batch(() => {
+    cy.edges('[label]').forEach((e) => {
+      const a = e.source();
+      const b = e.target();
+      const gap = Math.hypot(a.position('x') - b.position('x'), a.position('y') - b.position('y')) - (nodeSize(a) + nodeSize(b)) / 2;
+      e.toggleClass('cramped', String(e.data('label')).length * EDGE_CHAR_WIDTH + 8 > gap);
+    });
+  });
+}
+
+/** Moves a node, pinned (locked) or not: a pinned node keeps the place it is given, not the one it had. */
+function moveTo(n: cytoscape.NodeSingular, p: Point): cytoscape.NodeSingular {
+  const locked = n.locked();
+  if (locked) n.unlock();
+  n.position({ x: p.x, y: p.y });
+  if (locked) n.lock();
+  return n;
+}
 
 /** The drawn size of a node, as the stylesheet maps it (style.ts), without asking the renderer. */
 function nodeSize(n: cytoscape.NodeSingular): number {

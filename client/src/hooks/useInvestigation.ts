@@ -7,6 +7,7 @@
 import { useCallback, useRef, useState } from 'react';
 import * as api from '../api';
 import * as gs from '../graph-state';
+import { REL_TYPES, RelType } from '../../../server/core/model';
 
 /** Nodes one expansion adds at most; a hub shows a "+N more" handle for the rest. */
 export const EXPAND_CAP = 25;
@@ -15,10 +16,13 @@ export const SHARED_CAP = 60;
 
 export type Notice = { text: string; kind: 'info' | 'warn' | 'error' };
 
-/** Why an expansion added nothing, in words: for an identifier or address, that nobody else holds or used it. */
-export function nothingMore(node: api.GraphNode | undefined, s: gs.Investigation, types: string[]): string {
+/**
+ * Why an expansion added nothing, in words: for an identifier or address, that nobody else holds or used
+ * it. `only`: the one relationship type the expansion followed, if it followed one.
+ */
+export function nothingMore(node: api.GraphNode | undefined, s: gs.Investigation, types: string[], only: RelType | null = null): string {
   const name = node?.label ?? 'This node';
-  const filtered = types.length ? ' (of the relationship types shown)' : '';
+  const filtered = only ? ` by “${REL_TYPES[only].name}” relationships` : types.length ? ' (of the relationship types shown)' : '';
   if (node && (node.kind === 'Identifier' || node.kind === 'Address')) {
     const holders = Object.values(s.edges).filter((e) => e.target === node.id).map((e) => s.nodes[e.source]?.label).filter(Boolean);
     const who = holders.length === 1 ? holders[0] : holders.length ? `the ${holders.length} parties on the canvas` : 'the party on the canvas';
@@ -68,16 +72,25 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
     }
   };
 
-  const expand = async (id: string, cap = EXPAND_CAP) => {
+  /**
+   * Adds a node's neighbours not on the canvas yet (at most `cap`, the most relevant first). `only`: follow
+   * only relationships of this type (e.g. only its addresses); such an expansion does not count as the
+   * node's expansion (its "(+N)" stays for the rest).
+   */
+  const expand = async (id: string, cap = EXPAND_CAP, only: RelType | null = null) => {
     const s = stateRef.current;
     const node = s.nodes[id];
-    setBusy(`Expanding ${node?.label ?? id}…`);
+    setBusy(`Expanding ${node?.label ?? id}${only ? ` by “${REL_TYPES[only].name}”` : ''}…`);
     try {
-      const g = await api.neighborhood([id], { limit: cap + 1, relationTypes: types, exclude: s.order.filter((x) => x !== id) });
+      const g = await api.neighborhood([id], { limit: cap + 1, relationTypes: only ? [only] : types, exclude: s.order.filter((x) => x !== id) });
       const withContext = await addWithContext(g);
-      change((cur) => gs.markExpanded(gs.addGraph(cur, withContext), id));
+      change((cur) => {
+        const next = gs.addGraph(cur, withContext);
+        return only ? next : gs.markExpanded(next, id);
+      });
+      stateRef.current = gs.addGraph(stateRef.current, withContext);
       const added = withContext.newIds.length;
-      if (added === 0) notify({ text: nothingMore(node, s, types), kind: 'info' });
+      if (added === 0) notify({ text: nothingMore(node, s, types, only), kind: 'info' });
       else if (g.truncated) notify({ text: `Added ${added} of the most relevant neighbours of ${node?.label ?? id}; use its “+N more” handle for the rest.`, kind: 'warn' });
       else notify(null);
     } catch (e) {
@@ -87,11 +100,13 @@ export function useInvestigation(types: string[], notify: (n: Notice | null) => 
     }
   };
 
-  /** Expands each of these nodes in turn (a selection of several); one status line for all of them. */
-  const expandAll = async (ids: string[]) => {
-    if (ids.length === 1) return expand(ids[0]);
-    for (const id of ids) await expand(id);
-    notify({ text: `Expanded ${ids.length} nodes.`, kind: 'info' });
+  /** Expands each of these nodes in turn (a selection of several), by one relationship type when `only`; one status line for all of them. */
+  const expandAll = async (ids: string[], only: RelType | null = null) => {
+    if (ids.length === 1) return expand(ids[0], EXPAND_CAP, only);
+    const before = stateRef.current.order.length;
+    for (const id of ids) await expand(id, EXPAND_CAP, only);
+    const added = stateRef.current.order.length - before;
+    notify({ text: `Expanded ${ids.length} nodes${only ? ` by “${REL_TYPES[only].name}”` : ''}: ${added} ${added === 1 ? 'node' : 'nodes'} added.`, kind: 'info' });
   };
 
   /** An address or identifier from the details panel: put it on the canvas, then everyone who shares it. */
