@@ -310,7 +310,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   // A client that goes away (its connection closed) calls its run off at once: no further row is started,
   // the rows under way are let go (request.ts), its admission slot and its bulk run are freed and its
   // upload is removed; the audit says after how many of the file's rows.
-  const bulkServe = bulkServeSettings(access.maxConcurrentQueries);
+  const bulkServe = bulkServeSettings();
   /** The upload limits in force (tests lower them here). */
   app.locals.bulkUploadLimits = bulkServe.upload;
   const bulkRuns = new Map<string, number>();

@@ -374,20 +374,15 @@ export interface BulkServeSettings {
   maxRuns: number;
 }
 
-/** The settings screenBulkSettings() gives for serving bulk runs (undefined until settings.ts has them: the defaults below). */
-type ServeSettingsGiven = Partial<{ uploadMaxBytes: number; uploadIdleMs: number; maxRuns: number }>;
+/** SCREEN_BULK_UPLOAD_MAX, SCREEN_BULK_UPLOAD_IDLE and SCREEN_BULK_MAX_RUNS, as POST /api/screen/bulk uses them. */
+export function bulkServeSettings(s = screenBulkSettings()): BulkServeSettings {
+  return { upload: { maxBytes: s.uploadMaxBytes, idleMs: s.uploadIdleMs }, maxRuns: s.maxRuns };
+}
 
-/**
- * SCREEN_BULK_UPLOAD_MAX (default 256 MB: 100,000 rows of a few hundred bytes are some 30 MB, this leaves
- * room and bounds the disk a client takes), SCREEN_BULK_UPLOAD_IDLE (default 30 s without a byte, before
- * the first or between two) and SCREEN_BULK_MAX_RUNS (default a quarter of MAX_CONCURRENT_QUERIES, at
- * least 1: bulk files must not take every slot from single screens and the explorer).
- */
-export function bulkServeSettings(maxConcurrentQueries: number, given: ServeSettingsGiven = screenBulkSettings() as ServeSettingsGiven): BulkServeSettings {
-  return {
-    upload: { maxBytes: given.uploadMaxBytes ?? 256 * 1024 * 1024, idleMs: given.uploadIdleMs ?? 30_000 },
-    maxRuns: given.maxRuns ?? Math.max(1, Math.floor(maxConcurrentQueries / 4)),
-  };
+/** A size as SCREEN_BULK_UPLOAD_MAX is written: 256 MB, 512 KB, 1000 bytes. */
+function sizeText(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)} MB`;
+  return bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`;
 }
 
 /**
@@ -414,7 +409,7 @@ export async function spoolBulkUpload(body: Readable, file: string, limits: Bulk
       };
       const onData = (chunk: Buffer) => {
         bytes += chunk.length;
-        if (bytes > limits.maxBytes) return fail(new UploadTooLargeError(`the upload is larger than ${limits.maxBytes / (1024 * 1024)} MB (SCREEN_BULK_UPLOAD_MAX); split the file`));
+        if (bytes > limits.maxBytes) return fail(new UploadTooLargeError(`the upload is larger than ${sizeText(limits.maxBytes)} (SCREEN_BULK_UPLOAD_MAX); split the file`));
         hash.update(chunk);
         idle();
         // The disk before the network: a client cannot fill the memory faster than the file takes it.

@@ -1,6 +1,7 @@
 /** Bulk screening parameters and the writer of its results (server/api/screen-bulk.ts), without a database. */
 import { BadInputError } from '../../server/core/errors';
-import { BULK_CSV_COLUMNS, bulkErrorLine, bulkOutputFormatOf, bulkParamsOf, serialiseBulkLine, type BulkLine } from '../../server/api/screen-bulk';
+import { BULK_CSV_COLUMNS, bulkErrorLine, bulkOutputFormatOf, bulkParamsOf, bulkServeSettings, serialiseBulkLine, type BulkLine } from '../../server/api/screen-bulk';
+import { screenBulkSettings } from '../../server/core/settings';
 
 const refused = (run: () => unknown, message: RegExp) => {
   expect(run).toThrow(BadInputError);
@@ -36,4 +37,11 @@ test('the CSV of a run is the BOM, the header and the lines\' csv fields; the en
 test('an error row of a row with a name shows it as input_name in the CSV', () => {
   const error = bulkErrorLine(4, null, 'line 4: birthDate "31/31/1973" is not a birth date', false, 'ALIS LLC');
   expect(serialiseBulkLine(error, 'csv')).toBe('4,,ALIS LLC,error,,,,,,,,,,,,,,"line 4: birthDate ""31/31/1973"" is not a birth date"\r\n');
+});
+
+test('the API\'s bounds of bulk runs are the settings: SCREEN_BULK_UPLOAD_MAX, SCREEN_BULK_UPLOAD_IDLE, SCREEN_BULK_MAX_RUNS', () => {
+  expect(bulkServeSettings(screenBulkSettings({ SCREEN_BULK_UPLOAD_MAX: '2k', SCREEN_BULK_UPLOAD_IDLE: '5', SCREEN_BULK_MAX_RUNS: '3' }))).toEqual({ upload: { maxBytes: 2048, idleMs: 5000 }, maxRuns: 3 });
+  // Defaults: 256 MB, 30 s, a quarter of the admission slots (at least one).
+  expect(bulkServeSettings(screenBulkSettings({ MAX_CONCURRENT_QUERIES: '12' }))).toEqual({ upload: { maxBytes: 256 * 1024 * 1024, idleMs: 30_000 }, maxRuns: 3 });
+  expect(bulkServeSettings(screenBulkSettings({ MAX_CONCURRENT_QUERIES: '2' })).maxRuns).toBe(1);
 });
