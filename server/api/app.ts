@@ -404,11 +404,18 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   // The slot is freed when the connection closes: at the run's end, or at once when the client goes away
   // (the run is called off and lets go of its rows under way: none of them holds it).
   const admitBulk = async (_req: Request, res: Response, next: NextFunction) => {
+    if (res.closed) return;
     const ticket = admission.enter();
     res.locals.bulkTicket = ticket;
     res.once('close', ticket.leave);
     try {
       await ticket.ready;
+      // A client gone meanwhile, or before (the close may fall between the end of its upload and this
+      // step), gets no run: its run would never hear the close that calls it off.
+      if (res.closed) {
+        ticket.leave();
+        return;
+      }
       next();
     } catch (err) {
       next(err);
