@@ -90,8 +90,11 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   }
 }
 
-/** This process as the owner of a spool folder: the part of the folder's name that says whose it is. */
-function ownerTag(): string {
+/**
+ * This process as the owner of a spool folder: the part of the folder's name that says whose it is.
+ * Bulk screening uploads are named with it too (server/main.ts gives it to the app).
+ */
+export function ownerTag(): string {
   let pidns = '';
   try {
     pidns = /\d+/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[0] ?? '';
@@ -109,8 +112,8 @@ const short = (s: string) => crypto.createHash('sha1').update(s).digest('hex').s
  * has it started at another time (the pid was reused). Anything else (another host or namespace, a name of another shape, a start time that cannot
  * be read) is not certain, and the folder is left alone.
  */
-function certainlyDead(name: string, mine: { pidns: string; host: string }): boolean {
-  const m = /^load-(\d+)\.([0-9a-f]{10})\.(\d*)\.([0-9a-f]{10})-/.exec(name);
+function certainlyDead(name: string, prefix: string, mine: { pidns: string; host: string }): boolean {
+  const m = name.startsWith(prefix) ? /^(\d+)\.([0-9a-f]{10})\.(\d*)\.([0-9a-f]{10})-/.exec(name.slice(prefix.length)) : null;
   if (!m || m[3] !== mine.pidns || m[4] !== mine.host) return false;
   const pid = Number(m[1]);
   if (!pidAlive(pid) || isZombie(pid)) return true;
@@ -129,26 +132,32 @@ function isZombie(pid: number): boolean {
   }
 }
 
-/** Spool folders under `dir` left by loads that are certainly dead (killed before they could remove their own). */
-export function leftoverSpools(dir: string = ingestSpoolDir()): string[] {
+/**
+ * Folders under `dir` named `prefix` and an owner's tag whose owner is certainly dead (killed before it
+ * could remove its own): loads' spools ('load-'), or bulk screening uploads ('bulk-upload-', server/main.ts).
+ */
+export function leftoverSpools(dir: string = ingestSpoolDir(), prefix: string = PREFIX): string[] {
   let names: string[];
   try {
-    names = fs.readdirSync(dir).filter((n) => n.startsWith(PREFIX));
+    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
   } catch {
     return [];
   }
   const [, , pidns, host] = ownerTag().split('.');
-  return names.filter((n) => certainlyDead(n, { pidns, host })).map((n) => path.join(dir, n));
+  return names.filter((n) => certainlyDead(n, prefix, { pidns, host })).map((n) => path.join(dir, n));
 }
 
-/** Removes the dead loads' folders; one that cannot be removed is reported and left, never fails this load. */
-function removeLeftovers(dir: string): void {
-  for (const d of leftoverSpools(dir)) {
+/**
+ * Removes the dead owners' folders (`what` names them in the log: a load, a bulk screening); one that
+ * cannot be removed is reported and left, never fails the caller.
+ */
+export function removeLeftovers(dir: string, prefix: string = PREFIX, what = 'a load'): void {
+  for (const d of leftoverSpools(dir, prefix)) {
     try {
       fs.rmSync(d, { recursive: true, force: true });
-      log.info(`Removed the spool folder of a load that did not end: ${d}`);
+      log.info(`Removed the spool folder of ${what} that did not end: ${d}`);
     } catch (err) {
-      log.warn(`Could not remove the spool folder of a load that did not end (${d}): ${(err as Error).message}; remove it by hand`);
+      log.warn(`Could not remove the spool folder of ${what} that did not end (${d}): ${(err as Error).message}; remove it by hand`);
     }
   }
 }

@@ -6,7 +6,8 @@
  * Every way out stops an embedded Neo4j this process owns: SIGINT, SIGTERM, SIGHUP, an uncaught
  * exception or unhandled rejection (logged, then the same orderly shutdown, exit code 1), a start-up
  * failure; embedded.ts adds a last SIGTERM on process exit and a watchdog for when this process is killed.
- * The orderly shutdown also removes the spooled uploads of the bulk screenings under way (app.ts).
+ * The orderly shutdown also removes the spooled uploads of the bulk screenings under way (app.ts); those
+ * of a server killed outright are removed when the next one starts.
  */
 import http from 'node:http';
 import { loadSettings, SettingsError } from './core/settings';
@@ -21,6 +22,7 @@ import { log, setLogLevel } from './core/logger';
 import { DEMO_LOADS } from '../ingest/demo';
 import { ingest } from '../ingest/ingest';
 import { formatSummary } from '../ingest/summary';
+import { ownerTag, removeLeftovers } from '../ingest/spool';
 
 async function main(): Promise<void> {
   const settings = loadSettings();
@@ -30,7 +32,10 @@ async function main(): Promise<void> {
     db: null,
     neo4j: { uri: settings.neo4jUri ?? `bolt://127.0.0.1:${settings.boltPort}`, embedded: !settings.neo4jUri, version: null },
     reviewApiKey: settings.reviewApiKey,
+    spoolOwner: ownerTag(),
   };
+  // The uploads of bulk screenings a killed server left (its process certainly gone: ingest/spool.ts).
+  removeLeftovers(settings.ingestSpoolDir, 'bulk-upload-', 'a bulk screening');
   const graphql = createGraphQLServer();
   await graphql.start();
   const app = createApp(state, graphql);
