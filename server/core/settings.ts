@@ -180,7 +180,7 @@ export const SETTINGS_DOC: Doc[] = [
   {
     env: 'INGEST_SPOOL_DIR',
     default: '$DATA_DIR/spool',
-    doc: 'Where a load makes its private spool folder (0700) for the release it streams (about twice the size of the release while it runs; removed after, and on SIGINT/SIGTERM; folders of loads killed outright are removed by the next load), and where POST /api/screen/bulk spools an upload (0600 file, removed when the answer ends)',
+    doc: 'Where a load makes its private spool folder (0700) for the release it streams (about twice the size of the release while it runs; removed after, and on SIGINT/SIGTERM; folders of loads killed outright are removed by the next load), and where POST /api/screen/bulk spools an upload (0600 file in a 0700 folder, removed when the answer ends or the client goes away, and when the server stops on a signal; those of a server killed outright by the next start)',
   },
   { env: 'SCREEN_BULK_MAX_ROWS', default: '100000', doc: 'Most rows of one bulk screening file (`npm run screen`, POST /api/screen/bulk); a longer file is refused at that row' },
   { env: 'SCREEN_BULK_CONCURRENCY', default: '2', doc: 'Rows of one bulk screening screened at once (results keep the file order)' },
