@@ -27,6 +27,10 @@ export function describeFeatures(f: MatchFeatures): FeatureLine[] {
   if (f.birthDate) out.push({ label: 'Birth date', value: `${f.birthDate}${f.birthDates ? `: ${f.birthDates.join(' / ')}` : ''}` });
   if (f.nationality) out.push({ label: 'Nationality', value: `${f.nationality}${f.nationalities ? `: ${f.nationalities.join(' / ')}` : ''}` });
   if (f.differentWords) out.push({ label: 'Different words', value: `"${f.differentWords[0]}" / "${f.differentWords[1]}"` });
+  // Screening's features (a typed name against a listed one); cross-list candidates never have them.
+  if (f.typos) out.push({ label: 'Typos', value: `${f.typos} ${f.typos === 1 ? 'typo' : 'typos'} between the names` });
+  if (f.ignoredWords) out.push({ label: 'Left out', value: f.ignoredWords.map((x) => `"${x}"`).join(', ') });
+  if (f.numbers) out.push({ label: 'Numbers', value: f.numbers.join(' / ') });
   if (f.legalForm) out.push({ label: 'Legal form', value: `${f.legalForm}${f.legalForms ? `: ${f.legalForms.join(' / ')}` : ''}` });
   out.push({ label: 'Kind', value: KIND_WORDING[f.kind] ?? f.kind });
   return out;
@@ -65,6 +69,12 @@ const BIRTH_DATE_WORDING: Record<NonNullable<MatchFeatures['birthDate']>, string
   mismatch: 'different years: this lowers the score',
 };
 
+/** How many typos the typed name has against the listed one, for the Name line: ", 1 typo", ", 2 typos". */
+function typoWording(f: MatchFeatures): string {
+  if (!f.typos) return '';
+  return `, ${f.typos} ${f.typos === 1 ? 'typo' : 'typos'}`;
+}
+
 /**
  * The evidence of a screening match (match.ts screenCandidate) in words, each line with how much it
  * moved the score (log-odds: + raises, - lowers): the name compared, birth date, country, identifiers
@@ -78,8 +88,13 @@ export function describeScreening(f: MatchFeatures, given: { name: boolean; kind
     const others = f.othersWithName ? `; ${f.othersWithName} other ${f.othersWithName === 1 ? 'party bears' : 'parties bear'} the name` : '';
     out.push({
       label: 'Name',
-      value: `${f.matchedNames[0]} ~ ${f.matchedNames[1]}: similarity ${f.name.toFixed(2)}, ${rare} (rarity ${f.nameRarity.toFixed(2)})${others} (${signed(w.name)})`,
+      value: `${f.matchedNames[0]} ~ ${f.matchedNames[1]}: similarity ${f.name.toFixed(2)}${typoWording(f)}, ${rare} (rarity ${f.nameRarity.toFixed(2)})${others} (${signed(w.name)})`,
     });
+    if (f.ignoredWords) {
+      const words = f.ignoredWords.map((x) => `"${x}"`).join(', ');
+      out.push({ label: 'Left out', value: `${words}: ${f.ignoredWords.length === 1 ? 'a legal form' : 'legal forms'} mistyped, left out as legal forms are` });
+    }
+    if (f.numbers) out.push({ label: 'Numbers', value: `${f.numbers.join(' given / listed ')}: different numbers name another party (counted in the name)` });
     if (f.differentWords) out.push({ label: 'Different words', value: `"${f.differentWords[0]}" / "${f.differentWords[1]}": likely another person (counted in the name)` });
   } else out.push({ label: 'Name', value: 'not given: the match rests on the identifiers' });
   if (f.birthDate) {

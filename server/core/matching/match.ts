@@ -24,6 +24,7 @@ import { normaliseIdentifierValue } from '../text/normalize';
 import { latinTokens, meaningfulOf, mutualTokenSimilarity, tokenSimilarity } from '../text/names';
 import { countryCode, isCountryCode } from './countries';
 import { compareBirthDates, parseBirthDate, type BirthDateAgreement, type DateSpan } from './dates';
+import { alignTypos, differentNumbers, typoWordSimilarity, withoutSpeltLegalForms, type TypoAlignment } from './typos';
 
 /** Candidates at or above this score are stored as POSSIBLY_SAME_AS. */
 export const MATCH_THRESHOLD = 0.7;
@@ -77,6 +78,15 @@ export interface MatchFeatures {
   othersWithName?: number;
   /** People: a word of each matched name the other has no counterpart for ("yasir", "bashar"). */
   differentWords?: [string, string];
+  /**
+   * Screening: the typed name is the listed one mistyped by this many edits (typos.ts alignTypos: a
+   * letter changed, added, dropped, or two swapped); absent when the words are the same or not a typo.
+   */
+  typos?: number;
+  /** Screening: typed words read as a legal form mistyped and left out ("comapny"). */
+  ignoredWords?: string[];
+  /** Screening: both names state numbers, different ones ("7612" / "7891"): another name however alike. */
+  numbers?: [string, string];
   /** Identifiers both hold, "type: value" ("passport: 381420754"). */
   identifiers?: string[];
   /** Unique identifiers both state with different values ("imoNumber: 9133977 / 8712114"). */
@@ -303,12 +313,32 @@ interface Profile {
   nameFloor: number;
   /** Identifier types of which both sides stating only different values is evidence against, and how much. */
   conflicts: Partial<Record<IdentifierType, number>>;
+  /**
+   * Whether the first party's names are typed (screening: typos.ts reads them as the second party's
+   * names mistyped, names stating different numbers are different names, and every pair of names is
+   * compared, to report the closest). Between two lists both names are as published: the lists'
+   * spellings of one name are compared by their similarity alone.
+   */
+  typed: boolean;
 }
 const CROSS_LIST: Profile = {
   nameTop: NAME_TOP,
   nameFloor: NAME_FLOOR,
   conflicts: Object.fromEntries([...UNIQUE_TYPES].map((t) => [t, IDENTIFIER_CONFLICT_WEIGHT])),
+  typed: false,
 };
+
+/**
+ * A typed name that is the listed name mistyped (typos.ts alignTypos: every word paired within its
+ * budget) has the similarity 1 - TYPO_SIMILARITY_COST per edit: one or two typos are as close as
+ * NAME_FULL_SIMILARITY, where a name counts fully (the averaged word similarity gave one typo in a
+ * five-letter word of a two-word name 0.9, and with it half the name's weight). Each edit also lowers
+ * the name weight by TYPO_WEIGHT, so the listed name typed right still ranks above one it is a typo of
+ * ("DIAMOND TRANSPORTATION" screened: DIAMOND TRANSPORTATION LIMITED first, DIMOND TRANSPORTATION
+ * LIMITED, another company, just after), without moving a rare name mistyped below the threshold.
+ */
+const TYPO_SIMILARITY_COST = 0.025;
+const TYPO_WEIGHT = 0.1;
 
 // ---------------------------------------------------------------------------------------------
 // Preparation
@@ -498,6 +528,25 @@ function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
 // ---------------------------------------------------------------------------------------------
 // Comparing two parties
 
+/** A name without its legal forms written letter by letter (typos.ts withoutSpeltLegalForms), or the name itself. */
+function withoutLetterForms(n: PreparedName): PreparedName {
+  const tokens = withoutSpeltLegalForms(n.tokens);
+  return tokens === n.tokens ? n : { ...n, tokens: [...tokens], sounds: tokens.map(skeleton) };
+}
+
+/** Similarity of a word of one name to a word of the other, in [0, 1]. */
+type WordSimilarity = (t: string, u: string) => number;
+const typedFirst: WordSimilarity = (t, u) => typoWordSimilarity(t, u);
+const typedSecond: WordSimilarity = (t, u) => typoWordSimilarity(u, t);
+
+/**
+ * The word similarities of a profile, of a's words to b's and of b's to a's: screening reads a's (the
+ * typed name's) words as b's mistyped (typos.ts), within the budget of b's word.
+ */
+function wordSimilarities(profile: Profile): [WordSimilarity, WordSimilarity] {
+  return profile.typed ? [typedFirst, typedSecond] : [tokenSimilarity, tokenSimilarity];
+}
+
 class Comparer {
   private readonly bits = new Map<string, number>();
   private readonly maxBits: number;
@@ -547,12 +596,12 @@ class Comparer {
    * Information of x's words that find a close word (similarity >= 0.8) in y, each weighted by that
    * similarity: the rarest fully, the others half (see RARITY_COMMON_BITS).
    */
-  private sharedBits(x: readonly string[], y: readonly string[]): number {
+  private sharedBits(x: readonly string[], y: readonly string[], similar: WordSimilarity): number {
     let max = 0;
     let sum = 0;
     for (const t of x) {
       let best = 0;
-      for (const u of y) best = Math.max(best, tokenSimilarity(t, u));
+      for (const u of y) best = Math.max(best, similar(t, u));
       if (best < 0.8) continue;
       const b = this.wordBits(t) * best;
       sum += b;
@@ -562,12 +611,12 @@ class Comparer {
   }
 
   /** A word of x with no counterpart in y (see DIFFERENT_WORD_WEIGHT), or null. */
-  private lone(x: PreparedName, y: PreparedName): string | null {
+  private lone(x: PreparedName, y: PreparedName, similar: WordSimilarity): string | null {
     for (let i = 0; i < x.tokens.length; i++) {
       const t = x.tokens[i];
       let found = false;
       for (let j = 0; j < y.tokens.length && !found; j++) {
-        found = tokenSimilarity(t, y.tokens[j]) >= DIFFERENT_WORD_SIMILARITY || x.sounds[i] === y.sounds[j];
+        found = similar(t, y.tokens[j]) >= DIFFERENT_WORD_SIMILARITY || x.sounds[i] === y.sounds[j];
       }
       if (!found) return t;
     }
@@ -575,9 +624,10 @@ class Comparer {
   }
 
   /** For people: a word of each name the other has no counterpart for, or null. */
-  differentWords(x: PreparedName, y: PreparedName): [string, string] | null {
-    const a = this.lone(x, y);
-    const b = a === null ? null : this.lone(y, x);
+  differentWords(x: PreparedName, y: PreparedName, profile: Profile = CROSS_LIST): [string, string] | null {
+    const [xy, yx] = wordSimilarities(profile);
+    const a = this.lone(x, y, xy);
+    const b = a === null ? null : this.lone(y, x, yx);
     return a !== null && b !== null ? [a, b] : null;
   }
 
@@ -604,8 +654,9 @@ class Comparer {
    * lists bear the same name, it is no more than the name's own information, log2(N / (others + 1)):
    * OFAC lists two "KIM, Yong Chol", so that name cannot be rare.
    */
-  rarity(x: PreparedName, y: PreparedName, others: number): number {
-    let bits = Math.min(this.sharedBits(x.tokens, y.tokens), this.sharedBits(y.tokens, x.tokens));
+  rarity(x: PreparedName, y: PreparedName, others: number, profile: Profile = CROSS_LIST): number {
+    const [xy, yx] = wordSimilarities(profile);
+    let bits = Math.min(this.sharedBits(x.tokens, y.tokens, xy), this.sharedBits(y.tokens, x.tokens, yx));
     if (x.fullKey === y.fullKey && x.fullKey !== x.key) bits += FULL_FORM_BITS;
     if (others > 0) bits = Math.min(bits, Math.log2(this.population / (others + 1)));
     let rarity = Math.max(0, Math.min(1, (bits - RARITY_COMMON_BITS) / (RARITY_RARE_BITS - RARITY_COMMON_BITS)));
@@ -622,28 +673,46 @@ class Comparer {
     // unless no pair of names does: then all are, to report the closest.
     let best: {
       weight: number; similarity: number; rarity: number; others: number; different: [string, string] | null; x: PreparedName; y: PreparedName;
+      typos: TypoAlignment | null; numbers: [string, string] | null;
     } | null = null;
     const alike: [PreparedName, PreparedName][] = [];
-    for (const x of a.names) {
-      for (const y of b.names) {
-        for (const t of x.signature) {
-          if (y.signature.has(t)) {
-            alike.push([x, y]);
-            break;
+    // A typed name (screening) is compared with every name: a name mistyped may share no word, sound or
+    // run-together word with the name it is a typo of ("CHINYONG" typed "CHINYOGN"), and the closest
+    // pair is the one to report even when none is close.
+    if (!profile.typed) {
+      for (const x of a.names) {
+        for (const y of b.names) {
+          for (const t of x.signature) {
+            if (y.signature.has(t)) {
+              alike.push([x, y]);
+              break;
+            }
           }
         }
       }
     }
     const compared = alike.length > 0 ? alike : a.names.flatMap((x) => b.names.map((y): [PreparedName, PreparedName] => [x, y]));
-    for (const [x, y] of compared) {
-      const similarity = x.key === y.key ? 1 : mutualTokenSimilarity(x.tokens, y.tokens);
-      if (best && similarity <= NAME_MIN_SIMILARITY && best.weight >= profile.nameFloor) continue;
+    // A typed organisation's name and the listed one are compared without legal forms written letter
+    // by letter ("S.A. DE C.V.": four one-letter words that two Mexican companies' names would share).
+    const plain = profile.typed && family !== 'person' ? withoutLetterForms : (n: PreparedName) => n;
+    for (const [typed, listed] of compared) {
+      const x = plain(typed);
+      const y = plain(listed);
+      let similarity = x.key === y.key ? 1 : mutualTokenSimilarity(x.tokens, y.tokens);
+      let typos: TypoAlignment | null = null;
+      const numbers = profile.typed ? differentNumbers(x.tokens, y.tokens) : null;
+      if (numbers) similarity = Math.min(similarity, NAME_MIN_SIMILARITY);
+      else if (profile.typed && x.key !== y.key) {
+        typos = alignTypos(x.tokens, y.tokens, { legalForms: family !== 'person' });
+        if (typos) similarity = Math.max(similarity, 1 - TYPO_SIMILARITY_COST * typos.edits);
+      }
+      if (best && similarity <= NAME_MIN_SIMILARITY && best.weight >= profile.nameFloor && !profile.typed) continue;
       const others = similarity > NAME_MIN_SIMILARITY ? this.othersWithName(x, y, ai, bi) : 0;
-      const rarity = similarity > NAME_MIN_SIMILARITY ? this.rarity(x, y, others) : 0;
-      const different = family === 'person' && similarity > NAME_MIN_SIMILARITY && x.key !== y.key ? this.differentWords(x, y) : null;
-      const weight = nameWeight(family, similarity, rarity, profile) + (different ? DIFFERENT_WORD_WEIGHT : 0);
+      const rarity = similarity > NAME_MIN_SIMILARITY ? this.rarity(x, y, others, profile) : 0;
+      const different = family === 'person' && similarity > NAME_MIN_SIMILARITY && x.key !== y.key ? this.differentWords(x, y, profile) : null;
+      const weight = nameWeight(family, similarity, rarity, profile) + (different ? DIFFERENT_WORD_WEIGHT : 0) - (typos ? TYPO_WEIGHT * typos.edits : 0);
       if (!best || weight > best.weight || (weight === best.weight && similarity > best.similarity)) {
-        best = { weight, similarity, rarity, others, different, x, y };
+        best = { weight, similarity, rarity, others, different, x: typed, y: listed, typos, numbers };
       }
     }
     const bKeys = new Set(b.names.map((y) => y.key));
@@ -668,6 +737,9 @@ class Comparer {
     if (namesInCommon > 1) features.namesInCommon = namesInCommon;
     if (best && best.others > 0) features.othersWithName = best.others;
     if (best?.different) features.differentWords = best.different;
+    if (best?.typos?.edits) features.typos = best.typos.edits;
+    if (best?.typos?.ignored.length) features.ignoredWords = best.typos.ignored;
+    if (best?.numbers) features.numbers = best.numbers;
 
     if (family === 'organization' && a.legalForms.size === 1 && b.legalForms.size === 1 && ![...a.legalForms].some((f) => b.legalForms.has(f))) {
       features.legalForm = 'mismatch';
@@ -850,9 +922,11 @@ export function addNameStats(stats: NameStats, partyNames: Iterable<readonly str
  * Screening weights. A caller screening a name asks "could this be a listed party?", a question to
  * put to a reviewer, so a name alone counts for more than between two lists (where a name alone must
  * not link two records): an identical rare name alone scores 0.93 to 0.94, an identical common one
- * ("Kim Chol") about 0.8, a name a letter or two off a rare one about 0.8, a name with no close word
- * 0.18. Other evidence is weighed as between lists (BIRTH_DATE_WEIGHTS, NATIONALITY_WEIGHTS,
- * IDENTIFIER_WEIGHTS): an identical rare name with a birth year more than a year off falls to 0.38,
+ * ("Kim Chol") about 0.8, a rare name with a typo or two about 0.85 to 0.92 (typed names are read as
+ * the listed ones mistyped: see `Profile.typed`, TYPO_WEIGHT, typos.ts), a name with no close word
+ * 0.18, a name stating another number than the listed one ("FU YUAN YU 7612" / "7891") too. Other
+ * evidence is weighed as between lists (BIRTH_DATE_WEIGHTS, NATIONALITY_WEIGHTS, IDENTIFIER_WEIGHTS):
+ * an identical rare name with a birth year more than a year off falls to 0.38,
  * below SCREEN_THRESHOLD; one with the same birth date and nationality rises to 0.99. An identifier
  * alone scores by its weight (a passport 0.98, an email 0.92, a phone or website 0.73). A passport or
  * national id the caller gives that differs from every one of the party's (of that country) is
@@ -868,6 +942,7 @@ const SCREENING: Profile = {
   },
   nameFloor: -1.5,
   conflicts: { imoNumber: IDENTIFIER_CONFLICT_WEIGHT, leiCode: IDENTIFIER_CONFLICT_WEIGHT, passport: -2.0, nationalId: -2.0 },
+  typed: true,
 };
 
 /** Screening matches below this score are not returned unless the caller asks for a lower threshold. */
