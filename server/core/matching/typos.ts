@@ -130,7 +130,13 @@ const MAX_STEPS = 5_000;
 export function alignTypos(typedWords: readonly string[], listedWords: readonly string[], opts: { legalForms: boolean }): TypoAlignment | null {
   const typed = opts.legalForms ? withoutSpeltLegalForms(typedWords) : typedWords;
   const listed = opts.legalForms ? withoutSpeltLegalForms(listedWords) : listedWords;
-  if (typed.length === 0 || listed.length === 0) return null;
+  if (typed.length === 0 || listed.length < 1 || listed.length > typed.length) return null;
+  // Most pairs of names screening compares are not one name mistyped: a listed word without a typed
+  // word of its first letter and about its length says so before any pairing.
+  for (const u of listed) {
+    const budget = typoBudget(u);
+    if (!typed.some((t) => t === u || (budget > 0 && t[0] === u[0] && Math.abs(t.length - u.length) <= budget))) return null;
+  }
   const free = listed.map(() => true);
   // Equal words pair first: they cost nothing, and pairing them elsewhere never saves an edit.
   const rest: string[] = [];
