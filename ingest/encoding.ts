@@ -12,7 +12,7 @@
  *   encoding, but refused if its bytes are plainly UTF-8 instead (a multi-byte UTF-8 character before
  *   any byte that UTF-8 cannot read): the declaration then does not match the bytes.
  */
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import path from 'node:path';
 import { TextDecoder } from 'node:util';
@@ -164,6 +164,27 @@ export class TextDecoding {
   }
 
   decode(chunk: Buffer): string {
+    const r = this.take(chunk);
+    return typeof r === 'string' ? r : r.toString('utf8');
+  }
+
+  /**
+   * As decode, but as UTF-8 bytes: while the file reads as UTF-8, its own bytes (whole characters,
+   * checked), else the decoded text encoded again. For a reader that works on bytes (csv-parse): text
+   * decoded here would be encoded again on its way into it, which cost the CSV reader a sixth of its time.
+   */
+  decodeBytes(chunk: Buffer): Buffer {
+    const r = this.take(chunk);
+    return typeof r === 'string' ? Buffer.from(r, 'utf8') : r;
+  }
+
+  /** The end of the file as decodeBytes gives it. */
+  endBytes(): Buffer {
+    return Buffer.from(this.end(), 'utf8');
+  }
+
+  /** The next chunk: valid UTF-8 bytes while the file reads as UTF-8, text once in another encoding. */
+  private take(chunk: Buffer): Buffer | string {
     const buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     if (this.offset === 0) {
       const wide = wideBom(buf);
@@ -173,11 +194,10 @@ export class TextDecoding {
     const end = completePrefix(buf);
     const body = buf.subarray(0, end);
     if (isUtf8(body)) {
-      const text = body.toString('utf8');
-      if (text.length !== body.length) this.sawNonAscii = true;
+      if (!this.sawNonAscii && !isAscii(body)) this.sawNonAscii = true;
       this.advance(body, end);
       this.carry = Buffer.from(buf.subarray(end));
-      return text;
+      return body;
     }
     const bad = firstInvalidUtf8(body).index;
     const at = this.position(body, bad);

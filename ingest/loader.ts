@@ -359,7 +359,12 @@ function partyRow(p: PartyRecord): { id: string; labels: string[]; props: Record
   // staging it would make every release's commit as large as the list.
   const { release: _r, record: _rec, ...fields } = node;
   const digest = crypto.createHash('sha1').update(JSON.stringify([labels, fields])).digest('base64url');
-  return { id: p.id, labels, props: { ...node, digest } };
+  // Null fields are not sent: `SET n += props` would only remove them, and a node has none to remove
+  // (a new one), or has them removed by ingest-apply-drafts (nullProps). A third of a party's fields are
+  // null, and packing the parameters is the largest cost of the load in Node.
+  const props: Record<string, unknown> = { digest };
+  for (const [k, v] of Object.entries(node)) if (v !== null && v !== undefined) props[k] = v;
+  return { id: p.id, labels, props };
 }
 
 type LinkRow = LinkKeyRow & Record<string, unknown>;
@@ -393,8 +398,8 @@ function linkRow(l: LinkRecord, byKey: Map<string, string>, idPrefix: string): L
 }
 
 /** Every field of a party node but its id, as null: applying a draft removes what the new release leaves empty. */
-function nullProps(row: { props: Record<string, unknown> } | undefined): Record<string, null> {
-  return Object.fromEntries(Object.keys(row?.props ?? {}).filter((k) => k !== 'id').map((k) => [k, null]));
+function nullProps(p: PartyRecord | undefined): Record<string, null> {
+  return Object.fromEntries(p ? Object.keys(toNode(p)).filter((k) => k !== 'id').concat('digest').map((k) => [k, null]) : []);
 }
 
 /** The records of a small spool, whole (a delta's snapshot merges with the previous release's in memory). */
@@ -404,6 +409,39 @@ async function readWhole(rel: ParsedRelease, spool: Spool): Promise<ParsedReleas
   for await (const a of spool.read('addresses')) all.addresses.push(a);
   for await (const i of spool.read('identifiers')) all.identifiers.push(i);
   return all;
+}
+
+/**
+ * The items of `source`, the next one read while the caller works on this one: reading a batch back from
+ * the spool (JSON lines) and preparing its rows is Node's work, writing it waits for the database, and
+ * the two overlap. Holds one batch more than the caller does.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const it = source[Symbol.asyncIterator]();
+  let next = it.next();
+  // A failed read is thrown where the caller takes the item, not as an unhandled rejection meanwhile.
+  next.catch(() => undefined);
+  let done = false;
+  try {
+    for (;;) {
+      const r = await next;
+      if (r.done) {
+        done = true;
+        return;
+      }
+      next = it.next();
+      next.catch(() => undefined);
+      yield r.value;
+    }
+  } finally {
+    // The caller stopped early (an error): the source's files are closed once its read in flight ends.
+    if (!done) await next.then(() => it.return?.(), () => undefined);
+  }
+}
+
+/** Each batch of `source` with what `prepare` makes of it (computed ahead of need by readAhead). */
+async function* prepared<T, R>(source: AsyncIterable<T[]>, prepare: (batch: T[]) => R): AsyncGenerator<{ batch: T[] } & R> {
+  for await (const batch of source) yield { batch, ...prepare(batch) };
 }
 
 type LoadIds = { seq: number; owner: string; loadedBefore: boolean; leaving: string[] };
@@ -426,8 +464,17 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   const tx = <T>(work: (run: TxRun) => Promise<T>) => db.inWriteTransaction(opts.txTimeoutMs, work);
   const size = opts.batchSize;
   let t = Date.now();
-  const byKey = await resolveTargets(db, spool);
-  log.debug(`link targets: ${byKey.size} names resolved in ${Date.now() - t} ms`);
+  // The links' targets are needed from the links on: found (a pass over the spooled parties, a query)
+  // while the parties and facts are written.
+  const targets = resolveTargets(db, spool).then((byKey) => {
+    log.debug(`link targets: ${byKey.size} names resolved in ${Date.now() - t} ms`);
+    return byKey;
+  });
+  // A failure is thrown where the targets are needed (or the load has failed before then).
+  targets.catch(() => undefined);
+  // Read before this load writes: only a placeholder of an earlier load can be one of this release's
+  // parties (this load's own are names its release does not hold: resolveTargets).
+  const [{ any: placeholdersBefore }] = await db.read<{ any: boolean }>('ingest-placeholders-exist', {});
 
   // A delta restates some parties and some relationships (FtM relationships are entities of their own):
   // only what it restates or deletes is cleared; the rest of the previous release stays. A dataset's
@@ -458,13 +505,15 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
 
   // Parties: one transaction per batch clears what the dataset stated of them before (marked removed),
   // writes them (new ones hidden, changed ones as drafts) and links them to their programs.
-  let firstRow: ReturnType<typeof partyRow> | undefined;
-  for await (const batch of spool.batches('parties', size)) {
-    t = Date.now();
-    const rows = batch.map(partyRow);
-    firstRow ??= rows[0];
-    const programRows = batch.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
-    marked += await tx(async (run) => {
+  let firstParty: PartyRecord | undefined;
+  const partyBatches = prepared(spool.batches('parties', size), (batch) => ({
+    rows: batch.map(partyRow),
+    programRows: batch.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record }))),
+  }));
+  t = Date.now();
+  for await (const { batch, rows, programRows } of readAhead(partyBatches)) {
+    firstParty ??= batch[0];
+    const m = await tx(async (run) => {
       let m = 0;
       if (loadedBefore) {
         const [r] = await run(delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', params({ ids: rows.map((r) => r.id) }));
@@ -474,21 +523,25 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       if (programRows.length) await run('ingest-programs', params({ rows: programRows }));
       return m;
     });
+    marked += m;
     for (const p of batch) snapshot.party(p);
     await progress((loadedBefore ? 2 : 1) * rows.length + programRows.length, 'parties', t);
+    t = Date.now();
   }
 
-  for await (const batch of spool.batches('addresses', size)) {
-    t = Date.now();
-    const rows = batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));
+  const addressBatches = prepared(spool.batches('addresses', size), (batch) => ({
+    rows: batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record })),
+  }));
+  t = Date.now();
+  for await (const { batch, rows } of readAhead(addressBatches)) {
     await tx((run) => run('ingest-addresses', params({ rows })));
     for (const a of batch) snapshot.address(a.partyId, a.address.key);
     await progress(rows.length, 'addresses', t);
+    t = Date.now();
   }
 
-  for await (const batch of spool.batches('identifiers', size)) {
-    t = Date.now();
-    const rows = batch.map((i) => ({
+  const identifierBatches = prepared(spool.batches('identifiers', size), (batch) => ({
+    rows: batch.map((i) => ({
       partyId: i.partyId,
       key: i.identifier.key,
       type: i.identifier.type,
@@ -498,13 +551,18 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       issued: i.issued,
       expires: i.expires,
       record: i.provenance.record,
-    }));
+    })),
+  }));
+  t = Date.now();
+  for await (const { batch, rows } of readAhead(identifierBatches)) {
     await tx((run) => run('ingest-identifiers', params({ rows })));
     for (const i of batch) snapshot.identifier(i.partyId, i.identifier.key);
     await progress(rows.length, 'identifiers', t);
+    t = Date.now();
   }
 
   // Links, batched per type (the type is part of the query text: ingest-links).
+  const byKey = await targets;
   const pending = new Map<LinkType, LinkRow[]>();
   const deltaLinks: LinkRow[] = [];
   const flushLinks = async (type: LinkType) => {
@@ -515,7 +573,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     await tx((run) => run('ingest-links', params({ rows }), { linkType: type }));
     await progress(rows.length, 'links', t);
   };
-  for await (const l of spool.read('links')) {
+  for await (const links of readAhead(spool.batches('links', size))) for (const l of links) {
     const row = linkRow(l, byKey, rel.idPrefix);
     snapshot.link(row);
     if (delta) deltaLinks.push(row);
@@ -537,11 +595,12 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   }
   log.debug(`links of delisted parties: ${Date.now() - t} ms`);
 
-  // Placeholders created earlier (by this or another dataset) for parties this release brings.
+  // Placeholders created earlier (by this or another dataset) for parties this release brings; none to
+  // look for in a store that held none (a first load: a pass over the parties and a query per batch).
   t = Date.now();
   const paired = new Set<string>();
   let completed = 0;
-  for await (const batch of spool.batches('parties', size)) {
+  for await (const batch of placeholdersBefore ? spool.batches('parties', size) : []) {
     const byName = new Map<string, string>();
     for (const p of batch) {
       const k = nameKey(p.name);
@@ -575,7 +634,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   const result = await tx(async (run) => {
     const [current] = (await run('ingest-lock-dataset', { dataset: rel.dataset, release: rel.release })) as { release: string | null; releases: string[] }[];
     const releases = [...new Set([...(current?.releases ?? []), rel.release])].sort();
-    await run('ingest-apply-drafts', params({ nullProps: nullProps(firstRow) }));
+    await run('ingest-apply-drafts', params({ nullProps: nullProps(firstParty) }));
     const [delisted] = delta
       ? await run('ingest-delist-ids', { ...base, ids: rel.removedIds ?? [] })
       : await run('ingest-delist', { ...base, ids: snap!.ids });

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Alias, ParsedRelease, PartyKind, Provenance, Rejection } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
-import { firstRecord, readCsv } from '../csv';
+import { firstRecord, readCsvBatches } from '../csv';
 import { encodingProblem } from '../encoding';
 import { OFAC_CSV_COLUMNS, OFAC_DATASETS, OfacFileRole, REMARKS_COLUMN_WIDTH, ofacId, OFAC_ID_PREFIX } from './ofac-csv.meta';
 import { parseRemarks } from './ofac-remarks';
@@ -98,7 +98,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const commentsFile = byRole.get('comments');
   const commentsName = commentsFile ? path.basename(commentsFile) : '';
   if (commentsFile) {
-    for await (const row of readCsv(commentsFile, readerOptions(opts))) {
+    for await (const rows of readCsvBatches(commentsFile, readerOptions(opts))) for (const row of rows) {
       const uid = row.fields[0]?.trim();
       if (row.fields.length !== 2 || !/^\d+$/.test(uid)) {
         rejected.push({ file: commentsName, line: row.line, reason: `expected 2 columns (ent_num, remarks), found ${row.fields.length}` });
@@ -116,7 +116,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const altName = altFile ? path.basename(altFile) : '';
   const altRows = new Map<string, { line: number; alias?: Alias; reason?: string }[]>();
   if (altFile) {
-    for await (const row of readCsv(altFile, readerOptions(opts))) {
+    for await (const rows of readCsvBatches(altFile, readerOptions(opts))) for (const row of rows) {
       const [uidRaw, , typeRaw, nameRaw] = row.fields;
       const uid = uidRaw.trim();
       const name = cell(nameRaw);
@@ -141,7 +141,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const seenKey = (uid: string): number | string => (String(Number(uid)) === uid ? Number(uid) : uid);
   let sawEof = false;
   const cutShortEntries: string[] = [];
-  for await (const row of readCsv(primary, { ...readerOptions(opts), sawEof: () => (sawEof = true) })) {
+  for await (const rows of readCsvBatches(primary, { ...readerOptions(opts), sawEof: () => (sawEof = true) })) for (const row of rows) {
     const f = row.fields;
     const reject = (reason: string) => rejected.push({ file: primaryName, line: row.line, reason });
     if (f.length !== OFAC_CSV_COLUMNS.primary.length) {
@@ -259,7 +259,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const addFile = byRole.get('address');
   if (addFile) {
     const addName = path.basename(addFile);
-    for await (const row of readCsv(addFile, readerOptions(opts))) {
+    for await (const rows of readCsvBatches(addFile, readerOptions(opts))) for (const row of rows) {
       const [uidRaw, addNum, street, city, country] = row.fields;
       const uid = uidRaw.trim();
       const id = ofacId(uid);
