@@ -16,6 +16,9 @@ const every: MatchFeatures = {
   namesInCommon: 2,
   othersWithName: 3,
   differentWords: ['yasir', 'bashar'],
+  typos: 1,
+  ignoredWords: ['comapny'],
+  numbers: ['7612', '7891'],
   identifiers: ['passport: 381420754'],
   identifierConflicts: ['imoNumber: 9133977 / 8712114'],
   legalForm: 'mismatch',
@@ -38,11 +41,14 @@ describe('match evidence in words', () => {
       'Birth date: same-year: 1970 / 1970-02-01',
       'Nationality: mismatch: KP / CN',
       'Different words: "yasir" / "bashar"',
+      'Typos: 1 typo between the names',
+      'Left out: "comapny"',
+      'Numbers: 7612 / 7891',
       'Legal form: mismatch: limited / partnership',
       'Kind: kind unknown on one side',
     ]);
     // Each key other than the weights and the pairs that go with another key shows up in some line.
-    const described = ['name', 'matchedNames', 'nameRarity', 'birthDate', 'birthDates', 'nationality', 'nationalities', 'namesInCommon', 'othersWithName', 'differentWords', 'identifiers', 'identifierConflicts', 'legalForm', 'legalForms', 'kind'];
+    const described = ['name', 'matchedNames', 'nameRarity', 'birthDate', 'birthDates', 'nationality', 'nationalities', 'namesInCommon', 'othersWithName', 'differentWords', 'typos', 'ignoredWords', 'numbers', 'identifiers', 'identifierConflicts', 'legalForm', 'legalForms', 'kind'];
     expect(Object.keys(every).filter((k) => k !== 'weights').sort()).toEqual([...described].sort());
   });
 
