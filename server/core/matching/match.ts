@@ -967,20 +967,43 @@ export interface ScreenScore {
 }
 
 /**
+ * A subject prepared once for a screen (its names' words and forms, dates, countries, identifiers
+ * normalised), to score many candidates against: opaque to callers. It also holds the caches of dates and
+ * countries the candidates of one screen share.
+ */
+export interface PreparedScreenSubject {
+  readonly subject: ScreenSubject;
+  /** @internal */
+  readonly prepared: Prepared;
+  /** @internal */
+  readonly caches: Caches;
+}
+
+/** Prepares a subject once for screenCandidate: the same scores as the subject itself, without preparing it per candidate. */
+export function prepareScreenSubject(subject: ScreenSubject): PreparedScreenSubject {
+  const caches: Caches = { dates: new Map(), countries: new Map() };
+  // Prepared with some kind: the kind compared (the subject's, else each candidate's) is set per candidate.
+  const input: MatchParty = {
+    id: '', dataset: '', kind: subject.kind ?? 'LegalEntity', names: subject.names, birthDates: subject.birthDates, nationalities: subject.countries, identifiers: subject.identifiers,
+  };
+  return { subject, prepared: prepare(input, caches), caches };
+}
+
+/**
  * The screening score of one candidate for a subject: the cross-list comparison (names with their
  * rarity among `stats`, birth dates, countries, identifiers shared and in conflict, legal forms) with
  * the SCREENING weights, in [0, SCREEN_MAX_SCORE]. Null when the kinds cannot be one party (a person
- * screened is never a vessel).
+ * screened is never a vessel). The subject may be given prepared (prepareScreenSubject), when many
+ * candidates are scored against it.
  */
-export function screenCandidate(subject: ScreenSubject, candidate: MatchParty, stats: NameStats): ScreenScore | null {
-  const kind = subject.kind ?? candidate.kind;
+export function screenCandidate(subject: ScreenSubject | PreparedScreenSubject, candidate: MatchParty, stats: NameStats): ScreenScore | null {
+  const ready = 'prepared' in subject ? subject : prepareScreenSubject(subject);
+  const kind = ready.subject.kind ?? candidate.kind;
   const relation = kindRelation(kind, candidate.kind);
   if (!relation) return null;
-  const caches: Caches = { dates: new Map(), countries: new Map() };
-  const input: MatchParty = {
-    id: '', dataset: '', kind, names: subject.names, birthDates: subject.birthDates, nationalities: subject.countries, identifiers: subject.identifiers,
-  };
-  const comparer = new Comparer([prepare(input, caches), prepare(candidate, caches)], stats);
+  const base = ready.prepared;
+  const input: Prepared = base.party.kind === kind ? base : { ...base, party: { ...base.party, kind }, family: FAMILY[kind] };
+  const comparer = new Comparer([input, prepare(candidate, ready.caches)], stats);
   const c = comparer.compare(0, 1, relation, SCREENING);
   const w = c.features.weights;
   const total = w.name + w.birthDate + w.nationality + w.identifiers + w.legalForm + w.kind;
