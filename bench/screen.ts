@@ -93,7 +93,7 @@ function bruteForceScan(parties: { id: string; name: string; aliases: readonly s
 async function screenOnce(db: Database, input: ScreenQuery, first: number): Promise<{ id: string; score: number }[]> {
   const ctx: Context = { db };
   const r = await screen(requestDb(ctx), ctx, { input, first, threshold: 0 });
-  return r.matches.map((m) => ({ id: m.entity.id, score: m.score }));
+  return r.matches.map((m) => ({ id: m.id, score: m.score }));
 }
 
 interface Row {

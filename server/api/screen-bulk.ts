@@ -23,7 +23,7 @@ import { screenBulkSettings } from '../core/settings';
 import { truncatedJson, type AuditLog } from './audit';
 import type { Caller } from './auth';
 import type { Context } from './context';
-import type { EntityParent } from './entity';
+import { entityLoader, type EntityParent } from './entity';
 import { csvField } from './export-formats';
 import { exposureFor } from './exposure';
 import { datasets } from './releases';
@@ -211,21 +211,27 @@ async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOp
   startRequest(ctx, o.requestTimeoutMs, o.signal);
   try {
     const answer = await screen(requestDb(ctx), ctx, { input, first: o.params.first, threshold: o.params.threshold });
+    // The output names each match: its entity, the row's matches read at once (one query).
+    const entities = await entityLoader(ctx).loadMany(answer.matches.map((m) => m.id));
     const matches = await Promise.all(
-      answer.matches.map(
-        async (m, i): Promise<BulkMatch> => ({
+      answer.matches.map(async (m, i): Promise<BulkMatch> => {
+        const entity = entities[i];
+        // A match whose party vanished since the screen (a load committed meanwhile): the run stops, as on a database gone.
+        if (entity instanceof Error) throw entity;
+        if (!entity) throw new ServiceUnavailableError('The data changed during this request; retry it');
+        return {
           rank: i + 1,
-          id: m.entity.id,
-          name: m.entity.name,
-          kind: m.entity.kind,
+          id: entity.id,
+          name: entity.name,
+          kind: entity.kind,
           score: m.score,
-          datasets: m.entity.datasets,
-          programs: m.entity.programs,
-          listedOn: m.entity.listedOn ?? null,
+          datasets: entity.datasets,
+          programs: entity.programs,
+          listedOn: entity.listedOn ?? null,
           explanation: m.explanation.map((f) => ({ label: f.label, value: f.value })),
-          exposure: await nearestExposure(ctx, m.entity, o.params.maxHops),
-        }),
-      ),
+          exposure: await nearestExposure(ctx, entity, o.params.maxHops),
+        };
+      }),
     );
     return {
       type: 'row', line, ref, input, status: matches.length ? 'match' : 'no_match', matches,

@@ -9,14 +9,16 @@
  * every party of the graph (server/core/screening/name-stats.ts), and explained in words.
  *
  * Candidates are scored from the in-memory name index's rows (server/core/search/name-index.ts
- * IndexedParty: kind, names, birth dates, countries, identifiers), and only the matches returned are read
- * from Neo4j (their entity and listing facts). When the index does not see what the request sees (its
- * first build, or a rebuild after a load commits) the candidates are read first and scored from their
- * entities: the same party either way (screen-from-index.int.test.ts compares the two answers).
+ * IndexedParty: kind, names, birth dates, countries, identifiers), which also hold the listing facts
+ * the explanation states: a screen reads nothing of its candidates from Neo4j, and a match's entity is
+ * read only when asked (ScreenMatch.entity, through the request's entityLoader). When the index does not
+ * see what the request sees (its first build, or a rebuild after a load commits) the candidates are read
+ * first and scored from their entities: the same answer either way (screen-from-index.int.test.ts
+ * compares the two).
  */
-import { BadInputError } from '../core/errors';
+import { BadInputError, ServiceUnavailableError } from '../core/errors';
 import { describeScreening } from '../core/matching/describe';
-import { SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty } from '../core/matching/match';
+import { prepareScreenSubject, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type PreparedScreenSubject } from '../core/matching/match';
 import { isIdentifierType, isPartyKind } from '../core/model';
 import type { Database } from '../core/neo4j/database';
 import { searchIndexFor } from '../core/search/live';
@@ -42,9 +44,9 @@ export interface ScreenArgs {
   threshold?: number | null;
 }
 
-/** A match as screen() returns it; ScreenMatch.exposure is resolved from the entity's id. */
+/** A match as screen() returns it: the party's id, which ScreenMatch.entity and ScreenMatch.exposure read. */
 export interface ScreenMatchRow {
-  entity: EntityParent;
+  id: string;
   score: number;
   explanation: Fact[];
 }
@@ -58,7 +60,7 @@ export interface ScreenOptions {
   fromIndex?: boolean;
 }
 
-/** A candidate scored, before its listing facts (read with its entity) are added to the explanation. */
+/** A candidate scored, before its listing facts are added to the explanation. */
 interface Scored {
   id: string;
   score: number;
@@ -122,8 +124,27 @@ function indexedMatchParty(p: IndexedParty): MatchParty {
 
 const where = (h: Holder) => [[h.dataset, h.release].filter(Boolean).join(' '), h.record].filter(Boolean).join(': ');
 
+/** What a match's lists say of it, as its entity or its row of the name index holds it. */
+interface Listing {
+  placeholder: boolean;
+  datasets: readonly string[];
+  programs: readonly string[];
+  listedOn: string | null;
+  firstSeen: string | null;
+  delistedOn: string | null;
+}
+
+const indexedListing = (p: IndexedParty): Listing => ({
+  placeholder: p.kinds.includes('Placeholder'),
+  datasets: p.datasets,
+  programs: p.programs,
+  listedOn: p.listedOn,
+  firstSeen: p.firstSeen,
+  delistedOn: p.delistedOn,
+});
+
 /** What the match's lists say of it: datasets, programs, listing date, delisting, placeholder. */
-function listingFacts(e: EntityParent): Fact[] {
+function listingFacts(e: Listing): Fact[] {
   const out: Fact[] = [];
   if (e.placeholder) out.push({ label: 'Lists', value: 'none: only referenced by a list entry, not listed itself (see its exposure)' });
   else if (e.datasets.length === 0) out.push({ label: 'Lists', value: e.delistedOn ? `none: delisted in the release of ${e.delistedOn}` : 'none' });
@@ -200,26 +221,31 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
   const [stats, loaded] = await Promise.all([statsRead, fromIndex ? null : entityLoader(ctx).loadMany(ids)]);
 
   const readable = input.name ? readableName(input.name) : null;
-  const subjectOf = (identifiers: MatchIdentifier[]) => ({
-    names: input.name ? [input.name] : [],
-    kind: input.kind,
-    birthDates: input.birthDate ? [input.birthDate] : [],
-    countries: input.country ? [input.country] : [],
-    identifiers,
-  });
+  // The subject is prepared once per form it takes (its name or a reading of it, its identifiers as
+  // typed or as found on a candidate), not once per candidate: most candidates share one.
+  const prepared = new Map<string, PreparedScreenSubject>();
+  const subjectOf = (names: string[], identifiers: MatchIdentifier[]): PreparedScreenSubject => {
+    const key = JSON.stringify([names, identifiers]);
+    let p = prepared.get(key);
+    if (!p) {
+      p = prepareScreenSubject({ names, kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers });
+      prepared.set(key, p);
+    }
+    return p;
+  };
   /** A candidate's score and explanation (its listing facts are added once its entity is read), or null. */
   const scoreOf = (party: MatchParty): Scored | null => {
     const hits = byIdentifier.get(party.id) ?? [];
     // The input's identifiers, each as the node it found on this party where it found one (so a
     // number typed without its type meets the party's passport), else as typed.
-    const subject = subjectOf(input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row)));
-    let s = screenCandidate(subject, party, stats);
+    const identifiers = input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row));
+    let s = screenCandidate(subjectOf(input.name ? [input.name] : [], identifiers), party, stats);
     if (!s) return null;
     // A Hangul or Han name is also compared by its readings that fit this party (readings.ts), each
     // as a name of its own (not together: two readings equal to two aliases are not two names in common).
     let reading: string | null = null;
     for (const r of readable ? readingsFor(readable, party.names) : []) {
-      const t = screenCandidate({ ...subject, names: [r.name] }, party, stats);
+      const t = screenCandidate(subjectOf([r.name], identifiers), party, stats);
       if (t && t.score > s.score) {
         s = t;
         reading = r.explanation;
@@ -246,19 +272,16 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
       .filter((m) => m.score >= threshold)
       .sort((a, b) => b.score - a.score || rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, first);
-  const withListing = (m: Scored, entity: EntityParent): ScreenMatchRow => ({ entity, score: m.score, explanation: [...m.explanation, ...listingFacts(entity)] });
+  const withListing = (m: Scored, listing: Listing): ScreenMatchRow => ({ id: m.id, score: m.score, explanation: [...m.explanation, ...listingFacts(listing)] });
 
-  let matches: ScreenMatchRow[] | null = null;
+  let matches: ScreenMatchRow[];
   if (fromIndex) {
-    // From memory: every candidate scored from its index row; only the matches returned are read.
-    const kept = best(rows.flatMap((r) => scoreOf(indexedMatchParty(r!)) ?? []));
-    const entities = await entityLoader(ctx).loadMany(kept.map((m) => m.id));
-    // A match whose party the read does not find (not expected: the index sees what the request sees)
-    // would be left out by the path below, and the next one take its place: that path answers then.
-    if (entities.every((e) => e && !(e instanceof Error))) matches = kept.map((m, i) => withListing(m, entities[i] as EntityParent));
-  }
-  if (!matches) {
-    const entities = loaded ?? (await entityLoader(ctx).loadMany(ids));
+    // From memory: every candidate scored from its index row, which holds its listing facts too.
+    const byId = new Map(rows.map((r) => [r!.id, r!]));
+    matches = best(rows.flatMap((r) => scoreOf(indexedMatchParty(r!)) ?? [])).map((m) => withListing(m, indexedListing(byId.get(m.id)!)));
+  } else {
+    // The entities read stay in the request's loader: ScreenMatch.entity finds them there.
+    const entities = loaded ?? [];
     const byId = new Map<string, EntityParent>();
     const scored: Scored[] = [];
     for (const entity of entities) {
@@ -288,12 +311,19 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
 
 export const screenResolvers: Resolvers = {
   Query: {
-    // ScreenMatch.exposure is resolved below from the match's entity, only when asked: the generated
-    // parent type (no mapper for ScreenMatch in server/codegen.ts) expects it on the row.
+    // ScreenMatch.entity and ScreenMatch.exposure are resolved below from the match's id, only when
+    // asked: the generated parent type (no mapper for ScreenMatch in server/codegen.ts) expects the entity on the row.
     screen: async (_parent, args, ctx) => (await screen(requestDb(ctx), ctx, args)) as unknown as ResolversTypes['ScreenResult'],
   },
   ScreenMatch: {
-    exposure: (match, _args, ctx) => exposureFor(ctx, match.entity.id),
+    // The generated parent type is the schema's ScreenMatch; screen() returns ScreenMatchRow (its id).
+    entity: async (match, _args, ctx) => {
+      const entity = await entityLoader(ctx).load((match as unknown as ScreenMatchRow).id);
+      // A match whose party vanished between the screen and this read (a load committed meanwhile).
+      if (!entity) throw new ServiceUnavailableError('The data changed during this request; retry it');
+      return entity;
+    },
+    exposure: (match, _args, ctx) => exposureFor(ctx, (match as unknown as ScreenMatchRow).id),
   },
 };
 

@@ -55,7 +55,7 @@ test('a listed DPRK person written in Hangul is screened to that person, first a
   // 리원호 (RI Won Ho, OFAC 19609 and UN KPi.033), the first labelled query from an OFAC name.
   const r = await screenName('리원호');
   const top = r.matches[0];
-  expect(['ofac-19609', 'un-KPi.033']).toContain(top.entity.id);
+  expect(['ofac-19609', 'un-KPi.033']).toContain(top.id);
   expect(top.score).toBeGreaterThanOrEqual(SCREEN_THRESHOLD);
   expect(top.explanation).toContainEqual({ label: 'Read as', value: 'Hangul 리원호 read as RI WON HO (McCune-Reischauer, as the lists write DPRK names)' });
   expect(top.explanation.find((f) => f.label === 'Name')?.value).toMatch(/^RI WON HO ~ /);
@@ -66,8 +66,8 @@ test('at least 80 % of the labelled Hangul names screen to their party first and
   const misses: string[] = [];
   for (const r of hangul) {
     const m = (await screenName(r.query)).matches[0];
-    if (m && r.expect.includes(m.entity.id) && m.score >= SCREEN_THRESHOLD) first++;
-    else misses.push(`${r.query} (${r.from.name}): got ${m ? `${m.entity.name} ${m.score}` : 'nothing'}`);
+    if (m && r.expect.includes(m.id) && m.score >= SCREEN_THRESHOLD) first++;
+    else misses.push(`${r.query} (${r.from.name}): got ${m ? `${m.id} ${m.score}` : 'nothing'}`);
   }
   // The misses are printed for whoever reads a failure; the bound is the issue's goal.
   if (first / hangul.length < 0.8) console.log(misses.join('\n'));
@@ -85,9 +85,9 @@ test('a Hangul name nobody listed bears stays below the threshold', async () => 
 
 test('a Han name is read by its Korean reading; a Latin name is compared as written (no reading)', async () => {
   const han = await screenName('李元浩');
-  expect(['ofac-19609', 'un-KPi.033']).toContain(han.matches[0].entity.id);
+  expect(['ofac-19609', 'un-KPi.033']).toContain(han.matches[0].id);
   expect(han.matches[0].explanation.find((f) => f.label === 'Read as')?.value).toBe('Han 李元浩 read as RI WON HO (Korean readings of the Han characters)');
   const latin = await screenName('RI Won Ho');
-  expect(['ofac-19609', 'un-KPi.033']).toContain(latin.matches[0].entity.id);
+  expect(['ofac-19609', 'un-KPi.033']).toContain(latin.matches[0].id);
   expect(latin.matches[0].explanation.some((f) => f.label === 'Read as')).toBe(false);
 }, 120_000);

@@ -83,8 +83,8 @@ type PartyRow = Omit<IndexedParty, 'identifiers'> & { identifiers: [string, stri
  * load registering meanwhile would have its hidden parties read into the index.
  *
  * Held compactly (the index keeps every party): each string that many parties repeat (kinds, datasets,
- * programs, birth years, countries, identifier types) is kept once, not once per row as the driver
- * decodes it, and every empty list is the one shared NONE.
+ * programs, birth years, countries, identifier types, listing and release dates) is kept once, not once
+ * per row as the driver decodes it, and every empty list is the one shared NONE.
  */
 export async function readIndexedParties(db: Database, snap: LoadSnapshot): Promise<IndexedParty[]> {
   const parties: IndexedParty[] = [];
@@ -111,6 +111,9 @@ export async function readIndexedParties(db: Database, snap: LoadSnapshot): Prom
         nationalities: shared(r.nationalities),
         addressCountries: shared(r.addressCountries),
         identifiers: r.identifiers.length === 0 ? NONE : r.identifiers.flatMap(([type, value, country]) => [one(type), value, country === null ? null : one(country)]),
+        listedOn: r.listedOn === null ? null : one(r.listedOn),
+        firstSeen: r.firstSeen === null ? null : one(r.firstSeen),
+        delistedOn: r.delistedOn === null ? null : one(r.delistedOn),
       });
     }
     if (page.length < PAGE_SIZE) return parties;

@@ -41,6 +41,15 @@ export interface IndexedParty {
   addressCountries: readonly string[];
   /** Its identifiers as flat triples: type, value, country (null when none), each identifier once. */
   identifiers: readonly (string | null)[];
+  /**
+   * Its listing facts as screening states them (server/api/screen.ts listingFacts), so that a screen
+   * answers without reading its matches: the designation date the list states, the release it was
+   * first loaded from, the release that delisted it (null when none). A placeholder has the kind
+   * "Placeholder" among its kinds.
+   */
+  listedOn: string | null;
+  firstSeen: string | null;
+  delistedOn: string | null;
 }
 
 /** The one empty list the index's rows share (most parties state no birth date, address or identifier). */
@@ -78,6 +87,9 @@ export function indexedParties(release: ParsedRelease): IndexedParty[] {
     nationalities: list([...p.nationalities, ...p.citizenships]),
     addressCountries: list([...(countries.get(p.id) ?? [])]),
     identifiers: list([...(identifiers.get(p.id)?.values() ?? [])].flat()),
+    listedOn: p.listedOn ?? null,
+    firstSeen: release.release,
+    delistedOn: null,
   }));
 }
 
