@@ -265,6 +265,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     });
     // Cytoscape fires dbltap on any two taps in quick succession, also on two different nodes (a click on
     // one node, then Shift+click on another, expanded the second): a double-click is two taps on one node.
+    // A dbltap emitted without taps before it (a tool, a test) still expands.
     let taps: [string | null, string | null] = [null, null];
     cy.on('tap', (e) => {
       const t = e.target as cytoscape.NodeSingular | Core;
@@ -272,7 +273,8 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     });
     cy.on('dbltap', 'node', (e) => {
       const n = e.target as cytoscape.NodeSingular;
-      if (taps[0] !== n.id()) return;
+      const [first, second] = taps;
+      if (second === n.id() && first !== n.id()) return;
       propsRef.current.onExpand(n.hasClass('more') ? n.data('of') : n.id());
     });
     cy.on('tap', 'node.more', (e) => propsRef.current.onExpand((e.target as cytoscape.NodeSingular).data('of')));
