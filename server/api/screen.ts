@@ -18,11 +18,14 @@
  */
 import { BadInputError, ServiceUnavailableError } from '../core/errors';
 import { describeScreening } from '../core/matching/describe';
-import { prepareScreenSubject, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type PreparedScreenSubject } from '../core/matching/match';
+import {
+  prepareScreenCandidate, prepareScreenSubject, SCREEN_THRESHOLD, screenCandidate, type MatchIdentifier, type MatchParty, type PreparedScreenCandidate,
+  type PreparedScreenSubject,
+} from '../core/matching/match';
 import { isIdentifierType, isPartyKind } from '../core/model';
 import type { Database } from '../core/neo4j/database';
 import { searchIndexFor } from '../core/search/live';
-import type { IndexedParty } from '../core/search/name-index';
+import type { IndexedParty, NameIndex } from '../core/search/name-index';
 import { comparedCountries, comparedIdentifier, comparedIdentifiers, type FoundIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
 import { nameStatsFor } from '../core/screening/name-stats';
@@ -120,6 +123,49 @@ function indexedMatchParty(p: IndexedParty): MatchParty {
     nationalities: comparedCountries(kind, p.nationalities, p.addressCountries),
     identifiers: comparedIdentifiers(ids),
   };
+}
+
+/**
+ * How many candidates of one name index screening keeps prepared for scoring (the most recently
+ * screened): preparing a candidate's names was most of the time scoring it took. About 2 KB each on
+ * the demo lists (retained heap), so at most about 20 MB.
+ */
+export const PREPARED_CANDIDATES = 10_000;
+
+/**
+ * The candidates of each name index prepared for scoring, by row, least recently screened first. Kept
+ * by the index (gone with it) and by its row objects, so a prepared candidate never outlives the index
+ * generation it was read from nor meets another's; it depends on the row only (not on the input).
+ */
+const preparedByIndex = new WeakMap<NameIndex, Map<IndexedParty, PreparedScreenCandidate>>();
+
+/** The candidate of an index row prepared for scoring, from the cache or prepared now (and kept). */
+export function preparedFromIndex(index: NameIndex, row: IndexedParty): PreparedScreenCandidate {
+  let cache = preparedByIndex.get(index);
+  if (!cache) {
+    cache = new Map();
+    preparedByIndex.set(index, cache);
+  }
+  let p = cache.get(row);
+  if (p) {
+    // Most recently screened last: a Map iterates in insertion order.
+    cache.delete(row);
+  } else {
+    p = prepareScreenCandidate(indexedMatchParty(row));
+    if (cache.size >= PREPARED_CANDIDATES) cache.delete(cache.keys().next().value!);
+  }
+  cache.set(row, p);
+  return p;
+}
+
+/** Drops the candidates kept prepared for this index (tests: screening with none prepared). */
+export function forgetPreparedCandidates(index: NameIndex): void {
+  preparedByIndex.delete(index);
+}
+
+/** How many candidates screening keeps prepared for this index (tests). */
+export function preparedCount(index: NameIndex): number {
+  return preparedByIndex.get(index)?.size ?? 0;
 }
 
 const where = (h: Holder) => [[h.dataset, h.release].filter(Boolean).join(' '), h.record].filter(Boolean).join(': ');
@@ -234,18 +280,19 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
     return p;
   };
   /** A candidate's score and explanation (its listing facts are added once its entity is read), or null. */
-  const scoreOf = (party: MatchParty): Scored | null => {
+  const scoreOf = (candidate: PreparedScreenCandidate): Scored | null => {
+    const party = candidate.party;
     const hits = byIdentifier.get(party.id) ?? [];
     // The input's identifiers, each as the node it found on this party where it found one (so a
     // number typed without its type meets the party's passport), else as typed.
     const identifiers = input.identifiers.map((x, i) => comparedIdentifier(x, hits.find((h) => h.row.index === i && isIdentifierType(h.row.type))?.row));
-    let s = screenCandidate(subjectOf(input.name ? [input.name] : [], identifiers), party, stats);
+    let s = screenCandidate(subjectOf(input.name ? [input.name] : [], identifiers), candidate, stats);
     if (!s) return null;
     // A Hangul or Han name is also compared by its readings that fit this party (readings.ts), each
     // as a name of its own (not together: two readings equal to two aliases are not two names in common).
     let reading: string | null = null;
     for (const r of readable ? readingsFor(readable, party.names) : []) {
-      const t = screenCandidate(subjectOf([r.name], identifiers), party, stats);
+      const t = screenCandidate(subjectOf([r.name], identifiers), candidate, stats);
       if (t && t.score > s.score) {
         s = t;
         reading = r.explanation;
@@ -276,9 +323,10 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
 
   let matches: ScreenMatchRow[];
   if (fromIndex) {
-    // From memory: every candidate scored from its index row, which holds its listing facts too.
+    // From memory: every candidate scored from its index row (prepared once: preparedFromIndex), which
+    // holds its listing facts too.
     const byId = new Map(rows.map((r) => [r!.id, r!]));
-    matches = best(rows.flatMap((r) => scoreOf(indexedMatchParty(r!)) ?? [])).map((m) => withListing(m, indexedListing(byId.get(m.id)!)));
+    matches = best(rows.flatMap((r) => scoreOf(preparedFromIndex(index, r!)) ?? [])).map((m) => withListing(m, indexedListing(byId.get(m.id)!)));
   } else {
     // The entities read stay in the request's loader: ScreenMatch.entity finds them there.
     const entities = loaded ?? [];
@@ -286,7 +334,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
     const scored: Scored[] = [];
     for (const entity of entities) {
       if (!entity || entity instanceof Error) continue;
-      const m = scoreOf(matchPartyOf(entity));
+      const m = scoreOf(prepareScreenCandidate(matchPartyOf(entity)));
       if (!m) continue;
       byId.set(entity.id, entity);
       scored.push(m);

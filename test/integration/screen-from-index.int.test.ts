@@ -12,12 +12,14 @@
  *    organisation's name with one of its address countries and with a country it does not state, a
  *    person's name with another passport number of the country of theirs (a conflict), a party's
  *    identifier with and without its type, placeholders' names (listed by no list).
+ * The index path keeps its candidates prepared for scoring (screen.ts preparedFromIndex): the same
+ * queries screened with none prepared, then again with all prepared, must answer the same.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../../server/api/context';
 import { requestDb } from '../../server/api/request';
-import { screen, type ScreenAnswer } from '../../server/api/screen';
+import { forgetPreparedCandidates, PREPARED_CANDIDATES, preparedCount, preparedFromIndex, screen, type ScreenAnswer } from '../../server/api/screen';
 import type { Database, Params } from '../../server/core/neo4j/database';
 import { searchIndexReady } from '../../server/core/search/live';
 import type { IndexedParty } from '../../server/core/search/name-index';
@@ -154,4 +156,57 @@ test("queries made from the parties' own facts (address countries, identifiers, 
   const lists = new Set(answers.flatMap((a) => a.matches.flatMap((m) => m.explanation.filter((f) => f.label === 'Lists').map((f) => f.value.split(':')[0]))));
   expect(lists).toContain('none');
   expect(lists).toContain('ofac-sdn');
+}, 600_000);
+
+test('candidates kept prepared: the same answers with none prepared as with all prepared by an earlier screen, and as from the entities', async () => {
+  const index = await searchIndexReady(db);
+  const named = sample(jsonLines<{ category: string; query: string }>('search-labelled.jsonl'), (r) => r.category, 6).map((r): Query => ({ name: r.query }));
+  const labelled = sample(jsonLines<{ category: string; query: Query }>('screen-labelled.jsonl'), (r) => r.category, 4).map((r) => r.query);
+  const queries = [...named, ...labelled];
+  const args = (input: Query) => ({ input, first: 10, threshold: 0 });
+  forgetPreparedCandidates(index);
+  expect(preparedCount(index)).toBe(0);
+  const cold: ScreenAnswer[] = [];
+  for (const q of queries) {
+    const ctx: Context = { db };
+    cold.push(await screen(requestDb(ctx), ctx, args(q)));
+  }
+  const kept = preparedCount(index);
+  // Their candidates were prepared and kept (fewer than the bound: none was dropped).
+  expect(kept).toBeGreaterThan(queries.length * 5);
+  expect(kept).toBeLessThan(PREPARED_CANDIDATES);
+  const differ: string[] = [];
+  for (const [i, q] of queries.entries()) {
+    const { fast, slow } = await bothWays(q);
+    if (JSON.stringify(fast) !== JSON.stringify(cold[i]) || JSON.stringify(slow) !== JSON.stringify(cold[i])) differ.push(described(q));
+  }
+  expect(differ).toEqual([]);
+  // The second screens prepared nothing again: every candidate was found kept.
+  expect(preparedCount(index)).toBe(kept);
+  expect(cold.filter((a) => a.matches.length > 0).length).toBeGreaterThan(queries.length * 0.9);
+}, 600_000);
+
+test('candidates kept prepared: at most PREPARED_CANDIDATES of an index, the least recently screened dropped first', () => {
+  return searchIndexReady(db).then((index) => {
+    const rows = index.allParties;
+    // The demo lists have more parties than the bound: all of them prepared, the first ones are dropped.
+    expect(rows.length).toBeGreaterThan(PREPARED_CANDIDATES);
+    forgetPreparedCandidates(index);
+    const first = preparedFromIndex(index, rows[0]);
+    const second = preparedFromIndex(index, rows[1]);
+    for (const r of rows.slice(2)) {
+      preparedFromIndex(index, r);
+      // Screened again now and then: the first stays among the most recently screened.
+      if (preparedCount(index) % 1000 === 0) expect(preparedFromIndex(index, rows[0])).toBe(first);
+    }
+    expect(preparedCount(index)).toBe(PREPARED_CANDIDATES);
+    const last = rows[rows.length - 1];
+    expect(preparedFromIndex(index, last)).toBe(preparedFromIndex(index, last));
+    expect(preparedFromIndex(index, rows[0])).toBe(first);
+    // The second was not screened again: dropped, and prepared anew (equal, but another object).
+    const again = preparedFromIndex(index, rows[1]);
+    expect(again).not.toBe(second);
+    expect(again).toEqual(second);
+    expect(preparedCount(index)).toBe(PREPARED_CANDIDATES);
+  });
 }, 600_000);

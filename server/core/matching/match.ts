@@ -367,8 +367,11 @@ interface PreparedName {
   fullKey: string;
   /** `skeleton` of each of `tokens`. */
   sounds: string[];
-  /** Words, their skeletons and adjacent words run together: two names sharing none are not alike. */
-  signature: Set<string>;
+  /**
+   * Words, their skeletons and adjacent words run together: two names sharing none are not alike.
+   * Empty for screening, which compares every name (see prepare).
+   */
+  signature: ReadonlySet<string>;
 }
 interface PreparedId {
   type: IdentifierType;
@@ -475,7 +478,12 @@ function prepareIdentifier(x: MatchIdentifier, caches: Caches): PreparedId | nul
   return { type: x.type, value: x.value, norm, group: document ? 'document' : x.type, country };
 }
 
-function prepare(p: MatchParty, caches: Caches): Prepared {
+/**
+ * `signature`: whether to compute each name's signature, which only the cross-list comparison reads
+ * (screening compares a typed name with every name): screening's parties get an empty one, saving its
+ * time and the memory of the candidates screening keeps prepared.
+ */
+function prepare(p: MatchParty, caches: Caches, signature = true): Prepared {
   const names: PreparedName[] = [];
   const legalForms = new Set<string>();
   const seen = new Set<string>();
@@ -490,13 +498,7 @@ function prepare(p: MatchParty, caches: Caches): Prepared {
     if (seen.has(fullKey)) continue;
     seen.add(fullKey);
     const sounds = tokens.map(skeleton);
-    const signature = new Set<string>();
-    tokens.forEach((t, i) => {
-      signature.add(t);
-      if (sounds[i].length >= 2) signature.add(`~${sounds[i]}`);
-      if (i > 0) signature.add(tokens[i - 1] + t);
-    });
-    names.push({ text, tokens, key, fullKey, sounds, signature });
+    names.push({ text, tokens, key, fullKey, sounds, signature: signature ? signatureOf(tokens, sounds) : NO_SIGNATURE });
   }
   const dates = p.birthDates.map((d) => cached(caches.dates, d, parseBirthDate)).filter((d): d is DateSpan => d !== null);
   const countries: string[] = [];
@@ -508,6 +510,20 @@ function prepare(p: MatchParty, caches: Caches): Prepared {
   const ids = p.identifiers.map((x) => prepareIdentifier(x, caches)).filter((x): x is PreparedId => x !== null);
   return { party: p, family: FAMILY[p.kind], names, legalForms, dates, countries, ids };
 }
+
+/** The signature of a name's words (see PreparedName.signature). */
+function signatureOf(tokens: readonly string[], sounds: readonly string[]): Set<string> {
+  const signature = new Set<string>();
+  tokens.forEach((t, i) => {
+    signature.add(t);
+    if (sounds[i].length >= 2) signature.add(`~${sounds[i]}`);
+    if (i > 0) signature.add(tokens[i - 1] + t);
+  });
+  return signature;
+}
+
+/** The signature of screening's names, which nothing reads (never added to). */
+const NO_SIGNATURE: ReadonlySet<string> = new Set<string>();
 
 /** Blocking keys of a party (see the file comment). */
 function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
@@ -986,7 +1002,25 @@ export function prepareScreenSubject(subject: ScreenSubject): PreparedScreenSubj
   const input: MatchParty = {
     id: '', dataset: '', kind: subject.kind ?? 'LegalEntity', names: subject.names, birthDates: subject.birthDates, nationalities: subject.countries, identifiers: subject.identifiers,
   };
-  return { subject, prepared: prepare(input, caches), caches };
+  return { subject, prepared: prepare(input, caches, false), caches };
+}
+
+/**
+ * A candidate prepared once for screenCandidate (its names' words and forms, dates, countries,
+ * identifiers normalised), to score against many subjects: it depends on the candidate only, so a
+ * caller may keep it for as long as the candidate's party stays as it is (screen.ts keeps those of
+ * the name index's rows). Opaque to callers but for `party`.
+ */
+export interface PreparedScreenCandidate {
+  readonly party: MatchParty;
+  /** @internal */
+  readonly prepared: Prepared;
+}
+
+/** Prepares a candidate once for screenCandidate: the same scores as the candidate itself. */
+export function prepareScreenCandidate(candidate: MatchParty): PreparedScreenCandidate {
+  // Its own caches: what they hold (parsed dates, country codes) is a function of the value only.
+  return { party: candidate, prepared: prepare(candidate, { dates: new Map(), countries: new Map() }, false) };
 }
 
 /**
@@ -994,16 +1028,22 @@ export function prepareScreenSubject(subject: ScreenSubject): PreparedScreenSubj
  * rarity among `stats`, birth dates, countries, identifiers shared and in conflict, legal forms) with
  * the SCREENING weights, in [0, SCREEN_MAX_SCORE]. Null when the kinds cannot be one party (a person
  * screened is never a vessel). The subject may be given prepared (prepareScreenSubject), when many
- * candidates are scored against it.
+ * candidates are scored against it, and the candidate too (prepareScreenCandidate), when it is
+ * screened again.
  */
-export function screenCandidate(subject: ScreenSubject | PreparedScreenSubject, candidate: MatchParty, stats: NameStats): ScreenScore | null {
+export function screenCandidate(
+  subject: ScreenSubject | PreparedScreenSubject,
+  candidate: MatchParty | PreparedScreenCandidate,
+  stats: NameStats,
+): ScreenScore | null {
   const ready = 'prepared' in subject ? subject : prepareScreenSubject(subject);
-  const kind = ready.subject.kind ?? candidate.kind;
-  const relation = kindRelation(kind, candidate.kind);
+  const party = 'prepared' in candidate ? candidate.party : candidate;
+  const kind = ready.subject.kind ?? party.kind;
+  const relation = kindRelation(kind, party.kind);
   if (!relation) return null;
   const base = ready.prepared;
   const input: Prepared = base.party.kind === kind ? base : { ...base, party: { ...base.party, kind }, family: FAMILY[kind] };
-  const comparer = new Comparer([input, prepare(candidate, ready.caches)], stats);
+  const comparer = new Comparer([input, 'prepared' in candidate ? candidate.prepared : prepare(candidate, ready.caches, false)], stats);
   const c = comparer.compare(0, 1, relation, SCREENING);
   const w = c.features.weights;
   const total = w.name + w.birthDate + w.nationality + w.identifiers + w.legalForm + w.kind;
