@@ -372,6 +372,10 @@ interface PreparedName {
    * Empty for screening, which compares every name (see prepare).
    */
   signature: ReadonlySet<string>;
+  /** Screening, set when first asked (withoutLetterForms): the name without legal forms spelt letter by letter. */
+  plain?: PreparedName;
+  /** Screening, set when first asked (hasNumbers): whether its words state a number. */
+  numbered?: boolean;
 }
 interface PreparedId {
   type: IdentifierType;
@@ -546,8 +550,24 @@ function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
 
 /** A name without its legal forms written letter by letter (typos.ts withoutSpeltLegalForms), or the name itself. */
 function withoutLetterForms(n: PreparedName): PreparedName {
-  const tokens = withoutSpeltLegalForms(n.tokens);
-  return tokens === n.tokens ? n : { ...n, tokens: [...tokens], sounds: tokens.map(skeleton) };
+  // Kept on the name: a candidate's is asked on every screen, the input's for every candidate.
+  if (n.plain === undefined) {
+    const tokens = withoutSpeltLegalForms(n.tokens);
+    n.plain = tokens === n.tokens ? n : { text: n.text, tokens: [...tokens], key: n.key, fullKey: n.fullKey, sounds: tokens.map(skeleton), signature: n.signature };
+  }
+  return n.plain;
+}
+
+/** A word list that states a number no name does: differentNumbers(tokens, NUMBER_PROBE) tells whether tokens state one. */
+const NUMBER_PROBE: readonly string[] = ['\u00000'];
+
+/**
+ * Whether a name's words state a number (typos.ts differentNumbers finds none else): most names do not,
+ * and then no pair of names with it needs differentNumbers. Kept on the name.
+ */
+function hasNumbers(n: PreparedName): boolean {
+  if (n.numbered === undefined) n.numbered = differentNumbers(n.tokens, NUMBER_PROBE) !== null;
+  return n.numbered;
 }
 
 /** Similarity of a word of one name to a word of the other, in [0, 1]. */
@@ -716,7 +736,7 @@ class Comparer {
       const y = plain(listed);
       let similarity = x.key === y.key ? 1 : mutualTokenSimilarity(x.tokens, y.tokens);
       let typos: TypoAlignment | null = null;
-      const numbers = profile.typed ? differentNumbers(x.tokens, y.tokens) : null;
+      const numbers = profile.typed && hasNumbers(x) && hasNumbers(y) ? differentNumbers(x.tokens, y.tokens) : null;
       if (numbers) similarity = Math.min(similarity, NAME_MIN_SIMILARITY);
       else if (profile.typed && x.key !== y.key) {
         typos = alignTypos(x.tokens, y.tokens, { legalForms: family !== 'person' });
