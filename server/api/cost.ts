@@ -17,7 +17,9 @@
  */
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DocumentNode, getNamedType, getNullableType, GraphQLSchema, isLeafType, isListType } from 'graphql';
+import { OWNERSHIP_BOUNDS } from '../core/ownership/stakes';
 import { SCREEN_LIMITS } from '../core/screening/input';
+import { MAX_OWNERSHIP_CHAINS } from './ownership';
 import { LIMITS } from './validate';
 
 /** One database read of a root field: about as much work as a thousand values of an answer. */
@@ -64,7 +66,8 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // Seeds, the excluded nodes, one read per hop, then the nodes and the edges.
   'Query.neighborhood': { reads: (a) => 3 + (count(a.exclude) ? 1 : 0) + num(a.depth, 1), size: (a) => num(a.limit, 200) },
   'Query.subgraph': { reads: () => 3, size: (a) => count(a.ids) },
-  'Query.paths': { reads: () => 3, size: (a) => (a.mode === 'SHORTEST' ? 1 : num(a.limit, 10)) },
+  // Ranked by evidence, the candidate query runs one search per weight class (six with every type; paths.ts).
+  'Query.paths': { reads: (a) => (a.rank === 'EVIDENCE' ? 8 : 3), size: (a) => (a.mode === 'SHORTEST' ? 1 : num(a.limit, 10)) },
   'Query.changes': { reads: () => 3 },
   'Query.datasets': { reads: () => 1, size: () => LIST_SIZES.datasets },
   'Mutation.reviewMatch': { reads: () => 2 },
@@ -78,6 +81,10 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'ScreenMatch.exposure': { reads: exposureReads, size: () => LIMITS.exposureDefault },
   'Entity.exposure': { reads: exposureReads, size: () => LIMITS.exposureDefault },
   'Query.exposure': { reads: exposureReads, size: (a) => num(a.first, LIMITS.exposureDefault) },
+  // The company and its directors, one read per hop up (OWNERSHIP_BOUNDS.maxDepth), the chains' nodes and edges.
+  'Query.ownership': { reads: () => 3 + OWNERSHIP_BOUNDS.maxDepth },
+  'Ownership.chains': { size: () => MAX_OWNERSHIP_CHAINS },
+  'Ownership.control': { size: () => OWNERSHIP_BOUNDS.perAsset },
   'SearchResults.hits': { size: () => 1 },
   'SearchHit.entity': { batched: true },
   'Entity.possibleMatches': { batched: true, size: () => LIMITS.possibleMatches },
@@ -92,6 +99,9 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   // A path has at most LIMITS.maxHops relationships.
   'Path.nodes': { size: () => LIMITS.maxHops + 1 },
   'Path.edges': { size: () => LIMITS.maxHops },
+  'Path.hops': { size: () => LIMITS.maxHops },
+  // A hop is one relationship, or two for a shared address or identifier.
+  'PathHop.edges': { size: () => 2 },
   'ChangeSet.added': { size: (a) => num(a.first, LIMITS.changesFirst) },
   'ChangeSet.removed': { size: (a) => num(a.first, LIMITS.changesFirst) },
   'ChangeSet.modified': { size: (a) => num(a.first, LIMITS.changesFirst) },

@@ -64,6 +64,11 @@ export const LABELS = {
   Dataset: 'Dataset',
   /** One loaded release of a dataset: which parties it listed and a digest of each, for "what changed". */
   Release: 'Release',
+  /**
+   * A saved investigation (server/core/investigations.ts): a named canvas, its notes and the releases it was
+   * made on. No relationships, and no load, purge or cleanup query matches the label: loads never touch it.
+   */
+  Investigation: 'Investigation',
 } as const satisfies Record<string, string> & Record<FactKind, FactKind>;
 export type Label = (typeof LABELS)[keyof typeof LABELS] | PartyKind;
 
@@ -139,6 +144,30 @@ export const LINK_FTM: Record<LinkType, FtmEdge> = Object.fromEntries(LINK_TYPES
  * connection; it joins thousands of parties) and candidate matches (POSSIBLY_SAME_AS: not yet a fact).
  */
 export const DEFAULT_PATH_REL_TYPES = REL_TYPE_NAMES.filter((t) => t !== FACT_KINDS.Program.relType && REL_TYPES[t].between !== 'candidate');
+
+/**
+ * How much one step of a path says that two parties are connected, in (0, 1], for paths ranked by
+ * evidence (`paths(rank: EVIDENCE)`, server/core/paths/evidence.ts): a path's strength is the product
+ * of its steps' weights. A shared address or identifier is one step (party - fact - party), weighed
+ * once. Ownership and directorship as a list states them outweigh family and associates, which outweigh
+ * a link the list does not type, which outweighs a shared identifier, which outweighs a shared address
+ * (registered-agent addresses are shared by hundreds): two steps of a kind outweigh one step of the
+ * next kinds below (two "Linked To" links, 0.36, over one shared address, 0.3; two family links, 0.49,
+ * over one shared identifier, 0.4). A candidate match is not yet a fact. Being
+ * listed under the same program is no connection at all: weight 0, never followed when ranking by
+ * evidence. Declared for every type (Record<RelType, ...>), so a new type must be weighed on purpose.
+ */
+export const EVIDENCE_WEIGHTS: Record<RelType, number> = {
+  OWNERSHIP: 0.9,
+  DIRECTORSHIP: 0.9,
+  FAMILY: 0.7,
+  ASSOCIATE: 0.7,
+  UNKNOWN_LINK: 0.6,
+  HAS_IDENTIFIER: 0.4,
+  HAS_ADDRESS: 0.3,
+  POSSIBLY_SAME_AS: 0.2,
+  SANCTION: 0,
+};
 
 /** Provenance carried by every relationship (and, for parties, by the node). */
 export interface Provenance {

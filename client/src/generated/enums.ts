@@ -57,6 +57,22 @@ export type NodeKind =
   /** A ship */
   | 'Vessel';
 
+/** Which sanctions rule an ownership verdict applies. */
+export type OwnershipRule =
+  /** The EU's ownership test: more than 50% of the proprietary rights; control is a separate test. */
+  | 'EU'
+  /** OFAC's 50 percent rule: owned 50% or more, in the aggregate, by blocked persons (31 CFR 589.406, FAQ 398-402). */
+  | 'OFAC';
+
+/** The verdict of an ownership rule. */
+export type OwnershipVerdict =
+  /** The known shares reach the threshold. */
+  | 'BLOCKED'
+  /** Even at their highest the shares stay below it. */
+  | 'NOT_BLOCKED'
+  /** Only unknown or ranged shares at their highest could reach it. */
+  | 'POSSIBLY';
+
 export type PathMode =
   /** Every path of the shortest length. */
   | 'ALL_SHORTEST'
@@ -64,6 +80,12 @@ export type PathMode =
   | 'K_SHORTEST'
   /** One shortest path. */
   | 'SHORTEST';
+
+export type PathRank =
+  /** Strongest evidence first: ownership and directorship over family and associates over a shared identifier or address. */
+  | 'EVIDENCE'
+  /** Fewest relationships first. */
+  | 'HOPS';
 
 /** A relationship type of the graph. */
 export type RelationType =

@@ -83,6 +83,12 @@ export type Dataset = {
   releases: Array<Scalars['String']['output']>;
 };
 
+export type DatasetRelease = {
+  __typename?: 'DatasetRelease';
+  dataset: Scalars['String']['output'];
+  release: Scalars['String']['output'];
+};
+
 /** A sanctioned or referenced party. */
 export type Entity = {
   __typename?: 'Entity';
@@ -269,6 +275,91 @@ export type IdentifierInput = {
   value: Scalars['String']['input'];
 };
 
+export type Investigation = {
+  __typename?: 'Investigation';
+  /** The saved nodes still in the data now and every relationship among them (as `subgraph`). */
+  canvas: Subgraph;
+  /** What changed around the canvas since it was saved, against the releases loaded now. */
+  changes: InvestigationChanges;
+  /** ISO 8601. */
+  createdAt: Scalars['String']['output'];
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The nodes saved on the canvas, in their order. */
+  nodeIds: Array<Scalars['ID']['output']>;
+  notes: Array<Note>;
+  /** The owner of the API key that first saved it. */
+  owner: Scalars['String']['output'];
+  positions: Array<NodePosition>;
+  /** The release of each loaded dataset when it was saved. */
+  releases: Array<DatasetRelease>;
+  updatedAt: Scalars['String']['output'];
+  /** The owner of the API key that saved it last. */
+  updatedBy: Scalars['String']['output'];
+};
+
+/**
+ * The changes around a saved canvas: parties on it delisted (removed) or changed (modified, with the
+ * fields), parties newly listed and linked to it (added), links around it (between parties with one end on
+ * the canvas; addresses, identifiers and programs with both) that came or went. At most 500 of each kind are
+ * listed (`summary` counts the rest); at most 20,000 links around a canvas are compared.
+ */
+export type InvestigationChanges = {
+  __typename?: 'InvestigationChanges';
+  added: Array<InvestigationPartyChange>;
+  linksAdded: Array<InvestigationLink>;
+  linksRemoved: Array<InvestigationLink>;
+  modified: Array<InvestigationPartyChange>;
+  /** The releases loaded now. */
+  now: Array<DatasetRelease>;
+  removed: Array<InvestigationPartyChange>;
+  /** The releases it was saved on. */
+  since: Array<DatasetRelease>;
+  /** Every change in words, one line each. */
+  summary: Array<Scalars['String']['output']>;
+};
+
+/**
+ * A saved investigation. At most 500 nodes, a name of at most 200 characters, at most 1000 notes of at
+ * most 2000 characters each.
+ */
+export type InvestigationInput = {
+  /** The investigation to replace; not given: a new one. */
+  id?: InputMaybe<Scalars['ID']['input']>;
+  name: Scalars['String']['input'];
+  /** The nodes on the canvas (parties, addresses, identifiers, programs), 1 to 500. */
+  nodeIds: Array<Scalars['ID']['input']>;
+  /** Notes on nodes (`node`) and links (`edge`: InvestigationLink.key); one of the two per note. */
+  notes?: InputMaybe<Array<NoteInput>>;
+  /** Where each node is drawn. */
+  positions?: InputMaybe<Array<NodePositionInput>>;
+};
+
+/** A link around a saved canvas, by its ends, type and wording (relationships are rewritten by loads; this is not GraphEdge.id). */
+export type InvestigationLink = {
+  __typename?: 'InvestigationLink';
+  /** source|TYPE|target|label: the link's identity across loads. */
+  key: Scalars['String']['output'];
+  label: Maybe<Scalars['String']['output']>;
+  source: Scalars['ID']['output'];
+  sourceName: Scalars['String']['output'];
+  target: Scalars['ID']['output'];
+  targetName: Scalars['String']['output'];
+  type: RelationType;
+};
+
+export type InvestigationPartyChange = {
+  __typename?: 'InvestigationPartyChange';
+  /** The dataset whose releases were compared. */
+  dataset: Maybe<Scalars['String']['output']>;
+  /** For a modified party: name, kind, aliases, programs, birthDates, nationalities, addresses, identifiers, links, remarks, listedOn, details. */
+  fields: Array<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** Why, in words (delisted from ofac-sdn in 2024-05-03; remarks changed in ...; listed in ..., linked to ...). */
+  reason: Scalars['String']['output'];
+};
+
 export type MatchDecision =
   /** The two are the same party. */
   | 'CONFIRMED'
@@ -281,12 +372,29 @@ export type MatchDecision =
  */
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Deletes a saved investigation (reviewer role); false when there was none of that id. */
+  deleteInvestigation: Scalars['Boolean']['output'];
   /**
    * Confirms or rejects a candidate match between parties `a` and `b`; `decision: null` withdraws an
    * earlier decision. Decisions survive every reload of the lists. The decision is recorded under the
    * owner of the API key (`decidedBy`) and in the audit log.
    */
   reviewMatch: PossibleMatch;
+  /**
+   * Saves an investigation: a new one when `input.id` is not given, else replaces that one's canvas, name
+   * and notes. Each save records the releases loaded now and the canvas as it is now: the baseline its
+   * `changes` are told against later. Needs the reviewer role; the first saver is its owner.
+   */
+  saveInvestigation: Investigation;
+};
+
+
+/**
+ * The API's only writes. They need an API key with the reviewer role (or REVIEW_API_KEY) in the
+ * `x-api-key` header (or `Authorization: Bearer`).
+ */
+export type MutationDeleteInvestigationArgs = {
+  id: Scalars['ID']['input'];
 };
 
 
@@ -300,6 +408,15 @@ export type MutationReviewMatchArgs = {
   decision?: InputMaybe<MatchDecision>;
   note?: InputMaybe<Scalars['String']['input']>;
   reviewer?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/**
+ * The API's only writes. They need an API key with the reviewer role (or REVIEW_API_KEY) in the
+ * `x-api-key` header (or `Authorization: Bearer`).
+ */
+export type MutationSaveInvestigationArgs = {
+  input: InvestigationInput;
 };
 
 /** The kind of a subgraph's node: a party kind (see EntityKind) or a fact node shared by the parties that state it. */
@@ -323,12 +440,133 @@ export type NodeKind =
   /** A ship */
   | 'Vessel';
 
+export type NodePosition = {
+  __typename?: 'NodePosition';
+  id: Scalars['ID']['output'];
+  x: Scalars['Float']['output'];
+  y: Scalars['Float']['output'];
+};
+
+export type NodePositionInput = {
+  id: Scalars['ID']['input'];
+  x: Scalars['Float']['input'];
+  y: Scalars['Float']['input'];
+};
+
+/** A note on a node (`node`) or on a link (`edge`: InvestigationLink.key). */
+export type Note = {
+  __typename?: 'Note';
+  edge: Maybe<Scalars['String']['output']>;
+  node: Maybe<Scalars['ID']['output']>;
+  text: Scalars['String']['output'];
+};
+
+export type NoteInput = {
+  edge?: InputMaybe<Scalars['String']['input']>;
+  node?: InputMaybe<Scalars['ID']['input']>;
+  text: Scalars['String']['input'];
+};
+
+/**
+ * A company's ownership by sanctioned parties on one date, under one rule, with the arithmetic. Read from
+ * the OWNERSHIP links upstream of the company (at most 6 hops, 200 owners of one company, 1000 parties in
+ * all: `truncated` says when a bound cut it).
+ */
+export type Ownership = {
+  __typename?: 'Ownership';
+  /** The arithmetic in sentences: each owner blocked by the rule, then the company, then control. */
+  arithmetic: Array<Scalars['String']['output']>;
+  /** The date the verdict is about (YYYY-MM-DD). */
+  asOf: Scalars['String']['output'];
+  /** total reaches the rule's threshold (verdict BLOCKED). */
+  blocked: Scalars['Boolean']['output'];
+  /** Every way a listed party's stakes reach the company, at most 50, biggest stakes first. */
+  chains: Array<OwnershipChain>;
+  /** Listed parties that direct the company (DIRECTORSHIP): the EU's control test; not counted by OFAC's rule. */
+  control: Array<OwnershipControl>;
+  /** The company is on a list itself (the verdict is then about its owners only). */
+  listed: Scalars['Boolean']['output'];
+  rule: OwnershipRule;
+  /** Percent (0 to 100) held by sanctioned parties, directly and through chains, counting known shares only. */
+  total: Scalars['Float']['output'];
+  /** The most it could be if every unknown or ranged share were at its highest. */
+  totalHigh: Scalars['Float']['output'];
+  /** A bound (depth, owners of one company, parties, chains) left owners or chains out. */
+  truncated: Scalars['Boolean']['output'];
+  /** Some stake that counts or could count has no percentage in its source (share unknown). */
+  unknownShares: Scalars['Boolean']['output'];
+  verdict: OwnershipVerdict;
+};
+
+/** One chain from a listed party down to the company. */
+export type OwnershipChain = {
+  __typename?: 'OwnershipChain';
+  /** The chain in words with its arithmetic (30% x 80% = 24%). */
+  arithmetic: Scalars['String']['output'];
+  /** What the chain adds to `total` under the rule (its last stake, when known and its owner is blocked), percent. */
+  counted: Scalars['Float']['output'];
+  /** The listed party first, the company last; edges are OWNERSHIP links owner -> asset. */
+  path: Path;
+  /** The listed party's economic interest along the chain (the product of its stakes), percent; null when a stake is unknown or a range. */
+  share: Maybe<Scalars['Float']['output']>;
+};
+
+/** A listed party that directs the company. */
+export type OwnershipControl = {
+  __typename?: 'OwnershipControl';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  /** The source's wording of the role. */
+  role: Maybe<Scalars['String']['output']>;
+};
+
+/** Which sanctions rule an ownership verdict applies. */
+export type OwnershipRule =
+  /** The EU's ownership test: more than 50% of the proprietary rights; control is a separate test. */
+  | 'EU'
+  /** OFAC's 50 percent rule: owned 50% or more, in the aggregate, by blocked persons (31 CFR 589.406, FAQ 398-402). */
+  | 'OFAC';
+
+/** The verdict of an ownership rule. */
+export type OwnershipVerdict =
+  /** The known shares reach the threshold. */
+  | 'BLOCKED'
+  /** Even at their highest the shares stay below it. */
+  | 'NOT_BLOCKED'
+  /** Only unknown or ranged shares at their highest could reach it. */
+  | 'POSSIBLY';
+
 export type Path = {
   __typename?: 'Path';
   edges: Array<GraphEdge>;
+  /** The path in hops: a link, or a shared address or identifier (two relationships), each with its source. */
+  hops: Array<PathHop>;
   /** Number of relationships. */
   length: Scalars['Int']['output'];
   nodes: Array<GraphNode>;
+  /**
+   * The evidence of the path in [0, 1]: the product of its hops' weights (an ownership 0.9, a shared
+   * address 0.3, ...). What `rank: EVIDENCE` orders by.
+   */
+  strength: Scalars['Float']['output'];
+  /**
+   * Why the two ends are connected, in one line: each hop in words with its source, e.g. "ZAKHAROV owns
+   * 100% of Aeroscan (zala 2024-06-24, record ...); Aeroscan and Zala Aero share the address ...".
+   */
+  why: Scalars['String']['output'];
+};
+
+/** One hop of a path: a link between two parties, or an address or identifier they share. */
+export type PathHop = {
+  __typename?: 'PathHop';
+  /** Where it comes from: dataset release, record(s). */
+  citation: Scalars['String']['output'];
+  /** Its relationships (two for a shared fact), each with dataset, release and record. */
+  edges: Array<GraphEdge>;
+  /** The hop in words, e.g. ZAKHAROV owns 100% of Aeroscan. */
+  text: Scalars['String']['output'];
+  /** Its evidence weight in [0, 1] by relationship type (0: a shared program, no connection). */
+  weight: Scalars['Float']['output'];
 };
 
 export type PathMode =
@@ -338,6 +576,12 @@ export type PathMode =
   | 'K_SHORTEST'
   /** One shortest path. */
   | 'SHORTEST';
+
+export type PathRank =
+  /** Strongest evidence first: ownership and directorship over family and associates over a shared identifier or address. */
+  | 'EVIDENCE'
+  /** Fewest relationships first. */
+  | 'HOPS';
 
 /** A candidate match: another list's party that may be this one. */
 export type PossibleMatch = {
@@ -389,13 +633,28 @@ export type Query = {
    */
   exposure: Array<Exposure>;
   /**
+   * One saved investigation, null when there is none of that id: its canvas as the data is now, its notes,
+   * the releases it was made on and what changed around it since (`changes`).
+   */
+  investigation: Maybe<Investigation>;
+  /** Saved investigations, the last updated first (at most 1000). Their canvases and changes are read per investigation: ask for them on `investigation(id)`. */
+  investigations: Array<Investigation>;
+  /**
    * The parties, addresses, identifiers and programs within `depth` hops (1 to 3) of the seeds. At most
    * `limit` nodes (1 to 1000) are returned, the most relevant first; `truncated` says when more exist.
    */
   neighborhood: Subgraph;
   /**
+   * How much of a company (any party, by id) sanctioned parties own, directly and through chains of
+   * OWNERSHIP links, summed under OFAC's 50 percent rule (50% or more; a company blocked by the rule counts
+   * as a blocked owner, its stakes in full) or the EU's test (more than 50%; control reported apart), on
+   * `asOf` (YYYY-MM-DD, default today in UTC): stakes in force then and parties listed then. Stakes
+   * without a percentage are "share unknown", never assumed. See Ownership.
+   */
+  ownership: Ownership;
+  /**
    * Paths between two parties of at most `maxHops` (1 to 6) relationships: the single shortest, all
-   * shortest, or the `limit` shortest distinct paths.
+   * shortest, or the `limit` shortest distinct paths; or, with `rank: EVIDENCE`, the strongest.
    */
   paths: Array<Path>;
   /**
@@ -451,6 +710,7 @@ export type QueryChangesArgs = {
  * or by the caps their descriptions state.
  */
 export type QueryEntityArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   id: Scalars['ID']['input'];
 };
 
@@ -482,7 +742,23 @@ export type QueryExposureArgs = {
  * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
  * or by the caps their descriptions state.
  */
+export type QueryInvestigationArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
+ * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
+ */
 export type QueryNeighborhoodArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   depth?: InputMaybe<Scalars['Int']['input']>;
   exclude?: InputMaybe<Array<Scalars['ID']['input']>>;
   ids: Array<Scalars['ID']['input']>;
@@ -501,12 +777,31 @@ export type QueryNeighborhoodArgs = {
  * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
  * or by the caps their descriptions state.
  */
+export type QueryOwnershipArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
+  id: Scalars['ID']['input'];
+  rule?: InputMaybe<OwnershipRule>;
+};
+
+
+/**
+ * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
+ * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
+ */
 export type QueryPathsArgs = {
+  asOf?: InputMaybe<Scalars['String']['input']>;
   excludeIds?: InputMaybe<Array<Scalars['ID']['input']>>;
   from: Scalars['ID']['input'];
   limit?: InputMaybe<Scalars['Int']['input']>;
   maxHops?: InputMaybe<Scalars['Int']['input']>;
   mode?: InputMaybe<PathMode>;
+  rank?: InputMaybe<PathRank>;
   relationTypes?: InputMaybe<Array<RelationType>>;
   to: Scalars['ID']['input'];
 };
@@ -737,6 +1032,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeSet: ResolverTypeWrapper<ChangeSet>;
   Dataset: ResolverTypeWrapper<Dataset>;
+  DatasetRelease: ResolverTypeWrapper<DatasetRelease>;
   Entity: ResolverTypeWrapper<Omit<Omit<Entity, 'exposure'> & { exposure: Array<ResolversTypes['Exposure']> }, 'possibleMatches'>>;
   EntityChange: ResolverTypeWrapper<EntityChange>;
   EntityKind: EntityKind;
@@ -750,11 +1046,27 @@ export type ResolversTypes = {
   Identifier: ResolverTypeWrapper<Identifier>;
   IdentifierInput: IdentifierInput;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Investigation: ResolverTypeWrapper<Investigation>;
+  InvestigationChanges: ResolverTypeWrapper<InvestigationChanges>;
+  InvestigationInput: InvestigationInput;
+  InvestigationLink: ResolverTypeWrapper<InvestigationLink>;
+  InvestigationPartyChange: ResolverTypeWrapper<InvestigationPartyChange>;
   MatchDecision: MatchDecision;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   NodeKind: NodeKind;
+  NodePosition: ResolverTypeWrapper<NodePosition>;
+  NodePositionInput: NodePositionInput;
+  Note: ResolverTypeWrapper<Note>;
+  NoteInput: NoteInput;
+  Ownership: ResolverTypeWrapper<Ownership>;
+  OwnershipChain: ResolverTypeWrapper<OwnershipChain>;
+  OwnershipControl: ResolverTypeWrapper<OwnershipControl>;
+  OwnershipRule: OwnershipRule;
+  OwnershipVerdict: OwnershipVerdict;
   Path: ResolverTypeWrapper<Path>;
+  PathHop: ResolverTypeWrapper<PathHop>;
   PathMode: PathMode;
+  PathRank: PathRank;
   PossibleMatch: ResolverTypeWrapper<PossibleMatch>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RelationType: RelationType;
@@ -774,6 +1086,7 @@ export type ResolversParentTypes = {
   Boolean: Scalars['Boolean']['output'];
   ChangeSet: ChangeSet;
   Dataset: Dataset;
+  DatasetRelease: DatasetRelease;
   Entity: Omit<Omit<Entity, 'exposure'> & { exposure: Array<ResolversParentTypes['Exposure']> }, 'possibleMatches'>;
   EntityChange: EntityChange;
   Exposure: Omit<Exposure, 'entity'> & { entity: ResolversParentTypes['Entity'] };
@@ -785,8 +1098,21 @@ export type ResolversParentTypes = {
   Identifier: Identifier;
   IdentifierInput: IdentifierInput;
   Int: Scalars['Int']['output'];
+  Investigation: Investigation;
+  InvestigationChanges: InvestigationChanges;
+  InvestigationInput: InvestigationInput;
+  InvestigationLink: InvestigationLink;
+  InvestigationPartyChange: InvestigationPartyChange;
   Mutation: Record<PropertyKey, never>;
+  NodePosition: NodePosition;
+  NodePositionInput: NodePositionInput;
+  Note: Note;
+  NoteInput: NoteInput;
+  Ownership: Ownership;
+  OwnershipChain: OwnershipChain;
+  OwnershipControl: OwnershipControl;
   Path: Path;
+  PathHop: PathHop;
   PossibleMatch: PossibleMatch;
   Query: Record<PropertyKey, never>;
   ScreenInput: ScreenInput;
@@ -831,6 +1157,11 @@ export type DatasetResolvers<ContextType = Context, ParentType extends Resolvers
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   release?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   releases?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type DatasetReleaseResolvers<ContextType = Context, ParentType extends ResolversParentTypes['DatasetRelease'] = ResolversParentTypes['DatasetRelease']> = {
+  dataset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  release?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type EntityResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Entity'] = ResolversParentTypes['Entity']> = {
@@ -909,14 +1240,110 @@ export type IdentifierResolvers<ContextType = Context, ParentType extends Resolv
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type InvestigationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Investigation'] = ResolversParentTypes['Investigation']> = {
+  canvas?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType>;
+  changes?: Resolver<ResolversTypes['InvestigationChanges'], ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  notes?: Resolver<Array<ResolversTypes['Note']>, ParentType, ContextType>;
+  owner?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  positions?: Resolver<Array<ResolversTypes['NodePosition']>, ParentType, ContextType>;
+  releases?: Resolver<Array<ResolversTypes['DatasetRelease']>, ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type InvestigationChangesResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvestigationChanges'] = ResolversParentTypes['InvestigationChanges']> = {
+  added?: Resolver<Array<ResolversTypes['InvestigationPartyChange']>, ParentType, ContextType>;
+  linksAdded?: Resolver<Array<ResolversTypes['InvestigationLink']>, ParentType, ContextType>;
+  linksRemoved?: Resolver<Array<ResolversTypes['InvestigationLink']>, ParentType, ContextType>;
+  modified?: Resolver<Array<ResolversTypes['InvestigationPartyChange']>, ParentType, ContextType>;
+  now?: Resolver<Array<ResolversTypes['DatasetRelease']>, ParentType, ContextType>;
+  removed?: Resolver<Array<ResolversTypes['InvestigationPartyChange']>, ParentType, ContextType>;
+  since?: Resolver<Array<ResolversTypes['DatasetRelease']>, ParentType, ContextType>;
+  summary?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type InvestigationLinkResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvestigationLink'] = ResolversParentTypes['InvestigationLink']> = {
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  source?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  sourceName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  target?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  targetName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['RelationType'], ParentType, ContextType>;
+};
+
+export type InvestigationPartyChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['InvestigationPartyChange'] = ResolversParentTypes['InvestigationPartyChange']> = {
+  dataset?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  deleteInvestigation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteInvestigationArgs, 'id'>>;
   reviewMatch?: Resolver<ResolversTypes['PossibleMatch'], ParentType, ContextType, RequireFields<MutationReviewMatchArgs, 'a' | 'b'>>;
+  saveInvestigation?: Resolver<ResolversTypes['Investigation'], ParentType, ContextType, RequireFields<MutationSaveInvestigationArgs, 'input'>>;
+};
+
+export type NodePositionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodePosition'] = ResolversParentTypes['NodePosition']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  x?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  y?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
+export type NoteResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Note'] = ResolversParentTypes['Note']> = {
+  edge?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  node?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type OwnershipResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Ownership'] = ResolversParentTypes['Ownership']> = {
+  arithmetic?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  asOf?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  blocked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  chains?: Resolver<Array<ResolversTypes['OwnershipChain']>, ParentType, ContextType>;
+  control?: Resolver<Array<ResolversTypes['OwnershipControl']>, ParentType, ContextType>;
+  listed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  rule?: Resolver<ResolversTypes['OwnershipRule'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  totalHigh?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  unknownShares?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  verdict?: Resolver<ResolversTypes['OwnershipVerdict'], ParentType, ContextType>;
+};
+
+export type OwnershipChainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OwnershipChain'] = ResolversParentTypes['OwnershipChain']> = {
+  arithmetic?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  counted?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  path?: Resolver<ResolversTypes['Path'], ParentType, ContextType>;
+  share?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+};
+
+export type OwnershipControlResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OwnershipControl'] = ResolversParentTypes['OwnershipControl']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  role?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 };
 
 export type PathResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Path'] = ResolversParentTypes['Path']> = {
   edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  hops?: Resolver<Array<ResolversTypes['PathHop']>, ParentType, ContextType>;
   length?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['GraphNode']>, ParentType, ContextType>;
+  strength?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  why?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type PathHopResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PathHop'] = ResolversParentTypes['PathHop']> = {
+  citation?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['GraphEdge']>, ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  weight?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type PossibleMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PossibleMatch'] = ResolversParentTypes['PossibleMatch']> = {
@@ -938,8 +1365,11 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'id'>>;
   exposure?: Resolver<Array<ResolversTypes['Exposure']>, ParentType, ContextType, RequireFields<QueryExposureArgs, 'first' | 'id' | 'maxHops'>>;
+  investigation?: Resolver<Maybe<ResolversTypes['Investigation']>, ParentType, ContextType, RequireFields<QueryInvestigationArgs, 'id'>>;
+  investigations?: Resolver<Array<ResolversTypes['Investigation']>, ParentType, ContextType>;
   neighborhood?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QueryNeighborhoodArgs, 'depth' | 'ids' | 'limit'>>;
-  paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'from' | 'limit' | 'maxHops' | 'mode' | 'to'>>;
+  ownership?: Resolver<ResolversTypes['Ownership'], ParentType, ContextType, RequireFields<QueryOwnershipArgs, 'id' | 'rule'>>;
+  paths?: Resolver<Array<ResolversTypes['Path']>, ParentType, ContextType, RequireFields<QueryPathsArgs, 'from' | 'limit' | 'maxHops' | 'mode' | 'rank' | 'to'>>;
   screen?: Resolver<ResolversTypes['ScreenResult'], ParentType, ContextType, RequireFields<QueryScreenArgs, 'first' | 'input'>>;
   search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
   subgraph?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QuerySubgraphArgs, 'ids'>>;
@@ -982,6 +1412,7 @@ export type Resolvers<ContextType = Context> = {
   Alias?: AliasResolvers<ContextType>;
   ChangeSet?: ChangeSetResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
+  DatasetRelease?: DatasetReleaseResolvers<ContextType>;
   Entity?: EntityResolvers<ContextType>;
   EntityChange?: EntityChangeResolvers<ContextType>;
   Exposure?: ExposureResolvers<ContextType>;
@@ -989,8 +1420,18 @@ export type Resolvers<ContextType = Context> = {
   GraphEdge?: GraphEdgeResolvers<ContextType>;
   GraphNode?: GraphNodeResolvers<ContextType>;
   Identifier?: IdentifierResolvers<ContextType>;
+  Investigation?: InvestigationResolvers<ContextType>;
+  InvestigationChanges?: InvestigationChangesResolvers<ContextType>;
+  InvestigationLink?: InvestigationLinkResolvers<ContextType>;
+  InvestigationPartyChange?: InvestigationPartyChangeResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  NodePosition?: NodePositionResolvers<ContextType>;
+  Note?: NoteResolvers<ContextType>;
+  Ownership?: OwnershipResolvers<ContextType>;
+  OwnershipChain?: OwnershipChainResolvers<ContextType>;
+  OwnershipControl?: OwnershipControlResolvers<ContextType>;
   Path?: PathResolvers<ContextType>;
+  PathHop?: PathHopResolvers<ContextType>;
   PossibleMatch?: PossibleMatchResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   ScreenMatch?: ScreenMatchResolvers<ContextType>;
