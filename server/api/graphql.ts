@@ -33,10 +33,12 @@ import { exposureResolvers } from './exposure';
 import { logServerFault, statusOf } from './errors';
 import type { Resolvers } from './generated/graphql';
 import { graphResolvers } from './graph';
+import { investigationResolvers } from './investigations';
 import { matchResolvers } from './matches';
+import { ownershipResolvers } from './ownership';
 import { pathResolvers } from './paths';
 import { releaseResolvers } from './releases';
-import { startRequest } from './request';
+import { asOfContext, startRequest } from './request';
 import { screenResolvers } from './screen';
 import { searchResolvers } from './search';
 
@@ -64,6 +66,9 @@ function toGraphQLError(err: unknown): GraphQLError {
 
 type FieldResolver = (parent: unknown, args: unknown, ctx: Context, info: unknown) => unknown;
 
+/** Root fields whose `asOf` argument reads the network as of that date (server/core/as-of.ts). */
+const AS_OF_FIELDS = new Set(['entity', 'neighborhood', 'paths']);
+
 /** One resolver map of every capability's, each field resolver mapping its errors (toGraphQLError). */
 function merge(...parts: Resolvers[]): Resolvers {
   const merged: Record<string, Record<string, FieldResolver>> = {};
@@ -73,7 +78,9 @@ function merge(...parts: Resolvers[]): Resolvers {
         if (merged[type]?.[field]) throw new Error(`two resolvers for ${type}.${field}`);
         (merged[type] ??= {})[field] = async (parent, args, ctx, info) => {
           try {
-            return await resolve(parent, args, ctx, info);
+            // A root field read as of a date gets a context whose reads are (request.ts asOfContext).
+            const asOf = type === 'Query' && AS_OF_FIELDS.has(field) ? (args as { asOf?: string | null }).asOf : null;
+            return await resolve(parent, args, asOf == null ? ctx : await asOfContext(ctx, asOf), info);
           } catch (err) {
             throw toGraphQLError(err);
           }
@@ -84,7 +91,7 @@ function merge(...parts: Resolvers[]): Resolvers {
   return merged as Resolvers;
 }
 
-export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers, screenResolvers, exposureResolvers);
+export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers, screenResolvers, exposureResolvers, ownershipResolvers, investigationResolvers);
 
 /**
  * Root fields of one request. The schema is not recursive, so a query's depth is bounded by the schema

@@ -7,6 +7,7 @@ import type { EntityKind } from './enums';
 import type { MatchDecision } from './enums';
 import type { NodeKind } from './enums';
 import type { PathMode } from './enums';
+import type { PathRank } from './enums';
 import type { RelationType } from './enums';
 export { EntityKind };
 
@@ -22,11 +23,41 @@ export type IdentifierInput = {
   value: string;
 };
 
+/**
+ * A saved investigation. At most 500 nodes, a name of at most 200 characters, at most 1000 notes of at
+ * most 2000 characters each.
+ */
+export type InvestigationInput = {
+  /** The investigation to replace; not given: a new one. */
+  id?: string | number | null | undefined;
+  name: string;
+  /** The nodes on the canvas (parties, addresses, identifiers, programs), 1 to 500. */
+  nodeIds: Array<string | number>;
+  /** Notes on nodes (`node`) and links (`edge`: InvestigationLink.key); one of the two per note. */
+  notes?: Array<NoteInput> | null | undefined;
+  /** Where each node is drawn. */
+  positions?: Array<NodePositionInput> | null | undefined;
+};
+
 export { MatchDecision };
 
 export { NodeKind };
 
+export type NodePositionInput = {
+  id: string | number;
+  x: number;
+  y: number;
+};
+
+export type NoteInput = {
+  edge?: string | null | undefined;
+  node?: string | number | null | undefined;
+  text: string;
+};
+
 export { PathMode };
+
+export { PathRank };
 
 export { RelationType };
 
@@ -98,6 +129,7 @@ export type PathsQueryVariables = Exact<{
   from: string | number;
   to: string | number;
   mode?: PathMode | null | undefined;
+  rank?: PathRank | null | undefined;
   maxHops?: number | null | undefined;
   limit?: number | null | undefined;
   types?: Array<RelationType> | RelationType | null | undefined;
@@ -105,7 +137,7 @@ export type PathsQueryVariables = Exact<{
 }>;
 
 
-export type PathsQuery = { paths: Array<{ length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> }> };
+export type PathsQuery = { paths: Array<{ length: number, why: string, strength: number, hops: Array<{ text: string, weight: number, citation: string }>, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> }> };
 
 export type ReviewMutationVariables = Exact<{
   a: string | number;
@@ -140,3 +172,29 @@ export type DatasetsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
 export type DatasetsQuery = { datasets: Array<{ name: string, release: string | null, releases: Array<string>, entityCount: number, loadedAt: string }> };
+
+export type InvestigationsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type InvestigationsQuery = { investigations: Array<{ id: string, name: string, owner: string, updatedAt: string, nodeIds: Array<string>, releases: Array<{ dataset: string, release: string }> }> };
+
+export type InvestigationQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type InvestigationQuery = { investigation: { id: string, name: string, owner: string, updatedAt: string, nodeIds: Array<string>, positions: Array<{ id: string, x: number, y: number }>, notes: Array<{ node: string | null, edge: string | null, text: string }>, releases: Array<{ dataset: string, release: string }>, changes: { summary: Array<string>, now: Array<{ dataset: string, release: string }>, added: Array<{ id: string, name: string, reason: string, fields: Array<string> }>, removed: Array<{ id: string, name: string, reason: string, fields: Array<string> }>, modified: Array<{ id: string, name: string, reason: string, fields: Array<string> }>, linksAdded: Array<{ key: string, source: string, target: string, type: RelationType, label: string | null }>, linksRemoved: Array<{ key: string, source: string, target: string, type: RelationType, label: string | null }> } } | null };
+
+export type SaveInvestigationMutationVariables = Exact<{
+  input: InvestigationInput;
+}>;
+
+
+export type SaveInvestigationMutation = { saveInvestigation: { id: string, name: string, owner: string, updatedAt: string, nodeIds: Array<string>, releases: Array<{ dataset: string, release: string }> } };
+
+export type DeleteInvestigationMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteInvestigationMutation = { deleteInvestigation: boolean };

@@ -19,7 +19,8 @@
  * A stake is an interval [low, high] in percent: "51" is [51, 51], "25-50" [25, 50], "more than 25"
  * [25, 100], and a stake the source gives no percentage for is [0, 100]: "share unknown", never
  * assumed. Several statements of one owner's stake in one asset in force at the date (filings that
- * restate it: 50%, 48% and 51% for the same period) are one stake spanning them, not a sum. The verdict
+ * restate it: 50%, 48% and 51% for the same period) are one stake spanning them, not a sum; one of them
+ * without a percentage adds nothing to those that give one. The verdict
  * is BLOCKED when the low end reaches the threshold, POSSIBLY when only the high end does (unknown or
  * ranged shares could reach it), and NOT_BLOCKED when even the high end stays below.
  */
@@ -158,7 +159,10 @@ export function aggregateOwnership(input: OwnershipInput): OwnershipResult {
   }
   const ownersOf = new Map<string, { owner: string; share: Share; statements: Stake[] }[]>();
   for (const { owner, asset, statements } of byPair.values()) {
-    const shares = statements.map((s) => parseShare(s.percentage) ?? { low: 0, high: 100 });
+    // A statement without a percentage says the holding exists, not its size: it widens nothing when
+    // another statement of the same holding gives one (ZALA: Kalashnikov's "subsidiary of" beside its 49%).
+    const known = statements.map((s) => parseShare(s.percentage)).filter((x): x is Share => x !== null);
+    const shares = known.length > 0 ? known : [{ low: 0, high: 100 }];
     const share = { low: Math.min(...shares.map((x) => x.low)), high: Math.max(...shares.map((x) => x.high)) };
     const list = ownersOf.get(asset) ?? [];
     list.push({ owner, share, statements });
