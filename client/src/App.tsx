@@ -323,6 +323,7 @@ export function App() {
             onExpand={(id) => void inv.expand(id)}
             onShowMatch={(id, other) => void inv.showMatch(id, other)}
             onShowExposure={(x) => void showOnCanvas(x.path.nodes.map((n) => n.id), null, `Path to ${x.entity.name} (${x.distance} ${x.distance === 1 ? 'hop' : 'hops'})`)}
+            onShowChains={(ids, what) => void showOnCanvas(ids, null, what)}
             onUseInPath={(id, end) => {
               paths.setQuery({ ...paths.query, [end]: { id, name: state.nodes[id]?.label ?? id } });
               setTab('paths');

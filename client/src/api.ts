@@ -28,6 +28,8 @@ import type {
   SubgraphFieldsFragment,
 } from './generated/graphql';
 import type { ExportFormat } from './generated/enums';
+// The ownership table's operation (OwnershipPanel).
+import type { OwnershipQuery, OwnershipQueryVariables } from './generated/graphql';
 
 // The shapes the explorer works with are the results of its operations below, as generated from the
 // schema by `npm run codegen` (client/src/generated/graphql.ts): never typed by hand.
@@ -391,6 +393,24 @@ const SCREEN = /* GraphQL */ `
 export async function screen(input: ScreenInput, first = 10, signal?: AbortSignal): Promise<ScreenResult> {
   const variables: ScreenQueryVariables = { input, first };
   return (await gql<ScreenQuery>(document(SCREEN, EXPOSURE_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables, signal)).screen;
+}
+
+const OWNERSHIP = /* GraphQL */ `
+  query Ownership($id: ID!, $rule: OwnershipRule, $asOf: String) {
+    ownership(id: $id, rule: $rule, asOf: $asOf) {
+      total totalHigh blocked verdict unknownShares arithmetic rule asOf listed truncated
+      control { id name role }
+      chains { share counted arithmetic path { length nodes { ...GraphNodeFields } edges { ...GraphEdgeFields } } }
+    }
+  }
+`;
+
+export type Ownership = OwnershipQuery['ownership'];
+
+/** How much of a company sanctioned parties own under OFAC's or the EU's rule on a date (today when null), with the chains. */
+export async function ownership(id: string, rule: 'OFAC' | 'EU', asOf: string | null, signal?: AbortSignal): Promise<Ownership> {
+  const variables: OwnershipQueryVariables = { id, rule, asOf };
+  return (await gql<OwnershipQuery>(document(OWNERSHIP, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables, signal)).ownership;
 }
 
 const DATASETS = /* GraphQL */ `

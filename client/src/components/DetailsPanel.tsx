@@ -11,6 +11,7 @@ import { isPartyKind } from '../style';
 import { KindIcon } from './Legend';
 import { Facts } from './Facts';
 import { ExposureList } from './ExposureList';
+import { OwnershipPanel } from './OwnershipPanel';
 
 interface Props {
   node: api.GraphNode | null;
@@ -23,6 +24,8 @@ interface Props {
   onShowMatch(id: string, other: string): void;
   /** Puts a sanctioned party and the path to it from this node on the canvas. */
   onShowExposure(exposure: api.Exposure): void;
+  /** Puts the parties of ownership chains on the canvas (OwnershipPanel's button; absent: no button). */
+  onShowChains?(ids: string[], what: string): void;
 }
 
 /**
@@ -68,7 +71,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath, onShowMatch, onShowExposure }: Props) {
+export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath, onShowMatch, onShowExposure, onShowChains }: Props) {
   const [entity, setEntity] = useState<api.Entity | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
 
@@ -185,6 +188,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
       </div>
       {actions}
       <ExposureList node={node} onShow={onShowExposure} />
+      {node.kind !== 'Person' && <OwnershipPanel node={node} onShow={onShowChains} />}
       {loading && <p className="muted">Loading details…</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {e && (

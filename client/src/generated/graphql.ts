@@ -6,6 +6,8 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { EntityKind } from './enums';
 import type { MatchDecision } from './enums';
 import type { NodeKind } from './enums';
+import type { OwnershipRule } from './enums';
+import type { OwnershipVerdict } from './enums';
 import type { PathMode } from './enums';
 import type { PathRank } from './enums';
 import type { RelationType } from './enums';
@@ -54,6 +56,10 @@ export type NoteInput = {
   node?: string | number | null | undefined;
   text: string;
 };
+
+export { OwnershipRule };
+
+export { OwnershipVerdict };
 
 export { PathMode };
 
@@ -167,6 +173,15 @@ export type ScreenQueryVariables = Exact<{
 
 
 export type ScreenQuery = { screen: { threshold: number, identifiers: Array<{ label: string, value: string }>, matches: Array<{ score: number, explanation: Array<{ label: string, value: string }>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null, delistedOn: string | null, placeholder: boolean, birthDates: Array<string>, nationalities: Array<string> }, exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> }> } };
+
+export type OwnershipQueryVariables = Exact<{
+  id: string | number;
+  rule?: OwnershipRule | null | undefined;
+  asOf?: string | null | undefined;
+}>;
+
+
+export type OwnershipQuery = { ownership: { total: number, totalHigh: number, blocked: boolean, verdict: OwnershipVerdict, unknownShares: boolean, arithmetic: Array<string>, rule: OwnershipRule, asOf: string, listed: boolean, truncated: boolean, control: Array<{ id: string, name: string, role: string | null }>, chains: Array<{ share: number | null, counted: number, arithmetic: string, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> } };
 
 export type DatasetsQueryVariables = Exact<{ [key: string]: never; }>;
 
