@@ -2,10 +2,17 @@
  * The explorer's only way to the data: the public GraphQL API and the export endpoint. Errors carry the
  * API's `extensions.code` so the UI can say what happened (bad input, server unavailable, ...).
  */
-import { isAllowedRelType, isPartyKind, REL_TYPE_NAMES } from '../../server/core/model';
+import { EVIDENCE_WEIGHTS, isAllowedRelType, isPartyKind, REL_TYPE_NAMES } from '../../server/core/model';
 import type {
   CanvasQuery,
   CanvasQueryVariables,
+  DeleteInvestigationMutation,
+  DeleteInvestigationMutationVariables,
+  InvestigationQuery,
+  InvestigationQueryVariables,
+  InvestigationsQuery,
+  SaveInvestigationMutation,
+  SaveInvestigationMutationVariables,
   DatasetsQuery,
   EntityQuery,
   ExposureQuery,
@@ -27,7 +34,7 @@ import type {
   SearchQueryVariables,
   SubgraphFieldsFragment,
 } from './generated/graphql';
-import type { ExportFormat } from './generated/enums';
+import type { ExportFormat, PathRank } from './generated/enums';
 // The ownership table's operation (OwnershipPanel).
 import type { OwnershipQuery, OwnershipQueryVariables } from './generated/graphql';
 
@@ -47,7 +54,7 @@ export type Exposure = ExposureQuery['exposure'][number];
 export type ScreenResult = ScreenQuery['screen'];
 export type ScreenMatch = ScreenResult['matches'][number];
 export type ScreenInput = ScreenQueryVariables['input'];
-export type { ExportFormat, PathMode };
+export type { ExportFormat, PathMode, PathRank };
 
 export class ApiError extends Error {
   constructor(
@@ -308,9 +315,12 @@ export async function subgraph(ids: string[]): Promise<Subgraph> {
 export const MAX_HOPS = 6;
 
 const PATHS = /* GraphQL */ `
-  query Paths($from: ID!, $to: ID!, $mode: PathMode, $maxHops: Int, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {
-    paths(from: $from, to: $to, mode: $mode, maxHops: $maxHops, limit: $limit, relationTypes: $types, excludeIds: $exclude) {
+  query Paths($from: ID!, $to: ID!, $mode: PathMode, $rank: PathRank, $maxHops: Int, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {
+    paths(from: $from, to: $to, mode: $mode, rank: $rank, maxHops: $maxHops, limit: $limit, relationTypes: $types, excludeIds: $exclude) {
       length
+      why
+      strength
+      hops { text weight citation }
       nodes { ...GraphNodeFields }
       edges { ...GraphEdgeFields }
     }
@@ -321,6 +331,8 @@ export async function paths(args: {
   from: string;
   to: string;
   mode: PathMode;
+  /** HOPS (default): fewest hops first; EVIDENCE: strongest links first (never through a shared program). */
+  rank?: PathRank;
   maxHops: number;
   limit: number;
   relationTypes: string[];
@@ -330,10 +342,12 @@ export async function paths(args: {
     from: args.from,
     to: args.to,
     mode: args.mode,
+    rank: args.rank ?? 'HOPS',
     maxHops: args.maxHops,
     limit: args.limit,
-    // No type chosen means all to the Paths panel; the API's default leaves some out, so all are named.
-    types: relationTypes(args.relationTypes) ?? [...REL_TYPE_NAMES],
+    // No type chosen means all to the Paths panel; the API's default leaves some out, so all are named
+    // (ranked by evidence: all that are a connection at all, EVIDENCE_WEIGHTS above 0).
+    types: relationTypes(args.relationTypes) ?? REL_TYPE_NAMES.filter((t) => args.rank !== 'EVIDENCE' || EVIDENCE_WEIGHTS[t] > 0),
     exclude: args.excludeIds,
   };
   return (await gql<PathsQuery>(document(PATHS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).paths;
@@ -441,3 +455,64 @@ export const DOCUMENTS = {
   /** The fragments a document selecting `...SubgraphFields` needs. */
   subgraphFragments: document('', SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS),
 } as const;
+
+// --- Saved investigations (components/InvestigationsPanel.tsx) ----------------------------------------
+
+const INVESTIGATIONS = /* GraphQL */ `
+  query Investigations {
+    investigations { id name owner updatedAt nodeIds releases { dataset release } }
+  }
+`;
+const INVESTIGATION = /* GraphQL */ `
+  query Investigation($id: ID!) {
+    investigation(id: $id) {
+      id name owner updatedAt nodeIds
+      positions { id x y }
+      notes { node edge text }
+      releases { dataset release }
+      changes {
+        now { dataset release }
+        added { id name reason fields }
+        removed { id name reason fields }
+        modified { id name reason fields }
+        linksAdded { key source target type label }
+        linksRemoved { key source target type label }
+        summary
+      }
+    }
+  }
+`;
+const SAVE_INVESTIGATION = /* GraphQL */ `
+  mutation SaveInvestigation($input: InvestigationInput!) {
+    saveInvestigation(input: $input) { id name owner updatedAt nodeIds releases { dataset release } }
+  }
+`;
+const DELETE_INVESTIGATION = /* GraphQL */ `
+  mutation DeleteInvestigation($id: ID!) {
+    deleteInvestigation(id: $id)
+  }
+`;
+
+export type InvestigationSummary = InvestigationsQuery['investigations'][number];
+export type SavedInvestigation = NonNullable<InvestigationQuery['investigation']>;
+export type InvestigationInput = SaveInvestigationMutationVariables['input'];
+
+export async function investigations(): Promise<InvestigationSummary[]> {
+  return (await gql<InvestigationsQuery>(INVESTIGATIONS)).investigations;
+}
+
+/** One saved investigation with what changed around it since it was saved; null when it was deleted. */
+export async function investigation(id: string): Promise<SavedInvestigation | null> {
+  const variables: InvestigationQueryVariables = { id };
+  return (await gql<InvestigationQuery>(INVESTIGATION, variables)).investigation;
+}
+
+/** Saves (a new one without `input.id`); the server needs a key with the reviewer role (the tab's key). */
+export async function saveInvestigation(input: InvestigationInput): Promise<InvestigationSummary> {
+  return (await gql<SaveInvestigationMutation>(SAVE_INVESTIGATION, { input })).saveInvestigation;
+}
+
+export async function deleteInvestigation(id: string): Promise<boolean> {
+  const variables: DeleteInvestigationMutationVariables = { id };
+  return (await gql<DeleteInvestigationMutation>(DELETE_INVESTIGATION, variables)).deleteInvestigation;
+}

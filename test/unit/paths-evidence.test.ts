@@ -9,9 +9,9 @@ import { DEFAULT_PATH_REL_TYPES, EVIDENCE_WEIGHTS, REL_TYPE_NAMES } from '../../
 import { citationOf, evidenceTiers, hopsOf, pathStrength, rankByEvidence, stepsOf, whyOf } from '../../server/core/paths/evidence';
 
 const W = EVIDENCE_WEIGHTS;
-const ownership = { types: ['OWNERSHIP', 'OWNERSHIP'], rels: ['r-own-zala', 'r-own-aeroscan'] };
-const address = { types: ['HAS_ADDRESS', 'HAS_ADDRESS'], rels: ['r-addr-zala', 'r-addr-aeroscan'] };
-const linked = { types: ['UNKNOWN_LINK', 'UNKNOWN_LINK'], rels: ['r-48262', 'r-48261'] };
+const ownership = { nodes: ['zala', 'zakharov', 'aeroscan'], types: ['OWNERSHIP', 'OWNERSHIP'], rels: ['r-own-zala', 'r-own-aeroscan'] };
+const address = { nodes: ['zala', 'moscow', 'aeroscan'], types: ['HAS_ADDRESS', 'HAS_ADDRESS'], rels: ['r-addr-zala', 'r-addr-aeroscan'] };
+const linked = { nodes: ['ofac-48262', 'ofac-48261', 'ofac-43379'], types: ['UNKNOWN_LINK', 'UNKNOWN_LINK'], rels: ['r-48262', 'r-48261'] };
 
 test('every relationship type has a weight in [0, 1]; ownership > family > shared identifier > shared address; a program is none', () => {
   for (const t of REL_TYPE_NAMES) expect([t, W[t] >= 0 && W[t] <= 1]).toEqual([t, true]);
@@ -42,10 +42,13 @@ test('ordering: the ownership chain before the shared address whatever order the
     expect(ranked.map((c) => c.strength)).toEqual([pathStrength(ownership.types), pathStrength(linked.types), pathStrength(address.types)]);
   }
   // Equal strength: fewer steps first, then fewer relationships, then a stable order by ids.
-  const oneFamily = { types: ['FAMILY'], rels: ['f'] };
-  const familyViaAddress = { types: ['HAS_ADDRESS', 'HAS_ADDRESS'], rels: ['a1', 'a2'] };
-  expect(rankByEvidence([{ types: ['ASSOCIATE'], rels: ['b'] }, oneFamily]).map((c) => c.rels)).toEqual([['b'], ['f']]);
-  expect(rankByEvidence([familyViaAddress, oneFamily]).map((c) => c.rels)).toEqual([['f'], ['a1', 'a2']]);
+  const oneFamily = { nodes: ['x', 'y'], types: ['FAMILY'], rels: ['f'] };
+  const viaAddress = { nodes: ['x', 'addr', 'y'], types: ['HAS_ADDRESS', 'HAS_ADDRESS'], rels: ['a1', 'a2'] };
+  expect(rankByEvidence([{ nodes: ['x', 'y'], types: ['ASSOCIATE'], rels: ['b'] }, oneFamily]).map((c) => c.rels)).toEqual([['b'], ['f']]);
+  expect(rankByEvidence([viaAddress, oneFamily]).map((c) => c.rels)).toEqual([['f'], ['a1', 'a2']]);
+  // ZAKHAROV twice (there and back over two records of his stakes in CST): not a chain of four, left out.
+  const backAndForth = { nodes: ['zala', 'zakharov', 'cst', 'zakharov', 'aeroscan'], types: ['OWNERSHIP', 'OWNERSHIP', 'OWNERSHIP', 'OWNERSHIP'], rels: ['o1', 'o50', 'o48', 'o100'] };
+  expect(rankByEvidence([backAndForth, address]).map((c) => c.rels)).toEqual([address.rels]);
 });
 
 test('tiers: one search per weight class over the types at least that strong, never a program', () => {
@@ -80,5 +83,7 @@ test('the why line: each hop in words, link direction as the source states it, p
   // The source's wording where it says more than the verb; a relationship without provenance says so.
   const dir = [{ source: 'zak', target: 'zala', type: 'DIRECTORSHIP', label: 'Leader or official of' }];
   expect(whyOf([nodes[1], nodes[0]], dir)).toBe('ZAKHAROV directs Zala Aero ("Leader or official of") (source not recorded)');
+  // Wording that only repeats the type (FtM's schema name) is not repeated.
+  expect(hopsOf(nodes.slice(0, 2), [{ ...own[0], label: 'Ownership' }])[0].text).toBe('ZAKHAROV owns Zala Aero');
   expect(citationOf([addr[0], { ...addr[1], dataset: 'ofac-sdn', release: '2024-05-03' }])).toBe('zala 2026-04-29, record a:1; ofac-sdn 2024-05-03, record a:2');
 });

@@ -1,11 +1,13 @@
 /**
- * Path finding between two parties: pick each end from the canvas selection or by search, choose
- * shortest / all shortest / k shortest, max hops, relationship types and nodes to avoid. Paths are
- * drawn on the canvas and highlighted one at a time; the list steps through them.
+ * Path finding between two parties: pick each end from the canvas selection or by search, rank by
+ * fewest hops (shortest / all shortest / k shortest) or by strongest evidence, choose max hops,
+ * relationship types and nodes to avoid. Paths are drawn on the canvas and highlighted one at a time;
+ * the list steps through them, each with why its ends are connected, and the highlighted one hop by
+ * hop with each hop's weight and source (dataset, release, record).
  */
 import { useEffect, useState } from 'react';
 import * as api from '../api';
-import { FACT_KINDS, REL_TYPES, REL_TYPE_NAMES } from '../../../server/core/model';
+import { EVIDENCE_WEIGHTS, FACT_KINDS, REL_TYPES, REL_TYPE_NAMES } from '../../../server/core/model';
 import { SearchBox } from './SearchBox';
 
 export interface PathEnd {
@@ -16,6 +18,8 @@ export interface PathQuery {
   from: PathEnd | null;
   to: PathEnd | null;
   mode: api.PathMode;
+  /** HOPS: fewest hops first (as `mode` says); EVIDENCE: strongest links first. */
+  rank: api.PathRank;
   maxHops: number;
   limit: number;
   types: string[];
@@ -46,6 +50,17 @@ function describeTypes(types: string[]): string {
   if (missing.length <= 2) return `all but ${missing.map((t) => REL_TYPES[t].name).join(', ')}`;
   return types.map((t) => REL_TYPES[t as keyof typeof REL_TYPES]?.name ?? t).join(', ');
 }
+
+const RANKS: { rank: api.PathRank; label: string }[] = [
+  { rank: 'HOPS', label: 'Fewest hops' },
+  { rank: 'EVIDENCE', label: 'Strongest evidence' },
+];
+
+/** Weights as the server ranks by them (model.ts EVIDENCE_WEIGHTS), for the help line. */
+const WEIGHTS_HELP = REL_TYPE_NAMES.filter((t) => EVIDENCE_WEIGHTS[t] > 0)
+  .sort((a, b) => EVIDENCE_WEIGHTS[b] - EVIDENCE_WEIGHTS[a])
+  .map((t) => `${REL_TYPES[t].name} ${EVIDENCE_WEIGHTS[t]}`)
+  .join(', ');
 
 const MODES: { mode: api.PathMode; label: string }[] = [
   { mode: 'ALL_SHORTEST', label: 'All shortest' },
@@ -85,21 +100,38 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
   const hops = Number(hopsText);
   const hopsError = Number.isInteger(hops) && hops >= 1 && hops <= api.MAX_HOPS ? null : `Max hops must be a whole number from 1 to ${api.MAX_HOPS} (the most the server searches).`;
   const set = (patch: Partial<PathQuery>) => setQuery({ ...query, ...patch });
+  const evidence = query.rank === 'EVIDENCE';
   return (
     <section className="panel paths" aria-label="Paths" data-testid="path-panel">
       <End label="From" testId="path-from" value={query.from} selected={selected} onSet={(from) => set({ from })} />
       <End label="To" testId="path-to" value={query.to} selected={selected} onSet={(to) => set({ to })} />
+      <fieldset className="form-row path-rank" data-testid="path-rank">
+        <legend>Order paths by</legend>
+        {RANKS.map((r) => (
+          <label key={r.rank}>
+            <input type="radio" name="path-rank" value={r.rank} checked={query.rank === r.rank} onChange={() => set({ rank: r.rank })} /> {r.label}
+          </label>
+        ))}
+      </fieldset>
+      {evidence && (
+        <p className="muted" data-testid="evidence-help">
+          Strongest first: a path is as strong as the product of its hops&apos; weights ({WEIGHTS_HELP}; a shared address or identifier is one hop). Shared programs are
+          never followed: being listed under the same program is no connection.
+        </p>
+      )}
       <div className="form-row">
-        <label>
-          Mode{' '}
-          <select value={query.mode} onChange={(e) => set({ mode: e.target.value as api.PathMode })}>
-            {MODES.map((m) => (
-              <option key={m.mode} value={m.mode}>
-                {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
+        {!evidence && (
+          <label>
+            Mode{' '}
+            <select value={query.mode} onChange={(e) => set({ mode: e.target.value as api.PathMode })}>
+              {MODES.map((m) => (
+                <option key={m.mode} value={m.mode}>
+                  {m.label}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <label>
           Max hops{' '}
           <input
@@ -116,7 +148,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
             }}
           />
         </label>
-        {query.mode !== 'SHORTEST' && (
+        {(evidence || query.mode !== 'SHORTEST') && (
           <label>
             At most{' '}
             <input type="number" min={1} max={50} value={query.limit} onChange={(e) => set({ limit: Math.min(50, Math.max(1, Number(e.target.value) || 1)) })} />
@@ -132,6 +164,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
             <label key={t}>
               <input
                 type="checkbox"
+                disabled={evidence && EVIDENCE_WEIGHTS[t] <= 0}
                 checked={query.types.includes(t)}
                 onChange={(e) => set({ types: e.target.checked ? [...query.types, t] : query.types.filter((x) => x !== t) })}
               />{' '}
@@ -180,7 +213,7 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
             ) : (
               <span className="muted">{api.MAX_HOPS} hops is the most the server searches.</span>
             )}
-            {query.types.length > 0 && !query.types.includes(PROGRAM_REL) && (
+            {!evidence && query.types.length > 0 && !query.types.includes(PROGRAM_REL) && (
               <button onClick={() => onRetry({ types: [...query.types, PROGRAM_REL] })} disabled={busy} data-testid="with-programs">
                 Include shared programs
               </button>
@@ -203,10 +236,26 @@ export function PathPanel({ query, setQuery, selected, results, active, busy, er
           </div>
           <ol>
             {results.map((p, i) => (
-              <li key={i} className={i === active ? 'active' : ''}>
+              <li key={i} className={i === active ? 'active' : ''} data-testid="path-item">
                 <button className="link" onClick={() => onShow(i)}>
-                  {i + 1}. {p.length} {p.length === 1 ? 'hop' : 'hops'}: {p.nodes.map((n) => n.label).join(' → ')}
+                  {i + 1}. {p.length} {p.length === 1 ? 'hop' : 'hops'}, strength {p.strength.toFixed(2)}: {p.nodes.map((n) => n.label).join(' → ')}
                 </button>
+                <p className="muted path-why" data-testid="path-why" style={{ margin: '2px 0 4px', overflowWrap: 'anywhere' }}>
+                  Why: {p.why}
+                </p>
+                {i === active && (
+                  <ul className="path-hops" data-testid="path-hops" style={{ paddingLeft: 16, overflowWrap: 'anywhere' }}>
+                    {p.hops.map((h, j) => (
+                      <li key={j}>
+                        {h.text} <span className="muted">(weight {h.weight})</span>
+                        <br />
+                        <cite className="muted" data-testid="hop-citation">
+                          {h.citation}
+                        </cite>
+                      </li>
+                    ))}
+                  </ul>
+                )}
               </li>
             ))}
           </ol>

@@ -5,10 +5,10 @@
 import { useRef, useState } from 'react';
 import * as api from '../api';
 import type { PathQuery } from '../components/PathPanel';
-import { DEFAULT_PATH_REL_TYPES } from '../../../server/core/model';
+import { DEFAULT_PATH_REL_TYPES, EVIDENCE_WEIGHTS } from '../../../server/core/model';
 
 /** Paths through a shared program connect thousands of parties and say little: left out unless asked for. */
-export const DEFAULT_PATH_QUERY: PathQuery = { from: null, to: null, mode: 'ALL_SHORTEST', maxHops: 4, limit: 10, types: DEFAULT_PATH_REL_TYPES, avoid: [] };
+export const DEFAULT_PATH_QUERY: PathQuery = { from: null, to: null, mode: 'ALL_SHORTEST', rank: 'HOPS', maxHops: 4, limit: 10, types: DEFAULT_PATH_REL_TYPES, avoid: [] };
 
 export interface PathSearch {
   query: PathQuery;
@@ -45,16 +45,26 @@ export function usePathSearch(onFound: (paths: api.Path[]) => Promise<void>, onN
 
   const run = async (q: PathQuery = queryRef.current) => {
     if (!q.from || !q.to) return;
+    const evidence = q.rank === 'EVIDENCE';
+    // Ranked by evidence, a shared program is no connection (weight 0): the panel says it is not followed.
+    const types = evidence ? q.types.filter((t) => t in EVIDENCE_WEIGHTS && EVIDENCE_WEIGHTS[t as keyof typeof EVIDENCE_WEIGHTS] > 0) : q.types;
+    if (q.types.length > 0 && types.length === 0) {
+      setError('Ranked by evidence, shared programs are no connection: choose another relationship type.');
+      setResults(null);
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
       const found = await api.paths({
         from: q.from.id,
         to: q.to.id,
-        mode: q.mode,
+        // Ranked by evidence, the mode is not asked: up to `limit` strongest paths.
+        mode: evidence ? 'K_SHORTEST' : q.mode,
+        rank: q.rank,
         maxHops: q.maxHops,
-        limit: q.mode === 'SHORTEST' ? 1 : q.limit,
-        relationTypes: q.types,
+        limit: !evidence && q.mode === 'SHORTEST' ? 1 : q.limit,
+        relationTypes: types,
         excludeIds: q.avoid.map((a) => a.id),
       });
       setResults(found);

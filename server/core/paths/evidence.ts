@@ -12,7 +12,7 @@
  * Pure functions, no database: the API (server/api/paths.ts) collects the candidates and reads the
  * nodes and relationships.
  */
-import { EVIDENCE_WEIGHTS, type FactRelType, isAllowedRelType, isFactRelType, type RelType } from '../model';
+import { EVIDENCE_WEIGHTS, type FactRelType, isAllowedRelType, isFactRelType, REL_TYPES, type RelType } from '../model';
 
 /** Relationship types ranking by evidence never follows (weight 0: no connection). */
 export const NO_EVIDENCE_TYPES = (Object.keys(EVIDENCE_WEIGHTS) as RelType[]).filter((t) => EVIDENCE_WEIGHTS[t] <= 0);
@@ -43,6 +43,8 @@ export function pathStrength(types: readonly string[]): number {
 }
 
 export interface Candidate {
+  /** Element ids of its nodes, in order. */
+  nodes: readonly string[];
   /** Relationship types of the path, in order. */
   types: readonly string[];
   /** Element ids of its relationships, in order: identify the path. */
@@ -55,14 +57,16 @@ const EPSILON = 1e-9;
 /**
  * Candidates strongest first; among equally strong, fewer steps, then fewer relationships, then by
  * relationship ids (a stable order for the same graph). Duplicates (one path found by two searches)
- * are kept once.
+ * are kept once. A path that passes through a node twice is left out: it says nothing its simple
+ * part does not (on the ZALA data, ZAKHAROV - CST - ZAKHAROV over two records of his stakes in CST
+ * would otherwise rank a four-step "chain" above the address two companies share).
  */
 export function rankByEvidence<C extends Candidate>(candidates: readonly C[]): (C & { strength: number })[] {
   const seen = new Set<string>();
   const unique: (C & { strength: number; key: string; steps: number })[] = [];
   for (const c of candidates) {
     const key = c.rels.join(',');
-    if (seen.has(key)) continue;
+    if (seen.has(key) || new Set(c.nodes).size !== c.nodes.length) continue;
     seen.add(key);
     unique.push({ ...c, strength: pathStrength(c.types), key, steps: stepsOf(c.types).length });
   }
@@ -125,6 +129,13 @@ const VERB: Record<Exclude<RelType, FactRelType>, string> = {
 };
 const FACT_NOUN: Record<FactRelType, string> = { HAS_ADDRESS: 'address', HAS_IDENTIFIER: 'identifier', SANCTION: 'program' };
 
+/** Whether the source's wording says no more than the type: its name, the FtM schema's ("Ownership") or the verb. */
+function sameWords(label: string, type: string, verb: string): boolean {
+  const l = label.trim().toLowerCase();
+  const d = isAllowedRelType(type) ? (REL_TYPES[type] as { name: string; ftm?: { schema: string } }) : null;
+  return [verb, type, d?.name, d?.ftm?.schema].some((w) => w?.toLowerCase().replace(/_/g, ' ') === l.replace(/_/g, ' '));
+}
+
 /** "51" or "51%" as the source wrote it -> "51%". */
 function share(percentage: string | null | undefined): string | null {
   const p = percentage?.trim();
@@ -166,7 +177,7 @@ export function hopsOf<E extends EdgeOf>(nodes: readonly NodeOf[], edges: readon
       const verb = VERB[e.type as keyof typeof VERB] ?? e.type;
       const pct = e.type === 'OWNERSHIP' ? share(e.percentage) : null;
       // The source's own wording when it says more than the verb ("Leader or official of").
-      const said = e.label && !pct && e.label.toLowerCase() !== verb.toLowerCase() ? ` ("${e.label}")` : '';
+      const said = e.label && !pct && !sameWords(e.label, e.type, verb) ? ` ("${e.label}")` : '';
       text = `${label(e.source)} ${verb} ${pct ? `${pct} of ` : ''}${label(e.target)}${said}`;
     }
     return { text, weight, edges: es, citation: citationOf(es) };
