@@ -17,6 +17,8 @@
  * or official of", undated) and Абашкін Костянтин Ігорьович (listed, undated; general director from
  * 2017-10-23).
  *
+ * (A test of OFAC's own ownership links, which state no percentage, loads the Consolidated list too.)
+ *
  * So, under OFAC's rule:
  * - 2016-01-01, before the 49% stake starts: only the undated statement without a percentage: known 0%,
  *   up to 100%: POSSIBLY, share unknown, never assumed. ZAKHAROV is not listed yet.
@@ -30,9 +32,11 @@
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
 import { Database } from '../../server/core/neo4j/database';
+import { OWNERSHIP_BOUNDS } from '../../server/core/ownership/stakes';
 import { LOAD_DEFAULTS, resetDatabase, SHARED, startApi, testDatabase, type TestApi } from '../helpers';
 
 const ZALA = path.join(SHARED, 'opensanctions-ftm', 'zala', 'entities.ftm.json');
+const CONS = path.join(SHARED, 'ofac-cons-enhanced-xml-2025-01-10', 'CONS_ENHANCED.XML');
 const CST = 'NK-abdzbEBkqyT29GyREbiURZ';
 const KALASHNIKOV = 'NK-nR5AXM9AVPq4pQaSPSaVam';
 const ZAKHAROV = 'NK-aU5ybkbRFJucf8YMwsJvDw';
@@ -43,7 +47,7 @@ const OWNERSHIP = `query Ownership($id: ID!, $rule: OwnershipRule, $asOf: String
   ownership(id: $id, rule: $rule, asOf: $asOf) {
     total totalHigh blocked verdict unknownShares arithmetic listed truncated asOf rule
     control { id name role }
-    chains { share counted arithmetic path { length nodes { id label } edges { source target type percentage record } } }
+    chains { share counted arithmetic path { length nodes { id label } edges { source target type label percentage record } } }
   }
 }`;
 
@@ -53,6 +57,7 @@ beforeAll(async () => {
   db = testDatabase();
   await resetDatabase(db);
   await ingest(db, { ...LOAD_DEFAULTS, paths: [ZALA], dataset: 'opensanctions-zala', release: '2024-05-27' });
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [CONS] });
   api = await startApi(db);
 }, 300_000);
 afterAll(async () => {
@@ -123,6 +128,21 @@ describe('LLC CST (ZALA Aero), from the ZALA records', () => {
   });
 });
 
+test('OFAC\'s "Owned or Controlled By" states no percentage: share unknown, the verdict open under both rules', async () => {
+  // CONS_ENHANCED.XML of 2025-01-10: SG MSK, AO (entity 19989) has relationship 3578 "Owned or Controlled
+  // By" BM BANK JSC (entity 17017), itself on the list (and owned or controlled by VTB BANK, 17013). No
+  // percentage: known 0%, up to 100%. BM BANK is listed, so the chain stops there (it is blocked in its
+  // own right; VTB's stake in it bears on BM BANK's verdict, not on this one's arithmetic).
+  for (const rule of ['OFAC', 'EU'] as const) {
+    const o = await ownership('ofac-19989', rule, '2025-06-01');
+    expect(o).toMatchObject({ total: 0, totalHigh: 100, blocked: false, verdict: 'POSSIBLY', unknownShares: true, listed: true });
+    expect(o.chains.map((c: any) => c.path.nodes.map((n: any) => n.id))).toEqual([['ofac-17017', 'ofac-19989']]);
+    expect(o.chains[0]).toMatchObject({ share: null, counted: 0 });
+    expect(o.chains[0].path.edges).toEqual([expect.objectContaining({ source: 'ofac-17017', target: 'ofac-19989', type: 'OWNERSHIP', label: 'Owned or Controlled By', percentage: null })]);
+    expect(o.chains[0].arithmetic).toBe('BM BANK JSC (listed) holds a share unknown (the source gives no percentage) of SG MSK, AO; share unknown: not counted in the known total, never assumed.');
+  }
+});
+
 test('a company without listed owners: 0%, no chains; a listed owner whose stake ended: not counted', async () => {
   // ОБЩЕСТВО "СПС" (NK-9Xa4Kg7Y7nfccE7VcZt6Q6): ZAKHAROV 75% from 2020-01-10 to 2022-11-22, before his
   // listing (2023-07-01), and ended by 2026.
@@ -130,6 +150,20 @@ test('a company without listed owners: 0%, no chains; a listed owner whose stake
     const o = await ownership('NK-9Xa4Kg7Y7nfccE7VcZt6Q6', 'OFAC', asOf);
     expect(o).toMatchObject({ total: 0, totalHigh: 0, blocked: false, verdict: 'NOT_BLOCKED', chains: [], listed: false });
   }
+});
+
+test('a company with more owners than the bound: the answer says it was cut (a hub costs what the bound does)', async () => {
+  // LLC CST has 8 Ownership statements; with at most 2 read per company, some are left out.
+  const saved = OWNERSHIP_BOUNDS.perAsset;
+  OWNERSHIP_BOUNDS.perAsset = 2;
+  try {
+    const o = await ownership(CST, 'OFAC', '2026-01-01');
+    expect(o.truncated).toBe(true);
+    expect(o.chains.length).toBeLessThanOrEqual(2);
+  } finally {
+    OWNERSHIP_BOUNDS.perAsset = saved;
+  }
+  expect((await ownership(CST, 'OFAC', '2026-01-01')).truncated).toBe(false);
 });
 
 test('errors: an unknown id (NOT_FOUND), a date not written YYYY-MM-DD or that does not exist (BAD_USER_INPUT)', async () => {
