@@ -19,6 +19,7 @@ import { Legend } from './components/Legend';
 import { FiltersPanel } from './components/FiltersPanel';
 import { Toolbar } from './components/Toolbar';
 import { ExportMenu } from './components/ExportMenu';
+import { InvestigationsPanel } from './components/InvestigationsPanel';
 import { ApiKeyDialog } from './components/ApiKeyDialog';
 import { StatusBar } from './components/StatusBar';
 import { EmptyState } from './components/EmptyState';
@@ -281,6 +282,7 @@ export function App() {
               onLinkCopied={() => setNotice({ text: 'Link copied: it restores this graph.', kind: 'info' })}
               onError={(text) => setNotice({ text, kind: 'error' })}
             />
+            <InvestigationsPanel canvas={canvas} state={state} setHistory={setHistory} positions={positions} setPositions={setPositions} selection={selection} notify={setNotice} />
           </Toolbar>
           {/* Kept mounted while closed: a file being screened goes on, and its results stay. */}
           <ScreenPanel open={screenOpen} onClose={() => setScreenOpen(false)} onShow={(ids, select, what) => void showOnCanvas(ids, select, what)} />

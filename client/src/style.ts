@@ -98,6 +98,12 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: 'edge[label]', style: { label: 'data(label)' } },
     { selector: FACT_REL_TYPES.map((t) => `edge[type = "${t}"]`).join(', '), style: { label: '', 'target-arrow-shape': 'none', width: 1 } },
     { selector: 'edge.more', style: { 'line-style': 'dashed', 'target-arrow-shape': 'none', 'line-color': c.edge, width: 1 } },
+    // What changed since a saved investigation was saved (investigation-marks.ts): border style and colour
+    // both (Okabe-Ito colours), so colour is never the only signal.
+    { selector: 'node.inv-added', style: { 'border-color': '#009e73', 'border-width': 5, 'border-style': 'solid' } },
+    { selector: 'node.inv-removed', style: { 'border-color': '#d55e00', 'border-width': 5, 'border-style': 'dashed' } },
+    { selector: 'node.inv-modified', style: { 'border-color': '#e69f00', 'border-width': 5, 'border-style': 'dotted' } },
+    { selector: 'edge.inv-added', style: { 'line-color': '#009e73', 'target-arrow-color': '#009e73', width: 4 } },
     { selector: ':selected', style: { 'border-color': c.selected, 'border-width': 3, 'line-color': c.selected, 'target-arrow-color': c.selected, 'z-index': 10 } },
     { selector: 'node.path', style: { 'border-color': c.path, 'border-width': 5, 'z-index': 20, opacity: 1 } },
     { selector: 'edge.path', style: { 'line-color': c.path, 'target-arrow-color': c.path, width: 4, 'z-index': 20, opacity: 1 } },

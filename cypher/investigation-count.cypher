@@ -1,0 +1,3 @@
+// How many investigations are saved (the store is bounded).
+MATCH (i:Investigation)
+RETURN count(i) AS n

@@ -1,0 +1,3 @@
+// One saved investigation.
+MATCH (i:Investigation {id: $id})
+RETURN i {.*} AS i

@@ -1,0 +1,88 @@
+/**
+ * Saved investigations (server/core/investigations.ts): Query.investigations and Query.investigation
+ * (reads, as every read), Mutation.saveInvestigation and Mutation.deleteInvestigation (the reviewer
+ * role, recorded under the API key's owner). An investigation's canvas and its
+ * changes are read by their own resolvers, only when asked for.
+ */
+import {
+  deleteInvestigation,
+  getInvestigation,
+  investigationChanges,
+  INVESTIGATION_LIMITS,
+  InvestigationInput,
+  listInvestigations,
+  saveInvestigation,
+  StoredInvestigation,
+} from '../core/investigations';
+import { requireRole } from './auth';
+import { Context, dbOf } from './context';
+import { FIELD_COSTS } from './cost';
+import type { Investigation, InvestigationChanges, Resolvers } from './generated/graphql';
+import { subgraph } from './graph';
+import { requestDb } from './request';
+
+const L = INVESTIGATION_LIMITS;
+/** Changes of each kind listed at most (the summary counts the rest). */
+const changes = () => L.changesListed;
+/**
+ * The cost of these fields (cost.ts counts every field; each list of objects must have its size). Added to
+ * cost.ts's table from here while that file is another's; they belong in FIELD_COSTS itself. A list of
+ * investigations costs its bound times what is asked of each: asking `changes` of all of them is refused.
+ */
+Object.assign(FIELD_COSTS, {
+  'Query.investigations': { reads: () => 1, size: () => L.stored },
+  'Query.investigation': { reads: () => 1 },
+  // Seeds, nodes, edges; the saved nodes as `subgraph(ids)` counts them.
+  'Investigation.canvas': { reads: () => 3, size: () => L.nodes },
+  // The releases, the nodes, their snapshots (a handful of datasets), the links, the far ends of added links.
+  'Investigation.changes': { reads: () => 8 },
+  'Investigation.positions': { size: () => L.nodes },
+  'Investigation.notes': { size: () => L.notes },
+  'Investigation.releases': { size: () => 20 },
+  'InvestigationChanges.since': { size: () => 20 },
+  'InvestigationChanges.now': { size: () => 20 },
+  'InvestigationChanges.added': { size: changes },
+  'InvestigationChanges.removed': { size: changes },
+  'InvestigationChanges.modified': { size: changes },
+  'InvestigationChanges.linksAdded': { size: changes },
+  'InvestigationChanges.linksRemoved': { size: changes },
+  'Mutation.saveInvestigation': { reads: () => 6 },
+  'Mutation.deleteInvestigation': { reads: () => 1 },
+});
+
+/**
+ * What the root fields return: the stored investigation, whose `canvas` and `changes` their resolvers
+ * below fill in (each a read of its own). The cast stands where a codegen mapper would (server/codegen.ts
+ * maps Entity so); the resolvers of those two fields read from the stored form only.
+ */
+const asApi = (s: StoredInvestigation): Investigation => s as unknown as Investigation;
+const stored = (i: Investigation): StoredInvestigation => i as unknown as StoredInvestigation;
+
+async function save(ctx: Context, input: InvestigationInput): Promise<Investigation> {
+  const principal = requireRole(ctx.caller, 'reviewer', 'Saving an investigation');
+  const saved = await saveInvestigation(dbOf(ctx), input, principal.owner);
+  return asApi(saved);
+}
+
+async function remove(ctx: Context, id: string): Promise<boolean> {
+  requireRole(ctx.caller, 'reviewer', 'Deleting an investigation');
+  return deleteInvestigation(dbOf(ctx), id);
+}
+
+export const investigationResolvers: Resolvers = {
+  Query: {
+    investigations: async (_parent, _args, ctx) => (await listInvestigations(requestDb(ctx))).map(asApi),
+    investigation: async (_parent, args, ctx) => {
+      const found = await getInvestigation(requestDb(ctx), args.id);
+      return found ? asApi(found) : null;
+    },
+  },
+  Mutation: {
+    saveInvestigation: (_parent, args, ctx) => save(ctx, args.input),
+    deleteInvestigation: (_parent, args, ctx) => remove(ctx, args.id),
+  },
+  Investigation: {
+    canvas: (inv, _args, ctx) => subgraph(requestDb(ctx), { ids: stored(inv).nodeIds }),
+    changes: async (inv, _args, ctx) => (await investigationChanges(requestDb(ctx), stored(inv))) as InvestigationChanges,
+  },
+};
