@@ -342,7 +342,8 @@ export async function paths(args: {
     from: args.from,
     to: args.to,
     mode: args.mode,
-    rank: args.rank ?? 'HOPS',
+    // Not given: the server's default (HOPS).
+    ...(args.rank ? { rank: args.rank } : {}),
     maxHops: args.maxHops,
     limit: args.limit,
     // No type chosen means all to the Paths panel; the API's default leaves some out, so all are named
