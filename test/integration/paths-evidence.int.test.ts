@@ -19,6 +19,15 @@ import { Database } from '../../server/core/neo4j/database';
 import { apiQuery, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
 
 const ZALA = path.join(SHARED, 'opensanctions-ftm', 'zala', 'entities.ftm.json');
+/**
+ * An official list too: OFAC's Consolidated list (ENHANCED_XML of 2025-01-10), found the same way.
+ * RUSSIAN DIRECT INVESTMENT FUND MANAGEMENT COMPANY (ofac-18279) and VEB ENGINEERING LLC (ofac-18287)
+ * are each "Owned or Controlled By" Vnesheconombank (ofac-17015) and both give the address
+ * D 9 PROSPEKT AKADEMIKA SAKHAROVA, MOSCOW.
+ */
+const OFAC_CONS = path.join(SHARED, 'ofac-cons-enhanced-xml-2025-01-10', 'CONS_ENHANCED.XML');
+const RDIF_MC = 'ofac-18279';
+const VEB_ENGINEERING = 'ofac-18287';
 const ZALA_AERO = 'NK-cPks3aTbes8k4aCerfBAzN';
 const AEROSCAN = 'NK-iE6m5ryPeTAMZozfECVSL7';
 
@@ -55,7 +64,8 @@ beforeAll(async () => {
   await resetDatabase(db);
   // The file carries no publication date; its newest last_change is 2026-04-29.
   await ingest(db, { ...LOAD_DEFAULTS, paths: [ZALA], format: 'ftm', dataset: 'zala', release: '2026-04-29' });
-}, 300_000);
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [OFAC_CONS] });
+}, 600_000);
 afterAll(async () => {
   await db.close();
 });
@@ -139,4 +149,25 @@ test('ranking by evidence never follows a shared program, and says so when asked
   const ranked = await paths({ from: ZALA_AERO, to: AEROSCAN, rank: 'EVIDENCE', limit: 50 });
   expect(ranked.length).toBeGreaterThan(1);
   for (const p of ranked) expect(p.nodes.filter((n) => n.kind === 'Program')).toEqual([]);
+});
+
+test('on an official list: the common owner both are "Owned or Controlled By" comes before their shared address, citing OFAC records', async () => {
+  const [{ owner }] = await db.runWrite<{ owner: string }>('MATCH (:Party {id: $a})<-[:OWNERSHIP]-(o:Party)-[:OWNERSHIP]->(:Party {id: $b}) RETURN o.id AS owner LIMIT 1', {
+    a: RDIF_MC,
+    b: VEB_ENGINEERING,
+  });
+  const ranked = await paths({ from: RDIF_MC, to: VEB_ENGINEERING, rank: 'EVIDENCE', limit: 50 });
+  expect(typesOf(ranked[0])).toEqual(['OWNERSHIP', 'OWNERSHIP']);
+  expect(ranked[0].nodes[1].id).toBe(owner);
+  const address = ranked.findIndex((p) => typesOf(p).includes('HAS_ADDRESS'));
+  expect(address).toBeGreaterThan(0);
+  // The source's wording is kept; each hop cites the list, its release and the record (line, uid, relationship).
+  expect(ranked[0].why).toContain('owns');
+  expect(ranked[0].why).toContain('("Owned or Controlled By")');
+  for (const h of ranked[0].hops) expect(h.citation).toMatch(/^ofac-cons 2025-01-10, record CONS_ENHANCED\.XML:\d+ \(uid \d+, relationship \d+\)$/);
+  expect(ranked[address].why).toContain('share the address');
+  // Fewest hops first gives no such order: the 2-relationship address path ties with the chain.
+  const hops = await paths({ from: RDIF_MC, to: VEB_ENGINEERING, rank: 'HOPS', mode: 'ALL_SHORTEST', limit: 50 });
+  expect(hops.every((p) => p.length === 2)).toBe(true);
+  expect(hops.some((p) => typesOf(p).includes('HAS_ADDRESS'))).toBe(true);
 });
