@@ -32,7 +32,7 @@ function seconds(fn: () => unknown): number {
 }
 
 /** Every party of a parsed release as matching reads it from the graph (toNode, then fromNode). */
-function matchParties(r: ParsedRelease): MatchParty[] {
+export function matchParties(r: ParsedRelease): MatchParty[] {
   const ids = new Map<string, { type: MatchParty['identifiers'][number]['type']; value: string; country: string | null }[]>();
   for (const f of r.identifiers) {
     const list = ids.get(f.partyId) ?? [];

@@ -376,6 +376,8 @@ interface PreparedName {
   plain?: PreparedName;
   /** Screening, set when first asked (hasNumbers): whether its words state a number. */
   numbered?: boolean;
+  /** `tokens` run together, set when first asked (joinedOf): compared with every other name's. */
+  joined?: string;
 }
 interface PreparedId {
   type: IdentifierType;
@@ -384,7 +386,8 @@ interface PreparedId {
   group: string;
   country: string | null;
 }
-interface Prepared {
+/** @internal */
+export interface Prepared {
   party: MatchParty;
   family: Family;
   names: PreparedName[];
@@ -459,8 +462,8 @@ export function skeleton(word: string): string {
   return s === '' ? word : s;
 }
 
-/** Per-call caches of values many parties share (dates such as "1962", country names). */
-interface Caches {
+/** @internal Per-call caches of values many parties share (dates such as "1962", country names). */
+export interface Caches {
   dates: Map<string, DateSpan | null>;
   countries: Map<string, string | null>;
 }
@@ -487,7 +490,7 @@ function prepareIdentifier(x: MatchIdentifier, caches: Caches): PreparedId | nul
  * (screening compares a typed name with every name): screening's parties get an empty one, saving its
  * time and the memory of the candidates screening keeps prepared.
  */
-function prepare(p: MatchParty, caches: Caches, signature = true): Prepared {
+export function prepare(p: MatchParty, caches: Caches, signature = true): Prepared {
   const names: PreparedName[] = [];
   const legalForms = new Set<string>();
   const seen = new Set<string>();
@@ -529,8 +532,8 @@ function signatureOf(tokens: readonly string[], sounds: readonly string[]): Set<
 /** The signature of screening's names, which nothing reads (never added to). */
 const NO_SIGNATURE: ReadonlySet<string> = new Set<string>();
 
-/** Blocking keys of a party (see the file comment). */
-function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
+/** @internal Blocking keys of a party (see the file comment). */
+export function blockKeys(p: Prepared): { name: Set<string>; word: Set<string> } {
   const name = new Set<string>();
   const word = new Set<string>();
   for (const n of p.names) {
@@ -558,6 +561,11 @@ function withoutLetterForms(n: PreparedName): PreparedName {
   return n.plain;
 }
 
+/** A name's words run together, kept on the name (a candidate's is asked on every screen that finds it). */
+function joinedOf(n: PreparedName): string {
+  return (n.joined ??= n.tokens.join(''));
+}
+
 /** A word list that states a number no name does: differentNumbers(tokens, NUMBER_PROBE) tells whether tokens state one. */
 const NUMBER_PROBE: readonly string[] = ['\u00000'];
 
@@ -583,35 +591,72 @@ function wordSimilarities(profile: Profile): [WordSimilarity, WordSimilarity] {
   return profile.typed ? [typedFirst, typedSecond] : [tokenSimilarity, tokenSimilarity];
 }
 
-class Comparer {
+/**
+ * The parties a cross-list comparison measures rarity among, given by parts instead of as one array of
+ * prepared parties (candidates-spooled.ts: only the pair compared is in memory). Indices are the
+ * parties' ranks in id order, as findCandidates numbers them.
+ * @internal
+ */
+export interface ComparedPopulation {
+  /** How many parties (the N of word information). */
+  size: number;
+  /** The party of this index, prepared (only the two of a pair are asked for). */
+  at(i: number): Prepared;
+  /** The dataset of the party of this index. */
+  datasetOf(i: number): string;
+  /** Parties bearing each word (counted once per party). */
+  wordCounts: ReadonlyMap<string, number>;
+  /** Parties bearing each name key (PreparedName.key), ascending; a key only one party bears may be absent. */
+  bearers: ReadonlyMap<string, readonly number[]>;
+}
+
+/** @internal */
+export class Comparer {
   private readonly bits = new Map<string, number>();
   private readonly maxBits: number;
   /** Parties (indices into `prepared`) bearing each name key. */
-  private readonly bearers = new Map<string, number[]>();
+  private readonly bearers: ReadonlyMap<string, readonly number[]>;
   /** Parties rarity is measured among. */
   private readonly population: number;
+  private readonly at: (i: number) => Prepared;
+  private readonly datasetOf: (i: number) => string;
 
   /**
    * `stats`: the word and name counts of another population (screening: every listed party, while
-   * `prepared` holds only the input and a candidate); else those of `prepared`.
+   * `prepared` holds only the input and a candidate); else those of `prepared`, given as an array or
+   * by parts (ComparedPopulation).
    */
   constructor(
-    private readonly prepared: readonly Prepared[],
+    prepared: readonly Prepared[] | ComparedPopulation,
     private readonly stats?: NameStats,
   ) {
     const df = new Map<string, number>();
-    if (!stats) {
-      prepared.forEach((p, i) => {
-        const words = new Set(p.names.flatMap((n) => n.tokens));
-        for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
-        for (const n of p.names) {
-          const list = this.bearers.get(n.key);
-          if (list) list.push(i);
-          else this.bearers.set(n.key, [i]);
-        }
-      });
+    const bearers = new Map<string, number[]>();
+    if (!Array.isArray(prepared)) {
+      const given = prepared as ComparedPopulation;
+      this.counts = given.wordCounts;
+      this.bearers = given.bearers;
+      this.population = given.size;
+      this.at = (i) => given.at(i);
+      this.datasetOf = (i) => given.datasetOf(i);
+    } else {
+      const list = prepared as readonly Prepared[];
+      if (!stats) {
+        list.forEach((p, i) => {
+          const words = new Set(p.names.flatMap((n) => n.tokens));
+          for (const w of words) df.set(w, (df.get(w) ?? 0) + 1);
+          for (const n of p.names) {
+            const bearing = bearers.get(n.key);
+            if (bearing) bearing.push(i);
+            else bearers.set(n.key, [i]);
+          }
+        });
+      }
+      this.bearers = bearers;
+      this.population = stats?.parties ?? list.length;
+      this.at = (i) => list[i];
+      this.datasetOf = (i) => list[i].party.dataset;
     }
-    this.population = stats?.parties ?? prepared.length;
     const n = Math.max(this.population, 2);
     // Screening's counts (every word of the graph) are read per word as asked: computing all of them
     // here cost each screened candidate ~1.5 ms (21,000 words of the demo lists), most of a screen's time.
@@ -619,10 +664,17 @@ class Comparer {
     this.maxBits = Math.log2(n);
   }
 
+  /** The counts of a population given by parts, read per word as asked (the same numbers as `bits`, without a second map of every word). */
+  private readonly counts: ReadonlyMap<string, number> | null = null;
+
   /** Information of a word: log2(N / parties bearing it). */
   wordBits(w: string): number {
     if (this.stats) {
       const c = this.stats.words.get(w);
+      return c === undefined ? this.maxBits : Math.log2(Math.max(this.population, 2) / Math.max(c, 1));
+    }
+    if (this.counts) {
+      const c = this.counts.get(w);
       return c === undefined ? this.maxBits : Math.log2(Math.max(this.population, 2) / Math.max(c, 1));
     }
     return this.bits.get(w) ?? this.maxBits;
@@ -675,11 +727,11 @@ class Comparer {
       const bearing = keys.reduce((sum, k) => sum + (this.stats!.names.get(k) ?? 0), 0);
       return Math.max(0, bearing - 1);
     }
-    const datasets = [this.prepared[a].party.dataset, this.prepared[b].party.dataset];
+    const datasets = [this.datasetOf(a), this.datasetOf(b)];
     const others = new Set<number>();
     for (const key of x.key === y.key ? [x.key] : [x.key, y.key]) {
       for (const i of this.bearers.get(key) ?? []) {
-        if (i !== a && i !== b && datasets.includes(this.prepared[i].party.dataset)) others.add(i);
+        if (i !== a && i !== b && datasets.includes(this.datasetOf(i))) others.add(i);
       }
     }
     return others.size;
@@ -701,8 +753,8 @@ class Comparer {
   }
 
   compare(ai: number, bi: number, kind: 'same' | 'compatible', profile: Profile = CROSS_LIST): Candidate {
-    const a = this.prepared[ai];
-    const b = this.prepared[bi];
+    const a = this.at(ai);
+    const b = this.at(bi);
     const family: Family = a.family === 'unknown' ? b.family : a.family;
     // Names: the pair of names (one of each party) that is the strongest evidence. Names that share no
     // word, sound or run-together word are not compared (they would score below NAME_MIN_SIMILARITY),
@@ -734,7 +786,7 @@ class Comparer {
     for (const [typed, listed] of compared) {
       const x = plain(typed);
       const y = plain(listed);
-      let similarity = x.key === y.key ? 1 : mutualTokenSimilarity(x.tokens, y.tokens);
+      let similarity = x.key === y.key ? 1 : mutualTokenSimilarity(x.tokens, y.tokens, joinedOf(x), joinedOf(y));
       let typos: TypoAlignment | null = null;
       const numbers = profile.typed && hasNumbers(x) && hasNumbers(y) ? differentNumbers(x.tokens, y.tokens) : null;
       if (numbers) similarity = Math.min(similarity, NAME_MIN_SIMILARITY);
@@ -872,10 +924,8 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
   const comparer = new Comparer(prepared);
 
   const blocks = new Map<string, number[]>();
-  const wordKeys = new Set<string>();
   prepared.forEach((p, i) => {
     const keys = blockKeys(p);
-    for (const k of keys.word) wordKeys.add(k);
     for (const k of [...keys.name, ...keys.word]) {
       const list = blocks.get(k);
       if (list) list.push(i);
@@ -886,29 +936,17 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
   // Pairs with the bits of the words they share (Infinity: the same name, sound or identifier).
   const n = prepared.length;
   const pairs = new Map<number, number>();
+  const filter: PairFilter = { only, touching };
+  const datasetOf = (i: number) => prepared[i].party.dataset;
+  const sameId = (i: number, j: number) => prepared[i].party.id === prepared[j].party.id;
   for (const [key, members] of blocks) {
-    if (members.length < 2) continue;
-    const isWord = wordKeys.has(key);
-    if (members.length > (isWord ? MAX_WORD_BLOCK : MAX_BLOCK)) continue;
-    const bits = isWord ? Math.log2(n / members.length) : Infinity;
-    for (let x = 0; x < members.length; x++) {
-      const a = prepared[members[x]].party;
-      if (only && !only.has(a.dataset)) continue;
-      for (let y = x + 1; y < members.length; y++) {
-        const b = prepared[members[y]].party;
-        if (a.dataset === b.dataset || a.id === b.id) continue;
-        if (only && !only.has(b.dataset)) continue;
-        if (touching && !touching.has(a.dataset) && !touching.has(b.dataset)) continue;
-        const code = members[x] * n + members[y];
-        pairs.set(code, (pairs.get(code) ?? 0) + bits);
-      }
-    }
+    forEachBlockPair(key, members, n, datasetOf, filter, sameId, (code, bits) => pairs.set(code, (pairs.get(code) ?? 0) + bits));
   }
 
   // One candidate per pair of ids: a party listed by two datasets under one id (61 OFAC entries are on
   // both the SDN and the consolidated list) is one node, so its best-scoring record speaks for it.
   const out = new Map<string, Candidate>();
-  const minBits = Math.min(MIN_SHARED_BITS, Math.log2(n) - 1);
+  const minBits = minSharedBits(n);
   for (const [code, bits] of pairs) {
     if (bits < minBits) continue;
     const a = prepared[Math.floor(code / n)];
@@ -919,7 +957,58 @@ export function findCandidates(parties: readonly MatchParty[], opts: FindOptions
     const key = `${c.a}\n${c.b}`;
     if (c.score >= minScore && c.score > (out.get(key)?.score ?? -1)) out.set(key, c);
   }
-  return [...out.values()].sort((x, y) => y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0));
+  return [...out.values()].sort(candidateOrder);
+}
+
+/** @internal The order of findCandidates' answer: by score (highest first), then by ids. */
+export function candidateOrder(x: Candidate, y: Candidate): number {
+  return y.score - x.score || (x.a < y.a ? -1 : x.a > y.a ? 1 : x.b < y.b ? -1 : x.b > y.b ? 1 : 0);
+}
+
+/** @internal The pairs findCandidates compares: of two datasets, both of `only` and one of `touching` (when set). */
+export interface PairFilter {
+  only: ReadonlySet<string> | null;
+  touching: ReadonlySet<string> | null;
+}
+
+/**
+ * @internal
+ * The pairs one block proposes, as `add(code, bits)` with code = lower index * n + higher index and the
+ * bits the block adds to the pair (Infinity for a name, sound or identifier block; log2(n / size) for a
+ * word's): none for a block of one, or larger than MAX_WORD_BLOCK (words) or MAX_BLOCK. `members`
+ * ascending; `sameId`: two records of one party (one node listed by two datasets).
+ */
+export function forEachBlockPair(
+  key: string,
+  members: readonly number[],
+  n: number,
+  datasetOf: (i: number) => string,
+  filter: PairFilter,
+  sameId: (i: number, j: number) => boolean,
+  add: (code: number, bits: number) => void,
+): void {
+  if (members.length < 2) return;
+  // Word keys are the `t:` ones (blockKeys): name, sound and identifier keys are `n:`, `s:` and `i:`.
+  const isWord = key.startsWith('t:');
+  if (members.length > (isWord ? MAX_WORD_BLOCK : MAX_BLOCK)) return;
+  const bits = isWord ? Math.log2(n / members.length) : Infinity;
+  const { only, touching } = filter;
+  for (let x = 0; x < members.length; x++) {
+    const a = datasetOf(members[x]);
+    if (only && !only.has(a)) continue;
+    for (let y = x + 1; y < members.length; y++) {
+      const b = datasetOf(members[y]);
+      if (a === b || sameId(members[x], members[y])) continue;
+      if (only && !only.has(b)) continue;
+      if (touching && !touching.has(a) && !touching.has(b)) continue;
+      add(members[x] * n + members[y], bits);
+    }
+  }
+}
+
+/** @internal Pairs that meet only in word blocks are compared from this many bits on (see MIN_SHARED_BITS). */
+export function minSharedBits(n: number): number {
+  return Math.min(MIN_SHARED_BITS, Math.log2(n) - 1);
 }
 
 

@@ -1,13 +1,15 @@
 /**
  * Cross-list candidate matches, refreshed inside each load's transaction: every listed party is read
- * (its node, through party-node.ts fromNode, and its identifiers), server/core/matching scores the pairs
- * that touch the loaded dataset, and those at or above MATCH_THRESHOLD are stored as POSSIBLY_SAME_AS
- * with their score and features. A person's review decision on a pair survives every reload.
+ * (its node, through party-node.ts fromNode, and its identifiers) in pages, spooled.ts finds and scores
+ * the pairs that touch the loaded dataset without holding every party, and those at or above
+ * MATCH_THRESHOLD are stored as POSSIBLY_SAME_AS with their score and features. A person's review decision on a pair survives every reload.
  */
 import type { TxRun as Run } from '../neo4j/database';
-import { findCandidates, matchPartyOf, type MatchIdentifier, type MatchParty } from './match';
+import { matchPartyOf, type MatchIdentifier, type MatchParty } from './match';
+import { findCandidatesSpooled } from './spooled';
 import { fromNode, type PartyNode } from '../party-node';
 import { log } from '../logger';
+import { ingestSpoolDir } from '../settings';
 
 /**
  * The node properties matchPartyOf reads. Only these are fetched: all of a node's properties (remarks,
@@ -16,34 +18,42 @@ import { log } from '../logger';
  */
 export const MATCH_NODE_KEYS: readonly (keyof PartyNode)[] = ['id', 'kind', 'name', 'aliasNames', 'birthDates', 'nationalities', 'citizenships', 'vesselFlag'];
 
-/** Parties read per query: the whole list as one result held the driver's records and the rows beside the parties (1.8 GB at x16). */
+/** Parties read per query: the whole list as one result held the driver's records and the rows beside the parties. */
 export const MATCH_PAGE = 5_000;
 
 /**
- * Every listed party as matching compares it, read in pages by id (MATCH_PAGE): each page's records
- * become MatchParty values before the next is read, so only those stay (what findCandidates needs), not
- * the query's result for the whole list too.
+ * Every listed party as matching compares it, in pages by id (MATCH_PAGE): each page's records become
+ * MatchParty values before the next is read, and the caller lets go of a page before asking for the
+ * next, so neither the query's result for the whole list nor every party is held.
  */
-export async function readMatchParties(run: Run, pageSize = MATCH_PAGE): Promise<MatchParty[]> {
-  const parties: MatchParty[] = [];
+export async function* matchPartyPages(run: Run, pageSize = MATCH_PAGE): AsyncGenerator<MatchParty[]> {
   let after = '';
   for (;;) {
     const rows = (await run('match-parties-page', { keys: MATCH_NODE_KEYS, after, limit: pageSize })) as { values: unknown[]; dataset: string; identifiers: MatchIdentifier[] }[];
-    for (const r of rows) {
-      const props = Object.fromEntries(MATCH_NODE_KEYS.map((k, i) => [k, r.values[i]]));
-      parties.push(matchPartyOf(fromNode(props), r.identifiers, r.dataset));
-    }
-    if (rows.length < pageSize) return parties;
-    after = parties[parties.length - 1].id;
+    const page = rows.map((r) => matchPartyOf(fromNode(Object.fromEntries(MATCH_NODE_KEYS.map((k, i) => [k, r.values[i]]))), r.identifiers, r.dataset));
+    if (page.length > 0) yield page;
+    if (rows.length < pageSize) return;
+    after = page[page.length - 1].id;
   }
 }
 
-export async function refreshMatches(run: Run, dataset: string, batchSize: number): Promise<number> {
+/** Every listed party as matching compares it, all at once (tests; the refresh reads them by pages). */
+export async function readMatchParties(run: Run, pageSize = MATCH_PAGE): Promise<MatchParty[]> {
+  const parties: MatchParty[] = [];
+  for await (const page of matchPartyPages(run, pageSize)) parties.push(...page);
+  return parties;
+}
+
+/**
+ * The candidates touching `dataset` among every listed party, replacing its unreviewed ones. Found by
+ * findCandidatesSpooled (spooled.ts: the same candidates as findCandidates, in bounded memory, with
+ * work files in a private folder of INGEST_SPOOL_DIR); `spoolDir` overrides that folder (tests).
+ */
+export async function refreshMatches(run: Run, dataset: string, batchSize: number, spoolDir: string = ingestSpoolDir()): Promise<number> {
   const t = Date.now();
   const [{ others }] = (await run('match-other-datasets', { dataset })) as { others: number }[];
   if (Number(others) === 0) return 0;
-  const parties = await readMatchParties(run);
-  const candidates = findCandidates(parties, { touchingDatasets: [dataset] });
+  const { candidates, stats } = await findCandidatesSpooled(matchPartyPages(run), { touchingDatasets: [dataset], dir: spoolDir });
   await run('match-clear', { datasets: [dataset] });
   const at = new Date().toISOString();
   for (let i = 0; i < candidates.length; i += batchSize) {
@@ -56,6 +66,9 @@ export async function refreshMatches(run: Run, dataset: string, batchSize: numbe
     }));
     await run('match-store', { rows, at });
   }
-  log.debug(`matching: ${parties.length} parties, ${candidates.length} candidates in ${Date.now() - t} ms`);
+  log.debug(
+    `matching: ${stats.parties} parties, ${stats.pairRecords} block pairs, ${stats.scored} scored, ${candidates.length} candidates in ${Date.now() - t} ms ` +
+      `(work files ${(stats.spoolBytes / 2 ** 20).toFixed(1)} MB)`,
+  );
   return candidates.length;
 }
