@@ -278,18 +278,15 @@ function fromRow(r: Record<string, unknown>): StoredInvestigation {
  */
 export async function saveInvestigation(db: Database, input: InvestigationInput, by: string): Promise<StoredInvestigation> {
   const clean = checkInput(input);
-  let id = input.id ?? null;
-  if (id !== null) {
-    if (!(await getInvestigation(db, id))) throw new BadInputError(`no saved investigation ${JSON.stringify(id)}; leave id out to save a new one`);
-  } else {
+  const update = input.id != null;
+  if (!update) {
     const [{ n }] = await db.read<{ n: number }>('investigation-count', {});
     if (n >= INVESTIGATION_LIMITS.stored) throw new BadInputError(`${n} investigations are saved, the most this server keeps; delete some first`);
-    id = `inv-${crypto.randomUUID()}`;
   }
   const releases = await releasesNow(db);
   const baseline = await baselineOf(db, clean.nodeIds, releases);
-  const [row] = await db.write<StoredRow & Record<string, unknown>>('investigation-save', {
-    id,
+  const [row] = await db.write<StoredRow & Record<string, unknown>>(update ? 'investigation-update' : 'investigation-create', {
+    id: input.id ?? `inv-${crypto.randomUUID()}`,
     name: clean.name,
     nodeIds: clean.nodeIds,
     positions: JSON.stringify(clean.positions),
@@ -299,6 +296,7 @@ export async function saveInvestigation(db: Database, input: InvestigationInput,
     by,
     at: new Date().toISOString(),
   });
+  if (!row) throw new BadInputError(`no saved investigation ${JSON.stringify(input.id)}; leave id out to save a new one`);
   return fromRow(row.i);
 }
 

@@ -1,7 +1,0 @@
-// Creates or replaces a saved investigation. Its own label, no relationships: loads, purges and
-// cleanups never match it (they match parties, facts, loads and their relationships by label).
-MERGE (i:Investigation {id: $id})
-ON CREATE SET i.owner = $by, i.createdAt = $at
-SET i.name = $name, i.nodeIds = $nodeIds, i.positions = $positions, i.notes = $notes,
-    i.releases = $releases, i.baseline = $baseline, i.updatedAt = $at, i.updatedBy = $by
-RETURN i {.*} AS i
