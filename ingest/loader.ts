@@ -331,13 +331,20 @@ async function purge(db: Database, opts: LoadOptions, upTo: number): Promise<num
     await sleep(opts.readerGraceMs);
   }
   const t = Date.now();
-  await db.write('load-purge-rels', { upTo });
+  await db.write('load-purge-rels', { upTo, provenance: RESTATEMENT_MAY_CHANGE });
   await db.write('load-purge-nodes', { upTo });
   const [cleaned] = await db.write<{ removed: number }>('ingest-cleanup', {});
   await db.write('load-purged', { upTo });
   log.debug(`purge and cleanup: ${Date.now() - t} ms`);
   return Number(cleaned?.removed ?? 0);
 }
+
+/**
+ * Fields of a relationship in which a restatement may differ and still be the same statement (its
+ * provenance, who stated it, the load numbers): load-purge-rels keeps one relationship for it, not a
+ * piece of history per load.
+ */
+const RESTATEMENT_MAY_CHANGE = ['addedSeq', 'removedSeq', 'release', 'record', 'statedBy'];
 
 /** What the write and commit of a load did. */
 interface Written {

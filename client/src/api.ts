@@ -270,9 +270,21 @@ function relationTypes(types: readonly string[] | null | undefined) {
   return nonEmpty(types?.filter(isAllowedRelType));
 }
 
+/**
+ * The date the explorer reads the network as of (the API's `asOf`; null: today): entity, neighbourhood
+ * and path reads pass it (components/AsOfControl.tsx sets it).
+ */
+let asOfDate: string | null = null;
+export function asOf(): string | null {
+  return asOfDate;
+}
+export function setAsOf(date: string | null): void {
+  asOfDate = date || null;
+}
+
 const ENTITY = /* GraphQL */ `
-  query Entity($id: ID!) {
-    entity(id: $id) {
+  query Entity($id: ID!, $asOf: String) {
+    entity(id: $id, asOf: $asOf) {
       id kind name programs datasets birthDates birthPlaces nationalities gender titles remarks degree placeholder
       delistedOn listedOn firstSeen record release
       vessel { label value }
@@ -285,18 +297,18 @@ const ENTITY = /* GraphQL */ `
 `;
 
 export async function entity(id: string): Promise<Entity | null> {
-  const variables: EntityQueryVariables = { id };
+  const variables: EntityQueryVariables = { id, asOf: asOfDate };
   return (await gql<EntityQuery>(document(ENTITY, POSSIBLE_MATCH_FIELDS), variables)).entity;
 }
 
 const EXPAND = /* GraphQL */ `
-  query Expand($ids: [ID!]!, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {
-    neighborhood(ids: $ids, depth: 1, limit: $limit, relationTypes: $types, exclude: $exclude) { ...SubgraphFields }
+  query Expand($ids: [ID!]!, $limit: Int, $types: [RelationType!], $exclude: [ID!], $asOf: String) {
+    neighborhood(ids: $ids, depth: 1, limit: $limit, relationTypes: $types, exclude: $exclude, asOf: $asOf) { ...SubgraphFields }
   }
 `;
 
 export async function neighborhood(ids: string[], opts: { limit: number; relationTypes?: string[] | null; exclude?: string[] }): Promise<Subgraph> {
-  const variables: ExpandQueryVariables = { ids, limit: opts.limit, types: relationTypes(opts.relationTypes), exclude: opts.exclude ?? [] };
+  const variables: ExpandQueryVariables = { ids, limit: opts.limit, types: relationTypes(opts.relationTypes), exclude: opts.exclude ?? [], asOf: asOfDate };
   return (await gql<ExpandQuery>(document(EXPAND, SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).neighborhood;
 }
 
@@ -315,8 +327,8 @@ export async function subgraph(ids: string[]): Promise<Subgraph> {
 export const MAX_HOPS = 6;
 
 const PATHS = /* GraphQL */ `
-  query Paths($from: ID!, $to: ID!, $mode: PathMode, $rank: PathRank, $maxHops: Int, $limit: Int, $types: [RelationType!], $exclude: [ID!]) {
-    paths(from: $from, to: $to, mode: $mode, rank: $rank, maxHops: $maxHops, limit: $limit, relationTypes: $types, excludeIds: $exclude) {
+  query Paths($from: ID!, $to: ID!, $mode: PathMode, $rank: PathRank, $maxHops: Int, $limit: Int, $types: [RelationType!], $exclude: [ID!], $asOf: String) {
+    paths(from: $from, to: $to, mode: $mode, rank: $rank, maxHops: $maxHops, limit: $limit, relationTypes: $types, excludeIds: $exclude, asOf: $asOf) {
       length
       why
       strength
@@ -350,6 +362,7 @@ export async function paths(args: {
     // (ranked by evidence: all that are a connection at all, EVIDENCE_WEIGHTS above 0).
     types: relationTypes(args.relationTypes) ?? REL_TYPE_NAMES.filter((t) => args.rank !== 'EVIDENCE' || EVIDENCE_WEIGHTS[t] > 0),
     exclude: args.excludeIds,
+    asOf: asOfDate,
   };
   return (await gql<PathsQuery>(document(PATHS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).paths;
 }

@@ -19,6 +19,7 @@ import { TimeoutError } from '../core/errors';
 import type { RecordShape } from 'neo4j-driver';
 import { Database, Params, withDeadline } from '../core/neo4j/database';
 import { apiLimits } from '../core/settings';
+import { atDate, resolveAsOf } from '../core/as-of';
 import { Context, dbOf } from './context';
 
 interface Scope {
@@ -102,4 +103,19 @@ export function perRequest<T>(make: (db: Database) => T): (ctx: Context) => T {
     if (!scope.loaders.has(key)) scope.loaders.set(key, make(requestDb(ctx)));
     return scope.loaders.get(key) as T;
   };
+}
+
+/**
+ * The context a root field with `asOf` runs in (graphql.ts): the request's deadline and signal, its
+ * database read as of that date (server/core/as-of.ts), and loaders of its own (an entity as of a date
+ * is not today's). The request's own context when the date sees every load (today's reads, unchanged).
+ */
+export async function asOfContext(ctx: Context, asOf: string): Promise<Context> {
+  const db = requestDb(ctx);
+  const cut = await resolveAsOf(db, asOf);
+  if (!cut) return ctx;
+  const scope = scopeOf(ctx);
+  const child: Context = { ...ctx };
+  scopes.set(child, { ...scope, db: atDate(db, cut), loaders: new Map() });
+  return child;
 }

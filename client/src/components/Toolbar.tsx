@@ -4,6 +4,7 @@
  */
 import type { CanvasHandle } from './GraphCanvas';
 import { layoutLabel, LAYOUTS } from './GraphCanvas';
+import { AsOfControl } from './AsOfControl';
 
 interface Props {
   canvas: React.RefObject<CanvasHandle | null>;
@@ -79,6 +80,7 @@ export function Toolbar(p: Props) {
         Re-layout
       </button>
       <span className="sep" />
+      <AsOfControl />
       {p.children}
       <button onClick={p.onScreen} aria-pressed={p.screenOpen} title="Screen a party or a file against the lists (S)" data-testid="screen-button">
         Screen

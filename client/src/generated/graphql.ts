@@ -109,6 +109,7 @@ export type SearchQuery = { search: { total: number, hasMore: boolean, endCursor
 
 export type EntityQueryVariables = Exact<{
   id: string | number;
+  asOf?: string | null | undefined;
 }>;
 
 
@@ -119,6 +120,7 @@ export type ExpandQueryVariables = Exact<{
   limit?: number | null | undefined;
   types?: Array<RelationType> | RelationType | null | undefined;
   exclude?: Array<string | number> | string | number | null | undefined;
+  asOf?: string | null | undefined;
 }>;
 
 
@@ -140,6 +142,7 @@ export type PathsQueryVariables = Exact<{
   limit?: number | null | undefined;
   types?: Array<RelationType> | RelationType | null | undefined;
   exclude?: Array<string | number> | string | number | null | undefined;
+  asOf?: string | null | undefined;
 }>;
 
 

@@ -10,7 +10,7 @@ import neo4j, { Driver, ManagedTransaction, QueryResult, RecordShape, Transactio
 import { REPO_ROOT, snapshotReuseMs } from '../settings';
 import { TimeoutError, translateDriverError } from '../errors';
 import type { Neo4jEndpoint } from './embedded';
-import { isAllowedLabel, isAllowedRelType } from '../model';
+import { isAllowedLabel, isAllowedRelType, REL_TYPE_NAMES } from '../model';
 
 export const CYPHER_DIR = path.join(REPO_ROOT, 'cypher');
 
@@ -33,30 +33,97 @@ export function visibleIn(x: string): string {
 }
 
 /**
+ * What a load replaced is kept, as history, once it is purged (cypher/load-purge-rels.cypher): a
+ * relationship the newer release no longer states becomes one of type `PAST_<type>` between the same
+ * nodes, with its properties (added and removed load numbers among them). Today's queries never match
+ * it: a typed pattern names the live types only, and `{{visible:x}}` / `{{degree:x}}` leave it out
+ * (a check of the relationship's type, read with the relationship itself: no property is read, so the
+ * unfiltered reads stay unfiltered). Reads "as of a date" (server/core/as-of.ts) read both.
+ */
+export const PAST_PREFIX = 'PAST_';
+const PAST_TYPES = REL_TYPE_NAMES.map((t) => PAST_PREFIX + t);
+const PAST_TYPE_EXPRESSION = PAST_TYPES.join('|');
+
+/** `x` (a node or a relationship) is not history: for a node always true (no label is a PAST_ type). */
+export function liveIn(x: string): string {
+  return `NOT ${x}:${PAST_TYPE_EXPRESSION}`;
+}
+
+/**
+ * What `{{visible:x}}` stands for in a read as of a date (server/core/as-of.ts): `x` was added by a load
+ * the date sees and not removed by one (`$asOfLoads`: the committed loads of each dataset up to the
+ * last one whose release is on or before the date, and 0 for what carries no load number). History
+ * (PAST_ relationships) counts like the rest.
+ */
+export function visibleAsOf(x: string): string {
+  return `(coalesce(${x}.addedSeq, 0) IN $asOfLoads AND NOT coalesce(${x}.removedSeq, -1) IN $asOfLoads)`;
+}
+
+/**
  * What `{{degree:x}}` stands for: how many relationships of node `x` a reader sees. With nothing hidden
  * it is a bare pattern count, which Neo4j answers from the node's degree store without reading the
- * relationships (GetDegree: a program of 8,000 members counted in 1 db hit instead of 8,000); any
- * predicate, even `WHERE true`, makes it expand every relationship.
+ * relationships (GetDegree: a program of 8,000 members counted in 1 db hit instead of 8,000), less the
+ * node's history, counted the same way by type; any predicate, even `WHERE true`, makes it expand every
+ * relationship.
  */
-export function degreeIn(x: string, clean: boolean): string {
-  return clean ? `COUNT { (${x})--() }` : `COUNT { (${x})-[${x}_deg]-() WHERE ${visibleIn(`${x}_deg`)} }`;
+export function degreeIn(x: string, clean: QueryMode): string {
+  if (clean === 'asOf') return `COUNT { (${x})-[${x}_deg]-() WHERE ${visibleAsOf(`${x}_deg`)} }`;
+  return clean
+    ? `(COUNT { (${x})--() } - COUNT { (${x})-[:${PAST_TYPE_EXPRESSION}]-() })`
+    : `COUNT { (${x})-[${x}_deg]-() WHERE ${visibleIn(`${x}_deg`)} }`;
+}
+
+/**
+ * How a named query is read: `false` filtered by the load snapshot, `true` clean (nothing to hide), or
+ * `'asOf'`: as of a date (asOfText).
+ */
+export type QueryMode = boolean | 'asOf';
+
+/**
+ * A read query's text as of a date: what it matches of today's graph, it matches of the graph as the
+ * date saw it, with no change to the query file:
+ * - `{{visible:x}}` and `{{degree:x}}` as visibleAsOf says;
+ * - a typed relationship pattern `[r:A|B]` also matches its history `[r:A|B|PAST_A|PAST_B]`, and
+ *   `type(r)` reads a history relationship's live type;
+ * - a party's delisting (`x.delistedOn`, and in `x {.*}` also its datasets) shows only if it happened
+ *   on or before the date (`$asOfDate`): a party delisted later was listed, in the datasets it left.
+ */
+function asOfText(text: string): string {
+  const delisted = (x: string) => `(CASE WHEN ${x}.delistedOn <= $asOfDate THEN ${x}.delistedOn END)`;
+  return text
+    .replace(/\{\{degree:(\w+)\}\}/g, (_, x: string) => degreeIn(x, 'asOf'))
+    .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => visibleAsOf(x))
+    .replace(/\[(\s*\w*\s*):\s*([A-Z][A-Z_]*(?:\s*\|\s*[A-Z][A-Z_]*)*)/g, (_, v: string, types: string) => {
+      const names = types.split('|').map((t) => t.trim());
+      return `[${v}:${[...names, ...names.map((t) => PAST_PREFIX + t)].join('|')}`;
+    })
+    .replace(/\btype\((\w+)\)/g, (_, x: string) => `replace(type(${x}), '${PAST_PREFIX}', '')`)
+    .replace(/\b(\w+)\.delistedOn\b(?!\s*<=)/g, (_, x: string) => delisted(x))
+    .replace(/\b(\w+) \{\.\*\}/g, (_, x: string) =>
+      `${x} {.*, delistedOn: ${delisted(x)}, datasets: CASE WHEN ${x}.delistedOn > $asOfDate ` +
+      `THEN coalesce(${x}.datasets, []) + [d IN coalesce(${x}.formerDatasets, []) WHERE NOT d IN coalesce(${x}.datasets, [])] ` +
+      `ELSE ${x}.datasets END}`,
+    );
 }
 
 /**
  * The text of cypher/<name>.cypher. Names are file names we ship, never client input. `clean`: the
- * database holds nothing a reader must not see (LoadSnapshot.clean), so `{{visible:x}}` is `true`:
- * reading the two properties on every relationship a path query expands doubled its time. `{{degree:x}}`:
- * see degreeIn.
+ * database holds nothing a reader must not see (LoadSnapshot.clean), so `{{visible:x}}` is only the
+ * check that `x` is not history (liveIn): reading the two properties on every relationship a path query
+ * expands doubled its time. `'asOf'`: see asOfText. `{{degree:x}}`: see degreeIn.
  */
-export function query(name: string, clean = false): string {
-  const key = clean ? `${name}#clean` : name;
+export function query(name: string, clean: QueryMode = false): string {
+  const key = `${name}#${String(clean)}`;
   let text = cache.get(key);
   if (text === undefined) {
     if (!/^[a-z0-9-]+$/.test(name)) throw new Error(`invalid query name ${name}`);
-    text = fs
-      .readFileSync(path.join(CYPHER_DIR, `${name}.cypher`), 'utf8')
-      .replace(/\{\{degree:(\w+)\}\}/g, (_, x: string) => degreeIn(x, clean))
-      .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => (clean ? 'true' : visibleIn(x)));
+    text = fs.readFileSync(path.join(CYPHER_DIR, `${name}.cypher`), 'utf8');
+    text =
+      clean === 'asOf'
+        ? asOfText(text)
+        : text
+            .replace(/\{\{degree:(\w+)\}\}/g, (_, x: string) => degreeIn(x, clean))
+            .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => (clean ? liveIn(x) : visibleIn(x)));
     cache.set(key, text);
   }
   return text;
@@ -68,10 +135,16 @@ export interface LoadSnapshot {
   hidden: number[];
   /** Nothing to hide: no load open, nothing removed awaiting its purge. */
   clean: boolean;
+  /** A read as of a date (server/core/as-of.ts): the loads it sees (visibleAsOf) and the date. */
+  asOfLoads?: number[];
+  asOfDate?: string;
 }
 
 /** Whether a query text reads through the load snapshot. */
 const needsSnapshot = (text: string) => text.includes('$hidden');
+
+/** How a read with this snapshot reads its query (QueryMode). */
+const modeOf = (snap: LoadSnapshot): QueryMode => (snap.asOfLoads ? 'asOf' : snap.clean);
 
 /** Tries of a snapshot read that fails with a transient error (Database.snapshot). */
 const SNAPSHOT_ATTEMPTS = 3;
@@ -85,7 +158,7 @@ export const MAX_SLOT_INT = 6;
  * MAX_SLOT_INT. Cypher cannot take these as $parameters (a type in MERGE would lose its index-backed
  * plan; a quantifier bound {1,n} must be a literal).
  */
-export function queryWith(name: string, slots: Record<string, string | number>, clean = false): string {
+export function queryWith(name: string, slots: Record<string, string | number>, clean: QueryMode = false): string {
   return query(name, clean).replace(/\{\{(\w+)\}\}/g, (_, slot: string) => {
     const value = slots[slot];
     if (typeof value === 'number') {
@@ -170,10 +243,13 @@ export class Database {
     slots?: Record<string, string | number>,
   ): Promise<T[]> {
     let text = slots ? queryWith(name, slots) : query(name);
-    if (needsSnapshot(text)) {
+    // A read as of a date reads every query's as-of text (also one that reads nothing through the
+    // snapshot: `type(r)` of a history relationship is its live type).
+    if (needsSnapshot(text) || params.asOfLoads !== undefined) {
       const snap = params.hidden === undefined ? await this.snapshot() : (params as unknown as LoadSnapshot);
       params = { ...params, ...snap };
-      if (snap.clean) text = slots ? queryWith(name, slots, true) : query(name, true);
+      const mode = modeOf(snap);
+      if (mode !== false) text = slots ? queryWith(name, slots, mode) : query(name, mode);
     }
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.READ, bookmarkManager: this.bookmarks });
     try {

@@ -1,0 +1,29 @@
+/**
+ * The explorer's date control: the network as of a date (the API's `asOf` on entity, neighborhood and
+ * paths; api.ts setAsOf). Empty: today. What is on the canvas stays as it was read; expanding, the
+ * details panel and path searches read as of the date from then on.
+ */
+import { useState } from 'react';
+import { asOf, setAsOf } from '../api';
+
+export function AsOfControl({ onChange }: { onChange?(date: string | null): void }) {
+  const [value, setValue] = useState(asOf() ?? '');
+  return (
+    <label className="as-of" title="Read the network as it stood on this date (empty: today); applies to what you expand, open or search paths for next">
+      As of
+      <input
+        type="date"
+        value={value}
+        max={new Date().toISOString().slice(0, 10)}
+        aria-label="As of date"
+        data-testid="as-of"
+        onChange={(e) => {
+          const date = e.target.value || null;
+          setValue(e.target.value);
+          setAsOf(date);
+          onChange?.(date);
+        }}
+      />
+    </label>
+  );
+}
