@@ -18,7 +18,7 @@ import neo4j from 'neo4j-driver';
 import { BadInputError } from '../core/errors';
 import { DEFAULT_PATH_REL_TYPES, EVIDENCE_WEIGHTS } from '../core/model';
 import { Database } from '../core/neo4j/database';
-import { evidenceTiers, hopsOf, pathStrength, rankByEvidence, whyOf } from '../core/paths/evidence';
+import { evidenceTiers, hopsOf, rankByEvidence, strengthOf, whyOf } from '../core/paths/evidence';
 import type { GraphEdge, GraphNode, Path, PathMode, PathRank, Resolvers } from './generated/graphql';
 import { NodeRow, toGraphNode } from './graph';
 import { requestDb } from './request';
@@ -38,7 +38,7 @@ export type BarePath = Pick<Path, 'length' | 'nodes' | 'edges'>;
 /** A path with its hops, why line and strength (what Path's field resolvers would compute). */
 export function withEvidence(p: BarePath): Path {
   const hops = hopsOf(p.nodes, p.edges);
-  return { ...p, hops, why: whyOf(p.nodes, p.edges), strength: pathStrength(p.edges.map((e) => e.type)) };
+  return { ...p, hops, why: whyOf(p.nodes, p.edges), strength: strengthOf(p.nodes, p.edges) };
 }
 
 export async function paths(
@@ -94,6 +94,6 @@ export const pathResolvers: Resolvers = {
   Path: {
     why: (p: PathParent) => p.why ?? whyOf(...nodesAndEdges(p)),
     hops: (p: PathParent) => p.hops ?? hopsOf(...nodesAndEdges(p)),
-    strength: (p: PathParent) => p.strength ?? pathStrength(p.edges.map((e) => e.type)),
+    strength: (p: PathParent) => p.strength ?? strengthOf(...nodesAndEdges(p)),
   },
 };

@@ -6,7 +6,7 @@
  * Chinyong network ("Linked To": ofac-48262 - ofac-48261 - ofac-43379).
  */
 import { DEFAULT_PATH_REL_TYPES, EVIDENCE_WEIGHTS, REL_TYPE_NAMES } from '../../server/core/model';
-import { citationOf, evidenceTiers, hopsOf, pathStrength, rankByEvidence, stepsOf, whyOf } from '../../server/core/paths/evidence';
+import { citationOf, evidenceTiers, hopsOf, pathStrength, rankByEvidence, stepsOf, strengthOf, whyOf } from '../../server/core/paths/evidence';
 
 const W = EVIDENCE_WEIGHTS;
 const ownership = { nodes: ['zala', 'zakharov', 'aeroscan'], types: ['OWNERSHIP', 'OWNERSHIP'], rels: ['r-own-zala', 'r-own-aeroscan'] };
@@ -83,6 +83,18 @@ test('the why line: each hop in words, link direction as the source states it, p
   // The source's wording where it says more than the verb; a relationship without provenance says so.
   const dir = [{ source: 'zak', target: 'zala', type: 'DIRECTORSHIP', label: 'Leader or official of' }];
   expect(whyOf([nodes[1], nodes[0]], dir)).toBe('ZAKHAROV directs Zala Aero ("Leader or official of") (source not recorded)');
+  // A path from an address (an exposure): first half a shared fact, then a whole one; not misread as pairs.
+  const fromAddress = [{ id: 'addr', label: 'ПЕР ПЕРУНОВСКИИ Д 3' }, nodes[0], { id: 'addr2', label: 'IZHEVSK 426008' }, nodes[1]];
+  const fromAddressEdges = [
+    { source: 'zala', target: 'addr', type: 'HAS_ADDRESS' },
+    { source: 'zala', target: 'addr2', type: 'HAS_ADDRESS' },
+    { source: 'zak', target: 'addr2', type: 'HAS_ADDRESS' },
+  ];
+  expect(hopsOf(fromAddress, fromAddressEdges).map((h) => h.text)).toEqual([
+    'Zala Aero has the address ПЕР ПЕРУНОВСКИИ Д 3',
+    'Zala Aero and ZAKHAROV share the address IZHEVSK 426008',
+  ]);
+  expect(strengthOf(fromAddress, fromAddressEdges)).toBeCloseTo(W.HAS_ADDRESS ** 2, 12);
   // Wording that only repeats the type (FtM's schema name) is not repeated.
   expect(hopsOf(nodes.slice(0, 2), [{ ...own[0], label: 'Ownership' }])[0].text).toBe('ZAKHAROV owns Zala Aero');
   expect(citationOf([addr[0], { ...addr[1], dataset: 'ofac-sdn', release: '2024-05-03' }])).toBe('zala 2026-04-29, record a:1; ofac-sdn 2024-05-03, record a:2');

@@ -24,12 +24,14 @@ function weightOf(type: string): number {
 /**
  * The steps of a path given its relationship types in order: indexes of the relationships of each
  * step. Consecutive relationships of one fact type are one step (a path between parties enters a fact
- * node and leaves it by the same type: an Address has only HAS_ADDRESS relationships).
+ * node and leaves it by the same type: an Address has only HAS_ADDRESS relationships). `entersFact(i)`
+ * says whether relationship i leads into a fact node: always so on a path between parties; a path that
+ * starts at a fact node (an exposure from an address) first leaves it, half a shared fact.
  */
-export function stepsOf(types: readonly string[]): number[][] {
+export function stepsOf(types: readonly string[], entersFact: (i: number) => boolean = () => true): number[][] {
   const steps: number[][] = [];
   for (let i = 0; i < types.length; i++) {
-    if (isFactRelType(types[i]) && types[i + 1] === types[i]) {
+    if (isFactRelType(types[i]) && types[i + 1] === types[i] && entersFact(i)) {
       steps.push([i, i + 1]);
       i++;
     } else steps.push([i]);
@@ -38,8 +40,8 @@ export function stepsOf(types: readonly string[]): number[][] {
 }
 
 /** The product of the weights of a path's steps, in [0, 1]. */
-export function pathStrength(types: readonly string[]): number {
-  return stepsOf(types).reduce((s, step) => s * weightOf(types[step[0]]), 1);
+export function pathStrength(types: readonly string[], entersFact?: (i: number) => boolean): number {
+  return stepsOf(types, entersFact).reduce((s, step) => s * weightOf(types[step[0]]), 1);
 }
 
 export interface Candidate {
@@ -160,7 +162,10 @@ export function citationOf(edges: readonly EdgeOf[]): string {
 export function hopsOf<E extends EdgeOf>(nodes: readonly NodeOf[], edges: readonly E[]): Hop<E>[] {
   const name = new Map(nodes.map((n) => [n.id, n.label]));
   const label = (id: string) => name.get(id) ?? id;
-  return stepsOf(edges.map((e) => e.type)).map((step) => {
+  return stepsOf(
+    edges.map((e) => e.type),
+    entersFactOf(nodes, edges),
+  ).map((step) => {
     const es = step.map((i) => edges[i]);
     const e = es[0];
     const weight = weightOf(e.type);
@@ -182,6 +187,19 @@ export function hopsOf<E extends EdgeOf>(nodes: readonly NodeOf[], edges: readon
     }
     return { text, weight, edges: es, citation: citationOf(es) };
   });
+}
+
+/** Whether relationship i of a path leads into a fact node: fact relationships run party -> fact. */
+function entersFactOf(nodes: readonly NodeOf[], edges: readonly EdgeOf[]): (i: number) => boolean {
+  return (i) => edges[i].target === nodes[i + 1]?.id;
+}
+
+/** The strength of a path read in full (a path from a fact node too). */
+export function strengthOf(nodes: readonly NodeOf[], edges: readonly EdgeOf[]): number {
+  return pathStrength(
+    edges.map((e) => e.type),
+    entersFactOf(nodes, edges),
+  );
 }
 
 /** The one-line "why connected": every hop in words with its citation, in path order. */
