@@ -67,7 +67,8 @@ export interface ScreenOptions {
 interface Scored {
   id: string;
   score: number;
-  explanation: Fact[];
+  /** Its explanation, written only for the matches kept (a screen scores ~30 candidates and keeps a few). */
+  explain: () => Fact[];
 }
 
 export interface ScreenAnswer {
@@ -271,7 +272,8 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
   // typed or as found on a candidate), not once per candidate: most candidates share one.
   const prepared = new Map<string, PreparedScreenSubject>();
   const subjectOf = (names: string[], identifiers: MatchIdentifier[]): PreparedScreenSubject => {
-    const key = JSON.stringify([names, identifiers]);
+    // Asked once per candidate: a name alone (most screens) needs no serialising to be told apart.
+    const key = identifiers.length === 0 && names.length === 1 ? names[0] : JSON.stringify([names, identifiers]);
     let p = prepared.get(key);
     if (!p) {
       p = prepareScreenSubject({ names, kind: input.kind, birthDates: input.birthDate ? [input.birthDate] : [], countries: input.country ? [input.country] : [], identifiers });
@@ -298,18 +300,22 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
         reading = r.explanation;
       }
     }
-    const explanation: Fact[] = describeScreening(s.features, { name: input.name !== null, kind: input.kind !== null });
-    if (reading) explanation.splice(1, 0, { label: 'Read as', value: reading });
-    const matchedName = byName.get(party.id);
-    if (matchedName) explanation.push({ label: 'Found by name', value: `the name search matched "${matchedName}"` });
-    for (const { row, holder } of hits) {
-      const others = row.holderCount - 1;
-      explanation.push({
-        label: 'Found by identifier',
-        value: `${row.type} ${row.value}${row.country ? ` (${row.country})` : ''}, held by this party (${where(holder)})${others > 0 ? `; ${others} other part${others === 1 ? 'y holds' : 'ies hold'} it too` : ''}`,
-      });
-    }
-    return { id: party.id, score: s.score, explanation };
+    const features = s.features;
+    const explain = (): Fact[] => {
+      const explanation: Fact[] = describeScreening(features, { name: input.name !== null, kind: input.kind !== null });
+      if (reading) explanation.splice(1, 0, { label: 'Read as', value: reading });
+      const matchedName = byName.get(party.id);
+      if (matchedName) explanation.push({ label: 'Found by name', value: `the name search matched "${matchedName}"` });
+      for (const { row, holder } of hits) {
+        const others = row.holderCount - 1;
+        explanation.push({
+          label: 'Found by identifier',
+          value: `${row.type} ${row.value}${row.country ? ` (${row.country})` : ''}, held by this party (${where(holder)})${others > 0 ? `; ${others} other part${others === 1 ? 'y holds' : 'ies hold'} it too` : ''}`,
+        });
+      }
+      return explanation;
+    };
+    return { id: party.id, score: s.score, explain };
   };
   // Best first; equal scores in the name search's order (parties found only by an identifier after
   // those it found), then by id.
@@ -319,7 +325,7 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
       .filter((m) => m.score >= threshold)
       .sort((a, b) => b.score - a.score || rank(a.id) - rank(b.id) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
       .slice(0, first);
-  const withListing = (m: Scored, listing: Listing): ScreenMatchRow => ({ id: m.id, score: m.score, explanation: [...m.explanation, ...listingFacts(listing)] });
+  const withListing = (m: Scored, listing: Listing): ScreenMatchRow => ({ id: m.id, score: m.score, explanation: [...m.explain(), ...listingFacts(listing)] });
 
   let matches: ScreenMatchRow[];
   if (fromIndex) {
