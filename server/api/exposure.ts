@@ -13,6 +13,7 @@ import type { Exposure, GraphEdge, GraphNode, Path, Resolvers } from './generate
 import { NodeRow, toGraphNode } from './graph';
 import { perRequest, requestDb } from './request';
 import { intIn, LIMITS } from './validate';
+import { withEvidence } from './paths';
 
 /** Exposure as the resolvers return it: the party read through the request's loader. */
 export type ExposureView = Omit<Exposure, 'entity' | '__typename'> & { entity: EntityParent };
@@ -70,7 +71,7 @@ export async function exposure(db: Database, ctx: Context, id: string, maxHopsAr
     const entity = entities[i];
     // A party gone between the reads (a load committed) is left out rather than half-described.
     if (!entity || entity instanceof Error || h.nodes.some((e) => !nodes.has(e)) || h.rels.some((r) => !edges.has(r))) return;
-    const path: Path = { length: h.rels.length, nodes: h.nodes.map((e) => nodes.get(e)!), edges: h.rels.map((r) => edges.get(r)!) };
+    const path: Path = withEvidence({ length: h.rels.length, nodes: h.nodes.map((e) => nodes.get(e)!), edges: h.rels.map((r) => edges.get(r)!) });
     out.push({ entity, distance: h.distance, path, explanation: explainPath(path) });
   });
   return out;
