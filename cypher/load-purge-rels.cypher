@@ -26,4 +26,6 @@ CALL (a, r, b) {
     SET past = properties(r)
   )
   DELETE r
+  RETURN n IS NULL AS archived
 } IN TRANSACTIONS OF 10000 ROWS
+RETURN count(CASE WHEN archived THEN 1 END) AS archived

@@ -41,6 +41,7 @@ import { nameKey } from '../server/core/text/normalize';
 import { log } from '../server/core/logger';
 import { LinkKeyRow, releaseSnapshot } from '../server/core/releases';
 import { refreshMatches } from '../server/core/matching/refresh';
+import { recordAlerts } from '../server/core/alerts';
 import { toNode } from '../server/core/party-node';
 import { isSameProcess, processIdentity, type ProcessIdentity } from '../server/core/net';
 import { SnapshotInput } from './snapshot';
@@ -312,6 +313,8 @@ export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool
     const t = Date.now();
     const matches = await db.inWriteTransaction(opts.txTimeoutMs, (run) => refreshMatches(run, rel.dataset, opts.batchSize));
     log.debug(`matching: ${Date.now() - t} ms`);
+    // What changed inside each watched radius (server/core/alerts.ts); never fails the load.
+    await recordAlerts(db, seq);
     await db.write('load-finished', { seq });
     return { delisted: committed.delisted, placeholdersCompleted: committed.placeholdersCompleted, cleanedUp, matches, peakRssMbAtCommit };
   } finally {
@@ -331,7 +334,9 @@ async function purge(db: Database, opts: LoadOptions, upTo: number): Promise<num
     await sleep(opts.readerGraceMs);
   }
   const t = Date.now();
-  await db.write('load-purge-rels', { upTo, provenance: RESTATEMENT_MAY_CHANGE });
+  const [kept] = await db.write<{ archived: number }>('load-purge-rels', { upTo, provenance: RESTATEMENT_MAY_CHANGE });
+  // Before readers may go unfiltered again (load-purged): a clean read must know to leave history out.
+  if (Number(kept?.archived ?? 0) > 0) await db.write('load-history', {});
   await db.write('load-purge-nodes', { upTo });
   const [cleaned] = await db.write<{ removed: number }>('ingest-cleanup', {});
   await db.write('load-purged', { upTo });

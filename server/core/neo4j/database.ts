@@ -68,16 +68,16 @@ export function visibleAsOf(x: string): string {
  */
 export function degreeIn(x: string, clean: QueryMode): string {
   if (clean === 'asOf') return `COUNT { (${x})-[${x}_deg]-() WHERE ${visibleAsOf(`${x}_deg`)} }`;
-  return clean
-    ? `(COUNT { (${x})--() } - COUNT { (${x})-[:${PAST_TYPE_EXPRESSION}]-() })`
-    : `COUNT { (${x})-[${x}_deg]-() WHERE ${visibleIn(`${x}_deg`)} }`;
+  if (clean === 'live') return `(COUNT { (${x})--() } - COUNT { (${x})-[:${PAST_TYPE_EXPRESSION}]-() })`;
+  return clean ? `COUNT { (${x})--() }` : `COUNT { (${x})-[${x}_deg]-() WHERE ${visibleIn(`${x}_deg`)} }`;
 }
 
 /**
- * How a named query is read: `false` filtered by the load snapshot, `true` clean (nothing to hide), or
- * `'asOf'`: as of a date (asOfText).
+ * How a named query is read: `false` filtered by the load snapshot; `true` clean (nothing to hide, no
+ * history in the store: no check at all); `'live'` clean with history in the store (liveIn); `'asOf'`:
+ * as of a date (asOfText).
  */
-export type QueryMode = boolean | 'asOf';
+export type QueryMode = boolean | 'live' | 'asOf';
 
 /**
  * A read query's text as of a date: what it matches of today's graph, it matches of the graph as the
@@ -108,9 +108,10 @@ function asOfText(text: string): string {
 
 /**
  * The text of cypher/<name>.cypher. Names are file names we ship, never client input. `clean`: the
- * database holds nothing a reader must not see (LoadSnapshot.clean), so `{{visible:x}}` is only the
- * check that `x` is not history (liveIn): reading the two properties on every relationship a path query
- * expands doubled its time. `'asOf'`: see asOfText. `{{degree:x}}`: see degreeIn.
+ * database holds nothing a reader must not see (LoadSnapshot.clean), so `{{visible:x}}` is `true`, or
+ * only the check that `x` is not history (liveIn) once the store holds some (`'live'`): reading the two
+ * properties on every relationship a path query expands doubled its time. `'asOf'`: see asOfText.
+ * `{{degree:x}}`: see degreeIn.
  */
 export function query(name: string, clean: QueryMode = false): string {
   const key = `${name}#${String(clean)}`;
@@ -123,7 +124,7 @@ export function query(name: string, clean: QueryMode = false): string {
         ? asOfText(text)
         : text
             .replace(/\{\{degree:(\w+)\}\}/g, (_, x: string) => degreeIn(x, clean))
-            .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => (clean ? liveIn(x) : visibleIn(x)));
+            .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => (clean === 'live' ? liveIn(x) : clean ? 'true' : visibleIn(x)));
     cache.set(key, text);
   }
   return text;
@@ -135,6 +136,8 @@ export interface LoadSnapshot {
   hidden: number[];
   /** Nothing to hide: no load open, nothing removed awaiting its purge. */
   clean: boolean;
+  /** The store holds history (PAST_ relationships: load-purge-rels); clean reads then leave it out. */
+  history?: boolean;
   /** A read as of a date (server/core/as-of.ts): the loads it sees (visibleAsOf) and the date. */
   asOfLoads?: number[];
   asOfDate?: string;
@@ -144,7 +147,7 @@ export interface LoadSnapshot {
 const needsSnapshot = (text: string) => text.includes('$hidden');
 
 /** How a read with this snapshot reads its query (QueryMode). */
-const modeOf = (snap: LoadSnapshot): QueryMode => (snap.asOfLoads ? 'asOf' : snap.clean);
+const modeOf = (snap: LoadSnapshot): QueryMode => (snap.asOfLoads ? 'asOf' : snap.clean && snap.history ? 'live' : snap.clean);
 
 /** Tries of a snapshot read that fails with a transient error (Database.snapshot). */
 const SNAPSHOT_ATTEMPTS = 3;
@@ -306,7 +309,12 @@ export class Database {
       try {
         const res = await session.run(query('load-snapshot'), {}, { timeout: 10_000 });
         const r = res.records[0];
-        return { seq: Number(r?.get('seq') ?? 0), hidden: ((r?.get('hidden') as unknown[]) ?? []).map(Number), clean: r?.get('clean') === true };
+        return {
+          seq: Number(r?.get('seq') ?? 0),
+          hidden: ((r?.get('hidden') as unknown[]) ?? []).map(Number),
+          clean: r?.get('clean') === true,
+          history: r?.get('history') === true,
+        };
       } catch (err) {
         if (attempt < SNAPSHOT_ATTEMPTS && neo4j.isRetryableError(err)) continue;
         throw translateDriverError(err);
