@@ -31,12 +31,17 @@ import type { PartyKind } from '../model';
 export const KEY_PARTS = 128;
 /** Parties per pair file (a range of first parties): each file's pairs are summed in memory at once. */
 export const PARTIES_PER_PAIR_PART = 20_000;
-/** Prepared parties kept for scoring (about 2 KB each). */
-export const PREPARED_KEPT = 10_000;
+/**
+ * Prepared parties kept for scoring (a prepared party takes several times its JSON): the pairs of one
+ * pair file share their first parties, the second ones are anywhere, so more buys little.
+ */
+export const PREPARED_KEPT = 5_000;
 /** A block's rank is its first party's index times this plus the key's place among that party's keys. */
 const RANK_SLOTS = 2 ** 20;
 /** Bytes buffered per file before they are written. */
 const FLUSH_BYTES = 1 << 16;
+/** For each of the KEY_PARTS key files, less: 128 buffers of lines held as strings were 20 MB of heap. */
+const KEY_FLUSH_BYTES = 1 << 13;
 
 export interface SpooledFindOptions extends FindOptions {
   /** A folder to make the private work folder in (removed at the end, also on failure). */
@@ -84,7 +89,10 @@ class LineAppender {
   private readonly fd: number;
   /** Bytes added so far (written or buffered): the next line's offset. */
   added = 0;
-  constructor(readonly file: string) {
+  constructor(
+    readonly file: string,
+    private readonly flushBytes = FLUSH_BYTES,
+  ) {
     this.fd = fs.openSync(file, 'wx', 0o600);
   }
   line(s: string): void {
@@ -92,7 +100,7 @@ class LineAppender {
     this.parts.push(s);
     this.pending += bytes;
     this.added += bytes;
-    if (this.pending >= FLUSH_BYTES) this.flush();
+    if (this.pending >= this.flushBytes) this.flush();
   }
   flush(): void {
     if (this.pending === 0) return;
@@ -195,7 +203,7 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
 
   // Pass 1: the parties to the party file, their keys to the key files.
   const partyFile = new LineAppender(path.join(work, 'parties.jsonl'));
-  const keyFiles = Array.from({ length: KEY_PARTS }, (_, i) => new LineAppender(path.join(work, `keys-${i}.tsv`)));
+  const keyFiles = Array.from({ length: KEY_PARTS }, (_, i) => new LineAppender(path.join(work, `keys-${i}.tsv`), KEY_FLUSH_BYTES));
   let n = 0;
   let lastId: string | null = null;
   try {
