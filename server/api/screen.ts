@@ -26,6 +26,7 @@ import { isIdentifierType, isPartyKind } from '../core/model';
 import type { Database } from '../core/neo4j/database';
 import { searchIndexFor } from '../core/search/live';
 import type { IndexedParty, NameIndex } from '../core/search/name-index';
+import { screenPreparedCandidates } from '../core/settings';
 import { comparedCountries, comparedIdentifier, comparedIdentifiers, type FoundIdentifier } from '../core/screening/compare';
 import { parseScreenInput, SCREEN_LIMITS } from '../core/screening/input';
 import { nameStatsFor } from '../core/screening/name-stats';
@@ -111,7 +112,7 @@ function matchPartyOf(e: EntityParent): MatchParty {
 }
 
 /** The same party as matchPartyOf sees it, from its row of the name index. */
-function indexedMatchParty(p: IndexedParty): MatchParty {
+export function indexedMatchParty(p: IndexedParty): MatchParty {
   const kind = isPartyKind(p.kinds[0]) ? p.kinds[0] : 'LegalEntity';
   const ids: FoundIdentifier[] = [];
   for (let i = 0; i + 2 < p.identifiers.length; i += 3) ids.push({ type: p.identifiers[i] as string, value: p.identifiers[i + 1] as string, country: p.identifiers[i + 2] });
@@ -127,11 +128,23 @@ function indexedMatchParty(p: IndexedParty): MatchParty {
 }
 
 /**
- * How many candidates of one name index screening keeps prepared for scoring (the most recently
- * screened): preparing a candidate's names was most of the time scoring it took. About 2 KB each on
- * the demo lists (retained heap), so at most about 20 MB.
+ * How many candidates of one name index screening keeps prepared for scoring (SCREEN_PREPARED_CANDIDATES,
+ * default 25,000): preparing a candidate's names was a third of a screen's time when none was kept. About
+ * 2 KB each on the demo lists (retained heap: 16,000 parties, 33 MB). A variable for tests only.
  */
-export const PREPARED_CANDIDATES = 10_000;
+let preparedLimit = screenPreparedCandidates();
+
+/** The bound on candidates kept prepared per index (SCREEN_PREPARED_CANDIDATES). */
+export function preparedCandidatesLimit(): number {
+  return preparedLimit;
+}
+
+/** Tests: another bound; returns the one it replaces. */
+export function setPreparedCandidatesLimit(n: number): number {
+  const was = preparedLimit;
+  preparedLimit = n;
+  return was;
+}
 
 /**
  * The candidates of each name index prepared for scoring, by row, least recently screened first. Kept
@@ -139,6 +152,12 @@ export const PREPARED_CANDIDATES = 10_000;
  * generation it was read from nor meets another's; it depends on the row only (not on the input).
  */
 const preparedByIndex = new WeakMap<NameIndex, Map<IndexedParty, PreparedScreenCandidate>>();
+/** Each index's background preparation, once started. */
+const warming = new WeakMap<NameIndex, Promise<number>>();
+/** Indexes whose candidates were forgotten (tests): prepared only as screened, none in the background. */
+const coldOnly = new WeakSet<NameIndex>();
+/** How long one slice of the background preparation holds the event loop. */
+const WARM_SLICE_MS = 5;
 
 /** The candidate of an index row prepared for scoring, from the cache or prepared now (and kept). */
 export function preparedFromIndex(index: NameIndex, row: IndexedParty): PreparedScreenCandidate {
@@ -146,6 +165,8 @@ export function preparedFromIndex(index: NameIndex, row: IndexedParty): Prepared
   if (!cache) {
     cache = new Map();
     preparedByIndex.set(index, cache);
+    // The first screen on a new index (after a load) starts preparing the others in the background.
+    if (!coldOnly.has(index)) void prepareCandidates(index);
   }
   let p = cache.get(row);
   if (p) {
@@ -153,15 +174,50 @@ export function preparedFromIndex(index: NameIndex, row: IndexedParty): Prepared
     cache.delete(row);
   } else {
     p = prepareScreenCandidate(indexedMatchParty(row));
-    if (cache.size >= PREPARED_CANDIDATES) cache.delete(cache.keys().next().value!);
+    if (cache.size >= preparedLimit) cache.delete(cache.keys().next().value!);
   }
-  cache.set(row, p);
+  if (preparedLimit > 0) cache.set(row, p);
   return p;
 }
 
-/** Drops the candidates kept prepared for this index (tests: screening with none prepared). */
+/**
+ * Prepares the index's parties for scoring, up to the bound, in slices of a few milliseconds between
+ * which requests run (a screening server right after a load: the first screens prepare their own
+ * candidates, later ones find them ready). Resolves with the number kept prepared; started once per
+ * index (the server's warm-up and the first screen on it start it; benchmarks await it).
+ */
+export function prepareCandidates(index: NameIndex): Promise<number> {
+  let started = warming.get(index);
+  if (started && !coldOnly.has(index)) return started;
+  coldOnly.delete(index);
+  started = (async () => {
+    let cache = preparedByIndex.get(index);
+    if (!cache) {
+      cache = new Map();
+      preparedByIndex.set(index, cache);
+    }
+    const rows = index.allParties;
+    let i = 0;
+    while (i < rows.length && cache.size < preparedLimit) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      // Forgotten meanwhile (tests): stop.
+      if (preparedByIndex.get(index) !== cache) break;
+      const until = performance.now() + WARM_SLICE_MS;
+      for (; i < rows.length && cache.size < preparedLimit && performance.now() < until; i++) {
+        // Never evicts: it stops at the bound, so what screens prepared meanwhile stays.
+        if (!cache.has(rows[i])) cache.set(rows[i], prepareScreenCandidate(indexedMatchParty(rows[i])));
+      }
+    }
+    return cache.size;
+  })();
+  warming.set(index, started);
+  return started;
+}
+
+/** Drops the candidates kept prepared for this index and prepares none in the background (tests: screening with none prepared). */
 export function forgetPreparedCandidates(index: NameIndex): void {
   preparedByIndex.delete(index);
+  coldOnly.add(index);
 }
 
 /** How many candidates screening keeps prepared for this index (tests). */

@@ -182,6 +182,11 @@ export const SETTINGS_DOC: Doc[] = [
     default: '$DATA_DIR/spool',
     doc: 'Where a load makes its private spool folder (0700) for the release it streams (about twice the size of the release while it runs; removed after, and on SIGINT/SIGTERM; folders of loads killed outright are removed by the next load), and where POST /api/screen/bulk spools an upload (0600 file in a 0700 folder, removed when the answer ends or the client goes away, and when the server stops on a signal; those of a server killed outright by the next start)',
   },
+  {
+    env: 'SCREEN_PREPARED_CANDIDATES',
+    default: '25000',
+    doc: 'Parties of the name index screening keeps prepared for scoring (about 2 KB each: 25,000 is about 50 MB; the demo lists have 16,000). After a load they are prepared in the background, a slice at a time, up to this number; beyond it the least recently screened are dropped. 0 prepares each candidate per screen',
+  },
   { env: 'SCREEN_BULK_MAX_ROWS', default: '100000', doc: 'Most rows of one bulk screening file (`npm run screen`, POST /api/screen/bulk); a longer file is refused at that row' },
   { env: 'SCREEN_BULK_CONCURRENCY', default: '2', doc: 'Rows of one bulk screening screened at once (results keep the file order)' },
   { env: 'SCREEN_BULK_UPLOAD_MAX', default: '256m', doc: 'Largest file POST /api/screen/bulk takes (e.g. 64m, 1g); a larger upload is refused (413) and its spooled part removed' },
@@ -311,6 +316,11 @@ export function snapshotReuseMs(env: NodeJS.ProcessEnv = process.env): number {
     );
   }
   return ms;
+}
+
+/** SCREEN_PREPARED_CANDIDATES (server/api/screen.ts preparedFromIndex): candidates kept prepared per name index. */
+export function screenPreparedCandidates(env: NodeJS.ProcessEnv = process.env): number {
+  return int(env, 'SCREEN_PREPARED_CANDIDATES', 25_000, 0, 10_000_000);
 }
 
 /** INGEST_SPOOL_DIR, default $DATA_DIR/spool: beside the store, not the system's (often small, RAM-backed) temp folder. */

@@ -19,7 +19,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../../server/api/context';
 import { requestDb } from '../../server/api/request';
-import { forgetPreparedCandidates, PREPARED_CANDIDATES, preparedCount, preparedFromIndex, screen, type ScreenAnswer } from '../../server/api/screen';
+import {
+  forgetPreparedCandidates,
+  prepareCandidates,
+  preparedCandidatesLimit,
+  preparedCount,
+  preparedFromIndex,
+  screen,
+  setPreparedCandidatesLimit,
+  type ScreenAnswer,
+} from '../../server/api/screen';
 import type { Database, Params } from '../../server/core/neo4j/database';
 import { searchIndexReady } from '../../server/core/search/live';
 import type { IndexedParty } from '../../server/core/search/name-index';
@@ -174,7 +183,7 @@ test('candidates kept prepared: the same answers with none prepared as with all 
   const kept = preparedCount(index);
   // Their candidates were prepared and kept (fewer than the bound: none was dropped).
   expect(kept).toBeGreaterThan(queries.length * 5);
-  expect(kept).toBeLessThan(PREPARED_CANDIDATES);
+  expect(kept).toBeLessThan(preparedCandidatesLimit());
   const differ: string[] = [];
   for (const [i, q] of queries.entries()) {
     const { fast, slow } = await bothWays(q);
@@ -186,27 +195,66 @@ test('candidates kept prepared: the same answers with none prepared as with all 
   expect(cold.filter((a) => a.matches.length > 0).length).toBeGreaterThan(queries.length * 0.9);
 }, 600_000);
 
-test('candidates kept prepared: at most PREPARED_CANDIDATES of an index, the least recently screened dropped first', () => {
+test('candidates kept prepared: at most SCREEN_PREPARED_CANDIDATES of an index, the least recently screened dropped first', () => {
   return searchIndexReady(db).then((index) => {
     const rows = index.allParties;
-    // The demo lists have more parties than the bound: all of them prepared, the first ones are dropped.
-    expect(rows.length).toBeGreaterThan(PREPARED_CANDIDATES);
-    forgetPreparedCandidates(index);
-    const first = preparedFromIndex(index, rows[0]);
-    const second = preparedFromIndex(index, rows[1]);
-    for (const r of rows.slice(2)) {
-      preparedFromIndex(index, r);
-      // Screened again now and then: the first stays among the most recently screened.
-      if (preparedCount(index) % 1000 === 0) expect(preparedFromIndex(index, rows[0])).toBe(first);
+    // A bound below the demo lists' parties: all of them prepared, the first ones are dropped.
+    const PREPARED_CANDIDATES = 10_000;
+    const was = setPreparedCandidatesLimit(PREPARED_CANDIDATES);
+    try {
+      expect(rows.length).toBeGreaterThan(PREPARED_CANDIDATES);
+      forgetPreparedCandidates(index);
+      const first = preparedFromIndex(index, rows[0]);
+      const second = preparedFromIndex(index, rows[1]);
+      for (const r of rows.slice(2)) {
+        preparedFromIndex(index, r);
+        // Screened again now and then: the first stays among the most recently screened.
+        if (preparedCount(index) % 1000 === 0) expect(preparedFromIndex(index, rows[0])).toBe(first);
+      }
+      expect(preparedCount(index)).toBe(PREPARED_CANDIDATES);
+      const last = rows[rows.length - 1];
+      expect(preparedFromIndex(index, last)).toBe(preparedFromIndex(index, last));
+      expect(preparedFromIndex(index, rows[0])).toBe(first);
+      // The second was not screened again: dropped, and prepared anew (equal, but another object).
+      const again = preparedFromIndex(index, rows[1]);
+      expect(again).not.toBe(second);
+      expect(again).toEqual(second);
+      expect(preparedCount(index)).toBe(PREPARED_CANDIDATES);
+    } finally {
+      setPreparedCandidatesLimit(was);
     }
-    expect(preparedCount(index)).toBe(PREPARED_CANDIDATES);
-    const last = rows[rows.length - 1];
-    expect(preparedFromIndex(index, last)).toBe(preparedFromIndex(index, last));
-    expect(preparedFromIndex(index, rows[0])).toBe(first);
-    // The second was not screened again: dropped, and prepared anew (equal, but another object).
-    const again = preparedFromIndex(index, rows[1]);
-    expect(again).not.toBe(second);
-    expect(again).toEqual(second);
-    expect(preparedCount(index)).toBe(PREPARED_CANDIDATES);
   });
+}, 600_000);
+
+test('candidates prepared in the background after a load: every party up to the bound, the same answers as prepared per screen', async () => {
+  const index = await searchIndexReady(db);
+  const queries = sample(jsonLines<{ category: string; query: string }>('search-labelled.jsonl'), (r) => r.category, 4).map((r): Query => ({ name: r.query }));
+  const args = (input: Query) => ({ input, first: 10, threshold: 0 });
+  const screenAll = async () => {
+    const out: string[] = [];
+    for (const q of queries) {
+      const ctx: Context = { db };
+      out.push(JSON.stringify(await screen(requestDb(ctx), ctx, args(q))));
+    }
+    return out;
+  };
+  // None prepared, none in the background: each screen prepares its own candidates.
+  forgetPreparedCandidates(index);
+  const cold = await screenAll();
+  const byScreens = preparedCount(index);
+  expect(byScreens).toBeLessThan(index.allParties.length / 2);
+  // A bound below the parties: the background stops there and drops nothing screens prepared.
+  const was = setPreparedCandidatesLimit(index.allParties.length - 1000);
+  try {
+    await expect(prepareCandidates(index)).resolves.toBe(index.allParties.length - 1000);
+    expect(preparedCount(index)).toBe(index.allParties.length - 1000);
+  } finally {
+    setPreparedCandidatesLimit(was);
+  }
+  // Forgotten, then all prepared in the background: same answers, and the screens prepared nothing more.
+  forgetPreparedCandidates(index);
+  await expect(prepareCandidates(index)).resolves.toBe(Math.min(index.allParties.length, preparedCandidatesLimit()));
+  const warm = await screenAll();
+  expect(preparedCount(index)).toBe(Math.min(index.allParties.length, preparedCandidatesLimit()));
+  expect(warm).toEqual(cold);
 }, 600_000);
