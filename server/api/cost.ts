@@ -17,6 +17,7 @@
  */
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DocumentNode, getNamedType, getNullableType, GraphQLSchema, isLeafType, isListType } from 'graphql';
+import { INVESTIGATION_LIMITS } from '../core/investigations';
 import { OWNERSHIP_BOUNDS } from '../core/ownership/stakes';
 import { SCREEN_LIMITS } from '../core/screening/input';
 import { MAX_OWNERSHIP_CHAINS } from './ownership';
@@ -55,6 +56,9 @@ const LIST_SIZES = {
 
 /** Reads of one exposure search: the start, one per hop, then the path's nodes and edges. */
 const exposureReads = (a: Args) => 3 + num(a.maxHops, 3);
+
+/** Changes of each kind one investigation lists at most (the summary counts the rest). */
+const investigationChanges = () => INVESTIGATION_LIMITS.changesListed;
 
 /**
  * Fields costed by more than their values. Lists of objects must be here (a unit test checks that
@@ -105,6 +109,26 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'ChangeSet.added': { size: (a) => num(a.first, LIMITS.changesFirst) },
   'ChangeSet.removed': { size: (a) => num(a.first, LIMITS.changesFirst) },
   'ChangeSet.modified': { size: (a) => num(a.first, LIMITS.changesFirst) },
+  // Saved investigations: a list of them costs its bound times what is asked of each, so asking
+  // `changes` of all of them is refused.
+  'Query.investigations': { reads: () => 1, size: () => INVESTIGATION_LIMITS.stored },
+  'Query.investigation': { reads: () => 1 },
+  // Seeds, nodes, edges; the saved nodes as `subgraph(ids)` counts them.
+  'Investigation.canvas': { reads: () => 3, size: () => INVESTIGATION_LIMITS.nodes },
+  // The releases, the nodes, their snapshots (a handful of datasets), the links, the far ends of added links.
+  'Investigation.changes': { reads: () => 8 },
+  'Investigation.positions': { size: () => INVESTIGATION_LIMITS.nodes },
+  'Investigation.notes': { size: () => INVESTIGATION_LIMITS.notes },
+  'Investigation.releases': { size: () => 20 },
+  'InvestigationChanges.since': { size: () => 20 },
+  'InvestigationChanges.now': { size: () => 20 },
+  'InvestigationChanges.added': { size: investigationChanges },
+  'InvestigationChanges.removed': { size: investigationChanges },
+  'InvestigationChanges.modified': { size: investigationChanges },
+  'InvestigationChanges.linksAdded': { size: investigationChanges },
+  'InvestigationChanges.linksRemoved': { size: investigationChanges },
+  'Mutation.saveInvestigation': { reads: () => 6 },
+  'Mutation.deleteInvestigation': { reads: () => 1 },
 };
 
 const estimator: ComplexityEstimator = ({ type, field, args, childComplexity }) => {

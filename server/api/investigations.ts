@@ -8,7 +8,6 @@ import {
   deleteInvestigation,
   getInvestigation,
   investigationChanges,
-  INVESTIGATION_LIMITS,
   InvestigationInput,
   listInvestigations,
   saveInvestigation,
@@ -16,39 +15,9 @@ import {
 } from '../core/investigations';
 import { requireRole } from './auth';
 import { Context, dbOf } from './context';
-import { FIELD_COSTS } from './cost';
 import type { Investigation, InvestigationChanges, Resolvers } from './generated/graphql';
 import { subgraph } from './graph';
 import { requestDb } from './request';
-
-const L = INVESTIGATION_LIMITS;
-/** Changes of each kind listed at most (the summary counts the rest). */
-const changes = () => L.changesListed;
-/**
- * The cost of these fields (cost.ts counts every field; each list of objects must have its size). Added to
- * cost.ts's table from here while that file is another's; they belong in FIELD_COSTS itself. A list of
- * investigations costs its bound times what is asked of each: asking `changes` of all of them is refused.
- */
-Object.assign(FIELD_COSTS, {
-  'Query.investigations': { reads: () => 1, size: () => L.stored },
-  'Query.investigation': { reads: () => 1 },
-  // Seeds, nodes, edges; the saved nodes as `subgraph(ids)` counts them.
-  'Investigation.canvas': { reads: () => 3, size: () => L.nodes },
-  // The releases, the nodes, their snapshots (a handful of datasets), the links, the far ends of added links.
-  'Investigation.changes': { reads: () => 8 },
-  'Investigation.positions': { size: () => L.nodes },
-  'Investigation.notes': { size: () => L.notes },
-  'Investigation.releases': { size: () => 20 },
-  'InvestigationChanges.since': { size: () => 20 },
-  'InvestigationChanges.now': { size: () => 20 },
-  'InvestigationChanges.added': { size: changes },
-  'InvestigationChanges.removed': { size: changes },
-  'InvestigationChanges.modified': { size: changes },
-  'InvestigationChanges.linksAdded': { size: changes },
-  'InvestigationChanges.linksRemoved': { size: changes },
-  'Mutation.saveInvestigation': { reads: () => 6 },
-  'Mutation.deleteInvestigation': { reads: () => 1 },
-});
 
 /**
  * What the root fields return: the stored investigation, whose `canvas` and `changes` their resolvers
