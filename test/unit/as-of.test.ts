@@ -76,6 +76,9 @@ describe('query texts', () => {
     const hop = query('api-neighborhood-hop', 'live');
     const past = REL_TYPE_NAMES.map((t) => `PAST_${t}`).join('|');
     expect(hop).toContain(`NOT r:${past}`);
+    // Nodes are never history: no check on them.
+    expect(hop).not.toContain('NOT m:');
+    expect(queryWith('api-paths-shortest', { maxHops: 3 }, 'live')).toMatch(new RegExp(`NOT r:${past.replace(/\|/g, '\\|')} AND true\\)`));
     expect(hop).not.toMatch(/addedSeq|removedSeq|asOf/);
     expect(query('api-subgraph-nodes', 'live')).toContain(`(COUNT { (n)--() } - COUNT { (n)-[:${past}]-() })`);
   });

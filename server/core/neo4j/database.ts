@@ -44,6 +44,14 @@ export const PAST_PREFIX = 'PAST_';
 const PAST_TYPES = REL_TYPE_NAMES.map((t) => PAST_PREFIX + t);
 const PAST_TYPE_EXPRESSION = PAST_TYPES.join('|');
 
+/**
+ * The relationship variables a query declares (`-[r]-`, `-[r:TYPE]->`): in a clean read only these
+ * need liveIn; a node is never history, and a check on every node a path expands is not free.
+ */
+function relationshipsOf(text: string): Set<string> {
+  return new Set([...text.matchAll(/\[\s*(\w+)\s*[:\]]/g)].map((m) => m[1]));
+}
+
 /** `x` (a node or a relationship) is not history: for a node always true (no label is a PAST_ type). */
 export function liveIn(x: string): string {
   return `NOT ${x}:${PAST_TYPE_EXPRESSION}`;
@@ -124,7 +132,9 @@ export function query(name: string, clean: QueryMode = false): string {
         ? asOfText(text)
         : text
             .replace(/\{\{degree:(\w+)\}\}/g, (_, x: string) => degreeIn(x, clean))
-            .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) => (clean === 'live' ? liveIn(x) : clean ? 'true' : visibleIn(x)));
+            .replace(/\{\{visible:(\w+)\}\}/g, (_, x: string) =>
+              clean === 'live' ? (relationshipsOf(text!).has(x) ? liveIn(x) : 'true') : clean ? 'true' : visibleIn(x),
+            );
     cache.set(key, text);
   }
   return text;
