@@ -26,6 +26,7 @@ import {
 import { AppError, TimeoutError } from '../core/errors';
 import { log } from '../core/logger';
 import { ApiLimits, apiLimits } from '../core/settings';
+import { alertResolvers } from './alerts';
 import type { Context } from './context';
 import { queryCost } from './cost';
 import { entityResolvers } from './entity';
@@ -91,7 +92,7 @@ function merge(...parts: Resolvers[]): Resolvers {
   return merged as Resolvers;
 }
 
-export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers, screenResolvers, exposureResolvers, ownershipResolvers, investigationResolvers);
+export const resolvers = merge(searchResolvers, entityResolvers, graphResolvers, pathResolvers, releaseResolvers, matchResolvers, screenResolvers, exposureResolvers, ownershipResolvers, investigationResolvers, alertResolvers);
 
 /**
  * Root fields of one request. The schema is not recursive, so a query's depth is bounded by the schema

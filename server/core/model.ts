@@ -69,6 +69,10 @@ export const LABELS = {
    * made on. No relationships, and no load, purge or cleanup query matches the label: loads never touch it.
    */
   Investigation: 'Investigation',
+  /** A watched party and its radius (server/core/alerts.ts); like an investigation, no load touches it. */
+  Watch: 'Watch',
+  /** A change a load made inside a watch's radius (server/core/alerts.ts); no load touches it. */
+  Alert: 'Alert',
 } as const satisfies Record<string, string> & Record<FactKind, FactKind>;
 export type Label = (typeof LABELS)[keyof typeof LABELS] | PartyKind;
 

@@ -22,6 +22,66 @@ export type Address = {
   id: Scalars['ID']['output'];
 };
 
+/** A change a load made within a watch's radius. */
+export type Alert = {
+  __typename?: 'Alert';
+  createdAt: Scalars['String']['output'];
+  dataset: Scalars['String']['output'];
+  /** Taken by the webhook (ALERT_WEBHOOK_URL); null when none is set. */
+  delivered: Maybe<Scalars['Boolean']['output']>;
+  /** Why the webhook did not take it, after its retries. */
+  deliveryError: Maybe<Scalars['String']['output']>;
+  /** Also the cursor: the load's number, then the order recorded in. */
+  id: Scalars['ID']['output'];
+  kind: AlertKind;
+  /** A link's wording in the source. */
+  label: Maybe<Scalars['String']['output']>;
+  /** A link's type (e.g. OWNERSHIP). */
+  linkType: Maybe<Scalars['String']['output']>;
+  /** The load's number. */
+  load: Scalars['Int']['output'];
+  /** The change in words. */
+  message: Scalars['String']['output'];
+  /** A link's or match's other end. */
+  otherId: Maybe<Scalars['ID']['output']>;
+  otherName: Maybe<Scalars['String']['output']>;
+  /** The party listed or delisted, or a link's or match's first end. */
+  partyId: Scalars['ID']['output'];
+  partyName: Scalars['String']['output'];
+  /** The radius held more nodes than are read (20,000): changes beyond them are not told. */
+  radiusCut: Scalars['Boolean']['output'];
+  release: Scalars['String']['output'];
+  /** A candidate match's score. */
+  score: Maybe<Scalars['Float']['output']>;
+  /** The watched party. */
+  watchId: Scalars['ID']['output'];
+  watchName: Scalars['String']['output'];
+};
+
+export type AlertKind =
+  /** A candidate match (POSSIBLY_SAME_AS) touching the radius that the watch had not seen. */
+  | 'CANDIDATE_MATCH'
+  /** A party the load's release no longer lists, within the radius. */
+  | 'DELISTING'
+  /** A party newly listed by the load's release, within the radius. */
+  | 'DESIGNATION'
+  /** A link between parties the load added, with an end within the radius. */
+  | 'LINK_ADDED'
+  /** A link between parties the load removed, with an end within the radius. */
+  | 'LINK_REMOVED'
+  /** More changes than are listed for one watch and load (500): counted in its message. */
+  | 'MORE';
+
+export type AlertPage = {
+  __typename?: 'AlertPage';
+  alerts: Array<Alert>;
+  /** The cursor to pass as `after` for the next page; null when the page is empty. */
+  endCursor: Maybe<Scalars['String']['output']>;
+  hasMore: Scalars['Boolean']['output'];
+  /** Alerts stored in all. */
+  total: Scalars['Int']['output'];
+};
+
 export type Alias = {
   __typename?: 'Alias';
   name: Scalars['String']['output'];
@@ -386,6 +446,14 @@ export type Mutation = {
    * `changes` are told against later. Needs the reviewer role; the first saver is its owner.
    */
   saveInvestigation: Investigation;
+  /** Stops watching a party (reviewer role); false when it was not watched. Its alerts stay. */
+  unwatch: Scalars['Boolean']['output'];
+  /**
+   * Watches a party (or changes its watch's radius): after every load, the changes within `radius` hops of
+   * it (1 to 3; links between parties and shared addresses and identifiers count as hops, programs do not)
+   * are recorded as alerts. Needs the reviewer role.
+   */
+  watch: Watch;
 };
 
 
@@ -417,6 +485,25 @@ export type MutationReviewMatchArgs = {
  */
 export type MutationSaveInvestigationArgs = {
   input: InvestigationInput;
+};
+
+
+/**
+ * The API's only writes. They need an API key with the reviewer role (or REVIEW_API_KEY) in the
+ * `x-api-key` header (or `Authorization: Bearer`).
+ */
+export type MutationUnwatchArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+/**
+ * The API's only writes. They need an API key with the reviewer role (or REVIEW_API_KEY) in the
+ * `x-api-key` header (or `Authorization: Bearer`).
+ */
+export type MutationWatchArgs = {
+  id: Scalars['ID']['input'];
+  radius?: InputMaybe<Scalars['Int']['input']>;
 };
 
 /** The kind of a subgraph's node: a party kind (see EntityKind) or a fact node shared by the parties that state it. */
@@ -616,6 +703,8 @@ export type PossibleMatch = {
  */
 export type Query = {
   __typename?: 'Query';
+  /** Alerts recorded after loads, the newest first: `first` of them (default 50, at most 500) after the cursor `after` (an AlertPage's endCursor). */
+  alerts: AlertPage;
   /**
    * What changed in a dataset between two loaded releases: parties added, removed (delisted) and modified
    * (with the fields that changed), and the number of links added and removed. `to` defaults to the
@@ -679,6 +768,24 @@ export type Query = {
    * relationship among them, e.g. to restore a saved investigation. Unknown ids are left out.
    */
   subgraph: Subgraph;
+  /** Watched parties, the first watched first. */
+  watches: Array<Watch>;
+};
+
+
+/**
+ * The sanctions-graph API: search sanctioned parties, read one, expand its neighbourhood and find paths
+ * between parties. Read-only: every query runs in a read transaction.
+ *
+ * Every request is bounded: at most 10 root fields; a cost (every field, after fragments and aliases,
+ * times the size of the lists it is in, with database reads counting more) at most MAX_QUERY_COST, else
+ * refused as QUERY_TOO_COSTLY before anything runs; and one deadline (REQUEST_TIMEOUT) for all its
+ * database reads, past which it ends in TIMEOUT. Lists are bounded by their arguments (`first`, `limit`)
+ * or by the caps their descriptions state.
+ */
+export type QueryAlertsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -954,6 +1061,19 @@ export type Subgraph = {
   truncated: Scalars['Boolean']['output'];
 };
 
+/** A watched party. */
+export type Watch = {
+  __typename?: 'Watch';
+  createdAt: Scalars['String']['output'];
+  createdBy: Scalars['String']['output'];
+  /** The watched party's id. */
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  radius: Scalars['Int']['output'];
+  updatedAt: Scalars['String']['output'];
+  updatedBy: Scalars['String']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -1028,6 +1148,9 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Address: ResolverTypeWrapper<Address>;
+  Alert: ResolverTypeWrapper<Alert>;
+  AlertKind: AlertKind;
+  AlertPage: ResolverTypeWrapper<AlertPage>;
   Alias: ResolverTypeWrapper<Alias>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   ChangeSet: ResolverTypeWrapper<ChangeSet>;
@@ -1077,11 +1200,14 @@ export type ResolversTypes = {
   SearchResults: ResolverTypeWrapper<Omit<SearchResults, 'hits'> & { hits: Array<ResolversTypes['SearchHit']> }>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subgraph: ResolverTypeWrapper<Subgraph>;
+  Watch: ResolverTypeWrapper<Watch>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Address: Address;
+  Alert: Alert;
+  AlertPage: AlertPage;
   Alias: Alias;
   Boolean: Scalars['Boolean']['output'];
   ChangeSet: ChangeSet;
@@ -1122,6 +1248,7 @@ export type ResolversParentTypes = {
   SearchResults: Omit<SearchResults, 'hits'> & { hits: Array<ResolversParentTypes['SearchHit']> };
   String: Scalars['String']['output'];
   Subgraph: Subgraph;
+  Watch: Watch;
 };
 
 export type AddressResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Address'] = ResolversParentTypes['Address']> = {
@@ -1129,6 +1256,35 @@ export type AddressResolvers<ContextType = Context, ParentType extends Resolvers
   country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   full?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type AlertResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dataset?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  delivered?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  deliveryError?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['AlertKind'], ParentType, ContextType>;
+  label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  linkType?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  load?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  otherId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  otherName?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  partyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  partyName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  radiusCut?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  release?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  score?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  watchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  watchName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AlertPageResolvers<ContextType = Context, ParentType extends ResolversParentTypes['AlertPage'] = ResolversParentTypes['AlertPage']> = {
+  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type AliasResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Alias'] = ResolversParentTypes['Alias']> = {
@@ -1288,6 +1444,8 @@ export type MutationResolvers<ContextType = Context, ParentType extends Resolver
   deleteInvestigation?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationDeleteInvestigationArgs, 'id'>>;
   reviewMatch?: Resolver<ResolversTypes['PossibleMatch'], ParentType, ContextType, RequireFields<MutationReviewMatchArgs, 'a' | 'b'>>;
   saveInvestigation?: Resolver<ResolversTypes['Investigation'], ParentType, ContextType, RequireFields<MutationSaveInvestigationArgs, 'input'>>;
+  unwatch?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType, RequireFields<MutationUnwatchArgs, 'id'>>;
+  watch?: Resolver<ResolversTypes['Watch'], ParentType, ContextType, RequireFields<MutationWatchArgs, 'id' | 'radius'>>;
 };
 
 export type NodePositionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['NodePosition'] = ResolversParentTypes['NodePosition']> = {
@@ -1361,6 +1519,7 @@ export type PossibleMatchResolvers<ContextType = Context, ParentType extends Res
 };
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  alerts?: Resolver<ResolversTypes['AlertPage'], ParentType, ContextType, Partial<QueryAlertsArgs>>;
   changes?: Resolver<ResolversTypes['ChangeSet'], ParentType, ContextType, RequireFields<QueryChangesArgs, 'dataset'>>;
   datasets?: Resolver<Array<ResolversTypes['Dataset']>, ParentType, ContextType>;
   entity?: Resolver<Maybe<ResolversTypes['Entity']>, ParentType, ContextType, RequireFields<QueryEntityArgs, 'id'>>;
@@ -1373,6 +1532,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   screen?: Resolver<ResolversTypes['ScreenResult'], ParentType, ContextType, RequireFields<QueryScreenArgs, 'first' | 'input'>>;
   search?: Resolver<ResolversTypes['SearchResults'], ParentType, ContextType, RequireFields<QuerySearchArgs, 'first' | 'query'>>;
   subgraph?: Resolver<ResolversTypes['Subgraph'], ParentType, ContextType, RequireFields<QuerySubgraphArgs, 'ids'>>;
+  watches?: Resolver<Array<ResolversTypes['Watch']>, ParentType, ContextType>;
 };
 
 export type ScreenMatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScreenMatch'] = ResolversParentTypes['ScreenMatch']> = {
@@ -1407,8 +1567,20 @@ export type SubgraphResolvers<ContextType = Context, ParentType extends Resolver
   truncated?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
 };
 
+export type WatchResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Watch'] = ResolversParentTypes['Watch']> = {
+  createdAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  createdBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  radius?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedBy?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = Context> = {
   Address?: AddressResolvers<ContextType>;
+  Alert?: AlertResolvers<ContextType>;
+  AlertPage?: AlertPageResolvers<ContextType>;
   Alias?: AliasResolvers<ContextType>;
   ChangeSet?: ChangeSetResolvers<ContextType>;
   Dataset?: DatasetResolvers<ContextType>;
@@ -1439,5 +1611,6 @@ export type Resolvers<ContextType = Context> = {
   SearchHit?: SearchHitResolvers<ContextType>;
   SearchResults?: SearchResultsResolvers<ContextType>;
   Subgraph?: SubgraphResolvers<ContextType>;
+  Watch?: WatchResolvers<ContextType>;
 };
 

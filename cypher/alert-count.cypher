@@ -1,0 +1,3 @@
+// How many alerts are stored.
+MATCH (a:Alert)
+RETURN count(a) AS total

@@ -1,0 +1,4 @@
+// Stops watching a party; its alerts stay (they record what happened).
+MATCH (w:Watch {id: $id})
+DELETE w
+RETURN count(*) AS deleted
