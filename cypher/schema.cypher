@@ -31,3 +31,4 @@ CREATE INDEX party_removed IF NOT EXISTS FOR (n:Party) ON (n.removedSeq);
 CREATE INDEX address_added IF NOT EXISTS FOR (n:Address) ON (n.addedSeq);
 CREATE INDEX identifier_added IF NOT EXISTS FOR (n:Identifier) ON (n.addedSeq);
 CREATE INDEX program_added IF NOT EXISTS FOR (n:Program) ON (n.addedSeq);
+CREATE CONSTRAINT investigation_id IF NOT EXISTS FOR (n:Investigation) REQUIRE n.id IS UNIQUE;
