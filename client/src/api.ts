@@ -37,6 +37,7 @@ import type {
 import type { ExportFormat, PathRank } from './generated/enums';
 // The ownership table's operation (OwnershipPanel).
 import type { OwnershipQuery, OwnershipQueryVariables } from './generated/graphql';
+import type { AlertsQuery } from './generated/graphql';
 
 // The shapes the explorer works with are the results of its operations below, as generated from the
 // schema by `npm run codegen` (client/src/generated/graphql.ts): never typed by hand.
@@ -529,4 +530,19 @@ export async function saveInvestigation(input: InvestigationInput): Promise<Inve
 export async function deleteInvestigation(id: string): Promise<boolean> {
   const variables: DeleteInvestigationMutationVariables = { id };
   return (await gql<DeleteInvestigationMutation>(DELETE_INVESTIGATION, variables)).deleteInvestigation;
+}
+
+// --- Alerts (components/AlertsBadge.tsx) ------------------------------------------------------------
+
+const ALERTS = /* GraphQL */ `
+  query Alerts($first: Int) {
+    alerts(first: $first) { total alerts { id kind load release message createdAt } }
+  }
+`;
+
+export type AlertItem = AlertsQuery['alerts']['alerts'][number];
+
+/** The newest alerts (recorded after loads, around watched parties) and how many there are in all. */
+export async function alerts(first = 50): Promise<AlertsQuery['alerts']> {
+  return (await gql<AlertsQuery>(ALERTS, { first })).alerts;
 }

@@ -5,6 +5,7 @@
 import type { CanvasHandle } from './GraphCanvas';
 import { layoutLabel, LAYOUTS } from './GraphCanvas';
 import { AsOfControl } from './AsOfControl';
+import { AlertsBadge } from './AlertsBadge';
 
 interface Props {
   canvas: React.RefObject<CanvasHandle | null>;
@@ -81,6 +82,7 @@ export function Toolbar(p: Props) {
       </button>
       <span className="sep" />
       <AsOfControl />
+      <AlertsBadge />
       {p.children}
       <button onClick={p.onScreen} aria-pressed={p.screenOpen} title="Screen a party or a file against the lists (S)" data-testid="screen-button">
         Screen

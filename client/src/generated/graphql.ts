@@ -3,6 +3,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { AlertKind } from './enums';
 import type { EntityKind } from './enums';
 import type { MatchDecision } from './enums';
 import type { NodeKind } from './enums';
@@ -11,6 +12,8 @@ import type { OwnershipVerdict } from './enums';
 import type { PathMode } from './enums';
 import type { PathRank } from './enums';
 import type { RelationType } from './enums';
+export { AlertKind };
+
 export { EntityKind };
 
 export type IdentifierInput = {
@@ -216,3 +219,10 @@ export type DeleteInvestigationMutationVariables = Exact<{
 
 
 export type DeleteInvestigationMutation = { deleteInvestigation: boolean };
+
+export type AlertsQueryVariables = Exact<{
+  first?: number | null | undefined;
+}>;
+
+
+export type AlertsQuery = { alerts: { total: number, alerts: Array<{ id: string, kind: AlertKind, load: number, release: string, message: string, createdAt: string }> } };
