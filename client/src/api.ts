@@ -37,7 +37,7 @@ import type {
 import type { ExportFormat, PathRank } from './generated/enums';
 // The ownership table's operation (OwnershipPanel).
 import type { OwnershipQuery, OwnershipQueryVariables } from './generated/graphql';
-import type { AlertsQuery } from './generated/graphql';
+import type { AlertsQuery, WatchMutation, WatchMutationVariables } from './generated/graphql';
 
 // The shapes the explorer works with are the results of its operations below, as generated from the
 // schema by `npm run codegen` (client/src/generated/graphql.ts): never typed by hand.
@@ -545,4 +545,16 @@ export type AlertItem = AlertsQuery['alerts']['alerts'][number];
 /** The newest alerts (recorded after loads, around watched parties) and how many there are in all. */
 export async function alerts(first = 50): Promise<AlertsQuery['alerts']> {
   return (await gql<AlertsQuery>(ALERTS, { first })).alerts;
+}
+
+const WATCH = /* GraphQL */ `
+  mutation Watch($id: ID!, $radius: Int) {
+    watch(id: $id, radius: $radius) { id name radius }
+  }
+`;
+
+/** Watches a party: alerts of the changes within `radius` hops after each load. Needs the reviewer role (the tab's key). */
+export async function watch(id: string, radius = 2): Promise<WatchMutation['watch']> {
+  const variables: WatchMutationVariables = { id, radius };
+  return (await gql<WatchMutation>(WATCH, variables)).watch;
 }

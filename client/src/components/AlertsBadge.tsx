@@ -4,7 +4,8 @@
  * id kept in localStorage: alert ids sort newest last, so the unseen are those with a greater id.
  */
 import { useEffect, useState } from 'react';
-import { alerts as fetchAlerts, type AlertItem } from '../api';
+import * as api from '../api';
+import type { AlertItem } from '../api';
 
 const SEEN_KEY = 'sanctions-graph.alerts-seen';
 const LIST_STYLE: React.CSSProperties = {
@@ -28,7 +29,8 @@ export function AlertsBadge() {
   const [seen, setSeen] = useState<string>(() => localStorage.getItem(SEEN_KEY) ?? '');
   useEffect(() => {
     // Alerts come only with loads: read once when the explorer opens (a reload shows newer ones).
-    fetchAlerts(50)
+    api
+      .alerts(50)
       .then((page) => setItems(page.alerts))
       .catch(() => setItems([]));
   }, []);
@@ -57,5 +59,23 @@ export function AlertsBadge() {
         </ul>
       )}
     </span>
+  );
+}
+
+/** "Watch" in a party's details: alerts of the changes within 2 hops of it after each load (reviewer role). */
+export function WatchButton({ id }: { id: string }) {
+  const [state, setState] = useState<string | null>(null);
+  useEffect(() => setState(null), [id]);
+  const watch = () => {
+    setState('Watching...');
+    api
+      .watch(id, 2)
+      .then((w) => setState(`Watched (radius ${w.radius})`))
+      .catch((e: unknown) => setState(api.describeError(e)));
+  };
+  return (
+    <button onClick={watch} title="Be alerted of changes within 2 hops of this party after each load (reviewer role)" data-testid="watch-button">
+      {state ?? 'Watch'}
+    </button>
   );
 }

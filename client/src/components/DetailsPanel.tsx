@@ -12,6 +12,7 @@ import { KindIcon } from './Legend';
 import { Facts } from './Facts';
 import { ExposureList } from './ExposureList';
 import { OwnershipPanel } from './OwnershipPanel';
+import { WatchButton } from './AlertsBadge';
 
 interface Props {
   node: api.GraphNode | null;
@@ -149,6 +150,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
         <>
           <button onClick={() => onUseInPath(node.id, 'from')}>Path from here</button>
           <button onClick={() => onUseInPath(node.id, 'to')}>Path to here</button>
+          <WatchButton id={node.id} />
         </>
       )}
     </div>

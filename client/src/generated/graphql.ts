@@ -226,3 +226,11 @@ export type AlertsQueryVariables = Exact<{
 
 
 export type AlertsQuery = { alerts: { total: number, alerts: Array<{ id: string, kind: AlertKind, load: number, release: string, message: string, createdAt: string }> } };
+
+export type WatchMutationVariables = Exact<{
+  id: string | number;
+  radius?: number | null | undefined;
+}>;
+
+
+export type WatchMutation = { watch: { id: string, name: string, radius: number } };
