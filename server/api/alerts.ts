@@ -2,22 +2,11 @@
  * Watches and alerts (server/core/alerts.ts): Query.alerts and Query.watches (reads, as every read),
  * Mutation.watch and Mutation.unwatch (the reviewer role, recorded under the API key's owner).
  */
-import { ALERT_PAGE, alertPage, listWatches, unwatchParty, WATCHES_MAX, watchParty, type StoredAlert, type StoredWatch } from '../core/alerts';
+import { alertPage, listWatches, unwatchParty, watchParty, type StoredAlert, type StoredWatch } from '../core/alerts';
 import { requireRole } from './auth';
 import { Context, dbOf } from './context';
-import { FIELD_COSTS } from './cost';
 import type { Alert, Resolvers, Watch } from './generated/graphql';
 import { requestDb } from './request';
-
-/** The cost of these fields (cost.ts counts every field; each list of objects must have its size), added from here as investigations.ts does. */
-Object.assign(FIELD_COSTS, {
-  'Query.alerts': { reads: () => 2, size: () => 1 },
-  'AlertPage.alerts': { size: (a: { first?: unknown }) => (typeof a.first === 'number' ? a.first : ALERT_PAGE.default) },
-  'Query.watches': { reads: () => 1, size: () => WATCHES_MAX },
-  // The party, the watches, up to 3 hops of its radius, its candidate matches, the write.
-  'Mutation.watch': { reads: () => 7 },
-  'Mutation.unwatch': { reads: () => 1 },
-});
 
 const asAlert = (a: StoredAlert): Alert => ({ ...a, id: a.key, __typename: 'Alert' }) as Alert;
 const asWatch = (w: StoredWatch): Watch => ({ ...w, __typename: 'Watch' }) as Watch;

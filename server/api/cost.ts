@@ -17,6 +17,7 @@
  */
 import { ComplexityEstimator, getComplexity } from 'graphql-query-complexity';
 import { DocumentNode, getNamedType, getNullableType, GraphQLSchema, isLeafType, isListType } from 'graphql';
+import { ALERT_PAGE, WATCHES_MAX } from '../core/alerts';
 import { INVESTIGATION_LIMITS } from '../core/investigations';
 import { OWNERSHIP_BOUNDS } from '../core/ownership/stakes';
 import { SCREEN_LIMITS } from '../core/screening/input';
@@ -127,6 +128,13 @@ export const FIELD_COSTS: Record<string, FieldCost> = {
   'InvestigationChanges.modified': { size: investigationChanges },
   'InvestigationChanges.linksAdded': { size: investigationChanges },
   'InvestigationChanges.linksRemoved': { size: investigationChanges },
+  // Alerts, newest first (a page), and watches.
+  'Query.alerts': { reads: () => 2, size: (a) => num(a.first, ALERT_PAGE.default) },
+  'AlertPage.alerts': { size: () => 1 },
+  'Query.watches': { reads: () => 1, size: () => WATCHES_MAX },
+  // The party, the watches, up to 3 hops of its radius, its candidate matches, the write.
+  'Mutation.watch': { reads: () => 7 },
+  'Mutation.unwatch': { reads: () => 1 },
   'Mutation.saveInvestigation': { reads: () => 6 },
   'Mutation.deleteInvestigation': { reads: () => 1 },
 };

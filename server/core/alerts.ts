@@ -28,6 +28,7 @@ import { BadInputError } from './errors';
 import { log } from './logger';
 import { FACT_KINDS, LINK_TYPES } from './model';
 import { PAST_PREFIX, type Database } from './neo4j/database';
+import { alertWebhookSettings, type WebhookSettings } from './settings';
 
 export const WATCH_RADIUS = { default: 2, min: 1, max: 3 } as const;
 /** Watches kept at most (each costs its radius's reads after every load). */
@@ -77,34 +78,8 @@ export interface StoredAlert {
   deliveryAttempts: number | null;
 }
 
-/** The webhook settings (settings.ts is not this module's: read here, documented in the README). */
-export interface WebhookSettings {
-  url: string | null;
-  secret: string | null;
-  /** Tries after the first (3). */
-  retries: number;
-  /** Wait before the first retry, doubled for each next one (ms). */
-  backoffMs: number;
-  /** Time allowed to one POST (ms). */
-  timeoutMs: number;
-}
-
-export function webhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
-  const num = (name: string, fallback: number) => {
-    const v = env[name];
-    if (v === undefined || v === '') return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number >= 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
-  return {
-    url: env.ALERT_WEBHOOK_URL || null,
-    secret: env.ALERT_WEBHOOK_SECRET || null,
-    retries: num('ALERT_WEBHOOK_RETRIES', 3),
-    backoffMs: num('ALERT_WEBHOOK_BACKOFF_MS', 1000),
-    timeoutMs: num('ALERT_WEBHOOK_TIMEOUT_MS', 10_000),
-  };
-}
+/** The webhook's settings (settings.ts: ALERT_WEBHOOK_*). */
+export const webhookSettings = alertWebhookSettings;
 
 const LINK_PAST_TYPES = LINK_TYPES.map((t) => PAST_PREFIX + t);
 const RADIUS_TYPES = [...LINK_TYPES, FACT_KINDS.Address.relType, FACT_KINDS.Identifier.relType];
@@ -190,8 +165,9 @@ const words = (s: string) => s.toLowerCase().replace(/_/g, ' ');
  * After load `seq` committed: the changes inside each watch's radius, recorded as alerts (and POSTed to
  * the webhook when one is set). Returns them. Never throws: a failure is logged (the load is loaded).
  */
-export async function recordAlerts(db: Database, seq: number, settings: WebhookSettings = webhookSettings()): Promise<StoredAlert[]> {
+export async function recordAlerts(db: Database, seq: number, given?: WebhookSettings): Promise<StoredAlert[]> {
   try {
+    const settings = given ?? webhookSettings();
     const alerts = await computeAlerts(db, seq);
     if (alerts.length > 0) {
       await db.write('alert-create', { rows: alerts });

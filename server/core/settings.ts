@@ -73,6 +73,8 @@ export interface Settings {
   ingestSpoolDir: string;
   /** Bulk screening (CLI and POST /api/screen/bulk). */
   screenBulk: ScreenBulkSettings;
+  /** The alert webhook (ALERT_WEBHOOK_*): read at start so a wrong value stops `npm start` and `npm run ingest` at once. */
+  alertWebhook: WebhookSettings;
   /**
    * Overrides of the publishers' download locations (ingest/fetch.meta.ts has the defaults): a mirror of
    * all of them (`<fetchMirrorUrl>/ofac/`, `/un/`, `/opensanctions/`) or one per publisher, which wins.
@@ -187,6 +189,11 @@ export const SETTINGS_DOC: Doc[] = [
     default: '25000',
     doc: 'Parties of the name index screening keeps prepared for scoring (about 2 KB each: 25,000 is about 50 MB; the demo lists have 16,000). After a load they are prepared in the background, a slice at a time, up to this number; beyond it the least recently screened are dropped. 0 prepares each candidate per screen',
   },
+  { env: 'ALERT_WEBHOOK_URL', default: '(unset)', doc: 'Where the alerts of each load are POSTed as JSON (http:// or https://); unset: alerts are only stored (GraphQL `alerts`) and printed by `npm run ingest`' },
+  { env: 'ALERT_WEBHOOK_SECRET', default: '(unset)', doc: 'Shared secret the webhook POST is signed with (HMAC-SHA256 of the body in X-Sanctions-Graph-Signature: sha256=<hex>); required with ALERT_WEBHOOK_URL (alerts are never sent unsigned)' },
+  { env: 'ALERT_WEBHOOK_RETRIES', default: '3', doc: 'Tries of a webhook POST after the first; a delivery that still fails is logged and kept on the alerts (delivered: false), never failing the load' },
+  { env: 'ALERT_WEBHOOK_BACKOFF_MS', default: '1000', doc: 'Milliseconds before the first retry of a webhook POST, doubled for each next one' },
+  { env: 'ALERT_WEBHOOK_TIMEOUT_MS', default: '10000', doc: 'Milliseconds one webhook POST may take' },
   { env: 'SCREEN_BULK_MAX_ROWS', default: '100000', doc: 'Most rows of one bulk screening file (`npm run screen`, POST /api/screen/bulk); a longer file is refused at that row' },
   { env: 'SCREEN_BULK_CONCURRENCY', default: '2', doc: 'Rows of one bulk screening screened at once (results keep the file order)' },
   { env: 'SCREEN_BULK_UPLOAD_MAX', default: '256m', doc: 'Largest file POST /api/screen/bulk takes (e.g. 64m, 1g); a larger upload is refused (413) and its spooled part removed' },
@@ -316,6 +323,40 @@ export function snapshotReuseMs(env: NodeJS.ProcessEnv = process.env): number {
     );
   }
   return ms;
+}
+
+/** The alert webhook (server/core/alerts.ts): ALERT_WEBHOOK_URL, _SECRET, _RETRIES, _BACKOFF_MS, _TIMEOUT_MS. */
+export interface WebhookSettings {
+  url: string | null;
+  secret: string | null;
+  /** Tries after the first (3). */
+  retries: number;
+  /** Wait before the first retry, doubled for each next one (ms). */
+  backoffMs: number;
+  /** Time allowed to one POST (ms). */
+  timeoutMs: number;
+}
+
+export function alertWebhookSettings(env: NodeJS.ProcessEnv = process.env): WebhookSettings {
+  const url = env.ALERT_WEBHOOK_URL || null;
+  const secret = env.ALERT_WEBHOOK_SECRET || null;
+  if (url !== null) {
+    let ok: boolean;
+    try {
+      ok = ['http:', 'https:'].includes(new URL(url).protocol);
+    } catch {
+      ok = false;
+    }
+    if (!ok) throw new SettingsError(`ALERT_WEBHOOK_URL=${JSON.stringify(url)} is not an http:// or https:// URL`);
+    if (secret === null) throw new SettingsError('ALERT_WEBHOOK_URL is set without ALERT_WEBHOOK_SECRET: alerts are never sent unsigned');
+  }
+  return {
+    url,
+    secret,
+    retries: int(env, 'ALERT_WEBHOOK_RETRIES', 3, 0, 20),
+    backoffMs: int(env, 'ALERT_WEBHOOK_BACKOFF_MS', 1000, 0, 600_000),
+    timeoutMs: int(env, 'ALERT_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
+  };
 }
 
 /** SCREEN_PREPARED_CANDIDATES (server/api/screen.ts preparedFromIndex): candidates kept prepared per name index. */
@@ -473,6 +514,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     fetchDir: env.FETCH_DIR ? path.resolve(env.FETCH_DIR) : path.join(path.resolve(REPO_ROOT, env.DATA_DIR || '.data'), 'downloads'),
     ingestSpoolDir: ingestSpoolDir(env),
     screenBulk: screenBulkSettings(env),
+    alertWebhook: alertWebhookSettings(env),
     fetchMirrorUrl: baseUrl(env, 'FETCH_BASE_URL'),
     fetchPublisherUrls: {
       ofac: baseUrl(env, 'FETCH_OFAC_URL'),

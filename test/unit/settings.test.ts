@@ -1,4 +1,4 @@
-import { loadSettings, logLevel, screenBulkSettings, SettingsError, snapshotReuseMs } from '../../server/core/settings';
+import { alertWebhookSettings, loadSettings, logLevel, screenBulkSettings, SettingsError, snapshotReuseMs } from '../../server/core/settings';
 
 describe('settings', () => {
   test('defaults', () => {
@@ -54,4 +54,15 @@ describe('settings', () => {
     expect(() => screenBulkSettings({ SCREEN_BULK_UPLOAD_MAX: 'big' })).toThrow(/SCREEN_BULK_UPLOAD_MAX/);
     expect(() => screenBulkSettings({ SCREEN_BULK_MAX_RUNS: '0' })).toThrow(/SCREEN_BULK_MAX_RUNS="0" is not a whole number between 1 and 1000/);
   });
+});
+
+test('ALERT_WEBHOOK_*: defaults, and a URL that is not http(s) or has no secret stops the start', () => {
+  expect(alertWebhookSettings({})).toEqual({ url: null, secret: null, retries: 3, backoffMs: 1000, timeoutMs: 10_000 });
+  expect(alertWebhookSettings({ ALERT_WEBHOOK_URL: 'https://hooks.example.org/x', ALERT_WEBHOOK_SECRET: 's', ALERT_WEBHOOK_RETRIES: '0' })).toMatchObject({
+    url: 'https://hooks.example.org/x',
+    retries: 0,
+  });
+  expect(() => alertWebhookSettings({ ALERT_WEBHOOK_URL: 'ftp://example.org', ALERT_WEBHOOK_SECRET: 's' })).toThrow(/not an http/);
+  expect(() => alertWebhookSettings({ ALERT_WEBHOOK_URL: 'https://example.org' })).toThrow(/without ALERT_WEBHOOK_SECRET/);
+  expect(() => alertWebhookSettings({ ALERT_WEBHOOK_RETRIES: '-1' })).toThrow(/ALERT_WEBHOOK_RETRIES/);
 });
