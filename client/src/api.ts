@@ -282,6 +282,10 @@ export function asOf(): string | null {
 export function setAsOf(date: string | null): void {
   asOfDate = date || null;
 }
+/** The `asOf` variable, only when a date is set: a read of today sends what it sent before dates existed. */
+function asOfVariable(): { asOf?: string } {
+  return asOfDate ? { asOf: asOfDate } : {};
+}
 
 const ENTITY = /* GraphQL */ `
   query Entity($id: ID!, $asOf: String) {
@@ -298,7 +302,7 @@ const ENTITY = /* GraphQL */ `
 `;
 
 export async function entity(id: string): Promise<Entity | null> {
-  const variables: EntityQueryVariables = { id, asOf: asOfDate };
+  const variables: EntityQueryVariables = { id, ...asOfVariable() };
   return (await gql<EntityQuery>(document(ENTITY, POSSIBLE_MATCH_FIELDS), variables)).entity;
 }
 
@@ -309,7 +313,7 @@ const EXPAND = /* GraphQL */ `
 `;
 
 export async function neighborhood(ids: string[], opts: { limit: number; relationTypes?: string[] | null; exclude?: string[] }): Promise<Subgraph> {
-  const variables: ExpandQueryVariables = { ids, limit: opts.limit, types: relationTypes(opts.relationTypes), exclude: opts.exclude ?? [], asOf: asOfDate };
+  const variables: ExpandQueryVariables = { ids, limit: opts.limit, types: relationTypes(opts.relationTypes), exclude: opts.exclude ?? [], ...asOfVariable() };
   return (await gql<ExpandQuery>(document(EXPAND, SUBGRAPH_FIELDS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).neighborhood;
 }
 
@@ -363,7 +367,7 @@ export async function paths(args: {
     // (ranked by evidence: all that are a connection at all, EVIDENCE_WEIGHTS above 0).
     types: relationTypes(args.relationTypes) ?? REL_TYPE_NAMES.filter((t) => args.rank !== 'EVIDENCE' || EVIDENCE_WEIGHTS[t] > 0),
     exclude: args.excludeIds,
-    asOf: asOfDate,
+    ...asOfVariable(),
   };
   return (await gql<PathsQuery>(document(PATHS, GRAPH_NODE_FIELDS, GRAPH_EDGE_FIELDS), variables)).paths;
 }

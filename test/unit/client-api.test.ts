@@ -122,6 +122,11 @@ describe('the operations the explorer sends', () => {
     expect(sent[0].variables).toEqual({ query: 'kim', first: 20, kinds: ['Person'], datasets: null, programs: ['DPRK2'], countries: null });
     await api.neighborhood(['ofac-43379'], { limit: 26, relationTypes: ['UNKNOWN_LINK', 'KNOWS'] }).catch(() => null);
     expect(sent[1].variables).toEqual({ ids: ['ofac-43379'], limit: 26, types: ['UNKNOWN_LINK'], exclude: [] });
+    // A date set in the toolbar goes with the reads, and only then.
+    api.setAsOf('2024-04-30');
+    await api.neighborhood(['ofac-43379'], { limit: 26 }).catch(() => null);
+    api.setAsOf(null);
+    expect(sent.pop()!.variables).toMatchObject({ ids: ['ofac-43379'], asOf: '2024-04-30' });
     await api.paths({ from: 'a', to: 'b', mode: 'SHORTEST', maxHops: 3, limit: 1, relationTypes: [], excludeIds: ['c'] }).catch(() => null);
     // No type chosen is "all" in the Paths panel: all are named (the API's default leaves some out).
     expect(sent[2].variables).toEqual({ from: 'a', to: 'b', mode: 'SHORTEST', maxHops: 3, limit: 1, types: REL_TYPE_NAMES, exclude: ['c'] });
