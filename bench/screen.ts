@@ -50,7 +50,7 @@ import type { Context } from '../server/api/context';
 import { readIndexedParties, searchIndexReady } from '../server/core/search/live';
 import { latinTokens } from '../server/core/text/names';
 import { ingest } from '../ingest/ingest';
-import { freshNeo4jIn, pct } from './growth';
+import { freshNeo4jIn, pct, scaleFolders } from './growth';
 import { startServer } from './load-server';
 import { jaroWinkler } from './search';
 import { LABELLED_FILE, type Labelled } from './search-labelled';
@@ -63,6 +63,12 @@ const SDN = path.join(DEMO, 'ofac-sdn-2024-05-03', 'sdn.csv');
 const UN = path.join(DEMO, 'un-sc-2025-11-18', 'consolidated.xml');
 const ROWS = Number(process.env.BENCH_SCREEN_ROWS || 10_000);
 const BASELINE_ROWS = Number(process.env.BENCH_SCREEN_BASELINE_ROWS || 400);
+/**
+ * BENCH_SCREEN_FACTOR (default 1): the lists multiplied by the scale generator (bench/scale, seed 1), to see
+ * the ratio grow with the data; above x1 the accuracy part asks every k-th query (about 400), the same at
+ * each run, as the scan takes FACTOR times as long.
+ */
+const FACTOR = Number(process.env.BENCH_SCREEN_FACTOR || 1);
 const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION };
 const CLI = path.join(REPO_ROOT, 'server', 'screen-cli.ts');
 const BULK_API = path.join(REPO_ROOT, 'server', 'api', 'screen-bulk.ts');
@@ -133,10 +139,12 @@ function accuracy(rows: Row[]) {
 
 /** Part 1. */
 async function accuracyPart(db: Database, brute: (q: string, k: number) => string[]) {
-  const queries: { category: string; input: ScreenQuery; expect: string[] }[] = [
+  const all: { category: string; input: ScreenQuery; expect: string[] }[] = [
     ...jsonLines<Labelled>(LABELLED_FILE).map((l) => ({ category: l.category, input: { name: l.query }, expect: l.expect })),
     ...jsonLines<ScreenLabelled>(SCREEN_LABELLED_FILE).map((l) => ({ category: l.category, input: l.query, expect: l.expect })),
   ];
+  const step = FACTOR === 1 ? 1 : Math.max(1, Math.ceil(all.length / 400));
+  const queries = all.filter((_, i) => i % step === 0);
   // First, the screens right after a load with no candidate prepared in the background (each screen
   // prepares its own and keeps it): reported beside, as screenColdP50.
   const index = await searchIndexReady(db);
@@ -348,14 +356,16 @@ export async function screenBench(): Promise<void> {
     await db.applySchema();
     const opts = { progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs };
     let t = process.hrtime.bigint();
-    await ingest(db, { ...opts, paths: [SDN], release: '2024-05-03' });
-    await ingest(db, { ...opts, paths: [UN] });
+    // Above x1, the scale generator's lists (copy 0 is the real list: the labelled parties keep their ids).
+    const { ofac, un } = FACTOR === 1 ? { ofac: SDN, un: UN } : await scaleFolders(FACTOR);
+    await ingest(db, { ...opts, paths: [ofac], release: '2024-05-03' });
+    await ingest(db, { ...opts, paths: [un] });
     console.error(`screen: demo lists loaded in ${seconds(t).toFixed(0)} s`);
     await searchIndexReady(db);
     const brute = bruteForceScan(await readIndexedParties(db, await db.snapshot()));
 
     const parts = new Set((process.env.BENCH_SCREEN_PARTS || 'accuracy,pairs,bulk').split(',').map((x) => x.trim()));
-    result = { at, host: HOST, loadavg, threshold: SCREEN_THRESHOLD, lists: ['ofac-sdn 2024-05-03', 'un-sc 2025-11-18'], accuracy: null, pairs: null, bulk: null };
+    result = { at, host: HOST, loadavg, threshold: SCREEN_THRESHOLD, factor: FACTOR, lists: ['ofac-sdn 2024-05-03', 'un-sc 2025-11-18'], accuracy: null, pairs: null, bulk: null };
     if (parts.has('accuracy')) {
       t = process.hrtime.bigint();
       const acc = await accuracyPart(db, brute);
