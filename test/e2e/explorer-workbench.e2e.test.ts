@@ -423,12 +423,12 @@ describe('workbench', () => {
     for (const id of ['ofac-48260', 'ofac-48261']) expect((await neighbours(id)).some((n) => added.includes(n))).toBe(true);
   });
 
-  test('? opens a sheet of the shortcuts, Esc closes it', async () => {
+  test('? opens a sheet of the shortcuts and the investigation tools, Esc closes it', async () => {
     await page.keyboard.press('?');
     const sheet = page.getByTestId('shortcut-sheet');
     await sheet.waitFor();
     const text = (await sheet.textContent()) ?? '';
-    for (const k of ['Ctrl+A', 'Esc', 'Expand']) expect(text).toContain(k);
+    for (const k of ['Ctrl+A', 'Esc', 'Expand', 'Cases', 'As of', 'Ownership', 'strongest evidence']) expect(text).toContain(k);
     await page.keyboard.press('Escape');
     await sheet.waitFor({ state: 'hidden' });
   });

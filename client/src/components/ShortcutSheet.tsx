@@ -1,6 +1,20 @@
-/** The sheet of keyboard shortcuts (`?`), from shortcuts.ts: a modal dialog that Esc or its button closes. */
+/**
+ * The help sheet (`?`): the keyboard shortcuts, from shortcuts.ts, and where the investigation tools are.
+ * A modal dialog that Esc or its button closes.
+ */
 import { useEffect, useRef } from 'react';
 import { SHORTCUT_HELP } from '../shortcuts';
+
+/** Where each investigation tool is (README "Investigations" says what each does). */
+const TOOLS: { where: string; what: string }[] = [
+  { where: 'Paths tab', what: 'paths between two parties, by fewest hops or strongest evidence, each hop citing its list, release and record' },
+  { where: 'Details: Ownership', what: "a company's share held by sanctioned parties under OFAC's or the EU's 50% rule, with the arithmetic; draws the chains" },
+  { where: 'Details: Exposure', what: 'the nearest sanctioned parties within N hops, with the evidence path' },
+  { where: 'As of (toolbar)', what: 'read the network as the loaded releases stood on a date (empty: today)' },
+  { where: 'Cases ▾ (toolbar)', what: 'save the canvas under a name with notes; reopened later, it marks what changed since' },
+  { where: 'Watch / Alerts', what: 'watch a party (details panel); each load records the changes within 2 hops as alerts (toolbar badge)' },
+  { where: 'Screen (toolbar)', what: 'screen a name, identifier or a whole CSV file against the lists, with exposure' },
+];
 
 export function ShortcutSheet({ open, onClose }: { open: boolean; onClose(): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -21,6 +35,17 @@ export function ShortcutSheet({ open, onClose }: { open: boolean; onClose(): voi
                 <kbd>{s.keys}</kbd>
               </th>
               <td>{s.what}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Investigating</h2>
+      <table>
+        <tbody>
+          {TOOLS.map((t) => (
+            <tr key={t.where}>
+              <th scope="row">{t.where}</th>
+              <td>{t.what}</td>
             </tr>
           ))}
         </tbody>
