@@ -195,6 +195,20 @@ export async function checkApiKey(key: string): Promise<void> {
   await gql<DatasetsQuery>(DATASETS, {}, undefined, { 'x-api-key': key });
 }
 
+/** The error of a REST answer that is not ok ({error: {code, message}}); a missing key opens the key dialog. */
+async function restError(res: Response, what: string): Promise<ApiError> {
+  let error: { code?: string; message?: string } | undefined;
+  try {
+    error = ((await res.json()) as { error?: typeof error }).error;
+  } catch {
+    /* not JSON */
+  }
+  const code = error?.code ?? (res.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');
+  const message = error?.message ?? `${what} failed (HTTP ${res.status})`;
+  if (code === 'UNAUTHENTICATED') keyNeeded(message);
+  return new ApiError(message, code);
+}
+
 /**
  * The export of these nodes (and the relationships among them) as a file: a POST with the form fields
  * of /api/export (a large canvas's ids do not fit in a URL) and the key in its header, which a form
@@ -211,18 +225,7 @@ export async function exportFile(ids: string[], format: ExportFormat): Promise<{
   } catch {
     throw new ApiError('network error', 'NETWORK');
   }
-  if (!res.ok) {
-    let error: { code?: string; message?: string } | undefined;
-    try {
-      error = ((await res.json()) as { error?: typeof error }).error;
-    } catch {
-      /* not JSON */
-    }
-    const code = error?.code ?? (res.status === 503 ? 'SERVICE_UNAVAILABLE' : 'INTERNAL_SERVER_ERROR');
-    const message = error?.message ?? `the export failed (HTTP ${res.status})`;
-    if (code === 'UNAUTHENTICATED') keyNeeded(message);
-    throw new ApiError(message, code);
-  }
+  if (!res.ok) throw await restError(res, 'the export');
   // The server names the file (a safe name: word characters, dots and dashes).
   const name = /filename="([\w.-]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `sanctions-graph.${format}`;
   return { blob: await res.blob(), name };
@@ -534,6 +537,22 @@ export async function saveInvestigation(input: InvestigationInput): Promise<Inve
 export async function deleteInvestigation(id: string): Promise<boolean> {
   const variables: DeleteInvestigationMutationVariables = { id };
   return (await gql<DeleteInvestigationMutation>(DELETE_INVESTIGATION, variables)).deleteInvestigation;
+}
+
+/**
+ * The case report of a saved investigation (GET /api/investigations/:id/report.html or .pdf), fetched
+ * with the tab's key (a plain link cannot send it): one self-contained file the browser shows or saves.
+ */
+export async function caseReport(id: string, format: 'html' | 'pdf'): Promise<{ blob: Blob; name: string }> {
+  let res: Response;
+  try {
+    res = await fetch(`/api/investigations/${encodeURIComponent(id)}/report.${format}`, { headers: authHeaders() });
+  } catch {
+    throw new ApiError('network error', 'NETWORK');
+  }
+  if (!res.ok) throw await restError(res, 'the report');
+  const name = /filename="([\w.-]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? `case-report.${format}`;
+  return { blob: await res.blob(), name };
 }
 
 // --- Alerts (components/AlertsBadge.tsx) ------------------------------------------------------------

@@ -1,10 +1,11 @@
 /**
  * The HTTP process: the explorer (client/dist) at /, the GraphQL API at /graphql (and its offline IDE
  * for browsers), subgraph export at /api/export, screening as plain JSON at /api/screen and of a whole
- * file at /api/screen/bulk, /healthz.
+ * file at /api/screen/bulk, the case report of a saved investigation at
+ * /api/investigations/:id/report.html (.pdf), /healthz.
  *
  * Every request passes the security headers and the Host allow-list (security.ts). The API's requests
- * (/graphql, /api/export, /api/screen, /api/screen/bulk) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
+ * (/graphql, /api/export, /api/screen, /api/screen/bulk, /api/investigations) then pass, in order: CORS for configured origins, who is calling (auth.ts: an
  * API key, else anonymous where anonymous reads are allowed), the per-client rate limit and the bound on
  * concurrent database work (admission.ts), and, when switched on, the audit of reads (audit.ts).
  */
@@ -16,6 +17,7 @@ import { ApolloServer } from '@apollo/server';
 import { GraphQLError, parse } from 'graphql';
 import type { Context } from './graphql';
 import { buildExport, CONTENT_TYPES, ExportRequest, exportFileName, parseExportRequest } from './export';
+import { caseReport } from './report';
 import { logServerFault, statusOf } from './errors';
 import { loopDelay, startLoopDelayMonitor } from './event-loop';
 import { datasets } from './releases';
@@ -148,7 +150,7 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
       next(err);
     }
   };
-  const api = ['/graphql', '/api/export', '/api/screen'];
+  const api = ['/graphql', '/api/export', '/api/screen', '/api/investigations'];
   // A form of another site posted to the export (CSRF-style load); refused before any work.
   app.post('/api/export', sameOriginOnly(access.corsOrigins));
   // Likewise a bulk screening: a page of another site could post any text to it and hold a slot for long.
@@ -256,6 +258,16 @@ export function createApp(state: AppState, graphql?: ApolloServer<Context>, acce
   };
   app.get('/api/export', checkExport, admit, runExport);
   app.post('/api/export', express.urlencoded({ extended: false, limit: '1mb', parameterLimit: 20 }), checkExport, admit, runExport);
+
+  // The case report of a saved investigation (report.ts): read as an export is (key, rate limit, audit,
+  // admission, deadline); an unknown id is 404 NOT_FOUND, a PDF without Chromium 501.
+  const auditReport = (req: Request, res: Response, next: NextFunction) => {
+    audit.record(callerOf(res), { event: 'read', operation: `GET ${req.path}`.slice(0, 200) });
+    next();
+  };
+  const reportTimeout = () => (graphql ? limitsOf(graphql) : apiLimits()).requestTimeoutMs;
+  app.get('/api/investigations/:id/report.html', auditReport, admit, caseReport(state, 'html', reportTimeout));
+  app.get('/api/investigations/:id/report.pdf', auditReport, admit, caseReport(state, 'pdf', reportTimeout));
 
   // Screening as plain JSON: the body is a ScreenInput with `first` and `threshold` beside its fields,
   // checked (fields and cost) before it is admitted; it runs as Query.screen with each match's exposure

@@ -4,10 +4,12 @@
  * canvas marks what changed since it was saved (investigation-marks.ts: parties added, removed, modified
  * and links added; the stylesheet draws the marks) and the panel lists every change in words, links
  * removed too (they are no longer in the data, so not drawn). Saving needs a key with the reviewer role:
- * without one the server's refusal opens the API key dialog.
+ * without one the server's refusal opens the API key dialog. Report and PDF give the saved case as one
+ * file (server/api/report.ts).
  */
 import { useEffect, useState } from 'react';
 import * as api from '../api';
+import { download } from '../download';
 import * as gs from '../graph-state';
 import { applyChangeMarks, ChangeMarks, linkKey, marksOf, NO_MARKS } from '../investigation-marks';
 import type { Point } from '../url-state';
@@ -122,6 +124,24 @@ export function InvestigationsPanel({ canvas, state, setHistory, positions, setP
       });
     });
 
+  // The case report: the HTML in a new tab (opened at the click, so no popup blocker stops it, and
+  // pointed at the file once fetched with the tab's key), the PDF downloaded.
+  const report = (inv: api.InvestigationSummary, format: 'html' | 'pdf') => {
+    const tab = format === 'html' ? window.open('', '_blank') : null;
+    return run(async () => {
+      try {
+        const { blob, name } = await api.caseReport(inv.id, format);
+        const url = URL.createObjectURL(blob);
+        if (tab) tab.location.href = url;
+        else download(name, url);
+        setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      } catch (e) {
+        tab?.close();
+        throw e;
+      }
+    });
+  };
+
   const remove = (inv: api.InvestigationSummary) =>
     run(async () => {
       if (!window.confirm(`Delete the saved investigation “${inv.name}”?`)) return;
@@ -223,6 +243,12 @@ export function InvestigationsPanel({ canvas, state, setHistory, positions, setP
                   </span>{' '}
                   <button onClick={() => void openOne(inv.id)} disabled={busy} data-testid="investigation-open">
                     Open
+                  </button>{' '}
+                  <button onClick={() => void report(inv, 'html')} disabled={busy} title="The case report: one HTML file that opens offline" data-testid="investigation-report">
+                    Report
+                  </button>{' '}
+                  <button onClick={() => void report(inv, 'pdf')} disabled={busy} title="The case report as PDF (where the server has Chromium)" data-testid="investigation-report-pdf">
+                    PDF
                   </button>{' '}
                   <button onClick={() => void remove(inv)} disabled={busy} aria-label={`Delete ${inv.name}`}>
                     Delete
