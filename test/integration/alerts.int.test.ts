@@ -3,7 +3,8 @@
  * hops from one of the 8 parties the 2024-05-03 release delists is watched (found from the data: the
  * delisted ids from the raw files, the hops from the loaded graph), and so is a party with nothing
  * around it; loading 2024-05-03 records an alert that names the delisting for the first and none for
- * the second, POSTs them to a webhook (a local server that fails once: retried, signed), and leaves
+ * the second, and an alert naming a newly designated party for a watch on the party its record is
+ * "Linked To"; POSTs them to a webhook (a local server that fails once: retried, signed), and leaves
  * the watches as they were. Watching needs the reviewer role.
  */
 import crypto from 'node:crypto';
@@ -143,6 +144,18 @@ test('a watch two hops from a party the next release delists gets an alert namin
     { same: [...older.keys()].filter((id) => newer.has(id) && JSON.stringify(older.get(id)) === JSON.stringify(newer.get(id))) },
   );
   expect(far).toBeDefined();
+  // A party a newly designated one is linked to: the first party of 2024-05-03 absent from 2024-04-26
+  // whose remarks say "Linked To: <name>" of a party listed in both (from the raw files).
+  const byName = new Map([...older.values()].filter((r) => newer.has(`ofac-${r[0]}`)).map((r) => [r[1], `ofac-${r[0]}`]));
+  const added = [...newer.keys()].filter((id) => !older.has(id)).sort();
+  let linked: { watched: string; added: string } | undefined;
+  for (const id of added) {
+    for (const m of (newer.get(id)![11] ?? '').matchAll(/Linked To: ([^.;]+)[.;]/g)) {
+      const to = byName.get(m[1].trim());
+      if (to && !linked) linked = { watched: to, added: id };
+    }
+  }
+  expect(linked).toBeDefined();
 
   // Watching needs the reviewer role.
   expect((await gql(WATCH, { id: near.watched, radius: 2 })).errors?.[0].extensions.code).toBe('UNAUTHENTICATED');
@@ -154,8 +167,9 @@ test('a watch two hops from a party the next release delists gets an alert namin
   expect(w1.data!.watch).toMatchObject({ id: near.watched, radius: 2, createdBy: 'rita reviewer' });
   const w2 = await gql(WATCH, { id: far.id }, KEYS.reviewer);
   expect(w2.data!.watch).toMatchObject({ id: far.id, radius: 2 });
+  expect((await gql(WATCH, { id: linked!.watched, radius: 1 }, KEYS.reviewer)).errors).toBeUndefined();
   const watchesBefore = (await gql(WATCHES, {}, KEYS.viewer)).data!.watches;
-  expect(watchesBefore.map((w: { id: string }) => w.id).sort()).toEqual([near.watched, far.id].sort());
+  expect(watchesBefore.map((w: { id: string }) => w.id).sort()).toEqual([...new Set([near.watched, far.id, linked!.watched])].sort());
 
   const hook = await webhook(1);
   Object.assign(process.env, { ALERT_WEBHOOK_URL: hook.url, ALERT_WEBHOOK_SECRET: SECRET, ALERT_WEBHOOK_BACKOFF_MS: '50' });
@@ -183,6 +197,13 @@ test('a watch two hops from a party the next release delists gets an alert namin
   expect(mine.filter((a) => a.kind === 'DELISTING').map((a) => a.partyId).sort()).toEqual(delisted.filter((id) => radius.has(id)));
   // Every alert is of a change that touches the radius.
   for (const a of mine) expect([a.partyId, a.otherId].some((id) => id && radius.has(id))).toBe(true);
+  // A party designated by 2024-05-03 and linked to a watched one: a designation alert names it, and the
+  // designations told are exactly the new parties within the radius (1), by the test's own walk.
+  const designations = alerts.filter((a) => a.watchId === linked!.watched && a.kind === 'DESIGNATION');
+  expect(designations.map((a) => a.partyId)).toContain(linked!.added);
+  expect(designations.find((a) => a.partyId === linked!.added)!.message).toContain(linked!.added);
+  const around = await partiesWithin(linked!.watched, 1);
+  expect(designations.map((a) => a.partyId).sort()).toEqual(added.filter((id) => around.has(id)));
 
   // The webhook: refused once, taken at the retry; the same body both times, signed with the secret.
   expect(hook.received).toHaveLength(2);
