@@ -4,7 +4,8 @@
  * with every request that is not the file itself aborted. Each part shows (title, releases, the canvas
  * picture, the parties, relationships, paths, ownership, notes, changes), the hostile name shows as text
  * and runs nothing, and no request was even attempted. The PDF route answers a %PDF file (Chromium is
- * installed wherever the e2e tests run). Screenshot: test-output/screenshots/case-report.png.
+ * installed wherever the e2e tests run). In the explorer, the Cases panel's Report button opens the same
+ * report in a new tab. Screenshot: test-output/screenshots/case-report.png.
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -19,7 +20,7 @@ import { Database } from '../../server/core/neo4j/database';
 import { REPO_ROOT } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
 import { LOAD_DEFAULTS, resetDatabase, testDatabase } from '../helpers';
-import { launchBrowser, screenshot } from './browser';
+import { buildClient, launchBrowser, screenshot, takeProblems, watchPage, type PageWatch } from './browser';
 
 const EXCERPT = path.join(REPO_ROOT, 'test', 'fixtures', 'ofac-sdn-2024-05-03-excerpt.csv');
 const REVIEW_KEY = 'e2e-case-report-review-key-0123456789';
@@ -35,6 +36,7 @@ let saved: string;
 const graphql = createGraphQLServer();
 
 beforeAll(async () => {
+  buildClient();
   db = testDatabase();
   await resetDatabase(db);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'case-report-e2e-'));
@@ -131,3 +133,27 @@ test('the PDF route answers a PDF printed by Chromium', async () => {
   const body = Buffer.from(await res.arrayBuffer());
   expect(body.subarray(0, 5).toString('latin1')).toBe('%PDF-');
 }, 120_000);
+
+test("the explorer's Report button opens the saved investigation's report in a new tab, and PDF downloads it", async () => {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const watches: PageWatch[] = [watchPage(page, origin, 'explorer')];
+  await page.goto(`${origin}/`);
+  await page.getByTestId('investigations-button').click();
+  const item = page.getByTestId('investigations-list').locator('li', { hasText: 'DPRK IT workers' });
+  await item.waitFor();
+  const [tab] = await Promise.all([page.waitForEvent('popup'), item.getByTestId('investigation-report').click()]);
+  watches.push(watchPage(tab, origin, 'report tab'));
+  await tab.waitForURL(/^blob:/);
+  await tab.locator('h1').waitFor();
+  await expect(tab.locator('h1').textContent()).resolves.toBe('DPRK IT workers');
+  await expect(tab.locator('#parties section.party').count()).resolves.toBe(CANVAS.length);
+  await expect(tab.locator('#picture g.node').count()).resolves.toBe(CANVAS.length);
+
+  const [download] = await Promise.all([page.waitForEvent('download'), item.getByTestId('investigation-report-pdf').click()]);
+  expect(download.suggestedFilename()).toBe(`case-report-${saved}.pdf`);
+  const pdf = path.join(tmp, 'downloaded.pdf');
+  await download.saveAs(pdf);
+  expect(fs.readFileSync(pdf).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+  expect(takeProblems(watches)).toEqual([]);
+  await page.close();
+}, 180_000);

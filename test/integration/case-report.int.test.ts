@@ -226,3 +226,19 @@ test(`the PDF is Chromium's print of the report where Chromium is installed (${c
     expect(error.message).toContain('Chromium');
   }
 }, 120_000);
+
+test('without Chromium (CHROMIUM_PATH naming no program) the PDF route answers 501 PDF_UNAVAILABLE, saying to use the HTML', async () => {
+  const before = process.env.CHROMIUM_PATH;
+  process.env.CHROMIUM_PATH = path.join(tmp, 'no-chromium-here');
+  try {
+    const res = await fetch(`${base}/api/investigations/${saved}/report.pdf`, { headers: { 'x-api-key': KEYS.viewer } });
+    expect(res.status).toBe(501);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('PDF_UNAVAILABLE');
+    expect(error.message).toContain(path.join(tmp, 'no-chromium-here'));
+    expect(error.message).toContain('report.html');
+  } finally {
+    if (before === undefined) delete process.env.CHROMIUM_PATH;
+    else process.env.CHROMIUM_PATH = before;
+  }
+});
