@@ -189,6 +189,7 @@ export const SETTINGS_DOC: Doc[] = [
     default: '25000',
     doc: 'Parties of the name index screening keeps prepared for scoring (about 2 KB each: 25,000 is about 50 MB; the demo lists have 16,000). After a load they are prepared in the background, a slice at a time, up to this number; beyond it the least recently screened are dropped. 0 prepares each candidate per screen',
   },
+  { env: 'CHROMIUM_PATH', default: '/usr/bin/chromium', doc: 'Chromium that prints case reports to PDF (GET /api/investigations/:id/report.pdf; the browser tests use it too); none there: that route answers 501 and the HTML report still works' },
   { env: 'ALERT_WEBHOOK_URL', default: '(unset)', doc: 'Where the alerts of each load are POSTed as JSON (http:// or https://); unset: alerts are only stored (GraphQL `alerts`) and printed by `npm run ingest`' },
   { env: 'ALERT_WEBHOOK_SECRET', default: '(unset)', doc: 'Shared secret the webhook POST is signed with (HMAC-SHA256 of the body in X-Sanctions-Graph-Signature: sha256=<hex>); required with ALERT_WEBHOOK_URL (alerts are never sent unsigned)' },
   { env: 'ALERT_WEBHOOK_RETRIES', default: '3', doc: 'Tries of a webhook POST after the first; a delivery that still fails is logged and kept on the alerts (delivered: false), never failing the load' },
@@ -357,6 +358,11 @@ export function alertWebhookSettings(env: NodeJS.ProcessEnv = process.env): Webh
     backoffMs: int(env, 'ALERT_WEBHOOK_BACKOFF_MS', 1000, 0, 600_000),
     timeoutMs: int(env, 'ALERT_WEBHOOK_TIMEOUT_MS', 10_000, 1, 600_000),
   };
+}
+
+/** CHROMIUM_PATH: the Chromium that prints case reports to PDF (server/core/report/pdf.ts). */
+export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CHROMIUM_PATH || '/usr/bin/chromium';
 }
 
 /** SCREEN_PREPARED_CANDIDATES (server/api/screen.ts preparedFromIndex): candidates kept prepared per name index. */

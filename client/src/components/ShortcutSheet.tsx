@@ -11,7 +11,7 @@ const TOOLS: { where: string; what: string }[] = [
   { where: 'Details: Ownership', what: "a company's share held by sanctioned parties under OFAC's or the EU's 50% rule, with the arithmetic; draws the chains" },
   { where: 'Details: Exposure', what: 'the nearest sanctioned parties within N hops, with the evidence path' },
   { where: 'As of (toolbar)', what: 'read the network as the loaded releases stood on a date (empty: today)' },
-  { where: 'Cases ▾ (toolbar)', what: 'save the canvas under a name with notes; reopened later, it marks what changed since' },
+  { where: 'Cases ▾ (toolbar)', what: 'save the canvas under a name with notes; reopened later, it marks what changed since; Report: the case as one HTML file (or PDF)' },
   { where: 'Watch / Alerts', what: 'watch a party (details panel); each load records the changes within 2 hops as alerts (toolbar badge)' },
   { where: 'Screen (toolbar)', what: 'screen a name, identifier or a whole CSV file against the lists, with exposure' },
 ];

@@ -4,14 +4,14 @@
  * (mkdtemp: mode 0700) removed afterwards whatever happens. Without Chromium the report is the HTML only:
  * the route answers 501 (NoPdfError) saying so.
  *
- * CHROMIUM_PATH (default /usr/bin/chromium) is read here: it is the same variable the e2e tests use, and
- * belongs in settings.ts with the others (reported to the lead; not this module's file).
+ * CHROMIUM_PATH (settings.ts, default /usr/bin/chromium) names it: the same variable the e2e tests use.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { chromiumPath } from '../settings';
 
 /** No Chromium on this server: the PDF cannot be made (the HTML can). */
 export class NoPdfError extends AppError {
@@ -21,9 +21,7 @@ export class NoPdfError extends AppError {
 
 export const PDF_TIMEOUT_MS = 60_000;
 
-export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
-  return env.CHROMIUM_PATH || '/usr/bin/chromium';
-}
+export { chromiumPath };
 
 export function pdfAvailable(chromium = chromiumPath()): boolean {
   try {
