@@ -173,6 +173,8 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
     );
   }
   const e = entity;
+  // Once read, the entity's (read as of the toolbar's date); the canvas node was read when it was drawn.
+  const delistedOn = e ? e.delistedOn : node.delistedOn;
   return (
     <section className="details" aria-label="Details" data-testid="details">
       <h2>
@@ -182,8 +184,8 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
         <span className="tag">{node.kind}</span>
         {node.placeholder ? (
           <span className="tag warn">referenced only: not listed itself</span>
-        ) : node.delistedOn ? (
-          <span className="tag muted">delisted {node.delistedOn}</span>
+        ) : delistedOn ? (
+          <span className="tag muted">delisted {delistedOn}</span>
         ) : (
           <span className="tag sanctioned">listed</span>
         )}
