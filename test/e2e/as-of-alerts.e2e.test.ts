@@ -7,7 +7,8 @@
  * As of: EMPEROR AVIATION LTD opened with the date 2024-04-30 reads as listed (in ofac-sdn, no delisting),
  * with the date cleared (today) as delisted; the entity request carries `asOf` only when a date is set.
  * Alerts: MOUKALLED watched from its details (the tab's reviewer key), the next release loaded, the badge
- * counts the API's alerts after a reload and its list names the parties the load designated around him.
+ * counts the API's alerts after a reload and its list names the parties the load designated around him
+ * (and reads in the dark theme).
  * Screenshots: test-output/screenshots/as-of.png and alerts.png.
  */
 import fs from 'node:fs';
@@ -133,6 +134,19 @@ async function openDetails(page: Page, id: string): Promise<Record<string, unkno
   return (JSON.parse(res.request().postData()!) as { variables: Record<string, unknown> }).variables;
 }
 
+/** WCAG contrast ratio of two CSS rgb()/rgba() colours (opaque ones: what getComputedStyle gives here). */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r, g, bl] = (css.match(/[\d.]+/g) ?? []).slice(0, 3).map((v) => {
+      const c = +v / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 /** The party's status tags in the details panel: its kind, then listed / delisted DATE / referenced only. */
 async function statusTags(page: Page): Promise<string[]> {
   return page.getByTestId('details').locator('.status-tags .tag').allTextContents();
@@ -234,5 +248,14 @@ test('Watch in the details panel, then a load of the next release: after a reloa
   // Seen: the badge no longer counts them.
   await page.getByTestId('alerts-button').click();
   await expect(page.getByTestId('alerts-button').textContent()).resolves.toBe('Alerts');
+
+  // In the dark theme the list reads too: its text contrasts with its background (WCAG AA, 4.5:1).
+  await page.getByRole('button', { name: /Switch to dark theme/ }).click();
+  await page.getByTestId('alerts-button').click();
+  const [fg, bg] = await list.locator('li').first().evaluate((li) => {
+    const css = (e: Element) => (globalThis as unknown as { getComputedStyle(e: Element): { color: string; backgroundColor: string } }).getComputedStyle(e);
+    return [css(li).color, css(li.parentElement!).backgroundColor];
+  });
+  expect({ fg, bg, contrast: contrast(fg, bg) >= 4.5 }).toEqual({ fg, bg, contrast: true });
   await page.close();
 }, 300_000);

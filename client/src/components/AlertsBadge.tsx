@@ -18,9 +18,12 @@ const LIST_STYLE: React.CSSProperties = {
   overflowY: 'auto',
   margin: 0,
   padding: '0.5rem 0.5rem 0.5rem 1.5rem',
-  background: 'white',
-  border: '1px solid #ccc',
-  boxShadow: '0 2px 6px rgba(0,0,0,0.2)',
+  // The theme's colours (app.css): a fixed white stayed white under the dark theme's light text.
+  background: 'var(--panel)',
+  color: 'var(--text)',
+  border: '1px solid var(--border)',
+  borderRadius: 8,
+  boxShadow: 'var(--shadow)',
 };
 
 export function AlertsBadge() {
