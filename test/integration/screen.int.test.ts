@@ -341,13 +341,17 @@ test('a store loaded before E.164 keys: its old phone key is still found, and th
   const before = await screen({ identifiers: [{ value: '+86 136 2158 3465' }] });
   expect(before.matches.map((m) => m.entity.id)).toEqual(['ofac-28263']);
   expect(before.identifiers[0].value).toMatch(/found phone:8613621583465/);
-  // The loader MERGEs identifiers by key: the release re-states the phone under the new key, the
-  // relationship to the old node is replaced, and the old node, left with no holder, is deleted.
+  // The loader MERGEs identifiers by key: the release re-states the phone under the new key, and the
+  // relationship to the old node is replaced: kept only as history (PAST_HAS_IDENTIFIER, for reads as
+  // of an earlier date), so the old node has no holder today.
   await ingest(db, { ...LOAD_DEFAULTS, paths: [path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv')], release: '2024-05-03' });
-  const keys = await db.runWrite<{ id: string; holders: number }>(
-    "MATCH (i:Identifier) WHERE i.id IN ['phone:8613621583465', 'phone:+8613621583465'] RETURN i.id AS id, COUNT { (i)<-[:HAS_IDENTIFIER]-() } AS holders",
+  const keys = await db.runWrite<{ id: string; holders: number; past: number }>(
+    "MATCH (i:Identifier) WHERE i.id IN ['phone:8613621583465', 'phone:+8613621583465'] RETURN i.id AS id, COUNT { (i)<-[:HAS_IDENTIFIER]-() } AS holders, COUNT { (i)<-[:PAST_HAS_IDENTIFIER]-() } AS past ORDER BY id",
   );
-  expect(keys).toEqual([{ id: 'phone:+8613621583465', holders: 1 }]);
+  expect(keys).toEqual([
+    { id: 'phone:+8613621583465', holders: 1, past: 0 },
+    { id: 'phone:8613621583465', holders: 0, past: 1 },
+  ]);
   const after = await screen({ identifiers: [{ value: '+86 136 2158 3465' }] });
   expect(after.matches.map((m) => m.entity.id)).toEqual(['ofac-28263']);
   expect(after.identifiers[0].value).toMatch(/found phone:\+8613621583465,/);
