@@ -6,7 +6,8 @@
  *
  * As of: EMPEROR AVIATION LTD opened with the date 2024-04-30 reads as listed (in ofac-sdn, no delisting),
  * with the date cleared (today) as delisted; the entity request carries `asOf` only when a date is set.
- * Alerts: MOUKALLED watched from its details (the tab's reviewer key), the next release loaded, the badge
+ * Alerts: Watch without a key shows the server's refusal and watches nothing; MOUKALLED watched from his
+ * details with the tab's reviewer key, the next release loaded, the badge
  * counts the API's alerts after a reload and its list names the parties the load designated around him
  * (and reads in the dark theme).
  * Screenshots: test-output/screenshots/as-of.png and alerts.png.
@@ -214,6 +215,24 @@ test('Watch in the details panel, then a load of the next release: after a reloa
   const { older, newer, added } = releases();
   expect(added.length).toBeGreaterThan(0);
   await loadOlder(older);
+
+  // Without a key in the tab, Watch says why the server refused (as the API says it) and nothing is watched.
+  const refused = (await (
+    await fetch(`${origin}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `mutation { watch(id: "${MOUKALLED}", radius: 2) { id } }` }) })
+  ).json()) as { errors: { message: string; extensions: { code: string } }[] };
+  expect(refused.errors[0].extensions.code).toBe('UNAUTHENTICATED');
+  const keyless = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  const keylessWatch = watchPage(keyless, origin, 'alerts-keyless');
+  // The refusal is an HTTP 401, which the browser logs.
+  keylessWatch.allowed.push(/status of 401 \(Unauthorized\)/);
+  watches.push(keylessWatch);
+  await keyless.goto(`${origin}/#${encodeUrlState({ ...EMPTY_URL_STATE, nodes: [MOUKALLED] })}`);
+  await waitForCanvas(keyless, [MOUKALLED]);
+  await openDetails(keyless, MOUKALLED);
+  await keyless.getByTestId('watch-button').click();
+  await keyless.getByTestId('watch-button').getByText(refused.errors[0].message).waitFor();
+  expect((await api<{ watches: unknown[] }>('{ watches { id } }')).watches).toEqual([]);
+  await keyless.close();
 
   const page = await newPage('alerts');
   await page.goto(`${origin}/#${encodeUrlState({ ...EMPTY_URL_STATE, nodes: [MOUKALLED] })}`);
