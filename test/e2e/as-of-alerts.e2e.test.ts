@@ -7,9 +7,8 @@
  * As of: EMPEROR AVIATION LTD opened with the date 2024-04-30 reads as listed (in ofac-sdn, no delisting),
  * with the date cleared (today) as delisted; the entity request carries `asOf` only when a date is set.
  * Alerts: Watch without a key shows the server's refusal and watches nothing; MOUKALLED watched from his
- * details with the tab's reviewer key, the next release loaded, the badge
- * counts the API's alerts after a reload and its list names the parties the load designated around him
- * (and reads in the dark theme).
+ * details with the tab's reviewer key, the next release loaded, the badge counts the API's alerts after a
+ * reload and its list names the parties the load designated around him (and reads in the dark theme).
  * Screenshots: test-output/screenshots/as-of.png and alerts.png.
  */
 import fs from 'node:fs';
@@ -238,8 +237,11 @@ test('Watch in the details panel, then a load of the next release: after a reloa
   await page.goto(`${origin}/#${encodeUrlState({ ...EMPTY_URL_STATE, nodes: [MOUKALLED] })}`);
   await waitForCanvas(page, [MOUKALLED]);
   await waitForLayout(page);
-  // No alerts yet.
+  // No alerts yet: the list says so and where to watch from.
   await expect(page.getByTestId('alerts-button').textContent()).resolves.toBe('Alerts');
+  await page.getByTestId('alerts-button').click();
+  await expect(page.getByRole('list', { name: 'Alerts' }).textContent()).resolves.toBe('No alerts. Watch a party (Watch in its details) to be told of changes around it after each load.');
+  await page.getByTestId('alerts-button').click();
   await openDetails(page, MOUKALLED);
   await page.getByTestId('watch-button').click();
   await page.getByTestId('watch-button').getByText('Watched (radius 2)').waitFor();

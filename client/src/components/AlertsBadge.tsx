@@ -28,6 +28,8 @@ const LIST_STYLE: React.CSSProperties = {
 
 export function AlertsBadge() {
   const [items, setItems] = useState<AlertItem[]>([]);
+  // Why they could not be read: said in the list rather than "No alerts", which would read as none.
+  const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState<string>(() => localStorage.getItem(SEEN_KEY) ?? '');
   useEffect(() => {
@@ -35,7 +37,7 @@ export function AlertsBadge() {
     api
       .alerts(50)
       .then((page) => setItems(page.alerts))
-      .catch(() => setItems([]));
+      .catch((e: unknown) => setError(api.describeError(e)));
   }, []);
   const unseen = items.filter((a) => a.id > seen).length;
   const toggle = () => {
@@ -53,7 +55,8 @@ export function AlertsBadge() {
       </button>
       {open && (
         <ul className="alerts-list" role="list" aria-label="Alerts" style={LIST_STYLE}>
-          {items.length === 0 && <li>No alerts. Watch a party (GraphQL: watch) to be told of changes around it after each load.</li>}
+          {error && <li className="error">Alerts could not be read: {error}</li>}
+          {!error && items.length === 0 && <li>No alerts. Watch a party (Watch in its details) to be told of changes around it after each load.</li>}
           {items.map((a) => (
             <li key={a.id} title={`${a.kind}, load ${a.load} (${a.release}), ${a.createdAt}`}>
               {a.message}
