@@ -282,8 +282,15 @@ let asOfDate: string | null = null;
 export function asOf(): string | null {
   return asOfDate;
 }
+const asOfListeners = new Set<() => void>();
 export function setAsOf(date: string | null): void {
   asOfDate = date || null;
+  for (const f of asOfListeners) f();
+}
+/** Called whenever the date changes (hooks/useAsOfDate.ts: what is open is read again as of it). */
+export function subscribeAsOf(f: () => void): () => void {
+  asOfListeners.add(f);
+  return () => asOfListeners.delete(f);
 }
 /** The `asOf` variable, only when a date is set: a read of today sends what it sent before dates existed. */
 function asOfVariable(): { asOf?: string } {

@@ -152,7 +152,7 @@ async function statusTags(page: Page): Promise<string[]> {
   return page.getByTestId('details').locator('.status-tags .tag').allTextContents();
 }
 
-test('As of 2024-04-30 a party delisted on 2024-05-03 reads as listed in its dataset; with the date cleared, as delisted; asOf is sent only when set', async () => {
+test('As of 2024-04-30 a party delisted on 2024-05-03 reads as listed in its dataset; with the date cleared, as delisted; set again, the open details follow; asOf is sent only when set', async () => {
   const { older, newer, delisted } = releases();
   expect(delisted).toContain(EMPEROR);
   await loadOlder(older);
@@ -202,9 +202,18 @@ test('As of 2024-04-30 a party delisted on 2024-05-03 reads as listed in its dat
   expect(delistedText).toContain(`Delisted${now.delistedOn}`);
   expect(delistedText).toContain('Datasetsnone currently');
   expect((await statusTags(page)).slice(1)).toEqual([`delisted ${now.delistedOn}`]);
-  // Of every entity request sent, only the one made with the date carried it.
+  // The date set again while the details are open: they are read again as of it, without reopening.
+  await page.getByTestId('as-of').fill('2024-04-30');
+  await page.getByTestId('as-of').blur();
+  for (let i = 0; (await statusTags(page)).slice(1)[0] !== 'listed'; i++) {
+    if (i > 100) throw new Error(`the open details were not read again as of 2024-04-30: ${JSON.stringify(await statusTags(page))}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  expect(await detailsText(page)).toContain(`Datasets${then.datasets.join(', ')}`);
+  // Of every entity request sent, only those made with the date carried it: opened with the date, read
+  // again when it was cleared (the details were open), opened again without it, read again with it.
   const entityReads = sent.filter((s) => s.query.includes('query Entity('));
-  expect(entityReads.map((s) => s.variables.asOf ?? null)).toEqual(['2024-04-30', null]);
+  expect(entityReads.map((s) => s.variables.asOf ?? null)).toEqual(['2024-04-30', null, null, '2024-04-30']);
   // The panel's last read (how many share each identifier) answered before the next test resets the store.
   await page.getByTestId('details').locator('[data-shared]').first().waitFor();
   await page.close();

@@ -1,7 +1,8 @@
 /**
  * The explorer's date control: the network as of a date (the API's `asOf` on entity, neighborhood and
- * paths; api.ts setAsOf). Empty: today. What is on the canvas stays as it was read; expanding, the
- * details panel and path searches read as of the date from then on.
+ * paths; api.ts setAsOf). Empty: today. What is on the canvas stays as it was read; the open details are
+ * read again as of the new date (hooks/useAsOfDate.ts), and expanding and path searches read as of it
+ * from then on.
  */
 import { useState } from 'react';
 import { asOf, setAsOf } from '../api';
@@ -9,7 +10,7 @@ import { asOf, setAsOf } from '../api';
 export function AsOfControl({ onChange }: { onChange?(date: string | null): void }) {
   const [value, setValue] = useState(asOf() ?? '');
   return (
-    <label className="as-of" title="Read the network as it stood on this date (empty: today); applies to what you expand, open or search paths for next">
+    <label className="as-of" title="Read the network as it stood on this date (empty: today); applies to the open details and to what you expand, open or search paths for next">
       As of
       <input
         type="date"

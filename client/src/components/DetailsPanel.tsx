@@ -13,6 +13,7 @@ import { Facts } from './Facts';
 import { ExposureList } from './ExposureList';
 import { OwnershipPanel } from './OwnershipPanel';
 import { WatchButton } from './AlertsBadge';
+import { useAsOfDate } from '../hooks/useAsOfDate';
 
 interface Props {
   node: api.GraphNode | null;
@@ -100,6 +101,8 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
 
   // Details are read for a party (a node's id fixes its kind).
   const partyId = node && isPartyKind(node.kind) ? node.id : null;
+  // Read again when the toolbar's date changes: the party as of the new date.
+  const asOfDate = useAsOfDate();
   useEffect(() => {
     setEntity(null);
     setError(null);
@@ -114,7 +117,7 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
     return () => {
       live = false;
     };
-  }, [partyId]);
+  }, [partyId, asOfDate]);
 
   if (edge) {
     const legend = REL_TYPES[edge.edge.type as keyof typeof REL_TYPES];
