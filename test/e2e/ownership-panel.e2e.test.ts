@@ -115,7 +115,7 @@ test('a company: total, verdict and a row per chain with its arithmetic, as the 
   for (const owner of owners) expect(edges).toContain(`${owner}>${CST}:OWNERSHIP`);
 });
 
-test('another date: a stake without a percentage is a "share unknown" row and the verdict is open; the EU rule', async () => {
+test('another date (its own or the toolbar\'s): a stake without a percentage is a "share unknown" row and the verdict is open; the EU rule', async () => {
   await openCst();
   await table('BLOCKED');
   await page.getByTestId('ownership-asof').fill('2016-01-01');
@@ -127,6 +127,13 @@ test('another date: a stake without a percentage is a "share unknown" row and th
   expect(shown).toEqual(expected.chains.map((c) => ({ owner: c.path.nodes[0].id, unknown: true, cells: [expect.any(String), 'share unknown', c.arithmetic] })));
 
   await page.getByTestId('ownership-asof').fill('');
+  await table('BLOCKED');
+  // The toolbar's As of date is the table's too: set there, the table reads as of it.
+  await page.getByTestId('as-of').fill('2016-01-01');
+  await table('POSSIBLY');
+  expect(await page.getByTestId('ownership-asof').inputValue()).toBe('2016-01-01');
+  await page.getByTestId('as-of').fill('');
+  await table('BLOCKED');
   await page.getByTestId('ownership-rule-EU').click();
   const eu = await apiOwnership('EU', null);
   o = await table(eu.verdict);

@@ -7,6 +7,7 @@
  */
 import { useEffect, useState } from 'react';
 import * as api from '../api';
+import { useAsOfDate } from '../hooks/useAsOfDate';
 
 interface Props {
   node: api.GraphNode;
@@ -34,7 +35,10 @@ export function verdictText(o: Pick<api.Ownership, 'verdict' | 'rule'>): string 
 
 export function OwnershipPanel({ node, onShow }: Props) {
   const [rule, setRule] = useState<Rule>('OFAC');
-  const [asOf, setAsOf] = useState('');
+  // The toolbar's As of date by default (and whenever it changes); its own input may set another.
+  const toolbarDate = useAsOfDate();
+  const [asOf, setAsOf] = useState(toolbarDate ?? '');
+  useEffect(() => setAsOf(toolbarDate ?? ''), [toolbarDate]);
   const [answer, setAnswer] = useState<{ key: string; ownership: api.Ownership } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const key = `${node.id}|${rule}|${asOf}`;
