@@ -34,6 +34,10 @@ import { useServerReadiness } from './hooks/useServerReadiness';
 import { useShortcuts } from './hooks/useShortcuts';
 import { useTheme } from './hooks/useTheme';
 import { useUrlState } from './hooks/useUrlState';
+import { useGrouping } from './hooks/useGrouping';
+import { GroupActions } from './components/GroupActions';
+import { useProgramHubs } from './hooks/useProgramHubs';
+import { expansionTypes, remainingOf } from './program-badges';
 
 type Tab = 'search' | 'paths';
 
@@ -61,9 +65,13 @@ export function App() {
   const canvas = useRef<CanvasHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
-  const inv = useInvestigation(types, setNotice);
+  // Programs as badges (the default): expansions leave program membership out (program-badges.ts).
+  const programHubs = !!canvasFilter.programHubs;
+  const inv = useInvestigation(expansionTypes(types, programHubs), setNotice);
+  const programs = useProgramHubs(inv, programHubs);
   const { state, history, setHistory, change } = inv;
   const paths = usePathSearch(inv.addPaths, inv.addIds);
+  const grouping = useGrouping(state, setNotice);
 
   useUrlState(
     !!datasets,
@@ -77,14 +85,18 @@ export function App() {
       path: paths.results && paths.query.from && paths.query.to ? { from: paths.query.from.id, to: paths.query.to.id, mode: paths.query.mode, maxHops: paths.query.maxHops } : null,
       selected: null,
       positions,
+      hubs: programHubs,
+      groups: grouping.groups,
     },
     restoring,
     (u: UrlState) => {
       if (u.layout && LAYOUTS.some((l) => l.name === u.layout)) setLayout(u.layout);
       setTypes(u.types); // decodeUrlState keeps only the model's relationship types
+      setCanvasFilter((f) => ({ ...f, programHubs: !!u.hubs }));
       paths.reset();
       // A link without positions (made before they were kept) lays its nodes out anew.
       setPositions(u.positions ?? {});
+      grouping.setGroups(u.groups ?? []);
       if (u.positions) canvas.current?.place(u.positions);
       if (!u.nodes.length) {
         setHistory((h) => gs.commit(h, gs.EMPTY));
@@ -154,7 +166,7 @@ export function App() {
   const edge = selection.edge ? state.edges[selection.edge] : undefined;
   const selectedEnd: PathEnd | null = primary && isPartyKind(primary.kind) ? { id: primary.id, name: primary.label } : null;
 
-  const expandSelected = () => selectedNodes.length && void inv.expandAll(selectedNodes);
+  const expandSelected = () => selectedNodes.length && void programs.expandAll(selectedNodes);
   const remove = () => selectedNodes.length && change((s) => gs.removeNodes(s, selectedNodes));
   const hide = () => selectedNodes.length && change((s) => gs.hideNodes(s, selectedNodes));
   const pin = () => selectedNodes.length && change((s) => gs.togglePin(s, selectedNodes));
@@ -174,6 +186,8 @@ export function App() {
     clearSelection: () => canvas.current?.clearSelection(),
     help: () => setHelp(true),
     screen: () => setScreenOpen((o) => !o),
+    group: () => grouping.group(selection.nodes),
+    ungroup: () => grouping.ungroup(selection.nodes),
   });
 
   const timelineItems = useMemo(
@@ -297,9 +311,11 @@ export function App() {
               highlight={highlight}
               timelineIds={timeline.ids}
               onSelect={(nodes, edgeId) => setSelection({ nodes, edge: edgeId })}
-              onExpand={(id) => void inv.expand(id)}
+              onExpand={(id) => void programs.expand(id)}
               positions={positions}
               onPositions={(p) => setPositions((prev) => ({ ...prev, ...p }))}
+              groups={grouping.groups}
+              onToggleGroup={grouping.toggle}
             />
             {nodeCount === 0 && !restoring && <EmptyState onTry={(id, name) => void addEntity(id, name)} />}
             {(inv.busy || restoring) && (
@@ -320,17 +336,20 @@ export function App() {
           <DetailsPanel
             node={edge ? null : primary}
             edge={edge ? { edge, source: state.nodes[edge.source]?.label ?? edge.source, target: state.nodes[edge.target]?.label ?? edge.target } : null}
-            remaining={primary ? gs.remaining(state, primary.id) : 0}
-            onShowShared={(id) => void inv.showShared(id)}
-            onExpand={(id) => void inv.expand(id)}
+            remaining={primary ? remainingOf(state, primary.id, programHubs) : 0}
+            onShowShared={(id) => void (state.nodes[id]?.kind === 'Program' ? programs.showColisted(id) : inv.showShared(id))}
+            onShowColisted={(program) => void programs.showColisted(program)}
+            onExpand={(id) => void programs.expand(id)}
             onShowMatch={(id, other) => void inv.showMatch(id, other)}
             onShowExposure={(x) => void showOnCanvas(x.path.nodes.map((n) => n.id), null, `Path to ${x.entity.name} (${x.distance} ${x.distance === 1 ? 'hop' : 'hops'})`)}
             onShowChains={(ids, what) => void showOnCanvas(ids, null, what)}
+            onGroupLinked={grouping.groupLinked}
             onUseInPath={(id, end) => {
               paths.setQuery({ ...paths.query, [end]: { id, name: state.nodes[id]?.label ?? id } });
               setTab('paths');
             }}
           />
+          <GroupActions selected={selection.nodes} groups={grouping.groups} onGroup={() => grouping.group(selection.nodes)} onUngroup={() => grouping.ungroup(selection.nodes)} onToggle={grouping.toggle} />
           {selectedNodes.length > 1 && <p className="muted multi">{selectedNodes.length} nodes selected: Expand, Hide, Pin and Remove apply to all of them.</p>}
         </aside>
       </main>

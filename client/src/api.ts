@@ -84,7 +84,7 @@ export function describeError(err: unknown): string {
  */
 const GRAPH_NODE_FIELDS = /* GraphQL */ `
   fragment GraphNodeFields on GraphNode {
-    id kind label degree placeholder delistedOn listedOn programs
+    id kind label degree placeholder delistedOn listedOn programs datasets
   }
 `;
 const GRAPH_EDGE_FIELDS = /* GraphQL */ `

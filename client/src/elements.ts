@@ -5,6 +5,8 @@
  */
 import type { ElementDefinition } from 'cytoscape';
 import { Investigation, remainingAll } from './graph-state';
+import { isPartyKind } from '../../server/core/model';
+import { badgeLine, programLinksOff } from './program-badges';
 
 /** Above this many nodes, layouts do not animate and the canvas drops detail while panning. */
 export const LARGE_GRAPH = 400;
@@ -42,25 +44,41 @@ export interface CanvasFilter {
   listedTo?: string | null;
   /** Datasets whose relationships are hidden (GraphEdge.dataset: the list that states each one). */
   datasets?: string[];
+  /**
+   * Datasets whose parties are hidden: a party goes when every dataset that lists (or listed) it is
+   * among these (GraphNode.datasets); a party only referenced (no dataset) and fact nodes stay.
+   */
+  partyDatasets?: string[];
+  /**
+   * How programs are drawn (a view choice, kept in the link: url-state.ts `hubs`): false (the default)
+   * as badges on their parties ("[DPRK2]" under the name, program-badges.ts), true as hub nodes linked
+   * to their members, as expansions brought them before badges.
+   */
+  programHubs?: boolean;
 }
 export const NO_FILTER: CanvasFilter = { kinds: [], programs: [] };
 
 /**
- * The nodes a canvas filter hides: those of a hidden kind, a hidden program's own node, and parties every
- * one of whose programs is hidden (a party also listed under a shown program stays).
+ * The nodes a canvas filter hides: those of a hidden kind, a hidden program's own node, parties every
+ * one of whose programs is hidden (a party also listed under a shown program stays), and parties every
+ * one of whose datasets is hidden (a party also on a shown list stays).
  */
 export function filteredOut(state: Investigation, filter: CanvasFilter): Set<string> {
   const out = new Set<string>();
   const from = filter.listedFrom || null;
   const to = filter.listedTo || null;
-  if (!filter.kinds.length && !filter.programs.length && !from && !to) return out;
+  if (!filter.kinds.length && !filter.programs.length && !filter.partyDatasets?.length && !from && !to) return out;
   const kinds = new Set(filter.kinds);
   const programs = new Set(filter.programs);
+  const datasets = new Set(filter.partyDatasets ?? []);
   for (const id of state.order) {
     const n = state.nodes[id];
     const hiddenProgram = n.kind === 'Program' && programs.has(n.label);
     const allProgramsHidden = n.programs.length > 0 && n.programs.every((p) => programs.has(p));
-    if (kinds.has(n.kind) || hiddenProgram || allProgramsHidden || !listedWithin(n.listedOn, from, to)) out.add(id);
+    // `?? []`: a node kept from before the API returned datasets (an older state) is judged on nothing.
+    const ds = n.datasets ?? [];
+    const allDatasetsHidden = datasets.size > 0 && isPartyKind(n.kind) && ds.length > 0 && ds.every((d) => datasets.has(d));
+    if (kinds.has(n.kind) || hiddenProgram || allProgramsHidden || allDatasetsHidden || !listedWithin(n.listedOn, from, to)) out.add(id);
   }
   return out;
 }
@@ -85,19 +103,24 @@ function edgeFilteredOut(e: { dataset?: string | null }, filter: CanvasFilter): 
 export function desiredElements(state: Investigation, types: string[], filter: CanvasFilter = NO_FILTER): ElementDefinition[] {
   const hidden = new Set([...state.hidden, ...filteredOut(state, filter)]);
   const left = remainingAll(state);
+  // Programs as badges: a party's program relationships are on its label, not left to expand.
+  const badges = !filter.programHubs;
+  const programsOff = badges ? programLinksOff(state) : {};
   const facts = factTypes(state);
   const out: ElementDefinition[] = [];
   for (const id of state.order) {
     if (hidden.has(id)) continue;
     const n = state.nodes[id];
-    const more = left[id];
+    const more = Math.max(0, left[id] - (programsOff[id] ?? 0));
     const expanded = state.expanded.includes(id);
     // Unexpanded nodes say how much there is to expand; expanded ones with more left get a handle.
-    const label = facts[id] ? `${facts[id]}: ${n.label}` : n.label;
+    const named = facts[id] ? `${facts[id]}: ${n.label}` : n.label;
+    const badge = badges ? badgeLine(n.programs) : '';
+    const label = badge ? `${named}\n${badge}` : named;
     const display = !expanded && more > 0 ? `${label}\n(+${more})` : label;
     out.push({
       group: 'nodes',
-      data: { id, kind: n.kind, label: n.label, display, degree: n.degree, placeholder: n.placeholder, delisted: !!n.delistedOn, remaining: more },
+      data: { id, kind: n.kind, label: n.label, display, degree: n.degree, placeholder: n.placeholder, delisted: !!n.delistedOn, remaining: more, ...(badge ? { badges: badge } : {}) },
     });
     if (expanded && more > 0) {
       out.push({ group: 'nodes', data: { id: moreId(id), display: `+${more} more`, of: id, degree: 1 }, classes: 'more' });

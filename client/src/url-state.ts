@@ -1,11 +1,13 @@
 /**
  * The investigation in the URL, so a copied link restores the same graph: the node ids on the canvas
  * (restored exactly through the API's `subgraph` query), which were expanded, hidden or pinned, the
- * relationship-type filter, the layout, a path search and where each node was on the canvas. Kept in
+ * relationship-type filter, the layout, a path search, whether programs are drawn as hubs and where each
+ * node was on the canvas. Kept in
  * the fragment (#...), which browsers do not send to servers or log.
  */
 import { isAllowedRelType } from '../../server/core/model';
 import type { PathMode } from './api';
+import { decodeGroups, encodeGroup, Group } from './grouping';
 
 export interface UrlState {
   nodes: string[];
@@ -22,6 +24,13 @@ export interface UrlState {
    * pixel at zoom 1), by id; absent in links made before positions were kept, which then lay out anew.
    */
   positions?: Record<string, Point>;
+  /**
+   * Programs drawn as hub nodes (the "Programs as hubs" choice) instead of badges on their parties;
+   * absent or false: badges, the default (so links made before the choice open with badges).
+   */
+  hubs?: boolean;
+  /** Groups drawn as one node or as a compound node (grouping.ts); absent or empty: none. */
+  groups?: Group[];
 }
 
 export interface Point {
@@ -82,7 +91,15 @@ export function encodeUrlState(s: UrlState): string {
   if (s.selected) p.set('sel', s.selected);
   const pos = s.positions ? encodePositions(s.nodes, s.positions) : '';
   if (pos) p.set('p', pos);
+  for (const g of s.groups ?? []) p.append('g', encodeGroup(g));
+  if (s.hubs) p.set('hubs', '1');
   return p.toString();
+}
+
+/** The link's groups, as a field only when there are some (links without groups read as before). */
+function groupsOf(raws: string[], nodes: string[]): { groups?: Group[] } {
+  const groups = decodeGroups(raws, nodes);
+  return groups.length ? { groups } : {};
 }
 
 export function decodeUrlState(hash: string): UrlState {
@@ -104,5 +121,7 @@ export function decodeUrlState(hash: string): UrlState {
     path,
     selected: p.get('sel'),
     ...(positions ? { positions } : {}),
+    ...groupsOf(p.getAll('g'), nodes),
+    ...(p.get('hubs') === '1' ? { hubs: true } : {}),
   };
 }

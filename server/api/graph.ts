@@ -25,6 +25,7 @@ export interface NodeRow {
   delistedOn: string | null;
   listedOn: string | null;
   programs: string[];
+  datasets: string[];
 }
 
 /** Its kind: a party's own, or the fact kind (Address, Identifier, Program) its label says. */
@@ -36,7 +37,16 @@ function nodeKind(r: NodeRow): NodeKind {
 }
 
 export function toGraphNode(r: NodeRow): GraphNode {
-  return { id: r.id, kind: nodeKind(r), label: r.label, degree: r.degree, placeholder: r.placeholder, delistedOn: r.delistedOn, listedOn: r.listedOn, programs: r.programs };
+  return { id: r.id, kind: nodeKind(r), label: r.label, degree: r.degree, placeholder: r.placeholder, delistedOn: r.delistedOn, listedOn: r.listedOn, programs: r.programs, datasets: r.datasets };
+}
+
+/**
+ * The rows' nodes, less any row with no label: a node deleted by a load's cleanup while this read ran
+ * (the read matched it by element id, then saw it without its labels) is gone, not a node of an unknown
+ * kind, so it is left out rather than failing the whole request with a server error.
+ */
+export function toGraphNodes(rows: NodeRow[]): GraphNode[] {
+  return rows.filter((r) => r.labels.length > 0).map(toGraphNode);
 }
 
 /** How api-neighborhood-hop ranks a neighbour by its label: parties (0) first, then each fact kind's rank. */
@@ -47,7 +57,7 @@ async function subgraphOf(db: Database, eids: string[], types: string[] | null, 
   const edges = await db.read<GraphEdge>('api-subgraph-edges', { eids, types });
   const order = new Map(eids.map((e, i) => [e, i]));
   nodes.sort((a, b) => order.get(a.eid)! - order.get(b.eid)!);
-  return { nodes: nodes.map(toGraphNode), edges, truncated };
+  return { nodes: toGraphNodes(nodes), edges, truncated };
 }
 
 export async function neighborhood(

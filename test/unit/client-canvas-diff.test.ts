@@ -5,7 +5,7 @@
  */
 import cytoscape, { Core, ElementDefinition } from 'cytoscape';
 import { applyHighlight, applyPatch, diffElements, markTimeline, UNPLACED } from '../../client/src/canvas-diff';
-import { desiredElements, moreId } from '../../client/src/elements';
+import { desiredElements, moreId, NO_FILTER } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';
 import { ALIS, CHINYONG, CHINYONG_1HOP, DPRK2, E, JON, N, PIONEER } from './client-fixtures';
 
@@ -15,9 +15,12 @@ beforeEach(() => {
 });
 afterEach(() => cy.destroy());
 
+/** Programs drawn as hubs, as these steps of an investigation drew them (the "+N more" of a program relationship). */
+const HUBS = { ...NO_FILTER, programHubs: true };
+
 /** Diffs a state into the canvas, as GraphCanvas does, and returns the patch. */
 function show(s: gs.Investigation, types: string[] = []) {
-  const patch = diffElements(cy, desiredElements(s, types));
+  const patch = diffElements(cy, desiredElements(s, types, HUBS));
   applyPatch(cy, patch, s.pinned);
   return patch;
 }
@@ -27,7 +30,7 @@ const onCanvas = () => cy.elements().map((e) => e.id()).sort();
 
 /** The canvas holds exactly the wanted elements, each with the wanted data. */
 function expectCanvasIs(s: gs.Investigation, types: string[] = []) {
-  const wanted = desiredElements(s, types);
+  const wanted = desiredElements(s, types, HUBS);
   expect(onCanvas()).toEqual(ids(wanted));
   for (const el of wanted) expect(cy.getElementById(el.data.id!).data()).toEqual(expect.objectContaining(el.data));
 }
@@ -38,7 +41,7 @@ const withJon = gs.addGraph(oneHop, { nodes: [N.jon, N.dprk2], edges: [E.jonPion
 
 describe('diffElements', () => {
   test('an empty canvas: everything is added, new nodes and their edges unplaced until laid out', () => {
-    const wanted = desiredElements(oneHop, []);
+    const wanted = desiredElements(oneHop, [], HUBS);
     const patch = diffElements(cy, wanted);
     expect(patch.remove).toEqual([]);
     expect(patch.update).toEqual([]);
@@ -52,7 +55,7 @@ describe('diffElements', () => {
 
   test('the same state again changes nothing', () => {
     show(oneHop);
-    expect(diffElements(cy, desiredElements(oneHop, []))).toEqual({ remove: [], update: [], add: [], addedNodes: [] });
+    expect(diffElements(cy, desiredElements(oneHop, [], HUBS))).toEqual({ remove: [], update: [], add: [], addedNodes: [] });
   });
 
   test('growing the canvas: only new elements are added, and only the fields that changed are updated', () => {

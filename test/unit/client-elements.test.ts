@@ -3,7 +3,7 @@
  * timeline (client/src/timeline.ts), from real states of the Chinyong network.
  */
 import type { ElementDefinition } from 'cytoscape';
-import { desiredElements, moreId } from '../../client/src/elements';
+import { desiredElements, moreId, NO_FILTER } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';
 import { timelineBuckets } from '../../client/src/timeline';
 import { ALIS, CHINYONG, DPRK2, E, JON, N, PASSPORT, PIONEER, node } from './client-fixtures';
@@ -23,8 +23,8 @@ function expandedHub(): gs.Investigation {
 }
 
 describe('desiredElements', () => {
-  test('visible nodes in canvas order, with "+N" only on unexpanded nodes that have more', () => {
-    const els = desiredElements(expandedHub(), []);
+  test('visible nodes in canvas order, with "+N" only on unexpanded nodes that have more (programs as hubs)', () => {
+    const els = desiredElements(expandedHub(), [], { ...NO_FILTER, programHubs: true });
     expect(ids(els, 'nodes').filter((id) => !id.startsWith('more::'))).toEqual([CHINYONG, ALIS, PIONEER, DPRK2]);
     const display = (id: string) => byId(els, id)?.data.display;
     // 43379: degree 3, all three on the canvas, expanded: plain label.

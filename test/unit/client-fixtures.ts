@@ -9,7 +9,7 @@ import { identifierRecord } from '../../server/core/text/normalize';
 import type { GraphEdge, GraphNode } from '../../client/src/api';
 
 export function node(id: string, kind: GraphNode['kind'], label: string, degree: number, extra: Partial<GraphNode> = {}): GraphNode {
-  return { id, kind, label, degree, placeholder: false, delistedOn: null, listedOn: null, programs: [], ...extra };
+  return { id, kind, label, degree, placeholder: false, delistedOn: null, listedOn: null, programs: [], datasets: [], ...extra };
 }
 
 let seq = 0;
@@ -39,10 +39,10 @@ export const REG_NO = identifierRecord('registrationNumber', '1162536087230', 'R
 export const PASSPORT = identifierRecord('passport', '927233154', 'Korea, North').key;
 
 export const N = {
-  chinyong: node(CHINYONG, 'Organization', 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY', 3, { programs: ['DPRK2'] }),
-  alis: node(ALIS, 'Organization', 'LIMITED LIABILITY COMPANY ALIS', 4, { programs: ['DPRK2'] }),
-  pioneer: node(PIONEER, 'Organization', 'PIONEER BENCONT STAR REAL ESTATE', 3, { programs: ['DPRK2'] }),
-  jon: node(JON, 'Person', 'JON, Yun Gun', 3, { programs: ['DPRK2'] }),
+  chinyong: node(CHINYONG, 'Organization', 'CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY', 3, { programs: ['DPRK2'], datasets: ['ofac-sdn'] }),
+  alis: node(ALIS, 'Organization', 'LIMITED LIABILITY COMPANY ALIS', 4, { programs: ['DPRK2'], datasets: ['ofac-sdn'] }),
+  pioneer: node(PIONEER, 'Organization', 'PIONEER BENCONT STAR REAL ESTATE', 3, { programs: ['DPRK2'], datasets: ['ofac-sdn'] }),
+  jon: node(JON, 'Person', 'JON, Yun Gun', 3, { programs: ['DPRK2'], datasets: ['ofac-sdn'] }),
   dprk2: node(DPRK2, 'Program', 'DPRK2', 109),
   taxId: node(TAX_ID, 'Identifier', '2543103179', 1),
   regNo: node(REG_NO, 'Identifier', '1162536087230', 1),

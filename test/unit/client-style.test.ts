@@ -8,7 +8,7 @@ import cytoscape from 'cytoscape';
 import type { StylesheetJson } from 'cytoscape';
 import { NODE_KINDS, PARTY_KINDS, PARTY_KIND_NAMES, REL_TYPES, REL_TYPE_NAMES } from '../../server/core/model';
 import { THEME_COLORS, Theme, isPartyKind, legendEntries, stylesheet } from '../../client/src/style';
-import { desiredElements } from '../../client/src/elements';
+import { desiredElements, NO_FILTER } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';
 import { CHINYONG, E, N } from './client-fixtures';
 
@@ -126,7 +126,8 @@ describe('stylesheet', () => {
   test('the canvas elements of a real state get their style: labels with "+N", link labels, quiet fact edges, the "+N more" handle', () => {
     let s = gs.addGraph(gs.EMPTY, { nodes: [N.chinyong, N.alis, N.dprk2, N.taxId], edges: [E.alisChinyong, E.chinyongDprk2, E.alisTaxId] });
     s = gs.markExpanded(s, 'DPRK2');
-    const h = headless(stylesheet('light'), desiredElements(s, []));
+    // Programs as hubs: CHINYONG's program relationship is one of its "+N".
+    const h = headless(stylesheet('light'), desiredElements(s, [], { ...NO_FILTER, programHubs: true }));
     try {
       expect(h.warnings).toEqual([]);
       expect(h.cy.getElementById(CHINYONG).style('label')).toBe('CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY\n(+1)');

@@ -50,7 +50,7 @@ export function placeholderRow(id: string, name: string, programs: PartyRow['pro
 
 export function nodeOf(row: PartyRow): GraphNode {
   const programs = row.programs.map((g) => g.program).filter((g): g is string => typeof g === 'string');
-  return { id: String(row.party.id), kind: row.party.kind as GraphNode['kind'], label: String(row.party.name), degree: 1, placeholder: row.placeholder, programs, listedOn: null, delistedOn: null };
+  return { id: String(row.party.id), kind: row.party.kind as GraphNode['kind'], label: String(row.party.name), degree: 1, placeholder: row.placeholder, programs, listedOn: null, delistedOn: null, datasets: row.placeholder ? [] : [String(row.party.dataset)] };
 }
 
 export function edge(id: string, type: GraphEdge['type'], source: string, target: string, label: string | null, record: string | null, dataset = 'ofac-sdn'): GraphEdge {

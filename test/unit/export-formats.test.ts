@@ -22,7 +22,7 @@ const PROGRAM = 'UKRAINE-EO13661';
 beforeAll(async () => {
   r = await sdn();
   rows = r.parties.filter((p) => p.kind === 'Vessel' || p.kind === 'Aircraft').map((p) => partyRow(r, p.id));
-  const program: GraphNode = { id: PROGRAM, kind: 'Program', label: PROGRAM, degree: 1, placeholder: false, programs: [], listedOn: null, delistedOn: null };
+  const program: GraphNode = { id: PROGRAM, kind: 'Program', label: PROGRAM, degree: 1, placeholder: false, programs: [], listedOn: null, delistedOn: null, datasets: [] };
   const facts = [{ kind: 'Program', fact: { id: PROGRAM, name: PROGRAM, dataset: 'ofac-sdn', release: '2024-05-03', record: 'sdn.csv:6832 (ent_num 27197)' } }];
   const sanctions = rows.filter((x) => x.programs.some((p) => p.program === PROGRAM)).map((x, i) => edge(`s${i}`, 'SANCTION', x.party.id as string, PROGRAM, null, x.programs[0].record));
   g = await readEvidence(fakeDb(rows, facts), subgraphOf(rows, sanctions, [program]));

@@ -1,8 +1,9 @@
 /**
- * What the canvas shows, by node kind, by program, by listing date and by the dataset that states each
- * relationship: unticking one (or narrowing the dates) hides those nodes or relationships from view
- * without taking them off the investigation, so ticking it again brings them back where they were. Only
- * the kinds, programs and datasets on the canvas are offered.
+ * What the canvas shows, by node kind, by program, by listing date, by the dataset that lists each party
+ * and by the dataset that states each relationship: unticking one (or narrowing the dates) hides those
+ * nodes or relationships from view without taking them off the investigation, so ticking it again brings
+ * them back where they were. Only the kinds, programs and datasets on the canvas are offered. Also how
+ * programs are drawn: badges on their parties (the default) or hub nodes ("Programs as hubs").
  */
 import type { Investigation } from '../graph-state';
 import type { CanvasFilter } from '../elements';
@@ -19,9 +20,10 @@ export function CanvasFilterPanel({ state, filter, setFilter, filteredOut }: Pro
   const kinds = [...new Set(state.order.map((id) => state.nodes[id].kind))].sort();
   const programs = [...new Set(state.order.flatMap((id) => state.nodes[id].programs))].sort();
   const datasets = [...new Set(Object.values(state.edges).flatMap((e) => (e.dataset ? [e.dataset] : [])))].sort();
+  const partyDatasets = [...new Set(state.order.flatMap((id) => state.nodes[id].datasets ?? []))].sort();
   const dates = state.order.map((id) => state.nodes[id].listedOn).filter((d): d is string => !!d).sort();
   if (!kinds.length) return null;
-  const toggle = (key: 'kinds' | 'programs' | 'datasets', value: string, show: boolean) => {
+  const toggle = (key: 'kinds' | 'programs' | 'datasets' | 'partyDatasets', value: string, show: boolean) => {
     const now = filter[key] ?? [];
     setFilter({ ...filter, [key]: show ? now.filter((x) => x !== value) : [...now, value] });
   };
@@ -32,6 +34,12 @@ export function CanvasFilterPanel({ state, filter, setFilter, filteredOut }: Pro
       </h3>
       <Checks legend="Kinds" values={kinds} hidden={filter.kinds} attr="data-kind" onToggle={(v, show) => toggle('kinds', v, show)} />
       {programs.length > 0 && <Checks legend="Programs" values={programs} hidden={filter.programs} attr="data-program" onToggle={(v, show) => toggle('programs', v, show)} />}
+      <label className="program-hubs" title="On: a node for each program, linked to its members, and expansions bring programs. Off: each party shows its programs under its name ([DPRK2]); “Show co-listed parties” (a program in the details) brings a program and its members.">
+        <input type="checkbox" checked={!!filter.programHubs} onChange={(e) => setFilter({ ...filter, programHubs: e.target.checked })} data-testid="program-hubs" /> Programs as hubs
+      </label>
+      {partyDatasets.length > 0 && (
+        <Checks legend="Parties listed in" values={partyDatasets} hidden={filter.partyDatasets ?? []} attr="data-party-dataset" onToggle={(v, show) => toggle('partyDatasets', v, show)} />
+      )}
       {dates.length > 0 && (
         <fieldset className="listed-range">
           <legend>Listed between</legend>

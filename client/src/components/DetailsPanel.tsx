@@ -20,6 +20,8 @@ interface Props {
   edge: { edge: api.GraphEdge; source: string; target: string } | null;
   remaining: number;
   onShowShared(id: string): void;
+  /** Puts a program's node on the canvas with its members (hooks/useProgramHubs.ts); absent: programs are plain tags. */
+  onShowColisted?(program: string): void;
   onExpand(id: string): void;
   onUseInPath(id: string, end: 'from' | 'to'): void;
   /** Puts a candidate match on the canvas with its POSSIBLY_SAME_AS edge. */
@@ -28,6 +30,8 @@ interface Props {
   onShowExposure(exposure: api.Exposure): void;
   /** Puts the parties of ownership chains on the canvas (OwnershipPanel's button; absent: no button). */
   onShowChains?(ids: string[], what: string): void;
+  /** Groups the parties linked on the canvas to this address, identifier or program (grouping.ts; absent: no button). */
+  onGroupLinked?(id: string): void;
 }
 
 /**
@@ -73,7 +77,7 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, onUseInPath, onShowMatch, onShowExposure, onShowChains }: Props) {
+export function DetailsPanel({ node, edge, remaining, onShowShared, onShowColisted, onExpand, onUseInPath, onShowMatch, onShowExposure, onShowChains, onGroupLinked }: Props) {
   const [entity, setEntity] = useState<api.Entity | null>(null);
   const [reviewError, setReviewError] = useState<string | null>(null);
 
@@ -168,8 +172,13 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
           {node.kind} shared by {node.degree} {node.degree === 1 ? 'party' : 'parties'}.
         </p>
         <button className="primary" onClick={() => onShowShared(node.id)}>
-          Show everyone who shares it
+          {node.kind === 'Program' ? 'Show co-listed parties' : 'Show everyone who shares it'}
         </button>
+        {onGroupLinked && (
+          <button onClick={() => onGroupLinked(node.id)} title="Draw the parties linked to it on the canvas as one node (G groups a selection)" data-testid="group-linked">
+            Group the parties linked to it
+          </button>
+        )}
         {actions}
         {node.kind !== 'Program' && <ExposureList node={node} onShow={onShowExposure} />}
       </section>
@@ -204,9 +213,15 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onExpand, on
             <Row label="Id">{e.id}</Row>
             {e.programs.length > 0 && (
               <Row label="Programs">
-                {e.programs.map((p) => (
-                  <span key={p} className="tag">{p}</span>
-                ))}
+                {e.programs.map((p) =>
+                  onShowColisted ? (
+                    <button key={p} className="tag program-tag" onClick={() => onShowColisted(p)} title={`Show co-listed parties: ${p} and its members on the canvas`} aria-label={`Show co-listed parties of ${p}`}>
+                      {p}
+                    </button>
+                  ) : (
+                    <span key={p} className="tag">{p}</span>
+                  ),
+                )}
               </Row>
             )}
             <Row label="Datasets">{e.datasets.length ? e.datasets.join(', ') : <span className="muted">none currently</span>}</Row>

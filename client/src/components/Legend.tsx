@@ -34,6 +34,9 @@ export function Legend() {
         <span className="legend-item" title="Referenced by a listed party, not listed itself">
           <KindIcon kind="LegalEntity" hollow /> referenced only
         </span>
+        <span className="legend-item" title="The programs a party is listed under, on the line under its name (Filters: “Programs as hubs” draws them as nodes instead)" data-testid="legend-badges">
+          <span className="tag">[DPRK2]</span> programs of a party
+        </span>
       </div>
       <div className="legend-group">
         {edges.map((e) => (

@@ -90,11 +90,11 @@ export type ScreenInput = {
   name?: string | null | undefined;
 };
 
-export type GraphNodeFieldsFragment = { id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> };
+export type GraphNodeFieldsFragment = { id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> };
 
 export type GraphEdgeFieldsFragment = { id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null };
 
-export type SubgraphFieldsFragment = { truncated: boolean, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> };
+export type SubgraphFieldsFragment = { truncated: boolean, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> };
 
 export type PossibleMatchFieldsFragment = { id: string, name: string, kind: EntityKind, datasets: Array<string>, score: number, decision: MatchDecision | null, decidedBy: string | null, decidedAt: string | null, features: Array<{ label: string, value: string }> };
 
@@ -127,14 +127,14 @@ export type ExpandQueryVariables = Exact<{
 }>;
 
 
-export type ExpandQuery = { neighborhood: { truncated: boolean, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
+export type ExpandQuery = { neighborhood: { truncated: boolean, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
 
 export type CanvasQueryVariables = Exact<{
   ids: Array<string | number> | string | number;
 }>;
 
 
-export type CanvasQuery = { subgraph: { truncated: boolean, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
+export type CanvasQuery = { subgraph: { truncated: boolean, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
 
 export type PathsQueryVariables = Exact<{
   from: string | number;
@@ -149,7 +149,7 @@ export type PathsQueryVariables = Exact<{
 }>;
 
 
-export type PathsQuery = { paths: Array<{ length: number, why: string, strength: number, hops: Array<{ text: string, weight: number, citation: string }>, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> }> };
+export type PathsQuery = { paths: Array<{ length: number, why: string, strength: number, hops: Array<{ text: string, weight: number, citation: string }>, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> }> };
 
 export type ReviewMutationVariables = Exact<{
   a: string | number;
@@ -160,7 +160,7 @@ export type ReviewMutationVariables = Exact<{
 
 export type ReviewMutation = { reviewMatch: { id: string, name: string, kind: EntityKind, datasets: Array<string>, score: number, decision: MatchDecision | null, decidedBy: string | null, decidedAt: string | null, features: Array<{ label: string, value: string }> } };
 
-export type ExposureFieldsFragment = { distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
+export type ExposureFieldsFragment = { distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } };
 
 export type ExposureQueryVariables = Exact<{
   id: string | number;
@@ -169,7 +169,7 @@ export type ExposureQueryVariables = Exact<{
 }>;
 
 
-export type ExposureQuery = { exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> };
+export type ExposureQuery = { exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> };
 
 export type ScreenQueryVariables = Exact<{
   input: ScreenInput;
@@ -178,7 +178,7 @@ export type ScreenQueryVariables = Exact<{
 }>;
 
 
-export type ScreenQuery = { screen: { threshold: number, identifiers: Array<{ label: string, value: string }>, matches: Array<{ score: number, explanation: Array<{ label: string, value: string }>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null, delistedOn: string | null, placeholder: boolean, birthDates: Array<string>, nationalities: Array<string> }, exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> }> } };
+export type ScreenQuery = { screen: { threshold: number, identifiers: Array<{ label: string, value: string }>, matches: Array<{ score: number, explanation: Array<{ label: string, value: string }>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null, delistedOn: string | null, placeholder: boolean, birthDates: Array<string>, nationalities: Array<string> }, exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> }> } };
 
 export type OwnershipQueryVariables = Exact<{
   id: string | number;
@@ -187,7 +187,7 @@ export type OwnershipQueryVariables = Exact<{
 }>;
 
 
-export type OwnershipQuery = { ownership: { total: number, totalHigh: number, blocked: boolean, verdict: OwnershipVerdict, unknownShares: boolean, arithmetic: Array<string>, rule: OwnershipRule, asOf: string, listed: boolean, truncated: boolean, control: Array<{ id: string, name: string, role: string | null }>, chains: Array<{ share: number | null, counted: number, arithmetic: string, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> } };
+export type OwnershipQuery = { ownership: { total: number, totalHigh: number, blocked: boolean, verdict: OwnershipVerdict, unknownShares: boolean, arithmetic: Array<string>, rule: OwnershipRule, asOf: string, listed: boolean, truncated: boolean, control: Array<{ id: string, name: string, role: string | null }>, chains: Array<{ share: number | null, counted: number, arithmetic: string, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> } };
 
 export type DatasetsQueryVariables = Exact<{ [key: string]: never; }>;
 

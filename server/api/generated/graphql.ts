@@ -297,6 +297,8 @@ export type GraphEdge = {
 /** A node of a subgraph: a party, address, identifier or program. */
 export type GraphNode = {
   __typename?: 'GraphNode';
+  /** Datasets that list the party, or listed it before delisting it (empty for a party only referenced and for other nodes). */
+  datasets: Array<Scalars['String']['output']>;
   /** Number of relationships in the whole graph. */
   degree: Scalars['Int']['output'];
   /** Release in which the party was delisted, if it was. */
@@ -1378,6 +1380,7 @@ export type GraphEdgeResolvers<ContextType = Context, ParentType extends Resolve
 };
 
 export type GraphNodeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['GraphNode'] = ResolversParentTypes['GraphNode']> = {
+  datasets?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   degree?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   delistedOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
