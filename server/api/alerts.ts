@@ -22,11 +22,15 @@ export const alertResolvers: Resolvers = {
   Mutation: {
     watch: async (_parent, args, ctx: Context) => {
       const principal = requireRole(ctx.caller, 'reviewer', 'Watching a party');
-      return asWatch(await watchParty(dbOf(ctx), args.id, args.radius, principal.owner));
+      const watch = await watchParty(dbOf(ctx), args.id, args.radius, principal.owner);
+      ctx.audit?.record(ctx.caller, { event: 'watch', action: 'watch', id: args.id, radius: watch.radius });
+      return asWatch(watch);
     },
     unwatch: async (_parent, args, ctx: Context) => {
       requireRole(ctx.caller, 'reviewer', 'Unwatching a party');
-      return unwatchParty(dbOf(ctx), args.id);
+      const removed = await unwatchParty(dbOf(ctx), args.id);
+      if (removed) ctx.audit?.record(ctx.caller, { event: 'watch', action: 'unwatch', id: args.id });
+      return removed;
     },
   },
 };

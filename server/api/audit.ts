@@ -1,7 +1,8 @@
 /**
  * The audit log: one JSON object per line in AUDIT_DIR/audit.log (default DATA_DIR/audit), rotated
- * daily or at 10 MB, 30 files kept. Every review of a match is recorded; with AUDIT_READS=1, every
- * lookup too (operation, variables cut short, key owner or address). API keys are never recorded.
+ * daily or at 10 MB, 30 files kept. Every write a person makes is recorded (a review of a match, an
+ * investigation saved or deleted, a party watched or unwatched); with AUDIT_READS=1, every lookup too
+ * (operation, variables cut short, key owner or address). API keys are never recorded.
  */
 import fs from 'node:fs';
 import { createStream, RotatingFileStream } from 'rotating-file-stream';
@@ -12,9 +13,12 @@ import type { Caller } from './auth';
 export const MAX_AUDIT_VARIABLES = 500;
 
 export interface AuditEvent {
-  event: 'review' | 'read' | 'export';
+  event: 'review' | 'investigation' | 'watch' | 'read' | 'export';
   [field: string]: unknown;
 }
+
+/** Events recorded whatever AUDIT_READS says: the writes people make, which a compliance team must be able to trace. */
+const WRITE_EVENTS: ReadonlySet<AuditEvent['event']> = new Set(['review', 'investigation', 'watch']);
 
 export class AuditLog {
   private stream: RotatingFileStream | null = null;
@@ -27,7 +31,7 @@ export class AuditLog {
 
   /** Appends one event with the time and who. Opened on first use, so a server nobody reviews on writes nothing. */
   record(caller: Caller | undefined, event: AuditEvent): void {
-    if (event.event !== 'review' && !this.reads) return;
+    if (!WRITE_EVENTS.has(event.event) && !this.reads) return;
     const line = {
       at: new Date().toISOString(),
       ...event,

@@ -30,12 +30,16 @@ const stored = (i: Investigation): StoredInvestigation => i as unknown as Stored
 async function save(ctx: Context, input: InvestigationInput): Promise<Investigation> {
   const principal = requireRole(ctx.caller, 'reviewer', 'Saving an investigation');
   const saved = await saveInvestigation(dbOf(ctx), input, principal.owner);
+  // Recorded after the write succeeded, so the log never claims a save that did not happen.
+  ctx.audit?.record(ctx.caller, { event: 'investigation', action: 'save', id: saved.id, name: saved.name, nodes: saved.nodeIds.length });
   return asApi(saved);
 }
 
 async function remove(ctx: Context, id: string): Promise<boolean> {
   requireRole(ctx.caller, 'reviewer', 'Deleting an investigation');
-  return deleteInvestigation(dbOf(ctx), id);
+  const deleted = await deleteInvestigation(dbOf(ctx), id);
+  if (deleted) ctx.audit?.record(ctx.caller, { event: 'investigation', action: 'delete', id });
+  return deleted;
 }
 
 export const investigationResolvers: Resolvers = {

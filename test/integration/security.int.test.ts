@@ -264,6 +264,32 @@ describe('keys and roles', () => {
     await review(s, { 'x-api-key': KEYS.reviewer }, null);
   });
 
+  test('saving and deleting an investigation, watching and unwatching a party are audited without AUDIT_READS; refused writes are not', async () => {
+    const s = await serve();
+    const SAVE = 'mutation Save($input: InvestigationInput!) { saveInvestigation(input: $input) { id name } }';
+    const refused = await gql(s, SAVE, { input: { name: 'not mine', nodeIds: [A] } }, { 'x-api-key': KEYS.viewer });
+    expect([refused.status, refused.body.errors?.[0]?.extensions?.code]).toEqual([403, 'FORBIDDEN']);
+    const saved = await gql(s, SAVE, { input: { name: 'Alpha case', nodeIds: [A, B] } }, { 'x-api-key': KEYS.reviewer });
+    const id = saved.body.data?.saveInvestigation?.id as string;
+    expect(id).toEqual(expect.any(String));
+    const watched = await gql(s, 'mutation { watch(id: "sec-a", radius: 1) { id radius } }', {}, { 'x-api-key': KEYS.reviewer });
+    expect(watched.body.data?.watch).toEqual({ id: A, radius: 1 });
+    const unwatched = await gql(s, 'mutation { unwatch(id: "sec-a") }', {}, { authorization: `Bearer ${KEYS.admin}` });
+    expect(unwatched.body.data?.unwatch).toBe(true);
+    // Nothing to unwatch or delete the second time: no event claims a change that did not happen.
+    await gql(s, 'mutation { unwatch(id: "sec-a") }', {}, { 'x-api-key': KEYS.reviewer });
+    const deleted = await gql(s, 'mutation Del($id: ID!) { deleteInvestigation(id: $id) }', { id }, { 'x-api-key': KEYS.reviewer });
+    expect(deleted.body.data?.deleteInvestigation).toBe(true);
+    await gql(s, 'mutation Del($id: ID!) { deleteInvestigation(id: $id) }', { id }, { 'x-api-key': KEYS.reviewer });
+    const who = { owner: 'bob', role: 'reviewer', address: '127.0.0.1' };
+    expect(await auditLines(s)).toEqual([
+      { at: expect.any(String), event: 'investigation', action: 'save', id, name: 'Alpha case', nodes: 2, ...who },
+      { at: expect.any(String), event: 'watch', action: 'watch', id: A, radius: 1, ...who },
+      { at: expect.any(String), event: 'watch', action: 'unwatch', id: A, owner: 'carol', role: 'admin', address: '127.0.0.1' },
+      { at: expect.any(String), event: 'investigation', action: 'delete', id, ...who },
+    ]);
+  });
+
   test('REVIEW_API_KEY still works, as the reviewer "review key"', async () => {
     const s = await serve({ API_KEYS_FILE: '' }, { reviewApiKey: KEYS.review });
     const ok = await review(s, { 'x-api-key': KEYS.review });
