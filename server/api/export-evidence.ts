@@ -11,6 +11,7 @@ import type { FactKind, PartyRecord } from '../core/model';
 import { isFactKind, isPartyKind } from '../core/model';
 import { fromNode } from '../core/party-node';
 import type { Database } from '../core/neo4j/database';
+import type { ExportOwnership } from './export-ownership';
 import type { GraphEdge, GraphNode, Subgraph } from './graph';
 import { LIMITS } from './validate';
 
@@ -106,6 +107,11 @@ export interface ExportGraph {
   truncated: boolean;
   /** When the export was made (ISO 8601). */
   exportedAt: string;
+  /**
+   * The ownership verdicts of the owned company-like parties, by party id (export-ownership.ts; set by
+   * buildExport, absent where an export is made without them, e.g. the case report's reading).
+   */
+  ownership?: Map<string, ExportOwnership>;
 }
 
 export type PartyRow = {

@@ -5,7 +5,7 @@
  * same fields under the same names.
  *
  * GraphML: http://graphml.graphdrawing.org/specification.html (attributes declared with <key>, each with
- * a <desc>; attr.type only string, int, boolean: what networkx reads). GEXF 1.2 (https://gexf.net/schema.html;
+ * a <desc>; attr.type only string, int, double, boolean: what networkx reads). GEXF 1.2 (https://gexf.net/schema.html;
  * the version Gephi and networkx read): attributes declared in <attributes class="node|edge">; GEXF has
  * no description per attribute, so the meta <description> says how lists are written.
  */
@@ -13,6 +13,7 @@ import { strToU8, Zip, ZipDeflate } from 'fflate';
 import { isPartyKind } from '../core/model';
 import type { GraphNode } from './graph';
 import type { ExportEdge, ExportFact, ExportGraph, ExportParty } from './export-evidence';
+import { EXPORT_OWNERSHIP_LIMITS, notComputedNote, type ExportOwnership, type ExportOwnershipVerdict } from './export-ownership';
 
 type Value = string | number | boolean | null;
 
@@ -49,7 +50,7 @@ const STEP = 200;
 
 interface Attr<T> {
   name: string;
-  type: 'string' | 'int' | 'boolean';
+  type: 'string' | 'int' | 'double' | 'boolean';
   description: string;
   value: (x: T) => Value;
 }
@@ -59,6 +60,8 @@ interface NodeCtx {
   node: GraphNode;
   party: ExportParty | undefined;
   fact: ExportFact | undefined;
+  /** Its ownership verdicts (export-ownership.ts): only a company-like party that something owns has them. */
+  ownership: ExportOwnership | undefined;
 }
 
 /** Lists of plain values are written "; "-joined; lists of records as JSON arrays (exact, for programs). */
@@ -66,6 +69,38 @@ const JOIN = '; ';
 const joined = (xs: readonly string[] | undefined): string | null => (xs && xs.length ? xs.join(JOIN) : null);
 const json = (xs: readonly unknown[] | undefined): string | null => (xs && xs.length ? JSON.stringify(xs) : null);
 const field = (c: NodeCtx, name: string): string | null => c.fact?.fields[name] ?? null;
+
+/**
+ * The ownership columns of one rule (ownership_ofac_*, ownership_eu_*): what Query.ownership answers under
+ * it. Absent on a party that nothing owns (nothing to aggregate) and on one the export did not compute
+ * (ownership_note says why).
+ */
+function ownershipAttrs(rule: 'ofac' | 'eu', ruleName: string): Attr<NodeCtx>[] {
+  const v = (c: NodeCtx): ExportOwnershipVerdict | null => c.ownership?.[rule] ?? null;
+  return [
+    { name: `ownership_${rule}_verdict`, type: 'string', description: `${ruleName}: BLOCKED, POSSIBLY (unknown or ranged shares could reach the threshold) or NOT_BLOCKED`, value: (c) => v(c)?.verdict ?? null },
+    { name: `ownership_${rule}_blocked`, type: 'boolean', description: `${ruleName}: the verdict is BLOCKED`, value: (c) => v(c)?.blocked ?? null },
+    { name: `ownership_${rule}_total`, type: 'double', description: `${ruleName}: percent (0-100) held by sanctioned parties, directly and through chains, counting known shares only`, value: (c) => v(c)?.total ?? null },
+    { name: `ownership_${rule}_total_high`, type: 'double', description: `${ruleName}: the same total with unknown and ranged shares at their highest`, value: (c) => v(c)?.totalHigh ?? null },
+    { name: `ownership_${rule}_unknown_shares`, type: 'boolean', description: `${ruleName}: a stake counted has no percentage in the source (share unknown, never assumed)`, value: (c) => v(c)?.unknownShares ?? null },
+    { name: `ownership_${rule}_arithmetic`, type: 'string', description: `${ruleName}: the arithmetic in sentences (each owner blocked by the rule, then the company, then control), one string`, value: (c) => v(c)?.arithmetic.join(' ') ?? null },
+    {
+      name: `ownership_${rule}_chains`,
+      type: 'string',
+      description: `${ruleName}: JSON array of {path (party ids from the listed party to the company), links (edge ids), share (economic interest, null when a share is unknown or ranged), counted, arithmetic}`,
+      value: (c) => json(v(c)?.chains),
+    },
+  ];
+}
+
+/** The ownership columns (export-ownership.ts), after the evidence. */
+const OWNERSHIP_ATTRS: Attr<NodeCtx>[] = [
+  { name: 'ownership_asOf', type: 'string', description: 'The day of the ownership verdicts (the export\'s day, UTC); set on every company-like party that something owns', value: (c) => c.ownership?.asOf ?? null },
+  { name: 'ownership_note', type: 'string', description: `Why an owned party has no ownership verdict, e.g. "${notComputedNote(EXPORT_OWNERSHIP_LIMITS.companies)}"`, value: (c) => c.ownership?.notComputed ?? null },
+  { name: 'ownership_truncated', type: 'boolean', description: 'A bound cut the ownership tree or its chains: owners may be missing from the verdicts', value: (c) => (c.ownership && !c.ownership.notComputed ? c.ownership.truncated : null) },
+  ...ownershipAttrs('ofac', "OFAC's 50 percent rule (50% or more)"),
+  ...ownershipAttrs('eu', "EU's test (more than 50%)"),
+];
 
 const NODE_ATTRS: Attr<NodeCtx>[] = [
   { name: 'label', type: 'string', description: "Name of a party, an address's full text, an identifier's value, a program's code", value: (c) => c.node.label },
@@ -119,6 +154,7 @@ const NODE_ATTRS: Attr<NodeCtx>[] = [
   },
   { name: 'release', type: 'string', description: 'Provenance: the release of that dataset', value: (c) => c.party?.source.release ?? c.fact?.source.release ?? null },
   { name: 'record', type: 'string', description: 'Provenance: where in the source, e.g. sdn.csv:12344 (ent_num 43379)', value: (c) => c.party?.source.record ?? c.fact?.source.record ?? null },
+  ...OWNERSHIP_ATTRS,
 ];
 
 const EDGE_ATTRS: Attr<ExportEdge>[] = [
@@ -136,7 +172,7 @@ const EDGE_ATTRS: Attr<ExportEdge>[] = [
 ];
 
 function contexts(g: ExportGraph): NodeCtx[] {
-  return g.nodes.map((node) => ({ node, party: isPartyKind(node.kind) ? g.parties.get(node.id) : undefined, fact: g.facts.get(node.id) }));
+  return g.nodes.map((node) => ({ node, party: isPartyKind(node.kind) ? g.parties.get(node.id) : undefined, fact: g.facts.get(node.id), ownership: g.ownership?.get(node.id) }));
 }
 
 /** What the export holds, in words, for the files' own descriptions. */
@@ -201,7 +237,7 @@ export function* graphmlParts(g: ExportGraph): Parts<string> {
   yield* ['  </graph>', '</graphml>', ''];
 }
 
-const GEXF_TYPES = { string: 'string', int: 'integer', boolean: 'boolean' } as const;
+const GEXF_TYPES = { string: 'string', int: 'integer', double: 'double', boolean: 'boolean' } as const;
 
 export function gexf(g: ExportGraph): string {
   return drain(gexfParts(g)).join('\n');
@@ -221,7 +257,8 @@ export function* gexfParts(g: ExportGraph): Parts<string> {
       .join('');
   const describe =
     `${summary(g)} Node and edge attributes: lists of plain values (datasets, programs, birthDates, birthPlaces, nationalities, citizenships, titles) are "${JOIN}"-joined; ` +
-    'lists of records (aliases, identifiers, addresses, programSources) and vessel are JSON; dataset, release and record are the provenance.';
+    'lists of records (aliases, identifiers, addresses, programSources, ownership_*_chains) and vessel are JSON; dataset, release and record are the provenance; ' +
+    "ownership_* are the verdicts of OFAC's and the EU's ownership rules on an owned company as of ownership_asOf.";
   const out = [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">',
@@ -323,6 +360,32 @@ const TABLES: { file: string; what: string; header: string[]; rows: (p: ExportPa
   },
 ];
 
+const OWNERSHIP_HEADER = ['companyId', 'rule', 'asOf', 'verdict', 'total', 'totalHigh', 'blocked', 'unknownShares', 'chain', 'chainShare', 'chainCounted', 'arithmetic', 'path', 'links', 'note'];
+
+/**
+ * ownership.csv: for each owned company and rule, a row with the verdict and the whole arithmetic
+ * (chain empty), then one row per chain (chain 1, 2, ...: its economic share, what it counts, its
+ * arithmetic, the party ids from the listed party to the company and the relationships' ids); an owned
+ * company the export did not compute is one row with the note.
+ */
+function* ownershipRows(g: ExportGraph): Generator<Value[]> {
+  for (const n of g.nodes) {
+    const o = g.ownership?.get(n.id);
+    if (!o) continue;
+    if (o.notComputed) {
+      yield [n.id, null, o.asOf, null, null, null, null, null, null, null, null, null, null, null, o.notComputed];
+      continue;
+    }
+    for (const v of [o.ofac, o.eu]) {
+      if (!v) continue;
+      const head = [n.id, v.rule, o.asOf, v.verdict, v.total, v.totalHigh, v.blocked, v.unknownShares];
+      yield [...head, null, null, null, v.arithmetic.join(' '), null, null, o.truncated ? 'a bound cut the ownership tree or its chains: owners may be missing' : null];
+      let i = 0;
+      for (const c of v.chains) yield [...head, ++i, c.share, c.counted, c.arithmetic, c.path.join(JOIN), c.links.join(JOIN), null];
+    }
+  }
+}
+
 export function csvZip(g: ExportGraph): Uint8Array {
   return concat(drain(csvZipParts(g)));
 }
@@ -364,6 +427,7 @@ function* csvZipParts(g: ExportGraph): Parts<Uint8Array> {
     ['nodes.csv', csvTable(['id', ...NODE_ATTRS.map((a) => a.name)], nodeRows())],
     ['edges.csv', csvTable(['id', 'source', 'target', ...EDGE_ATTRS.map((a) => a.name)], edgeRows())],
     ...TABLES.map((t) => [t.file, csvTable(t.header, rowsOf(t))] as [string, Parts<string>]),
+    ['ownership.csv', csvTable(OWNERSHIP_HEADER, ownershipRows(g))],
     [
       'datasets.csv',
       csvTable(
@@ -429,6 +493,11 @@ function readme(g: ExportGraph): string {
     '  edges.csv: one row per relationship (source -> target). Columns: id, source, target, and',
     col(EDGE_ATTRS as Attr<never>[]),
     ...TABLES.map((t) => `  ${t.file}: ${t.what}. Columns: ${t.header.join(', ')}.`),
+    `  ownership.csv: the ownership of each company-like party that something owns, by sanctioned parties, under OFAC's 50 percent rule (50% or more) and the EU's test (more than 50%), as of asOf. ` +
+      'For each company and rule a row with the verdict (BLOCKED, POSSIBLY, NOT_BLOCKED), total (percent, known shares), totalHigh (unknown and ranged shares at their highest), ' +
+      'blocked, unknownShares and the whole arithmetic, chain empty; then one row per chain from a listed party down to the company (chain 1, 2, ...) with chainShare ' +
+      `(the economic interest, empty when a share is unknown or ranged), chainCounted (what it adds to total), its arithmetic, path (party ids, "${JOIN}"-joined) and links (relationship ids). ` +
+      `A party nothing owns has no row; an owned one not computed has one row with the note. Columns: ${OWNERSHIP_HEADER.join(', ')}.`,
     '  datasets.csv: the datasets above, one row each. Columns: name, title, publisher, release, releases, loadedAt.',
     '',
     `Provenance (dataset, release, record) says which dataset and release state a fact, and where in the source file (file:line and the source's own id).`,
@@ -490,6 +559,8 @@ function cytoscapeNode(c: NodeCtx): { data: Record<string, unknown> } {
           }
         : {}),
       ...(c.fact ? factData(c.fact) : {}),
+      // The verdicts as one object ({asOf, notComputed, listed, truncated, ofac, eu}), chains and all.
+      ...(c.ownership ? { ownership: c.ownership } : {}),
     },
   };
 }

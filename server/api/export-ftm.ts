@@ -37,6 +37,12 @@
  * links at once (decideSchemas), so the file does not depend on their order; a link whose ends cannot
  * fit its schema (a person owned, a family link to a company) is an UnknownLink with the same wording and
  * a summary naming the type it had.
+ *
+ * The ownership verdicts the other formats carry (export-ownership.ts) are not written here: FtM has no
+ * property for a computed verdict, and its notes would not do: FtM lines are statements of sources, and
+ * a reader of this file (our own FtM import among them: notes become the party's remarks) would take a
+ * verdict of one day for a source's remark. What the verdicts are computed from is here: each stake is
+ * an Ownership entity with its percentage, startDate and endDate, and each listing a Sanction.
  */
 import { createHash } from 'node:crypto';
 import { IDENTIFIER_TYPES, isIdentifierType, isLinkType, LINK_FTM, PARTY_KINDS, type LinkType, type PartyKind } from '../core/model';

@@ -3,7 +3,8 @@
  * networkx), CSV (a zip of nodes, edges and one long table per kind of fact, with a README), Cytoscape.js
  * JSON elements, and FollowTheMoney JSON lines (OpenSanctions' and Aleph's tools). What the subgraph is
  * comes from graph.ts (the neighbourhood or the named nodes), what is known of each node and
- * relationship from export-evidence.ts; the formats are export-formats.ts and export-ftm.ts.
+ * relationship from export-evidence.ts, the ownership verdicts of its owned companies (OFAC's and the
+ * EU's rules) from export-ownership.ts; the formats are export-formats.ts and export-ftm.ts.
  */
 import { BadInputError } from '../core/errors';
 import type { Database } from '../core/neo4j/database';
@@ -11,6 +12,7 @@ import { neighborhood, subgraph } from './graph';
 import { readEvidence, type ExportGraph } from './export-evidence';
 import { csvZip, csvZipAsync, cytoscapeJson, cytoscapeParts, drainAsync, gexf, gexfParts, graphml, graphmlParts, type AtPause } from './export-formats';
 import { ftmLines, ftmLinesAsync } from './export-ftm';
+import { readExportOwnership } from './export-ownership';
 import { intIn, LIMITS, relTypes } from './validate';
 
 export { readEvidence, type ExportGraph } from './export-evidence';
@@ -125,14 +127,18 @@ export interface ExportDeadline {
 
 /**
  * One export's file: the nodes named (depth 0) or their neighbourhood, with the evidence of every node
- * and relationship (export-evidence.ts), serialised in the format asked for. `db` carries the request's
- * deadline for the reads (app.ts); `deadline`, when given, also stops the serialisation once it has
- * passed. `truncated` when the neighbourhood hit its limit.
+ * and relationship (export-evidence.ts) and the ownership of its owned companies (export-ownership.ts),
+ * serialised in the format asked for. `db` carries the request's deadline for the reads (app.ts);
+ * `deadline`, when given, also stops the ownership reads and the serialisation once it has passed.
+ * `truncated` when the neighbourhood hit its limit.
  */
 export async function buildExport(db: Database, request: ExportRequest, deadline?: ExportDeadline): Promise<{ body: string | Uint8Array; truncated: boolean }> {
   const { ids, depth, limit, relationTypes, format } = request;
   const sub = depth === 0 ? await subgraph(db, { ids, relationTypes }) : await neighborhood(db, { ids, depth, limit, relationTypes });
   const graph = await readEvidence(db, sub);
+  // The verdicts are for the export's day: an export request names no date (the subgraph is the graph as
+  // it stands), so its ownership is as of today (UTC), the day of exportedAt.
+  graph.ownership = await readExportOwnership(db, graph, graph.exportedAt.slice(0, 10), { deadline });
   const atPause = deadline
     ? () => {
         if (Date.now() > deadline.at) throw deadline.timedOut();

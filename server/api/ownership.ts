@@ -7,7 +7,7 @@
 import { AppError, BadInputError } from '../core/errors';
 import { aggregateOwnership, type OwnershipRule } from '../core/ownership/aggregate';
 import { ownershipChains } from '../core/ownership/chains';
-import { ownershipParties, readOwnershipTree } from '../core/ownership/stakes';
+import { ownershipParties, readOwnershipTree, type OwnershipTree } from '../core/ownership/stakes';
 import type { Database } from '../core/neo4j/database';
 import type { GraphEdge, Ownership, Path, Resolvers } from './generated/graphql';
 import { NodeRow, toGraphNode } from './graph';
@@ -38,13 +38,24 @@ export function asOfDay(asOf: string | null | undefined, now = new Date()): stri
 
 const round = (n: number) => Math.round(n * 1e6) / 1e6;
 
+/**
+ * One rule's verdict on party `id` from its tree as read (readOwnershipTree), in the figures the API
+ * answers (total, totalHigh, unknownShares) with the chains by party id: shared by Query.ownership and
+ * the exports (export-ownership.ts), which read one tree per company and apply both rules to it.
+ */
+export function ownershipFromTree(tree: OwnershipTree, id: string, rule: OwnershipRule, asOf: string) {
+  const result = aggregateOwnership({ target: id, rule, asOf, stakes: tree.stakes, controls: tree.controls, parties: ownershipParties(tree, asOf) });
+  const { chains, truncated: moreChains } = ownershipChains(result, MAX_OWNERSHIP_CHAINS);
+  const unknownShares = result.findings.some((f) => f.held.some((h) => h.statements.every((s) => s.percentage === null || !/\d/.test(s.percentage))));
+  return { result, chains, moreChains, total: round(result.share.low), totalHigh: round(result.share.high), unknownShares };
+}
+
 export async function ownership(db: Database, args: { id: string; rule?: OwnershipRule | null; asOf?: string | null }): Promise<Ownership> {
   const asOf = asOfDay(args.asOf);
   const rule = args.rule ?? 'OFAC';
   const tree = await readOwnershipTree(db, args.id, asOf);
   if (!tree.found) throw new NotFoundError(`No party has the id ${JSON.stringify(args.id)}`);
-  const result = aggregateOwnership({ target: args.id, rule, asOf, stakes: tree.stakes, controls: tree.controls, parties: ownershipParties(tree, asOf) });
-  const { chains, truncated: moreChains } = ownershipChains(result, MAX_OWNERSHIP_CHAINS);
+  const { result, chains, moreChains, total, totalHigh, unknownShares } = ownershipFromTree(tree, args.id, rule, asOf);
 
   // The chains' parties and links in the API's shapes, read once for all of them.
   const eidOf = new Map([...tree.parties.values()].map((p) => [p.id, p.eid]));
@@ -55,10 +66,9 @@ export async function ownership(db: Database, args: { id: string; rule?: Ownersh
   // A party or link gone between the reads (a load committed) leaves its chain out rather than half-drawn.
   const whole = chains.filter((c) => [c.links[0].owner, ...c.links.map((l) => l.asset)].every((id) => nodes.has(id)) && c.links.every((l) => edges.has(l.link)));
 
-  const unknownShares = result.findings.some((f) => f.held.some((h) => h.statements.every((s) => s.percentage === null || !/\d/.test(s.percentage))));
   return {
-    total: round(result.share.low),
-    totalHigh: round(result.share.high),
+    total,
+    totalHigh,
     blocked: result.verdict === 'BLOCKED',
     verdict: result.verdict,
     unknownShares,
