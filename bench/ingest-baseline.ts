@@ -15,9 +15,10 @@
  *    does both, so `parse.oursSeconds` is given beside it to read the write-only share.
  *
  * Rows: everything written, the same count for both (parties + program, address and identifier facts
- * + links). Results: one line per run appended to bench/results/ingest.jsonl (kind "vs-load-csv").
- * BENCH_INGEST_RUNS (3) runs on the real file, BENCH_INGEST_X4_RUNS (1) on x4; BENCH_INGEST_SETS
- * ("x1,x4") chooses the sets.
+ * + links). Results: one line per run appended to bench/results/ingest.jsonl (kind "vs-load-csv"):
+ * `ratio` (median times), `pairedRatio` (median of each run's pair), `cpuRatio` (median CPU seconds of
+ * the Neo4j process and this one). BENCH_INGEST_RUNS (3) runs on the real file, BENCH_INGEST_X4_RUNS (1)
+ * on x4, after BENCH_INGEST_WARMUP (1) untimed loads of each; BENCH_INGEST_SETS ("x1,x4") chooses the sets.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -175,12 +176,54 @@ export async function graphCounts(db: Database): Promise<Counts> {
   return c;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc; 0 where /proc does not say. */
+function procCpuSeconds(pid: number | null): number {
+  if (!pid) return 0;
+  try {
+    // Fields after the command (which may hold spaces, in parentheses): utime and stime are the 12th and
+    // 13th, in clock ticks (100 a second on Linux).
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Wall seconds, CPU seconds (the Neo4j process's and this process's) and this process's CPU seconds, of `fn`. */
+async function timeCpu(neo4jPid: number | null, fn: () => Promise<unknown>): Promise<[number, number, number]> {
+  const neo4jBefore = procCpuSeconds(neo4jPid);
+  const nodeBefore = process.cpuUsage();
+  const [s] = await time(fn);
+  const used = process.cpuUsage(nodeBefore);
+  const node = (used.user + used.system) / 1e6;
+  return [s, procCpuSeconds(neo4jPid) - neo4jBefore + node, node];
+}
+
+/** The pid of the embedded Neo4j of a home folder (run/server.json), or null. */
+function neo4jPidOf(home: string): number | null {
+  try {
+    return Number((JSON.parse(fs.readFileSync(path.join(home, 'run', 'server.json'), 'utf8')) as { server: { pid: number } }).server.pid) || null;
+  } catch {
+    return null;
+  }
+}
+
 async function resetStore(db: Database): Promise<void> {
   await db.write('database-reset');
   await db.applySchema();
 }
 
-async function benchSet(name: string, paths: string[], runs: number, db: Database, importDir: string, batch: number, txTimeoutMs: number): Promise<Record<string, unknown>> {
+async function benchSet(
+  name: string,
+  paths: string[],
+  runs: number,
+  db: Database,
+  importDir: string,
+  batch: number,
+  txTimeoutMs: number,
+  neo4jPid: number | null,
+): Promise<Record<string, unknown>> {
+  const warmups = Number(process.env.BENCH_INGEST_WARMUP ?? 1);
   const files = expandPaths(paths);
   const bytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   const release = '2024-05-03';
@@ -207,19 +250,55 @@ async function benchSet(name: string, paths: string[], runs: number, db: Databas
   const csv = writeBaselineCsv(rel, dir);
   const urlOf = (f: string) => `file:///bench-ingest/${name}/${f}`;
 
-  // Loading, alternating, each into an emptied store with the schema applied.
+  // Loading, each into an emptied store with the schema applied. One untimed load of each first: a
+  // freshly started Neo4j runs its first load several times slower (JIT, query plans), which made the
+  // first timed run (LOAD CSV's) 2-4x the others. Then runs alternate which load goes first (ABBA), so a
+  // change in the machine's load from the other work on it is shared by both; each run's pair gives a
+  // ratio, and the median of those is reported beside the ratio of the median times. CPU seconds (the
+  // Neo4j process's from /proc, and this process's) are recorded too: on a machine shared with other
+  // work they vary far less than wall time.
   const baseS: number[] = [];
   const oursS: number[] = [];
+  const baseCpu: number[] = [];
+  const oursCpu: number[] = [];
+  const oursNodeCpu: number[] = [];
   let baseGraph: Counts | null = null;
   let oursGraph: Counts | null = null;
-  for (let i = 0; i < runs; i++) {
+  const runBase = async (): Promise<[number, number, number]> => {
     await resetStore(db);
-    baseS.push((await time(() => loadCsvBaseline(db, urlOf, rel, csv.linkTypes, batch)))[0]);
+    const r = await timeCpu(neo4jPid, () => loadCsvBaseline(db, urlOf, rel, csv.linkTypes, batch));
     baseGraph = await graphCounts(db);
+    return r;
+  };
+  const runOurs = async (): Promise<[number, number, number]> => {
     await resetStore(db);
-    oursS.push((await time(() => ingest(db, { paths: files, release, progress: false, batchSize: batch, txTimeoutMs })))[0]);
+    const r = await timeCpu(neo4jPid, () => ingest(db, { paths: files, release, progress: false, batchSize: batch, txTimeoutMs }));
     oursGraph = await graphCounts(db);
-    console.error(`ingest ${name} run ${i + 1}: LOAD CSV ${baseS[i].toFixed(1)} s, ours ${oursS[i].toFixed(1)} s (load average ${os.loadavg()[0].toFixed(1)})`);
+    return r;
+  };
+  for (let i = 0; i < warmups; i++) {
+    await runBase();
+    await runOurs();
+  }
+  for (let i = 0; i < runs; i++) {
+    let b: [number, number, number];
+    let o: [number, number, number];
+    if (i % 2 === 0) {
+      b = await runBase();
+      o = await runOurs();
+    } else {
+      o = await runOurs();
+      b = await runBase();
+    }
+    baseS.push(b[0]);
+    baseCpu.push(b[1]);
+    oursS.push(o[0]);
+    oursCpu.push(o[1]);
+    oursNodeCpu.push(o[2]);
+    console.error(
+      `ingest ${name} run ${i + 1}: LOAD CSV ${b[0].toFixed(1)} s (CPU ${b[1].toFixed(1)} s), ours ${o[0].toFixed(1)} s (CPU ${o[1].toFixed(1)} s, Node ${o[2].toFixed(1)} s) ` +
+        `(load average ${os.loadavg()[0].toFixed(1)})`,
+    );
   }
   const load = {
     entries: rel.parties.length,
@@ -228,12 +307,16 @@ async function benchSet(name: string, paths: string[], runs: number, db: Databas
     loadCsvRowsPerS: csv.rows / median(baseS),
     oursRowsPerS: csv.rows / median(oursS),
     ratio: median(baseS) / median(oursS),
+    pairedRatio: median(baseS.map((b, i) => b / oursS[i])),
+    cpuRatio: median(baseCpu) / median(oursCpu),
+    warmups,
     seconds: { loadCsv: baseS, ours: oursS },
+    cpuSeconds: { loadCsv: baseCpu, ours: oursCpu, oursNode: oursNodeCpu },
     graphs: { loadCsv: baseGraph, ours: oursGraph },
   };
   console.error(
     `ingest ${name}: ${csv.rows} rows, LOAD CSV ${load.loadCsvRowsPerS.toFixed(0)} rows/s, ours ${load.oursRowsPerS.toFixed(0)} rows/s ` +
-      `(ours/baseline ${load.ratio.toFixed(2)}x); graphs ${JSON.stringify(load.graphs)}`,
+      `(ours/baseline ${load.ratio.toFixed(2)}x; median of the runs' ratios ${load.pairedRatio.toFixed(2)}x; CPU ${load.cpuRatio.toFixed(2)}x); graphs ${JSON.stringify(load.graphs)}`,
   );
   fs.rmSync(dir, { recursive: true, force: true });
   return { set: name, files: files.map((f) => path.relative(REPO_ROOT, f)), parse: parseResult, load };
@@ -250,7 +333,7 @@ export async function ingestBaselineBench(): Promise<void> {
     for (const set of sets) {
       const paths = set === 'x1' ? [REAL_SDN] : [(await scaleFolders(Number(set.slice(1)))).ofac];
       const runs = Number((set === 'x1' ? process.env.BENCH_INGEST_RUNS : process.env.BENCH_INGEST_X4_RUNS) || (set === 'x1' ? 3 : 1));
-      results.push(await benchSet(set, paths, runs, db, importDir, settings.ingestBatchSize, settings.ingestTxTimeoutMs));
+      results.push(await benchSet(set, paths, runs, db, importDir, settings.ingestBatchSize, settings.ingestTxTimeoutMs, neo4jPidOf(neo4jHome(settings))));
     }
   } finally {
     await db.close();

@@ -1,10 +1,12 @@
 // Attaches addresses (shared nodes keyed by their normalised text) to parties; new nodes and links are
 // hidden until the load commits (see ingest-programs).
-UNWIND $rows AS row
-MATCH (p:Party {id: row.partyId})
+// The rows come as columns, one list per field (see ingest-upsert-parties).
+UNWIND range(0, size($c.partyId) - 1) AS i
+WITH $c AS c, i
+MATCH (p:Party {id: c.partyId[i]})
 USING INDEX p:Party(id)
-MERGE (a:Address {id: row.key})
-  ON CREATE SET a.full = row.full, a.street = row.street, a.city = row.city, a.country = row.country,
-                a.dataset = $dataset, a.release = $release, a.record = row.record, a.addedSeq = $seq
+MERGE (a:Address {id: c.key[i]})
+  ON CREATE SET a.full = c.full[i], a.street = c.street[i], a.city = c.city[i], a.country = c.country[i],
+                a.dataset = $dataset, a.release = $release, a.record = c.record[i], a.addedSeq = $seq
 MERGE (p)-[r:HAS_ADDRESS {dataset: $dataset, addedSeq: $seq}]->(a)
-SET r.release = $release, r.record = row.record
+SET r.release = $release, r.record = c.record[i]

@@ -8,7 +8,13 @@
 // this load commits. New placeholders and links are hidden until then (addedSeq). statedBy lists the
 // parties whose records state the link (two identical statements are one relationship): restating a
 // party clears only what it stated (ingest-clear-facts).
-UNWIND $rows AS row
+// The rows come as columns, one list per field (see ingest-upsert-parties), made a row map here: each
+// field is read several times below.
+UNWIND range(0, size($c.from) - 1) AS i
+WITH $c AS c, i
+WITH {from: c.from[i], to: c.to[i], fromName: c.fromName[i], fromKey: c.fromKey[i], toName: c.toName[i], toKey: c.toKey[i],
+      label: c.label[i], record: c.record[i], percentage: c.percentage[i], startDate: c.startDate[i], endDate: c.endDate[i],
+      sourceId: c.sourceId[i], statedBy: c.statedBy[i]} AS row
 MERGE (a:Party {id: row.from})
   ON CREATE SET a:Placeholder:LegalEntity, a.kind = 'LegalEntity', a.name = coalesce(row.fromName, row.from), a.nameKey = row.fromKey,
                 a.aliasNames = [], a.dataset = $dataset, a.release = $release, a.record = row.record, a.addedSeq = $seq

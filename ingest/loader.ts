@@ -359,24 +359,54 @@ interface Written {
   marked: number;
 }
 
-/** A party as ingest-upsert-parties takes it. */
-function partyRow(p: PartyRecord): { id: string; labels: string[]; props: Record<string, unknown> } {
-  const labels = partyLabels(p.kind);
-  if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
-  const node = toNode(p);
-  // What decides whether a loaded party changed (ingest-upsert-parties): its fields and labels, not
-  // where this release writes them (release, record: a line number moves whenever an entry above it
-  // is added). An unchanged party keeps the provenance of the release that last stated it
-  // differently; rewriting it in place would show readers new provenance on the old graph, and
-  // staging it would make every release's commit as large as the list.
-  const { release: _r, record: _rec, ...fields } = node;
-  const digest = crypto.createHash('sha1').update(JSON.stringify([labels, fields])).digest('base64url');
-  // Null fields are not sent: `SET n += props` would only remove them, and a node has none to remove
-  // (a new one), or has them removed by ingest-apply-drafts (nullProps). A third of a party's fields are
-  // null, and packing the parameters is the largest cost of the load in Node.
-  const props: Record<string, unknown> = { digest };
-  for (const [k, v] of Object.entries(node)) if (v !== null && v !== undefined) props[k] = v;
-  return { id: p.id, labels, props };
+/**
+ * Rows as ingest-* queries take them: as columns, one list per field (`$c.name[i]` is row i's name). Bolt
+ * packs a map's keys with every map: as rows, a batch of parties sent each field's name once per party,
+ * and packing the parameters was the largest cost of the load in Node (and unpacking them Neo4j's).
+ */
+function columns<K extends string>(rows: readonly object[], keys: readonly K[]): Record<K, unknown[]> {
+  const c = {} as Record<K, unknown[]>;
+  for (const k of keys) c[k] = rows.map((r) => (r as Record<string, unknown>)[k] ?? null);
+  return c;
+}
+
+/** The fields ingest-upsert-parties writes, in its map of a party's properties: toNode's and the digest. */
+const PARTY_COLUMNS = [
+  'id', 'labels', 'kind', 'name', 'nameKey', 'aliasNames', 'latinNames', 'aliasTypes', 'aliasQualities', 'programs', 'birthDates',
+  'birthPlaces', 'nationalities', 'citizenships', 'gender', 'titles', 'remarks', 'listedOn', 'vesselCallSign', 'vesselType',
+  'vesselTonnage', 'vesselGrossTonnage', 'vesselFlag', 'vesselOwner', 'dataset', 'release', 'record', 'digest',
+] as const;
+const PARTY_FIELDS = new Set<string>(PARTY_COLUMNS);
+
+const FACT_COLUMNS = {
+  programs: ['partyId', 'program', 'record'],
+  addresses: ['partyId', 'key', 'full', 'street', 'city', 'country', 'record'],
+  identifiers: ['partyId', 'key', 'type', 'value', 'country', 'label', 'issued', 'expires', 'record'],
+  links: ['from', 'to', 'fromName', 'fromKey', 'toName', 'toKey', 'label', 'record', 'percentage', 'startDate', 'endDate', 'sourceId', 'statedBy'],
+} as const;
+
+/** The parties of a batch as ingest-upsert-parties takes them: a column per field (PARTY_COLUMNS). */
+function partyColumns(batch: PartyRecord[]): Record<string, unknown[]> {
+  const c: Record<string, unknown[]> = Object.fromEntries(PARTY_COLUMNS.map((k) => [k, []]));
+  for (const p of batch) {
+    const labels = partyLabels(p.kind);
+    if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
+    const node = toNode(p);
+    // A field the query's map does not name would be dropped without a word.
+    for (const k in node) if (!PARTY_FIELDS.has(k)) throw new Error(`party field ${k} is not written by cypher/ingest-upsert-parties.cypher (PARTY_COLUMNS in ingest/loader.ts)`);
+    // What decides whether a loaded party changed (ingest-upsert-parties): its fields and labels, not
+    // where this release writes them (release, record: a line number moves whenever an entry above it
+    // is added). An unchanged party keeps the provenance of the release that last stated it
+    // differently; rewriting it in place would show readers new provenance on the old graph, and
+    // staging it would make every release's commit as large as the list.
+    const { release: _r, record: _rec, ...fields } = node;
+    const digest = crypto.hash('sha1', JSON.stringify([labels, fields]), 'base64url');
+    // A null field is sent as null in its column and not stored (ingest-upsert-parties); a draft has the
+    // fields the new release leaves empty removed by ingest-apply-drafts (nullProps).
+    const row: Record<string, unknown> = { ...node, labels, digest };
+    for (const k of PARTY_COLUMNS) c[k].push(row[k] ?? null);
+  }
+  return c;
 }
 
 type LinkRow = LinkKeyRow & Record<string, unknown>;
@@ -518,42 +548,45 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   // Parties: one transaction per batch clears what the dataset stated of them before (marked removed),
   // writes them (new ones hidden, changed ones as drafts) and links them to their programs.
   let firstParty: PartyRecord | undefined;
-  const partyBatches = prepared(spool.batches('parties', size), (batch) => ({
-    rows: batch.map(partyRow),
-    programRows: batch.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record }))),
-  }));
+  const partyBatches = prepared(spool.batches('parties', size), (batch) => {
+    const programRows = batch.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
+    return { parties: partyColumns(batch), programs: columns(programRows, FACT_COLUMNS.programs), programCount: programRows.length };
+  });
   t = Date.now();
-  for await (const { batch, rows, programRows } of readAhead(partyBatches)) {
+  for await (const { batch, parties, programs, programCount } of readAhead(partyBatches)) {
     firstParty ??= batch[0];
     const m = await tx(async (run) => {
       let m = 0;
       if (loadedBefore) {
-        const [r] = await run(delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', params({ ids: rows.map((r) => r.id) }));
+        const [r] = await run(delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', params({ ids: parties.id }));
         m = Number(r?.marked ?? 0);
       }
-      await run('ingest-upsert-parties', params({ rows }));
-      if (programRows.length) await run('ingest-programs', params({ rows: programRows }));
+      await run('ingest-upsert-parties', params({ c: parties }));
+      if (programCount) await run('ingest-programs', params({ c: programs }));
       return m;
     });
     marked += m;
     for (const p of batch) snapshot.party(p);
-    await progress((loadedBefore ? 2 : 1) * rows.length + programRows.length, 'parties', t);
+    await progress((loadedBefore ? 2 : 1) * batch.length + programCount, 'parties', t);
     t = Date.now();
   }
 
   const addressBatches = prepared(spool.batches('addresses', size), (batch) => ({
-    rows: batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record })),
+    c: columns(
+      batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record })),
+      FACT_COLUMNS.addresses,
+    ),
   }));
   t = Date.now();
-  for await (const { batch, rows } of readAhead(addressBatches)) {
-    await tx((run) => run('ingest-addresses', params({ rows })));
+  for await (const { batch, c } of readAhead(addressBatches)) {
+    await tx((run) => run('ingest-addresses', params({ c })));
     for (const a of batch) snapshot.address(a.partyId, a.address.key);
-    await progress(rows.length, 'addresses', t);
+    await progress(batch.length, 'addresses', t);
     t = Date.now();
   }
 
   const identifierBatches = prepared(spool.batches('identifiers', size), (batch) => ({
-    rows: batch.map((i) => ({
+    c: columns(batch.map((i) => ({
       partyId: i.partyId,
       key: i.identifier.key,
       type: i.identifier.type,
@@ -563,13 +596,13 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       issued: i.issued,
       expires: i.expires,
       record: i.provenance.record,
-    })),
+    })), FACT_COLUMNS.identifiers),
   }));
   t = Date.now();
-  for await (const { batch, rows } of readAhead(identifierBatches)) {
-    await tx((run) => run('ingest-identifiers', params({ rows })));
+  for await (const { batch, c } of readAhead(identifierBatches)) {
+    await tx((run) => run('ingest-identifiers', params({ c })));
     for (const i of batch) snapshot.identifier(i.partyId, i.identifier.key);
-    await progress(rows.length, 'identifiers', t);
+    await progress(batch.length, 'identifiers', t);
     t = Date.now();
   }
 
@@ -582,7 +615,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     if (!rows?.length) return;
     pending.set(type, []);
     t = Date.now();
-    await tx((run) => run('ingest-links', params({ rows }), { linkType: type }));
+    await tx((run) => run('ingest-links', params({ c: columns(rows, FACT_COLUMNS.links) }), { linkType: type }));
     await progress(rows.length, 'links', t);
   };
   for await (const links of readAhead(spool.batches('links', size))) for (const l of links) {

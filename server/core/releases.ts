@@ -25,7 +25,8 @@ export const RELEASE_FIELDS = [
 ] as const;
 
 function h(value: unknown): string {
-  return crypto.createHash('sha1').update(JSON.stringify(value)).digest('base64url').slice(0, 8);
+  // crypto.hash: the same SHA-1 as createHash(...).update(...).digest(...), in one call (12 per party).
+  return crypto.hash('sha1', JSON.stringify(value), 'base64url').slice(0, 8);
 }
 
 const sorted = (xs: string[]) => [...new Set(xs)].sort();
@@ -47,32 +48,57 @@ export function linkKey(l: LinkKeyRow): string {
   return l.sourceId ?? `${l.from}|${l.type}|${l.to}|${l.label}`;
 }
 
+/** The fields of RELEASE_FIELDS that are not facts arriving apart from the party (spooled loads: ingest/snapshot.ts). */
+type OwnField = Exclude<(typeof RELEASE_FIELDS)[number], 'addresses' | 'identifiers' | 'links'>;
+
+/**
+ * The hashes of a party's own fields (every field of RELEASE_FIELDS but its facts). A spooled load
+ * computes them as the party passes and keeps these short strings, not the party, until its facts join
+ * them (partyDigest).
+ */
+export function ownFieldHashes(p: PartyRecord): Record<OwnField, string> {
+  return {
+    name: h(p.name),
+    kind: h(p.kind),
+    aliases: h(sorted(p.aliases.map((a) => `${a.type}|${a.quality ?? ''}|${a.name}`))),
+    programs: h(sorted(p.programs)),
+    birthDates: h(sorted(p.birthDates)),
+    nationalities: h(sorted([...p.nationalities, ...p.citizenships])),
+    remarks: h(p.remarks ?? ''),
+    listedOn: h(p.listedOn ?? ''),
+    details: h(details(p)),
+  };
+}
+
+/** A party's digest: its own fields' hashes with those of the keys of its addresses, identifiers and links. */
+export function partyDigest(own: Record<OwnField, string>, facts: { addresses: string[]; identifiers: string[]; links: string[] }): string {
+  const all: Record<(typeof RELEASE_FIELDS)[number], string> = {
+    ...own,
+    addresses: h(sorted(facts.addresses)),
+    identifiers: h(sorted(facts.identifiers)),
+    links: h(sorted(facts.links)),
+  };
+  return RELEASE_FIELDS.map((f) => all[f]).join(',');
+}
+
 export function partyDigests(rel: ParsedRelease, links: LinkKeyRow[]): Map<string, string> {
+  const push = (m: Map<string, string[]>, id: string, key: string) => {
+    const xs = m.get(id);
+    if (xs) xs.push(key);
+    else m.set(id, [key]);
+  };
   const addresses = new Map<string, string[]>();
-  for (const a of rel.addresses) addresses.set(a.partyId, [...(addresses.get(a.partyId) ?? []), a.address.key]);
+  for (const a of rel.addresses) push(addresses, a.partyId, a.address.key);
   const identifiers = new Map<string, string[]>();
-  for (const i of rel.identifiers) identifiers.set(i.partyId, [...(identifiers.get(i.partyId) ?? []), i.identifier.key]);
+  for (const i of rel.identifiers) push(identifiers, i.partyId, i.identifier.key);
   const byParty = new Map<string, string[]>();
   for (const l of links) {
-    for (const end of [l.from, l.to]) byParty.set(end, [...(byParty.get(end) ?? []), linkKey(l)]);
+    for (const end of [l.from, l.to]) push(byParty, end, linkKey(l));
   }
   const out = new Map<string, string>();
   for (const p of rel.parties) {
-    const fields: Record<(typeof RELEASE_FIELDS)[number], unknown> = {
-      name: p.name,
-      kind: p.kind,
-      aliases: sorted(p.aliases.map((a) => `${a.type}|${a.quality ?? ''}|${a.name}`)),
-      programs: sorted(p.programs),
-      birthDates: sorted(p.birthDates),
-      nationalities: sorted([...p.nationalities, ...p.citizenships]),
-      addresses: sorted(addresses.get(p.id) ?? []),
-      identifiers: sorted(identifiers.get(p.id) ?? []),
-      links: sorted(byParty.get(p.id) ?? []),
-      remarks: p.remarks ?? '',
-      listedOn: p.listedOn ?? '',
-      details: details(p),
-    };
-    out.set(p.id, RELEASE_FIELDS.map((f) => h(fields[f])).join(','));
+    const facts = { addresses: addresses.get(p.id) ?? [], identifiers: identifiers.get(p.id) ?? [], links: byParty.get(p.id) ?? [] };
+    out.set(p.id, partyDigest(ownFieldHashes(p), facts));
   }
   return out;
 }
