@@ -41,6 +41,8 @@ export function diffElements(cy: Core, wanted: ElementDefinition[]): CanvasPatch
       // Only what changed (labels and counts move as the canvas grows).
       const changed: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(el.data)) if (existing.data(k) !== v) changed[k] = v;
+      // A node that leaves a group's compound node (grouping.ts) has no `parent` in its data any more.
+      if (el.group === 'nodes' && (existing.data('parent') ?? null) !== (el.data.parent ?? null)) changed.parent = el.data.parent ?? null;
       if (Object.keys(changed).length) update.push({ id: el.data.id!, data: changed });
     } else if (el.group === 'nodes') {
       // Hidden until the layout gives it a place: no frame shows new nodes piled at the origin.
@@ -58,7 +60,18 @@ export function diffElements(cy: Core, wanted: ElementDefinition[]): CanvasPatch
 /** Applies a patch in one batch (one redraw), and marks and locks the pinned nodes. */
 export function applyPatch(cy: Core, patch: CanvasPatch, pinned: readonly string[]): void {
   const pin = new Set(pinned);
+  // Cytoscape changes a node's compound parent by move(), not by data(): nodes leave a parent before
+  // anything is removed (removing a parent removes its children) and join one after it is added.
+  const moves = patch.update.filter((u) => 'parent' in u.data);
+  const move = (joining: boolean) => {
+    for (const u of moves) {
+      const parent = (u.data.parent as string | null) ?? null;
+      const el = cy.getElementById(u.id);
+      if ((parent !== null) === joining && el.nonempty() && el.isNode()) el.move({ parent });
+    }
+  };
   cy.batch(() => {
+    move(false);
     for (const id of patch.remove) {
       // Removing a node has already removed its edges.
       const el = cy.getElementById(id);
@@ -66,9 +79,10 @@ export function applyPatch(cy: Core, patch: CanvasPatch, pinned: readonly string
     }
     for (const u of patch.update) {
       const el = cy.getElementById(u.id);
-      for (const [k, v] of Object.entries(u.data)) el.data(k, v);
+      for (const [k, v] of Object.entries(u.data)) if (k !== 'parent') el.data(k, v);
     }
     if (patch.add.length) cy.add(patch.add);
+    move(true);
     cy.nodes().forEach((n) => {
       n.toggleClass('pinned', pin.has(n.id()));
       if (pin.has(n.id())) n.lock();

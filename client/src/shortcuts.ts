@@ -1,7 +1,7 @@
 /**
  * Which key does what: Ctrl/Cmd+Z undo, Ctrl/Cmd+Shift+Z or Ctrl/Cmd+Y redo, Ctrl/Cmd+A select all nodes,
  * Esc clear the selection, / search, E expand, H hide, P pin, Delete (or Backspace) remove, F fit, S the
- * Screen panel, ? the sheet of shortcuts. Plain
+ * Screen panel, G group the selection, Shift+G ungroup it, ? the sheet of shortcuts. Plain
  * data, no DOM: hooks/useShortcuts.ts listens.
  */
 export interface ShortcutActions {
@@ -17,6 +17,8 @@ export interface ShortcutActions {
   clearSelection(): void;
   help(): void;
   screen(): void;
+  group(): void;
+  ungroup(): void;
 }
 
 /** The shortcut sheet (`?`): every key above, in words. */
@@ -28,6 +30,8 @@ export const SHORTCUT_HELP: readonly { keys: string; what: string }[] = [
   { keys: 'P', what: 'Pin / unpin the selection' },
   { keys: 'Delete, Backspace', what: 'Remove the selection' },
   { keys: 'F', what: 'Fit the graph to the screen' },
+  { keys: 'G', what: 'Group the selected nodes into one (double-click the group to open or collapse it)' },
+  { keys: 'Shift+G', what: 'Ungroup: the members come back where they were' },
   { keys: 'S', what: 'Open / close the Screen panel (one party or a file against the lists)' },
   { keys: 'Click / Shift+click / Shift-drag', what: 'Select one node / add one / select a box' },
   { keys: 'Ctrl+A', what: 'Select every node' },
@@ -68,6 +72,10 @@ export function shortcutFor(e: KeyPress): keyof ShortcutActions | null {
       return 'fit';
     case 's':
       return 'screen';
+    // Shift decides, not the letter's case (Caps Lock gives 'G' without Shift).
+    case 'g':
+    case 'G':
+      return e.shiftKey ? 'ungroup' : 'group';
     case 'Escape':
       return 'clearSelection';
     case '?':

@@ -4,6 +4,7 @@
  * only, no style functions, so Cytoscape can cache them.
  */
 import type { StylesheetJson } from 'cytoscape';
+import { groupStyles } from './group-style';
 import { FACT_KIND_NAMES, FACT_REL_TYPES, isPartyKind as isModelPartyKind, NODE_KINDS, PARTY_KIND_NAMES, REL_TYPES } from '../../server/core/model';
 
 export type Theme = 'light' | 'dark';
@@ -110,6 +111,8 @@ export function stylesheet(theme: Theme): StylesheetJson {
     { selector: '.faded', style: { opacity: 0.15 } },
     { selector: '.unplaced', style: { display: 'none' } },
     { selector: '.timeline-hit', style: { 'border-color': c.path, 'border-width': 4 } },
+    // Groups of nodes drawn as one (grouping.ts): before `cramped`, so a count too long for its edge goes too.
+    ...groupStyles(c),
     // An edge label longer than the edge between its two nodes is left out (GraphCanvas marks those
     // edges `cramped` whenever nodes move): it would cover the nodes and the other labels.
     { selector: 'edge.cramped', style: { label: '' } },

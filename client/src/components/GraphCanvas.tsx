@@ -16,6 +16,9 @@ import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
 import { isFactKind } from '../../../server/core/model';
 import type { LayoutRequest, LayoutResponse } from '../layout.worker';
 import { FORCE_LAYOUT_ABOVE, forceLayout } from '../layout/force';
+import { Box, breadthFirst, concentric, ringSteps } from '../layout/tiers';
+import { Group, groupElements, groupPlaces, isGroupId } from '../grouping';
+import { groupNodeSize } from '../group-style';
 
 cytoscape.use(fcose);
 cytoscape.use(svg);
@@ -71,6 +74,10 @@ interface Props {
   positions?: Record<string, Point>;
   /** Where the drawn nodes are, after each layout and each drag. */
   onPositions?(positions: Record<string, Point>): void;
+  /** Groups of nodes drawn as one node, or inside a compound node (grouping.ts). */
+  groups?: Group[];
+  /** A group's node was double-clicked: open it, or collapse it. */
+  onToggleGroup?(id: string): void;
 }
 
 export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(props, ref) {
@@ -104,6 +111,8 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     cy.nodes()
       .not('.more')
       .forEach((n) => {
+        // An open group's place is its members' (Cytoscape derives it): not a place of its own.
+        if (n.isParent()) return;
         const p = n.position();
         out[n.id()] = { x: p.x, y: p.y };
       });
@@ -115,12 +124,15 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
    * true when that placed all of them, so no layout needs to run.
    */
   const placeKnown = (cy: Core, added: string[]): boolean => {
-    const known = propsRef.current.positions ?? {};
+    // A group collapsed just now goes where its members were (grouping.ts groupPlaces).
+    const known = { ...(propsRef.current.positions ?? {}), ...groupPlaces(propsRef.current.groups ?? [], propsRef.current.positions ?? {}) };
     let all = true;
     cy.batch(() => {
       for (const id of added) {
         const p = known[id];
         const n = cy.getElementById(id);
+        // An open group is where its members are.
+        if (n.nonempty() && n.isParent()) continue;
         if (!p || n.empty()) {
           all = false;
           continue;
@@ -130,6 +142,8 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       }
       if (all) cy.elements('.unplaced').removeClass('unplaced');
     });
+    // The middle of a group's members is often where what they share is (an address amid its parties).
+    if (all) for (const id of added) if (isGroupId(id)) clearOfOthers(cy, cy.getElementById(id));
     return all;
   };
 
@@ -155,10 +169,19 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     };
     if (name !== 'fcose') {
       cy.elements('.unplaced').removeClass('unplaced');
-      const opts: cytoscape.LayoutOptions =
-        name === 'concentric'
-          ? ({ name, concentric: (n: cytoscape.NodeSingular) => n.data('degree'), levelWidth: () => 4, animate: !large, minNodeSpacing: 20 } as cytoscape.LayoutOptions)
-          : ({ name, animate: !large, spacingFactor: 1.1, avoidOverlap: true } as cytoscape.LayoutOptions);
+      let opts: cytoscape.LayoutOptions = { name, animate: !large, spacingFactor: 1.1, avoidOverlap: true } as cytoscape.LayoutOptions;
+      if (name === 'concentric' || name === 'breadthfirst') {
+        // Placed by the boxes of the nodes and their labels (layout/tiers.ts), then drawn as a preset.
+        const input = { boxes: measureBoxes(cy), edges: layoutEdges(cy) };
+        const positions = name === 'concentric' ? concentric(input) : breadthFirst(input);
+        if (name === 'concentric') {
+          // The ring geometry, for tests and tools that check the rings from the positions.
+          const step = ringSteps(input.boxes);
+          const centre = input.boxes.length ? positions[input.boxes.slice().sort((a, b) => b.degree - a.degree)[0].id] : null;
+          container.current!.dataset.rings = centre ? `${step.x},${step.y}` : '';
+        }
+        opts = { name: 'preset', positions: (n: cytoscape.NodeSingular) => positions[n.id()] ?? n.position(), animate: !large, fit: false } as cytoscape.LayoutOptions;
+      }
       const layout = cy.elements().not('.more').layout(opts);
       layout.one('layoutstop', () => {
         placeMoreHandles(cy);
@@ -171,8 +194,9 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     // collapses them onto a line). An incremental layout keeps every node already placed where it is
     // (fixed) and places only the new ones around them.
     const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && !!n.data('placed'))).map((n) => n.id());
-    const nodes = cy.nodes().map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n) }));
-    const edges = cy.edges().map((e) => ({ id: e.id(), source: e.source().id(), target: e.target().id() }));
+    // Open groups' compound nodes are where their members are: not laid out themselves.
+    const nodes = cy.nodes(':childless').map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n) }));
+    const edges = layoutEdges(cy).map((e) => ({ ...e }));
     const request: LayoutRequest = { seq, nodes, edges, fixed: fixedIds, randomize: true };
     const apply = (positions: LayoutResponse['positions']) => {
       if (seq !== layoutSeq.current) return;
@@ -186,7 +210,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       cy.batch(() => {
         cy.nodes().forEach((n) => {
           const p = positions[n.id()];
-          if (!p) return;
+          if (!p || n.isParent()) return;
           // New nodes appear at their place; the ones that move (none when incremental) glide there.
           if (!n.data('placed') || !animate) n.position(p);
           else {
@@ -275,7 +299,9 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       const n = e.target as cytoscape.NodeSingular;
       const [first, second] = taps;
       if (second === n.id() && first !== n.id()) return;
-      propsRef.current.onExpand(n.hasClass('more') ? n.data('of') : n.id());
+      // A group's node opens (or collapses) the group; it has nothing of its own to expand.
+      if (isGroupId(n.id())) propsRef.current.onToggleGroup?.(n.id());
+      else propsRef.current.onExpand(n.hasClass('more') ? n.data('of') : n.id());
     });
     cy.on('tap', 'node.more', (e) => propsRef.current.onExpand((e.target as cytoscape.NodeSingular).data('of')));
     // The node under the pointer shows its label and its relationships' wording, readable at any zoom.
@@ -319,7 +345,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   useEffect(() => {
     const cy = cyRef.current;
     if (!cy) return;
-    const wanted = desiredElements(props.state, props.types, props.filter ?? NO_FILTER);
+    const wanted = groupElements(desiredElements(props.state, props.types, props.filter ?? NO_FILTER), props.groups ?? []);
     const large = wanted.length > LARGE_GRAPH * 2;
     // Dropping detail while panning keeps big canvases interactive.
     // These are init options of the canvas renderer; its instance reads them on every frame.
@@ -344,7 +370,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       markCrampedEdges(cy);
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [props.state, props.types, props.filter]);
+  }, [props.state, props.types, props.filter, props.groups]);
 
   useEffect(() => {
     const cy = cyRef.current;
@@ -417,6 +443,36 @@ function markCrampedEdges(cy: Core) {
   });
 }
 
+/**
+ * Moves a node (a group just collapsed) out from under any other node and its label: step by step away
+ * from the node it covers (straight down when on the same spot), then one step more, so the edge between
+ * them has room for its label.
+ */
+function clearOfOthers(cy: Core, n: cytoscape.NodeSingular) {
+  if (n.empty()) return;
+  const box = () => n.boundingBox({ includeLabels: true } as never);
+  const hit = () => {
+    const b = box();
+    return cy
+      .nodes(':childless')
+      .not(n)
+      .not('.more')
+      .filter((o: cytoscape.NodeSingular) => {
+        const c = o.boundingBox({ includeLabels: true } as never);
+        return Math.min(b.x2, c.x2) > Math.max(b.x1, c.x1) && Math.min(b.y2, c.y2) > Math.max(b.y1, c.y1);
+      });
+  };
+  const first = hit();
+  if (first.empty()) return;
+  const from = (first[0] as cytoscape.NodeSingular).position();
+  const p = n.position();
+  const len = Math.hypot(p.x - from.x, p.y - from.y);
+  const [dx, dy] = len > 1 ? [(p.x - from.x) / len, (p.y - from.y) / len] : [0, 1];
+  const STEP = 20;
+  for (let i = 0; i < 100 && hit().nonempty(); i++) moveTo(n, { x: n.position('x') + dx * STEP, y: n.position('y') + dy * STEP });
+  moveTo(n, { x: n.position('x') + dx * STEP * 3, y: n.position('y') + dy * STEP * 3 });
+}
+
 /** Moves a node, pinned (locked) or not: a pinned node keeps the place it is given, not the one it had. */
 function moveTo(n: cytoscape.NodeSingular, p: Point): cytoscape.NodeSingular {
   const locked = n.locked();
@@ -429,10 +485,37 @@ function moveTo(n: cytoscape.NodeSingular, p: Point): cytoscape.NodeSingular {
 /** The drawn size of a node, as the stylesheet maps it (style.ts), without asking the renderer. */
 function nodeSize(n: cytoscape.NodeSingular): number {
   if (n.hasClass('more')) return 16;
+  if (n.hasClass('group')) return groupNodeSize(Number(n.data('count')) || 2);
   const kind = n.data('kind');
   if (isFactKind(String(kind))) return FACT_NODE_SIZE;
   const d = Math.min(60, Math.max(1, Number(n.data('degree')) || 1));
   return 22 + ((d - 1) / 59) * 32;
+}
+
+/**
+ * The box of each node and its label, as the renderer measures it (the label's real width and lines), for
+ * the layouts of layout/tiers.ts: not the "+N more" handles (placed beside their node afterwards) nor open
+ * groups (drawn around their members).
+ */
+function measureBoxes(cy: Core): Box[] {
+  const degree = (n: cytoscape.NodeSingular) => (n.hasClass('group') ? Number(n.data('count')) : Number(n.data('degree'))) || n.degree(false);
+  return cy
+    .nodes(':childless')
+    .not('.more')
+    .map((n: cytoscape.NodeSingular) => {
+      const bb = n.boundingBox({ includeLabels: true, includeOverlays: false } as never);
+      const p = n.position();
+      return { id: n.id(), w: bb.w, h: bb.h, ox: (bb.x1 + bb.x2) / 2 - p.x, oy: (bb.y1 + bb.y2) / 2 - p.y, degree: degree(n) };
+    });
+}
+
+/** The edges a layout follows: between two nodes it places (not the handles' edges, not to open groups). */
+function layoutEdges(cy: Core): { id: string; source: string; target: string }[] {
+  return cy
+    .edges()
+    .not('.more')
+    .filter((e: cytoscape.EdgeSingular) => e.source().isChildless() && e.target().isChildless())
+    .map((e: cytoscape.EdgeSingular) => ({ id: e.id(), source: e.source().id(), target: e.target().id() }));
 }
 
 /**

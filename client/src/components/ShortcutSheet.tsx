@@ -13,6 +13,7 @@ const TOOLS: { where: string; what: string }[] = [
   { where: 'As of (toolbar)', what: 'read the network as the loaded releases stood on a date (empty: today)' },
   { where: 'Cases ▾ (toolbar)', what: 'save the canvas under a name with notes; reopened later, it marks what changed since; Report: the case as one HTML file (or PDF)' },
   { where: 'Watch / Alerts', what: 'watch a party (details panel); each load records the changes within 2 hops as alerts (toolbar badge)' },
+  { where: 'Details: Group the parties linked to it', what: "an address's, identifier's or program's parties drawn as one node (G groups any selection; double-click opens it; Shift+G ungroups)" },
   { where: 'Screen (toolbar)', what: 'screen a name, identifier or a whole CSV file against the lists, with exposure' },
 ];
 
