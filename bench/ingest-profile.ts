@@ -1,21 +1,27 @@
 /**
  * Where one load's time goes (not a benchmark: no ratio, nothing appended to bench/results): the real
  * SDN file loaded twice into an emptied store of a fresh Neo4j of its own (.data/ingest-profile), the
- * second load with the loader's phase timings (LOG_LEVEL=debug) and, for the first batch of every write
- * query, Neo4j's PROFILE of it (operators, rows, db hits) printed to stderr. Run it under
+ * second load with the loader's phase timings (LOG_LEVEL=debug), the Neo4j CPU seconds used while each
+ * query or transaction ran (from /proc: background work of Neo4j's counts too) and, with
+ * INGEST_PROFILE_PLANS=1, for the first batch of every write query, Neo4j's PROFILE of it (operators,
+ * rows, db hits), printed to stderr. Run it under
  * `node --cpu-prof` for Node's share:
  *
  *   LOG_LEVEL=debug node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/ingest-profile.ts
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { ManagedTransaction } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';
 import { REPO_ROOT } from '../server/core/settings';
 import { DEFAULT_SOURCES } from './scale/generate';
-import { Database, query, queryWith, type TxRun } from '../server/core/neo4j/database';
+import type { RecordShape } from 'neo4j-driver';
+import { Database, query, queryWith, type Params, type TxRun } from '../server/core/neo4j/database';
+import { neo4jHome } from '../server/core/neo4j/embedded';
 import { ingest } from '../ingest/ingest';
 import { freshNeo4jIn } from './growth';
-import { graphCounts } from './ingest-baseline';
+import { graphCounts, loadCsvBaseline, writeBaselineCsv } from './ingest-baseline';
+import { parseOfacCsv } from '../ingest/sources/ofac-csv';
 
 type Plan = { operatorType: string; rows: number; dbHits: number; children: Plan[] };
 
@@ -24,17 +30,56 @@ function printPlan(p: Plan, depth = 0): void {
   for (const c of p.children) printPlan(c, depth + 1);
 }
 
-/** A Database whose load transactions PROFILE the first run of each write query. */
+/** CPU seconds the Neo4j process has used so far (/proc; utime + stime in ticks of 1/100 s). */
+function neo4jCpu(pid: number | null): number {
+  if (!pid) return 0;
+  const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * A Database whose load transactions PROFILE the first run of each write query (INGEST_PROFILE_PLANS=1),
+ * and which adds up the Neo4j CPU seconds used while each query (or transaction) ran.
+ */
 class ProfilingDatabase extends Database {
   private readonly seen = new Set<string>();
+  readonly cpu = new Map<string, number>();
+  pid: number | null = null;
+  cpuOf<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return this.counted(name, fn);
+  }
+  private async counted<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    const before = neo4jCpu(this.pid);
+    try {
+      return await fn();
+    } finally {
+      this.cpu.set(name, (this.cpu.get(name) ?? 0) + neo4jCpu(this.pid) - before);
+    }
+  }
+  override read<T extends RecordShape = RecordShape>(name: string, params?: Params, timeoutMs?: number, slots?: Record<string, string | number>): Promise<T[]> {
+    return this.counted(name, () => super.read<T>(name, params, timeoutMs, slots));
+  }
+  override write<T extends RecordShape = RecordShape>(name: string, params?: Params): Promise<T[]> {
+    return this.counted(name, () => super.write<T>(name, params));
+  }
   override async inWriteTransaction<R>(timeoutMs: number, work: (run: TxRun) => Promise<R>): Promise<R> {
+    const names: string[] = [];
+    const before = neo4jCpu(this.pid);
+    try {
+      return await this.profiled(timeoutMs, (run) => work((name, params, slots) => (names.push(name), run(name, params, slots))));
+    } finally {
+      const key = `tx[${[...new Set(names)].join(',')}]`;
+      this.cpu.set(key, (this.cpu.get(key) ?? 0) + neo4jCpu(this.pid) - before);
+    }
+  }
+  private async profiled<R>(timeoutMs: number, work: (run: TxRun) => Promise<R>): Promise<R> {
     const session = this.driver.session({ database: this.database, defaultAccessMode: neo4j.session.WRITE });
     try {
       return await session.executeWrite(async (tx: ManagedTransaction) =>
         work(async (name, params, slots) => {
           const text = slots ? queryWith(name, slots) : query(name);
           const key = slots ? `${name}:${JSON.stringify(slots)}` : name;
-          if (!name.startsWith('ingest-') || this.seen.has(key)) return (await tx.run(text, params)).records.map((r) => r.toObject());
+          if (process.env.INGEST_PROFILE_PLANS !== '1' || !name.startsWith('ingest-') || this.seen.has(key)) return (await tx.run(text, params)).records.map((r) => r.toObject());
           this.seen.add(key);
           const t = Date.now();
           const res = await tx.run(`PROFILE ${text}`, params);
@@ -54,6 +99,11 @@ class ProfilingDatabase extends Database {
 async function main(): Promise<void> {
   const { settings, endpoint, db: plain } = await freshNeo4jIn(path.join(REPO_ROOT, '.data', 'ingest-profile'));
   const db = new ProfilingDatabase(endpoint, 600_000);
+  try {
+    db.pid = Number((JSON.parse(fs.readFileSync(path.join(neo4jHome(settings), 'run', 'server.json'), 'utf8')) as { server: { pid: number } }).server.pid);
+  } catch {
+    /* no record: no CPU figures */
+  }
   const opts = { paths: [DEFAULT_SOURCES.sdn], release: DEFAULT_SOURCES.ofacRelease, progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs };
   try {
     for (const round of ['warm-up', 'profiled']) {
@@ -63,6 +113,23 @@ async function main(): Promise<void> {
       await ingest(round === 'warm-up' ? plain : db, opts);
       console.error(`${round}: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s; ${JSON.stringify(await graphCounts(plain))}`);
     }
+    // LOAD CSV of the same rows, query by query (bench/ingest-baseline.ts), for the CPU each takes.
+    await plain.write('database-reset');
+    await plain.applySchema();
+    const rel = await parseOfacCsv([DEFAULT_SOURCES.sdn], { release: DEFAULT_SOURCES.ofacRelease });
+    const csv = writeBaselineCsv(rel, path.join(neo4jHome(settings), 'import', 'bench-ingest', 'profile'));
+    const t = process.hrtime.bigint();
+    const counting = new Proxy(plain, {
+      get: (target, prop, receiver) =>
+        prop === 'runWrite'
+          ? (text: string, params: Params) => db.cpuOf(`LOAD CSV ${/FROM \$url[\s\S]*?(MERGE|MATCH) \((\w+:\w+)/.exec(text)?.[2]} ${String(params.url).split('/').pop()}`, () => target.runWrite(text, params))
+          : Reflect.get(target, prop, receiver),
+    });
+    await loadCsvBaseline(counting, (f) => `file:///bench-ingest/profile/${f}`, rel, csv.linkTypes, settings.ingestBatchSize);
+    console.error(`LOAD CSV: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s; ${JSON.stringify(await graphCounts(plain))}`);
+    const total = [...db.cpu.values()].reduce((a, b) => a + b, 0);
+    console.error(`Neo4j CPU seconds by query or transaction (${total.toFixed(1)} s in all):`);
+    for (const [k, v] of [...db.cpu].sort((a, b) => b[1] - a[1])) console.error(`  ${v.toFixed(2).padStart(6)} ${k}`);
   } finally {
     await db.close();
     await plain.close();

@@ -1,6 +1,6 @@
 // Attaches addresses (shared nodes keyed by their normalised text) to parties; new nodes and links are
 // hidden until the load commits (see ingest-programs).
-// The rows come as columns, one list per field (see ingest-upsert-parties).
+// The rows come as columns, one list per field (see ingest-create-parties).
 UNWIND range(0, size($c.partyId) - 1) AS i
 WITH $c AS c, i
 MATCH (p:Party {id: c.partyId[i]})

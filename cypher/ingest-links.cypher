@@ -8,7 +8,7 @@
 // this load commits. New placeholders and links are hidden until then (addedSeq). statedBy lists the
 // parties whose records state the link (two identical statements are one relationship): restating a
 // party clears only what it stated (ingest-clear-facts).
-// The rows come as columns, one list per field (see ingest-upsert-parties), made a row map here: each
+// The rows come as columns, one list per field (see ingest-create-parties), made a row map here: each
 // field is read several times below.
 UNWIND range(0, size($c.from) - 1) AS i
 WITH $c AS c, i

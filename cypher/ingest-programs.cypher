@@ -1,7 +1,7 @@
 // Links parties to the sanctions programs they are listed under (a new Program node and every new link
 // hidden until the load commits: addedSeq; the load's number is part of the link's key, so the previous
 // release's link, marked removed, stays for readers meanwhile).
-// The rows come as columns, one list per field (see ingest-upsert-parties).
+// The rows come as columns, one list per field (see ingest-create-parties).
 UNWIND range(0, size($c.partyId) - 1) AS i
 WITH $c AS c, i
 MATCH (p:Party {id: c.partyId[i]})

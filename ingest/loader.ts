@@ -370,13 +370,18 @@ function columns<K extends string>(rows: readonly object[], keys: readonly K[]):
   return c;
 }
 
-/** The fields ingest-upsert-parties writes, in its map of a party's properties: toNode's and the digest. */
+/** The fields ingest-create-parties and ingest-draft-parties write, in their map of a party's properties: toNode's and the digest. */
 const PARTY_COLUMNS = [
   'id', 'labels', 'kind', 'name', 'nameKey', 'aliasNames', 'latinNames', 'aliasTypes', 'aliasQualities', 'programs', 'birthDates',
   'birthPlaces', 'nationalities', 'citizenships', 'gender', 'titles', 'remarks', 'listedOn', 'vesselCallSign', 'vesselType',
   'vesselTonnage', 'vesselGrossTonnage', 'vesselFlag', 'vesselOwner', 'dataset', 'release', 'record', 'digest',
 ] as const;
 const PARTY_FIELDS = new Set<string>(PARTY_COLUMNS);
+
+/** The rows `at` of a batch's columns. */
+function pick(c: Record<string, unknown[]>, at: number[]): Record<string, unknown[]> {
+  return Object.fromEntries(Object.entries(c).map(([k, xs]) => [k, at.map((i) => xs[i])]));
+}
 
 const FACT_COLUMNS = {
   programs: ['partyId', 'program', 'record'],
@@ -385,7 +390,7 @@ const FACT_COLUMNS = {
   links: ['from', 'to', 'fromName', 'fromKey', 'toName', 'toKey', 'label', 'record', 'percentage', 'startDate', 'endDate', 'sourceId', 'statedBy'],
 } as const;
 
-/** The parties of a batch as ingest-upsert-parties takes them: a column per field (PARTY_COLUMNS). */
+/** The parties of a batch as ingest-create-parties and ingest-draft-parties take them: a column per field (PARTY_COLUMNS). */
 function partyColumns(batch: PartyRecord[]): Record<string, unknown[]> {
   const c: Record<string, unknown[]> = Object.fromEntries(PARTY_COLUMNS.map((k) => [k, []]));
   for (const p of batch) {
@@ -393,15 +398,15 @@ function partyColumns(batch: PartyRecord[]): Record<string, unknown[]> {
     if (!labels.every(isAllowedLabel)) throw new Error(`label outside the model: ${labels}`);
     const node = toNode(p);
     // A field the query's map does not name would be dropped without a word.
-    for (const k in node) if (!PARTY_FIELDS.has(k)) throw new Error(`party field ${k} is not written by cypher/ingest-upsert-parties.cypher (PARTY_COLUMNS in ingest/loader.ts)`);
-    // What decides whether a loaded party changed (ingest-upsert-parties): its fields and labels, not
+    for (const k in node) if (!PARTY_FIELDS.has(k)) throw new Error(`party field ${k} is not written by cypher/ingest-create-parties.cypher (PARTY_COLUMNS in ingest/loader.ts)`);
+    // What decides whether a loaded party changed (ingest-loaded-parties): its fields and labels, not
     // where this release writes them (release, record: a line number moves whenever an entry above it
     // is added). An unchanged party keeps the provenance of the release that last stated it
     // differently; rewriting it in place would show readers new provenance on the old graph, and
     // staging it would make every release's commit as large as the list.
     const { release: _r, record: _rec, ...fields } = node;
     const digest = crypto.hash('sha1', JSON.stringify([labels, fields]), 'base64url');
-    // A null field is sent as null in its column and not stored (ingest-upsert-parties); a draft has the
+    // A null field is sent as null in its column and not stored (ingest-create-parties); a draft has the
     // fields the new release leaves empty removed by ingest-apply-drafts (nullProps).
     const row: Record<string, unknown> = { ...node, labels, digest };
     for (const k of PARTY_COLUMNS) c[k].push(row[k] ?? null);
@@ -561,7 +566,17 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
         const [r] = await run(delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', params({ ids: parties.id }));
         m = Number(r?.marked ?? 0);
       }
-      await run('ingest-upsert-parties', params({ c: parties }));
+      // Parties already loaded are found first: the others are created by a plain CREATE, those the
+      // release states differently are staged in drafts (see ingest-loaded-parties).
+      const loaded = (await run('ingest-loaded-parties', params({ ids: parties.id, digests: parties.digest }))) as { i: unknown; changed: boolean }[];
+      if (loaded.length === 0) await run('ingest-create-parties', params({ c: parties }));
+      else {
+        const old = new Set(loaded.map((r) => Number(r.i)));
+        const fresh = parties.id.map((_, i) => i).filter((i) => !old.has(i));
+        if (fresh.length) await run('ingest-create-parties', params({ c: pick(parties, fresh) }));
+        const changed = loaded.filter((r) => r.changed).map((r) => Number(r.i));
+        if (changed.length) await run('ingest-draft-parties', params({ c: pick(parties, changed) }));
+      }
       if (programCount) await run('ingest-programs', params({ c: programs }));
       return m;
     });
