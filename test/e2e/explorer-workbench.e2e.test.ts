@@ -649,7 +649,8 @@ describe('canvas filter by listing date and dataset', () => {
     await settled();
     const nodes = (await canvasIds(page)).sort();
     const edges = await page.evaluate(() => (globalThis as unknown as CyW).__cy.edges().length);
-    expect(edges).toBeGreaterThan(2);
+    // Its two "Linked To" links (its program is a badge on it, not a relationship drawn).
+    expect(edges).toBeGreaterThanOrEqual(2);
     const box = page.getByTestId('canvas-filter').locator('input[data-dataset="ofac-sdn"]');
     await box.uncheck();
     await page.waitForFunction(() => (globalThis as unknown as CyW).__cy.edges().length === 0);
