@@ -107,6 +107,8 @@ export interface ExportGraph {
   truncated: boolean;
   /** When the export was made (ISO 8601). */
   exportedAt: string;
+  /** The day the export reads the network as of (its request's asOf); undefined: as it stands. */
+  asOf?: string;
   /**
    * The ownership verdicts of the owned company-like parties, by party id (export-ownership.ts; set by
    * buildExport, absent where an export is made without them, e.g. the case report's reading).

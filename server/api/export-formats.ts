@@ -95,7 +95,7 @@ function ownershipAttrs(rule: 'ofac' | 'eu', ruleName: string): Attr<NodeCtx>[] 
 
 /** The ownership columns (export-ownership.ts), after the evidence. */
 const OWNERSHIP_ATTRS: Attr<NodeCtx>[] = [
-  { name: 'ownership_asOf', type: 'string', description: 'The day of the ownership verdicts (the export\'s day, UTC); set on every company-like party that something owns', value: (c) => c.ownership?.asOf ?? null },
+  { name: 'ownership_asOf', type: 'string', description: "The day of the ownership verdicts (the export's asOf, else the day it was made, UTC); set on every company-like party that something owns", value: (c) => c.ownership?.asOf ?? null },
   { name: 'ownership_note', type: 'string', description: `Why an owned party has no ownership verdict, e.g. "${notComputedNote(EXPORT_OWNERSHIP_LIMITS.companies)}"`, value: (c) => c.ownership?.notComputed ?? null },
   { name: 'ownership_truncated', type: 'boolean', description: 'A bound cut the ownership tree or its chains: owners may be missing from the verdicts', value: (c) => (c.ownership && !c.ownership.notComputed ? c.ownership.truncated : null) },
   ...ownershipAttrs('ofac', "OFAC's 50 percent rule (50% or more)"),
@@ -179,7 +179,7 @@ function contexts(g: ExportGraph): NodeCtx[] {
 function summary(g: ExportGraph): string {
   const releases = g.datasets.map((d) => `${d.name} ${d.release ?? '?'}${d.title && d.title !== d.name ? ` (${d.title})` : ''}`);
   return (
-    `sanctions-graph export of ${g.exportedAt}: ${g.nodes.length} nodes, ${g.edges.length} relationships${g.truncated ? ' (cut at the limit: more were within reach)' : ''}; ` +
+    `sanctions-graph export of ${g.exportedAt}${g.asOf ? `, the network as of ${g.asOf}` : ''}: ${g.nodes.length} nodes, ${g.edges.length} relationships${g.truncated ? ' (cut at the limit: more were within reach)' : ''}; ` +
     `datasets: ${releases.length ? releases.join(', ') : 'none'}.`
   );
 }
@@ -518,7 +518,7 @@ export function cytoscapeJson(g: ExportGraph): string {
 
 /** Cytoscape.js JSON written an element at a time (the same document JSON.stringify of the whole gives). */
 export function* cytoscapeParts(g: ExportGraph): Parts<string> {
-  const data = { description: summary(g), exportedAt: g.exportedAt, truncated: g.truncated, datasets: g.datasets };
+  const data = { description: summary(g), exportedAt: g.exportedAt, ...(g.asOf ? { asOf: g.asOf } : {}), truncated: g.truncated, datasets: g.datasets };
   yield `{"format_version":"1.0","generated_by":"sanctions-graph","data":${JSON.stringify(data)},"elements":{"nodes":[`;
   let n = 0;
   for (const c of contexts(g)) {

@@ -6,6 +6,7 @@
  * relationship from export-evidence.ts, the ownership verdicts of its owned companies (OFAC's and the
  * EU's rules) from export-ownership.ts; the formats are export-formats.ts and export-ftm.ts.
  */
+import { atDate, parseAsOf, resolveAsOf } from '../core/as-of';
 import { BadInputError } from '../core/errors';
 import type { Database } from '../core/neo4j/database';
 import { neighborhood, subgraph } from './graph';
@@ -37,13 +38,19 @@ export interface ExportRequest {
   /** The neighbourhood's node limit (neighborhood's default when undefined). */
   limit: number | undefined;
   relationTypes: string[] | undefined;
+  /**
+   * YYYY-MM-DD: the network as it stood on that day (the loads the day sees, as `asOf` on neighborhood
+   * reads it: server/core/as-of.ts), and the ownership verdicts as of that day; undefined: today.
+   */
+  asOf: string | undefined;
 }
 
 /**
  * The export's fields (a query string or a form), checked before the export takes an admission slot:
  * a wrong format, too many ids, too large a limit or depth is refused (BadInputError, 400
- * BAD_USER_INPUT) with what the caps are. Ids are comma-separated, so an id holding a comma cannot be
- * named (the neighbourhood of another node still exports it).
+ * BAD_USER_INPUT) with what the caps are, as is an asOf that is not a YYYY-MM-DD date. Ids are
+ * comma-separated, so an id holding a comma cannot be named (the neighbourhood of another node still
+ * exports it).
  */
 export function parseExportRequest(fields: Record<string, unknown>): ExportRequest {
   const q: Record<string, string | undefined> = {};
@@ -74,7 +81,8 @@ export function parseExportRequest(fields: Record<string, unknown>): ExportReque
   if (limit !== undefined) intIn('limit (the nodes of a neighbourhood export)', limit, 1, LIMITS.neighborhoodLimit);
   const relationTypes = q.relationTypes ? q.relationTypes.split(',').map((s) => s.trim()) : undefined;
   relTypes(relationTypes);
-  return { format, ids, depth, limit, relationTypes };
+  const asOf = q.asOf ? parseAsOf(q.asOf) : undefined;
+  return { format, ids, depth, limit, relationTypes, asOf };
 }
 
 /** The Content-Disposition of an export: a file name of word characters, dots and dashes only (no header injection). */
@@ -134,11 +142,17 @@ export interface ExportDeadline {
  */
 export async function buildExport(db: Database, request: ExportRequest, deadline?: ExportDeadline): Promise<{ body: string | Uint8Array; truncated: boolean }> {
   const { ids, depth, limit, relationTypes, format } = request;
-  const sub = depth === 0 ? await subgraph(db, { ids, relationTypes }) : await neighborhood(db, { ids, depth, limit, relationTypes });
-  const graph = await readEvidence(db, sub);
-  // The verdicts are for the export's day: an export request names no date (the subgraph is the graph as
-  // it stands), so its ownership is as of today (UTC), the day of exportedAt.
-  graph.ownership = await readExportOwnership(db, graph, graph.exportedAt.slice(0, 10), { deadline });
+  // As of a day: the subgraph and its evidence as the loads of that day had them (null cut: the day sees
+  // every load, today's reads).
+  const cut = request.asOf ? await resolveAsOf(db, request.asOf) : null;
+  const read = cut ? atDate(db, cut) : db;
+  const sub = depth === 0 ? await subgraph(read, { ids, relationTypes }) : await neighborhood(read, { ids, depth, limit, relationTypes });
+  const graph = await readEvidence(read, sub);
+  graph.asOf = request.asOf;
+  // The verdicts are for the export's day (its asOf, else today, UTC), read as Query.ownership(asOf)
+  // reads them: the stakes and listings the sources date, of the graph as loaded (not the cut), so the
+  // export says what the API says of the same company and day.
+  graph.ownership = await readExportOwnership(db, graph, request.asOf ?? graph.exportedAt.slice(0, 10), { deadline });
   const atPause = deadline
     ? () => {
         if (Date.now() > deadline.at) throw deadline.timedOut();

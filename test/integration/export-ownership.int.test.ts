@@ -8,7 +8,8 @@
  * what Query.ownership's function (server/api/ownership.ts ownership()) answers for the same company,
  * rule and day, asked here, not written down. A party nothing owns carries no ownership fields (the
  * choice documented in export-ownership.ts). Then the bounds: more owned companies than the cap are
- * each said "not computed", and a passed deadline stops the reads.
+ * each said "not computed", and a passed deadline stops the reads. An export as of a day (asOf) reads
+ * the network as the loads of that day had it and gives that day's verdicts.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -37,6 +38,9 @@ beforeAll(async () => {
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'export-ownership-'));
   await resetDatabase(db);
   await ingest(db, { ...LOAD_DEFAULTS, paths: [ZALA], dataset: 'opensanctions-zala', release: '2024-05-27' });
+  // The same records again as a later release, so that an export as of a day between the two reads the
+  // network through the as-of cut (server/core/as-of.ts), as neighborhood(asOf) does.
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [ZALA], dataset: 'opensanctions-zala', release: '2024-09-02' });
   api = await startApi(db);
 }, 300_000);
 afterAll(async () => {
@@ -110,11 +114,14 @@ describe('the neighbourhood of LLC CST, exported', () => {
     for (const n of nodes) if (!owned.includes(n.data.id)) expect([n.data.id, n.data.ownership]).toEqual([n.data.id, undefined]);
   });
 
-  test('GraphML read with networkx: the ownership attributes of each owned company equal Query.ownership; none on the others', async () => {
-    const file = path.join(tmp, 'cst.graphml');
-    fs.writeFileSync(file, await download(`${NETWORK}&format=graphml`));
+  test.each([
+    ['graphml', 'read_graphml'],
+    ['gexf', 'read_gexf'],
+  ] as const)('%s read with networkx: the ownership attributes of each owned company equal Query.ownership; none on the others', async (format, reader) => {
+    const file = path.join(tmp, `cst.${format}`);
+    fs.writeFileSync(file, await download(`${NETWORK}&format=${format}`));
     const script = `import json, sys, networkx as nx
-g = nx.read_graphml(sys.argv[1])
+g = nx.${reader}(sys.argv[1])
 print(json.dumps({n: d for n, d in g.nodes(data=True)}))`;
     const g = JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 })) as Record<string, Record<string, unknown>>;
     expect(Object.keys(g).sort()).toEqual(nodes.map((n) => n.data.id).sort());
@@ -193,6 +200,42 @@ print(json.dumps({n: d for n, d in g.nodes(data=True)}))`;
       expect([id, got.get(id)]).toEqual([id, { asOf, notComputed: notComputedNote(1), listed: null, truncated: false, ofac: null, eu: null }]);
     }
     expect(notComputedNote(1)).toBe('not computed: export has more than 1 owned companies');
+  });
+
+  test('asOf: the network and the verdicts of that day, equal to Query.ownership on that day (which differ from today\'s)', async () => {
+    const day = '2024-06-01';
+    const doc = JSON.parse((await download(`${NETWORK}&format=json&asOf=${day}`)).toString('utf8'));
+    expect(doc.data.asOf).toBe(day);
+    expect(doc.data.description).toContain(`the network as of ${day}`);
+    // The network of that day, as neighborhood(asOf) reads it.
+    const { body } = await api.gql(`query N($ids: [ID!]!, $asOf: String) { neighborhood(ids: $ids, depth: 2, asOf: $asOf) { nodes { id } } }`, { ids: [CST], asOf: day });
+    expect(body.errors).toBeUndefined();
+    const network = (body.data as { neighborhood: { nodes: { id: string }[] } }).neighborhood.nodes.map((n) => n.id);
+    expect((doc.elements.nodes as JsonNode[]).map((n) => n.data.id).sort()).toEqual(network.sort());
+    const then = (doc.elements.nodes as JsonNode[]).filter((n) => n.data.ownership);
+    expect(then.map((n) => n.data.id).sort()).toEqual([...owned].sort());
+    let differs = 0;
+    for (const n of then) {
+      const id = n.data.id;
+      const o = n.data.ownership!;
+      expect([id, o.asOf, o.notComputed]).toEqual([id, day, null]);
+      for (const rule of RULES) {
+        const e = await expected(id, rule, day);
+        expect([id, rule, rule === 'OFAC' ? o.ofac : o.eu]).toEqual([id, rule, { rule, ...e }]);
+        if (JSON.stringify(e) !== JSON.stringify(await expected(id, rule, asOf))) differs++;
+      }
+    }
+    // The date must matter for the comparison to mean anything (a stake in force then, ended since).
+    expect(differs).toBeGreaterThan(0);
+  });
+
+  test('asOf that is no date, or before the first loaded release, is refused (400 BAD_USER_INPUT) naming asOf', async () => {
+    for (const bad of ['2024-02-30', 'yesterday', '2020-01-01']) {
+      const res = await fetch(`${api.base}/api/export?${NETWORK}&format=json&asOf=${bad}`);
+      const body = (await res.json()) as { error?: { code: string; message: string } };
+      expect([bad, res.status, body.error?.code]).toEqual([bad, 400, 'BAD_USER_INPUT']);
+      expect(body.error?.message).toContain('asOf');
+    }
   });
 
   test('a deadline already passed stops the ownership reads with its error', async () => {
