@@ -220,7 +220,7 @@ export async function exportFile(ids: string[], format: ExportFormat): Promise<{
     res = await fetch('/api/export', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...authHeaders() },
-      body: new URLSearchParams({ ids: ids.join(','), depth: '0', format }),
+      body: new URLSearchParams({ ids: ids.join(','), depth: '0', format, ...asOfVariable() }),
     });
   } catch {
     throw new ApiError('network error', 'NETWORK');
