@@ -86,7 +86,8 @@ export function App() {
       selected: null,
       positions,
       hubs: programHubs,
-      groups: grouping.groups,
+      // A collapsed group's node where it is drawn: a reload draws it there again.
+      groups: grouping.groups.map((g) => (g.collapsed && positions[g.id] ? { ...g, at: positions[g.id] } : g)),
     },
     restoring,
     (u: UrlState) => {

@@ -25,6 +25,11 @@ export interface Group {
   /** Node ids, in canvas order. */
   members: string[];
   collapsed: boolean;
+  /**
+   * Where the collapsed group's node was drawn, when read from a link (a reload draws it there again);
+   * absent: in the middle of its members. Opening, collapsing or changing the members forgets it.
+   */
+  at?: Point;
 }
 
 /** Fewer than this and there is nothing to group. */
@@ -71,7 +76,9 @@ export function addGroup(groups: readonly Group[], g: Group): Group[] {
 
 function withMembers(g: Group, members: string[]): Group | null {
   if (members.length < MIN_GROUP) return null;
-  return members[0] === g.members[0] && members.length === g.members.length ? g : { ...g, id: GROUP_PREFIX + members[0], members };
+  if (members[0] === g.members[0] && members.length === g.members.length) return g;
+  const { at: _forgotten, ...rest } = g;
+  return { ...rest, id: GROUP_PREFIX + members[0], members };
 }
 
 /** The groups less those named by `ids`: a group's own id, or any of its members. */
@@ -82,7 +89,11 @@ export function ungroup(groups: readonly Group[], ids: readonly string[]): Group
 
 /** Opens a collapsed group (its members drawn inside it) or collapses an open one. */
 export function toggleGroup(groups: readonly Group[], id: string): Group[] {
-  return groups.map((g) => (g.id === id ? { ...g, collapsed: !g.collapsed } : g));
+  return groups.map((g) => {
+    if (g.id !== id) return g;
+    const { at: _forgotten, ...rest } = g;
+    return { ...rest, collapsed: !g.collapsed };
+  });
 }
 
 /** The groups named by `ids` (a group's id or one of its members). */
@@ -164,13 +175,17 @@ export function groupElements(wanted: readonly ElementDefinition[], groups: read
 }
 
 /**
- * Where each collapsed group's node goes when it is drawn: the middle of its members' last places (those
- * with one), so collapsing draws it where they were.
+ * Where each collapsed group's node goes when it is drawn: where a link says it was (`at`), else the
+ * middle of its members' last places (those with one), so collapsing draws it where they were.
  */
 export function groupPlaces(groups: readonly Group[], positions: Record<string, Point>): Record<string, Point> {
   const out: Record<string, Point> = {};
   for (const g of groups) {
     if (!g.collapsed) continue;
+    if (g.at) {
+      out[g.id] = g.at;
+      continue;
+    }
     const known = g.members.map((m) => positions[m]).filter((p): p is Point => !!p);
     if (!known.length) continue;
     out[g.id] = { x: known.reduce((a, p) => a + p.x, 0) / known.length, y: known.reduce((a, p) => a + p.y, 0) / known.length };
@@ -178,12 +193,14 @@ export function groupPlaces(groups: readonly Group[], positions: Record<string, 
   return out;
 }
 
-// In the link: one `g` parameter a group, "c" or "o" (collapsed, open), what, then the members; parts
-// joined with '~' and each part URI-escaped ('~' too), so any id or address comes back as it was.
+// In the link: one `g` parameter a group, "c" or "o" (collapsed, open; a collapsed group's place after a
+// colon, "c:120,-45" in whole units), what, then the members; parts joined with '~' and each part
+// URI-escaped ('~' too), so any id or address comes back as it was.
 const part = (s: string) => encodeURIComponent(s).replaceAll('~', '%7E');
 
 export function encodeGroup(g: Group): string {
-  return [g.collapsed ? 'c' : 'o', g.what, ...g.members].map(part).join('~');
+  const state = g.collapsed ? (g.at && Number.isFinite(g.at.x) && Number.isFinite(g.at.y) ? `c:${Math.round(g.at.x)},${Math.round(g.at.y)}` : 'c') : 'o';
+  return [state, g.what, ...g.members].map(part).join('~');
 }
 
 /**
@@ -197,11 +214,14 @@ export function decodeGroup(raw: string, nodes: readonly string[]): Group | null
   } catch {
     return null;
   }
-  if (parts.length < 2 + MIN_GROUP || (parts[0] !== 'c' && parts[0] !== 'o')) return null;
+  const state = /^(c|o)(?::(-?\d{1,9}),(-?\d{1,9}))?$/.exec(parts[0] ?? '');
+  if (parts.length < 2 + MIN_GROUP || !state) return null;
   const onCanvas = new Set(nodes);
   const members = [...new Set(parts.slice(2))].filter((m) => onCanvas.has(m));
   if (members.length < MIN_GROUP) return null;
-  return { id: GROUP_PREFIX + members[0], what: parts[1], members, collapsed: parts[0] === 'c' };
+  const g: Group = { id: GROUP_PREFIX + members[0], what: parts[1], members, collapsed: state[1] === 'c' };
+  if (g.collapsed && state[2] !== undefined) g.at = { x: Number(state[2]), y: Number(state[3]) };
+  return g;
 }
 
 /** The groups of a link, a node in one group at most (the first that names it). */
@@ -212,7 +232,8 @@ export function decodeGroups(raws: readonly string[], nodes: readonly string[]):
     if (!g) continue;
     const taken = new Set(out.flatMap((o) => o.members));
     const left = g.members.filter((m) => !taken.has(m));
-    if (left.length >= MIN_GROUP) out = [...out, { ...g, id: GROUP_PREFIX + left[0], members: left }];
+    if (left.length === g.members.length) out = [...out, g];
+    else if (left.length >= MIN_GROUP) out = [...out, withMembers(g, left)!];
   }
   return out;
 }

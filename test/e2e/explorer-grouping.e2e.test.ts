@@ -149,6 +149,7 @@ describe('layouts on a program of more than 100 members', () => {
     expect(Math.max(...rowsTopDown.map((r) => r.length))).toBeLessThanOrEqual(ROW_MAX);
     expect(rowsTopDown.length).toBeGreaterThanOrEqual(1 + Math.ceil(rows.length / ROW_MAX));
     expect(overlaps(nodes)).toEqual([]);
+    await screenshot(page, 'layout-breadthfirst');
 
     await chooseLayout('concentric');
     nodes = await drawn();
@@ -170,6 +171,7 @@ describe('layouts on a program of more than 100 members', () => {
     // More than one ring: not 100 nodes on one circle.
     expect(perRing.size).toBeGreaterThan(3);
     expect(overlaps(nodes)).toEqual([]);
+    await screenshot(page, 'layout-concentric');
   });
 });
 
@@ -252,6 +254,8 @@ describe('grouping', () => {
       expect(Math.abs(n.y - before.get(m)!.y)).toBeLessThan(1);
     }
 
+    await screenshot(page, 'grouped-address-open');
+
     // Shift+G on a member ungroups: no group left, every member on its own where it was.
     await clickNode(page, members[0]);
     await page.keyboard.press('Shift+G');
@@ -266,12 +270,24 @@ describe('grouping', () => {
     expect(new URL(page.url()).hash).not.toMatch(/[#&]g=/);
 
     // G groups a selection: two members, clicked and Shift+clicked.
+    const placed = new Map((await drawn()).map((n) => [n.id, n]));
     await clickNode(page, members[0]);
     await clickNode(page, members[1], true);
     await page.keyboard.press('g');
     await page.waitForFunction(() => (globalThis as unknown as { __cy: { nodes(s: string): { length: number } } }).__cy.nodes('.group').length === 1);
     nodes = await drawn();
-    expect(nodes.find((n) => n.group)!.display).toBe('2 parties');
+    const pair = nodes.find((n) => n.group)!;
+    expect(pair.display).toBe('2 parties');
     expect(nodes.some((n) => n.id === members[0] || n.id === members[1])).toBe(false);
+    // Shift+G on the collapsed group: both back where they were.
+    await clickNode(page, pair.id);
+    await page.keyboard.press('Shift+G');
+    await waitForCanvas(page, [members[0], members[1]]);
+    nodes = await drawn();
+    expect(nodes.some((n) => n.group)).toBe(false);
+    for (const m of [members[0], members[1]]) {
+      const n = nodes.find((x) => x.id === m)!;
+      expect([m, Math.abs(n.x - placed.get(m)!.x) < 1, Math.abs(n.y - placed.get(m)!.y) < 1]).toEqual([m, true, true]);
+    }
   });
 });

@@ -140,17 +140,25 @@ describe('groups', () => {
     const g = makeGroup(network, [ALIS, JON])!;
     expect(groupPlaces([g], { [ALIS]: { x: 0, y: 10 }, [JON]: { x: 100, y: 30 } })).toEqual({ [g.id]: { x: 50, y: 20 } });
     expect(groupPlaces([{ ...g, collapsed: false }], { [ALIS]: { x: 0, y: 0 } })).toEqual({});
+    // Where a link put it wins.
+    expect(groupPlaces([{ ...g, at: { x: 7, y: 8 } }], { [ALIS]: { x: 0, y: 10 }, [JON]: { x: 100, y: 30 } })).toEqual({ [g.id]: { x: 7, y: 8 } });
   });
 
   test('groups go through the link: ids and wording with ~, % and spaces come back as they were', () => {
     const odd = { ...network, order: [...network.order, 'web~site%20x', 'id with space'] };
-    const g1: Group = { id: GROUP_PREFIX + ALIS, what: 'at 1~2 Main St, 50% off', members: [ALIS, PIONEER], collapsed: true };
+    const g1: Group = { id: GROUP_PREFIX + ALIS, what: 'at 1~2 Main St, 50% off', members: [ALIS, PIONEER], collapsed: true, at: { x: -120, y: 45 } };
     const g2: Group = { id: GROUP_PREFIX + 'web~site%20x', what: '', members: ['web~site%20x', 'id with space'], collapsed: false };
     const url = encodeUrlState({ ...EMPTY_URL_STATE, nodes: odd.order, groups: [g1, g2] });
     const back = decodeUrlState(url);
     expect(back.groups).toEqual([g1, g2]);
     // Members not on the canvas are dropped; a group left with one member goes; garbage is ignored.
-    expect(decodeGroups([encodeGroup(g1), 'x~y', '%E0%A4%A'], [ALIS])).toEqual([]);
+    expect(decodeGroups([encodeGroup(g1), 'x~y', '%E0%A4%A', `c:1,2,3~~${ALIS}~${PIONEER}`], [ALIS])).toEqual([]);
+    // A place is kept in whole units; an open group has none.
+    expect(decodeGroups([encodeGroup({ ...g1, at: { x: 10.4, y: -3.6 } })], [ALIS, PIONEER])[0].at).toEqual({ x: 10, y: -4 });
+    expect(decodeGroups([encodeGroup({ ...g1, collapsed: false })], [ALIS, PIONEER])[0].at).toBeUndefined();
+    // Opening, collapsing or a change of members forgets the place.
+    expect(toggleGroup([g1], g1.id)[0].at).toBeUndefined();
+    expect(addGroup([{ ...g1, members: [ALIS, PIONEER, JON] }], makeGroup(network, [JON, CHINYONG])!)[0].at).toBeUndefined();
     expect(decodeGroups([encodeGroup(g1), encodeGroup({ ...g1, members: [PIONEER, JON] })], [ALIS, PIONEER, JON])).toEqual([g1]);
     expect(decodeUrlState(encodeUrlState({ ...EMPTY_URL_STATE, nodes: [ALIS] })).groups).toBeUndefined();
   });

@@ -143,7 +143,9 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       if (all) cy.elements('.unplaced').removeClass('unplaced');
     });
     // The middle of a group's members is often where what they share is (an address amid its parties).
-    if (all) for (const id of added) if (isGroupId(id)) clearOfOthers(cy, cy.getElementById(id));
+    // A group placed where a link says it was is clear already (and must stay exactly there).
+    const linked = new Set((propsRef.current.groups ?? []).filter((g) => g.at).map((g) => g.id));
+    if (all) for (const id of added) if (isGroupId(id) && !linked.has(id)) clearOfOthers(cy, cy.getElementById(id));
     return all;
   };
 

@@ -19,7 +19,7 @@ export function GroupActions({ selected, groups, onGroup, onUngroup, onToggle }:
   if (!canGroup && !picked.length) return null;
   const one = picked.length === 1 ? picked[0] : null;
   return (
-    <div className="group-actions actions" data-testid="group-actions">
+    <div className="details group-actions" data-testid="group-actions">
       {one && selected.includes(one.id) && (
         <p className="muted">
           A group of {one.members.length} nodes{one.what ? ` ${one.what}` : ''}.
