@@ -1,5 +1,5 @@
 // Benchmark baseline (bench/ingest-baseline.ts), not used by the application: Neo4j's own LOAD CSV
-// writing the parties ingest-upsert-parties writes, with the same properties and labels, from a CSV the
+// writing the parties ingest-create-parties writes, with the same properties and labels, from a CSV the
 // bench wrote from our parser's output. Lists are cells of items each led by $sep (an empty cell is an
 // empty list, so a list of one empty string survives). No load number: the baseline has no readers to
 // hide from, which is part of what the comparison measures.

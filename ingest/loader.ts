@@ -99,7 +99,8 @@ async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts
   }
   let leaving: string[] = [];
   if (rel.mode !== 'delta') {
-    const listed = await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset });
+    // A dataset with no release loaded lists no party (a first load reads nothing here).
+    const listed = current?.release ? await db.read<{ id: string }>('ingest-current-ids', { dataset: rel.dataset }) : [];
     // The ids listed now against the release's, read from the spool: held as large as the list loaded
     // (nothing for a first load), not the release. What is left are the ids the release delists.
     const staying = new Set(listed.map((r) => r.id));
