@@ -19,6 +19,7 @@ import { hopsOf } from '../core/paths/evidence';
 import { reportHtml, type ReportData, type ReportLink, type ReportOwnership, type ReportParty, type ReportPath } from '../core/report/html';
 import { htmlToPdf, NoPdfError, chromiumPath, pdfAvailable } from '../core/report/pdf';
 import { readEvidence, type ExportEdge, type ExportGraph } from './export-evidence';
+import { OWNED_KINDS } from './export-ownership';
 import { subgraph, type GraphNode } from './graph';
 import { ownership } from './ownership';
 
@@ -38,7 +39,6 @@ export class InvestigationNotFoundError extends AppError {
 }
 
 const PATH_TYPES = new Set<string>(DEFAULT_PATH_REL_TYPES);
-const OWNED_KINDS = new Set(['Company', 'Organization', 'LegalEntity']);
 
 /** A party that a dataset lists now: not only referenced, not delisted. */
 const listed = (n: GraphNode, g: ExportGraph) => isPartyKind(n.kind) && !n.placeholder && !n.delistedOn && (g.parties.get(n.id)?.datasets.length ?? 0) > 0;
