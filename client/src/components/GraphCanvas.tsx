@@ -2,7 +2,9 @@
  * The Cytoscape.js canvas. The investigation state is diffed into Cytoscape elements inside one
  * cy.batch() per change; the force-directed layout runs in a Web Worker (layout.worker.ts: fcose for
  * small canvases, d3-force above FORCE_LAYOUT_ABOVE nodes); the other layouts are fast enough on the
- * main thread. Animation is off for large graphs.
+ * main thread: breadth-first and concentric from each node's measured box with its label (layout/tiers.ts),
+ * grid Cytoscape's own. Groups (grouping.ts) are applied to the elements before the diff. Animation is
+ * off for large graphs.
  */
 import { forwardRef, useEffect, useImperativeHandle, useRef } from 'react';
 import cytoscape, { Core } from 'cytoscape';
@@ -177,10 +179,9 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
         const input = { boxes: measureBoxes(cy), edges: layoutEdges(cy) };
         const positions = name === 'concentric' ? concentric(input) : breadthFirst(input);
         if (name === 'concentric') {
-          // The ring geometry, for tests and tools that check the rings from the positions.
+          // The ring steps (x, y), for tests and tools that check the rings from the positions.
           const step = ringSteps(input.boxes);
-          const centre = input.boxes.length ? positions[input.boxes.slice().sort((a, b) => b.degree - a.degree)[0].id] : null;
-          container.current!.dataset.rings = centre ? `${step.x},${step.y}` : '';
+          container.current!.dataset.rings = `${step.x},${step.y}`;
         }
         opts = { name: 'preset', positions: (n: cytoscape.NodeSingular) => positions[n.id()] ?? n.position(), animate: !large, fit: false } as cytoscape.LayoutOptions;
       }
