@@ -10,7 +10,7 @@ import { exposureOf } from '../core/screening/exposure';
 import type { Context } from './context';
 import { entityLoader, type EntityParent } from './entity';
 import type { Exposure, GraphEdge, GraphNode, Path, Resolvers } from './generated/graphql';
-import { NodeRow, toGraphNode } from './graph';
+import { hasLabels, NodeRow, toGraphNode } from './graph';
 import { perRequest, requestDb } from './request';
 import { intIn, LIMITS } from './validate';
 import { withEvidence } from './paths';
@@ -63,7 +63,7 @@ export async function exposure(db: Database, ctx: Context, id: string, maxHopsAr
   if (hits.length === 0) return [];
   const eids = [...new Set(hits.flatMap((h) => h.nodes))];
   const rids = [...new Set(hits.flatMap((h) => h.rels))];
-  const nodes = new Map((await db.read<NodeRow>('api-subgraph-nodes', { eids })).map((n) => [n.eid, toGraphNode(n)]));
+  const nodes = new Map((await db.read<NodeRow>('api-subgraph-nodes', { eids })).filter(hasLabels).map((n) => [n.eid, toGraphNode(n)]));
   const edges = new Map((await db.read<GraphEdge>('api-path-edges', { rids })).map((e) => [e.id, e]));
   const entities = await entityLoader(ctx).loadMany(hits.map((h) => h.id));
   const out: ExposureView[] = [];

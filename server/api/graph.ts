@@ -46,8 +46,11 @@ export function toGraphNode(r: NodeRow): GraphNode {
  * kind, so it is left out rather than failing the whole request with a server error.
  */
 export function toGraphNodes(rows: NodeRow[]): GraphNode[] {
-  return rows.filter((r) => r.labels.length > 0).map(toGraphNode);
+  return rows.filter(hasLabels).map(toGraphNode);
 }
+
+/** A row of a node that still exists: one deleted while the read ran comes back without labels (see toGraphNodes). */
+export const hasLabels = (r: NodeRow): boolean => r.labels.length > 0;
 
 /** How api-neighborhood-hop ranks a neighbour by its label: parties (0) first, then each fact kind's rank. */
 const NEIGHBOUR_RANKS = FACT_KIND_NAMES.map((k) => ({ label: LABELS[k], rank: FACT_KINDS[k].rank }));

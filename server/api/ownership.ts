@@ -10,7 +10,7 @@ import { ownershipChains } from '../core/ownership/chains';
 import { ownershipParties, readOwnershipTree, type OwnershipTree } from '../core/ownership/stakes';
 import type { Database } from '../core/neo4j/database';
 import type { GraphEdge, Ownership, Path, Resolvers } from './generated/graphql';
-import { NodeRow, toGraphNode } from './graph';
+import { hasLabels, NodeRow, toGraphNode } from './graph';
 import { requestDb } from './request';
 
 /** Chains of one answer (Ownership.chains; cost.ts counts them). */
@@ -61,7 +61,7 @@ export async function ownership(db: Database, args: { id: string; rule?: Ownersh
   const eidOf = new Map([...tree.parties.values()].map((p) => [p.id, p.eid]));
   const eids = [...new Set(chains.flatMap((c) => [c.links[0].owner, ...c.links.map((l) => l.asset)]))].map((id) => eidOf.get(id)!);
   const rids = [...new Set(chains.flatMap((c) => c.links.map((l) => l.link)))];
-  const nodes = new Map(eids.length ? (await db.read<NodeRow>('api-subgraph-nodes', { eids })).map((n) => [n.id, toGraphNode(n)]) : []);
+  const nodes = new Map(eids.length ? (await db.read<NodeRow>('api-subgraph-nodes', { eids })).filter(hasLabels).map((n) => [n.id, toGraphNode(n)]) : []);
   const edges = new Map(rids.length ? (await db.read<GraphEdge>('api-path-edges', { rids })).map((e) => [e.id, e]) : []);
   // A party or link gone between the reads (a load committed) leaves its chain out rather than half-drawn.
   const whole = chains.filter((c) => [c.links[0].owner, ...c.links.map((l) => l.asset)].every((id) => nodes.has(id)) && c.links.every((l) => edges.has(l.link)));

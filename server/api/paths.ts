@@ -20,7 +20,7 @@ import { DEFAULT_PATH_REL_TYPES, EVIDENCE_WEIGHTS } from '../core/model';
 import { Database } from '../core/neo4j/database';
 import { evidenceTiers, hopsOf, rankByEvidence, strengthOf, whyOf } from '../core/paths/evidence';
 import type { GraphEdge, GraphNode, Path, PathMode, PathRank, Resolvers } from './generated/graphql';
-import { NodeRow, toGraphNode } from './graph';
+import { hasLabels, NodeRow, toGraphNode } from './graph';
 import { requestDb } from './request';
 import { intIn, LIMITS, relTypes, shortList } from './validate';
 
@@ -75,7 +75,7 @@ export async function paths(
   if (within.length === 0) return [];
   const eids = [...new Set(within.flatMap((r) => r.nodes))];
   const rids = [...new Set(within.flatMap((r) => r.rels))];
-  const nodes = new Map((await db.read<NodeRow>('api-subgraph-nodes', { eids })).map((n) => [n.eid, toGraphNode(n)]));
+  const nodes = new Map((await db.read<NodeRow>('api-subgraph-nodes', { eids })).filter(hasLabels).map((n) => [n.eid, toGraphNode(n)]));
   const edges = new Map((await db.read<GraphEdge>('api-path-edges', { rids })).map((e) => [e.id, e]));
   // A path whose node or relationship went between the reads (a load committed) is left out rather than half-described.
   return within

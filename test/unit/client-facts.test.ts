@@ -6,6 +6,7 @@
 import { desiredElements, factTypes, filteredOut, NO_FILTER } from '../../client/src/elements';
 import * as gs from '../../client/src/graph-state';
 import { nothingMore } from '../../client/src/hooks/useInvestigation';
+import { expansionTypes } from '../../client/src/program-badges';
 import { CHINYONG, E, JON, N, PASSPORT } from './client-fixtures';
 
 const jonWithPassport = () => gs.addGraph(gs.EMPTY, { nodes: [N.jon, N.passport], edges: [E.jonPassport] });
@@ -28,6 +29,8 @@ test('an identifier nobody else holds says so, naming its holder; a party says e
   expect(text).toContain(`only ${N.jon.label}`);
   expect(nothingMore(N.chinyong, gs.addGraph(gs.EMPTY, { nodes: [N.chinyong], edges: [] }), [])).toBe(`${N.chinyong.label}: everything linked to it is already on the canvas.`);
   expect(nothingMore(s.nodes[JON], s, ['OWNERSHIP'])).toContain('(of the relationship types shown)');
+  // Programs as badges: an expansion follows every type but program membership; no filter to speak of.
+  expect(nothingMore(s.nodes[JON], s, expansionTypes([], false))).not.toContain('(of the relationship types shown)');
   expect(CHINYONG).toBe(N.chinyong.id);
 });
 

@@ -7,7 +7,8 @@
 import { useCallback, useRef, useState } from 'react';
 import * as api from '../api';
 import * as gs from '../graph-state';
-import { REL_TYPES, RelType } from '../../../server/core/model';
+import { REL_TYPE_NAMES, REL_TYPES, RelType } from '../../../server/core/model';
+import { PROGRAM_REL } from '../program-badges';
 
 /** Nodes one expansion adds at most; a hub shows a "+N more" handle for the rest. */
 export const EXPAND_CAP = 25;
@@ -22,7 +23,9 @@ export type Notice = { text: string; kind: 'info' | 'warn' | 'error' };
  */
 export function nothingMore(node: api.GraphNode | undefined, s: gs.Investigation, types: string[], only: RelType | null = null): string {
   const name = node?.label ?? 'This node';
-  const filtered = only ? ` by “${REL_TYPES[only].name}” relationships` : types.length ? ' (of the relationship types shown)' : '';
+  // Every type but program membership is what an expansion follows with programs as badges: not a filter the user set.
+  const allButPrograms = !types.includes(PROGRAM_REL) && REL_TYPE_NAMES.every((t) => t === PROGRAM_REL || types.includes(t));
+  const filtered = only ? ` by “${REL_TYPES[only].name}” relationships` : types.length && !allButPrograms ? ' (of the relationship types shown)' : '';
   if (node && (node.kind === 'Identifier' || node.kind === 'Address')) {
     const holders = Object.values(s.edges).filter((e) => e.target === node.id).map((e) => s.nodes[e.source]?.label).filter(Boolean);
     const who = holders.length === 1 ? holders[0] : holders.length ? `the ${holders.length} parties on the canvas` : 'the party on the canvas';
