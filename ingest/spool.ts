@@ -11,16 +11,14 @@
  * process's identity (host, pid namespace, pid and start time), so a pid reused by another process, or a
  * pid of another namespace (a container sharing the folder), is never taken for the load's process.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { AddressFact, IdentifierFact, LinkRecord, PartyRecord, ReleaseSink } from '../server/core/model';
 import { nameKey } from '../server/core/text/normalize';
 import { ingestSpoolDir } from '../server/core/settings';
-import { pidAlive, processIdentity } from '../server/core/net';
-import { log } from '../server/core/logger';
+import { leftoverFolders, makeOwnedFolder, ownerTag, removeLeftoverFolders } from '../server/core/owned-folders';
+import { MATCHING_PREFIX } from '../server/core/matching/spooled';
 import { ValueBounds } from './bounds';
 
 const PREFIX = 'load-';
@@ -90,61 +88,15 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   }
 }
 
-/**
- * This process as the owner of a spool folder: the part of the folder's name that says whose it is.
- * Bulk screening uploads are named with it too (server/main.ts gives it to the app).
- */
-export function ownerTag(): string {
-  let pidns = '';
-  try {
-    pidns = /\d+/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[0] ?? '';
-  } catch {
-    /* no /proc: no namespace to tell */
-  }
-  const start = processIdentity(process.pid)?.startTime ?? '';
-  return [process.pid, short(start), pidns, short(os.hostname())].join('.');
-}
-const short = (s: string) => crypto.createHash('sha1').update(s).digest('hex').slice(0, 10);
-
-/**
- * Whether the load that made this spool folder is certainly gone: its name says this host and this pid
- * namespace, and no process has its pid now (or only a zombie: ended, not yet reaped), or the one that
- * has it started at another time (the pid was reused). Anything else (another host or namespace, a name of another shape, a start time that cannot
- * be read) is not certain, and the folder is left alone.
- */
-function certainlyDead(name: string, prefix: string, mine: { pidns: string; host: string }): boolean {
-  const m = name.startsWith(prefix) ? /^(\d+)\.([0-9a-f]{10})\.(\d*)\.([0-9a-f]{10})-/.exec(name.slice(prefix.length)) : null;
-  if (!m || m[3] !== mine.pidns || m[4] !== mine.host) return false;
-  const pid = Number(m[1]);
-  if (!pidAlive(pid) || isZombie(pid)) return true;
-  const now = processIdentity(pid);
-  return now !== null && now.startTime !== '' && short(now.startTime) !== m[2];
-}
-
-/** A process that has ended and waits only to be reaped by its parent (Linux: state Z; elsewhere: not known, false). */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) is in parentheses and may itself contain spaces and ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
-  } catch {
-    return false;
-  }
-}
+/** This process as the owner of a spool folder (server/core/owned-folders.ts: the mechanism, shared with the matching refresh). */
+export { ownerTag };
 
 /**
  * Folders under `dir` named `prefix` and an owner's tag whose owner is certainly dead (killed before it
  * could remove its own): loads' spools ('load-'), or bulk screening uploads ('bulk-upload-', server/main.ts).
  */
 export function leftoverSpools(dir: string = ingestSpoolDir(), prefix: string = PREFIX): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir).filter((n) => n.startsWith(prefix));
-  } catch {
-    return [];
-  }
-  const [, , pidns, host] = ownerTag().split('.');
-  return names.filter((n) => certainlyDead(n, prefix, { pidns, host })).map((n) => path.join(dir, n));
+  return leftoverFolders(dir, prefix);
 }
 
 /**
@@ -152,14 +104,7 @@ export function leftoverSpools(dir: string = ingestSpoolDir(), prefix: string = 
  * cannot be removed is reported and left, never fails the caller.
  */
 export function removeLeftovers(dir: string, prefix: string = PREFIX, what = 'a load'): void {
-  for (const d of leftoverSpools(dir, prefix)) {
-    try {
-      fs.rmSync(d, { recursive: true, force: true });
-      log.info(`Removed the spool folder of ${what} that did not end: ${d}`);
-    } catch (err) {
-      log.warn(`Could not remove the spool folder of ${what} that did not end (${d}): ${(err as Error).message}; remove it by hand`);
-    }
-  }
+  removeLeftoverFolders(dir, prefix, what);
 }
 
 /** Spools of this process not yet removed (removeLiveSpools). */
@@ -186,10 +131,10 @@ export class Spool implements ReleaseSink {
   constructor(maxValueBytes: number, root: string = ingestSpoolDir()) {
     fs.mkdirSync(root, { recursive: true, mode: 0o700 });
     removeLeftovers(root);
-    this.dir = fs.mkdtempSync(path.join(root, `${PREFIX}${ownerTag()}-`));
+    // The matching refresh's work folders (under the same root in a CLI load) of loads killed while matching.
+    removeLeftovers(root, MATCHING_PREFIX, 'a matching refresh');
+    this.dir = makeOwnedFolder(root, PREFIX);
     live.add(this);
-    // mkdtemp makes it 0700 already; said again so that no umask or platform default can widen it.
-    fs.chmodSync(this.dir, 0o700);
     this.bounds = new ValueBounds(maxValueBytes);
     const writers: Partial<Record<SpoolKind, LineWriter>> = {};
     try {

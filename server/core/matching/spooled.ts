@@ -5,7 +5,9 @@
  * every party prepared. The whole lists held made the refresh after a load take 1.8 GB at x16 (256,000
  * parties) and over 4 GB at x64 (issue 11).
  *
- * Three passes over files in a private folder, removed at the end:
+ * Three passes over files in a private folder (MATCHING_PREFIX and this process's owner tag: a load
+ * killed while matching cannot remove it, and the next load or refresh removes it, as a killed load's
+ * spool: server/core/owned-folders.ts), removed at the end:
  * 1. the parties, read in id order, are written to a file (one JSON line each; only their offsets are
  *    kept) and their block keys to one of KEY_PARTS files, chosen by a hash of the key, so that each
  *    file holds every member of its blocks;
@@ -26,6 +28,10 @@ import {
   type Caches, type Candidate, type ComparedPopulation, type FindOptions, type MatchParty, type PairFilter, type Prepared,
 } from './match';
 import type { PartyKind } from '../model';
+import { makeOwnedFolder, removeLeftoverFolders } from '../owned-folders';
+
+/** The work folders' names begin with this (the next load removes those of dead processes: ingest/spool.ts). */
+export const MATCHING_PREFIX = 'matching-';
 
 /** Key files: each holds about 1/KEY_PARTS of the block keys (about 8 MB per file at x64, 1M parties). */
 export const KEY_PARTS = 128;
@@ -181,7 +187,8 @@ export async function findCandidatesSpooled(
   opts: SpooledFindOptions,
 ): Promise<{ candidates: Candidate[]; stats: SpooledStats }> {
   fs.mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
-  const work = fs.mkdtempSync(path.join(opts.dir, 'matching-'));
+  removeLeftoverFolders(opts.dir, MATCHING_PREFIX, 'a matching refresh');
+  const work = makeOwnedFolder(opts.dir, MATCHING_PREFIX);
   try {
     return await passes(pages, opts, work);
   } finally {
