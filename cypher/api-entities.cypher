@@ -1,5 +1,6 @@
 // Parties by id, each with its addresses and identifiers (one query for a page of search hits). The
-// party is its node's properties, read back with server/core/party-node.ts fromNode.
+// party is its node's properties, read back with server/core/party-node.ts fromNode. A document's dates
+// (issued, expires) are the holder's, so they sit on the HAS_IDENTIFIER relationship, not the shared node.
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
 WHERE {{visible:p}}
@@ -11,6 +12,6 @@ CALL (p) {
 CALL (p) {
   OPTIONAL MATCH (p)-[r:HAS_IDENTIFIER]->(i:Identifier)
   WHERE {{visible:r}}
-  RETURN collect(DISTINCT i {.id, .type, .value, .country, label: r.label}) AS identifiers
+  RETURN collect(DISTINCT i {.id, .type, .value, .country, label: r.label, issued: r.issued, expires: r.expires}) AS identifiers
 }
 RETURN p {.*} AS party, addresses, identifiers, {{degree:p}} AS degree, p:Placeholder AS placeholder

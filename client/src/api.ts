@@ -305,7 +305,7 @@ const ENTITY = /* GraphQL */ `
       vessel { label value }
       aliases { name type quality }
       addresses { id full city country }
-      identifiers { id type value country label }
+      identifiers { id type value country label issued expires }
       possibleMatches { ...PossibleMatchFields }
     }
   }

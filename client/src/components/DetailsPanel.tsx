@@ -9,6 +9,7 @@ import * as api from '../api';
 import { REL_TYPES } from '../../../server/core/model';
 import { isPartyKind } from '../style';
 import { KindIcon } from './Legend';
+import { DocumentDates } from './DocumentDates';
 import { Facts } from './Facts';
 import { ExposureList } from './ExposureList';
 import { OwnershipPanel } from './OwnershipPanel';
@@ -285,7 +286,8 @@ export function DetailsPanel({ node, edge, remaining, onShowShared, onShowColist
                     <button className="link" onClick={() => onShowShared(i.id)} title="Show everyone who holds this identifier">
                       {i.value}
                     </button>
-                    {i.country && <span className="muted"> ({i.country})</span>} <Shared count={shared[i.id]} />
+                    {i.country && <span className="muted"> ({i.country})</span>}
+                    <DocumentDates issued={i.issued} expires={i.expires} /> <Shared count={shared[i.id]} />
                   </li>
                 ))}
               </ul>

@@ -1,4 +1,5 @@
-/** The legend (derived from the model) and the small kind icons used in lists. */
+/** The legend (derived from the model), which folds away for more canvas, and the small kind icons used in lists. */
+import { useEffect, useState } from 'react';
 import { legendEntries } from '../style';
 import { NODE_KINDS } from '../../../server/core/model';
 
@@ -12,6 +13,9 @@ const SHAPES: Record<string, string> = {
   star: 'M8 1l2 5h5l-4 3 1.6 5L8 11l-4.6 3L5 9 1 6h5Z',
 };
 
+/** Where the legend's folded state is kept (the theme is kept beside it as sg-theme). */
+const FOLD_KEY = 'sg-legend-folded';
+
 export function KindIcon({ kind, hollow }: { kind: string; hollow?: boolean }) {
   const l = (NODE_KINDS as Record<string, { shape: string; color: string }>)[kind] ?? NODE_KINDS.LegalEntity;
   return (
@@ -21,13 +25,35 @@ export function KindIcon({ kind, hollow }: { kind: string; hollow?: boolean }) {
   );
 }
 
+/** The legend, or only its fold button when folded; the choice is remembered in this browser. */
 export function Legend() {
+  const [folded, setFolded] = useState(() => localStorage.getItem(FOLD_KEY) === '1');
+  useEffect(() => localStorage.setItem(FOLD_KEY, folded ? '1' : '0'), [folded]);
+  return (
+    <div className={folded ? 'legend-box folded' : 'legend-box'}>
+      <button
+        className="icon fold-legend"
+        onClick={() => setFolded(!folded)}
+        aria-expanded={!folded}
+        aria-controls="legend"
+        aria-label={folded ? 'Show the legend' : 'Hide the legend'}
+        title={folded ? 'Show the legend' : 'Hide the legend (more room for the graph)'}
+        data-testid="fold-legend"
+      >
+        {folded ? '▸ Legend' : '▾'}
+      </button>
+      {!folded && <LegendBody />}
+    </div>
+  );
+}
+
+function LegendBody() {
   const { nodes, edges } = legendEntries();
   return (
-    <div className="legend" aria-label="Legend">
+    <div className="legend" id="legend" aria-label="Legend">
       <div className="legend-group">
         {nodes.map((n) => (
-          <span key={n.kind} className="legend-item" title={n.description}>
+          <span key={n.kind} className="legend-item" title={n.description} data-kind={n.kind}>
             <KindIcon kind={n.kind} /> {n.kind}
           </span>
         ))}

@@ -317,7 +317,11 @@ export type GraphNode = {
 export type Identifier = {
   __typename?: 'Identifier';
   country: Maybe<Scalars['String']['output']>;
+  /** When the document expires, as the source states it (ISO date when it gives one). */
+  expires: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
+  /** When the document (e.g. a passport) was issued, as the source states it (ISO date when it gives one). */
+  issued: Maybe<Scalars['String']['output']>;
   /** The source's own label, e.g. Tax ID No. */
   label: Maybe<Scalars['String']['output']>;
   /** passport, nationalId, taxId, registrationNumber, email, phone, website, cryptoWallet, imoNumber, ... */
@@ -1393,7 +1397,9 @@ export type GraphNodeResolvers<ContextType = Context, ParentType extends Resolve
 
 export type IdentifierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Identifier'] = ResolversParentTypes['Identifier']> = {
   country?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  expires?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issued?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   label?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   value?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
