@@ -10,34 +10,25 @@
  * sources do (FtM notes, UN comments); they come from test/fixtures/export-cases/export-cases.ftm.json
  * (its README says which line and what was edited), loaded with the FtM ingest as a second dataset.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { strFromU8, unzipSync } from 'fflate';
 import { SaxesParser } from 'saxes';
-import { ingest } from '../../ingest/ingest';
 import { EXPORT_FORMATS, serialize, serializeAsync } from '../../server/api/export';
 import { readEvidence, type ExportGraph } from '../../server/api/export-evidence';
 import { graphml, gexf } from '../../server/api/export-formats';
 import { subgraph } from '../../server/api/graph';
-import { REPO_ROOT } from '../../server/core/settings';
 import { Database } from '../../server/core/neo4j/database';
-import { LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
+import { testDatabase } from '../helpers';
+import { fixture, loadSdnWithCases, vehicleIds } from './export-cases';
 
-const SDN = path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
-const CASES = path.join(REPO_ROOT, 'test', 'fixtures', 'export-cases', 'export-cases.ftm.json');
 const PROGRAM = 'UKRAINE-EO13661';
 
 let db: Database;
 let g: ExportGraph;
 beforeAll(async () => {
   db = testDatabase();
-  await resetDatabase(db);
-  await ingest(db, { ...LOAD_DEFAULTS, paths: [SDN], release: '2024-05-03' });
-  const { parsed } = await ingest(db, { ...LOAD_DEFAULTS, paths: [CASES], format: 'ftm', dataset: 'export-cases', release: '2024-05-03' });
-  expect(parsed.rejected).toEqual([]);
-  const vehicles = await db.runWrite<{ id: string }>("MATCH (p:Party) WHERE p.kind IN ['Vessel', 'Aircraft'] RETURN p.id AS id ORDER BY id");
-  g = await readEvidence(db, await subgraph(db, { ids: [...vehicles.map((v) => v.id), PROGRAM] }));
+  await loadSdnWithCases(db);
+  g = await readEvidence(db, await subgraph(db, { ids: [...(await vehicleIds(db)), PROGRAM] }));
   // The load of the whole list takes about a minute here, several when the machine is busy.
 }, 600_000);
 afterAll(async () => {
@@ -104,13 +95,7 @@ function xmlElements(text: string, tag: string): { attributes: Record<string, st
 
 test('tabs and line breaks in values survive GraphML and GEXF as an XML parser reads them', async () => {
   // The notes of the fixture's entity as its file states them (JSON), which the FtM import makes the remarks.
-  const entity = fs
-    .readFileSync(CASES, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as { id: string; properties: Record<string, string[]> })
-    .find((e) => e.id === 'case-remarks')!;
-  const [remarks] = entity.properties.notes;
+  const [remarks] = fixture().get('case-remarks')!.properties.notes;
   expect(remarks).toMatch(/\r\n[^]*\t[^]*\n/);
   const h = await readEvidence(db, await subgraph(db, { ids: ['case-remarks'] }));
   expect(h.parties.get('case-remarks')?.remarks).toBe(remarks);

@@ -14,7 +14,6 @@
  * two such statements are one relationship listing both staters (statedBy). Two links with their own
  * source ids between the same parties are tested instead.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
 import { readEvidence, type ExportGraph } from '../../server/api/export-evidence';
@@ -22,26 +21,17 @@ import { ftmLines } from '../../server/api/export-ftm';
 import { subgraph, type GraphEdge } from '../../server/api/graph';
 import { REPO_ROOT } from '../../server/core/settings';
 import { Database } from '../../server/core/neo4j/database';
-import { apiQuery, LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
+import { apiQuery, LOAD_DEFAULTS, testDatabase } from '../helpers';
+import { entities, fixture, loadSdnWithCases, vehicleIds, type Entity } from './export-cases';
 
-const SDN = path.join(SHARED, 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
-const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
-const CASES = path.join(FIXTURES, 'export-cases', 'export-cases.ftm.json');
-const SDN_2025 = path.join(FIXTURES, 'ofac-sdn-csv-subset-2025-05-16', 'sdn.csv');
-
-type Entity = { id: string; schema: string; target?: boolean; properties: Record<string, string[]> };
-const entities = (text: string): Entity[] => text.trim().split('\n').map((l) => JSON.parse(l) as Entity);
-/** The fixture's lines, by id: what the source states, to compare the export with. */
-const fixture = new Map(entities(fs.readFileSync(CASES, 'utf8')).map((e) => [e.id, e]));
+const SDN_2025 = path.join(REPO_ROOT, 'test', 'fixtures', 'ofac-sdn-csv-subset-2025-05-16', 'sdn.csv');
+const cases = fixture();
 const LEGAL = ['LegalEntity', 'Person', 'Organization', 'Company'];
 
 let db: Database;
 beforeAll(async () => {
   db = testDatabase();
-  await resetDatabase(db);
-  await ingest(db, { ...LOAD_DEFAULTS, paths: [SDN], release: '2024-05-03' });
-  const { parsed } = await ingest(db, { ...LOAD_DEFAULTS, paths: [CASES], format: 'ftm', dataset: 'export-cases', release: '2024-05-03' });
-  expect(parsed.rejected).toEqual([]);
+  await loadSdnWithCases(db);
   // The load of the whole list takes about a minute here, several when the machine is busy.
 }, 600_000);
 afterAll(async () => {
@@ -93,16 +83,16 @@ test('a party under no program (the all-null row of an OPTIONAL MATCH) is not li
 });
 
 test("no document has a holder that is not a LegalEntity: every vessel's and aircraft's identifier is a property of its schema or in its notes", async () => {
-  const vehicles = await db.runWrite<{ id: string }>("MATCH (p:Party) WHERE p.kind IN ['Vessel', 'Aircraft'] RETURN p.id AS id ORDER BY id");
+  const vehicles = await vehicleIds(db);
   expect(vehicles.length).toBeGreaterThan(1000);
-  const { g, lines } = await ftmOf(vehicles.map((v) => v.id));
+  const { g, lines } = await ftmOf(vehicles);
   const byId = new Map(lines.map((e) => [e.id, e]));
   for (const e of lines.filter((x) => x.properties.holder)) {
     for (const h of e.properties.holder) expect([e.id, e.schema, h, LEGAL.includes(byId.get(h)?.schema ?? '')]).toEqual([e.id, e.schema, h, true]);
   }
   // Every identifier the database holds for them is still in the file: in a property or, in words, in the notes.
   let identifiers = 0;
-  for (const { id } of vehicles) {
+  for (const id of vehicles) {
     const e = byId.get(id)!;
     const values = Object.entries(e.properties).flatMap(([prop, vs]) => (prop === 'notes' ? [vs.join(' ')] : vs));
     for (const i of g.parties.get(id)!.identifiers) {
@@ -136,7 +126,7 @@ test("Employment's employer is an Organization: a LegalEntity employer is writte
   ]);
   const byId = new Map(lines.map((e) => [e.id, e]));
   const employments = lines.filter((e) => e.schema === 'Employment');
-  expect(employments.map((e) => [e.properties.employee, e.properties.employer, e.properties.role])).toEqual([[[employee], ['case-employer'], fixture.get('case-employment-1')!.properties.role]]);
+  expect(employments.map((e) => [e.properties.employee, e.properties.employer, e.properties.role])).toEqual([[[employee], ['case-employer'], cases.get('case-employment-1')!.properties.role]]);
   expect(byId.get('case-employer')!.schema).toBe('Organization');
   const unknown = lines.filter((e) => e.schema === 'UnknownLink');
   expect(unknown.map((e) => [e.properties.subject, e.properties.object])).toEqual([[[employee], [person]]]);
@@ -172,9 +162,9 @@ test('two links between the same two people, each with its own source id, are tw
 test('Sanction: programId only for codes, listingDate without a repeated startDate', async () => {
   // case-listed: one Sanction with a code (programId US-RUSHAR), one naming its program in words only, with
   // the designation date (listingDate).
-  const code = fixture.get('case-sanction-code')!.properties.programId;
-  const [words] = fixture.get('case-sanction-words')!.properties.program;
-  const [listed] = fixture.get('case-sanction-words')!.properties.listingDate;
+  const code = cases.get('case-sanction-code')!.properties.programId;
+  const [words] = cases.get('case-sanction-words')!.properties.program;
+  const [listed] = cases.get('case-sanction-words')!.properties.listingDate;
   const { lines } = await ftmOf(['case-listed']);
   const [sanction, ...more] = lines.filter((e) => e.schema === 'Sanction');
   expect(more).toEqual([]);
