@@ -223,14 +223,17 @@ describe('Paths panel', () => {
     await page.getByTestId('no-path').waitFor({ state: 'detached' });
     // The panel now says it follows programs too (the types it lists no longer leave "program" out).
     expect(await typesButton.textContent()).not.toMatch(/program/);
-    // The path drawn goes through a Program node, between the two parties.
+    // The path found is drawn through a Program node, between the two parties (the canvas takes its nodes
+    // after the list shows: wait for it; a search that left programs out finds no such path, and this times out).
+    await page.waitForFunction(() => (globalThis as unknown as CyW).__cy.$('node.path').map((n) => String(n.data('kind'))).includes('Program'));
     const pathNodes = await page.evaluate(() => (globalThis as unknown as CyW).__cy.$('node.path').map((n) => [n.id(), String(n.data('kind'))] as const));
-    const ids = pathNodes.map(([id]) => id);
-    expect(ids).toEqual(expect.arrayContaining([CHINYONG, other.id]));
-    expect(pathNodes.some(([, kind]) => kind === 'Program')).toBe(true);
-    // And the list names the program in the path it shows.
-    const programs = other.via[0].filter((n) => n.kind === 'Program').map((n) => n.id);
-    expect(await results.locator('[data-testid=path-item]').first().textContent()).toContain(programs[0]);
+    expect(pathNodes.map(([id]) => id)).toEqual(expect.arrayContaining([CHINYONG, other.id]));
+    // The programs it passes through are those the API's paths pass through, and the list names one.
+    const programs = [...new Set(other.via.flat().filter((n) => n.kind === 'Program').map((n) => n.id))];
+    const drawn = pathNodes.filter(([, kind]) => kind === 'Program').map(([id]) => id);
+    expect(drawn.filter((id) => !programs.includes(id))).toEqual([]);
+    const first = (await results.locator('[data-testid=path-item]').first().textContent()) ?? '';
+    expect(programs.filter((id) => first.includes(id)).length).toBeGreaterThan(0);
   });
 });
 
