@@ -5,7 +5,8 @@
  * d3-force (layout/force.ts), since fcose needed 20-27 s for 2,000 nodes here.
  */
 import type Cytoscape from 'cytoscape';
-import { FORCE_LAYOUT_ABOVE, forceLayout } from './layout/force';
+import { BOX_GAP, boxOf, FORCE_LAYOUT_ABOVE, forceLayout, LayoutNode } from './layout/force';
+import { removeOverlaps } from './layout/overlaps';
 
 /**
  * Cytoscape and fcose, loaded on the first small canvas only: a large canvas's first layout need not
@@ -20,10 +21,15 @@ function loadFcose(): Promise<typeof Cytoscape> {
   return fcoseCytoscape;
 }
 
+/** fcose's ideal edge length and node separation, for boxes that include the labels. */
+const IDEAL_EDGE = 40;
+const NODE_SEPARATION = 30;
+
 export interface LayoutRequest {
   /** Which layout of the canvas asked; echoed, so the canvas can ignore answers to superseded requests. */
   seq: number;
-  nodes: { id: string; x: number; y: number; size: number }[];
+  /** Each node with the box of its shape and label as the canvas measured it (w, h, ox, oy). */
+  nodes: LayoutNode[];
   edges: { id: string; source: string; target: string }[];
   fixed: string[];
   randomize: boolean;
@@ -42,12 +48,18 @@ self.onmessage = async (e: MessageEvent<LayoutRequest>) => {
       return;
     }
     const cytoscape = await loadFcose();
+    // The headless instance draws no labels, so each node IS its box (shape and label): fcose then keeps
+    // labels apart as it keeps shapes apart. It works on the boxes' centres; the answer is the nodes' places.
+    const boxes = new Map(nodes.map((n) => [n.id, boxOf(n)]));
     const cy = cytoscape({
       headless: true,
       styleEnabled: true,
-      style: [{ selector: 'node', style: { width: 'data(size)', height: 'data(size)' } }],
+      style: [{ selector: 'node', style: { width: 'data(w)', height: 'data(h)' } }],
       elements: [
-        ...nodes.map((n) => ({ group: 'nodes' as const, data: { id: n.id, size: n.size }, position: { x: n.x, y: n.y } })),
+        ...nodes.map((n) => {
+          const b = boxes.get(n.id)!;
+          return { group: 'nodes' as const, data: { id: n.id, w: b.w, h: b.h }, position: { x: n.x + b.ox, y: n.y + b.oy } };
+        }),
         ...edges.map((ed) => ({ group: 'edges' as const, data: ed })),
       ],
     });
@@ -60,13 +72,25 @@ self.onmessage = async (e: MessageEvent<LayoutRequest>) => {
       // 'draft' is the spectral step alone: on big canvases it stacks members onto their hubs.
       quality: 'default',
       nodeRepulsion: 9000,
-      idealEdgeLength: 110,
-      nodeSeparation: 90,
+      // Between the boxes' borders (fcose clips edges at the node's shape), so shorter than for bare shapes.
+      idealEdgeLength: IDEAL_EDGE,
+      nodeSeparation: NODE_SEPARATION,
       // fcose wants no constraint list at all rather than an empty one.
-      fixedNodeConstraint: fixedSet.size ? nodes.filter((n) => fixedSet.has(n.id)).map((n) => ({ nodeId: n.id, position: { x: n.x, y: n.y } })) : undefined,
+      fixedNodeConstraint: fixedSet.size
+        ? nodes.filter((n) => fixedSet.has(n.id)).map((n) => ({ nodeId: n.id, position: { x: n.x + boxes.get(n.id)!.ox, y: n.y + boxes.get(n.id)!.oy } }))
+        : undefined,
     } as Cytoscape.LayoutOptions).run();
-    cy.nodes().forEach((n) => {
-      positions[n.id()] = n.position();
+    // fcose keeps most boxes apart, not all (a crowded ring round a hub): the rest are pushed apart here,
+    // the fixed nodes staying where they are.
+    const rects = nodes.map((n) => {
+      const p = cy.getElementById(n.id).position();
+      const b = boxes.get(n.id)!;
+      return { x: p.x, y: p.y, w: b.w, h: b.h, fixed: fixedSet.has(n.id) };
+    });
+    removeOverlaps(rects, BOX_GAP / 2);
+    nodes.forEach((n, i) => {
+      const b = boxes.get(n.id)!;
+      positions[n.id] = fixedSet.has(n.id) ? { x: n.x, y: n.y } : { x: rects[i].x - b.ox, y: rects[i].y - b.oy };
     });
     (self as unknown as Worker).postMessage({ seq, positions } satisfies LayoutResponse);
   } catch (err) {

@@ -197,8 +197,21 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     // collapses them onto a line). An incremental layout keeps every node already placed where it is
     // (fixed) and places only the new ones around them.
     const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && !!n.data('placed'))).map((n) => n.id());
-    // Open groups' compound nodes are where their members are: not laid out themselves.
-    const nodes = cy.nodes(':childless').map((n) => ({ id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n) }));
+    // Open groups' compound nodes are where their members are: not laid out themselves; nor the "+N more"
+    // handles, put beside their node afterwards. Each node goes with its box (shape and label, measured as
+    // drawn) so the layout keeps labels apart too. New nodes are hidden (unplaced) until placed, and a
+    // hidden node has no box: shown for the measurement only, no frame is drawn in between.
+    const hidden = cy.nodes('.unplaced');
+    hidden.removeClass('unplaced');
+    const boxes = new Map(measureBoxes(cy).map((b) => [b.id, b]));
+    hidden.addClass('unplaced');
+    const nodes = cy
+      .nodes(':childless')
+      .not('.more')
+      .map((n: cytoscape.NodeSingular) => {
+        const b = boxes.get(n.id());
+        return { id: n.id(), x: n.position('x'), y: n.position('y'), size: nodeSize(n), ...(b && { w: b.w, h: b.h, ox: b.ox, oy: b.oy }) };
+      });
     const edges = layoutEdges(cy).map((e) => ({ ...e }));
     const request: LayoutRequest = { seq, nodes, edges, fixed: fixedIds, randomize: true };
     const apply = (positions: LayoutResponse['positions']) => {

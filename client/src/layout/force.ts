@@ -1,6 +1,6 @@
 /**
  * The force-directed layout of large canvases: d3-force (Barnes-Hut many-body repulsion, springs along
- * edges, collision), which costs O(n log n) a step where fcose's CoSE costs far more: fcose took 20-27 s
+ * edges, collision of each node's box with its label, then any overlap left pushed apart), which costs O(n log n) a step where fcose's CoSE costs far more: fcose took 20-27 s
  * for 2,000 nodes in the layout worker on a 2-core machine (bench/results/explorer.jsonl), this a few
  * hundred milliseconds to a second or two. Pure (no DOM, no Cytoscape): the layout worker and the
  * benchmark call it, a unit test checks its promises.
@@ -9,25 +9,53 @@
  * neighbour rather than at a random place, so an expansion settles in few steps and the picture the user
  * has been reading stays where it was.
  */
-import { forceCollide, forceLink, forceManyBody, forceSimulation, forceX, forceY, SimulationLinkDatum, SimulationNodeDatum } from 'd3-force';
+import { forceLink, forceManyBody, forceSimulation, forceX, forceY, SimulationLinkDatum, SimulationNodeDatum } from 'd3-force';
+import { removeOverlaps, separate } from './overlaps';
 
 export interface ForceInput {
-  nodes: { id: string; x: number; y: number; size: number }[];
+  nodes: LayoutNode[];
   edges: { source: string; target: string }[];
   /** Ids of nodes that keep their given position. */
   fixed: string[];
+}
+
+/**
+ * A node to place: its position, its drawn size, and the box of the node with its label (w, h, and the
+ * box's centre off the node's position by ox, oy; the label hangs under the node). Without a box the node
+ * is its shape alone (size by size).
+ */
+export interface LayoutNode {
+  id: string;
+  x: number;
+  y: number;
+  size: number;
+  w?: number;
+  h?: number;
+  ox?: number;
+  oy?: number;
 }
 
 interface Body extends SimulationNodeDatum {
   id: string;
   size: number;
   degree: number;
+  w: number;
+  h: number;
+  ox: number;
+  oy: number;
+  /** Half the box's mean side: how far the box reaches from its centre, on average. */
+  reach: number;
+}
+
+/** The box of a node (its shape alone when not measured). */
+export function boxOf(n: LayoutNode): { w: number; h: number; ox: number; oy: number } {
+  return { w: n.w ?? n.size, h: n.h ?? n.size, ox: n.ox ?? 0, oy: n.oy ?? 0 };
 }
 
 /** Distance between the centres of two linked nodes, beyond their radii. */
 const LINK_GAP = 50;
-/** Room kept around each node's shape for its label. */
-const COLLIDE_MARGIN = 10;
+/** Room kept between two nodes' boxes (shape and label). */
+export const BOX_GAP = 8;
 
 /** A small seeded generator (mulberry32): the same canvas lays out the same way every time. */
 export function seeded(seed: number): () => number {
@@ -60,7 +88,8 @@ export function forceLayout(input: ForceInput): Record<string, { x: number; y: n
     degree.set(e.target, (degree.get(e.target) ?? 0) + 1);
   }
   const bodies: Body[] = input.nodes.map((n) => {
-    const b: Body = { id: n.id, size: n.size, degree: degree.get(n.id) ?? 0 };
+    const box = boxOf(n);
+    const b: Body = { id: n.id, size: n.size, degree: degree.get(n.id) ?? 0, ...box, reach: (box.w + box.h) / 4 };
     if (fixed.has(n.id)) {
       b.x = b.fx = n.x;
       b.y = b.fy = n.y;
@@ -85,14 +114,16 @@ export function forceLayout(input: ForceInput): Record<string, { x: number; y: n
     cx += b.x! / anchored.length;
     cy += b.y! / anchored.length;
   }
-  const spread = 12 * Math.sqrt(bodies.length);
+  // As wide as the boxes: a canvas of labelled nodes needs more room than one of bare shapes.
+  const meanReach = bodies.reduce((a, b) => a + b.reach, 0) / Math.max(1, bodies.length);
+  const spread = 12 * Math.sqrt(bodies.length) * Math.max(1, meanReach / 20);
   let k = 0;
   for (const b of bodies) {
     if (b.fx !== undefined) continue;
     const anchor = (neighbours.get(b.id) ?? []).map((id) => byId.get(id)!).find((o) => o.fx !== undefined);
     if (anchor) {
       const a = random() * 2 * Math.PI;
-      const r = LINK_GAP + anchor.size / 2 + b.size / 2;
+      const r = LINK_GAP + anchor.reach + b.reach;
       b.x = anchor.x! + r * Math.cos(a);
       b.y = anchor.y! + r * Math.sin(a);
     } else {
@@ -119,23 +150,45 @@ export function forceLayout(input: ForceInput): Record<string, { x: number; y: n
       'link',
       forceLink<Body, SimulationLinkDatum<Body>>(links)
         .id((b) => b.id)
-        .distance((l) => LINK_GAP + ((l.source as Body).size + (l.target as Body).size) / 2)
+        .distance((l) => LINK_GAP + (l.source as Body).reach + (l.target as Body).reach)
         // d3's default, 1/min(degree): the members of a hub spread around it instead of being pulled onto it.
         .strength((l) => 1 / Math.max(1, Math.min((l.source as Body).degree, (l.target as Body).degree))),
     )
-    .force('charge', forceManyBody<Body>().strength(-150).theta(1.2))
+    .force('charge', forceManyBody<Body>().strength((b) => -150 * Math.max(1, (b.reach / 20) ** 2)).theta(1.2))
     // A weak pull to the centre keeps unconnected pieces from drifting apart.
     .force('x', forceX<Body>(cx).strength(0.02))
     .force('y', forceY<Body>(cy).strength(0.02))
     .stop();
-  // Collision (as costly a step as repulsion) only once the picture has its shape: it parts nodes that
-  // sit on each other, which only matters for the final places.
+  // Collision of the boxes (as costly a step as repulsion) only once the picture has its shape: it parts
+  // nodes and labels that sit on each other, which only matters for the final places. Boxes, not circles:
+  // a label is much wider than tall, and a circle round it would leave rows of labels far apart.
   const collideFrom = Math.floor(steps * 0.7);
   for (let i = 0; i < steps; i++) {
-    if (i === collideFrom) sim.force('collide', forceCollide<Body>((b) => b.size / 2 + COLLIDE_MARGIN).iterations(2));
+    if (i === collideFrom) sim.force('collide', boxCollide(bodies));
     sim.tick();
   }
+  // What the simulation left overlapping (a crowded hub's ring) is pushed apart directly, the fixed nodes staying.
+  const rects = bodies.map((b) => ({ x: (b.fx ?? b.x!) + b.ox, y: (b.fy ?? b.y!) + b.oy, w: b.w, h: b.h, fixed: b.fx !== undefined }));
+  removeOverlaps(rects, BOX_GAP / 2);
+  bodies.forEach((b, i) => {
+    if (b.fx !== undefined) return;
+    b.x = rects[i].x - b.ox;
+    b.y = rects[i].y - b.oy;
+  });
   return positionsOf(bodies);
+}
+
+/** d3 force: boxes that would overlap after this step are pushed apart (half the overlap a step, two passes). */
+function boxCollide(bodies: Body[]) {
+  return () => {
+    const rects = bodies.map((b) => ({ x: b.x! + b.vx! + b.ox, y: b.y! + b.vy! + b.oy, w: b.w, h: b.h, fixed: b.fx !== undefined }));
+    const before = rects.map((r) => [r.x, r.y]);
+    for (let pass = 0; pass < 2; pass++) separate(rects, BOX_GAP, 0.5);
+    bodies.forEach((b, i) => {
+      b.vx! += rects[i].x - before[i][0];
+      b.vy! += rects[i].y - before[i][1];
+    });
+  };
 }
 
 function positionsOf(bodies: Body[]): Record<string, { x: number; y: number }> {
