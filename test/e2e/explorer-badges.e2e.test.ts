@@ -3,8 +3,8 @@
  * filter by the dataset that lists a party (issue 12), in a real browser (Debian's Chromium via
  * playwright-core) against the real server over the real 2024-05-03 SDN and 2025-11-18 UN lists. Each
  * test starts from a fresh page and ends with no page error and no request that left the server.
- * Screenshot: test-output/screenshots/program-badges.png (client/screenshots/program-badges.png in the
- * README).
+ * The README's screenshot of such a network (client/screenshots/program-badges.png) is written by
+ * explorer-labels.e2e.test.ts, which lays the same canvas out and checks its labels stay apart.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -12,7 +12,7 @@ import { Database } from '../../server/core/neo4j/database';
 import { ingest } from '../../ingest/ingest';
 import { LOAD_DEFAULTS, resetDatabase, SHARED, startApi, TestApi, testDatabase } from '../helpers';
 import { EMPTY_URL_STATE, encodeUrlState } from '../../client/src/url-state';
-import { buildClient, launchBrowser, PageWatch, screenshot, takeProblems, watchPage } from './browser';
+import { buildClient, launchBrowser, PageWatch, takeProblems, watchPage } from './browser';
 import { canvasIds, clickNode, dblclickNode, waitForCanvas, waitForLayout } from './explorer-page';
 
 /** CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY, the top hit of "chinyong": linked to 48260 and 48261, listed under DPRK2. */
@@ -245,8 +245,8 @@ describe('canvas filter by the dataset that lists a party', () => {
   });
 });
 
-describe('screenshot', () => {
-  test('a network of about 100 nodes after showing a program’s co-listed parties, with badges', async () => {
+describe('a program’s co-listed parties', () => {
+  test('a network of about 100 nodes after showing a program’s co-listed parties, with badges, one program node', async () => {
     await addChinyong();
     await dblclickNode(page, CHINYONG);
     await waitForCanvas(page, LINKED);
@@ -276,6 +276,5 @@ describe('screenshot', () => {
     await page.getByTestId('fold-right').click();
     await page.waitForFunction((w) => (globalThis as unknown as { __cy: { width(): number } }).__cy.width() > w + 400, narrow);
     await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => (globalThis as unknown as { requestAnimationFrame(f: () => void): void }).requestAnimationFrame(() => r(null)))));
-    await screenshot(page, 'program-badges');
   });
 });
