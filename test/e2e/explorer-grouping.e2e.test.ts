@@ -6,7 +6,8 @@
  *   node boxes (shape and label, as Cytoscape measures them) overlap;
  * - the parties at one UN address grouped into one node from the address's details, its edges re-routed
  *   with a count; the group survives a reload (the link), opens into a compound node on double-click,
- *   and Shift+G ungroups with every member back where it was; G groups a selection.
+ *   and Shift+G ungroups with every member back where it was; G groups a selection;
+ * - a program's members on the canvas grouped from the program's details, and back.
  */
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -288,6 +289,43 @@ describe('grouping', () => {
     for (const m of [members[0], members[1]]) {
       const n = nodes.find((x) => x.id === m)!;
       expect([m, Math.abs(n.x - placed.get(m)!.x) < 1, Math.abs(n.y - placed.get(m)!.y) < 1]).toEqual([m, true, true]);
+    }
+  });
+
+  test('a program’s members on the canvas become one node from the program’s details, and come back with Shift+G', async () => {
+    // DPRK2 drawn as a hub with 30 of its members (hubs=1: each linked to it on the canvas).
+    const rows = await db.read<{ id: string }>('bench-explorer-canvas', { program: 'DPRK2' });
+    const members = rows.slice(0, 30).map((r) => r.id);
+    expect(members).toHaveLength(30);
+    await page.goto(`${api.base}/#${encodeUrlState({ ...EMPTY_URL_STATE, nodes: ['DPRK2', ...members], expanded: ['DPRK2'] })}&hubs=1`);
+    await waitForCanvas(page, ['DPRK2', ...members], 120_000);
+    await waitForLayout(page);
+    const linked = await page.evaluate(() => {
+      const cy = (globalThis as unknown as { __cy: { getElementById(i: string): { neighborhood(s: string): { map(f: (n: { id(): string }) => string): string[] } } } }).__cy;
+      return cy.getElementById('DPRK2').neighborhood('node').map((n) => n.id());
+    });
+    // Every member drawn is linked to the program on the canvas (else the button would group fewer).
+    expect([...linked].filter((id) => !id.startsWith('more::')).sort()).toEqual([...members].sort());
+    const before = new Map((await drawn()).map((n) => [n.id, n]));
+
+    await clickNode(page, 'DPRK2');
+    await page.getByTestId('group-linked').click();
+    await page.waitForFunction(() => (globalThis as unknown as { __cy: { nodes(s: string): { length: number } } }).__cy.nodes('.group').length === 1);
+    let nodes = await drawn();
+    const group = nodes.find((n) => n.group)!;
+    expect(group.count).toBe(members.length);
+    expect(group.display).toMatch(new RegExp(`^${members.length} parties .*DPRK2`));
+    for (const m of members) expect(nodes.some((n) => n.id === m)).toBe(false);
+    expect(nodes.some((n) => n.id === 'DPRK2')).toBe(true);
+
+    await clickNode(page, group.id);
+    await page.keyboard.press('Shift+G');
+    await waitForCanvas(page, members);
+    nodes = await drawn();
+    expect(nodes.some((n) => n.group)).toBe(false);
+    for (const m of members) {
+      const n = nodes.find((x) => x.id === m)!;
+      expect([m, Math.abs(n.x - before.get(m)!.x) < 1, Math.abs(n.y - before.get(m)!.y) < 1]).toEqual([m, true, true]);
     }
   });
 });
