@@ -82,7 +82,7 @@ export function App() {
       pinned: state.pinned,
       types,
       layout: layout === 'fcose' ? null : layout,
-      path: paths.results && paths.query.from && paths.query.to ? { from: paths.query.from.id, to: paths.query.to.id, mode: paths.query.mode, maxHops: paths.query.maxHops } : null,
+      path: paths.results && paths.query.from && paths.query.to ? { from: paths.query.from.id, to: paths.query.to.id, mode: paths.query.mode, maxHops: paths.query.maxHops, ...(paths.query.rank === 'EVIDENCE' ? { rank: 'EVIDENCE' as const } : {}) } : null,
       selected: null,
       positions,
       hubs: programHubs,
@@ -118,7 +118,7 @@ export function App() {
           });
           if (u.path) {
             const end = (id: string) => ({ id, name: s.nodes[id]?.label ?? id });
-            paths.restore({ from: end(u.path.from), to: end(u.path.to), mode: u.path.mode as api.PathMode, maxHops: u.path.maxHops });
+            paths.restore({ from: end(u.path.from), to: end(u.path.to), mode: u.path.mode as api.PathMode, maxHops: u.path.maxHops, rank: u.path.rank ?? 'HOPS' });
             setTab('paths');
           }
         })

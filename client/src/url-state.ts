@@ -17,7 +17,8 @@ export interface UrlState {
   /** Relationship types shown; empty = all. */
   types: string[];
   layout: string | null;
-  path: { from: string; to: string; mode: string; maxHops: number } | null;
+  /** The path search shown; `rank` only when paths are ordered by evidence (links without it read as HOPS). */
+  path: { from: string; to: string; mode: string; maxHops: number; rank?: 'EVIDENCE' } | null;
   selected: string | null;
   /**
    * Where nodes were drawn, in model coordinates (whole units: a link restores them within half a
@@ -87,7 +88,7 @@ export function encodeUrlState(s: UrlState): string {
   if (s.pinned.length) p.set('pin', list(s.pinned));
   if (s.types.length) p.set('t', s.types.join(','));
   if (s.layout) p.set('layout', s.layout);
-  if (s.path) p.set('path', list([s.path.from, s.path.to, s.path.mode, String(s.path.maxHops)]));
+  if (s.path) p.set('path', list([s.path.from, s.path.to, s.path.mode, String(s.path.maxHops), ...(s.path.rank === 'EVIDENCE' ? ['EVIDENCE'] : [])]));
   if (s.selected) p.set('sel', s.selected);
   const pos = s.positions ? encodePositions(s.nodes, s.positions) : '';
   if (pos) p.set('p', pos);
@@ -109,7 +110,10 @@ export function decodeUrlState(hash: string): UrlState {
   const within = (xs: string[]) => xs.filter((x) => onCanvas.has(x));
   let path: UrlState['path'] = null;
   const raw = unlist(p.get('path'));
-  if (raw.length === 4 && Object.hasOwn(PATH_MODES, raw[2]) && /^[1-9]\d*$/.test(raw[3])) path = { from: raw[0], to: raw[1], mode: raw[2], maxHops: Number(raw[3]) };
+  const ranked = raw.length === 5 && raw[4] === 'EVIDENCE';
+  if ((raw.length === 4 || ranked) && Object.hasOwn(PATH_MODES, raw[2]) && /^[1-9]\d*$/.test(raw[3])) {
+    path = { from: raw[0], to: raw[1], mode: raw[2], maxHops: Number(raw[3]), ...(ranked ? { rank: 'EVIDENCE' as const } : {}) };
+  }
   const positions = decodePositions(nodes, p.get('p'));
   return {
     nodes,

@@ -102,5 +102,12 @@ test('the switch orders the paths by evidence: ownership first, each path says w
   await items.nth(address).locator('button').first().click();
   const addressHops = results.getByTestId('path-item').nth(address).getByTestId('hop-citation');
   expect(await addressHops.allTextContents()).toEqual([expect.stringMatching(/^zala 2026-04-29, records \S+.*; \S+/)]);
+
+  // The link keeps the order: a reload (or a colleague opening the link) shows the paths by evidence again.
+  await page.waitForFunction(() => /[#&]path=[^&]*~EVIDENCE(&|$)/.test(decodeURIComponent((globalThis as unknown as { location: { hash: string } }).location.hash)));
+  await page.reload();
+  await results.waitFor();
+  expect(await panel.getByLabel('Strongest evidence').isChecked()).toBe(true);
+  expect(await results.getByTestId('path-why').allTextContents()).toEqual(whys);
   expect(takeProblems(watches)).toEqual([]);
 });

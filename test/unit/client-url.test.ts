@@ -80,6 +80,11 @@ describe('encodeUrlState / decodeUrlState', () => {
   test('a malformed path is dropped; a well-formed one is kept', () => {
     const path = (v: string) => decodeUrlState(`n=${CHINYONG}&path=${encodeURIComponent(v)}`).path;
     expect(path(`${JON}~${CHINYONG}~SHORTEST~3`)).toEqual({ from: JON, to: CHINYONG, mode: 'SHORTEST', maxHops: 3 });
+    // Ordered by evidence: a fifth part; anything else there is malformed.
+    expect(path(`${JON}~${CHINYONG}~SHORTEST~3~EVIDENCE`)).toEqual({ from: JON, to: CHINYONG, mode: 'SHORTEST', maxHops: 3, rank: 'EVIDENCE' });
+    expect(path(`${JON}~${CHINYONG}~SHORTEST~3~HOPS`)).toBeNull();
+    const ranked = { ...EMPTY_URL_STATE, nodes: [JON, CHINYONG], path: { from: JON, to: CHINYONG, mode: 'ALL_SHORTEST', maxHops: 4, rank: 'EVIDENCE' as const } };
+    expect(decodeUrlState(encodeUrlState(ranked)).path).toEqual(ranked.path);
     for (const bad of [
       `${JON}~${CHINYONG}~SHORTEST`, // truncated
       `${JON}~${CHINYONG}~SHORTEST~3~9`,

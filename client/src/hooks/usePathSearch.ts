@@ -24,7 +24,7 @@ export interface PathSearch {
   /** Changes the query by `patch` and runs it. */
   retry(patch: Partial<PathQuery>): void;
   /** Sets the ends, mode and hops of a shared link, keeping the rest of the query, and runs it. */
-  restore(p: Pick<PathQuery, 'from' | 'to' | 'mode' | 'maxHops'>): void;
+  restore(p: Pick<PathQuery, 'from' | 'to' | 'mode' | 'maxHops' | 'rank'>): void;
   clear(): void;
   /** Forgets the results (a new investigation). */
   reset(): void;
