@@ -37,6 +37,7 @@ import { useUrlState } from './hooks/useUrlState';
 import { useGrouping } from './hooks/useGrouping';
 import { GroupActions } from './components/GroupActions';
 import { useProgramHubs } from './hooks/useProgramHubs';
+import { useAsOfDate } from './hooks/useAsOfDate';
 import { expansionTypes, remainingOf } from './program-badges';
 
 type Tab = 'search' | 'paths';
@@ -72,6 +73,7 @@ export function App() {
   const { state, history, setHistory, change } = inv;
   const paths = usePathSearch(inv.addPaths, inv.addIds);
   const grouping = useGrouping(state, setNotice);
+  const asOfDate = useAsOfDate();
 
   useUrlState(
     !!datasets,
@@ -88,12 +90,15 @@ export function App() {
       hubs: programHubs,
       // A collapsed group's node where it is drawn: a reload draws it there again.
       groups: grouping.groups.map((g) => (g.collapsed && positions[g.id] ? { ...g, at: positions[g.id] } : g)),
+      ...(asOfDate ? { asOf: asOfDate } : {}),
     },
     restoring,
     (u: UrlState) => {
       if (u.layout && LAYOUTS.some((l) => l.name === u.layout)) setLayout(u.layout);
       setTypes(u.types); // decodeUrlState keeps only the model's relationship types
       setCanvasFilter((f) => ({ ...f, programHubs: !!u.hubs }));
+      // Before the canvas is read: a link made as of a date shows the network as of that date.
+      api.setAsOf(u.asOf ?? null);
       paths.reset();
       // A link without positions (made before they were kept) lays its nodes out anew.
       setPositions(u.positions ?? {});

@@ -32,6 +32,8 @@ export interface UrlState {
   hubs?: boolean;
   /** Groups drawn as one node or as a compound node (grouping.ts); absent or empty: none. */
   groups?: Group[];
+  /** The toolbar's As of date (YYYY-MM-DD); absent: today. */
+  asOf?: string;
 }
 
 export interface Point {
@@ -94,6 +96,7 @@ export function encodeUrlState(s: UrlState): string {
   if (pos) p.set('p', pos);
   for (const g of s.groups ?? []) p.append('g', encodeGroup(g));
   if (s.hubs) p.set('hubs', '1');
+  if (s.asOf) p.set('asof', s.asOf);
   return p.toString();
 }
 
@@ -127,5 +130,13 @@ export function decodeUrlState(hash: string): UrlState {
     ...(positions ? { positions } : {}),
     ...groupsOf(p.getAll('g'), nodes),
     ...(p.get('hubs') === '1' ? { hubs: true } : {}),
+    ...asOfOf(p.get('asof')),
   };
+}
+
+/** A link's As of date, only when it is a real calendar day (the server refuses others; a link must not fail on one). */
+function asOfOf(raw: string | null): { asOf?: string } {
+  if (!raw || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return {};
+  const day = new Date(`${raw}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === raw ? { asOf: raw } : {};
 }

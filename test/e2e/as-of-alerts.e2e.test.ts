@@ -152,7 +152,7 @@ async function statusTags(page: Page): Promise<string[]> {
   return page.getByTestId('details').locator('.status-tags .tag').allTextContents();
 }
 
-test('As of 2024-04-30 a party delisted on 2024-05-03 reads as listed in its dataset; with the date cleared, as delisted; set again, the open details follow; asOf is sent only when set', async () => {
+test('As of 2024-04-30 a party delisted on 2024-05-03 reads as listed in its dataset; with the date cleared, as delisted; set again, the open details follow; asOf is sent only when set; the link keeps the date', async () => {
   const { older, newer, delisted } = releases();
   expect(delisted).toContain(EMPEROR);
   await loadOlder(older);
@@ -215,6 +215,16 @@ test('As of 2024-04-30 a party delisted on 2024-05-03 reads as listed in its dat
   const entityReads = sent.filter((s) => s.query.includes('query Entity('));
   expect(entityReads.map((s) => s.variables.asOf ?? null)).toEqual(['2024-04-30', null, null, '2024-04-30']);
   // The panel's last read (how many share each identifier) answered before the next test resets the store.
+  await page.getByTestId('details').locator('[data-shared]').first().waitFor();
+
+  // The link keeps the date (asof=): opened again, the date is set and the party reads as listed.
+  await page.waitForFunction(() => /[#&]asof=2024-04-30(&|$)/.test((globalThis as unknown as { location: { hash: string } }).location.hash));
+  await page.reload();
+  await waitForCanvas(page, [EMPEROR]);
+  await waitForLayout(page);
+  expect(await page.getByTestId('as-of').inputValue()).toBe('2024-04-30');
+  expect(await openDetails(page, EMPEROR)).toEqual({ id: EMPEROR, asOf: '2024-04-30' });
+  expect((await statusTags(page)).slice(1)).toEqual(['listed']);
   await page.getByTestId('details').locator('[data-shared]').first().waitFor();
   await page.close();
 }, 300_000);

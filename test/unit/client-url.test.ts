@@ -77,6 +77,14 @@ describe('encodeUrlState / decodeUrlState', () => {
     expect(decodeUrlState(encodeUrlState({ ...EMPTY_URL_STATE, types: REL_TYPE_NAMES })).types).toEqual(REL_TYPE_NAMES);
   });
 
+  test('the As of date goes in the link and back; a date that is not a calendar day is dropped', () => {
+    const dated = { ...EMPTY_URL_STATE, nodes: [JON], asOf: '2024-04-30' };
+    expect(encodeUrlState(dated)).toMatch(/(^|&)asof=2024-04-30($|&)/);
+    expect(decodeUrlState(encodeUrlState(dated)).asOf).toBe('2024-04-30');
+    expect(encodeUrlState({ ...EMPTY_URL_STATE, nodes: [JON] })).not.toMatch(/asof=/);
+    for (const bad of ['2024-02-30', '2024-4-30', '30-04-2024', 'today', '']) expect([bad, decodeUrlState(`n=${JON}&asof=${bad}`).asOf]).toEqual([bad, undefined]);
+  });
+
   test('a malformed path is dropped; a well-formed one is kept', () => {
     const path = (v: string) => decodeUrlState(`n=${CHINYONG}&path=${encodeURIComponent(v)}`).path;
     expect(path(`${JON}~${CHINYONG}~SHORTEST~3`)).toEqual({ from: JON, to: CHINYONG, mode: 'SHORTEST', maxHops: 3 });

@@ -4,11 +4,12 @@
  * read again as of the new date (hooks/useAsOfDate.ts), and expanding and path searches read as of it
  * from then on.
  */
-import { useState } from 'react';
-import { asOf, setAsOf } from '../api';
+import { setAsOf } from '../api';
+import { useAsOfDate } from '../hooks/useAsOfDate';
 
 export function AsOfControl({ onChange }: { onChange?(date: string | null): void }) {
-  const [value, setValue] = useState(asOf() ?? '');
+  // The date itself, not a copy: a link opened in this tab (url-state.ts asof) sets it too.
+  const value = useAsOfDate() ?? '';
   return (
     <label className="as-of" title="Read the network as it stood on this date (empty: today); applies to the open details and to what you expand, open or search paths for next">
       As of
@@ -20,7 +21,6 @@ export function AsOfControl({ onChange }: { onChange?(date: string | null): void
         data-testid="as-of"
         onChange={(e) => {
           const date = e.target.value || null;
-          setValue(e.target.value);
           setAsOf(date);
           onChange?.(date);
         }}
