@@ -3,14 +3,14 @@
  * links from the relationship schemata, identifiers from properties and identity documents, addresses
  * from Address entities and address texts, programs and listing dates from Sanction entities. Which
  * schema and property becomes what is declared on the model (the FtM mapping of party kinds, link types
- * and identifier types) and, for FtM-only import knowledge, in ftm.meta.ts. Reading the files (merging
- * fragments, applying deltas) is ftm.ts.
+ * and identifier types) and, for FtM-only import knowledge, in ftm.meta.ts. This file maps one entity
+ * at a time; ftm.ts reads the files, and ftm-join.ts puts each entity together with the entities that
+ * refer to it (merging fragments, applying deltas, attaching sanctions, documents and addresses).
  */
-import type { AddressFact, AddressRecord, Alias, IdentifierFact, LinkRecord, ParsedRelease, PartyKind, PartyRecord, Provenance, Rejection } from '../../server/core/model';
-import { isIdentifierType } from '../../server/core/model';
-import { addressRecord, identifierRecord, nameKey, normaliseIdentifierValue } from '../../server/core/text/normalize';
+import type { AddressRecord, Alias, PartyKind, PartyRecord, Provenance } from '../../server/core/model';
+import { addressRecord, nameKey } from '../../server/core/text/normalize';
 import { isObject } from '../jsonl';
-import { FTM_ALIAS_PROPS, FTM_COUNTRY_NAMES, FTM_DOCUMENTS, FTM_GENERIC_ID, FTM_LINKS, FTM_PARTY_KINDS, FTM_SCHEMATA, ftmIdentifierProps } from './ftm.meta';
+import { FTM_ALIAS_PROPS, FTM_COUNTRY_NAMES, FTM_SCHEMATA } from './ftm.meta';
 
 export interface At {
   file: string;
@@ -75,9 +75,9 @@ export function merge(into: FtmEntity, other: FtmEntity, schema: string): void {
 // ---------------------------------------------------------------------------------------------------
 // Values.
 
-const first = (e: FtmEntity, prop: string): string | null => e.properties[prop]?.[0] ?? null;
-const all = (e: FtmEntity, prop: string): string[] => e.properties[prop] ?? [];
-const unique = (xs: string[]): string[] => [...new Set(xs)];
+export const first = (e: Pick<FtmEntity, 'properties'>, prop: string): string | null => e.properties[prop]?.[0] ?? null;
+export const all = (e: Pick<FtmEntity, 'properties'>, prop: string): string[] => e.properties[prop] ?? [];
+export const unique = (xs: string[]): string[] => [...new Set(xs)];
 
 const REGION_NAMES = new Intl.DisplayNames(['en'], { type: 'region' });
 
@@ -104,7 +104,7 @@ function capitalise(s: string | null): string | null {
 }
 
 /** An Address entity's parts (Address.yaml: full, street, street2, postOfficeBox, city, region, postalCode, country). */
-function addressOf(a: FtmEntity, unknownCountries: Set<string>): AddressRecord | null {
+export function addressOf(a: FtmEntity, unknownCountries: Set<string>): AddressRecord | null {
   const join = (parts: (string | null)[]) => parts.filter((p): p is string => !!p).join(', ') || null;
   const full = first(a, 'full');
   const street = join([first(a, 'street'), first(a, 'street2'), first(a, 'postOfficeBox')]);
@@ -119,237 +119,10 @@ function addressOf(a: FtmEntity, unknownCountries: Set<string>): AddressRecord |
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Mapping.
+// Mapping one entity (ftm-join.ts puts an entity together with what refers to it).
 
-export type Mapped = Pick<ParsedRelease, 'parties' | 'addresses' | 'identifiers' | 'links' | 'rejected' | 'warnings'>;
-
-export function mapEntities(entities: FtmEntity[], ctx: { dataset: string; release: string; mode: 'snapshot' | 'delta' }): Mapped {
-  const byId = new Map(entities.map((e) => [e.id, e]));
-  const prov = (e: FtmEntity): Provenance => ({ dataset: ctx.dataset, release: ctx.release, record: `${where(e.at)} (${e.id})` });
-  const rejected: Rejection[] = [];
-  const reject = (e: FtmEntity, reason: string) => rejected.push({ file: e.at.file, line: e.at.line, reason });
-  const warnings: string[] = [];
-  const unknownCountries = new Set<string>();
-  const country = (code: string | null) => countryName(code, unknownCountries);
-  const countries = (codes: string[]) => unique(codes.map((c) => country(c)!));
-
-  // Parties first: everything else attaches to them.
-  const parties = new Map<string, PartyRecord>();
-  const sources = new Map<string, FtmEntity>();
-  for (const e of entities) {
-    const kind = FTM_PARTY_KINDS[e.schema];
-    if (!kind) continue;
-    const party = toParty(e, kind, prov(e), country, countries);
-    if (typeof party === 'string') reject(e, party);
-    else {
-      parties.set(e.id, party);
-      sources.set(e.id, e);
-    }
-  }
-
-  const identifiers: IdentifierFact[] = [];
-  const idKeys = new Set<string>();
-  const addIdentifier = (fact: IdentifierFact) => {
-    const k = `${fact.partyId}|${fact.identifier.key}`;
-    if (idKeys.has(k)) return;
-    idKeys.add(k);
-    identifiers.push(fact);
-  };
-  // Each holder's document numbers whatever their type, to recognise a copy in the generic idNumber.
-  const documentValues = new Map<string, Set<string>>();
-  const anyValue = (v: string) => normaliseIdentifierValue('other', v);
-  const links: LinkRecord[] = [];
-  const unmapped = new Map<string, number>();
-  let linksFromElsewhere = 0;
-  let linksToElsewhere = 0;
-  const listedDates = new Map<string, string>();
-
-  for (const e of entities) {
-    if (FTM_PARTY_KINDS[e.schema] || e.schema === 'Address') continue;
-    const spec = FTM_LINKS[e.schema];
-    const doc = FTM_DOCUMENTS[e.schema];
-    if (spec) {
-      const froms = all(e, spec.from);
-      const tos = all(e, spec.to);
-      if (!froms.length || !tos.length) {
-        reject(e, `${e.schema} ${e.id} has no ${!froms.length ? spec.from : spec.to} (the FtM schema requires both ends); no link`);
-        continue;
-      }
-      const wording = spec.wording.map((w) => first(e, w)).find((w): w is string => w !== null) ?? null;
-      const label = spec.schemaInLabel ? (wording ? `${e.schema}: ${wording}` : e.schema) : (wording ?? e.schema);
-      for (const from of froms) {
-        for (const to of tos) {
-          const other = [from, to].map((id) => byId.get(id)).find((x) => x && !FTM_PARTY_KINDS[x.schema]);
-          if (other) {
-            reject(e, `${e.schema} ${e.id}: ${other.id} is a ${other.schema}, which the model has no party kind for; no link`);
-            continue;
-          }
-          if (!parties.has(from)) linksFromElsewhere++;
-          if (!parties.has(to)) linksToElsewhere++;
-          links.push({
-            type: spec.type,
-            from,
-            // A target not in these files is kept: the loader makes it a placeholder until it is loaded.
-            to: { id: to },
-            label,
-            percentage: e.schema === 'Ownership' ? first(e, 'percentage') : null,
-            startDate: first(e, 'startDate'),
-            endDate: first(e, 'endDate'),
-            sourceId: e.id,
-            provenance: prov(e),
-          });
-        }
-      }
-    } else if (e.schema === 'Sanction') {
-      // Sanction.yaml: entity (required) is the sanctioned Thing; program is the regime's wording,
-      // programId OpenSanctions' code for it (the same code across publishers), used when given.
-      const targets = all(e, 'entity');
-      if (!targets.length) reject(e, `Sanction ${e.id} names no entity (the FtM schema requires one)`);
-      const programs = all(e, 'programId').length ? all(e, 'programId') : all(e, 'program');
-      const listed = first(e, 'listingDate') ?? first(e, 'startDate');
-      for (const t of targets) {
-        const party = parties.get(t);
-        if (!party) {
-          reject(e, orphan(e, t, byId.get(t), 'its program is not recorded', ctx.mode));
-          continue;
-        }
-        party.programs = unique([...party.programs, ...programs]);
-        if (listed && (!listedDates.has(t) || listed < listedDates.get(t)!)) listedDates.set(t, listed);
-      }
-    } else if (doc) {
-      const numbers = unique(doc.number.flatMap((p) => all(e, p)));
-      const stated = e.schema === 'Identification' ? first(e, 'type') : null;
-      const docType = stated && isIdentifierType(stated) ? stated : doc.type;
-      const holders = all(e, doc.holder);
-      if (!holders.length) reject(e, `${e.schema} ${e.id} names no ${doc.holder}; nothing to record`);
-      else if (!numbers.length) reject(e, `${e.schema} ${e.id} of ${holders.join(', ')} has no number; nothing to record`);
-      // A wallet's chain is its `currency` ("ETH"): worded as OFAC labels it, which identifierRecord reads
-      // for the wallet's normalisation (walletChain; an EVM address written without its 0x).
-      const currency = e.schema === 'CryptoWallet' ? first(e, 'currency') : undefined;
-      const walletLabel = currency ? `Digital Currency Address - ${currency.trim().toUpperCase()}` : null;
-      for (const h of numbers.length ? holders : []) {
-        if (!parties.has(h)) {
-          reject(e, orphan(e, h, byId.get(h), 'its number is not recorded', ctx.mode));
-          continue;
-        }
-        for (const n of numbers) {
-          const values = documentValues.get(h) ?? new Set<string>();
-          documentValues.set(h, values.add(anyValue(n)));
-          addIdentifier({
-            partyId: h,
-            identifier: identifierRecord(docType, n, country(first(e, 'country')), walletLabel ?? e.schema),
-            label: e.schema,
-            issued: first(e, 'startDate') ?? first(e, 'issueDate'),
-            expires: first(e, 'endDate') ?? first(e, 'expiryDate'),
-            provenance: prov(e),
-          });
-        }
-      }
-    } else {
-      unmapped.set(e.schema, (unmapped.get(e.schema) ?? 0) + 1);
-    }
-  }
-  for (const [id, date] of listedDates) parties.get(id)!.listedOn = date;
-
-  // Facts the parties state themselves: identifiers and addresses.
-  const addresses: AddressFact[] = [];
-  const usedAddresses = new Set<string>();
-  let unresolvedAddresses = 0;
-  let partiesWithoutAddress = 0;
-  for (const [id, party] of parties) {
-    const e = sources.get(id)!;
-    const specs = ftmIdentifierProps(party.kind);
-    const own: IdentifierFact[] = [];
-    for (const [prop, spec] of Object.entries(specs)) {
-      for (const raw of all(e, prop)) {
-        for (const value of spec.split ? raw.split(/\s*;\s*/) : [raw]) {
-          if (!value.trim()) continue;
-          own.push({
-            partyId: id,
-            identifier: identifierRecord(spec.type, value, spec.country ? country(spec.country) : null, prop),
-            label: prop,
-            issued: null,
-            expires: null,
-            provenance: party.provenance,
-          });
-        }
-      }
-    }
-    // OpenSanctions copies a Russian INN into taxNumber too: one identifier, with its country, not two.
-    const withCountry = new Set(own.filter((f) => f.identifier.country).map((f) => `${f.identifier.type}|${normaliseIdentifierValue(f.identifier.type, f.identifier.value)}`));
-    // A number in the generic idNumber that a document of the holder (Identification, Passport) gives
-    // with its type and country is that document, not a second identifier (this project's FtM export
-    // writes both, so that the party's line alone still shows its numbers).
-    const documented = documentValues.get(id);
-    for (const f of own) {
-      if (!f.identifier.country && withCountry.has(`${f.identifier.type}|${normaliseIdentifierValue(f.identifier.type, f.identifier.value)}`)) continue;
-      if (f.label === FTM_GENERIC_ID && documented?.has(anyValue(f.identifier.value))) continue;
-      addIdentifier(f);
-    }
-
-    // Address entities (addressEntity) first; the `address` strings repeat their full text (OpenSanctions
-    // copies it there), so a string already given by an entity is not a second address.
-    const keys = new Set<string>();
-    const texts = new Set<string>();
-    const add = (address: AddressRecord, provenance: Provenance) => {
-      if (keys.has(address.key)) return;
-      keys.add(address.key);
-      addresses.push({ partyId: id, address, provenance });
-    };
-    let unresolved = 0;
-    for (const ref of all(e, 'addressEntity')) {
-      const a = byId.get(ref);
-      if (!a || a.schema !== 'Address') {
-        unresolved++;
-        continue;
-      }
-      usedAddresses.add(ref);
-      const rec = addressOf(a, unknownCountries);
-      if (!rec) continue;
-      for (const f of all(a, 'full')) texts.add(nameKey(f));
-      add(rec, prov(a));
-    }
-    for (const text of all(e, 'address')) {
-      if (texts.has(nameKey(text))) continue;
-      texts.add(nameKey(text));
-      add(addressRecord(text, null, null), party.provenance);
-    }
-    unresolvedAddresses += unresolved;
-    if (unresolved && all(e, 'address').length === 0) partiesWithoutAddress++;
-  }
-
-  // What was read but not loaded, in one sentence each.
-  if (unresolvedAddresses) {
-    warnings.push(
-      `${unresolvedAddresses} addressEntity references point to Address entities not in these files` +
-        (partiesWithoutAddress
-          ? `; ${partiesWithoutAddress} of the parties holding them have no address text either, so their address is missing`
-          : "; the parties' address texts, which repeat them, were loaded instead"),
-    );
-  }
-  const unusedAddresses = entities.filter((e) => e.schema === 'Address' && !usedAddresses.has(e.id));
-  if (unusedAddresses.length) {
-    warnings.push(
-      `${unusedAddresses.length} Address entities are not the address of any party in these files and were not loaded` +
-        `${ctx.mode === 'delta' ? ' (a delta cannot change the address of a party it does not restate)' : ''}: ` +
-        unusedAddresses.slice(0, 5).map((a) => `${where(a.at)} (${a.id})`).join(', ') + (unusedAddresses.length > 5 ? ', ...' : ''),
-    );
-  }
-  if (unmapped.size) {
-    warnings.push(
-      `entities of schemata the model has no place for were not loaded: ${[...unmapped].map(([s, n]) => `${s} ${n}`).join(', ')}`,
-    );
-  }
-  if (linksFromElsewhere) {
-    warnings.push(`${linksFromElsewhere} links start at a party that is not in these files: they load only if that party is already in the graph`);
-  }
-  if (linksToElsewhere) warnings.push(`${linksToElsewhere} links point to a party that is not in these files: it becomes a placeholder until loaded`);
-  if (unknownCountries.size) warnings.push(`unknown country codes, kept as written: ${[...unknownCountries].sort().join(', ')}`);
-
-  return { parties: [...parties.values()], addresses, identifiers, links, rejected, warnings };
-}
-
-function orphan(e: FtmEntity, target: string, known: FtmEntity | undefined, lost: string, mode: 'snapshot' | 'delta'): string {
+/** Why a Sanction or document on `target` attaches to nothing: `known` is the target when it is in these files. */
+export function orphan(e: Pick<FtmEntity, 'schema' | 'id'>, target: string, known: Pick<FtmEntity, 'schema'> | undefined, lost: string, mode: 'snapshot' | 'delta'): string {
   if (known) return `${e.schema} ${e.id} is on ${known.schema} ${target}, which the model has no party kind for; ${lost}`;
   return (
     `orphan: ${e.schema} ${e.id} is on ${target}, which is not in these files; ${lost}` +
@@ -358,7 +131,7 @@ function orphan(e: FtmEntity, target: string, known: FtmEntity | undefined, lost
 }
 
 /** A party from a Thing entity, or the reason it cannot be one. */
-function toParty(
+export function toParty(
   e: FtmEntity,
   kind: PartyKind,
   provenance: Provenance,

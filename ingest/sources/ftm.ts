@@ -26,25 +26,28 @@
  * the entities to the model.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { ParsedRelease, Rejection } from '../../server/core/model';
+import type { ParsedRelease } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
-import { chooseRelease, ParseOptions, readerOptions } from '../parse-options';
+import { chooseRelease, ParseOptions, readerOptions, recordsOut } from '../parse-options';
 import type { SourceFormat } from '../parse-options';
 import { isObject, readJsonLines } from '../jsonl';
-import { At, FtmEntity, mapEntities, merge, toEntity, where } from './ftm-map';
-import { commonSchema, DELTA_OPS, DELTA_VERSION, DeltaOp, FTM_DATASET_PREFIX, FTM_PUBLISHER, MAX_INDEX_BYTES } from './ftm.meta';
+import { Spool } from '../spool';
+import { At, toEntity } from './ftm-map';
+import { FragmentLine, FtmJoin, n36 } from './ftm-join';
+import { DELTA_OPS, DELTA_VERSION, DeltaOp, FTM_DATASET_PREFIX, FTM_PUBLISHER, MAX_INDEX_BYTES } from './ftm.meta';
 
 
 // ---------------------------------------------------------------------------------------------------
 // Recognising the files.
 
 const isEntity = (v: unknown): boolean => isObject(v) && typeof v.schema === 'string' && isObject(v.properties);
-const isDeltaOp = (v: unknown): boolean => isObject(v) && typeof v.op === 'string' && isObject(v.entity);
+export const isDeltaOp = (v: unknown): boolean => isObject(v) && typeof v.op === 'string' && isObject(v.entity);
 
 export type FtmFileKind = 'entities' | 'delta' | 'index';
 
-interface DeltaIndex {
+export interface DeltaIndex {
   /** Version id -> URL of its delta file. */
   versions: Record<string, string>;
 }
@@ -106,14 +109,21 @@ export async function detectFtm(file: string): Promise<boolean> {
 // ---------------------------------------------------------------------------------------------------
 // Parsing.
 
-interface DataFile {
+export interface DataFile {
   file: string;
   name: string;
   kind: 'entities' | 'delta';
 }
 
-export async function parseFtm(files: string[], opts: ParseOptions): Promise<ParsedRelease> {
-  // 1. Which file is what.
+export interface FtmFiles {
+  /** Entities or delta files, in the order they apply (by name: a delta file's name is its version). */
+  data: DataFile[];
+  indexes: { name: string; index: DeltaIndex }[];
+  mode: 'snapshot' | 'delta';
+}
+
+/** Which file is what: refused when a file is not FtM, or a snapshot comes with deltas, or an index without them. */
+export async function ftmDataFiles(files: string[], opts: ParseOptions): Promise<FtmFiles> {
   const data: DataFile[] = [];
   const indexes: { name: string; index: DeltaIndex }[] = [];
   for (const file of files) {
@@ -145,88 +155,24 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
   // Delta files are named by version id (a timestamp), so name order is release order, which is the
   // order OpenSanctions says to apply them in; snapshot fragments merge the same in any order.
   data.sort((a, b) => a.name.localeCompare(b.name));
+  return { data, indexes, mode };
+}
 
-  // 2. Read: merge fragments (snapshot) or apply operations in order (delta).
+/**
+ * The release's dataset (the entities' most frequent OpenSanctions dataset unless --dataset) and date,
+ * with what is worth saying about them and about the delta index; refused without a date.
+ */
+export function nameRelease(a: FtmFiles & {
+  ops: Record<DeltaOp, number>;
+  /** Entities per OpenSanctions dataset (an entity of several counts for each). */
+  datasetCounts: Map<string, number>;
+  /** The newest last_seen of the entities ('' for none). */
+  lastSeen: string;
+  opts: ParseOptions;
+}): { dataset: string; release: string; warnings: string[] } {
+  const { data, indexes, mode, ops, datasetCounts, lastSeen, opts } = a;
   const warnings: string[] = [];
-  const rejected: Rejection[] = [];
-  const entities = new Map<string, FtmEntity>();
-  const deleted = new Map<string, At>();
-  const ops: Record<DeltaOp, number> = { ADD: 0, MOD: 0, DEL: 0 };
-  let merged = 0;
-  for (const d of data) {
-    for await (const { line, values } of readJsonLines(d.file, warnings, readerOptions(opts))) {
-      const at: At = { file: d.name, line };
-      const reject = (reason: string) => rejected.push({ file: d.name, line, reason });
-      for (const v of values) {
-        if (d.kind === 'entities') {
-          if (isDeltaOp(v)) {
-            reject('a delta operation inside a snapshot file; ignored');
-            continue;
-          }
-          const e = toEntity(v, at);
-          if (typeof e === 'string') {
-            reject(e);
-            continue;
-          }
-          const prev = entities.get(e.id);
-          if (!prev) {
-            entities.set(e.id, e);
-            continue;
-          }
-          // FtM: fragments of one id are one entity; their schemata must share a line of descent.
-          const schema = commonSchema(prev.schema, e.schema);
-          if (!schema) {
-            reject(`entity ${e.id}: schema ${e.schema} conflicts with ${prev.schema} of the same id at ${where(prev.at)}; this fragment is ignored`);
-            continue;
-          }
-          merge(prev, e, schema);
-          merged++;
-        } else {
-          const op = isObject(v) ? v.op : undefined;
-          if (!isObject(v) || typeof op !== 'string' || !isObject(v.entity)) {
-            reject('is not a delta operation ({"op": "ADD" | "MOD" | "DEL", "entity": {...}}); ignored');
-            continue;
-          }
-          if (!(DELTA_OPS as readonly string[]).includes(op)) {
-            reject(`unknown delta operation ${JSON.stringify(op)} (expected ADD, MOD or DEL); ignored`);
-            continue;
-          }
-          ops[op as DeltaOp]++;
-          if (op === 'DEL') {
-            const id = typeof v.entity.id === 'string' ? v.entity.id.trim() : '';
-            if (!id) {
-              reject('DEL operation without an entity id; ignored');
-              continue;
-            }
-            entities.delete(id);
-            deleted.set(id, at);
-            continue;
-          }
-          const e = toEntity(v.entity, at);
-          if (typeof e === 'string') {
-            reject(`${op}: ${e}`);
-            continue;
-          }
-          // ADD and MOD carry the whole entity as it now is: it replaces, never merges with, what an
-          // earlier operation of the set said.
-          entities.set(e.id, e);
-          deleted.delete(e.id);
-        }
-      }
-    }
-  }
-  if (mode === 'snapshot' && entities.size === 0) {
-    throw new SourceFormatError(data.map((d) => d.name).join(', '), undefined, 'holds no entities: an empty list is refused (it would delist everything)');
-  }
-  if (mode === 'delta' && ops.ADD + ops.MOD + ops.DEL === 0) {
-    throw new SourceFormatError(data.map((d) => d.name).join(', '), undefined, 'holds no delta operations');
-  }
-  if (merged) warnings.push(`${merged} lines were further fragments of an entity already read and were merged into it (FtM semantics)`);
-
-  // 3. Dataset and release.
-  const datasetCounts = new Map<string, number>();
-  for (const e of entities.values()) for (const ds of e.datasets) datasetCounts.set(ds, (datasetCounts.get(ds) ?? 0) + 1);
-  const ranked = [...datasetCounts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const ranked = [...datasetCounts].sort((x, y) => y[1] - x[1] || x[0].localeCompare(y[0]));
   const dataset = opts.dataset ?? (ranked.length ? `${FTM_DATASET_PREFIX}-${ranked[0][0]}` : FTM_DATASET_PREFIX);
   if (!opts.dataset && ranked.length > 1) {
     warnings.push(
@@ -245,7 +191,6 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
     release = chooseRelease(data[0].file, opts, inside);
   } catch (err) {
     if (!(err instanceof SourceFormatError)) throw err;
-    const lastSeen = [...entities.values()].map((e) => e.lastSeen ?? '').sort().at(-1);
     const why =
       mode === 'delta'
         ? 'carries no publication date (its file names do not start with a version id like 20240528134729-3iv)'
@@ -269,29 +214,111 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
     if (unlisted.length) warnings.push(`${name} does not list version(s) ${unlisted.join(', ')}, whose delta files were given`);
   }
   if (mode === 'delta') warnings.push(`delta operations applied in version order: ${ops.ADD} ADD, ${ops.MOD} MOD, ${ops.DEL} DEL`);
+  return { dataset, release, warnings };
+}
 
-  // 4. Map the entities to parties, facts and links.
-  const mapped = mapEntities([...entities.values()], { dataset, release, mode });
-  warnings.push(...mapped.warnings);
-  rejected.push(...mapped.rejected);
-  if (mode === 'snapshot' && mapped.parties.length === 0) {
-    throw new SourceFormatError(data.map((d) => d.name).join(', '), undefined, 'holds no parties (Person, Company, Organization, LegalEntity, PublicBody, Vessel or Airplane entities)');
+/**
+ * Reads every line once into the join's fragment file (ftm-join.ts: entities meet what refers to them
+ * on disk, not in memory), then names the release and runs the join, whose records go to opts.sink.
+ */
+export async function parseFtm(files: string[], opts: ParseOptions): Promise<ParsedRelease> {
+  // 1. Which file is what.
+  const { data, indexes, mode } = await ftmDataFiles(files, opts);
+
+  // The join's files go into the load's own spool folder (removed with it, also after a kill: the next
+  // load removes it); without a spool (tests, a parse whose records are returned in memory anyway) into
+  // the system's temp folder.
+  const work = fs.mkdtempSync(path.join(opts.sink instanceof Spool ? opts.sink.dir : os.tmpdir(), 'ftm-'));
+  const join = new FtmJoin(work, mode);
+  try {
+    // 2. Read: every fragment (snapshot) or operation (delta) under its id, numbered in reading order.
+    const warnings: string[] = [];
+    const ops: Record<DeltaOp, number> = { ADD: 0, MOD: 0, DEL: 0 };
+    let seq = 0;
+    for (const d of data) {
+      for await (const { line, values } of readJsonLines(d.file, warnings, readerOptions(opts))) {
+        const at: At = { file: d.name, line };
+        for (const v of values) {
+          const q = seq++;
+          const reject = (reason: string) => join.reject(0, q, '', at, reason);
+          const write = (id: string, f: FragmentLine) => join.fragments.line(`${JSON.stringify(id)}\t${n36(q)}\t${JSON.stringify(f)}`);
+          if (d.kind === 'entities') {
+            if (isDeltaOp(v)) {
+              reject('a delta operation inside a snapshot file; ignored');
+              continue;
+            }
+            const e = toEntity(v, at);
+            if (typeof e === 'string') reject(e);
+            else write(e.id, { e });
+            continue;
+          }
+          const op = isObject(v) ? v.op : undefined;
+          if (!isObject(v) || typeof op !== 'string' || !isObject(v.entity)) {
+            reject('is not a delta operation ({"op": "ADD" | "MOD" | "DEL", "entity": {...}}); ignored');
+            continue;
+          }
+          if (!(DELTA_OPS as readonly string[]).includes(op)) {
+            reject(`unknown delta operation ${JSON.stringify(op)} (expected ADD, MOD or DEL); ignored`);
+            continue;
+          }
+          ops[op as DeltaOp]++;
+          if (op === 'DEL') {
+            const id = typeof v.entity.id === 'string' ? v.entity.id.trim() : '';
+            if (!id) reject('DEL operation without an entity id; ignored');
+            else write(id, { del: at });
+            continue;
+          }
+          const e = toEntity(v.entity, at);
+          // ADD and MOD carry the whole entity as it now is: it replaces, never merges with, what an
+          // earlier operation of the set said (ftm-join.ts applies them in this order).
+          if (typeof e === 'string') reject(`${op}: ${e}`);
+          else write(e.id, { e });
+        }
+      }
+    }
+    // Fragments merged, operations applied, parties mapped.
+    await join.readEntities();
+    if (mode === 'snapshot' && join.entities === 0) {
+      throw new SourceFormatError(data.map((d) => d.name).join(', '), undefined, 'holds no entities: an empty list is refused (it would delist everything)');
+    }
+    if (mode === 'delta' && ops.ADD + ops.MOD + ops.DEL === 0) {
+      throw new SourceFormatError(data.map((d) => d.name).join(', '), undefined, 'holds no delta operations');
+    }
+    if (join.merged) warnings.push(`${join.merged} lines were further fragments of an entity already read and were merged into it (FtM semantics)`);
+
+    // 3. Dataset and release.
+    const named = nameRelease({ data, indexes, mode, ops, datasetCounts: join.datasetCounts, lastSeen: join.lastSeen, opts });
+    warnings.push(...named.warnings);
+    const { dataset, release } = named;
+    if (mode === 'snapshot' && join.parties === 0) {
+      throw new SourceFormatError(data.map((d) => d.name).join(', '), undefined, 'holds no parties (Person, Company, Organization, LegalEntity, PublicBody, Vessel or Airplane entities)');
+    }
+
+    // 4. Map the entities to parties, facts and links, and hand them on.
+    await join.resolve({ dataset, release });
+    await join.assemble();
+    const out = recordsOut(opts);
+    await join.emit(out);
+    warnings.push(...join.warnings());
+
+    return {
+      dataset,
+      release,
+      idPrefix: FTM_DATASET_PREFIX,
+      parties: out.parties,
+      addresses: out.addresses,
+      identifiers: out.identifiers,
+      links: out.links,
+      rejected: join.rejected(),
+      warnings,
+      mode,
+      removedIds: mode === 'delta' ? join.removedIds() : undefined,
+      files: [...indexes.map((i) => i.name), ...data.map((d) => d.name)],
+    };
+  } finally {
+    join.close();
+    fs.rmSync(work, { recursive: true, force: true });
   }
-
-  return {
-    dataset,
-    release,
-    idPrefix: FTM_DATASET_PREFIX,
-    parties: mapped.parties,
-    addresses: mapped.addresses,
-    identifiers: mapped.identifiers,
-    links: mapped.links,
-    rejected,
-    warnings,
-    mode,
-    removedIds: mode === 'delta' ? [...deleted.keys()] : undefined,
-    files: [...indexes.map((i) => i.name), ...data.map((d) => d.name)],
-  };
 }
 
 export const ftmFormat: SourceFormat = {
