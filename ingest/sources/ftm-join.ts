@@ -39,10 +39,9 @@ import { addressOf, all, At, countryName, first, FtmEntity, merge, orphan, toPar
 import { commonSchema, FTM_DOCUMENTS, FTM_GENERIC_ID, FTM_LINKS, FTM_PARTY_KINDS, FtmLinkSpec, ftmIdentifierProps } from './ftm.meta';
 
 /**
- * Characters of one in-memory run of the on-disk sorts (about 8 MB as JavaScript strings): a quarter
- * of the load's snapshot sort, because this parse sorts four files one after the other and its heap
- * should stay well below that of the smallest whole parse worth streaming; more runs cost only a wider
- * merge.
+ * Characters of one in-memory run of the on-disk sorts (about 8 MB of lines): a quarter of the load's
+ * (RUN_CHARS). The lines sorted here are keys and pointers (Payloads), a few dozen characters, so a merge
+ * of many runs stays small too (each run's reader queues about a thousand lines).
  */
 export const FTM_RUN_CHARS = 4 << 20;
 
@@ -147,9 +146,62 @@ function head(rest: string): [string, string] {
   return [rest.slice(0, tab), rest.slice(tab + 1)];
 }
 
+/**
+ * JSON texts appended to a file and read back by their place (`<offset><length>`, 16 base-36 digits):
+ * the sorted files carry these pointers instead of the entities and records themselves, so that a sort
+ * moves lines of a few dozen characters (its merge queues about a thousand lines per run: readline's
+ * async iterator), not whole entities.
+ */
+class Payloads {
+  private writer: LineWriter | null;
+  private size = 0;
+  private fd = -1;
+  private buf = Buffer.alloc(1 << 16);
+  constructor(readonly file: string) {
+    this.writer = new LineWriter(file);
+  }
+  put(json: string): string {
+    const at = this.size;
+    const length = Buffer.byteLength(json);
+    this.size += length + 1;
+    this.writer!.line(json);
+    return n36(at) + n36(length);
+  }
+  /** The text at `pointer`; writing ends at the first read. */
+  get(pointer: string): string {
+    if (this.fd < 0) {
+      this.writer!.close();
+      this.writer = null;
+      this.fd = fs.openSync(this.file, 'r');
+    }
+    const at = parseInt(pointer.slice(0, 8), 36);
+    const length = parseInt(pointer.slice(8, 16), 36);
+    if (this.buf.length < length) this.buf = Buffer.alloc(length);
+    let got = 0;
+    while (got < length) {
+      const n = fs.readSync(this.fd, this.buf, got, length - got, at + got);
+      if (n === 0) throw new Error(`${this.file}: ends before ${at + length}`);
+      got += n;
+    }
+    return this.buf.toString('utf8', 0, length);
+  }
+  /** Closes the file and removes it. */
+  remove(): void {
+    try {
+      this.writer?.close();
+      if (this.fd >= 0) fs.closeSync(this.fd);
+    } finally {
+      this.writer = null;
+      this.fd = -1;
+      fs.rmSync(this.file, { force: true });
+    }
+  }
+}
+
 export class FtmJoin {
-  /** Step 1 writes here: `"<id>"\t<seq>\t<FragmentLine>`. */
-  readonly fragments: LineWriter;
+  /** Step 1 writes here: `"<id>"\t<seq>\t<pointer to a FragmentLine>` (fragment()). */
+  private readonly fragments: LineWriter;
+  private readonly payloads: Record<'fragments' | 'owners' | 'records', Payloads>;
   /** Steps 2 and 3 write here what steps 4 puts together, keyed by the party or relationship it belongs to. */
   private owners: LineWriter | null = null;
   private readonly rejects: { k: string; r: Rejection }[] = [];
@@ -183,6 +235,16 @@ export class FtmJoin {
     private readonly runChars = FTM_RUN_CHARS,
   ) {
     this.fragments = new LineWriter(this.file('fragments'));
+    this.payloads = {
+      fragments: new Payloads(path.join(dir, 'fragments.json')),
+      owners: new Payloads(path.join(dir, 'owners.json')),
+      records: new Payloads(path.join(dir, 'records.json')),
+    };
+  }
+
+  /** Step 1: a fragment of an entity (snapshot) or a delta operation, the `q`th value read. */
+  fragment(id: string, q: number, f: FragmentLine): void {
+    this.fragments.line(`${key(id)}\t${n36(q)}\t${this.payloads.fragments.put(JSON.stringify(f))}`);
   }
 
   private file(name: string): string {
@@ -236,9 +298,9 @@ export class FtmJoin {
       await eachGroup(
         input,
         (_k, rest) => {
-          const [seq, json] = head(rest);
+          const [seq, pointer] = head(rest);
           const n = parseInt(seq, 36);
-          const f = JSON.parse(json) as FragmentLine;
+          const f = JSON.parse(this.payloads.fragments.get(pointer)) as FragmentLine;
           if ('del' in f) {
             // Delta: DEL removes what an earlier operation of the set said (Map order: a later ADD re-inserts).
             entity = null;
@@ -278,6 +340,7 @@ export class FtmJoin {
       );
     } finally {
       statuses.close();
+      this.payloads.fragments.remove();
       fs.rmSync(input, { force: true });
     }
   }
@@ -299,7 +362,7 @@ export class FtmJoin {
         this.parties++;
         status.p = 1;
         const data: PartyData = { q, r: party, props: e.properties };
-        owners.line(`${key(e.id)}\t0\t${JSON.stringify(data)}`);
+        owners.line(`${key(e.id)}\t0\t${this.payloads.owners.put(JSON.stringify(data))}`);
         all(e, 'addressEntity').forEach((a, j) => ref(a, { k: 'a', p: e.id, j }));
       }
     } else if (e.schema === 'Address') {
@@ -330,7 +393,7 @@ export class FtmJoin {
         startDate: first(e, 'startDate'),
         endDate: first(e, 'endDate'),
       };
-      owners.line(`${key(e.id)}\t0\t${JSON.stringify(data)}`);
+      owners.line(`${key(e.id)}\t0\t${this.payloads.owners.put(JSON.stringify(data))}`);
       froms.forEach((id, i) => ref(id, { k: 'f', l: e.id, i }));
       tos.forEach((id, i) => ref(id, { k: 't', l: e.id, i }));
     } else if (e.schema === 'Sanction') {
@@ -429,16 +492,18 @@ export class FtmJoin {
         },
       );
     } finally {
-      this.close();
+      owners.close();
+      this.owners = null;
       fs.rmSync(input, { force: true });
     }
   }
 
-  /** Closes what is open (the parse failed, or step 3 is done); the caller removes the folder. */
+  /** Closes and removes what is open (the parse ended or failed); the caller removes the folder. */
   close(): void {
     this.fragments.close();
     this.owners?.close();
     this.owners = null;
+    for (const p of Object.values(this.payloads)) p.remove();
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -454,7 +519,7 @@ export class FtmJoin {
         input,
         (_k, rest) => {
           const [kind, json] = head(rest);
-          if (kind === '0') data = JSON.parse(json) as PartyData | LinkData;
+          if (kind === '0') data = JSON.parse(this.payloads.owners.get(json)) as PartyData | LinkData;
           else parts.push([kind, json]);
         },
         () => {
@@ -468,6 +533,7 @@ export class FtmJoin {
       );
     } finally {
       out.close();
+      this.payloads.owners.remove();
       fs.rmSync(input, { force: true });
     }
   }
@@ -509,7 +575,7 @@ export class FtmJoin {
         };
         if (idKeys.has(fact.identifier.key)) return;
         idKeys.add(fact.identifier.key);
-        out.line(`i0${n36(doc.q)}${n36(doc.i)}${n36(k)}\t${JSON.stringify(fact)}`);
+        out.line(`i0${n36(doc.q)}${n36(doc.i)}${n36(k)}\t${this.payloads.records.put(JSON.stringify(fact))}`);
       });
     }
     const own: IdentifierFact[] = [];
@@ -538,7 +604,7 @@ export class FtmJoin {
       if (f.label === FTM_GENERIC_ID && documented.has(anyValue(f.identifier.value))) continue;
       if (idKeys.has(f.identifier.key)) continue;
       idKeys.add(f.identifier.key);
-      out.line(`i1${n36(d.q)}${n36(n++)}\t${JSON.stringify(f)}`);
+      out.line(`i1${n36(d.q)}${n36(n++)}\t${this.payloads.records.put(JSON.stringify(f))}`);
     }
 
     // Address entities (addressEntity) first; the `address` strings repeat their full text (OpenSanctions
@@ -549,7 +615,8 @@ export class FtmJoin {
     const add = (address: AddressRecord, provenance: Provenance) => {
       if (keys.has(address.key)) return;
       keys.add(address.key);
-      out.line(`a${n36(d.q)}${n36(a++)}\t${JSON.stringify({ partyId: id, address, provenance })}`);
+      // Right after its party (`p<seq>` sorts before `p<seq>a<n>`): a party's addresses are one run of the spool.
+      out.line(`p${n36(d.q)}a${n36(a++)}\t${this.payloads.records.put(JSON.stringify({ partyId: id, address, provenance }))}`);
     };
     let unresolved = 0;
     for (const p of addressParts) {
@@ -568,7 +635,7 @@ export class FtmJoin {
     }
     this.unresolvedAddresses += unresolved;
     if (unresolved && all(e, 'address').length === 0) this.partiesWithoutAddress++;
-    out.line(`p${n36(d.q)}\t${JSON.stringify(party)}`);
+    out.line(`p${n36(d.q)}\t${this.payloads.records.put(JSON.stringify(party))}`);
   }
 
   private links(d: LinkData, parts: [string, string][], out: LineWriter): void {
@@ -596,7 +663,7 @@ export class FtmJoin {
           sourceId: d.id,
           provenance: this.prov(d.id, d.at),
         };
-        out.line(`l${n36(d.q)}${n36(i)}${n36(j)}\t${JSON.stringify(link)}`);
+        out.line(`l${n36(d.q)}${n36(i)}${n36(j)}\t${this.payloads.records.put(JSON.stringify(link))}`);
       });
     });
   }
@@ -608,13 +675,13 @@ export class FtmJoin {
     const input = await this.sorted('records');
     try {
       for await (const l of readLines(input)) {
-        const json = l.slice(l.indexOf('\t') + 1);
+        const tab = l.indexOf('\t');
+        const json = this.payloads.records.get(l.slice(tab + 1));
         switch (l[0]) {
           case 'p':
-            sink.party(JSON.parse(json));
-            break;
-          case 'a':
-            sink.address(JSON.parse(json));
+            // `p<seq>` a party, `p<seq>a<n>` its addresses.
+            if (tab === 9) sink.party(JSON.parse(json));
+            else sink.address(JSON.parse(json));
             break;
           case 'i':
             sink.identifier(JSON.parse(json));
@@ -624,6 +691,7 @@ export class FtmJoin {
         }
       }
     } finally {
+      this.payloads.records.remove();
       fs.rmSync(input, { force: true });
     }
   }

@@ -35,7 +35,7 @@ import type { SourceFormat } from '../parse-options';
 import { isObject, readJsonLines } from '../jsonl';
 import { Spool } from '../spool';
 import { At, toEntity } from './ftm-map';
-import { FragmentLine, FtmJoin, n36 } from './ftm-join';
+import { FragmentLine, FtmJoin } from './ftm-join';
 import { DELTA_OPS, DELTA_VERSION, DeltaOp, FTM_DATASET_PREFIX, FTM_PUBLISHER, MAX_INDEX_BYTES } from './ftm.meta';
 
 
@@ -241,7 +241,7 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
         for (const v of values) {
           const q = seq++;
           const reject = (reason: string) => join.reject(0, q, '', at, reason);
-          const write = (id: string, f: FragmentLine) => join.fragments.line(`${JSON.stringify(id)}\t${n36(q)}\t${JSON.stringify(f)}`);
+          const write = (id: string, f: FragmentLine) => join.fragment(id, q, f);
           if (d.kind === 'entities') {
             if (isDeltaOp(v)) {
               reject('a delta operation inside a snapshot file; ignored');
