@@ -49,7 +49,7 @@ export interface IngestOutcome {
 
 /**
  * A parser's records go to a spool on disk as they are read (ParseOptions.sink); a parser that returns
- * some anyway (one that must see its whole file first: the OFAC XML formats and FtM resolve references
+ * some anyway (one that must see its whole file first: the OFAC XML formats resolve references
  * across the file) has them moved to the spool here, so the loader takes every format the same way.
  */
 function spoolRest(rel: ParsedRelease, spool: Spool): void {

@@ -4,15 +4,15 @@
  *
  * FtM references run across the file in any order: a Sanction names its party (`entity`), an identity
  * document its `holder`, a relationship its two ends, a party its Address entities (`addressEntity`),
- * and an entity may come in fragments on several lines. Each step below streams one file, writes lines
+ * and an entity may come in fragments on several lines. Each step below streams one file and writes lines
  * keyed by the id they must meet (`"<id>"\t...`, the id as a JSON string: prefix-free, so one id's lines
- * sort together and tabs or line breaks in an id are escaped), and the next step reads them sorted:
+ * sort together, and a tab or line break in an id is escaped); the next step reads them sorted:
  *
  * 1. ftm.ts reads the files: one line per fragment (or delta operation), keyed by its id, numbered in
- *    reading order (`seq`).
- * 2. entities(): per id, the fragments merged (or the operations applied) into the entity; a party is
- *    mapped (toParty); every entity writes its status (schema, whether it became a party, an Address's
- *    content) under its own id, and each reference it makes under the id it refers to.
+ *    reading order (`seq`, which is the whole-file parse's entity order: first fragment first).
+ * 2. readEntities(): per id, the fragments merged (or the operations applied, in order) into the entity;
+ *    a party is mapped (toParty); every entity writes its status (schema, whether it became a party, an
+ *    Address's content) under its own id, and each reference it makes under the id it refers to.
  * 3. resolve(): per id, its status meets the references to it: a Sanction's programs or a document's
  *    numbers go on to their party, or are rejected as orphans; an Address goes to the parties naming it;
  *    a relationship learns what its ends are.
@@ -20,13 +20,15 @@
  *    relationship, its links.
  * 5. emit(): the records, sorted into the order the whole-file parse gave them (entity order; Neo4j
  *    keeps the first writer's text on a shared Address or Identifier node, so order is part of the
- *    result), go to the sink.
+ *    result; a party's addresses right after it), go to the sink.
  *
- * Memory holds one id's lines at a time (its fragments, or one party's sanctions, documents and
- * addresses), the sort's run (FTM_RUN_CHARS), and what is reported: rejected rows, warnings, the counts
- * per dataset and per unmapped schema, unknown country codes and the ids a delta deletes (ParsedRelease
- * returns these whole). The disk holds about three times the files' size at the peak, in the load's
- * spool folder.
+ * The sorted lines are keys and pointers into payload files (Payloads), a few dozen characters each,
+ * not the entities. Memory holds one id's lines at a time (its fragments, or one party's sanctions,
+ * documents and addresses), one run of a sort (FTM_RUN_CHARS), and what the parse reports: rejected
+ * rows, warnings, counts per dataset and per unmapped schema, unknown country codes and the ids a delta
+ * deletes (ParsedRelease returns these whole). The disk holds about twice the files' size at the peak,
+ * in the load's spool folder; every work file is removed as soon as the next step has read it, and the
+ * folder when the parse ends or fails.
  */
 import fs from 'node:fs';
 import path from 'node:path';

@@ -3,9 +3,10 @@
  *
  * A snapshot (`entities.ftm.json`) is one FtM entity a line. FtM relationships are entities too
  * (Ownership has `owner` and `asset`), and so are sanctions (Sanction.entity), addresses and identity
- * documents: they are collected first and attached to their parties at the end, whatever the order of
- * the lines. Fragments of one id on several lines are merged, as FtM does (union of the values, the more
- * specific of two compatible schemata); fragments whose schemata conflict are rejected.
+ * documents: they are attached to their parties whatever the order of the lines, by a join in files
+ * sorted on disk (ftm-join.ts), so that an export of a million entities is never held in memory.
+ * Fragments of one id on several lines are merged, as FtM does (union of the values, the more specific
+ * of two compatible schemata); fragments whose schemata conflict are rejected.
  *
  * A delta set (`<version>.entities.delta.json`, one `{"op", "entity"}` a line, and optionally the
  * `delta.json` index) is applied in version order: ADD and MOD carry the whole new entity and replace
@@ -22,8 +23,9 @@
  * version id, the export build's time (20240528134729-3iv), so a delta set's release is the date of its
  * newest version.
  *
- * This file recognises the files and reads them (merging fragments, applying deltas); ftm-map.ts maps
- * the entities to the model.
+ * This file recognises the files, reads them and names the release; ftm-join.ts merges fragments,
+ * applies deltas and puts each entity together with what refers to it; ftm-map.ts maps one entity to
+ * the model.
  */
 import fs from 'node:fs';
 import os from 'node:os';
