@@ -48,9 +48,16 @@ const ALT_TYPES: Record<string, Alias['type']> = { aka: 'a.k.a.', fka: 'f.k.a.',
 const KINDS: Record<string, PartyKind> = { individual: 'Person', vessel: 'Vessel', aircraft: 'Aircraft' };
 
 function splitPrograms(v: string | null): string[] {
+  if (!v) return [];
+  // One program (v is a trimmed, non-empty cell): what the split below gives it, without the regexes.
+  if (!v.includes('[') && !v.includes(']')) return [v];
   // Several programs are written "SDGT] [IFSR" inside one bracketed field.
-  return v ? v.split(/\]\s*\[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean) : [];
+  return v.split(/\]\s*\[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean);
 }
+
+const DIGITS = /^\d+$/;
+/** A string with an ASCII letter or digit: its nameKey is not empty (NFKD and upper-casing keep them). */
+const ASCII_ALNUM = /[A-Za-z0-9]/;
 
 function aliasKey(a: Alias): string {
   return `${a.type}|${nameKey(a.name)}`;
@@ -141,32 +148,32 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
   const seenKey = (uid: string): number | string => (String(Number(uid)) === uid ? Number(uid) : uid);
   let sawEof = false;
   const cutShortEntries: string[] = [];
+  const reject = (line: number, reason: string) => rejected.push({ file: primaryName, line, reason });
   for await (const rows of readCsvBatches(primary, { ...readerOptions(opts), sawEof: () => (sawEof = true) })) for (const row of rows) {
     const f = row.fields;
-    const reject = (reason: string) => rejected.push({ file: primaryName, line: row.line, reason });
     if (f.length !== OFAC_CSV_COLUMNS.primary.length) {
       // A record with too few columns mid-file means the file is damaged; at the end, truncated.
       throw new SourceFormatError(primaryName, row.line, `expected ${OFAC_CSV_COLUMNS.primary.length} columns, found ${f.length} (damaged or truncated file)`);
     }
     const uid = f[0].trim();
     const name = cell(f[1]);
-    if (!/^\d+$/.test(uid)) {
-      reject(`ent_num ${JSON.stringify(uid)} is not a number`);
+    if (!DIGITS.test(uid)) {
+      reject(row.line, `ent_num ${JSON.stringify(uid)} is not a number`);
       continue;
     }
     if (!name) {
-      reject(`entry ${uid} has no name`);
+      reject(row.line, `entry ${uid} has no name`);
       continue;
     }
     const id = ofacId(uid);
     const num = seenKey(uid);
     if (seen.has(num)) {
-      reject(`duplicate ent_num ${uid} (first seen at ${primaryName}:${seen.get(num)} (ent_num ${uid})); this row is ignored`);
+      reject(row.line, `duplicate ent_num ${uid} (first seen at ${primaryName}:${seen.get(num)} (ent_num ${uid})); this row is ignored`);
       continue;
     }
     const sdnType = cell(f[2])?.toLowerCase() ?? null;
     if (sdnType !== null && !Object.hasOwn(KINDS, sdnType)) {
-      reject(`entry ${uid} has unknown SDN_Type ${JSON.stringify(f[2])} (expected individual, vessel, aircraft or -0-)`);
+      reject(row.line, `entry ${uid} has unknown SDN_Type ${JSON.stringify(f[2])} (expected individual, vessel, aircraft or -0-)`);
       continue;
     }
     seen.set(num, row.line);
@@ -207,6 +214,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
         }
       }
     }
+    const title = cell(f[4]);
     out.party({
       id,
       kind,
@@ -218,7 +226,7 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       nationalities: facts.nationalities,
       citizenships: facts.citizenships,
       gender: facts.gender,
-      titles: cell(f[4]) ? [cell(f[4])!] : [],
+      titles: title ? [title] : [],
       remarks,
       vessel,
       provenance,
@@ -237,8 +245,8 @@ export async function parseOfacCsv(files: string[], opts: OfacCsvOptions): Promi
       out.identifier({ partyId: id, identifier: identifierRecord('callSign', vessel.callSign, null, 'Call_Sign'), label: 'Call_Sign', issued: null, expires: null, provenance });
     }
     for (const target of facts.linkedTo) {
-      if (nameKey(target) === '') {
-        reject(`entry ${uid}: "Linked To:" names no party (${JSON.stringify(target)}); the link is skipped`);
+      if (!ASCII_ALNUM.test(target) && nameKey(target) === '') {
+        reject(row.line, `entry ${uid}: "Linked To:" names no party (${JSON.stringify(target)}); the link is skipped`);
         continue;
       }
       out.link({ type: 'UNKNOWN_LINK', from: id, to: { name: target }, label: 'Linked To', provenance });

@@ -35,17 +35,42 @@ export interface RemarkFacts {
   linkedTo: string[];
 }
 
-const LABELS_LONGEST_FIRST = Object.keys(OFAC_ID_LABELS).sort((a, b) => b.length - a.length);
+/**
+ * The identifier labels longest first, grouped by their first character: a statement is compared only
+ * with the labels it can start with (about 150 labels were tried one by one on every statement that is
+ * not an alias, a date or another fact; a fifth of the remarks parser's time). Order within a group is
+ * the longest-first order, so "Identification Number IMO" still wins over "Identification Number".
+ */
+const LABELS_BY_FIRST_CHAR = new Map<string, string[]>();
+for (const label of Object.keys(OFAC_ID_LABELS).sort((a, b) => b.length - a.length)) {
+  const group = LABELS_BY_FIRST_CHAR.get(label[0]);
+  if (group) group.push(label);
+  else LABELS_BY_FIRST_CHAR.set(label[0], [label]);
+}
 
 const ALIAS_PREFIX = /^(a\.k\.a\.|f\.k\.a\.|n\.k\.a\.|d\.b\.a\.)\s+(.*)$/;
+const ALT_PREFIX = /^alt\.\s+/;
+const LINKED_TO = /^Linked To:\s*(.+)$/;
+const DOB = /^DOB\s+(.+)$/;
+const POB = /^POB\s+(.+)$/;
+const NATIONALITY = /^nationality\s+(.+)$/;
+const CITIZEN = /^citizen\s+(.+)$/;
+const GENDER = /^Gender\s+(\w+)$/;
+const DIGITAL_CURRENCY = /^(Digital Currency Address - [A-Z0-9]+)\s+(\S+)/;
+const DOT = 46; // '.'
 
 /** Splits remarks into statements. Statements are separated by ";" (sometimes without a space). */
 export function splitRemarks(remarks: string): string[] {
-  const text = remarks.trim().replace(/\.$/, '');
-  return text
-    .split(/;\s*/)
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  let text = remarks.trim();
+  if (text.endsWith('.')) text = text.slice(0, -1);
+  // Split on ";" and trimmed: what splitting on /;\s*/ and trimming gives (\s and trim() take the same
+  // characters), without a regular expression.
+  const out: string[] = [];
+  for (const part of text.split(';')) {
+    const s = part.trim();
+    if (s !== '') out.push(s);
+  }
+  return out;
 }
 
 function stripQuotes(s: string): string {
@@ -80,11 +105,13 @@ export function parseIdentifierValue(rest: string): { value: string; country: st
 }
 
 function matchIdentifier(statement: string): RemarkIdentifier | null {
-  const dc = /^(Digital Currency Address - [A-Z0-9]+)\s+(\S+)/.exec(statement);
+  const dc = statement.startsWith('Digital Currency Address - ') ? DIGITAL_CURRENCY.exec(statement) : null;
   if (dc && DIGITAL_CURRENCY_LABEL.test(dc[1])) {
     return { label: dc[1], type: 'cryptoWallet', value: dc[2], country: null, issued: null, expires: null };
   }
-  for (const label of LABELS_LONGEST_FIRST) {
+  const labels = LABELS_BY_FIRST_CHAR.get(statement[0]);
+  if (!labels) return null;
+  for (const label of labels) {
     if (statement.length > label.length && statement.startsWith(label) && statement[label.length] === ' ') {
       const parsed = parseIdentifierValue(statement.slice(label.length + 1));
       if (parsed.value === '') return null;
@@ -113,24 +140,26 @@ export function parseRemarks(remarks: string | null, opts: { cutShort?: boolean 
   const statements = splitRemarks(remarks);
   // A cut right after a separator ("...ViezzGa;") leaves every statement whole.
   if (opts.cutShort && !/;\s*$/.test(remarks)) statements.pop();
+  // Each pattern is tried only on a statement that starts as it must (a cheap test that every match
+  // passes), in the same order as before: most statements are turned down without running the patterns.
   for (const raw of statements) {
-    const statement = raw.replace(/^alt\.\s+/, '');
+    const statement = raw.startsWith('alt.') ? raw.replace(ALT_PREFIX, '') : raw;
     let m: RegExpExecArray | null;
-    if ((m = ALIAS_PREFIX.exec(statement))) {
+    if (statement.charCodeAt(1) === DOT && (m = ALIAS_PREFIX.exec(statement))) {
       const name = stripQuotes(m[2]);
       // The legacy CSV does not say whether an alias is weak or strong (only the XML formats do).
       if (name) facts.aliases.push({ name, type: m[1] as AliasType, quality: null });
-    } else if ((m = /^Linked To:\s*(.+)$/.exec(statement))) {
+    } else if (statement.startsWith('Linked To:') && (m = LINKED_TO.exec(statement))) {
       facts.linkedTo.push(m[1].trim().replace(/\.$/, ''));
-    } else if ((m = /^DOB\s+(.+)$/.exec(statement))) {
+    } else if (statement.startsWith('DOB') && (m = DOB.exec(statement))) {
       facts.birthDates.push(m[1].trim());
-    } else if ((m = /^POB\s+(.+)$/.exec(statement))) {
+    } else if (statement.startsWith('POB') && (m = POB.exec(statement))) {
       facts.birthPlaces.push(m[1].trim());
-    } else if ((m = /^nationality\s+(.+)$/.exec(statement))) {
+    } else if (statement.startsWith('nationality') && (m = NATIONALITY.exec(statement))) {
       facts.nationalities.push(m[1].trim());
-    } else if ((m = /^citizen\s+(.+)$/.exec(statement))) {
+    } else if (statement.startsWith('citizen') && (m = CITIZEN.exec(statement))) {
       facts.citizenships.push(m[1].trim());
-    } else if ((m = /^Gender\s+(\w+)$/.exec(statement))) {
+    } else if (statement.startsWith('Gender') && (m = GENDER.exec(statement))) {
       facts.gender = m[1];
     } else {
       const id = matchIdentifier(statement);
