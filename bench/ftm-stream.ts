@@ -6,7 +6,10 @@
  * runs in a process of its own, so its peak RSS is its own. Appends one line per parse to
  * bench/results/ftm-stream.jsonl.
  *
- *   node --import tsx bench/ftm-stream.ts [--copies 10000] [--whole-copies 1000] [--out .data/ftm-bench]
+ *   node --import tsx bench/ftm-stream.ts [--copies 10000] [--whole-copies 1000] [--heap-mb N] [--out .data/ftm-bench]
+ *
+ * --whole-copies 0 skips the comparison; --heap-mb runs the streamed parse with Node's heap capped
+ * (--max-old-space-size): that it finishes shows its live heap never needed more.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,8 +70,9 @@ async function child(way: 'streamed' | 'whole', file: string, spoolRoot: string)
   process.stdout.write(`${JSON.stringify(m)}\n`);
 }
 
-function measure(way: 'streamed' | 'whole', file: string, spoolRoot: string): Measured {
-  const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', way, '--file', file, '--spool', spoolRoot], {
+function measure(way: 'streamed' | 'whole', file: string, spoolRoot: string, heapMB?: number): Measured {
+  const cap = heapMB && way === 'streamed' ? [`--max-old-space-size=${heapMB}`] : [];
+  const out = execFileSync(process.execPath, [...cap, '--import', 'tsx', __filename, '--child', way, '--file', file, '--spool', spoolRoot], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -82,6 +86,7 @@ async function main(): Promise<void> {
     options: {
       copies: { type: 'string', default: '10000' },
       'whole-copies': { type: 'string', default: '1000' },
+      'heap-mb': { type: 'string' },
       out: { type: 'string', default: path.join(REPO_ROOT, '.data', 'ftm-bench') },
       child: { type: 'string' },
       file: { type: 'string' },
@@ -92,16 +97,27 @@ async function main(): Promise<void> {
 
   const out = path.resolve(values.out);
   const spoolRoot = path.join(out, 'spool');
+  const heapMB = values['heap-mb'] ? Number(values['heap-mb']) : undefined;
   const runs: { copies: number; ways: ('streamed' | 'whole')[] }[] = [
     { copies: Number(values['whole-copies']), ways: ['whole', 'streamed'] },
     { copies: Number(values.copies), ways: ['streamed'] },
   ];
-  for (const { copies, ways } of runs) {
+  for (const { copies, ways } of runs.filter((r) => r.copies > 0)) {
     const gen = await writeFtmCopies({ copies, out: path.join(out, `ftm-x${copies}`, 'entities.ftm.json') });
     console.log(`${copies} copies: ${gen.entities} entities, ${(gen.bytes / 1e6).toFixed(0)} MB`);
     for (const way of ways) {
-      const m = measure(way, gen.file, spoolRoot);
-      const row = { at: new Date().toISOString(), host: os.hostname(), cpus: os.cpus().length, copies, entities: gen.entities, fileMB: Math.round(gen.bytes / 1e6), ...m };
+      const m = measure(way, gen.file, spoolRoot, heapMB);
+      const row = {
+        at: new Date().toISOString(),
+        host: os.hostname(),
+        cpus: os.cpus().length,
+        loadavg: Math.round(os.loadavg()[0] * 10) / 10,
+        copies,
+        entities: gen.entities,
+        fileMB: Math.round(gen.bytes / 1e6),
+        ...(heapMB && way === 'streamed' ? { heapCapMB: heapMB } : {}),
+        ...m,
+      };
       console.log(JSON.stringify(row));
       fs.appendFileSync(RESULTS, `${JSON.stringify(row)}\n`);
     }

@@ -203,7 +203,11 @@ class Payloads {
 export class FtmJoin {
   /** Step 1 writes here: `"<id>"\t<seq>\t<pointer to a FragmentLine>` (fragment()). */
   private readonly fragments: LineWriter;
-  private readonly payloads: Record<'fragments' | 'owners' | 'records', Payloads>;
+  /**
+   * Written by step 1 (fragments), 2 (refs: statuses and references; owners: party and relationship
+   * data), 3 (parts: what an Address gives its parties) and 4 (records); each removed once read.
+   */
+  private readonly payloads: Record<'fragments' | 'refs' | 'owners' | 'parts' | 'records', Payloads>;
   /** Steps 2 and 3 write here what steps 4 puts together, keyed by the party or relationship it belongs to. */
   private owners: LineWriter | null = null;
   private readonly rejects: { k: string; r: Rejection }[] = [];
@@ -239,7 +243,9 @@ export class FtmJoin {
     this.fragments = new LineWriter(this.file('fragments'));
     this.payloads = {
       fragments: new Payloads(path.join(dir, 'fragments.json')),
+      refs: new Payloads(path.join(dir, 'refs.json')),
       owners: new Payloads(path.join(dir, 'owners.json')),
+      parts: new Payloads(path.join(dir, 'parts.json')),
       records: new Payloads(path.join(dir, 'records.json')),
     };
   }
@@ -353,7 +359,7 @@ export class FtmJoin {
     for (const ds of e.datasets) this.datasetCounts.set(ds, (this.datasetCounts.get(ds) ?? 0) + 1);
     if ((e.lastSeen ?? '') > this.lastSeen) this.lastSeen = e.lastSeen!;
     const status: Status = { s: e.schema, q };
-    const ref = (id: string, r: Reference) => refs.line(`${key(id)}\t1\t${JSON.stringify(r)}`);
+    const ref = (id: string, r: Reference) => refs.line(`${key(id)}\t1\t${this.payloads.refs.put(JSON.stringify(r))}`);
     const kind = FTM_PARTY_KINDS[e.schema];
     if (kind) {
       // The provenance's dataset and release are known once every entity is read: step 4 fills them in.
@@ -372,7 +378,7 @@ export class FtmJoin {
     } else {
       this.attachments(e, q, ref, owners);
     }
-    refs.line(`${key(e.id)}\t0\t${JSON.stringify(status)}`);
+    refs.line(`${key(e.id)}\t0\t${this.payloads.refs.put(JSON.stringify(status))}`);
   }
 
   /** What an entity that is neither a party nor an Address gives to the entities it names. */
@@ -443,12 +449,14 @@ export class FtmJoin {
     const mode = this.mode;
     try {
       let status: Status | null = null;
-      let address: AddressPart | null = null;
+      /** The pointer to what this group's Address gives the parties naming it. */
+      let address: string | null = null;
       let used = false;
       await eachGroup(
         input,
         (k, rest) => {
-          const [kind, json] = head(rest);
+          const [kind, pointer] = head(rest);
+          const json = this.payloads.refs.get(pointer);
           if (kind === '0') {
             status = JSON.parse(json) as Status;
             return;
@@ -457,20 +465,22 @@ export class FtmJoin {
           const st = status as Status | null;
           const id = JSON.parse(k) as string;
           if (r.k === 'a') {
+            // `-`: no Address entity of that id in these files.
             if (!st?.a) {
-              owners.line(`${key(r.p)}\t1a${n36(r.j)}\t${JSON.stringify({ u: 1 })}`);
+              owners.line(`${key(r.p)}\t1a${n36(r.j)}\t-`);
               return;
             }
             used = true;
             if (!address) {
               const a = st.a;
               const rec = addressOf(a, this.unknownCountries);
-              address = rec ? { r: rec, f: all(a, 'full'), v: this.prov(a.id, a.at) } : { r: null };
+              const part: AddressPart = rec ? { r: rec, f: all(a, 'full'), v: this.prov(a.id, a.at) } : { r: null };
+              address = this.payloads.parts.put(JSON.stringify(part));
             }
-            owners.line(`${key(r.p)}\t1a${n36(r.j)}\t${JSON.stringify(address)}`);
+            owners.line(`${key(r.p)}\t1a${n36(r.j)}\t${address}`);
           } else if (r.k === 's' || r.k === 'd') {
             if (st?.p) {
-              owners.line(`${k}\t1${r.k}${n36(r.q)}${n36(r.i)}\t${json}`);
+              owners.line(`${k}\t1${r.k}${n36(r.q)}${n36(r.i)}\t${pointer}`);
               return;
             }
             const lost = r.k === 's' ? 'its program is not recorded' : 'its number is not recorded';
@@ -535,7 +545,7 @@ export class FtmJoin {
       );
     } finally {
       out.close();
-      this.payloads.owners.remove();
+      for (const p of [this.payloads.refs, this.payloads.owners, this.payloads.parts]) p.remove();
       fs.rmSync(input, { force: true });
     }
   }
@@ -548,11 +558,11 @@ export class FtmJoin {
     const addressParts: AddressPart[] = [];
     const documents: DocumentPart[] = [];
     let listed: string | null = null;
-    for (const [kind, json] of parts) {
-      if (kind[1] === 'a') addressParts.push(JSON.parse(json) as AddressPart);
-      else if (kind[1] === 'd') documents.push(JSON.parse(json) as DocumentPart);
+    for (const [kind, pointer] of parts) {
+      if (kind[1] === 'a') addressParts.push(pointer === '-' ? { u: 1 } : (JSON.parse(this.payloads.parts.get(pointer)) as AddressPart));
+      else if (kind[1] === 'd') documents.push(JSON.parse(this.payloads.refs.get(pointer)) as DocumentPart);
       else {
-        const s = JSON.parse(json) as SanctionPart;
+        const s = JSON.parse(this.payloads.refs.get(pointer)) as SanctionPart;
         party.programs = unique([...party.programs, ...s.programs]);
         if (s.listed && (listed === null || s.listed < listed)) listed = s.listed;
       }
