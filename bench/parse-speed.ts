@@ -8,30 +8,34 @@
  *  - sdn-x4, un-x4: the scale data's x4 files (.data/scale, bench/scale; generated with seed 1 when
  *    absent and BENCH_PARSE_GENERATE=1, else skipped with a note).
  *
- * Three ways through the same files, alternating in each round (A B C, then C B A), after one untimed
- * round:
+ * Three ways through the same files:
  *  - bare:  csv-parse with the options ingest/csv.ts passes it (records counted), or saxes with the
- *    handlers ingest/xml.ts registers (each tag's name and attributes, each text read), over the
- *    file's bytes, decoded for saxes as our reader decodes them;
+ *    handlers ingest/xml.ts registers (each event's data read: tag names and attributes, texts, ...)
+ *    and its parser set-up, over the file's bytes, decoded for saxes as our reader decodes them;
  *  - parse: our parser into a sink that counts what it is handed (the parser's own cost);
  *  - spool: our parser into the Spool a load writes (ingest/spool.ts: value bounds, JSON lines on
  *    disk), i.e. the parse phase of a load.
- * Each run's wall time and CPU time (process.cpuUsage: user + system, all of this process's threads,
- * so garbage collection on helper threads counts too). Ratios are speed ratios, ours/bare in MB/s (= bare time / our
- * time): by median CPU time (the steadier figure on a shared machine), by median wall time, by best
- * wall time, and the median of each round's own CPU ratio.
+ * Each way runs in a process of its own, one per round, the rounds alternating the order (A B C, then
+ * C B A): run in one process, the ways shared csv-parse's and saxes' compiled code, and our UN parser's
+ * runs came out bimodal (0.19 s or 0.35 s of CPU, the bare saxes pass steady) where alone they settle
+ * at 0.18 s; a load runs its parser alone. In each process: one cold run (kept as `cold`: a load parses
+ * its file once, in a fresh process), untimed runs until about BENCH_PARSE_WARM_MB (40) MB have been
+ * parsed, then BENCH_PARSE_REPEAT (3) timed runs. Each run's wall time and CPU time (process.cpuUsage:
+ * user + system of all the process's threads, so garbage collection on helper threads counts too).
  *
- * BENCH_ONLY=parse npm run bench. BENCH_PARSE_RUNS (9), BENCH_PARSE_SETS ("sdn-x1,un-x1,sdn-x4,un-x4").
+ * Ratios are speed ratios, ours/bare in MB/s (= bare time / our time): by median CPU time (the
+ * steadier figure on a shared machine), by median wall time, by best wall time, the median of each
+ * round's own CPU ratio, and by the cold runs' median CPU time.
+ *
+ * BENCH_ONLY=parse npm run bench. BENCH_PARSE_ROUNDS (7), BENCH_PARSE_SETS ("sdn-x1,un-x1,sdn-x4,un-x4").
  * One JSON line per set appended to bench/results/parse.jsonl (or BENCH_PARSE_RESULTS, for trials), with
  * BENCH_PARSE_LABEL when given (what code was measured).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
+import { execFileSync } from 'node:child_process';
 import { parse as csvParse } from 'csv-parse';
-import { SaxesParser } from 'saxes';
 import { REPO_ROOT } from '../server/core/settings';
 import type { AddressFact, IdentifierFact, LinkRecord, PartyRecord, ReleaseSink } from '../server/core/model';
 import { parseOfacCsv } from '../ingest/sources/ofac-csv';
@@ -40,6 +44,7 @@ import { Spool } from '../ingest/spool';
 import { DEFAULT_MAX_VALUE_BYTES } from '../ingest/ingest';
 import { DEFAULT_READ_LIMITS, type ParseOptions } from '../ingest/parse-options';
 import { TextDecoding } from '../ingest/encoding';
+import { newSaxesParser } from '../ingest/xml';
 import { generateScale } from './scale/generate';
 
 const SANCTIONS = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions');
@@ -62,28 +67,12 @@ interface Sample {
 type Way = 'bare' | 'parse' | 'spool';
 const WAYS: Way[] = ['bare', 'parse', 'spool'];
 
-/**
- * With BENCH_PARSE_GC=1, a full collection before each run, so that no run pays for the garbage of the
- * one before. Off by default: a forced full collection before each run made our parser's runs 30-50%
- * slower (about 0.30 s of CPU instead of 0.22 s on the SDN file, measured alone), the bare tokenizer's
- * hardly at all (it then runs with freshly collected code and feedback); the alternating order is
- * what keeps the runs fair.
- */
-const gc: () => void =
-  process.env.BENCH_PARSE_GC === '1'
-    ? (() => {
-        v8.setFlagsFromString('--expose-gc');
-        return vm.runInNewContext('gc') as () => void;
-      })()
-    : () => undefined;
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 async function measure(fn: () => Promise<unknown>): Promise<Sample> {
-  gc();
   const c = process.cpuUsage();
   const t = process.hrtime.bigint();
   await fn();
@@ -108,23 +97,30 @@ async function bareCsv(files: string[]): Promise<number> {
   return n;
 }
 
-/** saxes as ingest/xml.ts drives it: the same chunks and decoding, each event's data read. */
+/**
+ * saxes as ingest/xml.ts drives it: the same events (each with its data read), the same parser set-up
+ * (newSaxesParser: without it, nine handlers made saxes four times slower), chunks and decoding.
+ */
 async function bareXml(files: string[]): Promise<number> {
   let n = 0;
   for (const f of files) {
-    const parser = new SaxesParser({ position: true });
+    const parser = newSaxesParser();
     const decoding = new TextDecoding(path.basename(f));
     let chars = 0;
+    const take = (t: string) => (chars += t.length);
+    parser.on('xmldecl', (d) => take(d.version ?? ''));
+    parser.on('comment', take);
+    parser.on('processinginstruction', (pi) => take(pi.body));
+    parser.on('doctype', take);
     parser.on('opentag', (tag) => {
       n++;
       chars += tag.name.length;
-      for (const [k, v] of Object.entries(tag.attributes as Record<string, string>)) chars += k.length + v.length;
+      const attrs = tag.attributes as Record<string, string>;
+      for (const k in attrs) chars += k.length + attrs[k].length;
     });
-    parser.on('text', (t) => (chars += t.length));
-    parser.on('cdata', (t) => (chars += t.length));
-    parser.on('closetag', (tag) => (chars += tag.name.length));
-    parser.on('comment', () => undefined);
-    parser.on('doctype', () => undefined);
+    parser.on('text', take);
+    parser.on('cdata', take);
+    parser.on('closetag', (tag) => take(tag.name));
     parser.on('error', (e) => {
       throw e;
     });
@@ -212,35 +208,65 @@ async function sets(wanted: string[]): Promise<{ sets: ParseSet[]; notes: string
 
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
-async function benchSet(set: ParseSet, runs: number): Promise<Record<string, unknown>> {
+interface ChildResult {
+  cold: Sample;
+  runs: Sample[];
+  counts?: CountingSink['counts'];
+}
+
+/** In a child process: one way over one set, cold, warmed up, then timed (see the header). */
+async function child(way: Way, set: ParseSet): Promise<void> {
   const bytes = set.files.reduce((n, f) => n + fs.statSync(f).size, 0);
-  const samples: Record<Way, Sample[]> = { bare: [], parse: [], spool: [] };
+  const first = await runWay(set, way);
+  const warmups = Math.max(2, Math.ceil((Number(process.env.BENCH_PARSE_WARM_MB || 40) * MB) / bytes));
+  for (let i = 0; i < warmups; i++) await runWay(set, way);
+  const runs: Sample[] = [];
+  for (let i = 0; i < Number(process.env.BENCH_PARSE_REPEAT || 3); i++) runs.push((await runWay(set, way)).sample);
+  const out: ChildResult = { cold: first.sample, runs, counts: first.counts };
+  process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function inChild(way: Way, set: ParseSet): ChildResult {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', __filename, '--child', way, JSON.stringify(set)], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!) as ChildResult;
+}
+
+async function benchSet(set: ParseSet, rounds: number): Promise<Record<string, unknown>> {
+  const bytes = set.files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const got: Record<Way, ChildResult[]> = { bare: [], parse: [], spool: [] };
   const loadBefore = os.loadavg();
-  // One untimed round: code compiled and optimised, files in the page cache.
-  // Its times are kept as `cold`: a load parses its file once, in a process that has not parsed before.
-  const warm: Record<string, CountingSink['counts'] | undefined> = {};
-  const cold: Record<string, Sample> = {};
-  for (const way of WAYS) {
-    const r = await runWay(set, way);
-    warm[way] = r.counts;
-    cold[way] = { wall: r3(r.sample.wall), cpu: r3(r.sample.cpu) };
+  for (let i = 0; i < rounds; i++) {
+    for (const way of i % 2 ? [...WAYS].reverse() : WAYS) got[way].push(inChild(way, set));
   }
-  if (JSON.stringify(warm.parse) !== JSON.stringify(warm.spool)) throw new Error(`${set.name}: the counting sink and the spool got different records`);
-  for (let i = 0; i < runs; i++) {
-    for (const way of i % 2 ? [...WAYS].reverse() : WAYS) samples[way].push((await runWay(set, way)).sample);
+  const counts = got.parse[0].counts;
+  for (const r of [...got.parse, ...got.spool]) {
+    if (JSON.stringify(r.counts) !== JSON.stringify(counts)) throw new Error(`${set.name}: the counting sink and the spool got different records`);
   }
-  const stat = (way: Way) => {
-    const s = samples[way];
-    const cpu = median(s.map((x) => x.cpu));
-    const wall = median(s.map((x) => x.wall));
-    const best = Math.min(...s.map((x) => x.wall));
-    return { cpuS: r3(cpu), wallS: r3(wall), bestWallS: r3(best), mbpsCpu: r3(bytes / MB / cpu), mbpsWall: r3(bytes / MB / wall) };
-  };
+  const runs = (way: Way) => got[way].flatMap((r) => r.runs);
+  const cpu = (way: Way) => median(runs(way).map((x) => x.cpu));
+  const wall = (way: Way) => median(runs(way).map((x) => x.wall));
+  const bestWall = (way: Way) => Math.min(...runs(way).map((x) => x.wall));
+  const coldCpu = (way: Way) => median(got[way].map((r) => r.cold.cpu));
+  const roundCpu = (way: Way) => got[way].map((r) => median(r.runs.map((x) => x.cpu)));
+  const stat = (way: Way) => ({
+    cpuS: r3(cpu(way)),
+    wallS: r3(wall(way)),
+    bestWallS: r3(bestWall(way)),
+    coldCpuS: r3(coldCpu(way)),
+    mbpsCpu: r3(bytes / MB / cpu(way)),
+    mbpsWall: r3(bytes / MB / wall(way)),
+  });
   const ratio = (way: Way) => ({
-    cpu: r3(median(samples.bare.map((x) => x.cpu)) / median(samples[way].map((x) => x.cpu))),
-    wall: r3(median(samples.bare.map((x) => x.wall)) / median(samples[way].map((x) => x.wall))),
-    bestWall: r3(Math.min(...samples.bare.map((x) => x.wall)) / Math.min(...samples[way].map((x) => x.wall))),
-    pairedCpu: r3(median(samples[way].map((x, i) => samples.bare[i].cpu / x.cpu))),
+    cpu: r3(cpu('bare') / cpu(way)),
+    wall: r3(wall('bare') / wall(way)),
+    bestWall: r3(bestWall('bare') / bestWall(way)),
+    pairedCpu: r3(median(roundCpu(way).map((x, i) => roundCpu('bare')[i] / x))),
+    coldCpu: r3(coldCpu('bare') / coldCpu(way)),
   });
   const result = {
     kind: 'parse-vs-bare',
@@ -248,28 +274,30 @@ async function benchSet(set: ParseSet, runs: number): Promise<Record<string, unk
     format: set.kind,
     files: set.files.map((f) => path.relative(REPO_ROOT, f)),
     bytes,
-    records: warm.parse,
-    runs,
+    records: counts,
+    rounds,
     loadavg: { before: loadBefore.map(r3), after: os.loadavg().map(r3) },
     bare: stat('bare'),
     parse: stat('parse'),
     spool: stat('spool'),
     // ours/bare in MB/s: >= 0.5 is the goal (issue 11).
     ratio: { parse: ratio('parse'), spool: ratio('spool') },
-    cold,
-    seconds: Object.fromEntries(WAYS.map((w) => [w, { cpu: samples[w].map((x) => r3(x.cpu)), wall: samples[w].map((x) => r3(x.wall)) }])),
+    seconds: Object.fromEntries(
+      WAYS.map((w) => [w, { cpu: runs(w).map((x) => r3(x.cpu)), wall: runs(w).map((x) => r3(x.wall)), coldCpu: got[w].map((r) => r3(r.cold.cpu)) }]),
+    ),
   };
   const p = result.ratio.parse;
-  const s = result.ratio.spool;
+  const sp = result.ratio.spool;
   console.error(
     `parse ${set.name} (${(bytes / MB).toFixed(1)} MB): bare ${result.bare.mbpsCpu.toFixed(1)} MB/s of CPU; ours ${result.parse.mbpsCpu.toFixed(1)}, with the spool ${result.spool.mbpsCpu.toFixed(1)}; ` +
-      `ours/bare by CPU ${p.cpu.toFixed(2)}x (spool ${s.cpu.toFixed(2)}x), by wall ${p.wall.toFixed(2)}x (spool ${s.wall.toFixed(2)}x), best wall ${p.bestWall.toFixed(2)}x`,
+      `ours/bare by CPU ${p.cpu.toFixed(2)}x (spool ${sp.cpu.toFixed(2)}x), by wall ${p.wall.toFixed(2)}x (spool ${sp.wall.toFixed(2)}x), ` +
+      `best wall ${p.bestWall.toFixed(2)}x, cold ${p.coldCpu.toFixed(2)}x (spool ${sp.coldCpu.toFixed(2)}x)`,
   );
   return result;
 }
 
 export async function parseSpeedBench(): Promise<void> {
-  const runs = Number(process.env.BENCH_PARSE_RUNS || 9);
+  const rounds = Number(process.env.BENCH_PARSE_ROUNDS || 7);
   const wanted = (process.env.BENCH_PARSE_SETS || 'sdn-x1,un-x1,sdn-x4,un-x4').split(',').map((s) => s.trim()).filter(Boolean);
   const { sets: chosen, notes } = await sets(wanted);
   for (const n of notes) console.error(`parse: ${n}`);
@@ -280,15 +308,16 @@ export async function parseSpeedBench(): Promise<void> {
   // What was measured, when it is not the working tree's code as is (e.g. 'parsers of <commit>').
   const label = process.env.BENCH_PARSE_LABEL;
   for (const set of chosen) {
-    const r = await benchSet(set, runs);
+    const r = await benchSet(set, rounds);
     fs.appendFileSync(out, JSON.stringify({ at, host: HOST, ...(label ? { label } : {}), ...r, notes }) + '\n');
   }
   console.error(`parse: results appended to ${path.relative(REPO_ROOT, out)}`);
 }
 
-// Run directly (node --import tsx bench/parse-speed.ts) as well as through bench/run.ts.
+// Run directly (node --import tsx bench/parse-speed.ts), through bench/run.ts, or as a child (--child).
 if (require.main === module) {
-  parseSpeedBench().catch((err) => {
+  const i = process.argv.indexOf('--child');
+  (i >= 0 ? child(process.argv[i + 1] as Way, JSON.parse(process.argv[i + 2]) as ParseSet) : parseSpeedBench()).catch((err) => {
     console.error(err);
     process.exit(1);
   });

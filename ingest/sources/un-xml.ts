@@ -53,13 +53,58 @@ export async function detectUnXml(file: string): Promise<boolean> {
 
 /** Whitespace collapsed (the list wraps long values over lines with deep indentation); null if empty. */
 function clean(s: string | null | undefined): string | null {
-  const t = s?.replace(/\s+/g, ' ').trim();
+  if (s === null || s === undefined) return null;
+  // Most values hold no whitespace but single spaces, which the replace would leave as they are: a look
+  // at each character costs less than the regular expression, called some 40 times per entry.
+  let collapse = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === SPACE ? isSpace(s.charCodeAt(i + 1)) : isSpace(c)) {
+      collapse = true;
+      break;
+    }
+  }
+  const t = (collapse ? s.replace(/\s+/g, ' ') : s).trim();
   return t ? t : null;
+}
+const SPACE = 32;
+/** Whether a character code is one that \s matches (NaN, past the end of a string, is not). */
+function isSpace(c: number): boolean {
+  if (c <= SPACE) return c === SPACE || (c >= 9 && c <= 13);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 const textIn = (el: XmlElement | undefined, name: string) => clean(textOf(el, name));
 /** Texts of NAME/VALUE children (NATIONALITY, TITLE, DESIGNATION hold their values so). */
-const valuesOf = (el: XmlElement, name: string) =>
-  children(el, name).flatMap((c) => children(c, 'VALUE')).map((v) => clean(v.text)).filter((v): v is string => v !== null);
+function valuesOf(el: XmlElement, name: string): string[] {
+  const out: string[] = [];
+  for (const c of el.children) {
+    if (c.name !== name) continue;
+    for (const v of c.children) {
+      if (v.name !== 'VALUE') continue;
+      const t = clean(v.text);
+      if (t !== null) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** Adds v to list unless it is empty or there already. */
+function addTo(list: string[], v: string | null): void {
+  if (v && !list.includes(v)) list.push(v);
+}
+
+const INDIVIDUAL_NAME_PARTS = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'];
+const ENTITY_NAME_PARTS = ['FIRST_NAME'];
+/** The non-empty name parts, joined by spaces. */
+function nameOf(el: XmlElement, parts: string[]): string {
+  let name = '';
+  for (const n of parts) {
+    const v = textIn(el, n);
+    if (v) name = name ? `${name} ${v}` : v;
+  }
+  return name;
+}
 
 /** YYYY-MM-DD (xs:date, whose optional time zone the list sometimes writes: "2015-03-27-04:00") or YYYY. */
 export function isoDate(s: string | null): string | null {
@@ -159,8 +204,11 @@ export function splitAliasNames(text: string): string[] {
  * number is not looked up, because UN comments name many people and groups that are not listed.
  */
 export function referencesIn(text: string, ownRef: string, where: keyof typeof UN_MENTION_LABELS): { ref: string; label: string; type: LinkRecord['type'] }[] {
-  const t = text.replace(/\s+/g, ' ').replace(/[’‘]/g, "'");
   const out: { ref: string; label: string; type: LinkRecord['type'] }[] = [];
+  // Most texts name no reference (the normalising below changes only characters a reference cannot
+  // hold, so a text without one here has none after it either).
+  if (!REFERENCE_ANYWHERE.test(text)) return out;
+  const t = text.replace(/\s+/g, ' ').replace(/[’‘]/g, "'");
   for (const m of t.matchAll(UN_REFERENCE_IN_TEXT)) {
     const ref = `${m[1]}.${m[2]}`;
     if (ref === ownRef) continue;
@@ -168,18 +216,48 @@ export function referencesIn(text: string, ownRef: string, where: keyof typeof U
     // The sentence so far: after the last ". X" (or ".X", as in "(QDe.118).In 2008"); "Jun. 2015" and
     // "QDe.118" are not sentence ends because a digit follows.
     let start = 0;
-    for (const b of before.matchAll(/[.;!?]\s+(?=[A-Z"“(])|\.(?=[A-Z][a-z])/g)) start = b.index + b[0].length;
+    eachMatch(SENTENCE_END, before, (b) => (start = b.index + b[0].length));
     const sentence = before.slice(start);
     let best: { end: number; len: number; label: string; type: LinkRecord['type'] } | null = null;
-    for (const p of UN_LINK_PHRASES) {
-      for (const pm of sentence.matchAll(p.pattern)) {
-        const end = pm.index + pm[0].length;
-        if (!best || end > best.end || (end === best.end && pm[0].length > best.len)) best = { end, len: pm[0].length, label: p.label, type: p.type };
+    // A sentence that none of the phrases matches (one pattern of them all says so) is not tried 47 times.
+    if (ANY_LINK_PHRASE.test(sentence)) {
+      for (const p of UN_LINK_PHRASES) {
+        eachMatch(p.pattern, sentence, (pm) => {
+          const end = pm.index + pm[0].length;
+          if (!best || end > best.end || (end === best.end && pm[0].length > best.len)) best = { end, len: pm[0].length, label: p.label, type: p.type };
+        });
       }
     }
-    out.push({ ref, label: best?.label ?? UN_MENTION_LABELS[where], type: best?.type ?? 'UNKNOWN_LINK' });
+    const found = best as { label: string; type: LinkRecord['type'] } | null;
+    out.push({ ref, label: found?.label ?? UN_MENTION_LABELS[where], type: found?.type ?? 'UNKNOWN_LINK' });
   }
   return out;
+}
+
+/** UN_REFERENCE_IN_TEXT, for a yes/no test (not global: no lastIndex carried from one text to the next). */
+const REFERENCE_ANYWHERE = new RegExp(UN_REFERENCE_IN_TEXT.source, UN_REFERENCE_IN_TEXT.flags.replace('g', ''));
+/** Where a sentence ends (see referencesIn). */
+const SENTENCE_END = /[.;!?]\s+(?=[A-Z"“(])|\.(?=[A-Z][a-z])/g;
+/**
+ * Matches where any of UN_LINK_PHRASES matches: an alternation finds a match in a text exactly when one
+ * of its alternatives does (the patterns use no back-references, so numbering their groups anew changes
+ * nothing).
+ */
+const ANY_LINK_PHRASE = new RegExp(UN_LINK_PHRASES.map((p) => `(?:${p.pattern.source})`).join('|'), 'i');
+
+/**
+ * The matches of a global pattern in `s`, in order, as `s.matchAll(re)` gives them, without the copy
+ * of the pattern matchAll makes on every call (the 47 phrases were copied for every reference). The
+ * pattern's lastIndex is 0 again afterwards (exec's last, failing call sets it so).
+ */
+function eachMatch(re: RegExp, s: string, fn: (m: RegExpExecArray) => void): void {
+  re.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = re.exec(s))) {
+    // An empty match moves on by one character, as matchAll does (none of these patterns is 'u').
+    if (m[0] === '') re.lastIndex++;
+    fn(m);
+  }
 }
 
 /**
@@ -206,6 +284,9 @@ export function splitDocumentNumber(raw: string): { value: string; described: st
   }
   return { value: rest.replace(/[\s,;]+$/, ''), described, remark, expires };
 }
+
+/** UN_KNOWN_ELEMENTS as sets, looked up for every element of every entry. */
+const KNOWN_CHILDREN = new Map(Object.entries(UN_KNOWN_ELEMENTS).map(([k, v]) => [k, new Set(v)]));
 
 interface PendingLink {
   link: LinkRecord;
@@ -236,37 +317,40 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
   const docsWithoutNumber: string[] = [];
   const dateProblems: string[] = [];
 
+  // The helpers an entry uses are made once per file, not once per entry.
+  const reject = (el: XmlElement, reason: string) => rejected.push({ file: fileName, line: el.line, reason });
+  const provAt = (line: number, ref: string): Provenance => ({ dataset, release: release!, record: `${fileName}:${line} (${ref})` });
+  const unknown = (where: string, line: number) => {
+    if (!unknownElements.has(where)) unknownElements.set(where, line);
+  };
+
   const onEntry = (el: XmlElement) => {
     const individual = el.name === 'INDIVIDUAL';
-    const reject = (reason: string) => rejected.push({ file: fileName, line: el.line, reason });
     const ref = textIn(el, 'REFERENCE_NUMBER');
     if (!ref) {
       const dataId = textIn(el, 'DATAID');
-      reject(`${el.name} without REFERENCE_NUMBER${dataId ? ` (DATAID ${dataId})` : ''}; the entry is skipped`);
+      reject(el, `${el.name} without REFERENCE_NUMBER${dataId ? ` (DATAID ${dataId})` : ''}; the entry is skipped`);
       return;
     }
     const id = `${UN_ID_PREFIX}-${ref}`;
     const first = parties.get(id);
     if (first) {
-      reject(`duplicate REFERENCE_NUMBER ${ref} (first seen at ${first}); this entry is skipped, not merged`);
+      reject(el, `duplicate REFERENCE_NUMBER ${ref} (first seen at ${first}); this entry is skipped, not merged`);
       return;
     }
     // Individuals: FIRST_NAME..FOURTH_NAME in the list's order (the UN writes given names first);
     // entities: FIRST_NAME only.
-    const nameParts = individual ? ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'] : ['FIRST_NAME'];
-    const name = nameParts.map((n) => textIn(el, n)).filter(Boolean).join(' ');
+    const name = nameOf(el, individual ? INDIVIDUAL_NAME_PARTS : ENTITY_NAME_PARTS);
     if (!name) {
-      reject(`${ref} has no name (FIRST_NAME is empty); the entry is skipped`);
+      reject(el, `${ref} has no name (FIRST_NAME is empty); the entry is skipped`);
       return;
     }
-    const prov = (line: number): Provenance => ({ dataset, release: release!, record: `${fileName}:${line} (${ref})` });
+    const prov = (line: number) => provAt(line, ref);
     const provenance = prov(el.line);
-    const unknown = (where: string, line: number) => {
-      if (!unknownElements.has(where)) unknownElements.set(where, line);
-    };
     for (const c of el.children) {
-      if (!Object.hasOwn(UN_KNOWN_ELEMENTS, c.name)) unknown(`${el.name}/${c.name}`, c.line);
-      else for (const g of c.children) if (!UN_KNOWN_ELEMENTS[c.name].includes(g.name)) unknown(`${el.name}/${c.name}/${g.name}`, g.line);
+      const known = KNOWN_CHILDREN.get(c.name);
+      if (!known) unknown(`${el.name}/${c.name}`, c.line);
+      else for (const g of c.children) if (!known.has(g.name)) unknown(`${el.name}/${c.name}/${g.name}`, g.line);
     }
 
     // Aliases: the name in its original script first, then *_ALIAS. QUALITY is "Good"/"Low" for
@@ -274,8 +358,9 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     const aliases: Alias[] = [];
     const seen = new Set<string>([`a.k.a.|${nameKey(name)}`]);
     const addAlias = (a: Alias) => {
-      const key = `${a.type}|${nameKey(a.name)}`;
-      if (nameKey(a.name) === '' || seen.has(key)) return; // repeated in the entry (e.g. with another DOB)
+      const k = nameKey(a.name);
+      const key = `${a.type}|${k}`;
+      if (k === '' || seen.has(key)) return; // repeated in the entry (e.g. with another DOB)
       seen.add(key);
       aliases.push(a);
     };
@@ -284,9 +369,6 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     if (original) addAlias({ name: original, type: 'a.k.a.', quality: 'strong' });
     const birthDates: string[] = [];
     const birthPlaces: string[] = [];
-    const addTo = (list: string[], v: string | null) => {
-      if (v && !list.includes(v)) list.push(v);
-    };
     for (const a of children(el, `${el.name}_ALIAS`)) {
       const raw = textIn(a, 'ALIAS_NAME');
       if (!raw) continue; // <QUALITY/><ALIAS_NAME/>: the UN's placeholder for "no alias"
