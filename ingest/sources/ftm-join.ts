@@ -36,16 +36,17 @@ import type { AddressRecord, IdentifierFact, LinkRecord, PartyRecord, Provenance
 import { isIdentifierType } from '../../server/core/model';
 import { addressRecord, identifierRecord, nameKey, normaliseIdentifierValue } from '../../server/core/text/normalize';
 import { LineWriter, readLines } from '../spool';
-import { sortLines } from '../sort-lines';
+import { RUN_CHARS, sortLines } from '../sort-lines';
 import { addressOf, all, At, countryName, first, FtmEntity, merge, orphan, toParty, unique, where } from './ftm-map';
 import { commonSchema, FTM_DOCUMENTS, FTM_GENERIC_ID, FTM_LINKS, FTM_PARTY_KINDS, FtmLinkSpec, ftmIdentifierProps } from './ftm.meta';
 
 /**
- * Characters of one in-memory run of the on-disk sorts (about 8 MB of lines): a quarter of the load's
- * (RUN_CHARS). The lines sorted here are keys and pointers (Payloads), a few dozen characters, so a merge
- * of many runs stays small too (each run's reader queues about a thousand lines).
+ * Characters of one in-memory run of the on-disk sorts: the load's own (RUN_CHARS, 16 M; about 25 MB
+ * of key-and-pointer lines). Not fewer: a merge reads each run through ../spool.ts readLines, which holds
+ * a 1 MB chunk of the run and its lines (about 2 MB a run), so 980,000 entities cut into 4 M-character
+ * runs (18 runs of the fragments alone) needed more heap than in 16 M ones (5).
  */
-export const FTM_RUN_CHARS = 4 << 20;
+export const FTM_RUN_CHARS = RUN_CHARS;
 
 /** A number as 8 base-36 digits (up to 2.8 x 10^12): keys of fixed width sort as strings in numeric order. */
 export const n36 = (n: number): string => n.toString(36).padStart(8, '0');
