@@ -4,7 +4,7 @@
  * ../shared/data/sanctions/opensanctions-ftm copied 250 times (bench/scale/ftm-copies.ts: 24,500
  * entities with fresh ids and references, 37.5 MB): the live heap (after a full collection, every half
  * second and every 2,000th record handed to the spool) of the parse into a spool stays under half the
- * file's size (measured: 9.6 MB, 0.26x, most of it one in-memory run of the on-disk sort, a constant), while the
+ * file's size (measured: 9.6 MB, 0.26x, most of it the buffers of the files it writes, a constant), while the
  * whole-file parse it replaced (test/ftm-whole-parse.ts) keeps more than twice the file alive (measured:
  * 95.6 MB, 2.55x, sampled while its result is held), and more than four times what the streamed parse does. Bringing back a Map of every entity fails
  * the first check; the second shows the measurement can see one.
