@@ -269,13 +269,18 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
   if (stack.length) throw new SourceFormatError(name, parser.line, `ends before </${stack[stack.length - 1]}> (truncated file?)`);
 }
 
+// child and children are called tens of times per record: plain loops, without a closure per call.
 /** First child element with this local name. */
 export function child(el: XmlElement | undefined, name: string): XmlElement | undefined {
-  return el?.children.find((c) => c.name === name);
+  if (!el) return undefined;
+  for (const c of el.children) if (c.name === name) return c;
+  return undefined;
 }
 /** All child elements with this local name. */
 export function children(el: XmlElement | undefined, name: string): XmlElement[] {
-  return el ? el.children.filter((c) => c.name === name) : [];
+  const out: XmlElement[] = [];
+  if (el) for (const c of el.children) if (c.name === name) out.push(c);
+  return out;
 }
 /** Text of the first child with this name; null when absent or empty. */
 export function textOf(el: XmlElement | undefined, name: string): string | null {

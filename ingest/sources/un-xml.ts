@@ -356,8 +356,10 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     // Aliases: the name in its original script first, then *_ALIAS. QUALITY is "Good"/"Low" for
     // individuals and the alias type ("a.k.a."/"f.k.a.") for entities, whose aliases carry no strength.
     const aliases: Alias[] = [];
-    const seen = new Set<string>([`a.k.a.|${nameKey(name)}`]);
+    // The entry's own name counts as seen; its key is made only when the entry has an alias to compare.
+    let seen: Set<string> | null = null;
     const addAlias = (a: Alias) => {
+      seen ??= new Set<string>([`a.k.a.|${nameKey(name)}`]);
       const k = nameKey(a.name);
       const key = `${a.type}|${k}`;
       if (k === '' || seen.has(key)) return; // repeated in the entry (e.g. with another DOB)
