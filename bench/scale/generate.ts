@@ -30,6 +30,8 @@ export interface ScaleOptions {
   cross?: number;
   sdn?: string;
   add?: string | null;
+  /** The sdn.csv whose names fill the name pools (default: `sdn`); see readOfacSource. */
+  vocabulary?: string;
   un?: string;
   /** Called after each copy of each list. */
   onProgress?: (p: { list: 'ofac' | 'un'; copy: number; factor: number; parties: number; bytes: number }) => void;
@@ -64,7 +66,7 @@ export async function generateScale(opts: ScaleOptions): Promise<ScaleResult> {
   const files: { file: string; bytes: number }[] = [];
 
   // OFAC
-  const src = await readOfacSource(sdn, add);
+  const src = await readOfacSource(sdn, add, opts.vocabulary ?? sdn);
   const registry = new NameRegistry();
   claimNames(src, seed, factor, registry);
   const out: OfacOutput = {

@@ -80,9 +80,42 @@ function groupOf(kind: Kind, statements: string[], programs: string | null): str
   return programs?.split(/\]\s*\[/)[0].replace(/[[\]]/g, '').trim() ?? null;
 }
 
-export async function readOfacSource(sdnFile: string, addFile: string | null): Promise<OfacSource> {
+/** An entry's primary name and aliases into the name pools of its kind and group. */
+function addNames(pools: NamePools, kind: Entry['kind'], group: string | null, name: string, statements: string[]): void {
+  const position = positionFor(kind);
+  const addName = (n: string) => {
+    if (kind === 'Aircraft') return; // registration marks are varied letter by letter, not from a pool
+    if (kind !== 'Person') return pools.add(position(0, []), group, n);
+    const comma = n.indexOf(',');
+    if (comma >= 0) pools.add('surname', group, n.slice(0, comma));
+    pools.add('given', group, n.slice(comma + 1));
+  };
+  addName(name);
+  for (const s of statements) {
+    const m = ALIAS.exec(s.replace(/^alt\.\s+/, ''));
+    if (m) addName(unquote(m[2]));
+  }
+}
+
+/**
+ * `vocabulary`: the sdn.csv whose names fill the name pools (default: `sdnFile` itself). Two releases
+ * scaled with the same vocabulary vary an entry both list alike in the same way (every choice is keyed by
+ * the entry's ent_num, not its place in the list), so their copies differ where the real releases do: the
+ * kill test's pair of scaled releases (with pools of their own, a pool one entry larger changes most picks,
+ * and 41% of the copies' parties differed between the x4 releases of 2024-04-26 and 2024-05-03).
+ */
+export async function readOfacSource(sdnFile: string, addFile: string | null, vocabulary: string = sdnFile): Promise<OfacSource> {
   const entries: Entry[] = [];
   const pools = new NamePools();
+  for await (const row of readCsv(vocabulary, { sawEof: () => undefined })) {
+    const f = row.fields;
+    const kind = KINDS[cell(f[2])?.toLowerCase() ?? ''] ?? 'Organization';
+    const raw = f[11] ?? '';
+    const remarks = cell(raw);
+    const statements = remarks ? splitRemarks(remarks) : [];
+    if (raw.length >= REMARKS_COLUMN_WIDTH && !/;\s*$/.test(raw)) statements.pop();
+    addNames(pools, kind, groupOf(kind, statements, cell(f[3])), cell(f[1])!, statements);
+  }
   for await (const row of readCsv(sdnFile, { sawEof: () => undefined })) {
     const f = row.fields;
     const kind = KINDS[cell(f[2])?.toLowerCase() ?? ''] ?? 'Organization';
@@ -93,19 +126,6 @@ export async function readOfacSource(sdnFile: string, addFile: string | null): P
     if (raw.length >= REMARKS_COLUMN_WIDTH && !/;\s*$/.test(raw)) statements.pop();
     const name = cell(f[1])!;
     const group = groupOf(kind, statements, cell(f[3]));
-    const position = positionFor(kind);
-    const addName = (n: string) => {
-      if (kind === 'Aircraft') return; // registration marks are varied letter by letter, not from a pool
-      if (kind !== 'Person') return pools.add(position(0, []), group, n);
-      const comma = n.indexOf(',');
-      if (comma >= 0) pools.add('surname', group, n.slice(0, comma));
-      pools.add('given', group, n.slice(comma + 1));
-    };
-    addName(name);
-    for (const s of statements) {
-      const m = ALIAS.exec(s.replace(/^alt\.\s+/, ''));
-      if (m) addName(unquote(m[2]));
-    }
     entries.push({ uid: Number(f[0].trim()), fields: f, kind, name, group, statements, targets: [], addresses: [] });
   }
 
@@ -167,7 +187,7 @@ export async function readOfacSource(sdnFile: string, addFile: string | null): P
 /** The name of entry `i` in copy `k` (copy 0: the real name). */
 function nameContext(src: OfacSource, seed: string, k: number, i: number, attempt: number): NameContext {
   const e = src.entries[i];
-  return newContext(src.pools, `${seed}|ofac|${k}|${i}`, e.group, attempt, e.kind === 'Aircraft');
+  return newContext(src.pools, `${seed}|ofac|${k}|${e.uid}`, e.group, attempt, e.kind === 'Aircraft');
 }
 function makeName(src: OfacSource, seed: string, k: number, i: number, attempt: number): { name: string; ctx: NameContext } {
   const e = src.entries[i];
@@ -181,7 +201,7 @@ export function claimNames(src: OfacSource, seed: string, factor: number, regist
   for (const e of src.entries) registry.reserve(e.name);
   for (let k = 1; k < factor; k++) {
     for (let i = 0; i < src.entries.length; i++) {
-      registry.claim(`ofac|${k}|${i}`, (attempt) => makeName(src, seed, k, i, attempt).name);
+      registry.claim(`ofac|${k}|${src.entries[i].uid}`, (attempt) => makeName(src, seed, k, i, attempt).name);
     }
   }
 }
@@ -230,14 +250,14 @@ export interface CopyOptions {
 export async function writeCopy(src: OfacSource, k: number, opts: CopyOptions, out: OfacOutput, counts: OfacCounts): Promise<void> {
   const { seed, factor } = opts;
   const copyKey = `${seed}|${k}`;
-  const nameOf = (kk: number, i: number) => makeName(src, seed, kk, i, opts.registry.attempt(`ofac|${kk}|${i}`));
+  const nameOf = (kk: number, i: number) => makeName(src, seed, kk, i, opts.registry.attempt(`ofac|${kk}|${src.entries[i].uid}`));
   for (let i = 0; i < src.entries.length; i++) {
     const e = src.entries[i];
     const f = e.fields;
     const uid = k * src.stride + e.uid;
     const { name, ctx } = nameOf(k, i);
     const aliasCtx: NameContext = { ...ctx, attempt: Math.min(ctx.attempt, 3) };
-    const shift = dateShift(rng(seed, 'dob', k, i));
+    const shift = dateShift(rng(seed, 'dob', k, e.uid));
     const statements = e.statements.map((raw, j) => {
       const alt = /^alt\.\s+/.exec(raw)?.[0] ?? '';
       const s = raw.slice(alt.length);
@@ -252,7 +272,7 @@ export async function writeCopy(src: OfacSource, k: number, opts: CopyOptions, o
           const phCtx = newContext(src.pools, `${copyKey}|placeholder|${text}`, null, 0);
           return `${alt}Linked To: ${varyName(phCtx, text, () => 'org')}`;
         }
-        const r = rng(seed, 'link', k, i, j);
+        const r = rng(seed, 'link', k, e.uid, j);
         let kk = k;
         if (factor > 1 && r.chance(opts.cross)) {
           kk = r.int(0, factor - 2);
@@ -285,7 +305,7 @@ export async function writeCopy(src: OfacSource, k: number, opts: CopyOptions, o
     const vessel = e.kind === 'Vessel';
     const callSign = cell(f[5]);
     const tonnage = (v: string | null) =>
-      v && /^[\d,]+$/.test(v) ? Math.round(Number(v.replace(/,/g, '')) * (0.8 + 0.4 * rng(seed, 'tons', k, i).next())).toLocaleString('en-US') : v;
+      v && /^[\d,]+$/.test(v) ? Math.round(Number(v.replace(/,/g, '')) * (0.8 + 0.4 * rng(seed, 'tons', k, e.uid).next())).toLocaleString('en-US') : v;
     const owner = cell(f[10]);
     const cols = [
       String(uid),

@@ -63,9 +63,10 @@ const tmp = SCALE > 1 ? fs.mkdtempSync(path.join(os.tmpdir(), 'sg-ingest-kill-')
 
 /**
  * Both releases F times (generateScale: copy 0 the real list, copies 1..F-1 made from it), each in its
- * own folder. Seed '1' for both, as the benchmarks: an entry's copies are named from the seed and its
- * place in its list, so the releases' copies differ where their lists do, and further (the 2024-05-03
- * list has entries the other lacks, shifting the places after them). No add.csv (the generator's default
+ * own folder. Seed '1' for both, as the benchmarks, and the names of the 2024-05-03 list as both
+ * releases' vocabulary: an entry's copies are made from the seed, its ent_num and that vocabulary, so
+ * the releases' copies differ where the real lists do (as a real release of a list 16 times the SDN
+ * would). No add.csv (the generator's default
  * is the 2025-12-24 file, of neither release): the same kind of files as the real test, the primary
  * file and its comments continuation. The generator names the OFAC release 2024-05-03 whatever the
  * source; the loads here name theirs with --release.
@@ -75,7 +76,7 @@ async function scaleReleases(): Promise<void> {
     [OLD, REAL.old],
     [NEW, REAL.new],
   ] as const) {
-    const made = await generateScale({ factor: SCALE, seed: '1', out: path.join(tmp, r.release), sdn, add: null });
+    const made = await generateScale({ factor: SCALE, seed: '1', out: path.join(tmp, r.release), sdn, add: null, vocabulary: REAL.new });
     r.files = made.files.filter((f) => path.dirname(f.file) === made.ofac.folder).map((f) => f.file);
     r.parties = made.ofac.parties;
     console.log(`kill test x${SCALE}: ${r.release} generated in ${made.seconds.toFixed(1)} s: ${made.ofac.parties} parties, ${made.ofac.links} links, files ${r.files.map((f) => path.basename(f)).join(', ')}`);
