@@ -80,6 +80,18 @@ function groupOf(kind: Kind, statements: string[], programs: string | null): str
   return programs?.split(/\]\s*\[/)[0].replace(/[[\]]/g, '').trim() ?? null;
 }
 
+/** One sdn.csv row as an entry (its links and addresses are filled in later). */
+function entryOf(f: string[]): Entry {
+  const kind = KINDS[cell(f[2])?.toLowerCase() ?? ''] ?? 'Organization';
+  const raw = f[11] ?? '';
+  const remarks = cell(raw);
+  const statements = remarks ? splitRemarks(remarks) : [];
+  // Cut at the column width and no continuation loaded: the last statement is incomplete.
+  if (raw.length >= REMARKS_COLUMN_WIDTH && !/;\s*$/.test(raw)) statements.pop();
+  const group = groupOf(kind, statements, cell(f[3]));
+  return { uid: Number(f[0].trim()), fields: f, kind, name: cell(f[1])!, group, statements, targets: [], addresses: [] };
+}
+
 /** An entry's primary name and aliases into the name pools of its kind and group. */
 function addNames(pools: NamePools, kind: Entry['kind'], group: string | null, name: string, statements: string[]): void {
   const position = positionFor(kind);
@@ -108,26 +120,10 @@ export async function readOfacSource(sdnFile: string, addFile: string | null, vo
   const entries: Entry[] = [];
   const pools = new NamePools();
   for await (const row of readCsv(vocabulary, { sawEof: () => undefined })) {
-    const f = row.fields;
-    const kind = KINDS[cell(f[2])?.toLowerCase() ?? ''] ?? 'Organization';
-    const raw = f[11] ?? '';
-    const remarks = cell(raw);
-    const statements = remarks ? splitRemarks(remarks) : [];
-    if (raw.length >= REMARKS_COLUMN_WIDTH && !/;\s*$/.test(raw)) statements.pop();
-    addNames(pools, kind, groupOf(kind, statements, cell(f[3])), cell(f[1])!, statements);
+    const e = entryOf(row.fields);
+    addNames(pools, e.kind, e.group, e.name, e.statements);
   }
-  for await (const row of readCsv(sdnFile, { sawEof: () => undefined })) {
-    const f = row.fields;
-    const kind = KINDS[cell(f[2])?.toLowerCase() ?? ''] ?? 'Organization';
-    const raw = f[11] ?? '';
-    const remarks = cell(raw);
-    const statements = remarks ? splitRemarks(remarks) : [];
-    // Cut at the column width and no continuation loaded: the last statement is incomplete.
-    if (raw.length >= REMARKS_COLUMN_WIDTH && !/;\s*$/.test(raw)) statements.pop();
-    const name = cell(f[1])!;
-    const group = groupOf(kind, statements, cell(f[3]));
-    entries.push({ uid: Number(f[0].trim()), fields: f, kind, name, group, statements, targets: [], addresses: [] });
-  }
+  for await (const row of readCsv(sdnFile, { sawEof: () => undefined })) entries.push(entryOf(row.fields));
 
   // "Linked To:" names its target: resolved as the loader does (primary names first, then aliases).
   const byKey = new Map<string, number>();
