@@ -4,12 +4,13 @@
  * second load with the loader's phase timings (LOG_LEVEL=debug), the Neo4j CPU seconds used while each
  * query or transaction ran (from /proc: background work of Neo4j's counts too) and, with
  * INGEST_PROFILE_PLANS=1, for the first batch of every write query, Neo4j's PROFILE of it (operators,
- * rows, db hits), printed to stderr. Run it under
- * `node --cpu-prof` for Node's share:
+ * rows, db hits), printed to stderr. INGEST_PROFILE_CPU=<file> writes Node's CPU profile of the profiled
+ * load (its Node share); INGEST_PROFILE_LOADCSV=0 leaves LOAD CSV out:
  *
- *   LOG_LEVEL=debug node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/ingest-profile.ts
+ *   LOG_LEVEL=debug INGEST_PROFILE_CPU=/tmp/load.cpuprofile node --import tsx bench/ingest-profile.ts
  */
 import fs from 'node:fs';
+import inspector from 'node:inspector/promises';
 import path from 'node:path';
 import type { ManagedTransaction } from 'neo4j-driver';
 import neo4j from 'neo4j-driver';
@@ -82,7 +83,8 @@ class ProfilingDatabase extends Database {
           if (process.env.INGEST_PROFILE_PLANS !== '1' || !name.startsWith('ingest-') || this.seen.has(key)) return (await tx.run(text, params)).records.map((r) => r.toObject());
           this.seen.add(key);
           const t = Date.now();
-          const res = await tx.run(`PROFILE ${text}`, params);
+          // PROFILE goes after a statement's CYPHER options (e.g. replan=skip), else first.
+          const res = await tx.run(/^CYPHER [^\n]*$/m.test(text) ? text.replace(/^CYPHER [^\n]*$/m, (m) => `${m} PROFILE`) : `PROFILE ${text}`, params);
           console.error(`PROFILE ${key} (${Date.now() - t} ms)`);
           const plan = res.summary.profile as unknown as Plan | false;
           if (plan) printPlan(plan, 1);
@@ -94,6 +96,30 @@ class ProfilingDatabase extends Database {
       await session.close();
     }
   }
+}
+
+/**
+ * Node's CPU profile of the profiled load alone (INGEST_PROFILE_CPU=<file>.cpuprofile; `node --cpu-prof`
+ * covers the whole process: Neo4j's start, the warm-up, LOAD CSV's files). Returns the call that stops it
+ * and writes the file (open it in Chrome's DevTools).
+ */
+async function startCpuProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new inspector.Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(file, JSON.stringify(profile));
+    session.disconnect();
+    console.error(`Node's CPU profile of the profiled load: ${file}`);
+  };
+}
+
+function printCpu(db: ProfilingDatabase): void {
+  const total = [...db.cpu.values()].reduce((a, b) => a + b, 0);
+  console.error(`Neo4j CPU seconds by query or transaction (${total.toFixed(1)} s in all):`);
+  for (const [k, v] of [...db.cpu].sort((a, b) => b[1] - a[1])) console.error(`  ${v.toFixed(2).padStart(6)} ${k}`);
 }
 
 async function main(): Promise<void> {
@@ -110,10 +136,14 @@ async function main(): Promise<void> {
       await plain.write('database-reset');
       await plain.applySchema();
       const t = process.hrtime.bigint();
+      const cpuProfile = round === 'profiled' && process.env.INGEST_PROFILE_CPU ? await startCpuProfile() : null;
       await ingest(round === 'warm-up' ? plain : db, opts);
+      if (cpuProfile) await cpuProfile(process.env.INGEST_PROFILE_CPU!);
       console.error(`${round}: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s; ${JSON.stringify(await graphCounts(plain))}`);
     }
-    // LOAD CSV of the same rows, query by query (bench/ingest-baseline.ts), for the CPU each takes.
+    // LOAD CSV of the same rows, query by query (bench/ingest-baseline.ts), for the CPU each takes
+    // (INGEST_PROFILE_LOADCSV=0 leaves it out: our load's figures only).
+    if (process.env.INGEST_PROFILE_LOADCSV === '0') return printCpu(db);
     await plain.write('database-reset');
     await plain.applySchema();
     const rel = await parseOfacCsv([DEFAULT_SOURCES.sdn], { release: DEFAULT_SOURCES.ofacRelease });
@@ -127,9 +157,7 @@ async function main(): Promise<void> {
     });
     await loadCsvBaseline(counting, (f) => `file:///bench-ingest/profile/${f}`, rel, csv.linkTypes, settings.ingestBatchSize);
     console.error(`LOAD CSV: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s; ${JSON.stringify(await graphCounts(plain))}`);
-    const total = [...db.cpu.values()].reduce((a, b) => a + b, 0);
-    console.error(`Neo4j CPU seconds by query or transaction (${total.toFixed(1)} s in all):`);
-    for (const [k, v] of [...db.cpu].sort((a, b) => b[1] - a[1])) console.error(`  ${v.toFixed(2).padStart(6)} ${k}`);
+    printCpu(db);
   } finally {
     await db.close();
     await plain.close();

@@ -1,6 +1,8 @@
 // Attaches addresses (shared nodes keyed by their normalised text) to parties; new nodes and links are
 // hidden until the load commits (see ingest-programs).
 // The rows come as columns, one list per field (see ingest-create-parties).
+// CYPHER replan=skip: the plan does not depend on the store's statistics (see ingest-create-parties).
+CYPHER replan=skip
 UNWIND range(0, size($c.partyId) - 1) AS i
 WITH $c AS c, i
 MATCH (p:Party {id: c.partyId[i]})

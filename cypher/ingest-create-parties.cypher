@@ -9,6 +9,13 @@
 // (server/core/party-node.ts toNode; the loader refuses a field it does not list; ingest-draft-parties
 // has the same map). The properties are written by the CREATE itself, where a null one is not stored
 // (a `SET n += {...}` after it tried to remove each null field: a third of the db hits).
+// A new party's programs are linked here too, from the node just made (no index seek for the party, no
+// MERGE: a party created by this load has no SANCTION yet, and its programs are distinct per record);
+// the Program nodes are made beforehand (ingest-merge-programs). Same relationship as ingest-programs.
+// CYPHER replan=skip: a statement run batch after batch as the store grows is otherwise planned again
+// when Neo4j's statistics have moved far enough (more than 10 s after the last plan), 30-400 ms of
+// CPU each time; this plan does not depend on them (every lookup is a unique key or a hinted index).
+CYPHER replan=skip
 UNWIND range(0, size($c.id) - 1) AS i
 WITH $c AS c, i
 CREATE (n:Party {id: c.id[i], kind: c.kind[i], name: c.name[i], nameKey: c.nameKey[i], aliasNames: c.aliasNames[i],
@@ -17,6 +24,11 @@ CREATE (n:Party {id: c.id[i], kind: c.kind[i], name: c.name[i], nameKey: c.nameK
                  nationalities: c.nationalities[i], citizenships: c.citizenships[i], gender: c.gender[i], titles: c.titles[i],
                  remarks: c.remarks[i], listedOn: c.listedOn[i], vesselCallSign: c.vesselCallSign[i], vesselType: c.vesselType[i],
                  vesselTonnage: c.vesselTonnage[i], vesselGrossTonnage: c.vesselGrossTonnage[i], vesselFlag: c.vesselFlag[i],
-                 vesselOwner: c.vesselOwner[i], dataset: c.dataset[i], release: c.release[i], record: c.record[i],
+                 vesselOwner: c.vesselOwner[i], dataset: coalesce(c.dataset[i], $dataset), release: coalesce(c.release[i], $release), record: c.record[i],
                  digest: c.digest[i], addedSeq: $seq, datasets: [$dataset], formerDatasets: [], firstSeen: $release})
 SET n:$(c.labels[i])
+WITH n, c.programs[i] AS programs, c.record[i] AS record
+UNWIND programs AS program
+WITH DISTINCT n, program, record
+MATCH (pr:Program {id: program})
+CREATE (n)-[:SANCTION {dataset: $dataset, addedSeq: $seq, release: $release, record: record}]->(pr)

@@ -1,5 +1,6 @@
 // Records a loaded release of a dataset, with the number of parties it lists (what /healthz and the
-// datasets query answer without counting).
+// datasets query answer without counting): counted, unless the loader knows it ($entityCount: a load
+// into a store that held no party lists exactly the parties it created, one per party of its release).
 MERGE (d:Dataset {name: $dataset})
 SET d.release = $release,
     d.releases = $releases,
@@ -10,4 +11,4 @@ SET d.release = $release,
     d.rejected = $rejected,
     d.rejectedCount = $rejectedCount,
     d.warnings = $warnings,
-    d.entityCount = COUNT { MATCH (p:Party) WHERE $dataset IN p.datasets }
+    d.entityCount = CASE WHEN $entityCount IS NULL THEN COUNT { MATCH (p:Party) WHERE $dataset IN p.datasets } ELSE toInteger($entityCount) END

@@ -11,6 +11,6 @@ SET d += {id: c.id[i], kind: c.kind[i], name: c.name[i], nameKey: c.nameKey[i], 
           nationalities: c.nationalities[i], citizenships: c.citizenships[i], gender: c.gender[i], titles: c.titles[i],
           remarks: c.remarks[i], listedOn: c.listedOn[i], vesselCallSign: c.vesselCallSign[i], vesselType: c.vesselType[i],
           vesselTonnage: c.vesselTonnage[i], vesselGrossTonnage: c.vesselGrossTonnage[i], vesselFlag: c.vesselFlag[i],
-          vesselOwner: c.vesselOwner[i], dataset: c.dataset[i], release: c.release[i], record: c.record[i],
+          vesselOwner: c.vesselOwner[i], dataset: coalesce(c.dataset[i], $dataset), release: coalesce(c.release[i], $release), record: c.record[i],
           digest: c.digest[i]},
     d.labels = c.labels[i]

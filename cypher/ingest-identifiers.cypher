@@ -1,6 +1,8 @@
 // Attaches identifiers (shared nodes keyed by type and normalised value) to parties; new nodes and links
 // are hidden until the load commits (see ingest-programs).
 // The rows come as columns, one list per field (see ingest-create-parties).
+// CYPHER replan=skip: the plan does not depend on the store's statistics (see ingest-create-parties).
+CYPHER replan=skip
 UNWIND range(0, size($c.partyId) - 1) AS n
 WITH $c AS c, n
 MATCH (p:Party {id: c.partyId[n]})

@@ -3,6 +3,8 @@
 // or a placeholder (ingest/loader.ts then creates the others, ingest-create-parties, and stages these in
 // drafts, ingest-draft-parties). Read in the batch's own transaction; loads run one at a time, so what
 // it reads cannot change before the batch writes.
+// CYPHER replan=skip: the plan does not depend on the store's statistics (see ingest-create-parties).
+CYPHER replan=skip
 UNWIND range(0, size($ids) - 1) AS i
 MATCH (p:Party {id: $ids[i]})
 USING INDEX p:Party(id)

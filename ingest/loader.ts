@@ -90,8 +90,9 @@ function slug(key: string): string {
  * Refuses loads that would lose information. Runs once the load is registered: loads run one at a
  * time, so what it checks cannot change before the load commits.
  */
-async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions): Promise<{ loadedBefore: boolean; leaving: string[] }> {
+async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions): Promise<{ loadedBefore: boolean; leaving: string[]; storeEmpty: boolean }> {
   const [current] = await db.read<{ release: string | null }>('dataset-get', { dataset: rel.dataset });
+  const [{ empty: storeEmpty }] = await db.read<{ empty: boolean }>('ingest-store-empty', {});
   if (current?.release && rel.release < current.release && !opts.force) {
     throw new IngestRefusedError(
       `${rel.dataset} already holds release ${current.release}; loading the older ${rel.release} over it is refused (use --force to do it anyway)`,
@@ -118,7 +119,7 @@ async function checkRelease(db: Database, rel: ParsedRelease, spool: Spool, opts
     throw new IngestRefusedError(`${rel.dataset} has no release loaded yet; a delta file applies on top of one (load the full export first)`);
   }
   // The ids this release delists (what is left of `staying`): their links are kept (writeRelease).
-  return { loadedBefore: !!current?.release, leaving };
+  return { loadedBefore: !!current?.release, leaving, storeEmpty };
 }
 
 /** A load left open: its process has ended (same host), or it has not said it is alive for a while. */
@@ -218,33 +219,37 @@ export async function openLoads(db: Database): Promise<OpenLoad[]> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Resolves link targets named but not numbered: this release first, then parties already loaded. Only
- * the names links use are looked up (Spool.wanted), so what is held is as large as the named links.
+ * Resolves link targets named but not numbered: a party of this release with that primary name, else
+ * one with it as an alias ("Linked To" a former name), else a party already loaded. Fed by the pass that
+ * writes the parties (no pass of its own over the spool); only the names links use are kept
+ * (Spool.wanted), so what is held is as large as the named links.
  */
-async function resolveTargets(db: Database, spool: Spool): Promise<Map<string, string>> {
-  const byKey = new Map<string, string>();
-  if (spool.wanted.size === 0) return byKey;
-  for await (const p of spool.read('parties')) {
-    const k = nameKey(p.name);
-    if (spool.wanted.has(k) && !byKey.has(k)) byKey.set(k, p.id);
+class TargetNames {
+  private readonly byName = new Map<string, string>();
+  private readonly byAlias = new Map<string, string>();
+  constructor(private readonly wanted: Set<string>) {}
+  /** A party of the release, in the order of the release (the first party with a name wins). */
+  party(p: PartyRecord, key: string): void {
+    if (this.wanted.size === 0) return;
+    if (this.wanted.has(key) && !this.byName.has(key)) this.byName.set(key, p.id);
+    for (const a of p.aliases) {
+      const k = nameKey(a.name);
+      if (this.wanted.has(k) && !this.byAlias.has(k)) this.byAlias.set(k, p.id);
+    }
   }
-  const rest = new Set([...spool.wanted].filter((k) => !byKey.has(k)));
-  // An alias of an entry in the same release is the next best match ("Linked To" a former name).
-  if (rest.size > 0) {
-    for await (const p of spool.read('parties')) {
-      for (const a of p.aliases) {
-        const k = nameKey(a.name);
-        if (rest.delete(k)) byKey.set(k, p.id);
+  /** Every name resolved: the release's parties first, then (unless the store held no party before the load) the loaded ones. */
+  async resolve(db: Database, storeEmpty: boolean): Promise<Map<string, string>> {
+    const byKey = this.byName;
+    for (const [k, id] of this.byAlias) if (!byKey.has(k)) byKey.set(k, id);
+    this.byAlias.clear();
+    const keys = storeEmpty ? [] : [...this.wanted].filter((k) => !byKey.has(k));
+    for (let i = 0; i < keys.length; i += RESOLVE_CHUNK) {
+      for (const r of await db.read<{ key: string; id: string }>('ingest-resolve-names', { keys: keys.slice(i, i + RESOLVE_CHUNK) })) {
+        if (!byKey.has(r.key)) byKey.set(r.key, r.id);
       }
     }
+    return byKey;
   }
-  const keys = [...rest];
-  for (let i = 0; i < keys.length; i += RESOLVE_CHUNK) {
-    for (const r of await db.read<{ key: string; id: string }>('ingest-resolve-names', { keys: keys.slice(i, i + RESOLVE_CHUNK) })) {
-      if (!byKey.has(r.key)) byKey.set(r.key, r.id);
-    }
-  }
-  return byKey;
 }
 
 /** Names looked up in the database per query. */
@@ -287,8 +292,8 @@ export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool
       const [{ dirty }] = await db.write<{ dirty: boolean }>('load-dirty', {});
       if (dirty) await purge(db, { ...opts, readerGraceMs: 0 }, seq - 1);
       // Read once registered: what loads before this one committed is what its links resolve against.
-      const { loadedBefore, leaving } = await checkRelease(db, rel, spool, opts);
-      committed = await writeRelease(db, rel, spool, opts, { seq, owner, loadedBefore, leaving });
+      const { loadedBefore, leaving, storeEmpty } = await checkRelease(db, rel, spool, opts);
+      committed = await writeRelease(db, rel, spool, opts, { seq, owner, loadedBefore, leaving, storeEmpty });
     } catch (err) {
       await rollbackLoad(db, seq).catch((e: Error) =>
         log.warn(`Rolling back the failed load left some of it hidden in the database (${e.message}); the next load removes it`),
@@ -392,7 +397,7 @@ const FACT_COLUMNS = {
 } as const;
 
 /** The parties of a batch as ingest-create-parties and ingest-draft-parties take them: a column per field (PARTY_COLUMNS). */
-function partyColumns(batch: PartyRecord[]): Record<string, unknown[]> {
+function partyColumns(batch: PartyRecord[], dataset: string, release: string): Record<string, unknown[]> {
   const c: Record<string, unknown[]> = Object.fromEntries(PARTY_COLUMNS.map((k) => [k, []]));
   for (const p of batch) {
     const labels = partyLabels(p.kind);
@@ -412,6 +417,12 @@ function partyColumns(batch: PartyRecord[]): Record<string, unknown[]> {
     const row: Record<string, unknown> = { ...node, labels, digest };
     for (const k of PARTY_COLUMNS) c[k].push(row[k] ?? null);
   }
+  // What Bolt need not pack (the party columns are most of what a load sends): a column with no value in
+  // the batch (`c.x[i]` of a missing `c.x` is null in the query, as a null is), and the dataset and
+  // release when every party of the batch has the load's (the queries fall back to $dataset, $release).
+  for (const k of PARTY_COLUMNS) if (c[k].every((v) => v === null)) delete c[k];
+  if (c.dataset?.every((v) => v === dataset)) delete c.dataset;
+  if (c.release?.every((v) => v === release)) delete c.release;
   return c;
 }
 
@@ -448,6 +459,35 @@ function linkRow(l: LinkRecord, byKey: Map<string, string>, idPrefix: string): L
 /** Every field of a party node but its id, as null: applying a draft removes what the new release leaves empty. */
 function nullProps(p: PartyRecord | undefined): Record<string, null> {
   return Object.fromEntries(p ? Object.keys(toNode(p)).filter((k) => k !== 'id').concat('digest').map((k) => [k, null]) : []);
+}
+
+/**
+ * Splits a kind's fact rows, batch by batch, into those stated for the first time in this load and the
+ * repeats (the same party and key again). Exact when the release gives each party's facts as one run
+ * (Spool.grouped): only the current run's keys are held, also across a batch boundary. When it does
+ * not, every row counts as a repeat (written by MERGE, as always).
+ */
+class FactRuns {
+  private party: string | null = null;
+  private keys = new Set<string>();
+  constructor(private readonly grouped: boolean) {}
+  split<R extends { partyId: string; key: string }>(rows: R[]): { once: R[]; again: R[] } {
+    if (!this.grouped) return { once: [], again: rows };
+    const once: R[] = [];
+    const again: R[] = [];
+    for (const r of rows) {
+      if (r.partyId !== this.party) {
+        this.party = r.partyId;
+        this.keys = new Set();
+      }
+      if (this.keys.has(r.key)) again.push(r);
+      else {
+        this.keys.add(r.key);
+        once.push(r);
+      }
+    }
+    return { once, again };
+  }
 }
 
 /** The records of a small spool, whole (a delta's snapshot merges with the previous release's in memory). */
@@ -492,7 +532,7 @@ async function* prepared<T, R>(source: AsyncIterable<T[]>, prepare: (batch: T[])
   for await (const batch of source) yield { batch, ...prepare(batch) };
 }
 
-type LoadIds = { seq: number; owner: string; loadedBefore: boolean; leaving: string[] };
+type LoadIds = { seq: number; owner: string; loadedBefore: boolean; leaving: string[]; storeEmpty: boolean };
 
 /** Writes the release; the snapshot's file is closed however that ends (a delta load never reads it back). */
 async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: LoadIds): Promise<Written> {
@@ -505,24 +545,19 @@ async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts
 }
 
 async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: LoadIds, snapshot: SnapshotInput): Promise<Written> {
-  const { seq, owner, loadedBefore, leaving } = load;
+  const { seq, owner, loadedBefore, leaving, storeEmpty } = load;
   const delta = rel.mode === 'delta';
   const base = { dataset: rel.dataset, release: rel.release, allKindLabels: [...PARTY_KIND_NAMES, LABELS.Placeholder] };
   const params = (p: Params): Params => ({ ...base, seq, ...p });
   const tx = <T>(work: (run: TxRun) => Promise<T>) => db.inWriteTransaction(opts.txTimeoutMs, work);
   const size = opts.batchSize;
   let t = Date.now();
-  // The links' targets are needed from the links on: found (a pass over the spooled parties, a query)
-  // while the parties and facts are written.
-  const targets = resolveTargets(db, spool).then((byKey) => {
-    log.debug(`link targets: ${byKey.size} names resolved in ${Date.now() - t} ms`);
-    return byKey;
-  });
-  // A failure is thrown where the targets are needed (or the load has failed before then).
-  targets.catch(() => undefined);
+  // The links' targets are needed from the links on: the release's names are gathered while its parties
+  // are written (TargetNames), and those it does not hold looked up while the facts are.
+  const names = new TargetNames(spool.wanted);
   // Read before this load writes: only a placeholder of an earlier load can be one of this release's
-  // parties (this load's own are names its release does not hold: resolveTargets).
-  const [{ any: placeholdersBefore }] = await db.read<{ any: boolean }>('ingest-placeholders-exist', {});
+  // parties (this load's own are names its release does not hold: TargetNames). An empty store holds none.
+  const placeholdersBefore = storeEmpty ? false : (await db.read<{ any: boolean }>('ingest-placeholders-exist', {}))[0].any;
 
   // A delta restates some parties and some relationships (FtM relationships are entities of their own):
   // only what it restates or deletes is cleared; the rest of the previous release stays. A dataset's
@@ -532,12 +567,19 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     for await (const l of spool.read('links')) if (l.sourceId) restated.add(l.sourceId);
     for (const id of rel.removedIds ?? []) restated.add(id);
   }
+  const cpuStart = process.cpuUsage();
+  // This process's CPU time since the writes began, for the debug log (Node's share of a load, which on
+  // a machine of few cores competes with Neo4j's): a CPU profile's samples count wall time.
+  const nodeCpuMs = () => {
+    const u = process.cpuUsage(cpuStart);
+    return Math.round((u.user + u.system) / 1000);
+  };
   const c = spool.counts;
   const total = restated.size + (loadedBefore ? c.parties : 0) + c.parties + c.programs + c.addresses + c.identifiers + c.links;
   let done = 0;
   let marked = 0;
   const progress = async (rows: number, phase: string, started: number) => {
-    log.debug(`${phase}: ${rows} rows in ${Date.now() - started} ms`);
+    log.debug(`${phase}: ${rows} rows in ${Date.now() - started} ms (Node CPU so far ${nodeCpuMs()} ms)`);
     done += rows;
     await opts.onProgress?.(done, total, phase);
   };
@@ -556,20 +598,33 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   let firstParty: PartyRecord | undefined;
   const partyBatches = prepared(spool.batches('parties', size), (batch) => {
     const programRows = batch.flatMap((p) => p.programs.map((program) => ({ partyId: p.id, program, record: p.provenance.record })));
-    return { parties: partyColumns(batch), programs: columns(programRows, FACT_COLUMNS.programs), programCount: programRows.length };
+    // The batch's programs, once each (the first party that lists one gives its record, as MERGE did).
+    const programNodes = new Map<string, { program: string; record: unknown }>();
+    for (const r of programRows) if (!programNodes.has(r.program)) programNodes.set(r.program, r);
+    return {
+      parties: partyColumns(batch, rel.dataset, rel.release),
+      programRows,
+      programNodes: columns([...programNodes.values()], ['program', 'record']),
+    };
   });
   t = Date.now();
-  for await (const { batch, parties, programs, programCount } of readAhead(partyBatches)) {
+  for await (const { batch, parties, programRows, programNodes } of readAhead(partyBatches)) {
     firstParty ??= batch[0];
+    for (let i = 0; i < batch.length; i++) names.party(batch[i], parties.nameKey[i] as string);
     const m = await tx(async (run) => {
       let m = 0;
       if (loadedBefore) {
         const [r] = await run(delta ? 'ingest-clear-facts-delta' : 'ingest-clear-facts', params({ ids: parties.id }));
         m = Number(r?.marked ?? 0);
       }
-      // Parties already loaded are found first: the others are created by a plain CREATE, those the
-      // release states differently are staged in drafts (see ingest-loaded-parties).
-      const loaded = (await run('ingest-loaded-parties', params({ ids: parties.id, digests: parties.digest }))) as { i: unknown; changed: boolean }[];
+      if (programRows.length) await run('ingest-merge-programs', params({ c: programNodes }));
+      // Parties already loaded are found first (none in a store that held no party): the others are
+      // created by a plain CREATE, which links them to their programs too; those the release states
+      // differently are staged in drafts (see ingest-loaded-parties), and every loaded one's programs
+      // are merged (ingest-programs).
+      const loaded = storeEmpty
+        ? []
+        : ((await run('ingest-loaded-parties', params({ ids: parties.id, digests: parties.digest }))) as { i: unknown; changed: boolean }[]);
       if (loaded.length === 0) await run('ingest-create-parties', params({ c: parties }));
       else {
         const old = new Set(loaded.map((r) => Number(r.i)));
@@ -577,32 +632,49 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
         if (fresh.length) await run('ingest-create-parties', params({ c: pick(parties, fresh) }));
         const changed = loaded.filter((r) => r.changed).map((r) => Number(r.i));
         if (changed.length) await run('ingest-draft-parties', params({ c: pick(parties, changed) }));
+        const oldIds = new Set([...old].map((i) => parties.id[i]));
+        const oldPrograms = programRows.filter((r) => oldIds.has(r.partyId));
+        if (oldPrograms.length) await run('ingest-programs', params({ c: columns(oldPrograms, FACT_COLUMNS.programs) }));
       }
-      if (programCount) await run('ingest-programs', params({ c: programs }));
       return m;
     });
     marked += m;
     for (const p of batch) snapshot.party(p);
-    await progress((loadedBefore ? 2 : 1) * batch.length + programCount, 'parties', t);
+    await progress((loadedBefore ? 2 : 1) * batch.length + programRows.length, 'parties', t);
     t = Date.now();
   }
+  // Looked up while the facts are written; a failure is thrown where the targets are needed (or the
+  // load has failed before then).
+  const targets = names.resolve(db, storeEmpty).then((byKey) => {
+    log.debug(`link targets: ${byKey.size} names resolved`);
+    return byKey;
+  });
+  targets.catch(() => undefined);
 
-  const addressBatches = prepared(spool.batches('addresses', size), (batch) => ({
-    c: columns(
-      batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record })),
-      FACT_COLUMNS.addresses,
-    ),
-  }));
+  // Facts: those stated once are created (ingest-*-create), a repeat merged after them in the same
+  // transaction (MERGE then finds the relationship and sets the later statement's fields, as before).
+  // Only when the release gives each party's facts of the kind as one run (Spool.grouped): else every
+  // fact is merged.
+  const addressRuns = new FactRuns(spool.grouped.addresses);
+  const addressBatches = prepared(spool.batches('addresses', size), (batch) => {
+    const rows = batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));
+    const { once, again } = addressRuns.split(rows);
+    return { once: columns(once, FACT_COLUMNS.addresses), again: again.length ? columns(again, FACT_COLUMNS.addresses) : null };
+  });
   t = Date.now();
-  for await (const { batch, c } of readAhead(addressBatches)) {
-    await tx((run) => run('ingest-addresses', params({ c })));
+  for await (const { batch, once, again } of readAhead(addressBatches)) {
+    await tx(async (run) => {
+      if (once.partyId.length) await run('ingest-addresses-create', params({ c: once }));
+      if (again) await run('ingest-addresses', params({ c: again }));
+    });
     for (const a of batch) snapshot.address(a.partyId, a.address.key);
     await progress(batch.length, 'addresses', t);
     t = Date.now();
   }
 
-  const identifierBatches = prepared(spool.batches('identifiers', size), (batch) => ({
-    c: columns(batch.map((i) => ({
+  const identifierRuns = new FactRuns(spool.grouped.identifiers);
+  const identifierBatches = prepared(spool.batches('identifiers', size), (batch) => {
+    const rows = batch.map((i) => ({
       partyId: i.partyId,
       key: i.identifier.key,
       type: i.identifier.type,
@@ -612,11 +684,16 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       issued: i.issued,
       expires: i.expires,
       record: i.provenance.record,
-    })), FACT_COLUMNS.identifiers),
-  }));
+    }));
+    const { once, again } = identifierRuns.split(rows);
+    return { once: columns(once, FACT_COLUMNS.identifiers), again: again.length ? columns(again, FACT_COLUMNS.identifiers) : null };
+  });
   t = Date.now();
-  for await (const { batch, c } of readAhead(identifierBatches)) {
-    await tx((run) => run('ingest-identifiers', params({ c })));
+  for await (const { batch, once, again } of readAhead(identifierBatches)) {
+    await tx(async (run) => {
+      if (once.partyId.length) await run('ingest-identifiers-create', params({ c: once }));
+      if (again) await run('ingest-identifiers', params({ c: again }));
+    });
     for (const i of batch) snapshot.identifier(i.partyId, i.identifier.key);
     await progress(batch.length, 'identifiers', t);
     t = Date.now();
@@ -687,7 +764,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   t = Date.now();
   const snap = delta ? null : await snapshot.rows(rel.dataset, rel.release);
   const whole = delta ? await readWhole(rel, spool) : null;
-  log.debug(`release snapshot: ${Date.now() - t} ms`);
+  log.debug(`release snapshot: ${Date.now() - t} ms (Node CPU so far ${nodeCpuMs()} ms)`);
 
   // The one transaction readers see the new release by: small whatever the release's size (what changed
   // about parties already loaded, and delistings, which MAX_DELIST_SHARE bounds).
@@ -696,9 +773,12 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     const [current] = (await run('ingest-lock-dataset', { dataset: rel.dataset, release: rel.release })) as { release: string | null; releases: string[] }[];
     const releases = [...new Set([...(current?.releases ?? []), rel.release])].sort();
     await run('ingest-apply-drafts', params({ nullProps: nullProps(firstParty) }));
+    // A dataset's first load delists nothing: no party lists a dataset before a load of it commits.
     const [delisted] = delta
       ? await run('ingest-delist-ids', { ...base, ids: rel.removedIds ?? [] })
-      : await run('ingest-delist', { ...base, ids: snap!.ids });
+      : loadedBefore
+        ? await run('ingest-delist', { ...base, ids: snap!.ids })
+        : [{ delisted: 0 }];
     await run('ingest-dataset', {
       ...base,
       releases,
@@ -708,12 +788,13 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       rejected: JSON.stringify(rel.rejected),
       rejectedCount: rel.rejected.length,
       warnings: rel.warnings,
+      entityCount: storeEmpty && !delta ? c.parties : null,
     });
     await run('ingest-release', snap ? { ...snap } : await releaseSnapshot(run, whole!, deltaLinks, current?.release ?? null));
     const ok = await run('load-commit', { seq, owner, marked: marked > 0 });
     if (ok.length !== 1) throw new Error(`load ${seq} of ${rel.dataset} was rolled back by another process (taken for dead); load again`);
     return { delisted: Number(delisted.delisted), placeholdersCompleted: completed, marked };
   });
-  log.debug(`commit: ${Date.now() - t} ms`);
+  log.debug(`commit: ${Date.now() - t} ms (Node CPU so far ${nodeCpuMs()} ms)`);
   return result;
 }
