@@ -317,7 +317,7 @@ export async function loadRelease(db: Database, rel: ParsedRelease, spool: Spool
         })
       : 0;
     const t = Date.now();
-    const matches = await db.inWriteTransaction(opts.txTimeoutMs, (run) => refreshMatches(run, rel.dataset, opts.batchSize));
+    const matches = await refreshMatches(db, rel.dataset, opts.batchSize, opts.txTimeoutMs);
     log.debug(`matching: ${Date.now() - t} ms`);
     // What changed inside each watched radius (server/core/alerts.ts); never fails the load.
     await recordAlerts(db, seq);
