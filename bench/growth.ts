@@ -214,6 +214,7 @@ async function growthPoint(factor: number, runs: number, workload: Workload | nu
   const { settings, endpoint, db } = await freshNeo4jIn(dataDir);
   try {
     const opts = { progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs };
+    await db.write('database-reset-rels');
     await db.write('database-reset');
     await db.applySchema();
     if (process.env.BENCH_GROWTH_WARMUP !== '0') {
@@ -221,6 +222,7 @@ async function growthPoint(factor: number, runs: number, workload: Workload | nu
       // plans, page cache: 38 s then 8 s for the real SDN file here), which would flatter the growth of
       // every factor against x1's small load: one untimed load of the real file first, then an empty store.
       await ingest(db, { ...opts, paths: [DEFAULT_SOURCES.sdn], release: DEFAULT_SOURCES.ofacRelease });
+      await db.write('database-reset-rels');
       await db.write('database-reset');
       await db.applySchema();
     }

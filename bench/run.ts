@@ -108,6 +108,7 @@ function appendMatching(at: string, matching: Record<string, unknown>): void {
 async function explorerOnly(): Promise<void> {
   const { settings, endpoint, db } = await freshNeo4j();
   try {
+    await db.write('database-reset-rels');
     await db.write('database-reset');
     await db.applySchema();
     await ingest(db, { paths: [FILE], release: '2024-05-03', progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs });
@@ -153,9 +154,11 @@ async function main(): Promise<void> {
   let explorer: Record<string, unknown>;
   try {
     for (let i = 0; i < RUNS; i++) {
+      await db.write('database-reset-rels');
       await db.write('database-reset');
       await db.applySchema();
       loadCsv.push((await time(() => db.runWrite(LOAD_CSV)))[0]);
+      await db.write('database-reset-rels');
       await db.write('database-reset');
       await db.applySchema();
       const [t] = await time(() =>

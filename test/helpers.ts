@@ -33,6 +33,7 @@ export function testDatabase(): Database {
 }
 
 export async function resetDatabase(db: Database): Promise<void> {
+  await db.write('database-reset-rels');
   await db.write('database-reset');
   await db.applySchema();
 }
