@@ -1,10 +1,32 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
+import { unicodeNameKey } from '../../server/core/text/keys';
+import { SHARED } from '../helpers';
 
 describe('normalised keys', () => {
   test('names: case, punctuation and accents do not matter', () => {
     expect(nameKey('Anglo-Caribbean Co., Ltd.')).toBe('ANGLO CARIBBEAN CO LTD');
     expect(nameKey('SÃO PAULO')).toBe(nameKey('Sao Paulo'));
     expect(nameKey('NEW AHMADI LTD.')).toBe(nameKey('NEW AHMADI LTD'));
+  });
+  test('the ASCII way gives the Unicode way\'s key: every cell of the real SDN and UN files, and ASCII edge cases', () => {
+    const cells = new Set<string>();
+    for (const file of ['ofac-sdn-csv-2024-05-03/sdn.csv', 'ofac-add-alt-2025-12-24/alt.csv']) {
+      const rows = parse(fs.readFileSync(path.join(SHARED, file), 'latin1'), { relax_column_count: true, relax_quotes: true }) as string[][];
+      for (const row of rows) for (const cell of row) cells.add(cell);
+    }
+    // UN names and aliases, original scripts included (those take the Unicode way and are compared too).
+    const un = fs.readFileSync(path.join(SHARED, 'un-consolidated-xml-2025-11-18', 'consolidated.xml'), 'utf8');
+    for (const m of un.matchAll(/<(?:FIRST_NAME|SECOND_NAME|THIRD_NAME|FOURTH_NAME|ALIAS_NAME|NAME_ORIGINAL_SCRIPT)>([^<]*)</g)) cells.add(m[1]);
+    const ascii = [...cells].filter((c) => !/[^\u0000-\u007f]/.test(c)); // eslint-disable-line no-control-regex -- ASCII, controls included
+    expect(ascii.length).toBeGreaterThan(10_000);
+    expect(cells.size - ascii.length).toBeGreaterThan(100);
+    for (let c = 0; c < 128; c++) cells.add(`a${String.fromCharCode(c)}b ${String.fromCharCode(c)}`);
+    cells.add('\t  -O\'BRIEN,\r\nJr.__ 12/3 ');
+    const differ = [...cells].filter((c) => nameKey(c) !== unicodeNameKey(c));
+    expect(differ).toEqual([]);
   });
   test('emails and websites meet whatever their case or scheme', () => {
     expect(identifierRecord('email', 'Info@GICDF.org', null).key).toBe(identifierRecord('email', 'info@gicdf.org', null).key);
