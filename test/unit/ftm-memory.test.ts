@@ -5,9 +5,10 @@
  * entities with fresh ids and references, 37.5 MB): the live heap (after a full collection, every three
  * seconds and every 10,000th record handed to the spool) of the parse into a spool stays under half the
  * file's size (measured: 9.6 MB, 0.26x, most of it the buffers of the files it writes, a constant), while the
- * whole-file parse it replaced (test/ftm-whole-parse.ts) keeps more than twice the file alive (measured:
- * 95.6 MB, 2.55x, sampled while its result is held), and more than four times what the streamed parse does. Bringing back a Map of every entity fails
- * the first check; the second shows the measurement can see one.
+ * whole-file parse it replaced (test/ftm-whole-parse.ts) keeps 2.5-3.5 times the file alive when the test runs
+ * alone (95.6-130 MB, sampled while its result is held; checked: more than half the file, see the test),
+ * and the streamed parse less than half of that. Bringing back a Map of every entity fails the check
+ * against the whole-file parse; the whole-file check shows the measurement can see one.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -54,7 +55,7 @@ async function peakLiveHeap<T>(work: (sample: () => void) => Promise<T>): Promis
   }
 }
 
-test('the streamed FtM parse keeps less than half its file alive; the whole-file parse more than twice it', async () => {
+test('the streamed FtM parse keeps less than half its file alive, and less than half of what the whole-file parse keeps', async () => {
   const bytes = copies.bytes;
   const spool = new Spool(4096, path.join(tmp, 'spool'));
   let records = 0;
@@ -95,7 +96,10 @@ test('the streamed FtM parse keeps less than half its file alive; the whole-file
   expect(streamed.value.parsed.parties).toEqual([]);
   expect(records).toBe(streamed.value.counts.parties + streamed.value.counts.addresses + streamed.value.counts.identifiers + streamed.value.counts.links);
 
-  expect(whole.peak).toBeGreaterThan(2 * bytes);
+  // Alone the whole-file parse measured 2.5-3.5x the file; in a jest worker beside other test files as
+  // low as 0.97x (36.5 MB): the bounds leave room for that, and a Map of every entity in the streamed
+  // parse (about the whole-file parse's size) still fails the last two.
+  expect(whole.peak).toBeGreaterThan(0.5 * bytes);
   expect(streamed.peak).toBeLessThan(0.5 * bytes);
-  expect(streamed.peak).toBeLessThan(whole.peak / 4);
+  expect(streamed.peak).toBeLessThan(whole.peak / 2);
 }, 900_000);
