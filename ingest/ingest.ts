@@ -83,6 +83,10 @@ export async function ingest(db: Database, req: IngestRequest): Promise<IngestOu
         release,
         releaseFrom: from,
         onBytes: (n) => progress.update((read += n)),
+        onPhase: (phase, total, unit) => {
+          read = 0;
+          progress.start(total, phase, unit);
+        },
         limits: req.maxRecordBytes ? { maxRecordBytes: req.maxRecordBytes } : undefined,
         warn: (w) => readerWarnings.push(w),
         sink: spool,

@@ -26,7 +26,13 @@ export interface ParseOptions {
    */
   release?: string;
   releaseFrom?: 'flag' | 'path';
+  /** Bytes read since the last call: of the files, or in the phase onPhase began. */
   onBytes?: (n: number) => void;
+  /**
+   * A phase of work after the files were read begins (FtM's join: minutes at a million entities), of
+   * `total` units; onBytes then counts its progress.
+   */
+  onPhase?: (phase: string, total: number, unit: string) => void;
   /** Bounds of what one record may hold (INGEST_MAX_RECORD_SIZE); DEFAULT_READ_LIMITS when not given. */
   limits?: Partial<ReadLimits>;
   /**

@@ -131,9 +131,11 @@ const key = (id: string) => JSON.stringify(id);
  * Calls `line` with each line's key and the rest of it, and `end` after each key's last line: the groups
  * of a sorted file, one line in memory at a time.
  */
-async function eachGroup(file: string, line: (key: string, rest: string) => void, end: (key: string) => void): Promise<void> {
+async function eachGroup(file: string, line: (key: string, rest: string) => void, end: (key: string) => void, progress: JoinProgress | null): Promise<void> {
   let current: string | null = null;
+  const read = progressCounter(progress);
   for await (const l of readLines(file)) {
+    read(l);
     const tab = l.indexOf('\t');
     const k = l.slice(0, tab);
     if (k !== current) {
@@ -143,6 +145,32 @@ async function eachGroup(file: string, line: (key: string, rest: string) => void
     line(k, l.slice(tab + 1));
   }
   if (current !== null) end(current);
+  read(null);
+}
+
+/**
+ * Told how far the join is (ingest.ts shows it): it reads its sorted files one after the other, and on a
+ * million entities each takes minutes after the files were read, when a bar of the bytes read stood at
+ * 100% the whole time.
+ */
+export interface JoinProgress {
+  /** A step begins: `bytes` is the size of the file it sorts and then reads. */
+  step(name: string, bytes: number): void;
+  /** Read so far in the step (characters, which a progress bar takes for bytes: close enough). */
+  read(n: number): void;
+}
+
+/** Counts the characters of the lines given and reports them in chunks; null reports the rest. */
+function progressCounter(progress: JoinProgress | null): (line: string | null) => void {
+  if (!progress) return () => undefined;
+  let n = 0;
+  return (line) => {
+    if (line !== null) n += line.length + 1;
+    if (n >= 1 << 20 || (line === null && n > 0)) {
+      progress.read(n);
+      n = 0;
+    }
+  };
 }
 
 /** `rest` split at its first tab. */
@@ -218,6 +246,8 @@ export class FtmJoin {
   private readonly country = (code: string | null) => countryName(code, this.unknownCountries);
   private readonly countries = (codes: string[]) => unique(codes.map((c) => this.country(c)!));
   private ctx = { dataset: '', release: '' };
+  /** Told of each step and of what it has read (ftm.ts passes it on to the load's progress bar). */
+  progress: JoinProgress | null = null;
 
   // Step 2's findings.
   entities = 0;
@@ -263,9 +293,10 @@ export class FtmJoin {
   }
 
   /** Sorts a step's file into the next step's input; the unsorted file is removed (the disk holds one of the two). */
-  private async sorted(name: string): Promise<string> {
+  private async sorted(name: string, step: string): Promise<string> {
     const from = this.file(name);
     const to = this.file(`${name}.sorted`);
+    this.progress?.step(step, fs.statSync(from).size);
     await sortLines(from, to, this.runChars);
     fs.rmSync(from, { force: true });
     return to;
@@ -298,7 +329,7 @@ export class FtmJoin {
   /** Merges each id's fragments (or applies its operations), maps it, and writes its status and references. */
   async readEntities(): Promise<void> {
     this.fragments.close();
-    const input = await this.sorted('fragments');
+    const input = await this.sorted('fragments', 'join 1/4: entities');
     const statuses = new LineWriter(this.file('refs'));
     const owners = (this.owners = new LineWriter(this.file('owners')));
     try {
@@ -348,6 +379,7 @@ export class FtmJoin {
           entity = null;
           deletedAt = -1;
         },
+        this.progress,
       );
     } finally {
       statuses.close();
@@ -447,7 +479,7 @@ export class FtmJoin {
   /** `dataset` and `release` name the provenance of everything from here on. */
   async resolve(ctx: { dataset: string; release: string }): Promise<void> {
     this.ctx = ctx;
-    const input = await this.sorted('refs');
+    const input = await this.sorted('refs', 'join 2/4: references');
     const owners = this.owners!;
     const mode = this.mode;
     try {
@@ -505,6 +537,7 @@ export class FtmJoin {
           address = null;
           used = false;
         },
+        this.progress,
       );
     } finally {
       owners.close();
@@ -525,7 +558,7 @@ export class FtmJoin {
   // Step 4: parties with what attaches to them, relationships with their ends.
 
   async assemble(): Promise<void> {
-    const input = await this.sorted('owners');
+    const input = await this.sorted('owners', 'join 3/4: parties');
     const out = new LineWriter(this.file('records'));
     try {
       let data: PartyData | LinkData | null = null;
@@ -545,6 +578,7 @@ export class FtmJoin {
           data = null;
           parts.length = 0;
         },
+        this.progress,
       );
     } finally {
       out.close();
@@ -687,9 +721,11 @@ export class FtmJoin {
   // Step 5: the records, in the whole-file parse's order, to the sink.
 
   async emit(sink: ReleaseSink): Promise<void> {
-    const input = await this.sorted('records');
+    const input = await this.sorted('records', 'join 4/4: records');
+    const read = progressCounter(this.progress);
     try {
       for await (const l of readLines(input)) {
+        read(l);
         const tab = l.indexOf('\t');
         const json = this.payloads.records.get(l.slice(tab + 1));
         switch (l[0]) {
@@ -705,6 +741,7 @@ export class FtmJoin {
             sink.link(JSON.parse(json));
         }
       }
+      read(null);
     } finally {
       this.payloads.records.remove();
       fs.rmSync(input, { force: true });

@@ -232,6 +232,8 @@ export async function parseFtm(files: string[], opts: ParseOptions): Promise<Par
   // the system's temp folder.
   const work = fs.mkdtempSync(path.join(opts.sink instanceof Spool ? opts.sink.dir : os.tmpdir(), 'ftm-'));
   const join = new FtmJoin(work, mode);
+  const { onPhase, onBytes } = opts;
+  if (onPhase) join.progress = { step: (name, bytes) => onPhase(name, bytes, 'bytes'), read: (n) => onBytes?.(n) };
   try {
     // 2. Read: every fragment (snapshot) or operation (delta) under its id, numbered in reading order.
     const warnings: string[] = [];

@@ -177,3 +177,21 @@ describe('into a spool', () => {
     }
   });
 });
+
+describe('progress', () => {
+  test('after the bytes of the file, each step of the join is announced with its size and counted to the end', async () => {
+    const events: { phase: string; total: number; read: number }[] = [{ phase: 'read', total: fs.statSync(ZALA).size, read: 0 }];
+    const r = await parseFtm([ZALA], {
+      ...FLAG,
+      onBytes: (n) => (events.at(-1)!.read += n),
+      onPhase: (phase, total, unit) => {
+        expect(unit).toBe('bytes');
+        events.push({ phase, total, read: 0 });
+      },
+    });
+    expect(r.parties.length).toBeGreaterThan(0);
+    expect(events.map((e) => e.phase)).toEqual(['read', 'join 1/4: entities', 'join 2/4: references', 'join 3/4: parties', 'join 4/4: records']);
+    // The join's files are ASCII here (ids, numbers, pointers): characters counted are its bytes.
+    for (const e of events) expect({ phase: e.phase, read: e.read }).toEqual({ phase: e.phase, read: e.total });
+  });
+});
