@@ -5,7 +5,12 @@
  * UN list's load (candidates touching it) by
  * - `spooled`: findCandidatesSpooled (server/core/matching/spooled.ts), what the refresh runs;
  * - `whole`: every party read into one array, then findCandidates: what the refresh ran before, the
- *   baseline of the same run.
+ *   baseline of the same run;
+ * - `former`: findCandidatesSpooled as it was at git revision BENCH_MATCHING_FORMER (its server/core,
+ *   taken with `git archive` into the bench's folder): the refresh's own code before a change, measured
+ *   in the same run.
+ * BENCH_MATCHING_VARIANTS (default `spooled,whole`, or `spooled,former` with BENCH_MATCHING_FORMER)
+ * says which run.
  * Each runs in a child process of its own, so that its peak RSS (VmHWM) is its own; the parent checks
  * that both found the same candidates (SHA-256 of their JSON) and appends one line per factor to
  * bench/results/matching.jsonl (`kind: "refresh-memory"`). No database: the refresh's reads are the
@@ -17,7 +22,7 @@
  * a variant that needs more fails (recorded as `failed` with its exit status) instead of growing.
  */
 import crypto from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +39,8 @@ import { scaleFolders } from './growth';
 
 const UN_DATASET = 'un-sc';
 const HEAP_MB = process.env.BENCH_MATCHING_HEAP_MB ? Number(process.env.BENCH_MATCHING_HEAP_MB) : null;
+const FORMER = process.env.BENCH_MATCHING_FORMER || null;
+const VARIANTS = (process.env.BENCH_MATCHING_VARIANTS || (FORMER ? 'spooled,former' : 'spooled,whole')).split(',');
 const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, neo4j: NEO4J_VERSION };
 
 /** The parties of factor F's lists, one JSON line each, ascending by id (written once per factor). */
@@ -79,6 +86,11 @@ async function child(variant: string, file: string, dir: string): Promise<void> 
     const r = await findCandidatesSpooled(pages(file), { touchingDatasets: [UN_DATASET], dir });
     candidates = r.candidates;
     stats = r.stats;
+  } else if (variant === 'former') {
+    const former = (await import(path.join(dir, 'former', 'server', 'core', 'matching', 'spooled.ts'))) as { findCandidatesSpooled: typeof findCandidatesSpooled };
+    const r = await former.findCandidatesSpooled(pages(file), { touchingDatasets: [UN_DATASET], dir });
+    candidates = r.candidates;
+    stats = r.stats;
   } else {
     const all: MatchParty[] = [];
     for await (const page of pages(file)) all.push(...page);
@@ -86,35 +98,51 @@ async function child(variant: string, file: string, dir: string): Promise<void> 
   }
   const seconds = Number(process.hrtime.bigint() - t) / 1e9;
   const json = JSON.stringify(candidates);
-  console.log(JSON.stringify({ variant, seconds, rssPeakMB: vmHwmMB(), rssBeforeMB, candidates: candidates.length, sha256: crypto.createHash('sha256').update(json).digest('hex'), stats }));
+  const usage = process.cpuUsage();
+  console.log(JSON.stringify({ variant, seconds, cpuSeconds: (usage.user + usage.system) / 1e6, rssPeakMB: vmHwmMB(), rssBeforeMB, candidates: candidates.length, sha256: crypto.createHash('sha256').update(json).digest('hex'), stats }));
 }
 
 async function main(): Promise<void> {
   if (process.argv[2] === '--child') return child(process.argv[3], process.argv[4], process.argv[5]);
   const factors = process.argv.slice(2).map(Number);
   if (factors.length === 0 || factors.some((f) => !Number.isInteger(f) || f < 1)) throw new Error('usage: bench/matching-refresh.ts FACTOR... (e.g. 4 16)');
+  if (VARIANTS.some((v) => !['spooled', 'whole', 'former'].includes(v)) || (VARIANTS.includes('former') && !FORMER)) {
+    throw new Error('BENCH_MATCHING_VARIANTS: spooled, whole and former (which needs BENCH_MATCHING_FORMER=<git revision>)');
+  }
   const dir = fs.mkdtempSync(path.join(REPO_ROOT, '.data', 'bench-matching-refresh-'));
   try {
+    if (FORMER) {
+      // The former code beside the bench's files; its packages are the repository's.
+      const former = path.join(dir, 'former');
+      fs.mkdirSync(former);
+      execFileSync('sh', ['-c', `git -C "${REPO_ROOT}" archive "${FORMER}" server/core | tar -x -C "${former}"`]);
+      fs.symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(former, 'node_modules'));
+    }
     for (const factor of factors) {
       const { file, parties } = await partiesFile(factor, dir);
       const runs: Record<string, Record<string, unknown>> = {};
-      for (const variant of ['spooled', 'whole']) {
+      for (const variant of VARIANTS) {
         const heap = HEAP_MB ? [`--max-old-space-size=${HEAP_MB}`] : [];
         const r = spawnSync(process.execPath, [...heap, '--import', 'tsx', __filename, '--child', variant, file, dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
         if (r.status !== 0 && !HEAP_MB) throw new Error(`${variant} at x${factor} failed (exit ${r.status})`);
         runs[variant] = r.status === 0 ? (JSON.parse(r.stdout.trim().split('\n').pop() as string) as Record<string, unknown>) : { variant, failed: true, status: r.status, signal: r.signal };
         console.error(`x${factor} ${variant}: ${JSON.stringify(runs[variant])}`);
       }
-      const same = runs.spooled.sha256 === runs.whole.sha256;
+      // The baseline: the former code when it ran, else findCandidates holding every party.
+      const base = runs.former ?? runs.whole;
+      const same = VARIANTS.every((v) => runs[v].failed || runs[v].sha256 === runs.spooled.sha256);
       const line = {
         at: new Date().toISOString(), host: HOST, kind: 'refresh-memory', factor, parties, touching: UN_DATASET, heapCapMB: HEAP_MB,
+        ...(FORMER ? { formerRevision: FORMER } : {}),
         loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10), sameCandidates: same,
-        rssPeakRatio: (runs.spooled.rssPeakMB as number) / (runs.whole.rssPeakMB as number),
-        secondsRatio: (runs.spooled.seconds as number) / (runs.whole.seconds as number),
-        spooled: runs.spooled, whole: runs.whole,
+        baseline: base.variant,
+        rssPeakRatio: (runs.spooled.rssPeakMB as number) / (base.rssPeakMB as number),
+        secondsRatio: (runs.spooled.seconds as number) / (base.seconds as number),
+        cpuSecondsRatio: (runs.spooled.cpuSeconds as number) / (base.cpuSeconds as number),
+        ...runs,
       };
       fs.appendFileSync(path.join(REPO_ROOT, 'bench', 'results', 'matching.jsonl'), `${JSON.stringify(line)}\n`);
-      if (!same && !runs.whole.failed) throw new Error(`x${factor}: the spooled candidates differ from findCandidates'`);
+      if (!same) throw new Error(`x${factor}: the candidates of ${VARIANTS.join(', ')} differ`);
       fs.rmSync(file);
     }
   } finally {

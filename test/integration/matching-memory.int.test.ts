@@ -31,8 +31,8 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-matching-memory-'));
 const partiesFile = path.join(tmp, 'parties.jsonl');
 let partyCount = 0;
 const UN_DATASET = 'un-sc';
-/** Bounds of spooled matching a fifth and a quarter of a load's (PREPARED_KEPT, PARTIES_PER_PAIR_PART). */
-const SMALL_BOUNDS = { keep: 1_000, partiesPerPairFile: 5_000 };
+/** Bounds of spooled matching a fifth of a load's (PREPARED_KEPT, PARTIES_PER_PAIR_PART: anchors held per pair file). */
+const SMALL_BOUNDS = { keep: 200, partiesPerPairFile: 1_000 };
 
 beforeAll(async () => {
   const scale = await generateScale({ factor: 2, seed: '1', out: tmp });

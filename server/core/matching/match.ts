@@ -253,6 +253,9 @@ const BIRTH_DATE_WEIGHTS: Record<BirthDateAgreement, number> = {
   mismatch: -3.0,
 };
 
+/** The most birth dates can add. */
+const BEST_BIRTH_DATE_WEIGHT = Math.max(...Object.values(BIRTH_DATE_WEIGHTS));
+
 /** Nationality: agreement raises slightly (many listed parties share one); disagreement lowers more. */
 const NATIONALITY_WEIGHTS = { match: 0.4, mismatch: -1.0, vesselMismatch: -0.3 };
 
@@ -752,6 +755,83 @@ export class Comparer {
     return rarity;
   }
 
+  /**
+   * Whether the cross-list score of a and b can reach `minScore`: false only when even the most their
+   * names could give (identical names whose every word counts, see below) with what they actually share
+   * of birth dates, nationalities and identifiers stays under it. Cheap (no name is compared with
+   * another): most pairs the blocks propose share a word or a sound but are two parties (at x16 of the
+   * scale data, 1.6 million pairs scored for about 2,000 candidates), and compare() spends most of its
+   * time on names.
+   *
+   * An upper bound of every weight compare() sums: the name weight is at most nameWeight with a
+   * similarity of 1 and the rarity of bits no more than the words of either party's richest name carry
+   * (sharedBits with every word matched: (max + sum) / 2 of its words' bits, + FULL_FORM_BITS), plus
+   * the names in common it adds; birth dates and nationalities as compare() weighs them; identifiers
+   * shared as compare() adds them (duplicates not dropped) and conflicts (never positive) left out;
+   * legal forms (never positive) left out. The rounding compare() applies (to three decimals, each
+   * weight and the score) is allowed for with a margin.
+   */
+  mayReach(ai: number, bi: number, kind: 'same' | 'compatible', minScore: number): boolean {
+    if (minScore <= 0) return true;
+    const a = this.at(ai);
+    const b = this.at(bi);
+    const family: Family = a.family === 'unknown' ? b.family : a.family;
+    let total = kind === 'same' ? 0 : KIND_COMPATIBLE_WEIGHT;
+    if (a.names.length > 0 && b.names.length > 0) {
+      const bits = Math.min(this.richestNameBits(ai, a), this.richestNameBits(bi, b)) + FULL_FORM_BITS;
+      const rarity = Math.max(0, Math.min(1, (bits - RARITY_COMMON_BITS) / (RARITY_RARE_BITS - RARITY_COMMON_BITS)));
+      let namesInCommon = 0;
+      a.names.forEach((x, i) => {
+        if (!a.names.slice(0, i).some((o) => o.key === x.key) && b.names.some((y) => y.key === x.key)) namesInCommon++;
+      });
+      total += nameWeight(family, 1, rarity) + Math.min(NAME_EXTRA_CAP, NAME_EXTRA * Math.max(0, namesInCommon - 1));
+    }
+    if (a.countries.length > 0 && b.countries.length > 0) {
+      total += a.countries.some((c) => b.countries.includes(c))
+        ? NATIONALITY_WEIGHTS.match
+        : family === 'vessel' || family === 'aircraft' ? NATIONALITY_WEIGHTS.vesselMismatch : NATIONALITY_WEIGHTS.mismatch;
+    }
+    let ids = 0;
+    for (const x of a.ids) {
+      const y = b.ids.find((i) => sameIdentifier(x, i));
+      if (y) ids += Math.min(IDENTIFIER_WEIGHTS[x.type], IDENTIFIER_WEIGHTS[y.type]);
+    }
+    total += Math.min(ids, IDENTIFIERS_CAP);
+    // Six weights and the score rounded to three decimals: each up by at most 0.0005 (and float noise).
+    const reaches = (t: number) => 1 / (1 + Math.exp(-(t + 0.004))) + 0.001 >= minScore;
+    if (a.dates.length === 0 || b.dates.length === 0) return reaches(total);
+    // Birth dates last, and only when the best they could give is needed (comparing them is the dearest part).
+    if (!reaches(total + BEST_BIRTH_DATE_WEIGHT)) return false;
+    const dob = compareBirthDates(a.dates, b.dates);
+    return reaches(total + (dob ? BIRTH_DATE_WEIGHTS[dob.agreement] : 0));
+  }
+
+  /** richestNameBits of each party by index, as computed (NaN: not yet). */
+  private richest: Float64Array | null = null;
+
+  /**
+   * The most bits a name of party i can share with another name: (max + sum) / 2 of its words' bits
+   * (sharedBits with every word matched). Kept per party: one party meets many.
+   */
+  private richestNameBits(i: number, p: Prepared): number {
+    this.richest ??= new Float64Array(this.population).fill(NaN);
+    const known = i < this.richest.length ? this.richest[i] : NaN;
+    if (!Number.isNaN(known)) return known;
+    let most = 0;
+    for (const n of p.names) {
+      let max = 0;
+      let sum = 0;
+      for (const t of n.tokens) {
+        const b = this.wordBits(t);
+        sum += b;
+        max = Math.max(max, b);
+      }
+      most = Math.max(most, max + (sum - max) / 2);
+    }
+    if (i < this.richest.length) this.richest[i] = most;
+    return most;
+  }
+
   compare(ai: number, bi: number, kind: 'same' | 'compatible', profile: Profile = CROSS_LIST): Candidate {
     const a = this.at(ai);
     const b = this.at(bi);
@@ -993,6 +1073,9 @@ export function forEachBlockPair(
   if (members.length > (isWord ? MAX_WORD_BLOCK : MAX_BLOCK)) return;
   const bits = isWord ? Math.log2(n / members.length) : Infinity;
   const { only, touching } = filter;
+  // A block none of whose members is of `touching` proposes no pair (most blocks, after a load onto a
+  // store holding other lists): not one pair of its members need be looked at.
+  if (touching && !members.some((i) => touching.has(datasetOf(i)))) return;
   for (let x = 0; x < members.length; x++) {
     const a = datasetOf(members[x]);
     if (only && !only.has(a)) continue;

@@ -83,7 +83,7 @@ export async function refreshMatches(db: Database, dataset: string, batchSize: n
     }
   });
   log.debug(
-    `matching: ${stats.parties} parties, ${stats.pairRecords} block pairs, ${stats.scored} scored, ${candidates.length} candidates in ${Date.now() - t} ms ` +
+    `matching: ${stats.parties} parties, ${stats.pairRecords} block pairs, ${stats.scored} with enough bits, ${stats.compared} compared, ${candidates.length} candidates in ${Date.now() - t} ms ` +
       `(work files ${(stats.spoolBytes / 2 ** 20).toFixed(1)} MB)`,
   );
   return candidates.length;

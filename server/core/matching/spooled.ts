@@ -12,10 +12,14 @@
  *    kept) and their block keys to one of KEY_PARTS files, chosen by a hash of the key, so that each
  *    file holds every member of its blocks;
  * 2. one key file at a time is grouped into its blocks, whose pairs (with the bits each block adds and
- *    the block's rank: see below) go to one of several pair files, by the pair's first party;
+ *    the block's rank: see below) go to one of several pair files, by the pair's anchor: its party of a
+ *    touching dataset (after a load, the loaded list's), or its first party when none is singled out;
+ *    a block with no member of a touching dataset is passed over at once;
  * 3. one pair file at a time, each pair's bits are summed and the pairs that carry enough are scored,
- *    reading their two parties back from the party file (an LRU of prepared parties, as pairs of one
- *    file share their first party's range).
+ *    in the order of their other party, reading their two parties back from the party file: the file's
+ *    anchors (a range of PARTIES_PER_PAIR_PART) are held prepared while it is scored, and each other
+ *    party is read once per file. A pair Comparer.mayReach rules out (its cheap features and the most
+ *    its names could give stay under the threshold: most pairs) is not compared.
  *
  * The bits of a pair are summed in the order findCandidates sums them (the order blocks first appear,
  * party by party in id order, each party's keys as blockKeys gives them): floating-point sums in
@@ -35,13 +39,17 @@ export const MATCHING_PREFIX = 'matching-';
 
 /** Key files: each holds about 1/KEY_PARTS of the block keys (about 8 MB per file at x64, 1M parties). */
 export const KEY_PARTS = 128;
-/** Parties per pair file (a range of first parties): each file's pairs are summed in memory at once. */
-export const PARTIES_PER_PAIR_PART = 20_000;
 /**
- * Prepared parties kept for scoring (a prepared party takes several times its JSON): the pairs of one
- * pair file share their first parties, the second ones are anywhere, so more buys little.
+ * Anchor parties per pair file (a range of them, see passes): each file's pairs are summed in memory at
+ * once, and its anchors are held prepared while the file is scored.
  */
-export const PREPARED_KEPT = 5_000;
+export const PARTIES_PER_PAIR_PART = 5_000;
+/**
+ * Other prepared parties kept for scoring (a prepared party takes several times its JSON): a file's
+ * pairs are scored in the order of their other party, so each is read once per file; these few are
+ * for the pairs whose other party is also an anchor.
+ */
+export const PREPARED_KEPT = 1_000;
 /** A block's rank is its first party's index times this plus the key's place among that party's keys. */
 const RANK_SLOTS = 2 ** 20;
 /** Bytes buffered per file before they are written. */
@@ -52,10 +60,12 @@ const KEY_FLUSH_BYTES = 1 << 13;
 export interface SpooledFindOptions extends FindOptions {
   /** A folder to make the private work folder in (removed at the end, also on failure). */
   dir: string;
-  /** Prepared parties kept for scoring (default PREPARED_KEPT). */
+  /** Prepared parties kept for scoring beside a pair file's anchors (default PREPARED_KEPT). */
   keep?: number;
-  /** Parties per pair file (default PARTIES_PER_PAIR_PART; tests make several files of a small list). */
+  /** Anchor parties per pair file (default PARTIES_PER_PAIR_PART; tests make several files of a small list). */
   partiesPerPairFile?: number;
+  /** Compare every pair with enough bits, even those Comparer.mayReach rules out (the benchmark's baseline). */
+  compareAll?: boolean;
   /** Called after each page read and each key or pair file done (tests measure the heap there). */
   progress?: () => void;
 }
@@ -67,6 +77,8 @@ export interface SpooledStats {
   pairRecords: number;
   /** Pairs whose bits were enough to score them. */
   scored: number;
+  /** Of those, the pairs compared (the others cannot reach the threshold: Comparer.mayReach). */
+  compared: number;
   /** Bytes the work folder held at most (party, key and pair files). */
   spoolBytes: number;
 }
@@ -206,6 +218,10 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
   const datasets = new Numbers();
   const kinds = new Numbers();
   const offsets = new Numbers();
+  // Per party: its rank among the anchors (parties of `touchingDatasets`, or all without it), or -1.
+  const touching = opts.touchingDatasets ? new Set(opts.touchingDatasets) : null;
+  const anchorRanks = new Numbers();
+  let anchors = 0;
   const wordCounts = new Map<string, number>();
 
   // Pass 1: the parties to the party file, their keys to the key files.
@@ -228,9 +244,11 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
         if (k === undefined) kindIndex.set(p.kind, (k = kindNames.push(p.kind) - 1));
         datasets.push(d);
         kinds.push(k);
+        anchorRanks.push(!touching || touching.has(p.dataset) ? anchors++ : -1);
         offsets.push(partyFile.added);
         partyFile.line(JSON.stringify(p));
-        const prepared = prepare(p, caches);
+        // Without signatures: only the keys and words are read here (pass 3 prepares the parties it compares).
+        const prepared = prepare(p, caches, false);
         for (const w of new Set(prepared.names.flatMap((x) => x.tokens))) wordCounts.set(w, (wordCounts.get(w) ?? 0) + 1);
         const keys = blockKeys(prepared);
         let place = 0;
@@ -248,15 +266,22 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
   }
   offsets.push(partyFile.added);
   let spoolBytes = partyFile.added + keyFiles.reduce((s, f) => s + f.added, 0);
-  const stats: SpooledStats = { parties: n, pairRecords: 0, scored: 0, spoolBytes };
+  const stats: SpooledStats = { parties: n, pairRecords: 0, scored: 0, compared: 0, spoolBytes };
   if (n < 2) return { candidates: [], stats };
 
-  // Pass 2: blocks, one key file at a time, to pair files by the pair's first party. A pair record is
-  // three doubles: code (first * n + second), the block's rank, the bits the block adds.
-  const filter: PairFilter = { only: opts.onlyDatasets ? new Set(opts.onlyDatasets) : null, touching: opts.touchingDatasets ? new Set(opts.touchingDatasets) : null };
+  // Pass 2: blocks, one key file at a time, to pair files by the pair's anchor: its party of a
+  // touching dataset (the first, when both are), or its first party when no dataset is singled out.
+  // After a load, the loaded list's parties are the anchors: a file's pairs share a few thousand of
+  // them, while their other parties are anywhere in the store (pass 3). A pair record is three
+  // doubles: code (first * n + second), the block's rank, the bits the block adds.
+  const filter: PairFilter = { only: opts.onlyDatasets ? new Set(opts.onlyDatasets) : null, touching };
   const datasetOf = (i: number) => datasetNames[datasets.get(i)];
   const partySpan = opts.partiesPerPairFile ?? PARTIES_PER_PAIR_PART;
-  const pairFiles = Array.from({ length: Math.ceil(n / partySpan) }, (_, i) => new TripleAppender(path.join(work, `pairs-${i}.bin`)));
+  const anchorOf = (code: number) => {
+    const a = Math.floor(code / n);
+    return anchorRanks.get(a) >= 0 ? a : code % n;
+  };
+  const pairFiles = Array.from({ length: Math.max(1, Math.ceil(anchors / partySpan)) }, (_, i) => new TripleAppender(path.join(work, `pairs-${i}.bin`)));
   const bearers = new Map<string, number[]>();
   try {
     for (const keyFile of keyFiles) {
@@ -278,7 +303,7 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
       for (const [key, { rank, members }] of blocks) {
         if (key.startsWith('n:') && members.length > 1) bearers.set(key.slice(2), members);
         forEachBlockPair(key, members, n, datasetOf, filter, () => false, (code, bits) => {
-          pairFiles[Math.floor(Math.floor(code / n) / partySpan)].add(code, rank, bits);
+          pairFiles[Math.floor(anchorRanks.get(anchorOf(code)) / partySpan)].add(code, rank, bits);
           stats.pairRecords++;
         });
       }
@@ -290,34 +315,49 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
   spoolBytes = Math.max(spoolBytes, partyFile.added + pairFiles.reduce((s, f) => s + f.added, 0));
   stats.spoolBytes = spoolBytes;
 
-  // Pass 3: per pair file, each pair's bits summed in block order, and the pairs with enough scored.
+  // Pass 3: per pair file, each pair's bits summed in block order, and the pairs with enough scored, in
+  // the order of their other party (not the anchor): each is read back from the party file once per
+  // pair file, while the file's anchors (at most partySpan) stay prepared until the file is done.
+  // Reading them in pair order read a party back for nearly every pair (the LRU of 5,000 held few of
+  // the 255,000 at x16).
   const fd = fs.openSync(partyFile.file, 'r');
   try {
+    const fileAnchors = new Map<number, Prepared>();
+    let fileIndex = 0;
     const kept = new Map<number, Prepared>();
     const keep = opts.keep ?? PREPARED_KEPT;
     let buf = Buffer.alloc(1 << 16);
+    const read = (i: number): Prepared => {
+      const start = offsets.get(i);
+      const len = offsets.get(i + 1) - start;
+      if (buf.length < len) buf = Buffer.alloc(len * 2);
+      let got = 0;
+      while (got < len) {
+        const r = fs.readSync(fd, buf, got, len - got, start + got);
+        if (r === 0) throw new Error(`matching: the party file ended before party ${i}'s line`);
+        got += r;
+      }
+      return prepare(JSON.parse(buf.toString('utf8', 0, len)) as MatchParty, caches);
+    };
     const population: ComparedPopulation = {
       size: n,
       datasetOf,
       wordCounts,
       bearers,
       at(i) {
+        const rank = anchorRanks.get(i);
+        if (rank >= 0 && Math.floor(rank / partySpan) === fileIndex) {
+          let p = fileAnchors.get(i);
+          if (!p) fileAnchors.set(i, (p = read(i)));
+          return p;
+        }
         const hit = kept.get(i);
         if (hit) {
           kept.delete(i);
           kept.set(i, hit);
           return hit;
         }
-        const start = offsets.get(i);
-        const len = offsets.get(i + 1) - start;
-        if (buf.length < len) buf = Buffer.alloc(len * 2);
-        let got = 0;
-        while (got < len) {
-          const r = fs.readSync(fd, buf, got, len - got, start + got);
-          if (r === 0) throw new Error(`matching: the party file ended before party ${i}'s line`);
-          got += r;
-        }
-        const p = prepare(JSON.parse(buf.toString('utf8', 0, len)) as MatchParty, caches);
+        const p = read(i);
         kept.set(i, p);
         if (kept.size > keep) kept.delete(kept.keys().next().value as number);
         return p;
@@ -327,15 +367,24 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
     const minBits = minSharedBits(n);
     const minScore = opts.minScore ?? MATCH_THRESHOLD;
     const out = new Map<string, Candidate>();
-    for (const pairFile of pairFiles) {
+    for (const [f, pairFile] of pairFiles.entries()) {
       await breather(opts);
+      fileIndex = f;
+      fileAnchors.clear();
       const bytes = fs.readFileSync(pairFile.file);
       fs.rmSync(pairFile.file);
       const records = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.length / 8);
       const count = records.length / 3;
       const order = new Uint32Array(count);
-      for (let r = 0; r < count; r++) order[r] = r;
-      order.sort((x, y) => records[x * 3] - records[y * 3] || records[x * 3 + 1] - records[y * 3 + 1]);
+      const others = new Float64Array(count);
+      for (let r = 0; r < count; r++) {
+        order[r] = r;
+        const code = records[r * 3];
+        const a = Math.floor(code / n);
+        others[r] = anchorOf(code) === a ? code % n : a;
+      }
+      // By other party, then pair (code), then block rank: a pair's records together, in block order.
+      order.sort((x, y) => others[x] - others[y] || records[x * 3] - records[y * 3] || records[x * 3 + 1] - records[y * 3 + 1]);
       for (let r = 0; r < count; ) {
         const code = records[order[r] * 3];
         let bits = 0;
@@ -346,12 +395,15 @@ async function passes(pages: AsyncIterable<readonly MatchParty[]>, opts: Spooled
         const kind = kindRelation(kindNames[kinds.get(a)], kindNames[kinds.get(b)]);
         if (!kind) continue;
         stats.scored++;
+        if (!opts.compareAll && !comparer.mayReach(a, b, kind, minScore)) continue;
+        stats.compared++;
         const c = comparer.compare(a, b, kind);
         const key = `${c.a}\n${c.b}`;
         if (c.score >= minScore && c.score > (out.get(key)?.score ?? -1)) out.set(key, c);
       }
       opts.progress?.();
     }
+    fileAnchors.clear();
     return { candidates: [...out.values()].sort(candidateOrder), stats };
   } finally {
     fs.closeSync(fd);
