@@ -275,8 +275,9 @@ export function identifierLookup(type: IdentifierType | null, value: string, cou
 }
 
 export function addressRecord(street: string | null, city: string | null, country: string | null): AddressRecord {
-  const parts = [street, city, country].filter((p): p is string => !!p && p.trim() !== '');
-  const full = parts.join(', ');
-  const key = [street, city, country].map((p) => (p ? nameKey(p) : '')).join('|');
+  // Written out rather than with arrays: a load makes one per address row.
+  let full = '';
+  for (const p of [street, city, country]) if (p && p.trim() !== '') full = full ? `${full}, ${p}` : p;
+  const key = `${street ? nameKey(street) : ''}|${city ? nameKey(city) : ''}|${country ? nameKey(country) : ''}`;
   return { key, full, street, city, country };
 }
