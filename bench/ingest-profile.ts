@@ -1,8 +1,8 @@
 /**
  * Where one load's time goes (not a benchmark: no ratio, nothing appended to bench/results): the real
- * SDN file loaded twice into an emptied store of a fresh Neo4j of its own (.data/ingest-profile), the
- * second load with the loader's phase timings (LOG_LEVEL=debug), the Neo4j CPU seconds used while each
- * query or transaction ran (from /proc: background work of Neo4j's counts too) and, with
+ * SDN file loaded twice into an emptied store of a fresh Neo4j of its own (.data/ingest-profile, or
+ * .data/$BENCH_STORE), the second load with the loader's phase timings (LOG_LEVEL=debug), the Neo4j CPU
+ * seconds used while each query or transaction ran (from /proc: background work of Neo4j's counts too) and, with
  * INGEST_PROFILE_PLANS=1, for the first batch of every write query, Neo4j's PROFILE of it (operators,
  * rows, db hits), printed to stderr. INGEST_PROFILE_CPU=<file> writes Node's CPU profile of the profiled
  * load (its Node share); INGEST_PROFILE_LOADCSV=0 leaves LOAD CSV out:
@@ -123,7 +123,9 @@ function printCpu(db: ProfilingDatabase): void {
 }
 
 async function main(): Promise<void> {
-  const { settings, endpoint, db: plain } = await freshNeo4jIn(path.join(REPO_ROOT, '.data', 'ingest-profile'));
+  const store = process.env.BENCH_STORE || 'ingest-profile';
+  if (!/^[\w-]+$/.test(store)) throw new Error(`BENCH_STORE=${store}: a folder name under .data (letters, digits, - and _)`);
+  const { settings, endpoint, db: plain } = await freshNeo4jIn(path.join(REPO_ROOT, '.data', store));
   const db = new ProfilingDatabase(endpoint, 600_000);
   try {
     db.pid = Number((JSON.parse(fs.readFileSync(path.join(neo4jHome(settings), 'run', 'server.json'), 'utf8')) as { server: { pid: number } }).server.pid);

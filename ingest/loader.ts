@@ -543,13 +543,13 @@ async function* prepared<T, R>(source: AsyncIterable<T[]>, prepare: (batch: T[])
 
 type LoadIds = { seq: number; owner: string; loadedBefore: boolean; leaving: string[]; storeEmpty: boolean };
 
-/** Writes the release; the snapshot's file is closed however that ends (a delta load never reads it back). */
+/** Writes the release; the snapshot's files are closed, and a sort of them ended, however that ends (a delta load never reads them back). */
 async function writeRelease(db: Database, rel: ParsedRelease, spool: Spool, opts: LoadOptions, load: LoadIds): Promise<Written> {
   const snapshot = new SnapshotInput(spool.file('snapshot'));
   try {
     return await writeReleaseTo(db, rel, spool, opts, load, snapshot);
   } finally {
-    snapshot.close();
+    await snapshot.close();
   }
 }
 
@@ -609,15 +609,19 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     // The batch's programs, once each (the first party that lists one gives its record, as MERGE did).
     const programNodes = new Map<string, { program: string; record: unknown }>();
     for (const r of programRows) if (!programNodes.has(r.program)) programNodes.set(r.program, r);
+    const parties = partyColumns(batch, rel.dataset, rel.release);
+    // What Node does with a batch besides its columns is done here too, while the batch before it is
+    // written (readAhead), not between two transactions: the link targets' names and the snapshot's lines.
+    for (let i = 0; i < batch.length; i++) names.party(batch[i], parties.nameKey[i] as string);
+    for (const p of batch) snapshot.party(p);
     return {
-      parties: partyColumns(batch, rel.dataset, rel.release),
+      parties,
       programRows,
       programNodes: columns([...programNodes.values()], ['program', 'record']),
     };
   });
   t = Date.now();
   for await (const { batch, parties, programRows, programNodes } of readAhead(partyBatches)) {
-    for (let i = 0; i < batch.length; i++) names.party(batch[i], parties.nameKey[i] as string);
     const m = await tx(async (run) => {
       let m = 0;
       if (loadedBefore) {
@@ -646,7 +650,6 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       return m;
     });
     marked += m;
-    for (const p of batch) snapshot.party(p);
     await progress((loadedBefore ? 2 : 1) * batch.length + programRows.length, 'parties', t);
     t = Date.now();
   }
@@ -666,6 +669,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   const addressBatches = prepared(spool.batches('addresses', size), (batch) => {
     const rows = batch.map((a) => ({ partyId: a.partyId, key: a.address.key, full: a.address.full, street: a.address.street, city: a.address.city, country: a.address.country, record: a.provenance.record }));
     const { once, again } = addressRuns.split(rows);
+    for (const a of batch) snapshot.address(a.partyId, a.address.key);
     return { once: columns(once, FACT_COLUMNS.addresses), again: again.length ? columns(again, FACT_COLUMNS.addresses) : null };
   });
   t = Date.now();
@@ -674,7 +678,6 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       if (once.partyId.length) await run('ingest-addresses-create', params({ c: once }));
       if (again) await run('ingest-addresses', params({ c: again }));
     });
-    for (const a of batch) snapshot.address(a.partyId, a.address.key);
     await progress(batch.length, 'addresses', t);
     t = Date.now();
   }
@@ -693,6 +696,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       record: i.provenance.record,
     }));
     const { once, again } = identifierRuns.split(rows);
+    for (const i of batch) snapshot.identifier(i.partyId, i.identifier.key);
     return { once: columns(once, FACT_COLUMNS.identifiers), again: again.length ? columns(again, FACT_COLUMNS.identifiers) : null };
   });
   t = Date.now();
@@ -701,10 +705,12 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       if (once.partyId.length) await run('ingest-identifiers-create', params({ c: once }));
       if (again) await run('ingest-identifiers', params({ c: again }));
     });
-    for (const i of batch) snapshot.identifier(i.partyId, i.identifier.key);
     await progress(batch.length, 'identifiers', t);
     t = Date.now();
   }
+
+  // The snapshot's lines of parties and facts are sorted while the links are written.
+  if (!delta) snapshot.factsDone();
 
   // Links, batched per type (the type is part of the query text: ingest-links).
   const byKey = await targets;
@@ -718,14 +724,18 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     await tx((run) => run('ingest-links', params({ c: columns(rows, FACT_COLUMNS.links) }), { linkType: type }));
     await progress(rows.length, 'links', t);
   };
-  for await (const links of readAhead(spool.batches('links', size))) for (const l of links) {
-    const row = linkRow(l, byKey, rel.idPrefix);
-    snapshot.link(row);
+  const linkBatches = prepared(spool.batches('links', size), (batch) => {
+    const rows = batch.map((l) => linkRow(l, byKey, rel.idPrefix));
+    for (const row of rows) snapshot.link(row);
+    return { rows };
+  });
+  for await (const { rows: batchRows } of readAhead(linkBatches)) for (const row of batchRows) {
+    const type = row.type as LinkType;
     if (delta) deltaLinks.push(row);
-    const rows = pending.get(l.type) ?? [];
+    const rows = pending.get(type) ?? [];
     rows.push(row);
-    pending.set(l.type, rows);
-    if (rows.length >= size) await flushLinks(l.type);
+    pending.set(type, rows);
+    if (rows.length >= size) await flushLinks(type);
   }
   for (const type of LINK_TYPES) await flushLinks(type);
   byKey.clear();

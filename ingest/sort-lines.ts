@@ -3,7 +3,8 @@
  * `sort`, whose presence, options and locale vary): runs of at most `runChars` characters are sorted in
  * memory and written to files beside the output, then merged k ways through a binary heap, each run read
  * a line at a time. Lines compare as JavaScript strings (UTF-16 code units), whole; ingest/snapshot.ts
- * needs only that lines sharing their first tab-separated field come together.
+ * needs only that lines sharing their first tab-separated field come together. Input that fits in one
+ * run is never written: its lines are handed on from memory (sortedLines).
  */
 import fs from 'node:fs';
 import { LineWriter, readLines } from './spool';
@@ -22,10 +23,11 @@ const FAN_IN = 64;
 const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
- * Writes the lines of `from` to `to` in sorted order; run files are made as `${to}.run<N>` and removed,
- * also when the sort fails.
+ * The lines of `from` in sorted order. Input of one run is sorted in memory and handed on from there;
+ * larger input is written in runs, as `${runPrefix}.run<N>` files, merged as the lines are taken. The run
+ * files are removed when the caller has taken the last line, stops early, or the sort fails.
  */
-export async function sortLines(from: string, to: string, runChars = RUN_CHARS, runLines = RUN_LINES): Promise<void> {
+export async function* sortedLines(from: string, runPrefix: string, runChars = RUN_CHARS, runLines = RUN_LINES): AsyncGenerator<string> {
   // Every run file that exists, until it is removed: what the finally removes if anything fails.
   const runs: string[] = [];
   try {
@@ -33,7 +35,7 @@ export async function sortLines(from: string, to: string, runChars = RUN_CHARS, 
     let chars = 0;
     const spill = () => {
       lines.sort(cmp);
-      const w = new LineWriter(`${to}.run${runs.length}`);
+      const w = new LineWriter(`${runPrefix}.run${runs.length}`);
       runs.push(w.file);
       try {
         for (const l of lines) w.line(l);
@@ -48,32 +50,55 @@ export async function sortLines(from: string, to: string, runChars = RUN_CHARS, 
       chars += line.length;
       if (chars >= runChars || lines.length >= runLines) spill();
     }
-    if (lines.length > 0 || runs.length === 0) spill();
-    if (runs.length === 1) {
-      fs.renameSync(runs[0], to);
-      runs.length = 0;
+    if (runs.length === 0) {
+      lines.sort(cmp);
+      yield* lines;
       return;
     }
+    if (lines.length > 0) spill();
     // Rounds: the first FAN_IN runs merged into one at the end of the queue, so each line is merged
     // about log_64(runs) times (a merged run put first would be merged again each round: quadratic).
     for (let round = 0; runs.length > FAN_IN; round++) {
-      const merged = `${to}.run${round}m${runs.length}`;
+      const merged = `${runPrefix}.run${round}m${runs.length}`;
       const group = runs.slice(0, FAN_IN);
       runs.push(merged);
-      await merge(group, merged);
+      await writeLines(mergeLines(group), merged);
       runs.splice(0, group.length);
       for (const r of group) fs.rmSync(r, { force: true });
     }
-    await merge(runs, to);
+    yield* mergeLines(runs);
   } finally {
     for (const r of runs) fs.rmSync(r, { force: true });
   }
 }
 
-/** Merges sorted files into one, holding one line per file. */
-async function merge(files: string[], to: string): Promise<void> {
+/**
+ * Writes the lines of `from` to `to` in sorted order (sortedLines, its run files made as `${to}.run<N>`);
+ * on failure `to` is removed, as are the run files.
+ */
+export async function sortLines(from: string, to: string, runChars = RUN_CHARS, runLines = RUN_LINES): Promise<void> {
+  try {
+    await writeLines(sortedLines(from, to, runChars, runLines), to);
+  } catch (err) {
+    fs.rmSync(to, { force: true });
+    throw err;
+  }
+}
+
+/** Writes lines to a file, made when the first line comes (or at the end, empty). */
+async function writeLines(lines: AsyncIterable<string>, to: string): Promise<void> {
+  let out: LineWriter | null = null;
+  try {
+    for await (const l of lines) (out ??= new LineWriter(to)).line(l);
+    out ??= new LineWriter(to);
+  } finally {
+    out?.close();
+  }
+}
+
+/** The lines of sorted files, merged, holding one line per file. */
+async function* mergeLines(files: string[]): AsyncGenerator<string> {
   const its = files.map((f) => readLines(f)[Symbol.asyncIterator]());
-  const out = new LineWriter(to);
   try {
     // heap of [line, run], smallest line first
     const heap: [string, number][] = [];
@@ -108,7 +133,7 @@ async function merge(files: string[], to: string): Promise<void> {
     }
     while (heap.length > 0) {
       const [line, k] = heap[0];
-      out.line(line);
+      yield line;
       const n = await its[k].next();
       if (n.done) {
         const last = heap.pop()!;
@@ -122,11 +147,7 @@ async function merge(files: string[], to: string): Promise<void> {
       }
     }
   } finally {
-    try {
-      out.close();
-    } finally {
-      // Readers not read to their end close their files (also when closing the output failed).
-      await Promise.all(its.map((it) => it.return?.(undefined)));
-    }
+    // Readers not read to their end close their files.
+    await Promise.all(its.map((it) => it.return?.(undefined)));
   }
 }

@@ -7,9 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
-import { sortLines } from '../../ingest/sort-lines';
+import { sortedLines, sortLines } from '../../ingest/sort-lines';
 import { SnapshotInput } from '../../ingest/snapshot';
-import { partyDigests } from '../../server/core/releases';
+import { linkKey, partyDigests, type LinkKeyRow } from '../../server/core/releases';
 import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
@@ -62,6 +62,34 @@ test("the release snapshot is built without the system's sort (a PATH that has n
   expect(rows.ids).toHaveLength(14965);
 });
 
+test('links told after factsDone (sorted apart, while a load writes them) give the digests of the whole release', async () => {
+  // The release's links with their named ends as placeholder ids (ends outside the release have no
+  // digest), a party linked to itself, and ends whose JSON escapes order them apart from their ids.
+  const links: LinkKeyRow[] = rel.links.map((l) => ({ from: l.from, to: l.to.id ?? `ref-${l.to.name}`, type: l.type, label: l.label, sourceId: l.sourceId ?? null }));
+  const [a, b] = rel.parties;
+  links.push({ from: a.id, to: a.id, type: 'ASSOCIATE', label: 'Linked To', sourceId: null });
+  links.push({ from: b.id, to: 'a"b\\c', type: 'ASSOCIATE', label: 'Linked To', sourceId: 'odd-1' });
+  const odd = { ...b, id: 'a"b\\c', name: 'ODD ID' };
+  const parties = [...rel.parties, odd];
+  const input = new SnapshotInput(path.join(tmp, 'snapshot-links.jsonl'));
+  for (const p of parties) input.party(p);
+  for (const i of rel.identifiers) input.identifier(i.partyId, i.identifier.key);
+  input.factsDone();
+  for (const l of links) input.link(l);
+  const rows = await input.rows(rel.dataset, rel.release);
+  const whole = partyDigests({ ...rel, parties, addresses: [] }, links);
+  const ids = [...whole.keys()].sort();
+  expect(rows.ids).toEqual(ids);
+  expect(rows.digests).toEqual(ids.map((id) => whole.get(id)));
+  expect(rows.names[ids.indexOf(odd.id)]).toBe('ODD ID');
+  // The links changed digests: without them, those of the linked parties differ.
+  const unlinked = partyDigests({ ...rel, parties, addresses: [] }, []);
+  const linked = new Set(links.flatMap((l) => [l.from, l.to]));
+  expect(ids.filter((id) => unlinked.get(id) !== whole.get(id)).length).toBe(ids.filter((id) => linked.has(id)).length);
+  expect(rows.linkKeys).toEqual([...new Set(links.map(linkKey))].sort());
+  await input.close();
+});
+
 test('ids where UTF-16 and UTF-8 order differ, and JSON escapes, come out in JavaScript order through many merge rounds', async () => {
   // U+FF5E sorts after U+1F600 in UTF-16 (a surrogate, 0xD83D, is below 0xFF5E), before it in UTF-8
   // and code point order (a byte-wise sort, as `LC_ALL=C sort` does, would put them the other way);
@@ -82,6 +110,29 @@ test('ids where UTF-16 and UTF-8 order differ, and JSON escapes, come out in Jav
   await sortLines(from, to, 1 << 30, 20);
   expect(fs.readFileSync(to, 'utf8').split('\n').slice(0, -1)).toEqual(expected);
   expect(fs.readdirSync(tmp).filter((f) => f.includes('.run'))).toEqual([]);
+});
+
+test('sortedLines: one run is handed on from memory (no file written); a reader that stops early leaves no run file', async () => {
+  const from = path.join(tmp, 'ids.txt');
+  const ids = rel.parties.map((p) => JSON.stringify(p.id));
+  fs.writeFileSync(from, ids.join('\n') + '\n');
+  const prefix = path.join(tmp, 'stream');
+  const files = () => fs.readdirSync(tmp).filter((f) => f.startsWith('stream'));
+  const whole: string[] = [];
+  for await (const l of sortedLines(from, prefix)) {
+    whole.push(l);
+    expect(files()).toEqual([]);
+  }
+  expect(whole).toEqual([...ids].sort());
+  // Runs of 1,000 lines: 15 run files while the merge is read; none once the reader stops.
+  const some: string[] = [];
+  for await (const l of sortedLines(from, prefix, 1 << 30, 1000)) {
+    if (some.length === 0) expect(files()).toHaveLength(15);
+    some.push(l);
+    if (some.length === 10) break;
+  }
+  expect(some).toEqual([...ids].sort().slice(0, 10));
+  expect(files()).toEqual([]);
 });
 
 test('a merge round that fails removes every run file, those it was merging too', async () => {
