@@ -19,8 +19,11 @@
  * 0. Layout (2k canvas): seconds to lay the canvas out with the explorer's layout (d3-force) against fcose
  *    with the options the layout worker used for every canvas before (the baseline), both in Node on the
  *    same elements and node sizes, alternating (ratio: d3-force / fcose); overlapping node pairs of each.
- *    Then the explorer itself with its real worker: ms from the graph's response body in the page to the
- *    canvas saying its layout has settled (data-layout="done", every node placed), BENCH_EXPLORER_RUNS times.
+ *    d3-force gets what the explorer's worker gets: each node's box with its label, as the explorer
+ *    measures it (forceS is the worker's own computation). Then the explorer itself with its real worker:
+ *    ms from the graph's response body in the page to the canvas saying its layout has settled
+ *    (data-layout="done", every node placed), BENCH_EXPLORER_RUNS times, and how many pairs of its
+ *    node+label boxes overlap (explorerLabelOverlaps: 0 is the promise).
  * 1. Data to first frame, ms (median). Both pages run bench/explorer-page.js before their own scripts:
  *    from the moment the graph's response body is completely in the page (explorer: the `subgraph` query
  *    that restores a canvas from the URL fragment `#n=id1~id2~...`; bare: the elements JSON) to the first
@@ -52,6 +55,7 @@ import { encodeUrlState, EMPTY_URL_STATE } from '../client/src/url-state';
 import { buildClient, launchBrowser } from '../test/e2e/browser';
 import { forceLayout, seeded } from '../client/src/layout/force';
 import { overlappingPairs } from '../client/src/layout/overlaps';
+import { overlappingBoxes } from '../client/src/layout/tiers';
 
 /**
  * The canvases: the members of one program (2,000 nodes: layout time, first frame, pan and zoom), and the
@@ -82,6 +86,8 @@ const fcose: cytoscape.Ext = require('cytoscape-fcose');
 cytoscape.use(fcose);
 
 type Positions = Record<string, { x: number; y: number }>;
+/** Each node's box with its label: size, and its centre's offset from the node's position. */
+type Boxes = Record<string, { w: number; h: number; ox: number; oy: number }>;
 interface Spec {
   match: string;
   nodes: number;
@@ -214,10 +220,11 @@ async function layoutSample(browser: Browser, url: string, spec: Spec): Promise<
   }
 }
 
-/** Every position a finite number, and how many pairs of nodes overlap. */
-function layoutCheck(positions: Positions, sizes: Record<string, number>): { finite: boolean; overlaps: number } {
+/** Every position a finite number, and how many pairs of nodes overlap: their shapes, and their boxes with their labels. */
+function layoutCheck(positions: Positions, sizes: Record<string, number>, boxes: Boxes): { finite: boolean; overlaps: number; labelOverlaps: number } {
   const finite = Object.values(positions).every((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-  return { finite, overlaps: overlappingPairs(positions, sizes) };
+  const labelled = Object.entries(boxes).map(([id, b]) => ({ id, ...b, degree: 0 }));
+  return { finite, overlaps: overlappingPairs(positions, sizes), labelOverlaps: overlappingBoxes(labelled, positions).length };
 }
 
 /** One run on a fresh page: data to first frame, then (unless `gestures` is false) the two gestures. */
@@ -295,9 +302,9 @@ function nodeSizes(elements: ElementDefinition[], style: StylesheetJson): Record
   }
 }
 
-/** The explorer's layout of large canvases (client/src/layout/force.ts), from scratch, as its worker runs it. */
-function forceLaidOut(elements: ElementDefinition[], sizes: Record<string, number>): Positions {
-  const nodes = elements.filter((e) => e.group === 'nodes').map((e) => ({ id: e.data.id!, x: 0, y: 0, size: sizes[e.data.id!] }));
+/** The explorer's layout of large canvases (client/src/layout/force.ts), from scratch, as its worker runs it: on the nodes' boxes with their labels. */
+function forceLaidOut(elements: ElementDefinition[], sizes: Record<string, number>, boxes: Boxes): Positions {
+  const nodes = elements.filter((e) => e.group === 'nodes').map((e) => ({ id: e.data.id!, x: 0, y: 0, size: sizes[e.data.id!], ...boxes[e.data.id!] }));
   const edges = elements.filter((e) => e.group === 'edges').map((e) => ({ source: e.data.source as string, target: e.data.target as string }));
   return forceLayout({ nodes, edges, fixed: [] });
 }
@@ -363,6 +370,17 @@ export async function explorerBench(db: Database, runs: number): Promise<Record<
         width: cy.width(), height: cy.height(), minZoom: cy.minZoom(), maxZoom: cy.maxZoom(),
         background: getComputedStyle(cy.container()).backgroundColor,
         nodes: cy.nodes().length, edges: cy.edges().length,
+        // Each node's box with its label, as the explorer measures it before a layout (GraphCanvas
+        // measureBoxes), for the same layout here in Node. This page is closed next: shown to be measured.
+        boxes: (() => {
+          cy.nodes('.unplaced').removeClass('unplaced');
+          const out = {};
+          cy.nodes().forEach((n) => {
+            const bb = n.boundingBox({ includeLabels: true, includeOverlays: false }), p = n.position();
+            out[n.id()] = { w: bb.w, h: bb.h, ox: (bb.x1 + bb.x2) / 2 - p.x, oy: (bb.y1 + bb.y2) / 2 - p.y };
+          });
+          return out;
+        })(),
       };
     })()`)) as {
       elements: ElementDefinition[];
@@ -374,12 +392,13 @@ export async function explorerBench(db: Database, runs: number): Promise<Record<
       background: string;
       nodes: number;
       edges: number;
+      boxes: Boxes;
     };
     await prep.close();
     // Layout: the explorer's layout (d3-force above 400 nodes) against the worker's former fcose, both here
     // in Node on the same elements and sizes, alternating; then the explorer itself, from data to laid out.
     const sizes = nodeSizes(canvas.elements, canvas.style);
-    const [forceS, positions] = seconds(() => forceLaidOut(canvas.elements, sizes));
+    const [forceS, positions] = seconds(() => forceLaidOut(canvas.elements, sizes, canvas.boxes));
     console.error(`explorer ${def.name}: canvas of ${canvas.nodes} nodes, ${canvas.edges} edges (${ids.length} ids asked), ${canvas.width}x${canvas.height} px; d3-force layout ${forceS.toFixed(1)} s`);
     let layout: Record<string, unknown> | null = null;
     if (def.layout) {
@@ -388,7 +407,7 @@ export async function explorerBench(db: Database, runs: number): Promise<Record<
       const layoutRuns = Math.min(runs, 3);
       for (let i = 0; i < layoutRuns; i++) {
         fcoseS.push(seconds(() => layOut(canvas.elements, canvas.style))[0]);
-        if (i > 0) d3S.push(seconds(() => forceLaidOut(canvas.elements, sizes))[0]);
+        if (i > 0) d3S.push(seconds(() => forceLaidOut(canvas.elements, sizes, canvas.boxes))[0]);
         console.error(`explorer ${def.name}: layout run ${i + 1}/${layoutRuns}: fcose (before) ${fcoseS[i].toFixed(1)} s, d3-force ${d3S[i].toFixed(2)} s`);
       }
       const browserMs: number[] = [];
@@ -396,8 +415,8 @@ export async function explorerBench(db: Database, runs: number): Promise<Record<
       for (let i = 0; i < runs; i++) {
         const r = await layoutSample(browser, `${explorerOrigin}/#${hash}`, { match: 'query Canvas(', nodes: canvas.nodes, edges: canvas.edges, positions: {} });
         browserMs.push(r.ms);
-        drawn = layoutCheck(r.positions, sizes);
-        console.error(`explorer ${def.name}: explorer laid out the canvas ${r.ms.toFixed(0)} ms after its data arrived (${drawn.overlaps} overlapping pairs)`);
+        drawn = layoutCheck(r.positions, sizes, canvas.boxes);
+        console.error(`explorer ${def.name}: explorer laid out the canvas ${r.ms.toFixed(0)} ms after its data arrived (${drawn.overlaps} overlapping pairs, ${drawn.labelOverlaps} of node+label boxes)`);
       }
       layout = {
         fcoseS: median(fcoseS),
@@ -407,7 +426,8 @@ export async function explorerBench(db: Database, runs: number): Promise<Record<
         explorerDataToLaidOutMsAll: browserMs,
         explorerFinite: drawn!.finite,
         explorerOverlaps: drawn!.overlaps,
-        fcoseOverlaps: layoutCheck(layOut(canvas.elements, canvas.style), sizes).overlaps,
+        explorerLabelOverlaps: drawn!.labelOverlaps,
+        fcoseOverlaps: layoutCheck(layOut(canvas.elements, canvas.style), sizes, canvas.boxes).overlaps,
       };
     }
 

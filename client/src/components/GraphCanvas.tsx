@@ -98,9 +98,22 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   const signalLayout = (state: 'running' | 'done', seq = layoutSeq.current) => {
     const el = container.current;
     if (!el || seq !== layoutSeq.current) return;
-    if (state === 'done') reportPositions();
+    if (state === 'done') {
+      hideDrawing(false);
+      reportPositions();
+    }
     el.dataset.layout = state;
     el.dataset.layoutRuns = String(seq);
+  };
+
+  /**
+   * Hides (or shows again) what Cytoscape draws, not the canvas's background: while a whole new canvas is
+   * laid out (runLayout), its nodes are not drawn at their starting places.
+   */
+  const hideDrawing = (hide: boolean) => {
+    const el = container.current;
+    if (!el) return;
+    for (const child of Array.from(el.children)) (child as HTMLElement).style.visibility = hide ? 'hidden' : '';
   };
 
   const reportPositions = () => {
@@ -140,7 +153,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
           continue;
         }
         moveTo(n, p);
-        n.data('placed', true);
+        markPlaced(n);
       }
       if (all) cy.elements('.unplaced').removeClass('unplaced');
     });
@@ -196,15 +209,26 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     // The worker lays out from scratch (fcose does not refine given positions in a headless instance: it
     // collapses them onto a line). An incremental layout keeps every node already placed where it is
     // (fixed) and places only the new ones around them.
-    const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && !!n.data('placed'))).map((n) => n.id());
+    const fixedIds = cy.nodes().filter((n) => pinned.has(n.id()) || (!randomize && isPlaced(n))).map((n) => n.id());
     // Open groups' compound nodes are where their members are: not laid out themselves; nor the "+N more"
     // handles, put beside their node afterwards. Each node goes with its box (shape and label, measured as
     // drawn) so the layout keeps labels apart too. New nodes are hidden (unplaced) until placed, and a
     // hidden node has no box: shown for the measurement only, no frame is drawn in between.
+    // Each change of class restyles every node it touches (the stylesheet's selectors matched again: on
+    // 2,000 nodes as long as the measurement itself), so when nothing on the canvas is placed yet (a canvas
+    // opened or restored) the nodes' class goes once and for all, and the drawing is hidden instead until
+    // the positions arrive (the canvas shows nothing in between, as before). The edges stay hidden by
+    // their class: shown, Cytoscape would work out their routes between nodes not yet placed.
     const hidden = cy.nodes('.unplaced');
+    const nonePlaced = hidden.nonempty() && cy.nodes().toArray().every((n) => !isPlaced(n));
+    if (nonePlaced) hideDrawing(true);
     hidden.removeClass('unplaced');
     const boxes = new Map(measureBoxes(cy).map((b) => [b.id, b]));
-    hidden.addClass('unplaced');
+    if (!nonePlaced) hidden.addClass('unplaced');
+    // Hidden is not enough: Cytoscape would still draw the nodes where they start, and fill its caches of
+    // their pictures (labels at this zoom) frame after frame while the worker computes, taking the CPU the
+    // worker needs. Looking far away from them, it draws nothing; the positions come with a fitted view.
+    else cy.pan({ x: -1e9, y: -1e9 });
     const nodes = cy
       .nodes(':childless')
       .not('.more')
@@ -228,7 +252,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
           const p = positions[n.id()];
           if (!p || n.isParent()) return;
           // New nodes appear at their place; the ones that move (none when incremental) glide there.
-          if (!n.data('placed') || !animate) n.position(p);
+          if (!isPlaced(n) || !animate) n.position(p);
           else {
             moving++;
             n.animate({
@@ -240,11 +264,12 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
               },
             });
           }
-          n.data('placed', true);
+          markPlaced(n);
         });
         if (seq === layoutSeq.current) fitToPositions(cy, positions);
         cy.elements('.unplaced').removeClass('unplaced');
       });
+      hideDrawing(false);
       placeMoreHandles(cy);
       propsRef.current.onLayoutDone?.(performance.now() - started);
       settled();
@@ -271,7 +296,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       cy!.elements('.unplaced').removeClass('unplaced');
       const layout = cy!.layout({ name: 'fcose', animate: false, randomize: true } as cytoscape.LayoutOptions);
       layout.one('layoutstop', () => {
-        cy!.nodes().data('placed', true);
+        markPlaced(cy!.nodes());
         done();
       });
       layout.run();
@@ -372,7 +397,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     }
     const patch = diffElements(cy, wanted);
     applyPatch(cy, patch, props.state.pinned);
-    const firstPlacement = cy.nodes().filter((n) => !!n.data('placed')).empty();
+    const firstPlacement = cy.nodes().toArray().every((n) => !isPlaced(n));
     if (patch.addedNodes.length && placeKnown(cy, patch.addedNodes)) {
       // Every new node has its place already: nothing to lay out, and what the user placed stays.
       ++layoutSeq.current;
@@ -430,7 +455,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       cy.batch(() => {
         for (const [id, p] of Object.entries(positions)) {
           const n = cy.getElementById(id);
-          if (n.nonempty() && !n.hasClass('more')) moveTo(n, p).data('placed', true);
+          if (n.nonempty() && !n.hasClass('more')) markPlaced(moveTo(n, p));
         }
       });
       placeMoreHandles(cy);
@@ -487,6 +512,22 @@ function clearOfOthers(cy: Core, n: cytoscape.NodeSingular) {
   const STEP = 20;
   for (let i = 0; i < 100 && hit().nonempty(); i++) moveTo(n, { x: n.position('x') + dx * STEP, y: n.position('y') + dy * STEP });
   moveTo(n, { x: n.position('x') + dx * STEP * 3, y: n.position('y') + dy * STEP * 3 });
+}
+
+/**
+ * The nodes a layout (or a known place) has placed. Not in the nodes' data nor scratch: setting either
+ * restyles the node (Cytoscape matches the stylesheet's selectors again), which on 2,000 nodes cost as much
+ * as measuring them. Cytoscape elements are objects that live until removed; one removed and added again
+ * is a new object, so it is laid out anew.
+ */
+const placedNodes = new WeakSet<cytoscape.SingularElementArgument>();
+
+function isPlaced(n: cytoscape.SingularElementArgument): boolean {
+  return placedNodes.has(n);
+}
+
+function markPlaced(nodes: cytoscape.NodeCollection): void {
+  nodes.forEach((n) => void placedNodes.add(n));
 }
 
 /** Moves a node, pinned (locked) or not: a pinned node keeps the place it is given, not the one it had. */

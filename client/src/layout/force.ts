@@ -56,6 +56,10 @@ export function boxOf(n: LayoutNode): { w: number; h: number; ox: number; oy: nu
 const LINK_GAP = 50;
 /** Room kept between two nodes' boxes (shape and label). */
 export const BOX_GAP = 8;
+/** A node with at least this many links is a hub: its neighbours fill a disc around it (hubSpokes). */
+const HUB_DEGREE = 12;
+/** The disc round a hub is this many times the area of its neighbours' boxes (with the gap). */
+const HUB_ROOM = 3;
 
 /** A small seeded generator (mulberry32): the same canvas lays out the same way every time. */
 export function seeded(seed: number): () => number {
@@ -136,6 +140,7 @@ export function forceLayout(input: ForceInput): Record<string, { x: number; y: n
     }
   }
 
+  const spokes = hubSpokes(links, byId);
   const moving = bodies.length - anchored.length;
   if (moving === 0) return positionsOf(bodies);
   const steps = stepsFor(moving);
@@ -150,7 +155,7 @@ export function forceLayout(input: ForceInput): Record<string, { x: number; y: n
       'link',
       forceLink<Body, SimulationLinkDatum<Body>>(links)
         .id((b) => b.id)
-        .distance((l) => LINK_GAP + (l.source as Body).reach + (l.target as Body).reach)
+        .distance((l) => spokes.get(l) ?? LINK_GAP + (l.source as Body).reach + (l.target as Body).reach)
         // d3's default, 1/min(degree): the members of a hub spread around it instead of being pulled onto it.
         .strength((l) => 1 / Math.max(1, Math.min((l.source as Body).degree, (l.target as Body).degree))),
     )
@@ -176,6 +181,33 @@ export function forceLayout(input: ForceInput): Record<string, { x: number; y: n
     b.y = rects[i].y - b.oy;
   });
   return positionsOf(bodies);
+}
+
+/**
+ * The length of each link of a hub (HUB_DEGREE links or more) to its neighbours. One length for all
+ * (LINK_GAP beyond both boxes) put the 983 members of a program on one ring round it, far too short to
+ * hold their boxes: the collision could not part them against the links, and the final cleanup had to
+ * move a thousand boxes far from their places (2,000-node canvas: 1,234 pairs still overlapping after the
+ * simulation, a third of the layout's time spent in removeOverlaps). Here the k-th of a hub's n links is as long
+ * as the radius that encloses k + 1/2 of n parts of a disc (an annulus from the hub's own box outward)
+ * HUB_ROOM times the area of those neighbours' boxes: the neighbours spread evenly over a disc with room for
+ * them (224 pairs left, 28 boxes moved by the cleanup). A link between two hubs belongs to the larger one.
+ */
+function hubSpokes(links: SimulationLinkDatum<Body>[], byId: Map<string, Body>): Map<SimulationLinkDatum<Body>, number> {
+  const byHub = new Map<Body, { link: SimulationLinkDatum<Body>; other: Body }[]>();
+  for (const link of links) {
+    const [s, t] = [byId.get(link.source as string)!, byId.get(link.target as string)!];
+    const [hub, other] = s.degree >= t.degree ? [s, t] : [t, s];
+    if (hub.degree < HUB_DEGREE) continue;
+    (byHub.get(hub) ?? byHub.set(hub, []).get(hub)!).push({ link, other });
+  }
+  const out = new Map<SimulationLinkDatum<Body>, number>();
+  for (const [hub, spokes] of byHub) {
+    const area = HUB_ROOM * spokes.reduce((a, { other }) => a + (other.w + BOX_GAP) * (other.h + BOX_GAP), 0);
+    const r0 = LINK_GAP + hub.reach;
+    spokes.forEach(({ link }, k) => out.set(link, Math.sqrt(r0 * r0 + (area / Math.PI) * ((k + 0.5) / spokes.length))));
+  }
+  return out;
 }
 
 /** d3 force: boxes that would overlap after this step are pushed apart (half the overlap a step, two passes). */

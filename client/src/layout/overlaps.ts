@@ -124,11 +124,12 @@ export function separate(rects: Rect[], gap: number, share = 1): number {
 export function removeOverlaps(rects: Rect[], gap: number, passes = 8): void {
   for (let i = 0; i < passes; i++) if (separate(rects, gap) === 0) return;
   const grid = new Grid(rects, gap);
+  // Called for every place tried on every ring: no object made per check.
   const clear = (r: Rect, x: number, y: number, self: number) =>
     !grid.near(x, y, (j) => {
       if (j === self) return false;
-      const [ox, oy] = overlap({ ...r, x, y }, rects[j], 0);
-      return ox > 0.5 && oy > 0.5;
+      const o = rects[j];
+      return (r.w + o.w) / 2 - Math.abs(x - o.x) > 0.5 && (r.h + o.h) / 2 - Math.abs(y - o.y) > 0.5;
     });
   // The fixed first (they do not move), then the others in order, each clear of those placed before it.
   const order = rects.map((_, i) => i).sort((a, b) => Number(rects[b].fixed) - Number(rects[a].fixed) || a - b);
