@@ -1,7 +1,7 @@
 /**
  * Unit tests (test/unit) run without a database; integration tests (test/integration, *.int.test.ts)
- * run against one real Neo4j started once for the whole run by test/global-setup.ts. Tests run in
- * band: they share that one database and each file resets it first.
+ * run against one real Neo4j started once for the whole run by test/global-setup.ts. Files run one at
+ * a time (one worker): they share that one database and each file resets it first.
  */
 /** @type {import('jest').Config} */
 module.exports = {
