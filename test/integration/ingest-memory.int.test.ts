@@ -3,11 +3,13 @@
  * records to a spool on disk as they read them and the loader writes them in batches. Measured here on
  * the x2 scale data (made by the scale generator from the real lists): the heap a load keeps alive
  * (measured after a full garbage collection, at every fourth written batch and every two seconds) stays
- * under half of what a parse that returns the whole release keeps alive (measured: 22.7 MB against
- * 63.9 MB for 10.4 MB of files; at x4 26.7 against 152 MB: the load's share shrinks as the list grows,
- * about 10 MB of it does not grow at all), and that whole parse keeps more than four times the files'
- * size alive (6.1x). Reintroducing whole-release buffering anywhere in the load fails the first check;
- * the second shows the measurement can see it.
+ * under three quarters of what a parse that returns the whole release keeps alive, and that whole parse
+ * keeps more than four times the files' size alive (6.1x). Measured: 22.7 MB against 63.9 MB for 10.4 MB
+ * of files (x4: 26.7 against 152 MB) before the release snapshot was sorted while links are written;
+ * since then 31.4 against 68.3 MB: the snapshot's sort keeps its last run in memory (at most
+ * sort-lines.ts RUN_CHARS, a constant, so the load's share still shrinks as the list grows). Reintroducing
+ * whole-release buffering anywhere in the load adds at least the whole parse's size (above 1.4x): it fails
+ * the first check; the second shows the measurement can see it.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -74,7 +76,7 @@ async function peakLiveHeap<T>(work: (sample: () => void) => Promise<T>): Promis
 }
 
 describe('memory of a load does not grow with the release (scale data)', () => {
-  test('a whole load keeps less than half of what a whole parse keeps alive; a whole parse more than four times its files', async () => {
+  test('a whole load keeps less than three quarters of what a whole parse keeps alive; a whole parse more than four times its files', async () => {
     const files = filesIn(scale.ofac.folder);
     const bytes = bytesOf(files);
     let batches = 0;
@@ -100,6 +102,6 @@ describe('memory of a load does not grow with the release (scale data)', () => {
     console.log(`x${FACTOR} OFAC files ${MB(bytes)}: live heap peak of the load ${MB(load.peak)}, of a whole parse ${MB(whole.peak)}`);
     expect(whole.value).toBe(scale.ofac.parties);
     expect(whole.peak).toBeGreaterThan(4 * bytes);
-    expect(load.peak).toBeLessThan(whole.peak / 2);
+    expect(load.peak).toBeLessThan(whole.peak * 0.75);
   }, 1_800_000);
 });
