@@ -48,6 +48,13 @@ export interface StreamXmlOptions extends ReaderOptions {
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
+/**
+ * The attributes and children of an element that has none: one shared (frozen) object and array, as
+ * most elements of a record have neither, instead of an empty object and array made for each.
+ */
+const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
+const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
+
 /** Text is handed to saxes in pieces of at most this many characters, so the size checks run often. */
 const PIECE = 1 << 16;
 
@@ -188,7 +195,7 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
     if (stack.length > maxXmlDepth) {
       fail(parser.line, `nests elements more than ${maxXmlDepth} deep (<${n}>): no list is built like this; a damaged or hostile file, refused`);
     }
-    const attrs: Record<string, string> = {};
+    let attrs = NO_ATTRS;
     // About what the element takes in the file: <n ...></n>, attributes with quotes and spaces.
     let size = 2 * tag.name.length + 5;
     // saxes makes the attributes an object without a prototype: for...in visits exactly its own keys,
@@ -196,18 +203,21 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
     const given = tag.attributes as Record<string, string>;
     for (const k in given) {
       const v = given[k];
+      if (attrs === NO_ATTRS) attrs = {};
       attrs[local(k)] = v;
       size += k.length + v.length + 4;
     }
     if (recordDepth >= 0) {
-      const el: XmlElement = { name: n, attrs, children: [], text: '', line: parser.line };
-      building[building.length - 1].children.push(el);
+      const el: XmlElement = { name: n, attrs, children: NO_CHILDREN, text: '', line: parser.line };
+      const parent = building[building.length - 1];
+      if (parent.children === NO_CHILDREN) parent.children = [el];
+      else parent.children.push(el);
       building.push(el);
       addToRecord(size);
     } else if (opts.isRecord(stack)) {
       recordDepth = stack.length;
       recordSize = 0;
-      building.push({ name: n, attrs, children: [], text: '', line: parser.line });
+      building.push({ name: n, attrs, children: NO_CHILDREN, text: '', line: parser.line });
       addToRecord(size);
     } else {
       opts.onOpen?.(n, attrs, parser.line, stack);
@@ -230,7 +240,7 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
     seen();
     if (recordDepth >= 0) {
       const el = building.pop()!;
-      el.text = el.text.trim();
+      if (el.text !== '') el.text = el.text.trim();
       if (stack.length === recordDepth) {
         recordDepth = -1;
         opts.onRecord(el, [...stack]);

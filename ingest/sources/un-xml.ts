@@ -34,7 +34,7 @@ import type {
 } from '../../server/core/model';
 import { SourceFormatError } from '../../server/core/errors';
 import { addressRecord, identifierRecord, nameKey } from '../../server/core/text/normalize';
-import { children, head, streamXml, textOf, type XmlElement } from '../xml';
+import { head, streamXml, textOf, type XmlElement } from '../xml';
 import { chooseRelease, type ParseOptions, readerOptions, recordsOut } from '../parse-options';
 import type { SourceFormat } from '../parse-options';
 import {
@@ -54,18 +54,18 @@ export async function detectUnXml(file: string): Promise<boolean> {
 /** Whitespace collapsed (the list wraps long values over lines with deep indentation); null if empty. */
 function clean(s: string | null | undefined): string | null {
   if (s === null || s === undefined) return null;
+  const t = collapseSpaces(s).trim();
+  return t ? t : null;
+}
+/** Each run of whitespace as one space, as s.replace(/\s+/g, ' ') gives it. */
+function collapseSpaces(s: string): string {
   // Most values hold no whitespace but single spaces, which the replace would leave as they are: a look
   // at each character costs less than the regular expression, called some 40 times per entry.
-  let collapse = false;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c === SPACE ? isSpace(s.charCodeAt(i + 1)) : isSpace(c)) {
-      collapse = true;
-      break;
-    }
+    if (c === SPACE ? isSpace(s.charCodeAt(i + 1)) : isSpace(c)) return s.replace(/\s+/g, ' ');
   }
-  const t = (collapse ? s.replace(/\s+/g, ' ') : s).trim();
-  return t ? t : null;
+  return s;
 }
 const SPACE = 32;
 /** Whether a character code is one that \s matches (NaN, past the end of a string, is not). */
@@ -75,18 +75,29 @@ function isSpace(c: number): boolean {
   return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 const textIn = (el: XmlElement | undefined, name: string) => clean(textOf(el, name));
-/** Texts of NAME/VALUE children (NATIONALITY, TITLE, DESIGNATION hold their values so). */
-function valuesOf(el: XmlElement, name: string): string[] {
-  const out: string[] = [];
-  for (const c of el.children) {
-    if (c.name !== name) continue;
+/**
+ * Texts of the VALUE children of these elements (NATIONALITY, TITLE, DESIGNATION hold their values so),
+ * added to `out`; once each when `unique`.
+ */
+function valuesOf(els: XmlElement[], out: string[], unique = false): string[] {
+  for (const c of els) {
     for (const v of c.children) {
       if (v.name !== 'VALUE') continue;
       const t = clean(v.text);
-      if (t !== null) out.push(t);
+      if (t !== null && !(unique && out.includes(t))) out.push(t);
     }
   }
   return out;
+}
+
+/** Adds v to list unless it is there already. */
+function addNew(list: string[], v: string): void {
+  if (!list.includes(v)) list.push(v);
+}
+
+/** a and b joined by sep, or the one that is not empty; null when both are. */
+function joined(a: string | null, sep: string, b: string | null): string | null {
+  return a ? (b ? `${a}${sep}${b}` : a) : b || null;
 }
 
 /** Adds v to list unless it is empty or there already. */
@@ -97,10 +108,10 @@ function addTo(list: string[], v: string | null): void {
 const INDIVIDUAL_NAME_PARTS = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'];
 const ENTITY_NAME_PARTS = ['FIRST_NAME'];
 /** The non-empty name parts, joined by spaces. */
-function nameOf(el: XmlElement, parts: string[]): string {
+function nameOf(entry: EntryChildren, parts: string[]): string {
   let name = '';
   for (const n of parts) {
-    const v = textIn(el, n);
+    const v = entry.text(n);
     if (v) name = name ? `${name} ${v}` : v;
   }
   return name;
@@ -162,9 +173,21 @@ export function birthDatesOf(dob: XmlElement): { dates: string[]; problem?: stri
   const year = textIn(dob, 'YEAR') ?? (note ? /\b(1[89]\d\d|20\d\d)\b/.exec(note)?.[1] ?? null : null);
   if (!year) return { dates: [] };
   if (!/^\d{4}$/.test(year)) return { dates: [year], problem: `YEAR ${JSON.stringify(year)} is not YYYY` };
-  const months = [...(note ?? '').matchAll(/\b([A-Za-z]+)\b/g)].map((m) => monthNumber(m[1])).filter((m): m is number => m !== null);
-  return { dates: [months.length === 1 ? `${year}-${String(months[0]).padStart(2, '0')}` : year] };
+  // The month, when the NOTE names exactly one.
+  let month: number | null = null;
+  let months = 0;
+  if (note) eachMatch(WORD, note, (m) => {
+    const n = monthNumber(m[1]);
+    if (n !== null) {
+      month = n;
+      months++;
+    }
+  });
+  return { dates: [months === 1 ? `${year}-${String(month).padStart(2, '0')}` : year] };
 }
+
+/** A word of a birth date NOTE (global: used with eachMatch). */
+const WORD = /\b([A-Za-z]+)\b/g;
 
 /**
  * One ALIAS_NAME may list several names: "Azim Adhajani; Azim Agha-Jani", with an "a)/b)" list marker
@@ -208,8 +231,11 @@ export function referencesIn(text: string, ownRef: string, where: keyof typeof U
   // Most texts name no reference (the normalising below changes only characters a reference cannot
   // hold, so a text without one here has none after it either).
   if (!REFERENCE_ANYWHERE.test(text)) return out;
-  const t = text.replace(/\s+/g, ' ').replace(/[’‘]/g, "'");
-  for (const m of t.matchAll(UN_REFERENCE_IN_TEXT)) {
+  const spaced = collapseSpaces(text);
+  const t = spaced.includes('’') || spaced.includes('‘') ? spaced.replace(/[’‘]/g, "'") : spaced;
+  const refs: RegExpExecArray[] = [];
+  eachMatch(REFERENCES, t, (m) => refs.push(m));
+  for (const m of refs) {
     const ref = `${m[1]}.${m[2]}`;
     if (ref === ownRef) continue;
     const before = t.slice(0, m.index);
@@ -234,6 +260,8 @@ export function referencesIn(text: string, ownRef: string, where: keyof typeof U
   return out;
 }
 
+/** UN_REFERENCE_IN_TEXT, ours to use with eachMatch. */
+const REFERENCES = new RegExp(UN_REFERENCE_IN_TEXT.source, UN_REFERENCE_IN_TEXT.flags);
 /** UN_REFERENCE_IN_TEXT, for a yes/no test (not global: no lastIndex carried from one text to the next). */
 const REFERENCE_ANYWHERE = new RegExp(UN_REFERENCE_IN_TEXT.source, UN_REFERENCE_IN_TEXT.flags.replace('g', ''));
 /** Where a sentence ends (see referencesIn). */
@@ -285,8 +313,94 @@ export function splitDocumentNumber(raw: string): { value: string; described: st
   return { value: rest.replace(/[\s,;]+$/, ''), described, remark, expires };
 }
 
-/** UN_KNOWN_ELEMENTS as sets, looked up for every element of every entry. */
-const KNOWN_CHILDREN = new Map(Object.entries(UN_KNOWN_ELEMENTS).map(([k, v]) => [k, new Set(v)]));
+/**
+ * A fixed list of element names, looked up by length first. The names saxes reports are new strings
+ * each time, which a Map or Set hashes on every lookup; here a name is compared with the one to three
+ * known names of its length only (every child and grandchild of every entry is looked up).
+ */
+class NameTable {
+  /** Names by length, each with its index in the list given. */
+  private readonly byLength: { name: string; index: number }[][] = [];
+
+  constructor(readonly names: readonly string[]) {
+    names.forEach((name, index) => (this.byLength[name.length] ??= []).push({ name, index }));
+  }
+
+  /** The name's index in the list given, or -1. */
+  indexOf(name: string): number {
+    const same = this.byLength[name.length];
+    if (same !== undefined) for (let i = 0; i < same.length; i++) if (same[i].name === name) return same[i].index;
+    return -1;
+  }
+
+  has(name: string): boolean {
+    return this.indexOf(name) >= 0;
+  }
+}
+
+/** The children of INDIVIDUAL / ENTITY this parser knows (UN_KNOWN_ELEMENTS), and the children of each. */
+const ENTRY_CHILDREN = new NameTable(Object.keys(UN_KNOWN_ELEMENTS));
+const GRANDCHILDREN = ENTRY_CHILDREN.names.map((n) => new NameTable(UN_KNOWN_ELEMENTS[n]));
+const NONE: XmlElement[] = [];
+
+/**
+ * One entry's children by name, sorted in one pass: the parser asks for some 25 names, and a scan of the
+ * entry's 40-odd children for each compared every child 25 times. One instance serves every entry of a
+ * file in turn, so the lists it hands out are valid until the next entry is read.
+ */
+class EntryChildren {
+  private readonly byName: XmlElement[][] = ENTRY_CHILDREN.names.map(() => []);
+  /** The entry each list was last filled for: a list of an earlier entry counts as empty. */
+  private readonly filledFor: number[] = ENTRY_CHILDREN.names.map(() => 0);
+  private entry = 0;
+  /** Elements of the entry not in UN_KNOWN_ELEMENTS: where (ENTITY/NAME or ENTITY/NAME/CHILD) and line. */
+  readonly unknown: { where: string; line: number }[] = [];
+
+  read(el: XmlElement): void {
+    const entry = ++this.entry;
+    this.unknown.length = 0;
+    for (const c of el.children) {
+      const i = ENTRY_CHILDREN.indexOf(c.name);
+      if (i < 0) {
+        this.unknown.push({ where: `${el.name}/${c.name}`, line: c.line });
+        continue;
+      }
+      if (this.filledFor[i] !== entry) {
+        this.filledFor[i] = entry;
+        this.byName[i].length = 0;
+      }
+      this.byName[i].push(c);
+      const known = GRANDCHILDREN[i];
+      for (const g of c.children) if (!known.has(g.name)) this.unknown.push({ where: `${el.name}/${c.name}/${g.name}`, line: g.line });
+    }
+  }
+
+  /** The children of this name (one of UN_KNOWN_ELEMENTS), in the file's order. */
+  all(name: string): XmlElement[] {
+    const i = ENTRY_CHILDREN.indexOf(name);
+    return this.filledFor[i] === this.entry ? this.byName[i] : NONE;
+  }
+
+  /** The first child of this name, cleaned (as textIn); null when absent or empty. */
+  text(name: string): string | null {
+    const i = ENTRY_CHILDREN.indexOf(name);
+    const first = this.filledFor[i] === this.entry ? this.byName[i][0] : undefined;
+    return first && first.text ? clean(first.text) : null;
+  }
+}
+
+/** The alias keys an entry has: at first its own name's, as an a.k.a. */
+function ownNameSeen(name: string): Set<string> {
+  return new Set<string>([`a.k.a.|${nameKey(name)}`]);
+}
+/** Adds an alias to an entry's unless it has one of the same type and name key (e.g. repeated with another DOB). */
+function addAlias(aliases: Alias[], seen: Set<string>, a: Alias): void {
+  const k = nameKey(a.name);
+  const key = `${a.type}|${k}`;
+  if (k === '' || seen.has(key)) return;
+  seen.add(key);
+  aliases.push(a);
+}
 
 interface PendingLink {
   link: LinkRecord;
@@ -308,6 +422,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
   // Entries leave as they are read (ParseOptions.sink); only each one's record is kept, for duplicates
   // and for the links' targets.
   const out = recordsOut(opts);
+  /** REFERENCE_NUMBER -> where the entry is (its provenance record). */
   const parties = new Map<string, string>();
   const pending: PendingLink[] = [];
   const rejected: Rejection[] = [];
@@ -324,54 +439,45 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     if (!unknownElements.has(where)) unknownElements.set(where, line);
   };
 
+  const entry = new EntryChildren();
   const onEntry = (el: XmlElement) => {
     const individual = el.name === 'INDIVIDUAL';
-    const ref = textIn(el, 'REFERENCE_NUMBER');
+    entry.read(el);
+    const ref = entry.text('REFERENCE_NUMBER');
     if (!ref) {
-      const dataId = textIn(el, 'DATAID');
+      const dataId = entry.text('DATAID');
       reject(el, `${el.name} without REFERENCE_NUMBER${dataId ? ` (DATAID ${dataId})` : ''}; the entry is skipped`);
       return;
     }
     const id = `${UN_ID_PREFIX}-${ref}`;
-    const first = parties.get(id);
+    const first = parties.get(ref);
     if (first) {
       reject(el, `duplicate REFERENCE_NUMBER ${ref} (first seen at ${first}); this entry is skipped, not merged`);
       return;
     }
     // Individuals: FIRST_NAME..FOURTH_NAME in the list's order (the UN writes given names first);
     // entities: FIRST_NAME only.
-    const name = nameOf(el, individual ? INDIVIDUAL_NAME_PARTS : ENTITY_NAME_PARTS);
+    const name = nameOf(entry, individual ? INDIVIDUAL_NAME_PARTS : ENTITY_NAME_PARTS);
     if (!name) {
       reject(el, `${ref} has no name (FIRST_NAME is empty); the entry is skipped`);
       return;
     }
-    const prov = (line: number) => provAt(line, ref);
-    const provenance = prov(el.line);
-    for (const c of el.children) {
-      const known = KNOWN_CHILDREN.get(c.name);
-      if (!known) unknown(`${el.name}/${c.name}`, c.line);
-      else for (const g of c.children) if (!known.has(g.name)) unknown(`${el.name}/${c.name}/${g.name}`, g.line);
-    }
+    // No function is made per entry: run through tsx (npm run ingest), each named one made is wrapped to
+    // set its name (esbuild's keepNames), which cost more than what these did.
+    const provenance = provAt(el.line, ref);
+    for (const u of entry.unknown) unknown(u.where, u.line);
 
     // Aliases: the name in its original script first, then *_ALIAS. QUALITY is "Good"/"Low" for
     // individuals and the alias type ("a.k.a."/"f.k.a.") for entities, whose aliases carry no strength.
     const aliases: Alias[] = [];
     // The entry's own name counts as seen; its key is made only when the entry has an alias to compare.
     let seen: Set<string> | null = null;
-    const addAlias = (a: Alias) => {
-      seen ??= new Set<string>([`a.k.a.|${nameKey(name)}`]);
-      const k = nameKey(a.name);
-      const key = `${a.type}|${k}`;
-      if (k === '' || seen.has(key)) return; // repeated in the entry (e.g. with another DOB)
-      seen.add(key);
-      aliases.push(a);
-    };
     // The original-script name is the entry's own name, not a weaker variant: strong.
-    const original = textIn(el, 'NAME_ORIGINAL_SCRIPT');
-    if (original) addAlias({ name: original, type: 'a.k.a.', quality: 'strong' });
+    const original = entry.text('NAME_ORIGINAL_SCRIPT');
+    if (original) addAlias(aliases, (seen ??= ownNameSeen(name)), { name: original, type: 'a.k.a.', quality: 'strong' });
     const birthDates: string[] = [];
     const birthPlaces: string[] = [];
-    for (const a of children(el, `${el.name}_ALIAS`)) {
+    for (const a of entry.all(individual ? 'INDIVIDUAL_ALIAS' : 'ENTITY_ALIAS')) {
       const raw = textIn(a, 'ALIAS_NAME');
       if (!raw) continue; // <QUALITY/><ALIAS_NAME/>: the UN's placeholder for "no alias"
       const q = textIn(a, 'QUALITY');
@@ -382,25 +488,27 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
       else if (q === 'f.k.a.') type = 'f.k.a.';
       else if (q !== 'a.k.a.' && q !== null) unknownQualities.set(q, [...(unknownQualities.get(q) ?? []), ref]);
       if (/\bformerly known as\b|\bf\.?k\.?a\b/i.test(textIn(a, 'NOTE') ?? '')) type = 'f.k.a.';
-      for (const n of splitAliasNames(raw)) addAlias({ name: n, type, quality });
+      for (const n of splitAliasNames(raw)) addAlias(aliases, (seen ??= ownNameSeen(name)), { name: n, type, quality });
       // Date and place of birth stated for this alias are dates and places the person used: kept as
       // the person's (the model has no per-alias facts).
       const dob = textIn(a, 'DATE_OF_BIRTH');
       if (dob && !isoDate(dob)) dateProblems.push(`${ref}: alias DATE_OF_BIRTH ${JSON.stringify(dob)}`);
       addTo(birthDates, isoDate(dob) ?? dob);
-      addTo(birthPlaces, [textIn(a, 'CITY_OF_BIRTH'), textIn(a, 'COUNTRY_OF_BIRTH')].filter(Boolean).join(', ') || null);
+      addTo(birthPlaces, joined(textIn(a, 'CITY_OF_BIRTH'), ', ', textIn(a, 'COUNTRY_OF_BIRTH')));
     }
 
     const own: string[] = [];
-    for (const d of children(el, 'INDIVIDUAL_DATE_OF_BIRTH')) {
+    for (const d of entry.all('INDIVIDUAL_DATE_OF_BIRTH')) {
       const { dates, problem } = birthDatesOf(d);
       if (problem) dateProblems.push(`${ref}: ${problem}`);
       own.push(...dates);
     }
     // The entry's own dates first, then those stated with aliases.
-    const allDates = [...new Set([...own, ...birthDates])];
+    const allDates: string[] = [];
+    for (const d of own) addNew(allDates, d);
+    for (const d of birthDates) addNew(allDates, d);
     const places: string[] = [];
-    for (const p of children(el, 'INDIVIDUAL_PLACE_OF_BIRTH')) {
+    for (const p of entry.all('INDIVIDUAL_PLACE_OF_BIRTH')) {
       const parts: string[] = [];
       for (const n of ['STREET', 'CITY', 'STATE_PROVINCE', 'COUNTRY']) {
         const v = textIn(p, n);
@@ -411,19 +519,17 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     }
     for (const p of birthPlaces) addTo(places, p);
 
-    const listedOnRaw = textIn(el, 'LISTED_ON');
+    const listedOnRaw = entry.text('LISTED_ON');
     if (listedOnRaw && !isoDate(listedOnRaw)) dateProblems.push(`${ref}: LISTED_ON ${JSON.stringify(listedOnRaw)}`);
-    const listType = textIn(el, 'UN_LIST_TYPE');
-    const programs = [
-      ...(listType ? [`${UN_PROGRAM_PREFIX}${listType}`] : []),
-      ...valuesOf(el, 'LIST_TYPE').filter((v) => v !== 'UN List').map((v) => `${UN_PROGRAM_PREFIX}${v}`),
-    ];
+    const listType = entry.text('UN_LIST_TYPE');
+    const programs: string[] = listType ? [`${UN_PROGRAM_PREFIX}${listType}`] : [];
+    for (const v of valuesOf(entry.all('LIST_TYPE'), [])) if (v !== 'UN List') programs.push(`${UN_PROGRAM_PREFIX}${v}`);
     // DESIGNATION (a position: "Minister of ...") joins TITLE (honorifics: "Maulavi", "Dr.") in
     // `titles`, as OFAC's Title column holds both; the model has no separate position property.
-    const titles = [...new Set([...valuesOf(el, 'TITLE'), ...valuesOf(el, 'DESIGNATION')])];
+    const titles = valuesOf(entry.all('DESIGNATION'), valuesOf(entry.all('TITLE'), [], true), true);
     // COMMENTS1 is kept whole (newlines included): it is the UN's narrative summary.
-    const comments = children(el, 'COMMENTS1')[0];
-    parties.set(id, provenance.record);
+    const comments = entry.all('COMMENTS1')[0];
+    parties.set(ref, provenance.record);
     out.party({
       id,
       kind: individual ? 'Person' : 'Organization',
@@ -432,10 +538,10 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
       programs,
       birthDates: allDates,
       birthPlaces: places,
-      nationalities: [...new Set(valuesOf(el, 'NATIONALITY'))],
+      nationalities: valuesOf(entry.all('NATIONALITY'), [], true),
       // The UN's NATIONALITY is the only citizenship statement it makes; it is not repeated here.
       citizenships: [],
-      gender: textIn(el, 'GENDER'),
+      gender: entry.text('GENDER'),
       titles,
       remarks: comments?.text ? comments.text : null,
       listedOn: isoDate(listedOnRaw) ?? listedOnRaw,
@@ -445,19 +551,18 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
 
     // Addresses. STATE_PROVINCE and ZIP_CODE join CITY ("Goma, North Kivu", "Hamburg 21073"), as in
     // OFAC's "City/State/Province/Postal Code" column, so the same address written by both meets.
-    for (const a of children(el, `${el.name}_ADDRESS`)) {
+    for (const a of entry.all(individual ? 'INDIVIDUAL_ADDRESS' : 'ENTITY_ADDRESS')) {
       const street = textIn(a, 'STREET');
-      const cityState = [textIn(a, 'CITY'), textIn(a, 'STATE_PROVINCE')].filter(Boolean).join(', ');
-      const city = [cityState, textIn(a, 'ZIP_CODE')].filter(Boolean).join(' ') || null;
+      const city = joined(joined(textIn(a, 'CITY'), ', ', textIn(a, 'STATE_PROVINCE')), ' ', textIn(a, 'ZIP_CODE'));
       const country = textIn(a, 'COUNTRY');
       const note = textIn(a, 'NOTE');
       const address = street || city || country ? addressRecord(street, city, country) : note ? addressRecord(note, null, null) : null;
-      if (address) out.address({ partyId: id, address, provenance: prov(a.line) });
+      if (address) out.address({ partyId: id, address, provenance: provAt(a.line, ref) });
     }
 
     // Documents (individuals only in this schema).
     const docs: { fact: IdentifierFact; translated: boolean }[] = [];
-    for (const d of children(el, 'INDIVIDUAL_DOCUMENT')) {
+    for (const d of entry.all('INDIVIDUAL_DOCUMENT')) {
       if (d.children.length === 0) continue; // <INDIVIDUAL_DOCUMENT/>: no document
       const type1 = textIn(d, 'TYPE_OF_DOCUMENT');
       const type2 = textIn(d, 'TYPE_OF_DOCUMENT2')?.replace(/[\s:]+$/, '') ?? null;
@@ -468,13 +573,14 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
       }
       const { value, described, remark, expires } = splitDocumentNumber(number);
       let type: IdentifierType = 'other';
-      if (type1 && Object.hasOwn(UN_DOCUMENT_TYPES, type1.toLowerCase())) type = UN_DOCUMENT_TYPES[type1.toLowerCase()];
+      const type1Lower = type1?.toLowerCase();
+      if (type1Lower !== undefined && Object.hasOwn(UN_DOCUMENT_TYPES, type1Lower)) type = UN_DOCUMENT_TYPES[type1Lower];
       else if (type1) unknownDocTypes.set(type1, [...(unknownDocTypes.get(type1) ?? []), ref]);
       const detail = type2 ?? described;
       const sub = detail ? UN_DOCUMENT_SUBTYPES.find(([re]) => re.test(detail)) : undefined;
       if (sub) type = sub[1];
       const extra = [type2, described, remark].filter((x, i, all): x is string =>
-        !!x && x.toLowerCase() !== type1?.toLowerCase() && all.findIndex((y) => y?.toLowerCase() === x.toLowerCase()) === i);
+        !!x && x.toLowerCase() !== type1Lower && all.findIndex((y) => y?.toLowerCase() === x.toLowerCase()) === i);
       const label = type1 ? (extra.length ? `${type1} (${extra.join('; ')})` : type1) : extra.join('; ') || 'Document';
       const country = textIn(d, 'ISSUING_COUNTRY') ?? textIn(d, 'COUNTRY_OF_ISSUE');
       const issuedRaw = textIn(d, 'DATE_OF_ISSUE');
@@ -485,9 +591,9 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
         label,
         issued: isoDate(issuedRaw) ?? issuedRaw,
         expires: expires ?? expiryIn(textIn(d, 'NOTE')),
-        provenance: prov(d.line),
+        provenance: provAt(d.line, ref),
       };
-      docs.push({ fact, translated: !!type1 && UN_TRANSLATED_DOCUMENT_TYPES.has(type1.toLowerCase()) });
+      docs.push({ fact, translated: type1Lower !== undefined && UN_TRANSLATED_DOCUMENT_TYPES.has(type1Lower) });
     }
     for (const { fact, translated } of docs) {
       if (translated && docs.some((o) => !o.translated && o.fact.identifier.key === fact.identifier.key)) continue;
@@ -497,17 +603,16 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
     // Links: reference numbers named in COMMENTS1 and DESIGNATION/VALUE ("Overall leader of the
     // Allied Democratic Forces (ADF) (CDe.001)"). One link per target, type and label.
     const linkKeys = new Set<string>();
-    const sources: [keyof typeof UN_MENTION_LABELS, XmlElement][] = [
-      ...children(el, 'COMMENTS1').map((c): [keyof typeof UN_MENTION_LABELS, XmlElement] => ['COMMENTS1', c]),
-      ...children(el, 'DESIGNATION').flatMap((c) => children(c, 'VALUE')).map((v): [keyof typeof UN_MENTION_LABELS, XmlElement] => ['DESIGNATION', v]),
-    ];
-    for (const [where, src] of sources) {
-      for (const r of referencesIn(src.text, ref, where)) {
-        const key = `${r.ref}|${r.type}|${r.label}`;
-        if (linkKeys.has(key)) continue;
-        linkKeys.add(key);
-        pending.push({ ref: r.ref, link: { type: r.type, from: id, to: { id: `${UN_ID_PREFIX}-${r.ref}` }, label: r.label, provenance: prov(src.line) } });
-      }
+    for (const c of entry.all('COMMENTS1')) linksIn(c, 'COMMENTS1', ref, linkKeys);
+    for (const d of entry.all('DESIGNATION')) for (const v of d.children) if (v.name === 'VALUE') linksIn(v, 'DESIGNATION', ref, linkKeys);
+  };
+  /** Links to the entries `src` names; one per target, type and label of the entry (linkKeys). */
+  const linksIn = (src: XmlElement, where: keyof typeof UN_MENTION_LABELS, ref: string, linkKeys: Set<string>) => {
+    for (const r of referencesIn(src.text, ref, where)) {
+      const key = `${r.ref}|${r.type}|${r.label}`;
+      if (linkKeys.has(key)) continue;
+      linkKeys.add(key);
+      pending.push({ ref: r.ref, link: { type: r.type, from: `${UN_ID_PREFIX}-${ref}`, to: { id: `${UN_ID_PREFIX}-${r.ref}` }, label: r.label, provenance: provAt(src.line, ref) } });
     }
   };
 
@@ -538,7 +643,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
   const missing = new Map<string, string[]>();
   for (const p of pending) {
     out.link(p.link);
-    if (!parties.has(p.link.to.id!)) missing.set(p.ref, [...(missing.get(p.ref) ?? []), p.link.from.slice(UN_ID_PREFIX.length + 1)]);
+    if (!parties.has(p.ref)) missing.set(p.ref, [...(missing.get(p.ref) ?? []), p.link.from.slice(UN_ID_PREFIX.length + 1)]);
   }
   const list = (m: Map<string, string[]>) => [...m].map(([k, refs]) => `${k} (${[...new Set(refs)].join(', ')})`).join('; ');
   const warnings = [

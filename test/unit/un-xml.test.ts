@@ -5,7 +5,7 @@ import {
   birthDatesOf, detectUnXml, expiryIn, parseUnXml, referencesIn, splitAliasNames, splitDocumentNumber, unXmlFormat,
 } from '../../ingest/sources/un-xml';
 import { nameKey } from '../../server/core/text/normalize';
-import type { XmlElement } from '../../ingest/xml';
+import { streamXml, type XmlElement } from '../../ingest/xml';
 import { SourceFormatError } from '../../server/core/errors';
 import { ALIAS_TYPES, IDENTIFIER_TYPES, LINK_TYPES, type ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
@@ -274,6 +274,74 @@ describe('UN consolidated list XML: real excerpt of 2025-11-18', () => {
     // "Jun. 2015" does not end the sentence; a phrase in an earlier sentence does not reach over one.
     expect(referencesIn('Leader of AQAP (QDe.129) since Jun. 2015, pledged loyalty to Aiman al-Zawahiri (QDi.006).', 'QDi.282', 'COMMENTS1')[1].label).toBe('Pledged allegiance to');
     expect(referencesIn('Brother of X (QDi.301). Senior Al-Qaida (QDe.004) leader.', 'QDi.300', 'DESIGNATION')[1]).toEqual({ ref: 'QDe.004', label: 'Mentioned in designation', type: 'UNKNOWN_LINK' });
+  });
+});
+
+describe('UN consolidated list XML: each entry read on its own', () => {
+  // Two entries: the first with every list-valued child, the second with none of them. The second must
+  // get nothing of the first's (the parser sorts each entry's children by name into lists it reuses).
+  const twoEntries = `<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST dateGenerated="2025-11-18T23:00:09.174Z">
+  <INDIVIDUALS>
+    <INDIVIDUAL>
+      <FIRST_NAME>ONE</FIRST_NAME>
+      <REFERENCE_NUMBER>QDi.901</REFERENCE_NUMBER>
+      <TITLE><VALUE>Dr.</VALUE></TITLE>
+      <DESIGNATION><VALUE>Minister</VALUE><VALUE>Dr.</VALUE></DESIGNATION>
+      <NATIONALITY><VALUE>Yemen</VALUE><VALUE>Yemen</VALUE></NATIONALITY>
+      <INDIVIDUAL_ALIAS><QUALITY>Good</QUALITY><ALIAS_NAME>Uno</ALIAS_NAME></INDIVIDUAL_ALIAS>
+      <INDIVIDUAL_ADDRESS><CITY>Sana'a</CITY><COUNTRY>Yemen</COUNTRY></INDIVIDUAL_ADDRESS>
+      <COMMENTS1>Associated with
+        TWO (QDi.902).</COMMENTS1>
+    </INDIVIDUAL>
+    <INDIVIDUAL>
+      <FIRST_NAME>TWO</FIRST_NAME>
+      <REFERENCE_NUMBER note="x">QDi.902</REFERENCE_NUMBER>
+      <INDIVIDUAL_ALIAS/>
+    </INDIVIDUAL>
+  </INDIVIDUALS>
+  <ENTITIES/>
+</CONSOLIDATED_LIST>
+`;
+
+  test("an entry's lists hold its own children only, not an earlier entry's", async () => {
+    const r = await parseUnXml([variant('two-entries', twoEntries)], {});
+    const one = party(r, 'un-QDi.901');
+    expect(one.titles).toEqual(['Dr.', 'Minister']);
+    expect(one.nationalities).toEqual(['Yemen']);
+    expect(one.aliases.map((a) => a.name)).toEqual(['Uno']);
+    expect(one.remarks).toBe('Associated with\n        TWO (QDi.902).');
+    const two = party(r, 'un-QDi.902');
+    expect([two.titles, two.nationalities, two.aliases, two.programs, two.birthDates]).toEqual([[], [], [], [], []]);
+    expect(two.remarks).toBeNull();
+    expect(r.addresses.map((a) => a.partyId)).toEqual(['un-QDi.901']);
+    expect(r.links.map((l) => [l.from, l.to.id, l.type])).toEqual([['un-QDi.901', 'un-QDi.902', 'ASSOCIATE']]);
+    expect(r.warnings).toEqual([]);
+  });
+
+  test('elements without attributes or children: empty, each its own, never given another element\'s', async () => {
+    const records: XmlElement[] = [];
+    await streamXml(variant('two-entries', twoEntries), {
+      isRecord: (p) => p.length === 3,
+      onRecord: (e) => records.push(e),
+    });
+    expect(records.map((e) => e.children.map((c) => c.name))).toEqual([
+      ['FIRST_NAME', 'REFERENCE_NUMBER', 'TITLE', 'DESIGNATION', 'NATIONALITY', 'INDIVIDUAL_ALIAS', 'INDIVIDUAL_ADDRESS', 'COMMENTS1'],
+      ['FIRST_NAME', 'REFERENCE_NUMBER', 'INDIVIDUAL_ALIAS'],
+    ]);
+    const [one, two] = records;
+    expect(two.children[1]).toEqual({ name: 'REFERENCE_NUMBER', attrs: { note: 'x' }, children: [], text: 'QDi.902', line: lineOf(twoEntries, '<REFERENCE_NUMBER note') });
+    for (const e of [one, ...one.children, two.children[0], two.children[2]]) expect(e.attrs).toEqual({});
+    expect(two.children[2].children).toEqual([]);
+    expect(one.children[3].children.map((c) => c.text)).toEqual(['Minister', 'Dr.']);
+    for (const leaf of [one.children[0], one.children[3].children[0], two.children[0]]) expect(leaf.children).toEqual([]);
+  });
+
+  test('curly apostrophes and wrapped lines in COMMENTS1 read as straight ones and single spaces', () => {
+    const straight = referencesIn("Father's name is Abdul (QDi.901). Associated with Jemaah Islamiyah (QDe.092).", 'QDi.900', 'COMMENTS1');
+    expect(straight.map((x) => [x.ref, x.label, x.type])).toEqual([['QDi.901', "Father's name is", 'UNKNOWN_LINK'], ['QDe.092', 'Associated with', 'ASSOCIATE']]);
+    expect(referencesIn('Father’s name is Abdul (QDi.901). Associated\n        with Jemaah   Islamiyah (QDe.092).', 'QDi.900', 'COMMENTS1')).toEqual(straight);
+    expect(referencesIn('Father‘s name is Abdul (QDi.901).\tAssociated with Jemaah Islamiyah\n(QDe.092).', 'QDi.900', 'COMMENTS1')).toEqual(straight);
   });
 });
 
