@@ -7,6 +7,7 @@
  */
 import type { Core } from 'cytoscape';
 import type { SavedInvestigation } from './api';
+import { setClass } from './canvas-diff';
 
 export type ChangeMark = 'added' | 'removed' | 'modified';
 export const MARK_CLASSES = ['inv-added', 'inv-removed', 'inv-modified'] as const;
@@ -32,14 +33,21 @@ export function marksOf(changes: SavedInvestigation['changes']): ChangeMarks {
   return { nodes, edges: changes.linksAdded.map((l) => l.key) };
 }
 
-/** Puts the marks on the elements drawn (and takes earlier ones off), in one batch. */
+/**
+ * Puts the marks on the elements drawn (and takes earlier ones off), in one batch. Only elements whose
+ * marks change are touched (setClass): Cytoscape restyles every element a class call names, changed or
+ * not, and this runs on every change of the canvas (6,242 elements restyled each time on a 2k canvas).
+ */
 export function applyChangeMarks(cy: Core, marks: ChangeMarks): void {
   const added = new Set(marks.edges);
   cy.batch(() => {
-    cy.elements().removeClass(MARK_CLASSES.join(' '));
-    for (const [id, mark] of Object.entries(marks.nodes)) cy.getElementById(id).addClass(`inv-${mark}`);
+    cy.nodes().forEach((n) => {
+      const mark = marks.nodes[n.id()];
+      for (const cls of MARK_CLASSES) setClass(n, cls, mark !== undefined && cls === `inv-${mark}`);
+    });
     cy.edges().forEach((e) => {
-      if (added.has(linkKey(e.data() as { source: string; target: string; type?: string; label?: string }))) e.addClass('inv-added');
+      const isAdded = added.has(linkKey(e.data() as { source: string; target: string; type?: string; label?: string }));
+      for (const cls of MARK_CLASSES) setClass(e, cls, isAdded && cls === 'inv-added');
     });
   });
 }

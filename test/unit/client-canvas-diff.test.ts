@@ -158,6 +158,37 @@ describe('applyPatch', () => {
   });
 });
 
+/** How many elements Cytoscape restyles during `fn`: those it emits 'class' for (it restyles exactly those). */
+function restyled(fn: () => void): number {
+  let n = 0;
+  const count = () => void n++;
+  cy.on('class', count);
+  try {
+    fn();
+  } finally {
+    cy.off('class', count);
+  }
+  return n;
+}
+
+describe('classes are changed only where they change (Cytoscape restyles every element a class call touches)', () => {
+  test('the same state, highlight, timeline pick and pins again restyle nothing', () => {
+    const pinned = gs.togglePin(withJon, [JON]);
+    show(pinned);
+    applyHighlight(cy, null);
+    markTimeline(cy, [ALIS]);
+    expect(restyled(() => show(pinned))).toBe(0);
+    expect(restyled(() => applyHighlight(cy, null))).toBe(0);
+    expect(restyled(() => markTimeline(cy, [ALIS]))).toBe(0);
+    const path = { nodes: [JON, PIONEER], edges: [E.jonPioneer.id] };
+    expect(restyled(() => applyHighlight(cy, path))).toBe(cy.elements().length);
+    expect(restyled(() => applyHighlight(cy, path))).toBe(0);
+    // A pick of another bar restyles the node that leaves it and the one that joins it.
+    expect(restyled(() => markTimeline(cy, [JON]))).toBe(2);
+    expect(restyled(() => show(gs.togglePin(pinned, [JON])))).toBe(1);
+  });
+});
+
 describe('highlight and timeline marks', () => {
   test('a path is highlighted and the rest faded; clearing it clears both', () => {
     show(withJon);

@@ -51,3 +51,19 @@ test('parties and links are marked by what changed; opening another investigatio
   applyChangeMarks(cy, NO_MARKS);
   expect(cy.elements('.inv-added, .inv-removed, .inv-modified').length).toBe(0);
 });
+
+test('marks applied again restyle nothing; a change restyles only the elements whose marks change', () => {
+  // Cytoscape emits 'class' for every element a class call names, and restyles exactly those.
+  let restyled = 0;
+  cy.on('class', () => void restyled++);
+  const marks = { nodes: { 'ofac-48321': 'added' as const, 'ofac-40536': 'modified' as const }, edges: ['ofac-48321|UNKNOWN_LINK|ofac-40536|Linked To'] };
+  applyChangeMarks(cy, marks);
+  expect(restyled).toBe(3);
+  restyled = 0;
+  applyChangeMarks(cy, marks);
+  expect(restyled).toBe(0);
+  // One party's mark changes from modified to removed: that node only (one class off, one on).
+  applyChangeMarks(cy, { ...marks, nodes: { 'ofac-48321': 'added', 'ofac-40536': 'removed' } });
+  expect(restyled).toBe(2);
+  expect(classesOf('ofac-40536')).toEqual(['inv-removed']);
+});

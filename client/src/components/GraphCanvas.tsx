@@ -13,7 +13,7 @@ import svg from 'cytoscape-svg';
 import type { Investigation } from '../graph-state';
 import type { Point } from '../url-state';
 import { CanvasFilter, desiredElements, LARGE_GRAPH, NO_FILTER } from '../elements';
-import { applyHighlight, applyPatch, diffElements, markTimeline } from '../canvas-diff';
+import { applyHighlight, applyPatch, diffElements, markTimeline, setClass } from '../canvas-diff';
 import { FACT_NODE_SIZE, stylesheet, Theme, THEME_COLORS } from '../style';
 import { isFactKind } from '../../../server/core/model';
 import type { LayoutRequest, LayoutResponse } from '../layout.worker';
@@ -98,12 +98,53 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   const signalLayout = (state: 'running' | 'done', seq = layoutSeq.current) => {
     const el = container.current;
     if (!el || seq !== layoutSeq.current) return;
+    // A layout that starts or ends ends the wait of the one before it.
+    holdRenderer(false);
     if (state === 'done') {
       hideDrawing(false);
       reportPositions();
     }
     el.dataset.layout = state;
     el.dataset.layoutRuns = String(seq);
+  };
+
+  /**
+   * Holds Cytoscape's renderer (or lets it go again) while a whole new canvas waits for the worker's
+   * positions: inside a batch (cy.startBatch) Cytoscape draws no frame, so it neither styles the edges
+   * nor works out their routes between nodes piled where they start, only to do both again once the
+   * nodes are placed (on 2,000 nodes and 4,242 edges, seconds of the main thread, taken from the two
+   * cores the worker needs). Nothing on such a canvas is placed, and its drawing is hidden, so no frame
+   * is missed. Any layout that starts or settles, and the positions arriving, let it go (signalLayout, apply).
+   */
+  const holding = useRef(false);
+  const holdRenderer = (hold: boolean) => {
+    const cy = cyRef.current;
+    if (!cy || hold === holding.current) return;
+    holding.current = hold;
+    if (hold) cy.startBatch();
+    else cy.endBatch();
+  };
+
+  /**
+   * Works out the style of the canvas's elements (Cytoscape does so lazily, for the first frame that needs
+   * it) in slices, each its own task, while the renderer is held for layout `seq`: the worker's answer waits
+   * for one slice at most. Stops when the hold ends; the first frame styles whatever is left.
+   */
+  const styleWhileHeld = (cy: Core, seq: number, elements?: cytoscape.SingularElementArgument[], from = 0) => {
+    if (seq !== layoutSeq.current || !holding.current) return;
+    if (!elements) {
+      // First, in a task of its own after the effects that followed the layout's start: inside the batch,
+      // a change of class only marks its elements for restyling when the batch ends, which would undo
+      // the work done here. The batch ends and starts again at once (no frame is drawn in between).
+      cy.endBatch();
+      cy.startBatch();
+      elements = cy.elements().toArray();
+    }
+    if (from >= elements.length) return;
+    const to = Math.min(elements.length, from + STYLE_SLICE);
+    for (let i = from; i < to; i++) elements[i].style('display');
+    const rest = elements;
+    setTimeout(() => styleWhileHeld(cy, seq, rest, to), 0);
   };
 
   /**
@@ -217,18 +258,23 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     // Each change of class restyles every node it touches (the stylesheet's selectors matched again: on
     // 2,000 nodes as long as the measurement itself), so when nothing on the canvas is placed yet (a canvas
     // opened or restored) the nodes' class goes once and for all, and the drawing is hidden instead until
-    // the positions arrive (the canvas shows nothing in between, as before). The edges stay hidden by
-    // their class: shown, Cytoscape would work out their routes between nodes not yet placed.
+    // the positions arrive (the canvas shows nothing in between, as before).
     const hidden = cy.nodes('.unplaced');
     const nonePlaced = hidden.nonempty() && cy.nodes().toArray().every((n) => !isPlaced(n));
     if (nonePlaced) hideDrawing(true);
     hidden.removeClass('unplaced');
     const boxes = new Map(measureBoxes(cy).map((b) => [b.id, b]));
     if (!nonePlaced) hidden.addClass('unplaced');
-    // Hidden is not enough: Cytoscape would still draw the nodes where they start, and fill its caches of
-    // their pictures (labels at this zoom) frame after frame while the worker computes, taking the CPU the
-    // worker needs. Looking far away from them, it draws nothing; the positions come with a fitted view.
-    else cy.pan({ x: -1e9, y: -1e9 });
+    else {
+      // Hidden is not enough: Cytoscape would still draw a frame of the nodes where they start (styling the
+      // edges, and routing them between nodes not yet placed) and fill its caches of their pictures, taking
+      // the CPU the worker needs; held, it draws nothing until the positions come. The edges' class goes
+      // now (the drawing is hidden), and the style of the whole canvas is worked out a slice at a time
+      // while the worker computes (styleWhileHeld), not in the first frame after.
+      cy.edges('.unplaced').removeClass('unplaced');
+      holdRenderer(true);
+      setTimeout(() => styleWhileHeld(cy, seq), 0);
+    }
     const nodes = cy
       .nodes(':childless')
       .not('.more')
@@ -240,6 +286,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     const request: LayoutRequest = { seq, nodes, edges, fixed: fixedIds, randomize: true };
     const apply = (positions: LayoutResponse['positions']) => {
       if (seq !== layoutSeq.current) return;
+      holdRenderer(false);
       const animate = !large && !randomize;
       let moving = 0;
       const settled = () => {
@@ -275,7 +322,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
       settled();
     };
     try {
-      workerRef.current ??= new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
+      workerRef.current ??= layoutWorker();
       const w = workerRef.current;
       w.onmessage = (m: MessageEvent<LayoutResponse>) => {
         // The answer to a request a newer layout has superseded: that layout's answer follows.
@@ -293,6 +340,7 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
         apply(forceLayout(request));
         return;
       }
+      holdRenderer(false);
       cy!.elements('.unplaced').removeClass('unplaced');
       const layout = cy!.layout({ name: 'fcose', animate: false, randomize: true } as cytoscape.LayoutOptions);
       layout.one('layoutstop', () => {
@@ -317,6 +365,13 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
     });
     cyRef.current = cy;
     (window as unknown as { __cy?: Core }).__cy = cy;
+    // The layout worker starts with the canvas: its script is fetched and compiled while the first graph
+    // loads, not after it has come (runLayout starts one if this failed, and lays out here if that fails).
+    try {
+      workerRef.current = layoutWorker();
+    } catch {
+      workerRef.current = null;
+    }
     const emitSelection = () => {
       const nodes = cy.$('node:selected').not('.more').map((n) => n.id());
       const edge = cy.$('edge:selected').not('.more').first();
@@ -466,6 +521,14 @@ export const GraphCanvas = forwardRef<CanvasHandle, Props>(function GraphCanvas(
   return <div ref={container} className="canvas" role="application" aria-label="Graph canvas: double-click a node to expand it" data-testid="canvas" data-layout="done" data-layout-runs="0" />;
 });
 
+/** The layout worker (layout.worker.ts), as a module: Vite bundles it from this `new Worker(new URL(...))`. */
+function layoutWorker(): Worker {
+  return new Worker(new URL('../layout.worker.ts', import.meta.url), { type: 'module' });
+}
+
+/** Elements styled per task while a layout waits for its positions (styleWhileHeld): about 10 ms of work. */
+const STYLE_SLICE = 100;
+
 /** Width of an edge label's character in model units (font-size 8 in style.ts, system-ui): a generous average. */
 const EDGE_CHAR_WIDTH = 8 * 0.6;
 
@@ -479,7 +542,7 @@ function markCrampedEdges(cy: Core) {
       const a = e.source();
       const b = e.target();
       const gap = Math.hypot(a.position('x') - b.position('x'), a.position('y') - b.position('y')) - (nodeSize(a) + nodeSize(b)) / 2;
-      e.toggleClass('cramped', String(e.data('label')).length * EDGE_CHAR_WIDTH + 8 > gap);
+      setClass(e, 'cramped', String(e.data('label')).length * EDGE_CHAR_WIDTH + 8 > gap);
     });
   });
 }
