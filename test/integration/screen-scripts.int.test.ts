@@ -13,6 +13,7 @@ import { screen, SCREEN_THRESHOLD } from '../../server/api/screen';
 import { REPO_ROOT } from '../../server/core/settings';
 import type { Database } from '../../server/core/neo4j/database';
 import { ingest } from '../../ingest/ingest';
+import { searchIndexReady } from '../../server/core/search/live';
 import { LOAD_DEFAULTS, resetDatabase, testDatabase } from '../helpers';
 
 const DEMO = path.join(REPO_ROOT, 'ingest', 'demo');
@@ -41,6 +42,10 @@ beforeAll(async () => {
   await resetDatabase(db);
   await ingest(db, { ...LOAD_DEFAULTS, paths: [path.join(DEMO, 'ofac-sdn-2024-05-03', 'sdn.csv')], release: '2024-05-03' });
   await ingest(db, { ...LOAD_DEFAULTS, paths: [path.join(DEMO, 'un-sc-2025-11-18', 'consolidated.xml')] });
+  // Screened through the name index, as a running server does (npm start builds it at start-up): a first
+  // request waits for the build only FIRST_BUILD_WAIT_MS (live.ts), and on a busy machine the build took
+  // longer (18.6 s), so the first screen went to the full-text fallback, which has no readings of Hangul.
+  await searchIndexReady(db);
 }, 900_000);
 afterAll(async () => {
   await db.close();
