@@ -246,7 +246,7 @@ export interface SearchFilters {
 const SEARCH = /* GraphQL */ `
   query Search($query: String!, $kinds: [EntityKind!], $datasets: [String!], $programs: [String!], $countries: [String!], $first: Int) {
     search(query: $query, kinds: $kinds, datasets: $datasets, programs: $programs, countries: $countries, first: $first) {
-      total hasMore endCursor
+      total hasMore endCursor nameLookup
       hits { score matchedName entity { id kind name programs datasets nationalities birthDates placeholder delistedOn addresses { country } } }
     }
   }
@@ -420,7 +420,7 @@ export async function exposure(id: string, maxHops: number, signal?: AbortSignal
 const SCREEN = /* GraphQL */ `
   query Screen($input: ScreenInput!, $first: Int, $threshold: Float) {
     screen(input: $input, first: $first, threshold: $threshold) {
-      threshold
+      threshold nameLookup
       identifiers { label value }
       matches {
         score

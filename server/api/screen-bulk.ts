@@ -28,7 +28,7 @@ import { csvField } from './export-formats';
 import { exposureFor } from './exposure';
 import { datasets } from './releases';
 import { startRequest, requestDb } from './request';
-import { screen, SCREEN_THRESHOLD } from './screen';
+import { FULL_TEXT_NAME_NOTE, screen, SCREEN_THRESHOLD } from './screen';
 import { LIMITS } from './validate';
 
 export type BulkOutputFormat = 'csv' | 'jsonl';
@@ -235,7 +235,8 @@ async function screenRow(row: Extract<BulkRow, { input: unknown }>, o: BulkRunOp
     );
     return {
       type: 'row', line, ref, input, status: matches.length ? 'match' : 'no_match', matches,
-      ...(row.warnings ? { warnings: row.warnings } : {}),
+      // A row screened while the name index was rebuilt (a load committed during the run) says so.
+      ...(row.warnings || answer.nameLookup === 'FULL_TEXT' ? { warnings: [...(row.warnings ?? []), ...(answer.nameLookup === 'FULL_TEXT' ? [`name ${FULL_TEXT_NAME_NOTE}`] : [])] } : {}),
       csv: rowCsv(line, ref, input, matches),
     };
   } catch (err) {

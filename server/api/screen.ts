@@ -35,7 +35,7 @@ import { identifierLookup, lookupAccepts } from '../core/text/normalize';
 import type { Context } from './context';
 import { entityLoader, type EntityParent } from './entity';
 import { exposureFor } from './exposure';
-import type { Fact, Resolvers, ResolversTypes } from './generated/graphql';
+import type { Fact, NameLookup, Resolvers, ResolversTypes } from './generated/graphql';
 import { requestDb } from './request';
 import { search } from './search';
 import { intIn, LIMITS } from './validate';
@@ -76,7 +76,16 @@ export interface ScreenAnswer {
   matches: ScreenMatchRow[];
   threshold: number;
   identifiers: Fact[];
+  /** Which index found the candidates by name; null when the name was not searched. */
+  nameLookup: NameLookup | null;
 }
+
+/**
+ * The `name` line of a screen whose name search used the full-text index (the name index was being built):
+ * a caller, and a bulk run's row, must see that a name in another script may have been missed.
+ */
+export const FULL_TEXT_NAME_NOTE =
+  'searched with the full-text index while the name index is built (after a start or a load): names in another script than the list\'s (Hangul, Han, ...) may be missed; screen again shortly';
 
 interface Holder {
   id: string;
@@ -416,7 +425,9 @@ export async function screen(db: Database, ctx: Context, args: ScreenArgs, opts:
     };
   });
   if (nameNotSearched !== null) identifiers.unshift({ label: 'name', value: `not searched (${String(nameNotSearched)}); only the identifiers found candidates` });
-  return { matches, threshold, identifiers };
+  const nameLookup = named?.nameLookup ?? null;
+  if (nameLookup === 'FULL_TEXT') identifiers.unshift({ label: 'name', value: FULL_TEXT_NAME_NOTE });
+  return { matches, threshold, identifiers, nameLookup };
 }
 
 export const screenResolvers: Resolvers = {
@@ -462,6 +473,7 @@ export function screenRequestOf(body: unknown): { input: Record<string, unknown>
 export const SCREEN_OPERATION = `query Screen($input: ScreenInput!, $first: Int, $threshold: Float) {
   screen(input: $input, first: $first, threshold: $threshold) {
     threshold
+    nameLookup
     identifiers { label value }
     matches {
       score

@@ -15,7 +15,7 @@ import { searchIndexFor } from '../core/search/live';
 import { querySlots } from '../core/search/query';
 import { latinTokens, luceneQuery, meaningfulTokens, tokenSimilarityOf } from '../core/text/names';
 import { entityLoader } from './entity';
-import type { Resolvers, SearchHit } from './generated/graphql';
+import type { NameLookup, Resolvers, SearchHit } from './generated/graphql';
 import { requestDb } from './request';
 import { intIn, LIMITS, shortList } from './validate';
 
@@ -37,6 +37,7 @@ export interface SearchResult {
   hits: SearchHitRow[];
   endCursor: string | null;
   hasMore: boolean;
+  nameLookup: NameLookup;
 }
 
 function decodeCursor(after: string | null | undefined): number {
@@ -78,7 +79,7 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
   // The in-memory index when it sees what this request sees (core/search/live.ts), else the full-text path.
   const index = await searchIndexFor(db, await db.snapshot());
   const fromIndex = index?.search(text, filters, candidates, slots);
-  if (index && fromIndex) return page(fromIndex, offset, first);
+  if (index && fromIndex) return page(fromIndex, offset, first, 'NAME_INDEX');
   const asWritten = latinTokens(text).join(' ');
   const writtenAsQuery = (name: string) => latinTokens(name).join(' ') === asWritten;
   const rows = await db.read<{ id: string; name: string; aliases: string[]; score: number }>('api-search-candidates', {
@@ -99,11 +100,11 @@ export async function search(db: Database, args: SearchArgs): Promise<SearchResu
       return { id: r.id, score: Math.round(best.score * 1000) / 1000, matchedName: best.name, index: r.score };
     })
     .sort((a, b) => b.score - a.score || b.index - a.index || a.id.localeCompare(b.id));
-  return page(ranked, offset, first);
+  return page(ranked, offset, first, 'FULL_TEXT');
 }
 
 /** One page of ranked hits, with the cursor of the next. */
-function page(ranked: readonly SearchHitRow[], offset: number, first: number): SearchResult {
+function page(ranked: readonly SearchHitRow[], offset: number, first: number, nameLookup: NameLookup): SearchResult {
   const hits = ranked.slice(offset, offset + first);
   const hasMore = offset + first < ranked.length;
   return {
@@ -112,6 +113,7 @@ function page(ranked: readonly SearchHitRow[], offset: number, first: number): S
     hits: hits.map(({ id, score, matchedName }) => ({ id, score: Math.round(score * 1000) / 1000, matchedName })),
     endCursor: hasMore ? Buffer.from(`offset:${offset + first}`).toString('base64url') : null,
     hasMore,
+    nameLookup,
   };
 }
 

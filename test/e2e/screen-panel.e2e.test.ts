@@ -12,6 +12,7 @@ import type { Browser, Locator, Page, Route } from 'playwright-core';
 import { Database } from '../../server/core/neo4j/database';
 import { REPO_ROOT } from '../../server/core/settings';
 import { ingest } from '../../ingest/ingest';
+import { searchIndexReady } from '../../server/core/search/live';
 import { LOAD_DEFAULTS, resetDatabase, startApi, TestApi, testDatabase } from '../helpers';
 import { buildClient, launchBrowser, PageWatch, screenshot, takeProblems, watchPage } from './browser';
 import { canvasIds, clickNode, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
@@ -232,6 +233,27 @@ describe('the Screen panel', () => {
     await page.getByTestId('screen-name').fill('Marigold Quenneville-Tarrant');
     await page.getByTestId('screen-run').click();
     await expect(page.getByTestId('screen-no-match').textContent()).resolves.toMatch(/^No listed or linked party scores 0\.7 or more\.$/);
+  });
+
+  test('a screen while the name index is rebuilt after a load says a name in another script may be missed; once rebuilt, the Hangul name finds its party', async () => {
+    // 리원호 is RI Won Ho (listed in Latin letters only): found through the name index's readings of Hangul.
+    const ri = await idOf('RI, Won Ho');
+    await searchIndexReady(db);
+    await page.getByTestId('screen-button').click();
+    await page.getByTestId('screen-name').fill('리원호');
+    // The same release loaded again: a commit, so the index no longer sees what requests see and is
+    // rebuilt in the background; the first screen after it starts that rebuild and does not wait.
+    await ingest(db, { paths: [SDN], ...LOAD_DEFAULTS });
+    await page.getByTestId('screen-run').click();
+    const notice = page.getByTestId('screen-full-text');
+    await notice.waitFor();
+    expect(await notice.textContent()).toMatch(/full-text index: a name in another script than the list's may be missed/);
+    expect(await page.getByTestId('screen-matches').locator(`li[data-id="${ri}"]`).count()).toBe(0);
+
+    await searchIndexReady(db);
+    await page.getByTestId('screen-run').click();
+    await page.getByTestId('screen-matches').locator('ol.matches > li').first().and(page.locator(`[data-id="${ri}"]`)).waitFor();
+    expect(await notice.count()).toBe(0);
   });
 
   test('a CSV file dropped on the panel streams into the table (the bad row shown with its line), sorts by score, puts a result on the canvas and exports the CSV the endpoint writes', async () => {

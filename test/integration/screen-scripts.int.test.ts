@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../../server/api/context';
 import { requestDb } from '../../server/api/request';
-import { screen, SCREEN_THRESHOLD } from '../../server/api/screen';
+import { FULL_TEXT_NAME_NOTE, screen, SCREEN_THRESHOLD } from '../../server/api/screen';
 import { REPO_ROOT } from '../../server/core/settings';
 import type { Database } from '../../server/core/neo4j/database';
 import { ingest } from '../../ingest/ingest';
@@ -59,6 +59,8 @@ test('the labelled Hangul names are real ones of the lists (at least 100 of them
 test('a listed DPRK person written in Hangul is screened to that person, first and above the threshold, read as the lists spell the name', async () => {
   // 리원호 (RI Won Ho, OFAC 19609 and UN KPi.033), the first labelled query from an OFAC name.
   const r = await screenName('리원호');
+  expect(r.nameLookup).toBe('NAME_INDEX');
+  expect(r.identifiers).toEqual([]);
   const top = r.matches[0];
   expect(['ofac-19609', 'un-KPi.033']).toContain(top.id);
   expect(top.score).toBeGreaterThanOrEqual(SCREEN_THRESHOLD);
@@ -96,3 +98,23 @@ test('a Han name is read by its Korean reading; a Latin name is compared as writ
   expect(['ofac-19609', 'un-KPi.033']).toContain(latin.matches[0].id);
   expect(latin.matches[0].explanation.some((f) => f.label === 'Read as')).toBe(false);
 }, 120_000);
+
+test('a screen while the name index is rebuilt after a load says its name was searched with the full-text index', async () => {
+  await searchIndexReady(db);
+  // Another load commits: the index no longer sees what requests see, and is rebuilt in the background.
+  await ingest(db, { ...LOAD_DEFAULTS, paths: [path.join(DEMO, 'un-sc-2025-11-18', 'consolidated.xml')] });
+  // The first screen after the commit starts the rebuild and does not wait for it (an index was built before).
+  const during = await screenName('리원호');
+  expect(during.nameLookup).toBe('FULL_TEXT');
+  expect(during.identifiers[0]).toEqual({ label: 'name', value: FULL_TEXT_NAME_NOTE });
+  // The full-text index has no reading of the Hangul: this is why the answer must say how it was made.
+  expect(during.matches.map((m) => m.id)).not.toContain('ofac-19609');
+  await searchIndexReady(db);
+  const after = await screenName('리원호');
+  expect(after.nameLookup).toBe('NAME_INDEX');
+  expect(after.identifiers).toEqual([]);
+  expect(['ofac-19609', 'un-KPi.033']).toContain(after.matches[0]?.id);
+  // A screen by identifiers alone searches no name.
+  const byId = await screen(requestDb({ db }), { db }, { input: { identifiers: [{ value: 'someone@example.com' }] }, threshold: 0 });
+  expect(byId.nameLookup).toBeNull();
+}, 600_000);

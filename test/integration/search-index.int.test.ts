@@ -95,12 +95,16 @@ test('a second release is found once it commits, never before; a delisted party 
   });
   expect(checks).toBeGreaterThan(2);
 
-  // Committed: the index no longer matches what a request sees; the full-text path answers meanwhile.
+  // Committed: the index no longer matches what a request sees; the full-text path answers meanwhile,
+  // and the answer says so (the first request after the commit starts the rebuild, which takes seconds,
+  // and does not wait for it; checked right after it, before the full-text reads below).
   expect(await indexAnswers()).toBe(false);
+  expect((await search(db, { query: probe[0].name })).nameLookup).toBe('FULL_TEXT');
   for (const p of probe.slice(0, 2)) expect(await ids(p.name)).toContain(p.id);
   const rebuilt = await searchIndexReady(db);
   expect(rebuilt).not.toBe(index);
   expect(await indexAnswers()).toBe(true);
+  expect((await search(db, { query: probe[0].name })).nameLookup).toBe('NAME_INDEX');
   for (const p of probe) expect([p.name, (await ids(p.name))[0]]).toEqual([p.name, p.id]);
   // Delisted: still a party of the graph (found without filters), in no dataset any more.
   expect(await ids(gone.name)).toContain(gone.id);

@@ -111,6 +111,11 @@ function SingleScreen({ onShow }: Pick<Props, 'onShow'>) {
       )}
       {result && (
         <div className="screen-matches" data-testid="screen-matches" data-count={result.matches.length}>
+          {result.nameLookup === 'FULL_TEXT' && (
+            <p className="notice warn small" role="status" data-testid="screen-full-text">
+              The name index is being built (after a start or a load), so the name was looked up in the full-text index: a name in another script than the list&apos;s may be missed. Screen again shortly.
+            </p>
+          )}
           {result.identifiers.length > 0 && <Facts facts={result.identifiers} />}
           {result.matches.length === 0 ? (
             <p data-testid="screen-no-match">No listed or linked party scores {result.threshold} or more.</p>

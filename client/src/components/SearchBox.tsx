@@ -159,6 +159,11 @@ export function SearchBox({ filters, placeholder, label, compact, onPick, inputR
         <div className="search-results" id={listId} role="listbox" aria-label={`${label} results`}>
           {hint && hintBox}
           {error && <div className="search-message error" role="alert">{error}</div>}
+          {results?.nameLookup === 'FULL_TEXT' && (
+            <div className="search-message muted" data-testid={testId ? `${testId}-full-text` : undefined}>
+              Name index being built: full-text search meanwhile; names in other scripts may be missed.
+            </div>
+          )}
           {results && results.hits.length > 0 && (
             <div className="search-message muted search-count" data-testid={testId ? `${testId}-count` : undefined}>
               {results.total.toLocaleString('en')} {results.total === 1 ? 'party matches' : 'parties match'}

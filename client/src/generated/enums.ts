@@ -50,6 +50,22 @@ export type MatchDecision =
   /** The two are different parties. */
   | 'REJECTED';
 
+/** Which index a search or screen found names with. */
+export type NameLookup =
+  /**
+   * Neo4j's full-text index, because the name index does not see the current lists yet: it is built when
+   * the server starts and again after every load (seconds for the official lists, minutes for a million
+   * parties); a failed build is tried again after 10 s. Meanwhile a name written in another script than
+   * the list's (Hangul or Han for a party listed in Latin letters) finds few parties or none: ask again
+   * once the answer says NAME_INDEX.
+   */
+  | 'FULL_TEXT'
+  /**
+   * The name index (in memory): names in every script read in Latin letters too (Hangul, Han, Cyrillic,
+   * Arabic, ...), spelling variants, words joined or split.
+   */
+  | 'NAME_INDEX';
+
 /** The kind of a subgraph's node: a party kind (see EntityKind) or a fact node shared by the parties that state it. */
 export type NodeKind =
   /** An address; shared by everyone who used it */

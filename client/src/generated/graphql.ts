@@ -6,6 +6,7 @@ export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' |
 import type { AlertKind } from './enums';
 import type { EntityKind } from './enums';
 import type { MatchDecision } from './enums';
+import type { NameLookup } from './enums';
 import type { NodeKind } from './enums';
 import type { OwnershipRule } from './enums';
 import type { OwnershipVerdict } from './enums';
@@ -45,6 +46,8 @@ export type InvestigationInput = {
 };
 
 export { MatchDecision };
+
+export { NameLookup };
 
 export { NodeKind };
 
@@ -108,7 +111,7 @@ export type SearchQueryVariables = Exact<{
 }>;
 
 
-export type SearchQuery = { search: { total: number, hasMore: boolean, endCursor: string | null, hits: Array<{ score: number, matchedName: string, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, nationalities: Array<string>, birthDates: Array<string>, placeholder: boolean, delistedOn: string | null, addresses: Array<{ country: string | null }> } }> } };
+export type SearchQuery = { search: { total: number, hasMore: boolean, endCursor: string | null, nameLookup: NameLookup, hits: Array<{ score: number, matchedName: string, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, nationalities: Array<string>, birthDates: Array<string>, placeholder: boolean, delistedOn: string | null, addresses: Array<{ country: string | null }> } }> } };
 
 export type EntityQueryVariables = Exact<{
   id: string | number;
@@ -178,7 +181,7 @@ export type ScreenQueryVariables = Exact<{
 }>;
 
 
-export type ScreenQuery = { screen: { threshold: number, identifiers: Array<{ label: string, value: string }>, matches: Array<{ score: number, explanation: Array<{ label: string, value: string }>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null, delistedOn: string | null, placeholder: boolean, birthDates: Array<string>, nationalities: Array<string> }, exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> }> } };
+export type ScreenQuery = { screen: { threshold: number, nameLookup: NameLookup | null, identifiers: Array<{ label: string, value: string }>, matches: Array<{ score: number, explanation: Array<{ label: string, value: string }>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null, delistedOn: string | null, placeholder: boolean, birthDates: Array<string>, nationalities: Array<string> }, exposure: Array<{ distance: number, explanation: Array<string>, entity: { id: string, kind: EntityKind, name: string, programs: Array<string>, datasets: Array<string>, listedOn: string | null }, path: { length: number, nodes: Array<{ id: string, kind: NodeKind, label: string, degree: number, placeholder: boolean, delistedOn: string | null, listedOn: string | null, programs: Array<string>, datasets: Array<string> }>, edges: Array<{ id: string, source: string, target: string, type: RelationType, label: string | null, dataset: string | null, release: string | null, record: string | null, percentage: string | null }> } }> }> } };
 
 export type OwnershipQueryVariables = Exact<{
   id: string | number;

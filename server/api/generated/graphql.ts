@@ -512,6 +512,22 @@ export type MutationWatchArgs = {
   radius?: InputMaybe<Scalars['Int']['input']>;
 };
 
+/** Which index a search or screen found names with. */
+export type NameLookup =
+  /**
+   * Neo4j's full-text index, because the name index does not see the current lists yet: it is built when
+   * the server starts and again after every load (seconds for the official lists, minutes for a million
+   * parties); a failed build is tried again after 10 s. Meanwhile a name written in another script than
+   * the list's (Hangul or Han for a party listed in Latin letters) finds few parties or none: ask again
+   * once the answer says NAME_INDEX.
+   */
+  | 'FULL_TEXT'
+  /**
+   * The name index (in memory): names in every script read in Latin letters too (Hangul, Han, Cyrillic,
+   * Arabic, ...), spelling variants, words joined or split.
+   */
+  | 'NAME_INDEX';
+
 /** The kind of a subgraph's node: a party kind (see EntityKind) or a fact node shared by the parties that state it. */
 export type NodeKind =
   /** An address; shared by everyone who used it */
@@ -1032,10 +1048,15 @@ export type ScreenMatch = {
 
 export type ScreenResult = {
   __typename?: 'ScreenResult';
-  /** How each identifier of the input was read: its type (given or recognised) and normalised value. */
+  /**
+   * How each identifier of the input was read: its type (given or recognised) and normalised value. A
+   * first line labelled `name` when the name was not searched, or was searched with the full-text index.
+   */
   identifiers: Array<Fact>;
   /** Best first; empty when nothing reaches the threshold. */
   matches: Array<ScreenMatch>;
+  /** Which index found the candidates by name (see NameLookup); null when no name was searched. */
+  nameLookup: Maybe<NameLookup>;
   /** The threshold applied. */
   threshold: Scalars['Float']['output'];
 };
@@ -1055,6 +1076,8 @@ export type SearchResults = {
   endCursor: Maybe<Scalars['String']['output']>;
   hasMore: Scalars['Boolean']['output'];
   hits: Array<SearchHit>;
+  /** Which index found the names: FULL_TEXT while the name index is being built (see NameLookup). */
+  nameLookup: NameLookup;
   /** Number of matching parties (up to the search's candidate cap). */
   total: Scalars['Int']['output'];
 };
@@ -1182,6 +1205,7 @@ export type ResolversTypes = {
   InvestigationPartyChange: ResolverTypeWrapper<InvestigationPartyChange>;
   MatchDecision: MatchDecision;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  NameLookup: NameLookup;
   NodeKind: NodeKind;
   NodePosition: ResolverTypeWrapper<NodePosition>;
   NodePositionInput: NodePositionInput;
@@ -1554,6 +1578,7 @@ export type ScreenMatchResolvers<ContextType = Context, ParentType extends Resol
 export type ScreenResultResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ScreenResult'] = ResolversParentTypes['ScreenResult']> = {
   identifiers?: Resolver<Array<ResolversTypes['Fact']>, ParentType, ContextType>;
   matches?: Resolver<Array<ResolversTypes['ScreenMatch']>, ParentType, ContextType>;
+  nameLookup?: Resolver<Maybe<ResolversTypes['NameLookup']>, ParentType, ContextType>;
   threshold?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
@@ -1567,6 +1592,7 @@ export type SearchResultsResolvers<ContextType = Context, ParentType extends Res
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasMore?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   hits?: Resolver<Array<ResolversTypes['SearchHit']>, ParentType, ContextType>;
+  nameLookup?: Resolver<ResolversTypes['NameLookup'], ParentType, ContextType>;
   total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
