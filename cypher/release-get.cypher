@@ -1,3 +1,4 @@
-// One stored release of a dataset (see ingest-release).
+// One stored release of a dataset (see ingest-release): whether it is kept, and how many parties it lists.
+// Its parties and link keys are read as rows (release-parties, release-link-keys), not as its arrays.
 MATCH (r:Release {id: $id})
-RETURN r.dataset AS dataset, r.date AS date, r.ids AS ids, r.names AS names, r.digests AS digests, r.linkKeys AS linkKeys
+RETURN r.dataset AS dataset, r.date AS date, size(r.ids) AS parties

@@ -5,7 +5,7 @@
  */
 import { BadInputError } from '../core/errors';
 import { Database } from '../core/neo4j/database';
-import { changedFields, releaseId } from '../core/releases';
+import { changedFields, readRelease, releaseId, type StoredRelease } from '../core/releases';
 import type { ChangeSet, Dataset, EntityChange, Resolvers } from './generated/graphql';
 import { requestDb } from './request';
 import { intIn, LIMITS } from './validate';
@@ -16,12 +16,7 @@ export async function datasets(db: Database, timeoutMs?: number): Promise<Datase
   return db.read<Dataset & Record<string, unknown>>('api-datasets', {}, timeoutMs);
 }
 
-interface ReleaseRow {
-  ids: string[];
-  names: string[];
-  digests: string[];
-  linkKeys: string[];
-}
+type ReleaseRow = StoredRelease;
 
 /**
  * What changed in a dataset between two of its loaded releases: parties added, removed and modified
@@ -40,7 +35,7 @@ export async function changes(db: Database, args: { dataset: string; from?: stri
   const from = args.from ? known(args.from) : (releases.filter((r) => r < to).pop() ?? null);
   if (from && from >= to) throw new BadInputError(`from (${from}) must be an earlier release than to (${to})`);
   const snapshot = async (release: string): Promise<ReleaseRow> => {
-    const [row] = await db.read<ReleaseRow>('release-get', { id: releaseId(args.dataset, release) });
+    const row = await readRelease((name, params) => db.read(name, params), releaseId(args.dataset, release));
     if (!row) throw new BadInputError(`release ${release} of ${args.dataset} was loaded by an earlier version that kept no snapshot of it; load it again to compare`);
     return row;
   };

@@ -29,6 +29,7 @@ import { log } from './logger';
 import { FACT_KINDS, LINK_TYPES } from './model';
 import { PAST_PREFIX, type Database } from './neo4j/database';
 import { alertWebhookSettings, type WebhookSettings } from './settings';
+import { readRelease, releaseId } from './releases';
 
 export const WATCH_RADIUS = { default: 2, min: 1, max: 3 } as const;
 /** Watches kept at most (each costs its radius's reads after every load). */
@@ -147,12 +148,17 @@ interface LoadChanges {
 }
 
 async function loadChanges(db: Database, seq: number): Promise<LoadChanges | null> {
-  const [l] = await db.read<{ dataset: string; release: string; ids: string[]; names: string[]; beforeIds: string[]; beforeNames: string[] }>('alert-load', { seq });
+  const [l] = await db.read<{ dataset: string; release: string; previous: string | null }>('alert-load', { seq });
   if (!l) return null;
-  const now = new Set(l.ids);
-  const before = new Set(l.beforeIds);
-  const listed = l.ids.flatMap((id, i) => (before.has(id) ? [] : [{ id, name: l.names[i] }]));
-  const delisted = l.beforeIds.flatMap((id, i) => (now.has(id) ? [] : [{ id, name: l.beforeNames[i] }]));
+  // Who the list names after the load and before it: the two releases' snapshots (none kept: nobody).
+  const parties = async (release: string | null) =>
+    (release ? await readRelease((name, params) => db.read(name, params), releaseId(l.dataset, release), { linkKeys: false }) : null) ?? { ids: [], names: [] };
+  const after = await parties(l.release);
+  const prior = await parties(l.previous);
+  const now = new Set(after.ids);
+  const before = new Set(prior.ids);
+  const listed = after.ids.flatMap((id, i) => (before.has(id) ? [] : [{ id, name: after.names[i] }]));
+  const delisted = prior.ids.flatMap((id, i) => (now.has(id) ? [] : [{ id, name: prior.names[i] }]));
   const linkParams = { seq, linkTypes: LINK_TYPES, pastTypes: LINK_PAST_TYPES, pastPrefix: PAST_PREFIX };
   const linksAdded = await db.read<LinkRow & Record<string, unknown>>('alert-links-added', linkParams);
   const linksRemoved = await db.read<LinkRow & Record<string, unknown>>('alert-links-removed', linkParams);

@@ -23,7 +23,7 @@ import neo4j from 'neo4j-driver';
 import { BadInputError } from './errors';
 import { FACT_REL_TYPES, LINK_TYPES } from './model';
 import type { Database } from './neo4j/database';
-import { changedFields, releaseId } from './releases';
+import { changedFields, readRelease, releaseId } from './releases';
 
 /** Bounds of one investigation and of the store; each refused with a BAD_USER_INPUT that says which. */
 export const INVESTIGATION_LIMITS = {
@@ -188,11 +188,6 @@ interface NodeRow {
   delistedOn: string | null;
 }
 
-interface SnapshotRow {
-  ids: string[];
-  names: string[];
-  digests: string[];
-}
 
 /** Release snapshots read once per comparison, by release id. */
 class Snapshots {
@@ -204,7 +199,7 @@ class Snapshots {
     const id = releaseId(dataset, release);
     let got = this.cache.get(id);
     if (!got) {
-      got = this.db.read<SnapshotRow & Record<string, unknown>>('release-get', { id }).then(([r]) => (r ? new Map(r.ids.map((x, i) => [x, { name: r.names[i], digest: r.digests[i] }])) : null));
+      got = readRelease((name, params) => this.db.read(name, params), id, { linkKeys: false }).then((r) => (r ? new Map(r.ids.map((x, i) => [x, { name: r.names[i], digest: r.digests[i] }])) : null));
       this.cache.set(id, got);
     }
     return got;

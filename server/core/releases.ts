@@ -5,6 +5,7 @@
  * with the delta applied, so it too describes the whole list as of that date.
  */
 import crypto from 'node:crypto';
+import neo4j from 'neo4j-driver';
 import type { ParsedRelease, PartyRecord } from './model';
 import type { Params, TxRun as Run } from './neo4j/database';
 
@@ -114,13 +115,43 @@ export function changedFields(a: string, b: string): string[] {
   return RELEASE_FIELDS.filter((_, i) => x[i] !== y[i]);
 }
 
+/** A stored release snapshot (ingest-release) as arrays: parties by id, their names and digests, and the link keys. */
+export interface StoredRelease {
+  ids: string[];
+  names: string[];
+  digests: string[];
+  linkKeys: string[];
+}
+
+/** Parties (or link keys) per row when a release snapshot is read: see cypher/release-parties.cypher. */
+const RELEASE_PART = 2000;
+
+/**
+ * The snapshot of release `id` (dataset@date), or null when none is kept (a load by an older version).
+ * Read in parts of RELEASE_PART (release-parties, release-link-keys): neo4j-driver decodes one large
+ * record a byte at a time; `linkKeys: false` skips the link keys (left empty).
+ */
+export async function readRelease(run: (name: string, params: Params) => Promise<unknown[]>, id: string, opts: { linkKeys?: boolean } = {}): Promise<StoredRelease | null> {
+  const [meta] = await run('release-get', { id });
+  if (!meta) return null;
+  const part = neo4j.int(RELEASE_PART);
+  const parts = (await run('release-parties', { id, part })) as { ids: string[]; names: string[]; digests: string[] }[];
+  const keys = opts.linkKeys === false ? [] : ((await run('release-link-keys', { id, part })) as { keys: string[] }[]);
+  return {
+    ids: parts.flatMap((p) => p.ids),
+    names: parts.flatMap((p) => p.names),
+    digests: parts.flatMap((p) => p.digests),
+    linkKeys: keys.flatMap((k) => k.keys),
+  };
+}
+
 /** Parameters of ingest-release for this load (reads the previous snapshot for a delta). */
 export async function releaseSnapshot(run: Run, rel: ParsedRelease, links: LinkKeyRow[], previous: string | null): Promise<Params> {
   const digests = partyDigests(rel, links);
   const names = new Map(rel.parties.map((p) => [p.id, p.name]));
   let linkKeys = new Set(links.map(linkKey));
   if (rel.mode === 'delta' && previous) {
-    const [prev] = (await run('release-get', { id: releaseId(rel.dataset, previous) })) as { ids: string[]; names: string[]; digests: string[]; linkKeys: string[] }[];
+    const prev = await readRelease(run, releaseId(rel.dataset, previous));
     if (prev) {
       const removed = new Set(rel.removedIds ?? []);
       const merged = new Map<string, [string, string]>();

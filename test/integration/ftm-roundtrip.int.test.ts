@@ -34,7 +34,7 @@ import { ingest } from '../../ingest/ingest';
 import { neighborhood } from '../../server/api/graph';
 import { readEvidence, serialize } from '../../server/api/export';
 import { isoCountryCode } from '../../server/core/matching/countries';
-import { releaseId } from '../../server/core/releases';
+import { readRelease, releaseId } from '../../server/core/releases';
 import { REPO_ROOT } from '../../server/core/settings';
 import { Database } from '../../server/core/neo4j/database';
 import { LOAD_DEFAULTS, resetDatabase, SHARED, testDatabase } from '../helpers';
@@ -178,7 +178,7 @@ describe('an FtM delta against real ids of the loaded export', () => {
     // The release snapshots "what changed" compares: the company removed, the person modified (its
     // digest differs), the other person as it was.
     const release = async (date: string) => {
-      const [r] = await db.read<{ ids: string[]; digests: string[] }>('release-get', { id: releaseId('opensanctions-zala', date) });
+      const r = (await readRelease((name, params) => db.read(name, params), releaseId('opensanctions-zala', date)))!;
       return new Map(r.ids.map((id, i) => [id, r.digests[i]]));
     };
     const a = await release('2024-05-27');
