@@ -1,4 +1,6 @@
-// Parties a delta release deletes: delisted, not deleted (as ingest-delist does for a full release).
+// Parties a release delists: those a delta deletes, or those of the dataset a full release no longer
+// lists (in chunks). Delisted, not deleted: "formerly sanctioned" is evidence; their earlier facts and
+// links stay, with their provenance.
 UNWIND $ids AS id
 MATCH (p:Party {id: id})
 USING INDEX p:Party(id)

@@ -1,5 +1,5 @@
 // Rolling back a load: the nodes it added (parties, placeholders, addresses, identifiers, programs) and
-// its drafts.
+// its drafts (its parts of release snapshots: load-rollback-release-parts).
 CALL () {
   MATCH (n:Party) WHERE n.addedSeq = $seq RETURN n
   UNION

@@ -26,6 +26,9 @@ CREATE CONSTRAINT load_counter_id IF NOT EXISTS FOR (n:LoadCounter) REQUIRE n.id
 CREATE INDEX load_state IF NOT EXISTS FOR (n:Load) ON (n.state);
 CREATE INDEX draft_load IF NOT EXISTS FOR (n:Draft) ON (n.load);
 CREATE INDEX draft_id IF NOT EXISTS FOR (n:Draft) ON (n.id);
+// Release snapshots in parts (ingest-release-parts): read in order by release, found by load to roll back.
+CREATE INDEX release_part IF NOT EXISTS FOR (n:ReleasePart) ON (n.release, n.load, n.kind, n.at);
+CREATE INDEX release_part_load IF NOT EXISTS FOR (n:ReleasePart) ON (n.load);
 CREATE INDEX party_added IF NOT EXISTS FOR (n:Party) ON (n.addedSeq);
 CREATE INDEX party_removed IF NOT EXISTS FOR (n:Party) ON (n.removedSeq);
 CREATE INDEX address_added IF NOT EXISTS FOR (n:Address) ON (n.addedSeq);

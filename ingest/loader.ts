@@ -39,7 +39,7 @@ import { Database, Params, type TxRun } from '../server/core/neo4j/database';
 import { IngestRefusedError, TimeoutError } from '../server/core/errors';
 import { nameKey } from '../server/core/text/normalize';
 import { log } from '../server/core/logger';
-import { LinkKeyRow, releaseSnapshot } from '../server/core/releases';
+import { LinkKeyRow, partsOf, releaseId, releaseSnapshot, type ReleasePart } from '../server/core/releases';
 import { refreshMatches } from '../server/core/matching/refresh';
 import { recordAlerts } from '../server/core/alerts';
 import { toNode } from '../server/core/party-node';
@@ -207,6 +207,7 @@ async function beginLoad(db: Database, rel: ParsedRelease, opts: LoadOptions): P
 export async function rollbackLoad(db: Database, seq: number): Promise<void> {
   await db.write('load-rollback-added-rels', { seq });
   await db.write('load-rollback-added-nodes', { seq });
+  await db.write('load-rollback-release-parts', { seq });
   await db.write('load-rollback-removed', { seq });
   await db.write('load-forget', { seq });
 }
@@ -469,6 +470,8 @@ export const DRAFT_FIELDS = PARTY_COLUMNS.filter((k) => k !== 'id' && k !== 'lab
  * (measured 107 vs 111 MB for 14,965 drafts that rewrote every field); it bounds one query's rows.
  */
 export const DRAFT_CHUNK = 2_000;
+/** Parts of a release snapshot written a transaction (server/core/releases.ts RELEASE_PART parties each: about 1.5 MB). */
+const PARTS_PER_TX = 5;
 
 /**
  * Splits a kind's fact rows, batch by batch, into those stated for the first time in this load and the
@@ -778,16 +781,52 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
   }
   log.debug(`placeholders: ${Date.now() - t} ms`);
 
+  // The release snapshot, written in parts before the final transaction (which names them the release's:
+  // until then no reader is given them, and a rollback deletes them), a few parts a transaction: never
+  // held whole (at x64, 957,760 parties, holding it for one query was the load's peak: 1.1 GB RSS).
   t = Date.now();
-  const snap = delta ? null : await snapshot.rows(rel.dataset, rel.release);
-  const whole = delta ? await readWhole(rel, spool) : null;
-  log.debug(`release snapshot: ${Date.now() - t} ms (Node CPU so far ${nodeCpuMs()} ms)`);
+  const relId = releaseId(rel.dataset, rel.release);
+  let parts: AsyncIterable<ReleasePart> | Iterable<ReleasePart>;
+  let counted: { parties: number; linkKeys: number };
+  if (delta) {
+    // A delta's snapshot is the previous release's with the delta applied (held whole: see Known limits).
+    const [current] = await db.read<{ release: string | null }>('dataset-get', { dataset: rel.dataset });
+    const whole = await releaseSnapshot((name, p) => db.read(name, p), await readWhole(rel, spool), deltaLinks, current?.release ?? null);
+    parts = partsOf(whole);
+    counted = { parties: whole.ids.length, linkKeys: whole.linkKeys.length };
+  } else {
+    parts = snapshot.parts();
+    counted = snapshot.counts;
+  }
+  let batch: Record<string, unknown>[] = [];
+  const flushParts = async () => {
+    if (batch.length === 0) return;
+    const partsNow = batch;
+    batch = [];
+    await tx((run) => run('ingest-release-parts', { id: relId, seq, parts: partsNow }));
+  };
+  for await (const part of parts) {
+    batch.push(part.kind === 'parties' ? { ...part, first: part.ids[0], last: part.ids[part.ids.length - 1] } : part);
+    if (batch.length >= PARTS_PER_TX) await flushParts();
+  }
+  await flushParts();
+  log.debug(`release snapshot: ${counted.parties} parties, ${counted.linkKeys} link keys in ${Date.now() - t} ms (Node CPU so far ${nodeCpuMs()} ms)`);
 
   // The one transaction readers see the new release by: small whatever the release's size (what changed
   // about parties already loaded, and delistings, which MAX_DELIST_SHARE bounds). The drafts' ids are
   // read before it (a transaction's results stay in the driver until it ends); each chunk writes only the
   // fields that differ, and the drafts are deleted after it (ingest-drop-drafts).
   const draftIds = (await db.read<{ id: string }>('ingest-draft-ids', { seq }, opts.txTimeoutMs)).map((r) => r.id);
+  // The parties of the dataset the release does not list (checkRelease: MAX_DELIST_SHARE bounds them
+  // unless --force), delisted in chunks: not the release's ids, which would be as large as the list.
+  const delistLeaving = async (run: TxRun) => {
+    let delisted = 0;
+    for (let i = 0; i < leaving.length; i += DRAFT_CHUNK) {
+      const [r] = (await run('ingest-delist-ids', { ...base, ids: leaving.slice(i, i + DRAFT_CHUNK) })) as { delisted: unknown }[];
+      delisted += Number(r?.delisted ?? 0);
+    }
+    return [{ delisted }];
+  };
   t = Date.now();
   const result = await tx(async (run) => {
     const [current] = (await run('ingest-lock-dataset', { dataset: rel.dataset, release: rel.release })) as { release: string | null; releases: string[] }[];
@@ -799,7 +838,7 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
     const [delisted] = delta
       ? await run('ingest-delist-ids', { ...base, ids: rel.removedIds ?? [] })
       : loadedBefore
-        ? await run('ingest-delist', { ...base, ids: snap!.ids })
+        ? await delistLeaving(run)
         : [{ delisted: 0 }];
     await run('ingest-dataset', {
       ...base,
@@ -812,7 +851,8 @@ async function writeReleaseTo(db: Database, rel: ParsedRelease, spool: Spool, op
       warnings: rel.warnings,
       entityCount: storeEmpty && !delta ? c.parties : null,
     });
-    await run('ingest-release', snap ? { ...snap } : await releaseSnapshot(run, whole!, deltaLinks, current?.release ?? null));
+    await run('ingest-release', { id: relId, dataset: rel.dataset, release: rel.release, seq, ...counted });
+    await run('release-parts-drop-stale', { id: relId, seq });
     const ok = await run('load-commit', { seq, owner, marked: marked > 0 });
     if (ok.length !== 1) throw new Error(`load ${seq} of ${rel.dataset} was rolled back by another process (taken for dead); load again`);
     return { delisted: Number(delisted.delisted), placeholdersCompleted: completed, marked };

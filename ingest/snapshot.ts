@@ -1,34 +1,52 @@
 /**
  * The release snapshot of a spooled load (cypher/ingest-release.cypher; server/core/releases.ts says what
- * it is for), built without holding the release: a party's digest covers its own fields and the keys of
- * its addresses, identifiers and links, which arrive in different files and passes. So each pass of the
- * load writes one line per party and per fact end, keyed by party id, and the lines are sorted (in bounded
- * memory, on disk when they do not fit in one run: ingest/sort-lines.ts) to bring each party's together;
- * each group's digest is then what server/core/releases.ts partyDigest gives, as for a whole release
- * (partyDigests). A party's line holds its name and its digest as if it had no facts (the hashes of its
- * own fields, ownFieldHashes), not the party: writing, sorting and parsing the whole release once more as
- * JSON was most of the snapshot's time (1.5-5 s on the SDN list); a party's facts replace their parts of
- * it (a digest is RELEASE_FIELDS' hashes joined by ','), so a party with none is hashed once.
+ * it is for), built and handed on in parts without holding the release: a party's digest covers its own
+ * fields and the keys of its addresses, identifiers and links, which arrive in different files and
+ * passes. So each pass of the load writes one line per party and per fact end, keyed by party id, and
+ * the lines are sorted (in bounded memory, on disk when they do not fit in one run: ingest/sort-lines.ts)
+ * to bring each party's together; each group's digest is then what server/core/releases.ts partyDigest
+ * gives, as for a whole release (partyDigests). A party's line holds its name and its digest as if it had
+ * no facts (the hashes of its own fields, ownFieldHashes), not the party: writing, sorting and parsing the
+ * whole release once more as JSON was most of the snapshot's time (1.5-5 s on the SDN list); a party's
+ * facts replace their parts of it (a digest is RELEASE_FIELDS' hashes joined by ','), so a party with
+ * none is hashed once.
  *
  * The links come last in a load, and their lines go to a file of their own: once the parties' and facts'
- * passes are done (factsDone), their lines are sorted and each party's digest completed but for its links
- * while the links are written (Node's work beside the database's, not after it); then only the links'
- * lines are sorted, and the parties they name get their links' part.
+ * passes are done (factsDone), their lines are sorted while the links are written (Node's work beside
+ * the database's, not after it); then the links' lines are sorted, and the two sorted files are walked
+ * together (parts), a part of RELEASE_PART parties at a time, each party getting its links' part. The
+ * link keys are sorted on disk too, and handed on in parts after the parties. Nothing of the release is
+ * held whole: at x64 (957,760 parties) the arrays held for one query were the load's peak (1.1 GB RSS).
+ *
+ * Lines are keyed by lineKey(id), not by JSON: parts must come in JavaScript's order of the ids (readers
+ * compare two releases by walking both: server/core/releases.ts), and JSON's quotes and escapes order
+ * some ids apart from it ("ab" after "ab!": the closing quote sorts above '!').
  */
 import type { PartyRecord } from '../server/core/model';
-import { linkKey, ownFieldHashes, partyDigest, releaseId, RELEASE_FIELDS, type LinkKeyRow } from '../server/core/releases';
-import { LineWriter } from './spool';
-import { sortedLines } from './sort-lines';
+import { linkKey, ownFieldHashes, partyDigest, RELEASE_FIELDS, RELEASE_PART, type LinkKeyRow, type ReleasePart } from '../server/core/releases';
+import { LineWriter, readLines } from './spool';
+import { sortedLines, sortLines } from './sort-lines';
 
-export interface SnapshotRows {
-  id: string;
-  dataset: string;
-  release: string;
-  ids: string[];
-  names: string[];
-  digests: string[];
-  linkKeys: string[];
+/**
+ * A line's key for `s` that sorts as `s` does among JavaScript strings and holds no line break, tab or
+ * NUL: the code units up to U+000D (line breaks to readline) are written as U+0001 and the unit plus
+ * 0x30, above every escape and below every unit not escaped; U+0000 then ends a key, below all of them.
+ */
+export function lineKey(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? s.replace(ESCAPED, (c) => `\u0001${String.fromCharCode(c.charCodeAt(0) + 0x30)}`) : s;
 }
+/** `s` from its lineKey. */
+export function fromLineKey(k: string): string {
+  return k.includes('\u0001') ? k.replace(UNESCAPE, (_, c: string) => String.fromCharCode(c.charCodeAt(0) - 0x30)) : k;
+}
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /[\u0000-\u000d]/;
+// eslint-disable-next-line no-control-regex
+const ESCAPED = /[\u0000-\u000d]/g;
+// eslint-disable-next-line no-control-regex
+const UNESCAPE = /\u0001([\s\S])/g;
+/** Ends a line's key: below every unit a key holds. */
+const END = '\u0000';
 
 type OwnHashes = ReturnType<typeof ownFieldHashes>;
 type Facts = Parameters<typeof partyDigest>[1];
@@ -53,151 +71,143 @@ function digestWithoutFacts(own: OwnHashes): string {
   return RELEASE_FIELDS.map((f, i) => (own as Record<string, string>)[f] ?? NO_FACTS[i]).join(',');
 }
 
-/** The parties of the snapshot in the order of their sorted lines (their JSON-quoted ids), each digest with no links yet. */
-interface Parties {
-  ids: string[];
-  names: string[];
-  digests: string[];
+/** Consecutive lines sharing a key, as [key, kind, value] rows. */
+async function* groups(lines: AsyncIterable<string>): AsyncGenerator<{ key: string; rows: [string, string][] }> {
+  let key: string | null = null;
+  let rows: [string, string][] = [];
+  for await (const line of lines) {
+    const t1 = line.indexOf(END);
+    const k = line.slice(0, t1);
+    if (k !== key) {
+      if (key !== null) yield { key, rows };
+      key = k;
+      rows = [];
+    }
+    rows.push([line[t1 + 1], line.slice(t1 + 3)]);
+  }
+  if (key !== null) yield { key, rows };
 }
 
 /** What the load's passes tell the snapshot. */
 export class SnapshotInput {
   private readonly out: LineWriter;
   private readonly linkOut: LineWriter;
-  /** The parties' digests but links, computed from factsDone on (null before). */
-  private parties: Promise<Parties> | null = null;
-  readonly linkKeys = new Set<string>();
+  private readonly keyOut: LineWriter;
+  /** The parties' and facts' lines sorted into `${file}.sorted`, from factsDone on (null before). */
+  private sorted: Promise<void> | null = null;
+  /** What parts has handed on so far. */
+  readonly counts = { parties: 0, linkKeys: 0 };
   constructor(private readonly file: string) {
-    this.out = new LineWriter(file);
+    const opened: LineWriter[] = [];
     try {
-      this.linkOut = new LineWriter(`${file}.links`);
+      for (const f of [file, `${file}.links`, `${file}.keys`]) opened.push(new LineWriter(f));
     } catch (err) {
-      this.out.close();
+      for (const w of opened) w.close();
       throw err;
     }
+    [this.out, this.linkOut, this.keyOut] = opened;
   }
   party(p: PartyRecord): void {
-    this.out.line(`${JSON.stringify(p.id)}\tP\t${JSON.stringify([p.name, digestWithoutFacts(ownFieldHashes(p))])}`);
+    this.out.line(`${lineKey(p.id)}${END}P${END}${JSON.stringify([p.name, digestWithoutFacts(ownFieldHashes(p))])}`);
   }
   address(partyId: string, key: string): void {
-    this.out.line(`${JSON.stringify(partyId)}\tA\t${JSON.stringify(key)}`);
+    this.out.line(`${lineKey(partyId)}${END}A${END}${JSON.stringify(key)}`);
   }
   identifier(partyId: string, key: string): void {
-    this.out.line(`${JSON.stringify(partyId)}\tI\t${JSON.stringify(key)}`);
+    this.out.line(`${lineKey(partyId)}${END}I${END}${JSON.stringify(key)}`);
   }
   link(row: LinkKeyRow): void {
     const key = linkKey(row);
-    this.linkKeys.add(key);
-    for (const end of row.from === row.to ? [row.from] : [row.from, row.to]) this.linkOut.line(`${JSON.stringify(end)}\tL\t${JSON.stringify(key)}`);
+    this.keyOut.line(lineKey(key));
+    for (const end of row.from === row.to ? [row.from] : [row.from, row.to]) this.linkOut.line(`${lineKey(end)}${END}L${END}${JSON.stringify(key)}`);
   }
 
   /**
-   * Every party, address and identifier has been told: their lines are sorted and the parties' digests
-   * computed from now on, while the caller goes on (writing the links). Only links may be told after.
+   * Every party, address and identifier has been told: their lines are sorted from now on, while the
+   * caller goes on (writing the links). Only links may be told after.
    */
   factsDone(): void {
-    if (this.parties) return;
+    if (this.sorted) return;
     this.out.close();
-    this.parties = this.partiesOf();
-    // A failure is thrown by rows; a load that fails before then is not told it twice (close).
-    this.parties.catch(() => undefined);
+    this.sorted = sortLines(this.file, `${this.file}.sorted`);
+    // A failure is thrown by parts; a load that fails before then is not told it twice (close).
+    this.sorted.catch(() => undefined);
   }
 
-  /** Closes the lines' files, once the sort that factsDone started has ended (rows does; a load that ends before it, or needs no rows, calls this). */
+  /** Closes the lines' files, once the sort that factsDone started has ended (parts does; a load that ends before it, or needs no parts, calls this). */
   async close(): Promise<void> {
     try {
       this.out.close();
+      this.keyOut.close();
     } finally {
       this.linkOut.close();
     }
-    await this.parties?.catch(() => undefined);
-  }
-
-  /** The snapshot's rows: parties in id order, each with its name and digest; the link keys sorted. */
-  async rows(dataset: string, release: string): Promise<SnapshotRows> {
-    this.factsDone();
-    this.linkOut.close();
-    const { ids, names, digests } = await this.parties!;
-    await this.addLinks(sortedLines(`${this.file}.links`, `${this.file}.links`), ids, digests);
-    // The lines were ordered by their JSON-quoted ids (escapes change the order of a few); the snapshot
-    // lists ids in JavaScript's order of the ids themselves.
-    let inOrder = true;
-    for (let i = 1; i < ids.length && inOrder; i++) inOrder = ids[i - 1] < ids[i];
-    const order = inOrder ? null : ids.map((_, i) => i).sort((a, b) => (ids[a] < ids[b] ? -1 : ids[a] > ids[b] ? 1 : 0));
-    const inIdOrder = (xs: string[]) => (order ? order.map((i) => xs[i]) : xs);
-    const linkKeys = [...this.linkKeys].sort();
-    this.linkKeys.clear();
-    return { id: releaseId(dataset, release), dataset, release, ids: inIdOrder(ids), names: inIdOrder(names), digests: inIdOrder(digests), linkKeys };
-  }
-
-  /** The parties' lines sorted and grouped by party: each party's name and digest, with no links. */
-  private async partiesOf(): Promise<Parties> {
-    const ids: string[] = [];
-    const names: string[] = [];
-    const digests: string[] = [];
-    let current: string | null = null;
-    let party: [string, string] | null = null;
-    let facts: { A: string[]; I: string[] } = { A: [], I: [] };
-    const flush = () => {
-      if (!party || current === null) return;
-      ids.push(JSON.parse(current) as string);
-      names.push(party[0]);
-      let digest = party[1];
-      if (facts.A.length > 0 || facts.I.length > 0) {
-        const parts = digest.split(',');
-        const f = factParts({ addresses: facts.A, identifiers: facts.I, links: [] });
-        parts[ADDRESSES_AT] = f[ADDRESSES_AT];
-        parts[IDENTIFIERS_AT] = f[IDENTIFIERS_AT];
-        digest = parts.join(',');
-      }
-      digests.push(digest);
-    };
-    for await (const line of sortedLines(this.file, this.file)) {
-      const t1 = line.indexOf('\t');
-      const key = line.slice(0, t1);
-      if (key !== current) {
-        flush();
-        current = key;
-        party = null;
-        facts = { A: [], I: [] };
-      }
-      const kind = line[t1 + 1];
-      const value = JSON.parse(line.slice(t1 + 3)) as unknown;
-      if (kind === 'P') party = value as [string, string];
-      else facts[kind as 'A' | 'I'].push(value as string);
-    }
-    flush();
-    return { ids, names, digests };
+    await this.sorted?.catch(() => undefined);
   }
 
   /**
-   * The links' hash into the digests of the parties the sorted link lines name (`ids` in the lines'
-   * order, that of their JSON-quoted ids: one walk through both). An end that is not a party of the
-   * release (a placeholder, another dataset's party) has no digest.
+   * The snapshot in parts of `size`: the parties in id order, each with its name and digest, then the
+   * link keys sorted (each once). `counts` says how many of each were handed on.
    */
-  private async addLinks(sortedLinks: AsyncIterable<string>, ids: string[], digests: string[]): Promise<void> {
-    let at = 0;
-    let quoted = ids.length > 0 ? JSON.stringify(ids[0]) : null;
-    let current: string | null = null;
-    let keys: string[] = [];
-    const flush = () => {
-      if (current === null) return;
-      while (quoted !== null && quoted < current) quoted = ++at < ids.length ? JSON.stringify(ids[at]) : null;
-      if (quoted !== current) return;
-      const parts = digests[at].split(',');
-      parts[LINKS_AT] = factParts({ addresses: [], identifiers: [], links: keys })[LINKS_AT];
-      digests[at] = parts.join(',');
-    };
-    for await (const line of sortedLinks) {
-      const t1 = line.indexOf('\t');
-      const key = line.slice(0, t1);
-      if (key !== current) {
-        flush();
-        current = key;
-        keys = [];
+  async *parts(size: number = RELEASE_PART): AsyncGenerator<ReleasePart> {
+    this.factsDone();
+    this.linkOut.close();
+    this.keyOut.close();
+    await this.sorted;
+    const links = groups(sortedLines(`${this.file}.links`, `${this.file}.links`))[Symbol.asyncIterator]();
+    let link = await links.next();
+    let part: Extract<ReleasePart, { kind: 'parties' }> = { kind: 'parties', at: 0, ids: [], names: [], digests: [] };
+    try {
+      for await (const { key, rows } of groups(readLines(`${this.file}.sorted`))) {
+        let party: [string, string] | null = null;
+        const facts: { A: string[]; I: string[] } = { A: [], I: [] };
+        for (const [kind, value] of rows) {
+          if (kind === 'P') party = JSON.parse(value) as [string, string];
+          else facts[kind as 'A' | 'I'].push(JSON.parse(value) as string);
+        }
+        // An address or identifier of no party of the release (none is written so) has no digest.
+        if (!party) continue;
+        // The links of ends before this party name no party of the release (placeholders, other datasets').
+        while (!link.done && link.value.key < key) link = await links.next();
+        const linked = !link.done && link.value.key === key ? link.value.rows.map(([, v]) => JSON.parse(v) as string) : [];
+        let digest = party[1];
+        if (facts.A.length > 0 || facts.I.length > 0 || linked.length > 0) {
+          const parts = digest.split(',');
+          const f = factParts({ addresses: facts.A, identifiers: facts.I, links: linked });
+          for (const [at, has] of [[ADDRESSES_AT, facts.A], [IDENTIFIERS_AT, facts.I], [LINKS_AT, linked]] as const) if (has.length > 0) parts[at] = f[at];
+          digest = parts.join(',');
+        }
+        part.ids.push(fromLineKey(key));
+        part.names.push(party[0]);
+        part.digests.push(digest);
+        if (part.ids.length >= size) {
+          this.counts.parties += part.ids.length;
+          yield part;
+          part = { kind: 'parties', at: part.at + 1, ids: [], names: [], digests: [] };
+        }
       }
-      keys.push(JSON.parse(line.slice(t1 + 3)) as string);
+    } finally {
+      await links.return?.(undefined);
     }
-    flush();
+    if (part.ids.length > 0) {
+      this.counts.parties += part.ids.length;
+      yield part;
+    }
+    let keys: Extract<ReleasePart, { kind: 'linkKeys' }> = { kind: 'linkKeys', at: 0, keys: [] };
+    let last: string | null = null;
+    for await (const k of sortedLines(`${this.file}.keys`, `${this.file}.keys`)) {
+      if (k === last) continue;
+      last = k;
+      keys.keys.push(fromLineKey(k));
+      if (keys.keys.length >= size) {
+        this.counts.linkKeys += keys.keys.length;
+        yield keys;
+        keys = { kind: 'linkKeys', at: keys.at + 1, keys: [] };
+      }
+    }
+    if (keys.keys.length > 0) {
+      this.counts.linkKeys += keys.keys.length;
+      yield keys;
+    }
   }
 }

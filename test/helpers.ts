@@ -44,6 +44,25 @@ export const LOAD_DEFAULTS = { batchSize: 5000, txTimeoutMs: 600_000, progress: 
  * A hash of every node (labels, properties) and relationship (ends, type, properties), ignoring only
  * the time of the last load and the load bookkeeping (see below). Equal fingerprints mean an identical graph.
  */
+/**
+ * Properties fingerprints leave out: the time of the last load and load numbers (addedSeq; the load that
+ * wrote a release snapshot's parts, ReleasePart.load and Release.partsLoad); seen by readers
+ * ({visible: true}), the mark of what a load in progress (or a dead one) replaces too.
+ */
+export function fingerprintSkip(opts: { visible?: boolean }): string[] {
+  return opts.visible ? ['loadedAt', 'addedSeq', 'partsLoad', 'load', 'removedSeq'] : ['loadedAt', 'addedSeq', 'partsLoad', 'load'];
+}
+
+/**
+ * The nodes fingerprints hash: not a load's own records (Load, LoadCounter, Draft); seen by readers, only
+ * what `visibleIn` lets through, and of release snapshots' parts only those a release names (those of a
+ * load not committed are hidden, as its drafts are).
+ */
+export function fingerprintNodes(n: string, opts: { visible?: boolean }): string {
+  const seen = opts.visible ? `${visibleIn(n)} AND (NOT ${n}:ReleasePart OR EXISTS { MATCH (r:Release {id: ${n}.release, partsLoad: ${n}.load}) })` : 'true';
+  return `NOT ${n}:Load AND NOT ${n}:LoadCounter AND NOT ${n}:Draft AND ${seen}`;
+}
+
 export async function fingerprint(
   db: Database,
   opts: { visible?: boolean } = {},
@@ -55,9 +74,9 @@ export async function fingerprint(
   const snap = opts.visible ? await db.snapshot() : { seq: 0, hidden: [] };
   const seen = (x: string) => (opts.visible ? visibleIn(x) : 'true');
   // Seen by readers, a mark of what a load in progress (or a dead one) replaces is no difference.
-  const skip = opts.visible ? ['loadedAt', 'addedSeq', 'removedSeq'] : ['loadedAt', 'addedSeq'];
+  const skip = fingerprintSkip(opts);
   const nodes = await db.runWrite<{ n: unknown }>(
-    `MATCH (n) WHERE NOT n:Load AND NOT n:LoadCounter AND NOT n:Draft AND ${seen('n')}
+    `MATCH (n) WHERE ${fingerprintNodes('n', opts)}
      RETURN [labels(n), [k IN keys(n) WHERE NOT k IN $skip | [k, n[k]]]] AS n`,
     { ...snap, skip },
   );

@@ -11,6 +11,7 @@
 import crypto from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import { Database, visibleIn } from '../server/core/neo4j/database';
+import { fingerprintNodes, fingerprintSkip } from './helpers';
 
 export type Fingerprint = { hash: string; nodes: number; relationships: number; openLoads: number };
 
@@ -21,7 +22,7 @@ export async function streamedFingerprint(db: Database, opts: { visible?: boolea
   // ({visible: true}), neither is the mark of what a load in progress (or a dead one) replaces.
   const snap = opts.visible ? await db.snapshot() : { seq: 0, hidden: [] };
   const seen = (x: string) => (opts.visible ? visibleIn(x) : 'true');
-  const skip = opts.visible ? ['loadedAt', 'addedSeq', 'removedSeq'] : ['loadedAt', 'addedSeq'];
+  const skip = fingerprintSkip(opts);
   const params = { seq: snap.seq, hidden: snap.hidden, skip };
   const byKey = (pairs: [string, unknown][]) => [...pairs].sort((a, b) => a[0].localeCompare(b[0]));
   let sum = 0n;
@@ -44,7 +45,7 @@ export async function streamedFingerprint(db: Database, opts: { visible?: boolea
     return n;
   };
   const nodes = await stream(
-    `MATCH (n) WHERE NOT n:Load AND NOT n:LoadCounter AND NOT n:Draft AND ${seen('n')}
+    `MATCH (n) WHERE ${fingerprintNodes('n', opts)}
      RETURN [labels(n), [k IN keys(n) WHERE NOT k IN $skip | [k, n[k]]]] AS n`,
     (n) => {
       const [labels, props] = n as [string[], [string, unknown][]];

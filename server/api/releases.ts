@@ -5,7 +5,8 @@
  */
 import { BadInputError } from '../core/errors';
 import { Database } from '../core/neo4j/database';
-import { changedFields, readRelease, releaseId, type StoredRelease } from '../core/releases';
+import type { Params } from '../core/neo4j/database';
+import { changedFields, diffLinkKeys, joinParties, releaseId, releaseLinkKeys, releaseMeta, releaseParties, type ReleaseMeta } from '../core/releases';
 import type { ChangeSet, Dataset, EntityChange, Resolvers } from './generated/graphql';
 import { requestDb } from './request';
 import { intIn, LIMITS } from './validate';
@@ -16,12 +17,11 @@ export async function datasets(db: Database, timeoutMs?: number): Promise<Datase
   return db.read<Dataset & Record<string, unknown>>('api-datasets', {}, timeoutMs);
 }
 
-type ReleaseRow = StoredRelease;
-
 /**
  * What changed in a dataset between two of its loaded releases: parties added, removed and modified
  * (with the fields that changed), and how many links came and went. `to` defaults to the latest
- * release, `from` to the one before `to`.
+ * release, `from` to the one before `to`. The two snapshots are walked together in id order, a page of
+ * parts of each at a time (releases.ts joinParties): what is held is the changes, not the releases.
  */
 export async function changes(db: Database, args: { dataset: string; from?: string | null; to?: string | null }): Promise<ChangeSet> {
   const [d] = await db.read<{ name: string | null; releases: string[] }>('dataset-get', { dataset: args.dataset });
@@ -34,39 +34,37 @@ export async function changes(db: Database, args: { dataset: string; from?: stri
   const to = args.to ? known(args.to) : releases[releases.length - 1];
   const from = args.from ? known(args.from) : (releases.filter((r) => r < to).pop() ?? null);
   if (from && from >= to) throw new BadInputError(`from (${from}) must be an earlier release than to (${to})`);
-  const snapshot = async (release: string): Promise<ReleaseRow> => {
-    const row = await readRelease((name, params) => db.read(name, params), releaseId(args.dataset, release));
-    if (!row) throw new BadInputError(`release ${release} of ${args.dataset} was loaded by an earlier version that kept no snapshot of it; load it again to compare`);
-    return row;
+  const read = (name: string, params: Params) => db.read(name, params);
+  const snapshot = async (release: string): Promise<ReleaseMeta> => {
+    const meta = await releaseMeta(read, releaseId(args.dataset, release));
+    if (!meta) throw new BadInputError(`release ${release} of ${args.dataset} was loaded by an earlier version that kept no snapshot of it; load it again to compare`);
+    return meta;
   };
   const b = await snapshot(to);
-  const a: ReleaseRow = from ? await snapshot(from) : { ids: [], names: [], digests: [], linkKeys: [] };
-  const before = new Map(a.ids.map((id, i) => [id, i]));
-  const after = new Map(b.ids.map((id, i) => [id, i]));
+  const a = from ? await snapshot(from) : null;
+  const none = (async function* () {})();
   const added: EntityChange[] = [];
   const modified: EntityChange[] = [];
-  b.ids.forEach((id, i) => {
-    const j = before.get(id);
-    if (j === undefined) added.push({ id, name: b.names[i], fields: [] });
-    else if (a.digests[j] !== b.digests[i]) modified.push({ id, name: b.names[i], fields: changedFields(a.digests[j], b.digests[i]) });
+  const removed: EntityChange[] = [];
+  await joinParties(a ? releaseParties(read, a) : none, releaseParties(read, b), (id, before, after) => {
+    if (!before) added.push({ id, name: after!.name, fields: [] });
+    else if (!after) removed.push({ id, name: before.name, fields: [] });
+    else if (before.digest !== after.digest) modified.push({ id, name: after.name, fields: changedFields(before.digest, after.digest) });
   });
-  const removed = a.ids.flatMap((id, i) => (after.has(id) ? [] : [{ id, name: a.names[i], fields: [] }]));
-  const aLinks = new Set(a.linkKeys);
-  const bLinks = new Set(b.linkKeys);
-  const byId = (x: EntityChange, y: EntityChange) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0);
+  const links = await diffLinkKeys(a ? releaseLinkKeys(read, a) : (async function* () {})(), releaseLinkKeys(read, b));
   return {
     dataset: args.dataset,
     from,
     to,
-    // Whole, by id: ChangeSet.added (removed, modified) pages them.
-    added: added.sort(byId),
-    removed: removed.sort(byId),
-    modified: modified.sort(byId),
+    // Whole, in id order (the walk's): ChangeSet.added (removed, modified) pages them.
+    added,
+    removed,
+    modified,
     addedCount: added.length,
     removedCount: removed.length,
     modifiedCount: modified.length,
-    linksAdded: b.linkKeys.filter((k) => !aLinks.has(k)).length,
-    linksRemoved: a.linkKeys.filter((k) => !bLinks.has(k)).length,
+    linksAdded: links.added,
+    linksRemoved: links.removed,
   };
 }
 

@@ -27,9 +27,9 @@ import neo4j from 'neo4j-driver';
 import { BadInputError } from './errors';
 import { log } from './logger';
 import { FACT_KINDS, LINK_TYPES } from './model';
-import { PAST_PREFIX, type Database } from './neo4j/database';
+import { PAST_PREFIX, type Database, type Params } from './neo4j/database';
 import { alertWebhookSettings, type WebhookSettings } from './settings';
-import { readRelease, releaseId } from './releases';
+import { joinParties, releaseId, releaseMeta, releaseParties } from './releases';
 
 export const WATCH_RADIUS = { default: 2, min: 1, max: 3 } as const;
 /** Watches kept at most (each costs its radius's reads after every load). */
@@ -150,15 +150,19 @@ interface LoadChanges {
 async function loadChanges(db: Database, seq: number): Promise<LoadChanges | null> {
   const [l] = await db.read<{ dataset: string; release: string; previous: string | null }>('alert-load', { seq });
   if (!l) return null;
-  // Who the list names after the load and before it: the two releases' snapshots (none kept: nobody).
-  const parties = async (release: string | null) =>
-    (release ? await readRelease((name, params) => db.read(name, params), releaseId(l.dataset, release), { linkKeys: false }) : null) ?? { ids: [], names: [] };
-  const after = await parties(l.release);
-  const prior = await parties(l.previous);
-  const now = new Set(after.ids);
-  const before = new Set(prior.ids);
-  const listed = after.ids.flatMap((id, i) => (before.has(id) ? [] : [{ id, name: after.names[i] }]));
-  const delisted = prior.ids.flatMap((id, i) => (now.has(id) ? [] : [{ id, name: prior.names[i] }]));
+  // Who the list names after the load and before it: the two releases' snapshots (none kept: nobody),
+  // walked together in id order a page at a time (releases.ts joinParties).
+  const read = (name: string, params: Params) => db.read(name, params);
+  const parties = async function* (release: string | null) {
+    const meta = release ? await releaseMeta(read, releaseId(l.dataset, release)) : null;
+    if (meta) yield* releaseParties(read, meta);
+  };
+  const listed: { id: string; name: string }[] = [];
+  const delisted: { id: string; name: string }[] = [];
+  await joinParties(parties(l.previous), parties(l.release), (id, before, after) => {
+    if (!before) listed.push({ id, name: after!.name });
+    else if (!after) delisted.push({ id, name: before.name });
+  });
   const linkParams = { seq, linkTypes: LINK_TYPES, pastTypes: LINK_PAST_TYPES, pastPrefix: PAST_PREFIX };
   const linksAdded = await db.read<LinkRow & Record<string, unknown>>('alert-links-added', linkParams);
   const linksRemoved = await db.read<LinkRow & Record<string, unknown>>('alert-links-removed', linkParams);

@@ -23,7 +23,7 @@ import neo4j from 'neo4j-driver';
 import { BadInputError } from './errors';
 import { FACT_REL_TYPES, LINK_TYPES } from './model';
 import type { Database } from './neo4j/database';
-import { changedFields, readRelease, releaseId } from './releases';
+import { changedFields, releaseId, releasePartiesOf, type SnapshotParty } from './releases';
 
 /** Bounds of one investigation and of the store; each refused with a BAD_USER_INPUT that says which. */
 export const INVESTIGATION_LIMITS = {
@@ -189,19 +189,34 @@ interface NodeRow {
 }
 
 
-/** Release snapshots read once per comparison, by release id. */
+/**
+ * What release snapshots say of the parties a comparison asks about: asked for all at once per release
+ * (want, then load), only the parts holding them are read (releases.ts releasePartiesOf).
+ */
 class Snapshots {
-  private readonly cache = new Map<string, Promise<Map<string, { name: string; digest: string }> | null>>();
+  private readonly wanted = new Map<string, Set<string>>();
+  private readonly got = new Map<string, Map<string, SnapshotParty> | null>();
   constructor(private readonly db: Database) {}
 
-  /** The parties a release lists (null: no snapshot of it is kept, a load by an older version). */
-  of(dataset: string, release: string): Promise<Map<string, { name: string; digest: string }> | null> {
-    const id = releaseId(dataset, release);
-    let got = this.cache.get(id);
-    if (!got) {
-      got = readRelease((name, params) => this.db.read(name, params), id, { linkKeys: false }).then((r) => (r ? new Map(r.ids.map((x, i) => [x, { name: r.names[i], digest: r.digests[i] }])) : null));
-      this.cache.set(id, got);
+  /** Party `id` will be asked of release `release` of `dataset`. */
+  want(dataset: string, release: string, id: string): void {
+    const key = releaseId(dataset, release);
+    const ids = this.wanted.get(key) ?? new Set<string>();
+    ids.add(id);
+    this.wanted.set(key, ids);
+  }
+
+  /** Reads what was wanted. */
+  async load(): Promise<void> {
+    for (const [key, ids] of this.wanted) {
+      if (!this.got.has(key)) this.got.set(key, await releasePartiesOf((name, params) => this.db.read(name, params), key, [...ids]));
     }
+  }
+
+  /** What the release says of the parties wanted of it (null: no snapshot of it is kept, a load by an older version). */
+  of(dataset: string, release: string): Map<string, SnapshotParty> | null {
+    const got = this.got.get(releaseId(dataset, release));
+    if (got === undefined) throw new Error(`release ${releaseId(dataset, release)} was not loaded for this comparison`);
     return got;
   }
 }
@@ -237,9 +252,15 @@ async function baselineOf(db: Database, nodeIds: readonly string[], releases: Da
   const snapshots = new Snapshots(db);
   const releaseOf = new Map(releases.map((r) => [r.dataset, r.release]));
   const out: BaselineNode[] = [];
+  const datasetOfNode = new Map(nodes.map((n) => [n.id, n.party ? datasetOf(n, releases) : null]));
   for (const n of nodes) {
-    const dataset = n.party ? datasetOf(n, releases) : null;
-    const snap = dataset ? await snapshots.of(dataset, releaseOf.get(dataset)!) : null;
+    const dataset = datasetOfNode.get(n.id);
+    if (dataset) snapshots.want(dataset, releaseOf.get(dataset)!, n.id);
+  }
+  await snapshots.load();
+  for (const n of nodes) {
+    const dataset = datasetOfNode.get(n.id) ?? null;
+    const snap = dataset ? snapshots.of(dataset, releaseOf.get(dataset)!) : null;
     out.push({ id: n.id, name: n.name, dataset: snap ? dataset : null, digest: snap?.get(n.id)?.digest ?? null });
   }
   const { links, truncated } = await linksAround(db, nodeIds);
@@ -328,6 +349,11 @@ export async function investigationChanges(db: Database, inv: StoredInvestigatio
   const notes: string[] = [];
 
   for (const b of inv.baseline.nodes) {
+    const to = b.dataset ? nowOf.get(b.dataset) : undefined;
+    if (current.has(b.id) && b.dataset && b.digest && to && to !== sinceOf.get(b.dataset)) snapshots.want(b.dataset, to, b.id);
+  }
+  await snapshots.load();
+  for (const b of inv.baseline.nodes) {
     if (!current.has(b.id)) {
       removed.push({ id: b.id, name: b.name, dataset: b.dataset, fields: [], reason: 'no longer in the data' });
       continue;
@@ -340,7 +366,7 @@ export async function investigationChanges(db: Database, inv: StoredInvestigatio
       continue;
     }
     if (to === from) continue; // the same release: nothing of this party can have changed
-    const snap = await snapshots.of(b.dataset, to);
+    const snap = snapshots.of(b.dataset, to);
     if (!snap) {
       notes.push(`${b.dataset} ${to} was loaded by a version that kept no snapshot of it: its parties cannot be compared (load it again).`);
       continue;
@@ -365,12 +391,18 @@ export async function investigationChanges(db: Database, inv: StoredInvestigatio
   const far = [...new Set(linksAdded.flatMap((l) => [l.source, l.target]).filter((id) => !onCanvas.has(id)))];
   const added: PartyChange[] = [];
   if (far.length) {
-    for (const n of await db.read<NodeRow & Record<string, unknown>>('investigation-nodes', { ids: far })) {
-      if (!n.party) continue;
+    const farNodes = (await db.read<NodeRow & Record<string, unknown>>('investigation-nodes', { ids: far })).filter((n) => n.party);
+    for (const n of farNodes) {
+      const dataset = datasetOf(n, now);
+      const from = dataset ? sinceOf.get(dataset) : undefined;
+      if (dataset && from) snapshots.want(dataset, from, n.id);
+    }
+    await snapshots.load();
+    for (const n of farNodes) {
       const dataset = datasetOf(n, now);
       if (!dataset) continue;
       const from = sinceOf.get(dataset);
-      const listedBefore = from ? (await snapshots.of(dataset, from))?.has(n.id) : false;
+      const listedBefore = from ? snapshots.of(dataset, from)?.has(n.id) : false;
       if (listedBefore !== false) continue; // listed then (or no snapshot to tell): a new link, not a new party
       const via = linksAdded.find((l) => l.source === n.id || l.target === n.id)!;
       const to = via.source === n.id ? via.targetName : via.sourceName;

@@ -7,7 +7,7 @@
 import crypto from 'node:crypto';
 import neo4j from 'neo4j-driver';
 import type { ParsedRelease, PartyRecord } from './model';
-import type { Params, TxRun as Run } from './neo4j/database';
+import type { Params } from './neo4j/database';
 
 /** Fields compared between releases, in digest order (the digest is these hashes joined by ','). */
 export const RELEASE_FIELDS = [
@@ -123,30 +123,230 @@ export interface StoredRelease {
   linkKeys: string[];
 }
 
-/** Parties (or link keys) per row when a release snapshot is read: see cypher/release-parties.cypher. */
-const RELEASE_PART = 2000;
-
 /**
- * The snapshot of release `id` (dataset@date), or null when none is kept (a load by an older version).
- * Read in parts of RELEASE_PART (release-parties, release-link-keys): neo4j-driver decodes one large
- * record a byte at a time; `linkKeys: false` skips the link keys (left empty).
+ * Parties (or link keys) per part of a release snapshot: what a load writes as one ReleasePart node
+ * (cypher/ingest-release-parts.cypher) and readers take as one row (release-parties). Neither one record
+ * holding a whole release (neo4j-driver decodes a record spanning many Bolt chunks a byte at a time, and
+ * the load held it whole: 1.1 GB at x64) nor one per party (Bolt's cost per record).
  */
-export async function readRelease(run: (name: string, params: Params) => Promise<unknown[]>, id: string, opts: { linkKeys?: boolean } = {}): Promise<StoredRelease | null> {
-  const [meta] = await run('release-get', { id });
-  if (!meta) return null;
-  const part = neo4j.int(RELEASE_PART);
-  const parts = (await run('release-parties', { id, part })) as { ids: string[]; names: string[]; digests: string[] }[];
-  const keys = opts.linkKeys === false ? [] : ((await run('release-link-keys', { id, part })) as { keys: string[] }[]);
-  return {
-    ids: parts.flatMap((p) => p.ids),
-    names: parts.flatMap((p) => p.names),
-    digests: parts.flatMap((p) => p.digests),
-    linkKeys: keys.flatMap((k) => k.keys),
-  };
+export const RELEASE_PART = 2000;
+/** Parts read per query: a page of a release, about 3 MB. */
+const PARTS_PER_READ = 10;
+
+/** One part of a release snapshot, in the snapshot's order (parties by id, then link keys sorted). */
+export type ReleasePart =
+  | { kind: 'parties'; at: number; ids: string[]; names: string[]; digests: string[] }
+  | { kind: 'linkKeys'; at: number; keys: string[] };
+export type PartiesPart = Extract<ReleasePart, { kind: 'parties' }>;
+
+type Read = (name: string, params: Params) => Promise<unknown[]>;
+
+/** What a stored release is: how many parties and link keys, and the load whose parts hold them (null: arrays on the Release node, a load by an earlier version). */
+export interface ReleaseMeta {
+  id: string;
+  parties: number;
+  linkKeys: number;
+  load: number | null;
 }
 
-/** Parameters of ingest-release for this load (reads the previous snapshot for a delta). */
-export async function releaseSnapshot(run: Run, rel: ParsedRelease, links: LinkKeyRow[], previous: string | null): Promise<Params> {
+/** The snapshot of release `id` (dataset@date): what it holds, or null when none is kept (a load by an older version). */
+export async function releaseMeta(read: Read, id: string): Promise<ReleaseMeta | null> {
+  const [m] = (await read('release-get', { id })) as { parties: unknown; linkKeys: unknown; load: unknown }[];
+  if (!m || m.parties == null) return null;
+  return { id, parties: Number(m.parties), linkKeys: Number(m.linkKeys ?? 0), load: m.load == null ? null : Number(m.load) };
+}
+
+/**
+ * The parts of one kind of a stored release, a page of PARTS_PER_READ at a time, so a reader holds one
+ * page whatever the release's size. A part missing, or a count that differs from the release's (its
+ * parts replaced by a load of the same release again while they were read), fails the read.
+ */
+async function* pagedParts<T extends { at: unknown }>(read: Read, meta: ReleaseMeta, query: 'release-parties' | 'release-link-keys', total: number): AsyncGenerator<T> {
+  let next = 0;
+  let seen = 0;
+  for (let from = 0; ; from += PARTS_PER_READ) {
+    const rows = (await read(query, {
+      id: meta.id,
+      load: meta.load == null ? null : neo4j.int(meta.load),
+      from: neo4j.int(from),
+      count: neo4j.int(PARTS_PER_READ),
+      part: neo4j.int(RELEASE_PART),
+    })) as (T & { size: unknown })[];
+    for (const r of rows) {
+      if (Number(r.at) !== next) break;
+      next++;
+      seen += Number(r.size);
+      yield r;
+    }
+    if (rows.length < PARTS_PER_READ || next !== from + PARTS_PER_READ) break;
+  }
+  if (seen !== total) throw new Error(`release ${meta.id} changed while it was read (${seen} of its ${total} ${query === 'release-parties' ? 'parties' : 'link keys'} read: loaded again meanwhile?); try again`);
+}
+
+/** The parties of a stored release, a part at a time, in id order. */
+export async function* releaseParties(read: Read, meta: ReleaseMeta): AsyncGenerator<PartiesPart> {
+  for await (const r of pagedParts<{ at: unknown; ids: string[]; names: string[]; digests: string[] }>(read, meta, 'release-parties', meta.parties)) {
+    yield { kind: 'parties', at: Number(r.at), ids: r.ids, names: r.names, digests: r.digests };
+  }
+}
+
+/** The link keys of a stored release, a part at a time, sorted. */
+export async function* releaseLinkKeys(read: Read, meta: ReleaseMeta): AsyncGenerator<string[]> {
+  for await (const r of pagedParts<{ at: unknown; keys: string[] }>(read, meta, 'release-link-keys', meta.linkKeys)) yield r.keys;
+}
+
+/** Strings handed on one at a time from sorted parts; a string not above the one before fails (a snapshot out of order cannot be walked with another). */
+class Cursor<P> {
+  private part: P | null = null;
+  private keys: string[] = [];
+  private i = 0;
+  private last: string | null = null;
+  constructor(
+    private readonly parts: AsyncIterator<P>,
+    private readonly keysOf: (p: P) => string[],
+    private readonly what: string,
+  ) {}
+  /** Moves to the next string (the first, on the first call); false at the end. */
+  async next(): Promise<boolean> {
+    if (this.part && ++this.i < this.keys.length) return this.check();
+    for (;;) {
+      const r = await this.parts.next();
+      if (r.done) {
+        this.part = null;
+        return false;
+      }
+      this.part = r.value;
+      this.keys = this.keysOf(r.value);
+      this.i = 0;
+      if (this.keys.length > 0) return this.check();
+    }
+  }
+  private check(): boolean {
+    const k = this.keys[this.i];
+    if (this.last !== null && !(this.last < k)) throw new Error(`${this.what} is not in order at ${JSON.stringify(k)}`);
+    this.last = k;
+    return true;
+  }
+  get key(): string {
+    return this.keys[this.i];
+  }
+  get at(): { part: P; i: number } {
+    return { part: this.part!, i: this.i };
+  }
+}
+
+export interface SnapshotParty {
+  id: string;
+  name: string;
+  digest: string;
+}
+
+/**
+ * Walks two releases' parties together in id order (a merge join: each side sorted, one part of each
+ * held): `each` gets every id either lists, with what each says of it (null: not listed there).
+ */
+export async function joinParties(
+  before: AsyncIterable<PartiesPart>,
+  after: AsyncIterable<PartiesPart>,
+  each: (id: string, a: SnapshotParty | null, b: SnapshotParty | null) => void,
+): Promise<void> {
+  const a = new Cursor(before[Symbol.asyncIterator](), (p: PartiesPart) => p.ids, 'the earlier release');
+  const b = new Cursor(after[Symbol.asyncIterator](), (p: PartiesPart) => p.ids, 'the later release');
+  const party = (c: Cursor<PartiesPart>): SnapshotParty => {
+    const { part, i } = c.at;
+    return { id: part.ids[i], name: part.names[i], digest: part.digests[i] };
+  };
+  let hasA = await a.next();
+  let hasB = await b.next();
+  while (hasA || hasB) {
+    if (hasA && (!hasB || a.key < b.key)) {
+      each(a.key, party(a), null);
+      hasA = await a.next();
+    } else if (hasB && (!hasA || b.key < a.key)) {
+      each(b.key, null, party(b));
+      hasB = await b.next();
+    } else {
+      each(a.key, party(a), party(b));
+      hasA = await a.next();
+      hasB = await b.next();
+    }
+  }
+}
+
+/** How many link keys only the earlier release has, and only the later one (a merge join, as joinParties). */
+export async function diffLinkKeys(before: AsyncIterable<string[]>, after: AsyncIterable<string[]>): Promise<{ removed: number; added: number }> {
+  const a = new Cursor(before[Symbol.asyncIterator](), (k: string[]) => k, "the earlier release's link keys");
+  const b = new Cursor(after[Symbol.asyncIterator](), (k: string[]) => k, "the later release's link keys");
+  let removed = 0;
+  let added = 0;
+  let hasA = await a.next();
+  let hasB = await b.next();
+  while (hasA || hasB) {
+    if (hasA && (!hasB || a.key < b.key)) {
+      removed++;
+      hasA = await a.next();
+    } else if (hasB && (!hasA || b.key < a.key)) {
+      added++;
+      hasB = await b.next();
+    } else {
+      hasA = await a.next();
+      hasB = await b.next();
+    }
+  }
+  return { removed, added };
+}
+
+/**
+ * What release `id` says of the parties `ids` (those it lists), or null when no snapshot is kept. Only
+ * the parts whose id range holds one of them are read (release-party-lookup); a release stored by an
+ * earlier version is read whole, a page at a time.
+ */
+export async function releasePartiesOf(read: Read, id: string, ids: readonly string[]): Promise<Map<string, SnapshotParty> | null> {
+  const meta = await releaseMeta(read, id);
+  if (!meta) return null;
+  const wanted = new Set(ids);
+  const out = new Map<string, SnapshotParty>();
+  const take = (p: { ids: string[]; names: string[]; digests: string[] }) =>
+    p.ids.forEach((x, i) => {
+      if (wanted.has(x)) out.set(x, { id: x, name: p.names[i], digest: p.digests[i] });
+    });
+  if (wanted.size === 0) return out;
+  if (meta.load == null) {
+    for await (const p of releaseParties(read, meta)) take(p);
+  } else {
+    const parts = (await read('release-party-lookup', { id, load: neo4j.int(meta.load), ids: [...wanted] })) as { ids: string[]; names: string[]; digests: string[] }[];
+    for (const p of parts) take(p);
+  }
+  return out;
+}
+
+/** The snapshot of release `id` whole (a delta load merges the previous one with its changes), or null when none is kept. */
+export async function readRelease(run: Read, id: string, opts: { linkKeys?: boolean } = {}): Promise<StoredRelease | null> {
+  const meta = await releaseMeta(run, id);
+  if (!meta) return null;
+  const out: StoredRelease = { ids: [], names: [], digests: [], linkKeys: [] };
+  for await (const p of releaseParties(run, meta)) {
+    out.ids.push(...p.ids);
+    out.names.push(...p.names);
+    out.digests.push(...p.digests);
+  }
+  if (opts.linkKeys !== false) for await (const k of releaseLinkKeys(run, meta)) out.linkKeys.push(...k);
+  return out;
+}
+
+/** A whole snapshot's arrays in parts of RELEASE_PART, as a spooled load hands them on (ingest/snapshot.ts). */
+export function* partsOf(s: StoredRelease): Generator<ReleasePart> {
+  for (let at = 0; at * RELEASE_PART < s.ids.length; at++) {
+    const r = [at * RELEASE_PART, (at + 1) * RELEASE_PART] as const;
+    yield { kind: 'parties', at, ids: s.ids.slice(...r), names: s.names.slice(...r), digests: s.digests.slice(...r) };
+  }
+  for (let at = 0; at * RELEASE_PART < s.linkKeys.length; at++) {
+    yield { kind: 'linkKeys', at, keys: s.linkKeys.slice(at * RELEASE_PART, (at + 1) * RELEASE_PART) };
+  }
+}
+
+/** The snapshot of a release held whole (a delta's: the previous release's snapshot with the delta applied). */
+export async function releaseSnapshot(run: Read, rel: ParsedRelease, links: LinkKeyRow[], previous: string | null): Promise<StoredRelease> {
   const digests = partyDigests(rel, links);
   const names = new Map(rel.parties.map((p) => [p.id, p.name]));
   let linkKeys = new Set(links.map(linkKey));
@@ -171,9 +371,6 @@ export async function releaseSnapshot(run: Run, rel: ParsedRelease, links: LinkK
   }
   const ids = [...digests.keys()].sort();
   return {
-    id: releaseId(rel.dataset, rel.release),
-    dataset: rel.dataset,
-    release: rel.release,
     ids,
     names: ids.map((id) => names.get(id) ?? id),
     digests: ids.map((id) => digests.get(id)!),

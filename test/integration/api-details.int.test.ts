@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ingest } from '../../ingest/ingest';
 import { Database } from '../../server/core/neo4j/database';
+import { readRelease, releaseId } from '../../server/core/releases';
 import { LOAD_DEFAULTS, rawOfacRows, resetDatabase, SHARED, startApi, TestApi, testDatabase } from '../helpers';
 
 const SDN_0426 = path.join(SHARED, 'ofac-sdn-csv-2024-04-26', 'sdn.csv');
@@ -124,6 +125,53 @@ describe('changes over HTTP: OFAC SDN 2024-04-26 -> 2024-05-03', () => {
       expect(body.errors![0].extensions.code).toBe('BAD_USER_INPUT');
       expect(body.errors![0].message).toMatch(message);
     }
+  });
+
+  test('releases are stored in parts of 2,000 parties by id, then link keys; loading one again replaces its parts; one stored whole by an earlier version compares the same', async () => {
+    const parts = async () =>
+      db.runWrite<{ release: string; kind: string; sizes: number[]; ids: string[] }>(
+        `MATCH (r:Release {dataset: 'ofac-sdn'}) MATCH (p:ReleasePart {release: r.id, load: r.partsLoad})
+         WITH r, p ORDER BY p.at
+         RETURN r.date AS release, p.kind AS kind, collect(size(coalesce(p.ids, p.keys))) AS sizes,
+                reduce(ids = [], x IN collect(coalesce(p.ids, [])) | ids + x) AS ids
+         ORDER BY release, kind`,
+      );
+    const stray = async () => (await db.runWrite<{ n: number }>('MATCH (p:ReleasePart) WHERE NOT EXISTS { MATCH (r:Release {id: p.release, partsLoad: p.load}) } RETURN count(p) AS n'))[0].n;
+    const full = (n: number) => [...Array<number>(Math.floor(n / 2000)).fill(2000), ...(n % 2000 ? [n % 2000] : [])];
+    const check = async () => {
+      const got = await parts();
+      expect(got.map((p) => [p.release, p.kind])).toEqual([['2024-04-26', 'linkKeys'], ['2024-04-26', 'parties'], ['2024-05-03', 'linkKeys'], ['2024-05-03', 'parties']]);
+      for (const [p, rows] of [[got[1], rows0426], [got[3], rows0503]] as const) {
+        expect(p.sizes).toEqual(full(rows.length));
+        // Every entry once, in JavaScript's order of the ids.
+        const ids = rows.map((r) => `ofac-${r[ENT_NUM]}`).sort();
+        expect(p.ids).toEqual(ids);
+      }
+      for (const p of [got[0], got[2]]) expect(p.sizes.slice(0, -1).every((n) => n === 2000) && p.sizes.length > 0).toBe(true);
+      expect(await stray()).toBe(0);
+    };
+    await check();
+    const before = (await api.gql(CHANGES, { dataset: 'ofac-sdn' })).body;
+    expect(before.errors).toBeUndefined();
+    // The same release again: its parts are the new load's, the earlier load's gone, the changes the same.
+    await ingest(db, { ...LOAD_DEFAULTS, paths: [SDN_0503], release: '2024-05-03' });
+    await check();
+    expect((await api.gql(CHANGES, { dataset: 'ofac-sdn' })).body).toEqual(before);
+    // As versions before parts stored them: the arrays on the Release node, no parts.
+    for (const date of ['2024-04-26', '2024-05-03']) {
+      const id = releaseId('ofac-sdn', date);
+      const whole = (await readRelease((name, params) => db.read(name, params), id))!;
+      await db.runWrite(
+        `MATCH (r:Release {id: $id})
+         SET r.ids = $ids, r.names = $names, r.digests = $digests, r.linkKeys = $linkKeys
+         REMOVE r.partsLoad, r.entityCount, r.linkKeyCount
+         WITH r MATCH (p:ReleasePart {release: r.id}) DELETE p`,
+        { id, ...whole },
+      );
+    }
+    expect((await parts()).length).toBe(0);
+    expect((await api.gql(CHANGES, { dataset: 'ofac-sdn' })).body).toEqual(before);
+    expect((await api.gql(CHANGES, { dataset: 'ofac-sdn', to: '2024-04-26' })).body.data!.changes.addedCount).toBe(rows0426.length);
   });
 
   test('every removed party is delisted on 2024-05-03 and listed in no dataset; a kept one is not', async () => {

@@ -8,13 +8,38 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseOfacCsv } from '../../ingest/sources/ofac-csv';
 import { sortedLines, sortLines } from '../../ingest/sort-lines';
-import { SnapshotInput } from '../../ingest/snapshot';
-import { linkKey, partyDigests, type LinkKeyRow } from '../../server/core/releases';
+import { fromLineKey, lineKey, SnapshotInput } from '../../ingest/snapshot';
+import { linkKey, partyDigests, RELEASE_PART, type LinkKeyRow, type ReleasePart } from '../../server/core/releases';
 import type { ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'sg-spool-sort-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
+
+/** The snapshot's parts as whole arrays, each part checked: numbered in order, full but the last of a kind, parties before link keys. */
+async function collect(input: SnapshotInput, size = RELEASE_PART) {
+  const out = { ids: [] as string[], names: [] as string[], digests: [] as string[], linkKeys: [] as string[] };
+  const parts: ReleasePart[] = [];
+  for await (const part of input.parts(size)) parts.push(part);
+  for (const kind of ['parties', 'linkKeys'] as const) {
+    const mine = parts.filter((p) => p.kind === kind);
+    expect(mine.map((p) => p.at)).toEqual(mine.map((_, i) => i));
+    const sizes = mine.map((p) => (p.kind === 'parties' ? p.ids.length : p.keys.length));
+    expect(sizes.slice(0, -1).every((n) => n === size)).toBe(true);
+    expect(sizes.every((n) => n > 0 && n <= size)).toBe(true);
+  }
+  const firstKeys = parts.findIndex((p) => p.kind === 'linkKeys');
+  if (firstKeys >= 0) expect(parts.slice(firstKeys).every((p) => p.kind === 'linkKeys')).toBe(true);
+  for (const p of parts) {
+    if (p.kind === 'parties') {
+      out.ids.push(...p.ids);
+      out.names.push(...p.names);
+      out.digests.push(...p.digests);
+    } else out.linkKeys.push(...p.keys);
+  }
+  expect(input.counts).toEqual({ parties: out.ids.length, linkKeys: out.linkKeys.length });
+  return out;
+}
 
 let rel: ParsedRelease;
 beforeAll(async () => {
@@ -51,7 +76,7 @@ test("the release snapshot is built without the system's sort (a PATH that has n
   process.env.PATH = path.join(tmp, 'no-such-bin');
   let rows;
   try {
-    rows = await input.rows(rel.dataset, rel.release);
+    rows = await collect(input);
   } finally {
     process.env.PATH = saved;
   }
@@ -76,7 +101,8 @@ test('links told after factsDone (sorted apart, while a load writes them) give t
   for (const i of rel.identifiers) input.identifier(i.partyId, i.identifier.key);
   input.factsDone();
   for (const l of links) input.link(l);
-  const rows = await input.rows(rel.dataset, rel.release);
+  // Parts of 997 parties: 16 of them, the last one short.
+  const rows = await collect(input, 997);
   const whole = partyDigests({ ...rel, parties, addresses: [] }, links);
   const ids = [...whole.keys()].sort();
   expect(rows.ids).toEqual(ids);
@@ -86,6 +112,45 @@ test('links told after factsDone (sorted apart, while a load writes them) give t
   const unlinked = partyDigests({ ...rel, parties, addresses: [] }, []);
   const linked = new Set(links.flatMap((l) => [l.from, l.to]));
   expect(ids.filter((id) => unlinked.get(id) !== whole.get(id)).length).toBe(ids.filter((id) => linked.has(id)).length);
+  expect(rows.linkKeys).toEqual([...new Set(links.map(linkKey))].sort());
+  await input.close();
+});
+
+// Ids and link keys with line breaks, tabs, NUL and the escape's own U+0001, prefixes of one another
+// (JSON's closing quote sorts "ab" after "ab!"), and units either side of the escaped range.
+const ODD = ['ab', 'ab!', 'ab ', 'ab\u0005', 'ab\u0000', 'ab\u0001', 'ab\u000d', 'ab\u000e', 'a\nb', 'a\tb', 'a\rb', 'a"b', 'a\\b', '😀', '～', 'é', 'e\u0301', '\u0000', '\u0001x'];
+
+test('lineKey orders as the strings do (JavaScript order), holds no line break, tab or NUL, and is undone by fromLineKey', () => {
+  for (const a of ODD) {
+    expect(fromLineKey(lineKey(a))).toBe(a);
+    // eslint-disable-next-line no-control-regex
+    expect(lineKey(a)).not.toMatch(/[\n\r\t\u0000]/);
+    for (const b of ODD) {
+      // As the snapshot's lines compare: key, then the NUL that ends it, then the rest.
+      const x = `${lineKey(a)}\u0000P\u0000z`;
+      const y = `${lineKey(b)}\u0000P\u0000z`;
+      expect([a, b, Math.sign(x < y ? -1 : x > y ? 1 : 0)]).toEqual([a, b, Math.sign(a < b ? -1 : a > b ? 1 : 0)]);
+    }
+  }
+});
+
+test('odd ids and link keys come out in JavaScript order, whole, with their facts and links, in parts of 7', async () => {
+  const base = rel.parties.slice(0, 400);
+  const parties = base.map((p, i) => ({ ...p, id: `${ODD[i % ODD.length]}${i % 3 ? p.id : ''}${i}` }));
+  const links: LinkKeyRow[] = parties.slice(1).map((p, i) => ({ from: parties[i].id, to: p.id, type: 'ASSOCIATE', label: 'Linked To', sourceId: i % 2 ? `k${ODD[i % ODD.length]}${i}` : null }));
+  const input = new SnapshotInput(path.join(tmp, 'snapshot-odd.jsonl'));
+  for (const p of parties) input.party(p);
+  parties.forEach((p, i) => input.identifier(p.id, `id-${i}`));
+  input.factsDone();
+  for (const l of links) input.link(l);
+  // A link told twice has one key.
+  input.link(links[0]);
+  const rows = await collect(input, 7);
+  const whole = partyDigests({ ...rel, parties, addresses: [], identifiers: parties.map((p, i) => ({ partyId: p.id, identifier: { key: `id-${i}` } })) as ParsedRelease['identifiers'] }, links);
+  const ids = [...whole.keys()].sort();
+  expect(rows.ids).toEqual(ids);
+  expect(rows.digests).toEqual(ids.map((id) => whole.get(id)));
+  expect(rows.names).toEqual(ids.map((id) => parties.find((p) => p.id === id)!.name));
   expect(rows.linkKeys).toEqual([...new Set(links.map(linkKey))].sort());
   await input.close();
 });
