@@ -9,6 +9,7 @@
  */
 import { Command } from 'commander';
 import { loadSettings, SettingsError } from '../server/core/settings';
+import { limitHeapGrowth } from './heap';
 import { connectNeo4j, Neo4jEndpoint } from '../server/core/neo4j/embedded';
 import { Database } from '../server/core/neo4j/database';
 import { AppError, DownloadError, SourceFormatError } from '../server/core/errors';
@@ -106,6 +107,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
   setLogLevel(settings.logLevel);
+  limitHeapGrowth(settings.ingestHeapGrowthPercent);
   if (opts.fetch === 'list') {
     process.stdout.write(describeSources(fetchConfig(settings)));
     return 0;
