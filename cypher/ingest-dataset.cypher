@@ -1,6 +1,6 @@
 // Records a loaded release of a dataset, with the number of parties it lists (what /healthz and the
-// datasets query answer without counting): counted, unless the loader knows it ($entityCount: a load
-// into a store that held no party lists exactly the parties it created, one per party of its release).
+// datasets query answer without counting): counted, unless the loader knows it ($entityCount: after a
+// full release's load the dataset lists exactly that release's parties; a delta's is counted).
 MERGE (d:Dataset {name: $dataset})
 SET d.release = $release,
     d.releases = $releases,

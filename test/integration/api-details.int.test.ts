@@ -149,6 +149,14 @@ describe('changes over HTTP: OFAC SDN 2024-04-26 -> 2024-05-03', () => {
       }
       for (const p of [got[0], got[2]]) expect(p.sizes.slice(0, -1).every((n) => n === 2000) && p.sizes.length > 0).toBe(true);
       expect(await stray()).toBe(0);
+      // The count each load stores (the release's parties) is what the graph lists.
+      const counts = await db.runWrite<{ name: string; stored: number; listed: number }>(
+        'MATCH (d:Dataset) RETURN d.name AS name, d.entityCount AS stored, COUNT { MATCH (p:Party) WHERE d.name IN p.datasets } AS listed ORDER BY name',
+      );
+      expect(counts).toEqual([
+        { name: 'ofac-sdn', stored: rows0503.length, listed: rows0503.length },
+        { name: 'un-sc', stored: 1000, listed: 1000 },
+      ]);
     };
     await check();
     const before = (await api.gql(CHANGES, { dataset: 'ofac-sdn' })).body;
