@@ -55,7 +55,10 @@ const local = (name: string) => name.slice(name.indexOf(':') + 1);
 const NO_ATTRS: Record<string, string> = Object.freeze({}) as Record<string, string>;
 const NO_CHILDREN: XmlElement[] = Object.freeze([]) as unknown as XmlElement[];
 
-/** Text is handed to saxes in pieces of at most this many characters, so the size checks run often. */
+/**
+ * Text is handed to saxes in pieces of at most this many characters (decoded from at most this many
+ * bytes: TextDecoding.decodeEach), so the size checks run often.
+ */
 const PIECE = 1 << 16;
 
 /**
@@ -265,7 +268,7 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
   const stream = fs.createReadStream(file, { highWaterMark: 1 << 20 });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      write(decoding.decode(chunk));
+      decoding.decodeEach(chunk, PIECE, write);
       opts.onBytes?.(chunk.length);
     }
     write(decoding.end());
