@@ -25,6 +25,8 @@
  *             graph, our parser vs a bare tokenizer, on the real SDN file and the x4 scale data).
  * BENCH_ONLY=ingest-rss npm run bench: see bench/ingest-rss.ts (Node's RSS of `npm run ingest` as a user runs it, by
  *             phase, on the scale data: OFAC then UN; x64 with BENCH_RSS_FACTORS=64), in bench/results/ingest.jsonl.
+ * BENCH_ONLY=admin-import npm run bench: see bench/admin-import.ts (Neo4j's offline importer vs LOAD CSV writing the
+ *             same graph into an empty store: x1 and x4, BENCH_ADMIN_SETS=x1,x4,x16 for more), in bench/results/ingest.jsonl.
  * BENCH_ONLY=parse npm run bench: see bench/parse-speed.ts (our OFAC CSV and UN XML parsers, alone and with the load's
  *             spool, vs a bare csv-parse / saxes pass over the same bytes: CPU and wall time, x1 and x4), in
  *             bench/results/parse.jsonl.
@@ -56,6 +58,7 @@ import { searchBench } from './search';
 import { screenBench } from './screen';
 import { parseSpeedBench } from './parse-speed';
 import { ingestRssBench } from './ingest-rss';
+import { adminImportBench } from './admin-import';
 
 const FILE = path.resolve(REPO_ROOT, '..', 'shared', 'data', 'sanctions', 'ofac-sdn-csv-2024-05-03', 'sdn.csv');
 const RUNS = Number(process.env.BENCH_RUNS || 3);
@@ -132,7 +135,8 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ONLY === 'screen') return screenBench();
   if (process.env.BENCH_ONLY === 'parse') return parseSpeedBench();
   if (process.env.BENCH_ONLY === 'ingest-rss') return ingestRssBench();
-  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching', 'load', 'growth', 'ingest', 'ingest-rss', 'search', 'screen' or 'parse' runs alone`);
+  if (process.env.BENCH_ONLY === 'admin-import') return adminImportBench();
+  if (process.env.BENCH_ONLY) throw new Error(`BENCH_ONLY=${process.env.BENCH_ONLY}: only 'explorer', 'matching', 'load', 'growth', 'ingest', 'ingest-rss', 'admin-import', 'search', 'screen' or 'parse' runs alone`);
   const rows = (await bareTokenizer(FILE)) - 1; // minus OFAC's end-of-file record
   console.error(`bench: ${FILE} (${rows} entries), ${RUNS} runs each, median reported`);
 
