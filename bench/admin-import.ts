@@ -244,7 +244,9 @@ async function benchSet(set: string): Promise<Record<string, unknown>> {
   const runtime = await ensureNeo4jRuntime(ai.settings);
   const home = neo4jHome(ai.settings);
   const cmd = ['-cp', `${runtime.lib}/*`, 'org.neo4j.cli.AdminTool', 'database', 'import', 'full', ...args];
-  cmd.push(`--array-delimiter=${SEP}`, '--multiline-fields=true', '--overwrite-destination=true', `--threads=${os.cpus().length}`, 'neo4j');
+  // The importer writes its report of skipped rows into the working folder unless told where.
+  const report = path.join(REPO_ROOT, '.data', 'bench-admin-files', 'import.report');
+  cmd.push(`--array-delimiter=${SEP}`, '--multiline-fields=true', '--overwrite-destination=true', `--threads=${os.cpus().length}`, `--report-file=${report}`, 'neo4j');
   const r = spawnSync(ai.settings.javaBin, cmd, { env: { ...process.env, NEO4J_HOME: home, NEO4J_CONF: path.join(home, 'conf') }, encoding: 'utf8', maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`neo4j-admin database import failed (${r.status}): ${(r.stderr || r.stdout).slice(-2000)}`);
   steps.import = since(t);
