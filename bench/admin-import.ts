@@ -91,22 +91,31 @@ export function writeImportFiles(rel: ParsedRelease, dir: string): { args: strin
   const { dataset } = rel;
   const release = rel.release;
   const f = (name: string) => path.join(dir, name);
-  const parties = rel.parties.map((p) => {
+  // Made party by party, twice (the columns first), not held: at x64 an array of them ran Node out of heap.
+  const partyRow = (p: ParsedRelease['parties'][number]): Record<string, unknown> => {
     const labels = partyLabels(p.kind);
     const node = toNode(p);
     const { release: _r, record: _rec, ...fields } = node;
     // As writeBaselineCsv: the same digest, so both graphs hold the same properties.
     const digest = crypto.createHash('sha1').update(JSON.stringify([labels, fields])).digest('base64url');
-    return { ...node, labels: ['Party', ...labels], digest, datasets: [dataset], formerDatasets: [], firstSeen: release } as Record<string, unknown>;
-  });
-  const keys = [...new Set(parties.flatMap((p) => Object.keys(p)))].filter((k) => k !== 'id' && k !== 'labels');
-  const arrays = new Set(keys.filter((k) => parties.some((p) => Array.isArray(p[k]))));
+    return { ...node, labels: ['Party', ...labels], digest, datasets: [dataset], formerDatasets: [], firstSeen: release };
+  };
+  const keys = new Set<string>();
+  const arrays = new Set<string>();
+  for (const p of rel.parties) {
+    const row = partyRow(p);
+    for (const k in row) {
+      if (k === 'id' || k === 'labels') continue;
+      keys.add(k);
+      if (Array.isArray(row[k])) arrays.add(k);
+    }
+  }
   const partyFile = new ImportFile(f('parties.csv'), [
     { key: 'id', header: 'id:ID(Party)' },
     { key: 'labels', header: ':LABEL', array: true },
-    ...keys.map((k) => ({ key: k, header: arrays.has(k) ? `${k}:string[]` : k, array: arrays.has(k) })),
+    ...[...keys].map((k) => ({ key: k, header: arrays.has(k) ? `${k}:string[]` : k, array: arrays.has(k) })),
   ]);
-  for (const p of parties) partyFile.row(p);
+  for (const p of rel.parties) partyFile.row(partyRow(p));
 
   const facts = (name: string, end: string, extra: string[] = []) =>
     new ImportFile(f(name), [{ key: 'a', header: ':START_ID(Party)' }, { key: 'b', header: `:END_ID(${end})` }, ...FACT_COLUMNS, ...plain(...extra)]);
