@@ -18,6 +18,9 @@
  * bench/results/ingest.jsonl, kind "admin-import-vs-load-csv", with BENCH_ADMIN_LABEL when given.
  *
  *   BENCH_ONLY=admin-import BENCH_ADMIN_SETS=x1,x4,x16 npm run bench
+ *
+ * The release is parsed whole (as writeBaselineCsv needs it): x64 needs a larger Node heap,
+ * NODE_OPTIONS=--max-old-space-size=8192.
  */
 import crypto from 'node:crypto';
 import { spawnSync } from 'node:child_process';
