@@ -48,6 +48,46 @@ export interface StreamXmlOptions extends ReaderOptions {
 
 const local = (name: string) => name.slice(name.indexOf(':') + 1);
 
+/** Names a file's table keeps (a list names a few dozen; one naming more is looked up each time). */
+const MAX_NAMES = 10_000;
+/** The string as V8 keeps property keys: internalized, flat, and not a slice of a longer one. */
+const internal = (s: string): string => Object.keys({ [s]: 0 })[0];
+
+/**
+ * Element and attribute names, each kept once: the local name of a name as saxes reports it, made an
+ * internalized string (a property key: Object.keys gives it back as V8 keeps it). saxes reports each
+ * name as a new string; parsers then compare every child's name with the few they want (the UN parser
+ * some 25 times per entry), and two different strings of one length are compared character by
+ * character, where two internalized ones compare by pointer. A name is looked up first in a small table
+ * by its length and end characters (one comparison, where a Map hashed every new string: 70 ns a
+ * name), then in a Map. A file names a few dozen elements; past MAX_NAMES (a hostile file) a name is
+ * no longer kept but made each time. The tables live for one file.
+ */
+class Names {
+  /** Name as saxes reports it -> [that name, kept; its local name, kept]. */
+  private readonly known = new Map<string, [string, string]>();
+  /** Recent names (kept copies) and their local names, by length and three of their characters. */
+  private readonly rawAt: (string | undefined)[] = new Array<string | undefined>(256);
+  private readonly localAt: string[] = new Array<string>(256);
+
+  local(raw: string): string {
+    const n = raw.length;
+    const slot = n === 0 ? 0 : (n * 31 + raw.charCodeAt(0) * 7 + raw.charCodeAt(n >> 1) * 3 + raw.charCodeAt(n - 1)) & 255;
+    if (this.rawAt[slot] === raw) return this.localAt[slot];
+    let kept = this.known.get(raw);
+    if (kept === undefined) {
+      // Copies of their own: the strings saxes reports are often slices of the 64 KB piece of text they
+      // came from, which they would keep in memory as long as the tables live.
+      kept = [internal(raw), internal(local(raw))];
+      if (this.known.size >= MAX_NAMES) return kept[1];
+      this.known.set(kept[0], kept);
+    }
+    this.rawAt[slot] = kept[0];
+    this.localAt[slot] = kept[1];
+    return kept[1];
+  }
+}
+
 /**
  * The attributes and children of an element that has none: one shared (frozen) object and array, as
  * most elements of a record have neither, instead of an empty object and array made for each.
@@ -152,6 +192,7 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
   }
 
   const parser = newSaxesParser();
+  const names = new Names();
   const stack: string[] = [];
   /** Open elements of the record being built (first = the record). */
   const building: XmlElement[] = [];
@@ -193,7 +234,7 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
   });
   parser.on('opentag', (tag) => {
     seen();
-    const n = local(tag.name);
+    const n = names.local(tag.name);
     stack.push(n);
     if (stack.length > maxXmlDepth) {
       fail(parser.line, `nests elements more than ${maxXmlDepth} deep (<${n}>): no list is built like this; a damaged or hostile file, refused`);
@@ -207,7 +248,7 @@ export async function streamXml(file: string, opts: StreamXmlOptions): Promise<v
     for (const k in given) {
       const v = given[k];
       if (attrs === NO_ATTRS) attrs = {};
-      attrs[local(k)] = v;
+      attrs[names.local(k)] = v;
       size += k.length + v.length + 4;
     }
     if (recordDepth >= 0) {
