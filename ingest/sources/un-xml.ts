@@ -231,17 +231,26 @@ export function referencesIn(text: string, ownRef: string, where: keyof typeof U
   // Most texts name no reference (the normalising below changes only characters a reference cannot
   // hold, so a text without one here has none after it either).
   if (!REFERENCE_ANYWHERE.test(text)) return out;
-  const spaced = collapseSpaces(text);
-  const t = spaced.includes('’') || spaced.includes('‘') ? spaced.replace(/[’‘]/g, "'") : spaced;
+  // References and sentence ends are found in the text as it is; only each sentence before a reference
+  // is then normalised (runs of whitespace as one space, curly apostrophes straight) for the phrases.
+  // Normalising the whole text first finds the same: neither pattern looks at what the normalising
+  // changes (REFERENCES at letters, digits and a dot; SENTENCE_END's \s+ takes a whole run of
+  // whitespace and looks at what follows it), and a sentence starts after such a run and ends at a
+  // reference, so normalising it alone gives what slicing the normalised text gave. Whole COMMENTS1
+  // texts were copied for this; a sentence is a fraction of one.
   const refs: RegExpExecArray[] = [];
-  eachMatch(REFERENCES, t, (m) => refs.push(m));
+  eachMatch(REFERENCES, text, (m) => refs.push(m));
   // Where each sentence ends in the whole text, found once for all its references (see sentenceStart).
+  // test() moves lastIndex to each match's end as exec() does, without making a match array.
+  // SENTENCE_END cannot match an empty string (each alternative starts with a character).
   const ends: number[] = [];
-  eachMatch(SENTENCE_END, t, (b) => ends.push(b.index + b[0].length));
+  SENTENCE_END.lastIndex = 0;
+  while (SENTENCE_END.test(text)) ends.push(SENTENCE_END.lastIndex);
   for (const m of refs) {
     const ref = `${m[1]}.${m[2]}`;
     if (ref === ownRef) continue;
-    const sentence = t.slice(sentenceStart(ends, m.index), m.index);
+    const spaced = collapseSpaces(text.slice(sentenceStart(ends, m.index), m.index));
+    const sentence = spaced.includes('’') || spaced.includes('‘') ? spaced.replace(/[’‘]/g, "'") : spaced;
     const found = strongestPhrase(sentence);
     out.push({ ref, label: found?.label ?? UN_MENTION_LABELS[where], type: found?.type ?? 'UNKNOWN_LINK' });
   }
@@ -396,9 +405,17 @@ const NONE: XmlElement[] = [];
  * file in turn, so the lists it hands out are valid until the next entry is read.
  */
 class EntryChildren {
-  private readonly byName: XmlElement[][] = ENTRY_CHILDREN.names.map(() => []);
-  /** The entry each list was last filled for: a list of an earlier entry counts as empty. */
+  /** The entry each name's slots were last filled for: slots of an earlier entry count as empty. */
   private readonly filledFor: number[] = ENTRY_CHILDREN.names.map(() => 0);
+  /** The first child of each name. */
+  private readonly first: (XmlElement | undefined)[] = ENTRY_CHILDREN.names.map(() => undefined);
+  /**
+   * All children of each name, valid when listFor says this entry: made when a second child of the name
+   * comes, or when all() asks for a name the entry has once. Most names are asked for by text() alone,
+   * and most have one child: a list made for each was a sixth of what the mapping allocated.
+   */
+  private readonly lists: XmlElement[][] = ENTRY_CHILDREN.names.map(() => NONE);
+  private readonly listFor: number[] = ENTRY_CHILDREN.names.map(() => 0);
   private entry = 0;
   /** Elements of the entry not in UN_KNOWN_ELEMENTS: where (ENTITY/NAME or ENTITY/NAME/CHILD) and line. */
   unknown: { where: string; line: number }[] = [];
@@ -408,7 +425,11 @@ class EntryChildren {
     // New lists rather than emptied ones: setting an array's length is a call into V8's runtime, which
     // cost more than a small new array.
     if (this.unknown.length) this.unknown = [];
-    for (const c of el.children) {
+    // Indexed loops: for...of over these lists (normal ones and the shared frozen empty one) left an
+    // iterator result behind for each child.
+    const cs = el.children;
+    for (let j = 0; j < cs.length; j++) {
+      const c = cs[j];
       const i = ENTRY_CHILDREN.indexOf(c.name);
       if (i < 0) {
         this.unknown.push({ where: `${el.name}/${c.name}`, line: c.line });
@@ -416,23 +437,35 @@ class EntryChildren {
       }
       if (this.filledFor[i] !== entry) {
         this.filledFor[i] = entry;
-        this.byName[i] = [c];
-      } else this.byName[i].push(c);
+        this.first[i] = c;
+      } else if (this.listFor[i] !== entry) {
+        this.listFor[i] = entry;
+        this.lists[i] = [this.first[i]!, c];
+      } else this.lists[i].push(c);
       const known = GRANDCHILDREN[i];
-      for (const g of c.children) if (!known.has(g.name)) this.unknown.push({ where: `${el.name}/${c.name}/${g.name}`, line: g.line });
+      const gs = c.children;
+      for (let k = 0; k < gs.length; k++) {
+        const g = gs[k];
+        if (!known.has(g.name)) this.unknown.push({ where: `${el.name}/${c.name}/${g.name}`, line: g.line });
+      }
     }
   }
 
   /** The children of this name (one of UN_KNOWN_ELEMENTS), in the file's order. */
   all(name: string): XmlElement[] {
     const i = ENTRY_CHILDREN.indexOf(name);
-    return this.filledFor[i] === this.entry ? this.byName[i] : NONE;
+    if (this.filledFor[i] !== this.entry) return NONE;
+    if (this.listFor[i] !== this.entry) {
+      this.listFor[i] = this.entry;
+      this.lists[i] = [this.first[i]!];
+    }
+    return this.lists[i];
   }
 
   /** The first child of this name, cleaned (as textIn); null when absent or empty. */
   text(name: string): string | null {
     const i = ENTRY_CHILDREN.indexOf(name);
-    const first = this.filledFor[i] === this.entry ? this.byName[i][0] : undefined;
+    const first = this.filledFor[i] === this.entry ? this.first[i] : undefined;
     return first && first.text ? clean(first.text) : null;
   }
 }

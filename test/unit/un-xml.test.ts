@@ -342,6 +342,9 @@ describe('UN consolidated list XML: each entry read on its own', () => {
     expect(straight.map((x) => [x.ref, x.label, x.type])).toEqual([['QDi.901', "Father's name is", 'UNKNOWN_LINK'], ['QDe.092', 'Associated with', 'ASSOCIATE']]);
     expect(referencesIn('Father’s name is Abdul (QDi.901). Associated\n        with Jemaah   Islamiyah (QDe.092).', 'QDi.900', 'COMMENTS1')).toEqual(straight);
     expect(referencesIn('Father‘s name is Abdul (QDi.901).\tAssociated with Jemaah Islamiyah\n(QDe.092).', 'QDi.900', 'COMMENTS1')).toEqual(straight);
+    // Sentence ends followed by a run of whitespace, and whitespace right before a reference: the
+    // sentences are found in the text as written and normalised one by one.
+    expect(referencesIn('Father’s  name\n is Abdul\n(QDi.901).\n\n   Associated \u00a0with\tJemaah Islamiyah  \n (QDe.092).', 'QDi.900', 'COMMENTS1')).toEqual(straight);
   });
 });
 
