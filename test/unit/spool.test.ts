@@ -146,6 +146,33 @@ test('every byte of a line is written, or the write fails: a short write (file s
   expect(fs.statSync(file).size).toBe(3001);
 });
 
+test('lines of any size and script come back as written, across the writer buffer’s ends', async () => {
+  // The writer encodes lines into a buffer of 1 MB: these fill it many times over, end at every kind
+  // of character at its edge, and include lines longer than the buffer (written past it) between short
+  // ones. Lone surrogates are written as U+FFFD, as Buffer.from(s, 'utf8') and fs.writeFileSync write them.
+  const pieces = ['a', 'é', 'ж', 'ب', '中', '😀', '\ud800', 'x\u0000y', '"\\'];
+  const lines: string[] = [];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31);
+  for (let i = 0; i < 40_000; i++) {
+    const n = i % 997 === 0 ? 400_000 + (next() % 1000) : next() % 200;
+    let s = '';
+    while (s.length < n) s += pieces[next() % pieces.length].repeat(1 + (next() % 50));
+    lines.push(s);
+    // Lines of three bytes a unit (the most), short and long, one filling the buffer exactly with its newline.
+    if (i % 5 === 0) lines.push('中'.repeat(next() % 300));
+    if (i % 9_973 === 0) lines.push(...[349_524, 349_525, 349_526, 1].map((k) => '中'.repeat(k)));
+  }
+  const file = path.join(tmp, 'sizes.jsonl');
+  const w = new LineWriter(file);
+  for (const l of lines) w.line(l);
+  w.close();
+  const expected = Buffer.from(lines.map((l) => `${l}\n`).join(''), 'utf8');
+  const got = fs.readFileSync(file);
+  expect(got.length).toBe(expected.length);
+  expect(got.equals(expected)).toBe(true);
+});
+
 /** Until no descriptor of this process is open on `file` (a stream closes its descriptor asynchronously), or 200 checks. */
 async function closedOn(file: string): Promise<number> {
   for (let i = 0; i < 200 && openOn(file) > 0; i++) await new Promise((r) => setTimeout(r, 10));
