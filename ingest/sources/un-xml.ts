@@ -472,12 +472,20 @@ class EntryChildren {
 
 /** The alias keys an entry has: at first its own name's, as an a.k.a. */
 function ownNameSeen(name: string): Set<string> {
-  return new Set<string>([`a.k.a.|${nameKey(name)}`]);
+  return new Set<string>([aliasKey('a.k.a.', nameKey(name))]);
+}
+/**
+ * An alias's type and name key as one string. An a.k.a. (nearly every alias) is its name key alone, not a
+ * new string joined to its type: a name key holds letters, digits and spaces only, so no other type's
+ * key, which holds a '|', is ever one of them.
+ */
+function aliasKey(type: AliasType, k: string): string {
+  return type === 'a.k.a.' ? k : `${type}|${k}`;
 }
 /** Adds an alias to an entry's unless it has one of the same type and name key (e.g. repeated with another DOB). */
 function addAlias(aliases: Alias[], seen: Set<string>, a: Alias): void {
   const k = nameKey(a.name);
-  const key = `${a.type}|${k}`;
+  const key = aliasKey(a.type, k);
   if (k === '' || seen.has(key)) return;
   seen.add(key);
   aliases.push(a);
@@ -521,6 +529,8 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
   };
 
   const entry = new EntryChildren();
+  /** The links of the entry being read, by target, type and label (linksIn): one set, emptied per entry. */
+  const linkKeys = new Set<string>();
   const onEntry = (el: XmlElement) => {
     const individual = el.name === 'INDIVIDUAL';
     entry.read(el);
@@ -683,7 +693,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
 
     // Links: reference numbers named in COMMENTS1 and DESIGNATION/VALUE ("Overall leader of the
     // Allied Democratic Forces (ADF) (CDe.001)"). One link per target, type and label.
-    const linkKeys = new Set<string>();
+    if (linkKeys.size) linkKeys.clear();
     for (const c of entry.all('COMMENTS1')) linksIn(c, 'COMMENTS1', ref, linkKeys);
     for (const d of entry.all('DESIGNATION')) for (const v of d.children) if (v.name === 'VALUE') linksIn(v, 'DESIGNATION', ref, linkKeys);
   };

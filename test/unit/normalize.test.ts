@@ -34,7 +34,10 @@ describe('normalised keys', () => {
     for (let c = 0; c < 0x10000; c++) {
       if (c >= 0xd800 && c <= 0xdfff) continue; // surrogates: bmpNameKey hands those strings to unicodeNameKey
       const ch = String.fromCharCode(c);
-      for (const s of [ch, `a${ch}b ${ch}`, `${ch}${ch}\u0301`]) if (bmpNameKey(s) !== unicodeNameKey(s)) differ.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
+      // Names made of the character alone (those of characters that are their own key part are given
+      // back as they are: bmpNameKey's isOwnKey), beside a lowercase letter, and before a mark; spaced.
+      const variants = [ch, `${ch}${ch} ${ch}`, ` ${ch}`, `${ch}  ${ch}`, `${ch}\u00a0${ch}`, `a${ch}b ${ch}`, `${ch}${ch}\u0301`];
+      for (const s of variants) if (bmpNameKey(s) !== unicodeNameKey(s)) differ.push(`U+${c.toString(16)} in ${JSON.stringify(s)}`);
       // What the key keeps of a character must be starters (canonical combining class 0): NFKD reorders
       // only non-starters, so a kept non-starter could move across a neighbour's mark in a whole name.
       // A starter stays put beside marks of class 230 (U+0301) and 220 (U+0316) on either side.
@@ -46,6 +49,11 @@ describe('normalised keys', () => {
     expect(reordered).toEqual([]);
     expect(bmpNameKey('\ud83d\ude00 Ölçer')).toBe(unicodeNameKey('\ud83d\ude00 Ölçer'));
     expect(bmpNameKey(' Şükrü  Ölçer-ﻣﺤﻤﺪ ')).toBe('SUKRU OLCER محمد');
+    // Names that are their own key, and ones that are one space, an end or a character away from it.
+    for (const [name, key] of [['محمد علي', 'محمد علي'], ['ПЕТРОВ ИВАН', 'ПЕТРОВ ИВАН'], ['金正恩', '金正恩'], ['محمد  علي', 'محمد علي'], ['محمد علي ', 'محمد علي'], ['Петров Иван', 'ПЕТРОВ ИВАН'], ['ПЕТРОВ-ИВАН', 'ПЕТРОВ ИВАН'], ['ПЕТРОВ\u00a0ИВАН', 'ПЕТРОВ ИВАН']]) {
+      expect([name, bmpNameKey(name)]).toEqual([name, key]);
+      expect(unicodeNameKey(name)).toBe(key);
+    }
   });
   test('emails and websites meet whatever their case or scheme', () => {
     expect(identifierRecord('email', 'Info@GICDF.org', null).key).toBe(identifierRecord('email', 'info@gicdf.org', null).key);

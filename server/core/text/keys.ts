@@ -41,6 +41,10 @@ export function nameKey(name: string): string {
  * Arabic name); a string with a surrogate pair takes the Unicode way.
  */
 export function bmpNameKey(name: string): string {
+  // Most names in other scripts are their own key (Arabic, Chinese, uppercase Cyrillic, words of one
+  // space): given back as they are, not built again a character at a time (each += of a short string
+  // copies it; a name's key made so left about a kilobyte of garbage).
+  if (isOwnKey(name)) return name;
   let out = '';
   let space = false;
   for (let i = 0; i < name.length; i++) {
@@ -64,11 +68,41 @@ export function bmpNameKey(name: string): string {
 
 /** Each BMP character's own part of a name key (see bmpNameKey), made when first met. */
 const KEY_PIECES: (string | undefined)[] = new Array<string | undefined>(0x10000);
+/** Per BMP character: 0 not yet known, SELF when its key part is itself, SPACE when a space, else OTHER. */
+const PIECE_KIND = new Uint8Array(0x10000);
+const SELF = 1;
+const SPACE = 2;
+const OTHER = 3;
 
 function keyPiece(c: number): string {
   const piece = String.fromCharCode(c).normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase().replace(/[^\p{L}\p{N}]/gu, ' ');
   KEY_PIECES[c] = piece;
+  PIECE_KIND[c] = piece === String.fromCharCode(c) ? (c === 32 ? SPACE : SELF) : OTHER;
   return piece;
+}
+
+/**
+ * Whether a name is its own key: each character its own key part (a plain space included, as a space
+ * is one), no space at either end and none next to another. Surrogates are OTHER (their code units are
+ * never their own part: a lone one is no letter), so a name holding one is never its own key here.
+ */
+function isOwnKey(name: string): boolean {
+  const n = name.length;
+  if (n === 0) return false;
+  let prevSpace = true; // at the start, as after a space: a leading space is no key
+  for (let i = 0; i < n; i++) {
+    const c = name.charCodeAt(i);
+    let kind = PIECE_KIND[c];
+    if (kind === 0) {
+      if (c >= 0xd800 && c <= 0xdfff) return false;
+      keyPiece(c);
+      kind = PIECE_KIND[c];
+    }
+    if (kind === SELF) prevSpace = false;
+    else if (kind === SPACE && !prevSpace) prevSpace = true;
+    else return false;
+  }
+  return !prevSpace;
 }
 
 /** nameKey for any text (exported for the test that compares it with the ASCII way). */
