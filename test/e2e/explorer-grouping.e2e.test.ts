@@ -17,7 +17,7 @@ import { LOAD_DEFAULTS, resetDatabase, SHARED, startApi, TestApi, testDatabase }
 import { EMPTY_URL_STATE, encodeUrlState } from '../../client/src/url-state';
 import { ringCapacity, ROW_MAX } from '../../client/src/layout/tiers';
 import { buildClient, launchBrowser, PageWatch, screenshot, takeProblems, watchPage } from './browser';
-import { clickNode, dblclickNode, waitForCanvas, waitForLayout } from './explorer-page';
+import { clickNode, dblclickNode, selectedIds, waitForCanvas, waitForLayout } from './explorer-page';
 
 let db: Database;
 let api: TestApi;
@@ -274,6 +274,8 @@ describe('grouping', () => {
     const placed = new Map((await drawn()).map((n) => [n.id, n]));
     await clickNode(page, members[0]);
     await clickNode(page, members[1], true);
+    // Both clicks reached their nodes (a failure says what was selected instead, not only that no group came).
+    expect(await selectedIds(page)).toEqual([members[0], members[1]].sort());
     await page.keyboard.press('g');
     await page.waitForFunction(() => (globalThis as unknown as { __cy: { nodes(s: string): { length: number } } }).__cy.nodes('.group').length === 1);
     nodes = await drawn();

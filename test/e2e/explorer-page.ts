@@ -34,11 +34,30 @@ export async function waitForLayout(p: Page): Promise<void> {
   await p.waitForFunction(() => (globalThis as unknown as W).document.querySelector('[data-testid=canvas]')?.dataset.layout === 'done', undefined, { timeout: 60_000 });
 }
 
-/** Where a node is drawn, in page coordinates, once the layout has put it there. */
+/**
+ * Where a node is drawn, in page coordinates, once the layout has put it there, at a point a click
+ * reaches: a node the layout put under something drawn over the canvas (a panel's fold button at its
+ * edge, the busy indicator at its top) is first brought to the canvas's middle by panning the view,
+ * as a user would drag it into the open. Layouts start from random positions, so which node lies
+ * under such a control changes from run to run; a click there would go to the control.
+ */
 export async function nodePoint(p: Page, id: string): Promise<{ x: number; y: number }> {
   await waitForLayout(p);
   const box = (await p.locator('[data-testid=canvas]').boundingBox())!;
-  const pos = await p.evaluate((nodeId) => (globalThis as unknown as W).__cy!.getElementById(nodeId).renderedPosition(), id);
+  const pos = await p.evaluate(
+    ([nodeId, left, top]) => {
+      type Doc = { elementFromPoint(x: number, y: number): { closest(s: string): unknown } | null };
+      type PanCy = { getElementById(i: string): { renderedPosition(): { x: number; y: number } }; width(): number; height(): number; panBy(d: { x: number; y: number }): void };
+      const cy = (globalThis as unknown as { __cy: PanCy }).__cy;
+      const doc = (globalThis as unknown as { document: Doc }).document;
+      const at = cy.getElementById(nodeId).renderedPosition();
+      const reached = doc.elementFromPoint(left + at.x, top + at.y)?.closest('[data-testid=canvas]');
+      if (reached) return at;
+      cy.panBy({ x: cy.width() / 2 - at.x, y: cy.height() / 2 - at.y });
+      return cy.getElementById(nodeId).renderedPosition();
+    },
+    [id, box.x, box.y] as const,
+  );
   return { x: box.x + pos.x, y: box.y + pos.y };
 }
 
