@@ -1,5 +1,5 @@
 // Constraints and indexes of the graph. Applied on every start and before every load; each statement
-// is idempotent. Labels and property names are those of server/core/model.ts.
+// is idempotent and names its constraint or index (applySchema finds them by name: schema-online).
 
 // One node per key.
 CREATE CONSTRAINT party_id IF NOT EXISTS FOR (n:Party) REQUIRE n.id IS UNIQUE;

@@ -1,5 +1,5 @@
 import { identifierTypeOfFtm, isAllowedLabel, isAllowedRelType, LINK_FTM, NODE_KINDS, LINK_TYPES, PARTY_KIND_NAMES, PARTY_KINDS, partyLabels } from '../../server/core/model';
-import { query, queryWith, statements } from '../../server/core/neo4j/database';
+import { query, queryWith, statements, schemaNames } from '../../server/core/neo4j/database';
 
 describe('model', () => {
   test('a party carries its ancestor labels', () => {
@@ -66,5 +66,11 @@ describe('cypher files', () => {
     }
     expect(s.some((x) => x.startsWith('CREATE FULLTEXT INDEX'))).toBe(true);
     for (const x of s) expect(x).toMatch(/IF NOT EXISTS/);
+  });
+  test('schema.cypher names each constraint and index once (applySchema looks them up by name)', () => {
+    const names = schemaNames();
+    expect(names).toHaveLength(statements('schema').length);
+    expect(new Set(names).size).toBe(names.length);
+    expect(names).toEqual(expect.arrayContaining(['party_id', 'party_names', 'load_seq', 'release_part']));
   });
 });
