@@ -13,7 +13,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import type { AddressFact, IdentifierFact, LinkRecord, PartyRecord, ReleaseSink } from '../server/core/model';
 import { nameKey } from '../server/core/text/normalize';
 import { ingestSpoolDir } from '../server/core/settings';
@@ -94,16 +93,54 @@ export class LineWriter {
   }
 }
 
-/** The lines of a file, one at a time; the file is closed however the reading ends (end, error, or a caller that stops). */
+/** Bytes readLines reads at a time (its buffer grows for a longer line). */
+const READ_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The lines of a file, one at a time, empty ones left out; the file is closed however the reading ends
+ * (end, error, or a caller that stops). Lines end at "\n", "\r\n" or a lone "\r", as node:readline's do.
+ *
+ * The bytes are split at each "\n" by Buffer.indexOf, and each line decoded on its own: a "\n" byte is
+ * never part of a longer UTF-8 character, so no character is cut. node:readline, which this replaces,
+ * decoded the file into strings first and split those: reading back a load's spool of parties (x4 SDN,
+ * 32 MB, JSON.parse included) took 430-610 ms of CPU, against 160-190 ms this way.
+ */
 export async function* readLines(file: string): AsyncGenerator<string> {
-  const input = fs.createReadStream(file, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  const rl = readline.createInterface({ input, crlfDelay: Infinity });
+  const fh = await fs.promises.open(file, 'r');
   try {
-    for await (const line of rl) if (line) yield line;
+    let buf = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+    // Bytes at the start of `buf` that belong to a line not ended yet.
+    let kept = 0;
+    for (;;) {
+      if (kept === buf.length) {
+        const longer = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(longer, 0, 0, kept);
+        buf = longer;
+      }
+      const { bytesRead } = await fh.read(buf, kept, buf.length - kept, null);
+      const end = kept + bytesRead;
+      let start = 0;
+      for (let nl = buf.indexOf(10, kept); nl !== -1 && nl < end; nl = buf.indexOf(10, start)) {
+        const line = buf.toString('utf8', start, nl);
+        if (line.includes('\r')) yield* linesOf(line);
+        else if (line) yield line;
+        start = nl + 1;
+      }
+      if (bytesRead === 0) {
+        yield* linesOf(buf.toString('utf8', start, end));
+        return;
+      }
+      buf.copy(buf, 0, start, end);
+      kept = end - start;
+    }
   } finally {
-    rl.close();
-    input.destroy();
+    await fh.close();
   }
+}
+
+/** The non-empty lines of text that holds no "\n": its parts between carriage returns. */
+function linesOf(text: string): string[] {
+  return text.split('\r').filter((t) => t !== '');
 }
 
 /** This process as the owner of a spool folder (server/core/owned-folders.ts: the mechanism, shared with the matching refresh). */

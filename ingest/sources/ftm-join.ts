@@ -45,8 +45,9 @@ import { commonSchema, FTM_DOCUMENTS, FTM_GENERIC_ID, FTM_LINKS, FTM_PARTY_KINDS
 /**
  * Characters of one in-memory run of the on-disk sorts: the load's own (RUN_CHARS, 16 M; about 25 MB
  * of key-and-pointer lines). Not fewer: a merge reads each run through ../spool.ts readLines, which holds
- * a 1 MB chunk of the run and its lines (about 2 MB a run), so 980,000 entities cut into 4 M-character
- * runs (18 runs of the fragments alone) needed more heap than in 16 M ones (5).
+ * a buffer of 1 MB a run (with node:readline, which it replaced, a 1 MB chunk and its lines: about 2 MB a
+ * run), so 980,000 entities cut into 4 M-character runs (18 runs of the fragments alone) needed more heap
+ * than in 16 M ones (5).
  */
 export const FTM_RUN_CHARS = RUN_CHARS;
 

@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { REPO_ROOT } from '../../server/core/settings';
 import { leftoverSpools, LineWriter, readLines, Spool } from '../../ingest/spool';
 
@@ -210,6 +211,44 @@ test('readLines closes its file when the reader stops early or throws, not only 
   for await (const _ of readLines(file)) count++;
   expect(count).toBe(50_000);
   expect(await closedOn(file)).toBe(0);
+});
+
+/** What node:readline gives for a file (the reader readLines replaced), empty lines left out. */
+async function readlineLines(file: string): Promise<string[]> {
+  const out: string[] = [];
+  const input = fs.createReadStream(file, { encoding: 'utf8' });
+  for await (const line of readline.createInterface({ input, crlfDelay: Infinity })) if (line) out.push(line);
+  return out;
+}
+
+test('readLines gives the lines node:readline gives: across its reads, past its buffer, every script, CR and LF', async () => {
+  const file = path.join(tmp, 'lines-mixed.txt');
+  const pieces = ['a', 'é', '中', '😀', 'ж', ' ', '"', '\\', 'x'.repeat(70)];
+  const lines: string[] = [];
+  let rnd = 7;
+  const next = () => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31);
+  // About 3 MB of lines of many lengths, so that lines and multi-byte characters straddle each 1 MB read.
+  for (let size = 0; size < 3 << 20; ) {
+    let line = '';
+    for (let n = next() % 200; n > 0; n--) line += pieces[next() % pieces.length];
+    lines.push(line);
+    size += Buffer.byteLength(line) + 1;
+  }
+  // One line longer than two reads, then line ends of every kind, empty lines and no final line end.
+  const text = lines.join('\n') + '\n' + '長'.repeat(900_000) + '\r\nCRLF line\r\n\r\nlone\rCR\n\n\nlast, unended';
+  fs.writeFileSync(file, text);
+  const got: string[] = [];
+  for await (const line of readLines(file)) got.push(line);
+  const want = await readlineLines(file);
+  expect(got.length).toBe(want.length);
+  expect(got).toEqual(want);
+  expect(got.slice(-5)).toEqual(['長'.repeat(900_000), 'CRLF line', 'lone', 'CR', 'last, unended']);
+  for (const f of ['', '\n\n', 'one']) {
+    fs.writeFileSync(file, f);
+    const all: string[] = [];
+    for await (const line of readLines(file)) all.push(line);
+    expect(all).toEqual(await readlineLines(file));
+  }
 });
 
 test('the folder of a load whose process is a zombie (ended, not yet reaped by its parent) is a left-over', async () => {
