@@ -4,8 +4,10 @@
  * .data/$BENCH_STORE), the second load with the loader's phase timings (LOG_LEVEL=debug), the Neo4j CPU
  * seconds used while each query or transaction ran (from /proc: background work of Neo4j's counts too) and, with
  * INGEST_PROFILE_PLANS=1, for the first batch of every write query, Neo4j's PROFILE of it (operators,
- * rows, db hits), printed to stderr. INGEST_PROFILE_CPU=<file> writes Node's CPU profile of the profiled
- * load (its Node share); INGEST_PROFILE_LOADCSV=0 leaves LOAD CSV out:
+ * rows, db hits), printed to stderr; the CPU each of Neo4j's threads used during our load and during
+ * LOAD CSV's (its query thread, the JIT compiler, the collector: /proc), beside Node's.
+ * INGEST_PROFILE_CPU=<file> writes Node's CPU profile of the profiled load (its Node share);
+ * INGEST_PROFILE_LOADCSV=0 leaves LOAD CSV out:
  *
  *   LOG_LEVEL=debug INGEST_PROFILE_CPU=/tmp/load.cpuprofile node --import tsx bench/ingest-profile.ts
  */
@@ -36,6 +38,35 @@ function neo4jCpu(pid: number | null): number {
   if (!pid) return 0;
   const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;
+}
+
+/**
+ * CPU seconds of each of the Neo4j process's threads so far, added up by thread name with its numbers
+ * taken out ("neo4j.BoltWorker-4" and "-5" are one "neo4j.BoltWorker-N"): the thread that runs a
+ * transaction's queries (BoltWorker), the JIT compiler ("C2 CompilerThread"), the collector ("GC Thread").
+ * Read from /proc/<pid>/task/<tid>/stat (Linux; names cut at 15 characters).
+ */
+function threadCpu(pid: number | null): Map<string, number> {
+  const m = new Map<string, number>();
+  if (!pid) return m;
+  for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim().replace(/\d+/g, 'N');
+      const f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+      m.set(name, (m.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+    } catch {
+      /* the thread ended meanwhile */
+    }
+  }
+  return m;
+}
+
+/** What each thread used between two readings of threadCpu, largest first, and Node's own CPU. */
+function printThreads(what: string, before: Map<string, number>, after: Map<string, number>, nodeCpu: NodeJS.CpuUsage): void {
+  const used = [...after].map(([k, v]) => [k, v - (before.get(k) ?? 0)] as const).filter(([, v]) => v >= 0.05);
+  const all = used.reduce((a, [, v]) => a + v, 0);
+  console.error(`${what}: Node ${((nodeCpu.user + nodeCpu.system) / 1e6).toFixed(2)} s of CPU; Neo4j ${all.toFixed(2)} s, by thread:`);
+  for (const [k, v] of used.sort((a, b) => b[1] - a[1])) console.error(`  ${v.toFixed(2).padStart(6)} ${k}`);
 }
 
 /**
@@ -139,7 +170,10 @@ async function main(): Promise<void> {
       await plain.applySchema();
       const t = process.hrtime.bigint();
       const cpuProfile = round === 'profiled' && process.env.INGEST_PROFILE_CPU ? await startCpuProfile() : null;
+      const threads = threadCpu(db.pid);
+      const nodeCpu = process.cpuUsage();
       await ingest(round === 'warm-up' ? plain : db, opts);
+      if (round === 'profiled') printThreads('our load', threads, threadCpu(db.pid), process.cpuUsage(nodeCpu));
       if (cpuProfile) await cpuProfile(process.env.INGEST_PROFILE_CPU!);
       console.error(`${round}: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s; ${JSON.stringify(await graphCounts(plain))}`);
     }
@@ -157,7 +191,10 @@ async function main(): Promise<void> {
           ? (text: string, params: Params) => db.cpuOf(`LOAD CSV ${/FROM \$url[\s\S]*?(MERGE|MATCH) \((\w+:\w+)/.exec(text)?.[2]} ${String(params.url).split('/').pop()}`, () => target.runWrite(text, params))
           : Reflect.get(target, prop, receiver),
     });
+    const threads = threadCpu(db.pid);
+    const nodeCpu = process.cpuUsage();
     await loadCsvBaseline(counting, (f) => `file:///bench-ingest/profile/${f}`, rel, csv.linkTypes, settings.ingestBatchSize);
+    printThreads('LOAD CSV', threads, threadCpu(db.pid), process.cpuUsage(nodeCpu));
     console.error(`LOAD CSV: ${(Number(process.hrtime.bigint() - t) / 1e9).toFixed(1)} s; ${JSON.stringify(await graphCounts(plain))}`);
     printCpu(db);
   } finally {
