@@ -18,7 +18,8 @@
  * + links). Results: one line per run appended to bench/results/ingest.jsonl (kind "vs-load-csv"):
  * `ratio` (median times), `pairedRatio` (median of each run's pair), `cpuRatio` (median CPU seconds of
  * the Neo4j process and this one). BENCH_INGEST_RUNS (3) runs on the real file, BENCH_INGEST_X4_RUNS (1)
- * on x4, after BENCH_INGEST_WARMUP (1) untimed loads of each; BENCH_INGEST_SETS ("x1,x4") chooses the sets,
+ * on x4, after BENCH_INGEST_WARMUP (1) untimed loads of each, and more (at most BENCH_INGEST_MAX_WARMUP, 6)
+ * until Neo4j's JIT compiler has settled (see benchSet); BENCH_INGEST_SETS ("x1,x4") chooses the sets,
  * BENCH_STORE the store under .data (bench-ingest), BENCH_INGEST_LABEL a label for the line (what code ran).
  */
 import fs from 'node:fs';
@@ -43,6 +44,8 @@ const HOST = { cpus: os.cpus().length, memGiB: Math.round(os.totalmem() / 2 ** 3
 /** Separates list items in a CSV cell (cypher/bench-loadcsv-parties.cypher): not in any list's text. */
 const SEP = '\u001f';
 const MB = 2 ** 20;
+/** Share of a warm-up pair's Neo4j CPU its JIT compiler threads may take for the JVM to count as warm. */
+const JIT_SETTLED = 0.08;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -184,14 +187,48 @@ function procCpuSeconds(pid: number | null): number {
   }
 }
 
-/** Wall seconds, CPU seconds (the Neo4j process's and this process's) and this process's CPU seconds, of `fn`. */
-async function timeCpu(neo4jPid: number | null, fn: () => Promise<unknown>): Promise<[number, number, number]> {
+/**
+ * CPU seconds the JVM's JIT compiler threads of a process have used so far ("C2 CompilerThread0",
+ * "C1 CompilerThre..." in /proc/<pid>/task/<tid>/comm); 0 where /proc does not say.
+ */
+export function jitCpuSeconds(pid: number | null): number {
+  if (!pid) return 0;
+  let n = 0;
+  try {
+    for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+      try {
+        if (!/^C\d CompilerThre/.test(fs.readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8'))) continue;
+        const f = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').split(') ')[1].split(' ');
+        n += (Number(f[11]) + Number(f[12])) / 100;
+      } catch {
+        /* the thread ended meanwhile */
+      }
+    }
+  } catch {
+    return 0;
+  }
+  return n;
+}
+
+interface RunCpu {
+  wall: number;
+  /** The Neo4j process's and this process's CPU seconds. */
+  cpu: number;
+  /** This process's. */
+  node: number;
+  /** Neo4j's JIT compiler threads'. */
+  jit: number;
+}
+
+/** Wall seconds and CPU seconds of `fn` (RunCpu). */
+async function timeCpu(neo4jPid: number | null, fn: () => Promise<unknown>): Promise<RunCpu> {
   const neo4jBefore = procCpuSeconds(neo4jPid);
+  const jitBefore = jitCpuSeconds(neo4jPid);
   const nodeBefore = process.cpuUsage();
   const [s] = await time(fn);
   const used = process.cpuUsage(nodeBefore);
   const node = (used.user + used.system) / 1e6;
-  return [s, procCpuSeconds(neo4jPid) - neo4jBefore + node, node];
+  return { wall: s, cpu: procCpuSeconds(neo4jPid) - neo4jBefore + node, node, jit: jitCpuSeconds(neo4jPid) - jitBefore };
 }
 
 /** The pid of the embedded Neo4j of a home folder (run/server.json), or null. */
@@ -266,25 +303,38 @@ async function benchSet(
   const oursNodeCpu: number[] = [];
   let baseGraph: Counts | null = null;
   let oursGraph: Counts | null = null;
-  const runBase = async (): Promise<[number, number, number]> => {
+  const baseJit: number[] = [];
+  const oursJit: number[] = [];
+  const runBase = async (): Promise<RunCpu> => {
     await resetStore(db);
     const r = await timeCpu(neo4jPid, () => loadCsvBaseline(db, urlOf, rel, csv.linkTypes, batch));
     baseGraph = await graphCounts(db);
     return r;
   };
-  const runOurs = async (): Promise<[number, number, number]> => {
+  const runOurs = async (): Promise<RunCpu> => {
     await resetStore(db);
     const r = await timeCpu(neo4jPid, () => ingest(db, { paths: files, release, progress: false, batchSize: batch, txTimeoutMs }));
     oursGraph = await graphCounts(db);
     return r;
   };
-  for (let i = 0; i < warmups; i++) {
-    await runBase();
-    await runOurs();
+  // Warm-up pairs until Neo4j's JIT compiler has settled: at x4, the JVM was still compiling through the
+  // second and third loads of each (its compiler threads used 6-16 s of CPU in a 20-30 s load, against
+  // under 1 s from the fourth on), and a timed run taken meanwhile measured the JIT as much as the load
+  // (one warm-up each gave LOAD CSV 19.9-21.7 s at x4, 13.6-13.9 s once settled). At least `warmups`
+  // pairs; then more while a pair's compiler CPU is over JIT_SETTLED of its Neo4j CPU, at most maxWarmups.
+  const maxWarmups = Number(process.env.BENCH_INGEST_MAX_WARMUP ?? 6);
+  const warmed: { loadCsv: RunCpu; ours: RunCpu }[] = [];
+  for (let i = 0; i < maxWarmups; i++) {
+    const b = await runBase();
+    const o = await runOurs();
+    warmed.push({ loadCsv: b, ours: o });
+    const jitShare = (b.jit + o.jit) / (b.cpu + o.cpu - o.node);
+    console.error(`ingest ${name} warm-up ${i + 1}: LOAD CSV ${b.wall.toFixed(1)} s, ours ${o.wall.toFixed(1)} s; JIT ${(b.jit + o.jit).toFixed(1)} s of Neo4j's CPU (${(jitShare * 100).toFixed(0)}%)`);
+    if (i + 1 >= warmups && jitShare <= JIT_SETTLED) break;
   }
   for (let i = 0; i < runs; i++) {
-    let b: [number, number, number];
-    let o: [number, number, number];
+    let b: RunCpu;
+    let o: RunCpu;
     if (i % 2 === 0) {
       b = await runBase();
       o = await runOurs();
@@ -292,13 +342,15 @@ async function benchSet(
       o = await runOurs();
       b = await runBase();
     }
-    baseS.push(b[0]);
-    baseCpu.push(b[1]);
-    oursS.push(o[0]);
-    oursCpu.push(o[1]);
-    oursNodeCpu.push(o[2]);
+    baseS.push(b.wall);
+    baseCpu.push(b.cpu);
+    baseJit.push(b.jit);
+    oursS.push(o.wall);
+    oursCpu.push(o.cpu);
+    oursNodeCpu.push(o.node);
+    oursJit.push(o.jit);
     console.error(
-      `ingest ${name} run ${i + 1}: LOAD CSV ${b[0].toFixed(1)} s (CPU ${b[1].toFixed(1)} s), ours ${o[0].toFixed(1)} s (CPU ${o[1].toFixed(1)} s, Node ${o[2].toFixed(1)} s) ` +
+      `ingest ${name} run ${i + 1}: LOAD CSV ${b.wall.toFixed(1)} s (CPU ${b.cpu.toFixed(1)} s, JIT ${b.jit.toFixed(1)} s), ours ${o.wall.toFixed(1)} s (CPU ${o.cpu.toFixed(1)} s, Node ${o.node.toFixed(1)} s, JIT ${o.jit.toFixed(1)} s) ` +
         `(load average ${os.loadavg()[0].toFixed(1)})`,
     );
   }
@@ -311,9 +363,13 @@ async function benchSet(
     ratio: median(baseS) / median(oursS),
     pairedRatio: median(baseS.map((b, i) => b / oursS[i])),
     cpuRatio: median(baseCpu) / median(oursCpu),
-    warmups,
+    warmups: warmed.length,
+    // The warm-up runs, for the cold figures: the first pair is a freshly started Neo4j's (LOAD CSV first).
+    warmupSeconds: { loadCsv: warmed.map((w) => w.loadCsv.wall), ours: warmed.map((w) => w.ours.wall) },
+    warmupJitSeconds: { loadCsv: warmed.map((w) => w.loadCsv.jit), ours: warmed.map((w) => w.ours.jit) },
     seconds: { loadCsv: baseS, ours: oursS },
     cpuSeconds: { loadCsv: baseCpu, ours: oursCpu, oursNode: oursNodeCpu },
+    jitCpuSeconds: { loadCsv: baseJit, ours: oursJit },
     graphs: { loadCsv: baseGraph, ours: oursGraph },
   };
   console.error(

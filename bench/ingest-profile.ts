@@ -7,7 +7,8 @@
  * rows, db hits), printed to stderr; the CPU each of Neo4j's threads used during our load and during
  * LOAD CSV's (its query thread, the JIT compiler, the collector: /proc), beside Node's.
  * INGEST_PROFILE_CPU=<file> writes Node's CPU profile of the profiled load (its Node share);
- * INGEST_PROFILE_LOADCSV=0 leaves LOAD CSV out:
+ * INGEST_PROFILE_LOADCSV=0 leaves LOAD CSV out; INGEST_PROFILE_SET=x4 loads the x4 scale files (npm run scale --
+ * --factor 4) instead of the real list:
  *
  *   LOG_LEVEL=debug INGEST_PROFILE_CPU=/tmp/load.cpuprofile node --import tsx bench/ingest-profile.ts
  */
@@ -163,7 +164,10 @@ async function main(): Promise<void> {
   } catch {
     /* no record: no CPU figures */
   }
-  const opts = { paths: [DEFAULT_SOURCES.sdn], release: DEFAULT_SOURCES.ofacRelease, progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs };
+  // INGEST_PROFILE_SET=x4: the x4 scale files (npm run scale -- --factor 4) instead of the real SDN list.
+  const x4 = process.env.INGEST_PROFILE_SET === 'x4';
+  const sdnPaths = x4 ? ['sdn.csv', 'add.csv', 'sdn_comments.csv'].map((f) => path.join(REPO_ROOT, '.data', 'scale', 'ofac-sdn-x4', f)) : [DEFAULT_SOURCES.sdn];
+  const opts = { paths: sdnPaths, release: DEFAULT_SOURCES.ofacRelease, progress: false, batchSize: settings.ingestBatchSize, txTimeoutMs: settings.ingestTxTimeoutMs };
   try {
     for (const round of ['warm-up', 'profiled']) {
       await plain.write('database-reset');
@@ -182,7 +186,7 @@ async function main(): Promise<void> {
     if (process.env.INGEST_PROFILE_LOADCSV === '0') return printCpu(db);
     await plain.write('database-reset');
     await plain.applySchema();
-    const rel = await parseOfacCsv([DEFAULT_SOURCES.sdn], { release: DEFAULT_SOURCES.ofacRelease });
+    const rel = await parseOfacCsv(sdnPaths, { release: DEFAULT_SOURCES.ofacRelease });
     const csv = writeBaselineCsv(rel, path.join(neo4jHome(settings), 'import', 'bench-ingest', 'profile'));
     const t = process.hrtime.bigint();
     const counting = new Proxy(plain, {
