@@ -197,7 +197,10 @@ const WORD = /\b([A-Za-z]+)\b/g;
  */
 export function splitAliasNames(text: string): string[] {
   const t = clean(text);
-  if (!t) return [];
+  return t ? splitCleanAliasNames(t) : [];
+}
+/** splitAliasNames of a text already cleaned (textIn's), which the entry's loop has: not cleaned twice. */
+function splitCleanAliasNames(t: string): string[] {
   if (!t.includes(';')) return [t];
   let headName = '';
   let list = t;
@@ -249,13 +252,28 @@ export function referencesIn(text: string, ownRef: string, where: keyof typeof U
   for (const m of refs) {
     const ref = `${m[1]}.${m[2]}`;
     if (ref === ownRef) continue;
-    const spaced = collapseSpaces(text.slice(sentenceStart(ends, m.index), m.index));
-    const sentence = spaced.includes('’') || spaced.includes('‘') ? spaced.replace(/[’‘]/g, "'") : spaced;
-    const found = strongestPhrase(sentence);
+    const found = strongestPhrase(phraseText(text.slice(sentenceStart(ends, m.index), m.index)));
     out.push({ ref, label: found?.label ?? UN_MENTION_LABELS[where], type: found?.type ?? 'UNKNOWN_LINK' });
   }
   return out;
 }
+
+/**
+ * A sentence as the phrases are matched in: each run of whitespace one space (collapseSpaces), curly
+ * apostrophes straight. One look at each character finds the sentences that need neither (most), which
+ * are given back as they are; collapseSpaces and two searches for the apostrophes were three.
+ */
+function phraseText(s: string): string {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === SPACE ? isSpace(s.charCodeAt(i + 1)) : c === LEFT_QUOTE || c === RIGHT_QUOTE || isSpace(c)) {
+      return s.replace(/\s+/g, ' ').replace(/[’‘]/g, "'");
+    }
+  }
+  return s;
+}
+const LEFT_QUOTE = 0x2018;
+const RIGHT_QUOTE = 0x2019;
 
 /**
  * Where the sentence holding a reference at `index` starts: after the last ". X" (or ".X", as in
@@ -279,34 +297,69 @@ function sentenceStart(ends: number[], index: number): number {
  * match of every phrase (each phrase's matches found as matchAll finds them), the one that ends last,
  * the longest of those, the first phrase of those. A phrase can match only where one of them all can:
  * where ANY_LINK_PHRASE matches when it must start there (each place found once, overlapping ones too).
- * So each phrase is tried only at those places, in order, skipping places inside its own last match as a
- * global search does; the 47 searches over the whole sentence per reference took a sixth of the parse.
+ * At such a place, the alternation's match is that of the first phrase that matches there (an
+ * alternation tries its alternatives in order, and nothing follows it), which its capture groups name;
+ * the phrases before it cannot match there, and the next one that does is found by the alternation of
+ * the phrases after it, sticky at the place (PHRASES_FROM). So a place costs one search more than the
+ * phrases matching there, where each of the 47 phrases was tried at each place (half this function's
+ * time). The places are taken in order, and a phrase's match counts unless it starts inside its own
+ * last counted one (`from`), as a global search skips: the matches counted, and so the strongest, are
+ * those of each phrase searched alone.
  */
 function strongestPhrase(sentence: string): { label: string; type: LinkRecord['type'] } | null {
-  const starts: number[] = [];
   ANY_LINK_PHRASE.lastIndex = 0;
-  let a: RegExpExecArray | null;
-  while ((a = ANY_LINK_PHRASE.exec(sentence))) {
-    starts.push(a.index);
-    ANY_LINK_PHRASE.lastIndex = a.index + 1;
-  }
-  if (starts.length === 0) return null;
-  let best: { end: number; len: number; phrase: (typeof UN_LINK_PHRASES)[number] } | null = null;
-  for (let p = 0; p < UN_LINK_PHRASES.length; p++) {
-    const at = PHRASES_AT[p];
-    let from = 0;
-    for (const s of starts) {
-      if (s < from) continue;
-      at.lastIndex = s;
-      const pm = at.exec(sentence);
-      if (!pm) continue;
-      const len = pm[0].length;
-      const end = s + len;
-      from = len === 0 ? s + 1 : end;
-      if (!best || end > best.end || (end === best.end && len > best.len)) best = { end, len, phrase: UN_LINK_PHRASES[p] };
+  let a = ANY_LINK_PHRASE.exec(sentence);
+  if (a === null) return null;
+  const from = PHRASE_FROM;
+  from.fill(0);
+  let bestEnd = -1;
+  let bestLen = -1;
+  let best = -1;
+  for (; a !== null; a = ANY_LINK_PHRASE.exec(sentence)) {
+    const s = a.index;
+    ANY_LINK_PHRASE.lastIndex = s + 1;
+    let m: RegExpExecArray | null = a;
+    let p = matchedPhrase(m, 0);
+    for (;;) {
+      if (s >= from[p]) {
+        const len = m[0].length;
+        const end = s + len;
+        from[p] = len === 0 ? s + 1 : end;
+        if (end > bestEnd || (end === bestEnd && len > bestLen)) {
+          bestEnd = end;
+          bestLen = len;
+          best = p;
+        }
+      }
+      if (p + 1 === PHRASE_COUNT) break;
+      const next = PHRASES_FROM[p + 1];
+      next.lastIndex = s;
+      m = next.exec(sentence);
+      if (m === null) break;
+      p = matchedPhrase(m, p + 1);
     }
   }
-  return best ? best.phrase : null;
+  return UN_LINK_PHRASES[best];
+}
+
+const PHRASE_COUNT = UN_LINK_PHRASES.length;
+/** strongestPhrase's `from`, per phrase: one array for every call (a parse is synchronous here). */
+const PHRASE_FROM = new Int32Array(PHRASE_COUNT);
+/** Capture groups of each phrase's own pattern (a phrase's group is followed by its own ones). */
+const PHRASE_GROUPS = UN_LINK_PHRASES.map((p) => new RegExp(`${p.pattern.source}|`).exec('')!.length - 1);
+/** The alternation of the phrases from index k on, each in a capture group of its own. */
+const phrasesFrom = (k: number) => UN_LINK_PHRASES.slice(k).map((p) => `(${p.pattern.source})`).join('|');
+/**
+ * The index of the phrase whose group matched in `m`, a match of the alternation of the phrases from
+ * `first` on: the first of their groups that is set (one is, the alternative that matched).
+ */
+function matchedPhrase(m: RegExpExecArray, first: number): number {
+  let g = 1;
+  for (let p = first; p < PHRASE_COUNT; p++) {
+    if (m[g] !== undefined) return p;
+    g += 1 + PHRASE_GROUPS[p];
+  }
+  throw new Error('matchedPhrase: no phrase group set in a match of the phrases');
 }
 
 /** UN_REFERENCE_IN_TEXT, ours to use with eachMatch. */
@@ -319,15 +372,17 @@ for (const p of UN_LINK_PHRASES) {
   // ANY_LINK_PHRASE finds every place where a phrase can match only if each matches as it would alone:
   // case-insensitive, no other flag (a 'u' or 'm' phrase would match differently inside the alternation).
   if (p.pattern.flags !== 'gi') throw new Error(`UN_LINK_PHRASES: ${p.pattern} must have flags gi, has ${p.pattern.flags}`);
+  // In the alternations each phrase's groups are numbered anew: a back-reference would then name another.
+  if (/\\[1-9]|\\k</.test(p.pattern.source)) throw new Error(`UN_LINK_PHRASES: ${p.pattern} must not use back-references`);
 }
 /**
  * Matches where any of UN_LINK_PHRASES matches: at a given place, an alternation matches exactly when one
  * of its alternatives does (the patterns use no back-references, so numbering their groups anew changes
  * nothing).
  */
-const ANY_LINK_PHRASE = new RegExp(UN_LINK_PHRASES.map((p) => `(?:${p.pattern.source})`).join('|'), 'gi');
-/** Each phrase, sticky: it matches only where lastIndex says. */
-const PHRASES_AT = UN_LINK_PHRASES.map((p) => new RegExp(p.pattern.source, 'iy'));
+const ANY_LINK_PHRASE = new RegExp(phrasesFrom(0), 'gi');
+/** PHRASES_FROM[k]: the phrases from index k on (see strongestPhrase), sticky: they match only where lastIndex says. */
+const PHRASES_FROM = UN_LINK_PHRASES.map((_, k) => new RegExp(phrasesFrom(k), 'iy'));
 
 /**
  * The matches of a global pattern in `s`, in order, as `s.matchAll(re)` gives them, without the copy
@@ -579,7 +634,7 @@ export async function parseUnXml(files: string[], opts: ParseOptions): Promise<P
       else if (q === 'f.k.a.') type = 'f.k.a.';
       else if (q !== 'a.k.a.' && q !== null) unknownQualities.set(q, [...(unknownQualities.get(q) ?? []), ref]);
       if (/\bformerly known as\b|\bf\.?k\.?a\b/i.test(textIn(a, 'NOTE') ?? '')) type = 'f.k.a.';
-      for (const n of splitAliasNames(raw)) addAlias(aliases, (seen ??= ownNameSeen(name)), { name: n, type, quality });
+      for (const n of splitCleanAliasNames(raw)) addAlias(aliases, (seen ??= ownNameSeen(name)), { name: n, type, quality });
       // Date and place of birth stated for this alias are dates and places the person used: kept as
       // the person's (the model has no per-alias facts).
       const dob = textIn(a, 'DATE_OF_BIRTH');

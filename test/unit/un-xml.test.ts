@@ -9,6 +9,7 @@ import { streamXml, type XmlElement } from '../../ingest/xml';
 import { SourceFormatError } from '../../server/core/errors';
 import { ALIAS_TYPES, IDENTIFIER_TYPES, LINK_TYPES, type ParsedRelease } from '../../server/core/model';
 import { SHARED } from '../helpers';
+import { UN_LINK_PHRASES, UN_MENTION_LABELS } from '../../ingest/sources/un-xml.meta';
 
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'un-xml', 'consolidated-2025-11-18-excerpt.xml');
 const FIXTURE_NAME = path.basename(FIXTURE);
@@ -274,6 +275,66 @@ describe('UN consolidated list XML: real excerpt of 2025-11-18', () => {
     // "Jun. 2015" does not end the sentence; a phrase in an earlier sentence does not reach over one.
     expect(referencesIn('Leader of AQAP (QDe.129) since Jun. 2015, pledged loyalty to Aiman al-Zawahiri (QDi.006).', 'QDi.282', 'COMMENTS1')[1].label).toBe('Pledged allegiance to');
     expect(referencesIn('Brother of X (QDi.301). Senior Al-Qaida (QDe.004) leader.', 'QDi.300', 'DESIGNATION')[1]).toEqual({ ref: 'QDe.004', label: 'Mentioned in designation', type: 'UNKNOWN_LINK' });
+  });
+});
+
+describe('UN consolidated list XML: the phrase of a link', () => {
+  /**
+   * The phrase as its definition says (strongestPhrase's comment), the plain way: every match of every
+   * phrase searched alone (matchAll), the one that ends last, the longest of those, the first phrase of
+   * those. The parser finds it without searching each phrase at each place; this is what it must give.
+   */
+  function strongestAlone(sentence: string): string | null {
+    let best: { end: number; len: number; p: number } | null = null;
+    UN_LINK_PHRASES.forEach((phrase, p) => {
+      for (const m of sentence.matchAll(new RegExp(phrase.pattern.source, 'gi'))) {
+        const len = m[0].length;
+        const end = m.index + len;
+        if (!best || end > best.end || (end === best.end && len > best.len)) best = { end, len, p };
+      }
+    });
+    return best === null ? null : UN_LINK_PHRASES[(best as { p: number }).p].label;
+  }
+
+  test('is the one each phrase searched alone gives, in 3,000 sentences of overlapping phrases', () => {
+    // Words of the phrases and their neighbours, so that several phrases match in one sentence, overlap,
+    // repeat, start at the same place (closely associated with / associated with) or inside another's
+    // match (members of members of); no sentence end and no reference inside, so the sentence the
+    // parser matches in is the text before the reference.
+    const words = [
+      'associated', 'associates', 'with', 'closely', 'also', 'had been', 'member', 'members', 'of', 'include', 'leader', 'is',
+      'led', 'headed', 'by', 'head', 'founded', 'co-founded', 'formed', 'established', 'since 2001,', 'joined', 'pledged',
+      'allegiance', 'loyalty', 'to', 'the', 'group', 'Al-Qaida', 'deputy', 'in', 'second in command', 'renamed', 'as',
+      'changed its name', 'support', 'services', 'training', 'worked', 'for', 'on', 'financier', 'finances', 'brother', 'son',
+      "father's name is", 'armed', 'military', 'wing', 'linked', 'links', 'ties', 'affiliated', 'affiliate', 'owned',
+      'appointed', 'merged', 'between', 'splinter group', 'funds', 'received money from', 'operative', 'expert', 'AQAP',
+      // Whole phrases where another matches at the same place (leader of / leader of AQAP is, founded /
+      // founded in 2001 by, renamed / renamed as, associated / associated with).
+      'leader of AQAP is', 'leader is', 'founded in 2001 by', 'formed in 2001 by', 'co-founded with others by', 'appointed in 2010 by',
+      'renamed as', 'renamed to', 'changed name to', 'with links to', 'merged between', 'political wing of', 'pledged loyalty to',
+      'financier for', 'support to', 'closely associated with', 'associated with', 'members include', 'member of',
+    ];
+    let seed = 7;
+    const next = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    let labelled = 0;
+    for (let i = 0; i < 3000; i++) {
+      const n = 1 + next(24);
+      const parts: string[] = [];
+      for (let k = 0; k < n; k++) {
+        const w = words[next(words.length)];
+        parts.push(next(4) === 0 ? w.toUpperCase() : next(5) === 0 ? w[0].toUpperCase() + w.slice(1) : w);
+      }
+      const sentence = parts.join(' ');
+      const [found] = referencesIn(`${sentence} (QDe.777)`, 'QDi.001', 'COMMENTS1');
+      const expected = strongestAlone(`${sentence} (`);
+      if (expected !== null) labelled++;
+      expect([sentence, found.label]).toEqual([sentence, expected ?? UN_MENTION_LABELS.COMMENTS1]);
+    }
+    // Most sentences hold a phrase, so the comparison is not of "none" with "none".
+    expect(labelled).toBeGreaterThan(2000);
   });
 });
 
