@@ -25,8 +25,34 @@ export function nameKey(name: string): string {
     else if (c === 32 && !space) space = true;
     else key = false;
   }
-  const upper = lower ? name.toUpperCase() : name;
-  return key && !space ? upper : upper.replace(/[^A-Z0-9]+/g, ' ').trim();
+  if (key && !space) return lower ? name.toUpperCase() : name;
+  return asciiKey(name);
+}
+
+/** asciiKey's bytes: a key is never longer than its name, so a name up to this long fits. */
+const ASCII_KEY = Buffer.allocUnsafe(256);
+
+/**
+ * nameKey of an ASCII name that is not a key once uppercased (punctuation, runs of spaces: "MAKENGA,
+ * Colonel SULTANI", "Co., Ltd."): each letter uppercased and each digit kept, each run of anything else
+ * one space between them, none at either end, as `toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim()`
+ * gives (the way for longer names), written as bytes and read back as one string: 100 against 160-300 ns
+ * a name, and no uppercased copy, matches and trimmed copy left behind.
+ */
+function asciiKey(name: string): string {
+  if (name.length > ASCII_KEY.length) return name.toUpperCase().replace(/[^A-Z0-9]+/g, ' ').trim();
+  let n = 0;
+  let gap = false;
+  for (let i = 0; i < name.length; i++) {
+    let c = name.charCodeAt(i);
+    if (c >= 97 /* a */ && c <= 122 /* z */) c -= 32;
+    if ((c >= 65 /* A */ && c <= 90) /* Z */ || (c >= 48 /* 0 */ && c <= 57) /* 9 */) {
+      if (gap && n > 0) ASCII_KEY[n++] = 32;
+      gap = false;
+      ASCII_KEY[n++] = c;
+    } else gap = true;
+  }
+  return n === 0 ? '' : ASCII_KEY.toString('latin1', 0, n);
 }
 
 /**
